@@ -1,0 +1,76 @@
+// include/ccsim/cluster/cluster.hpp
+#pragma once
+
+#include "ccsim/scenario/scenario.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ccsim {
+
+//! An accelerator type present in the platform (catalog entries no node uses are left out).
+struct AcceleratorType {
+  std::string name;
+  AcceleratorKind kind = AcceleratorKind::GPU;
+  std::array<double, PRECISION_COUNT> peak_flop_per_s{}; //!< FLOP/s per precision; 0 = unsupported
+};
+
+struct Site {
+  std::string name;
+  std::string region;
+  std::uint32_t first_rack = 0, rack_count = 0;
+  std::uint32_t first_node = 0, node_count = 0;
+  std::uint64_t accelerators = 0;
+};
+
+struct Rack {
+  std::string name; //!< "<site>/<group>-<i>"
+  std::uint32_t site = 0;
+  std::uint32_t first_node = 0, node_count = 0;
+};
+
+//! The nodes of one site that hold one accelerator type: a job runs inside one pool
+//! (it may span nodes and racks, not sites or types).
+struct Pool {
+  std::uint32_t site = 0;
+  std::uint16_t type = 0;
+  std::vector<std::uint32_t> nodes; //!< ascending node indices
+  std::uint64_t accelerators = 0;
+};
+
+//! The static platform in structure-of-arrays form: sites, racks, nodes and accelerators, each numbered
+//! from 0 in scenario order. Accelerator a of node n has global index node_first_accel[n] + slot.
+class Cluster {
+public:
+  //! Builds the platform of a structurally valid scenario (see load_scenario).
+  static Cluster build(const Scenario& scenario);
+
+  std::vector<AcceleratorType> types;
+  std::vector<Site> sites;
+  std::vector<Rack> racks;
+  std::vector<Pool> pools;
+
+  // Per node (index = node id).
+  std::vector<std::uint32_t> node_rack;
+  std::vector<std::uint32_t> node_site;
+  std::vector<std::uint32_t> node_pool;
+  std::vector<std::uint32_t> node_pos_in_pool;
+  std::vector<std::uint32_t> node_first_accel;
+  std::vector<std::uint16_t> node_type;
+  std::vector<std::uint8_t> node_accels;
+
+  // Per accelerator (index = global accelerator id).
+  std::vector<std::uint32_t> accel_node;
+
+  std::uint32_t node_count() const { return static_cast<std::uint32_t>(node_rack.size()); }
+  std::uint64_t accelerator_count() const { return accel_node.size(); }
+  //! Number of accelerators of type t in the platform.
+  std::uint64_t accelerators_of_type(std::uint16_t t) const;
+  //! "<rack>-n<j>", j the node's index in its rack.
+  std::string node_name(std::uint32_t node) const;
+  //! Index of the type named `name`, or -1.
+  int find_type(std::string_view name) const;
+};
+
+} // namespace ccsim

@@ -1,0 +1,46 @@
+// include/ccsim/cluster/state.hpp
+#pragma once
+
+#include "ccsim/cluster/cluster.hpp"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace ccsim {
+
+//! Some accelerator slots of one node: bit s of `mask` is slot s (global accelerator node_first_accel + s).
+struct NodeSlots {
+  std::uint32_t node = 0;
+  std::uint64_t mask = 0;
+};
+
+//! Which accelerators are held, per node (bit masks) and per pool (free counts). O(1) per node touched.
+class ClusterState {
+public:
+  explicit ClusterState(const Cluster& cluster);
+
+  std::uint64_t used_mask(std::uint32_t node) const { return used_[node]; }
+  std::uint32_t free_on_node(std::uint32_t node) const { return free_[node]; }
+  std::uint64_t free_in_pool(std::uint32_t pool) const { return pool_free_[pool]; }
+  //! Position in the pool's node list below which every node is full (a first-fit scan may start here).
+  std::uint32_t pool_first_free(std::uint32_t pool) const { return pool_cursor_[pool]; }
+  std::uint64_t busy_accelerators() const { return busy_; }
+  std::uint64_t busy_of_type(std::uint16_t type) const { return busy_type_[type]; }
+
+  //! Marks the slots held. Precondition: they are free.
+  void allocate(std::span<const NodeSlots> slots);
+  //! Marks the slots free. Precondition: they are held.
+  void release(std::span<const NodeSlots> slots);
+
+private:
+  const Cluster* cluster_;
+  std::vector<std::uint64_t> used_;
+  std::vector<std::uint8_t> free_;
+  std::vector<std::uint64_t> pool_free_;
+  std::vector<std::uint32_t> pool_cursor_;
+  std::vector<std::uint64_t> busy_type_;
+  std::uint64_t busy_ = 0;
+};
+
+} // namespace ccsim

@@ -1,0 +1,55 @@
+// include/ccsim/core/types.hpp
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace ccsim {
+
+//! Numeric precisions an accelerator may support. Peak throughput is quoted per precision.
+enum class Precision : std::uint8_t { FP64, FP32, TF32, BF16, FP16, FP8, INT8 };
+inline constexpr std::size_t PRECISION_COUNT = 7;
+inline constexpr std::array<std::string_view, PRECISION_COUNT> PRECISION_NAMES = {"fp64", "fp32", "tf32", "bf16",
+                                                                                  "fp16", "fp8",  "int8"};
+
+//! Accelerator families: GPUs, ASICs (NPUs and other AI chips) and FPGAs.
+enum class AcceleratorKind : std::uint8_t { GPU, ASIC, FPGA };
+inline constexpr std::array<std::string_view, 3> ACCELERATOR_KIND_NAMES = {"gpu", "asic", "fpga"};
+
+//! Job classes; each implies a default precision (training bf16, inference fp16, hpc fp64).
+enum class JobClass : std::uint8_t { TRAINING, INFERENCE, HPC };
+inline constexpr std::array<std::string_view, 3> JOB_CLASS_NAMES = {"training", "inference", "hpc"};
+
+//! Finds `name` in a name table; the index cast to E, or nullopt.
+template <typename E, std::size_t N>
+std::optional<E> enum_from_name(const std::array<std::string_view, N>& names, std::string_view name)
+{
+  for (std::size_t i = 0; i < N; i++)
+    if (names[i] == name)
+      return static_cast<E>(i);
+  return std::nullopt;
+}
+
+template <typename E, std::size_t N>
+std::string_view enum_name(const std::array<std::string_view, N>& names, E value)
+{
+  return names[static_cast<std::size_t>(value)];
+}
+
+//! Default precision of a job class.
+constexpr Precision default_precision(JobClass c)
+{
+  switch (c) {
+    case JobClass::INFERENCE:
+      return Precision::FP16;
+    case JobClass::HPC:
+      return Precision::FP64;
+    case JobClass::TRAINING:
+      break;
+  }
+  return Precision::BF16;
+}
+
+} // namespace ccsim

@@ -1,0 +1,29 @@
+// include/ccsim/engine/simulation.hpp
+#pragma once
+
+#include "ccsim/engine/dispatcher.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ccsim {
+
+//! The SimGrid configuration ccsim pins, as "name:value" (recorded in run.json).
+std::vector<std::string> simgrid_configuration();
+
+//! Outcome of one simulation run.
+struct SimulationRun {
+  RunResult result;
+  std::uint64_t clock_advances = 0; //!< times the SimGrid clock was advanced
+  double simulated_end_s = 0;       //!< SimGrid clock at the end, seconds
+  std::vector<std::string> simgrid_config;
+};
+
+//! Runs the scenario on SimGrid: materializes the platform (a zone per site, a host per node) and drives the
+//! dispatcher from one controller actor that sleeps until the next event on the SimGrid clock.
+//! SimGrid allows one engine per process: call this at most once per process.
+//! Throws std::runtime_error if the queue policy leaves jobs waiting on an idle platform.
+SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
+                             QueuePolicy& queue, PlacementPolicy& placement);
+
+} // namespace ccsim

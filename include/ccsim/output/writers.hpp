@@ -1,0 +1,48 @@
+// include/ccsim/output/writers.hpp
+#pragma once
+
+#include "ccsim/engine/dispatcher.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ccsim {
+
+//! A file written under a temporary name ("<name>.tmp" beside it) and renamed into place by commit(), so a
+//! reader never sees a half-written file. Destroyed uncommitted, it removes the temporary.
+class AtomicFile {
+public:
+  explicit AtomicFile(std::filesystem::path path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void write(std::string_view bytes);
+  //! Flushes, closes and renames into place. Throws std::runtime_error on an I/O failure.
+  void commit();
+
+private:
+  std::filesystem::path path_, tmp_;
+  std::FILE* file_ = nullptr;
+};
+
+//! Batsim interval-set text of sorted indices: "0-3 7 9-10".
+std::string interval_set(std::span<const std::uint32_t> sorted_indices);
+
+//! jobs.csv: Batsim's columns (job_id ... final_state) then ccsim's (site, accelerator_type, nodes), one row per
+//! job in input order. Times in seconds, shortest round-trip decimal form.
+std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result);
+
+//! JSON text with 2-space indentation and a final newline.
+std::string json_text(const nlohmann::ordered_json& value);
+
+//! Writes each (file name, bytes) into `dir` (created if needed), every file atomically, in the given order.
+void write_files(const std::filesystem::path& dir,
+                 const std::vector<std::pair<std::string, std::string>>& files);
+
+} // namespace ccsim

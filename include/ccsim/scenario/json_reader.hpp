@@ -1,0 +1,64 @@
+// include/ccsim/scenario/json_reader.hpp
+#pragma once
+
+#include "ccsim/core/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ccsim {
+
+//! Parses JSON text; a syntax error becomes an InputError located by line and column in `file`.
+nlohmann::json parse_json_text(std::string_view text, const std::string& file);
+//! Reads and parses a JSON file; a missing file or a syntax error becomes an InputError.
+nlohmann::json parse_json_file(const std::string& path, std::string* bytes_out = nullptr);
+
+//! Appends `key` to a JSON pointer, escaping '~' and '/' (RFC 6901).
+std::string pointer_append(const std::string& pointer, std::string_view key);
+//! Short human description of a JSON value for error messages: `string "abc"`, `number -5`, `null`...
+std::string describe_json(const nlohmann::json& value);
+
+//! Reads the fields of one JSON object, reporting every problem into a Diagnostics with its JSON pointer.
+//! Accessors return std::nullopt after reporting; unknown keys are reported on construction.
+class ObjectReader {
+public:
+  enum class Need : std::uint8_t { REQUIRED, OPTIONAL };
+
+  ObjectReader(const nlohmann::json& value, std::string pointer, std::string file, Diagnostics& diags,
+               std::initializer_list<std::string_view> known_keys);
+
+  bool is_object() const { return object_ != nullptr; }
+  bool has(std::string_view key) const;
+  const std::string& pointer() const { return pointer_; }
+  std::string pointer_of(std::string_view key) const { return pointer_append(pointer_, key); }
+  const std::string& file() const { return file_; }
+  Diagnostics& diagnostics() const { return *diags_; }
+
+  //! The raw value at `key`, or nullptr (reported when REQUIRED).
+  const nlohmann::json* value(std::string_view key, Need need) const;
+  //! A finite number in [min, max]; `min_exclusive` makes the lower bound strict.
+  std::optional<double> number(std::string_view key, Need need, double min, double max,
+                               bool min_exclusive = false) const;
+  //! An integer in [min, max] (a number with a fractional part is rejected).
+  std::optional<std::int64_t> integer(std::string_view key, Need need, std::int64_t min, std::int64_t max) const;
+  //! A non-empty string.
+  std::optional<std::string> string(std::string_view key, Need need) const;
+  std::optional<bool> boolean(std::string_view key, Need need) const;
+  //! Reports a problem at `key` of this object.
+  void error(std::string_view key, std::string message) const;
+  //! Reports a problem at this object itself.
+  void error_here(std::string message) const;
+
+private:
+  const nlohmann::json* object_ = nullptr;
+  std::string pointer_;
+  std::string file_;
+  Diagnostics* diags_;
+};
+
+} // namespace ccsim

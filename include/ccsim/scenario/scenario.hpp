@@ -1,0 +1,69 @@
+// include/ccsim/scenario/scenario.hpp
+#pragma once
+
+#include "ccsim/core/types.hpp"
+#include "ccsim/workload/job.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ccsim {
+
+//! One accelerator model of the catalog.
+struct AcceleratorSpec {
+  std::string name;
+  AcceleratorKind kind = AcceleratorKind::GPU;
+  std::array<double, PRECISION_COUNT> peak_flop_per_s{}; //!< FLOP/s (OP/s for int8) per precision; 0 = unsupported
+};
+
+//! What one node holds.
+struct NodeSpec {
+  std::string accelerator;       //!< catalog name
+  std::uint32_t accelerators = 0; //!< accelerators per node, 1..64
+};
+
+//! A group of identical racks in a site (a hall, a row).
+struct RackGroupSpec {
+  std::string name;               //!< rack names are "<site>/<name>-<i>"
+  std::uint32_t racks = 0;        //!< number of racks
+  std::uint32_t nodes_per_rack = 0;
+  NodeSpec node;
+};
+
+struct SiteSpec {
+  std::string name;
+  std::string region; //!< e.g. east, central, west, northeast
+  std::vector<RackGroupSpec> rack_groups;
+};
+
+//! Scheduler selection by registered name.
+struct SchedulerSpec {
+  std::string queue_policy = "fcfs";
+  std::string placement_policy = "first-fit";
+  bool kill_at_walltime = false; //!< kill a job that runs past its walltime (Batsim semantics) instead of letting it finish
+};
+
+struct OutputSpec {
+  std::string dir; //!< results directory; default "results/<scenario name>"
+};
+
+//! A parsed, validated scenario: platform + workload + scheduler + outputs.
+struct Scenario {
+  std::string file;        //!< path the scenario was read from ("" when built in memory)
+  std::string sha256;      //!< SHA-256 of the file's bytes
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  std::vector<AcceleratorSpec> accelerators;
+  std::vector<SiteSpec> sites;
+  std::vector<Job> jobs;
+  SchedulerSpec scheduler;
+  OutputSpec output;
+
+  //! Index of the catalog entry named `name`, or -1.
+  int find_accelerator(std::string_view name) const;
+};
+
+} // namespace ccsim

@@ -1,0 +1,31 @@
+// include/ccsim/workload/job.hpp
+#pragma once
+
+#include "ccsim/core/types.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace ccsim {
+
+inline constexpr double UNSET = std::numeric_limits<double>::quiet_NaN();
+
+//! One job of the workload. Either `duration_s` (trace replay: the same on any hardware) or `work_flop`
+//! (runtime = work_flop / (accelerators x peak[precision] x efficiency)) is set, never both.
+struct Job {
+  std::string id;                 //!< unique id from the input
+  double submit_s = 0;            //!< submission time, seconds from simulation start
+  std::uint32_t accelerators = 1; //!< whole accelerators held exclusively
+  double duration_s = UNSET;      //!< run time in seconds, when replaying a trace
+  double work_flop = UNSET;       //!< total work in floating-point (or integer, for int8) operations
+  double efficiency = 1.0;        //!< fraction of peak throughput achieved, in (0, 1]
+  double walltime_s = UNSET;      //!< user's runtime estimate in seconds (what backfilling uses); resolved if unset
+  Precision precision = Precision::BF16;
+  JobClass job_class = JobClass::TRAINING;
+  std::vector<std::string> accept; //!< accepted accelerator type or kind names; empty = any that supports precision
+  std::uint64_t eligible_types = 0; //!< resolved: bit t set when cluster type t may run this job
+};
+
+} // namespace ccsim

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ccsim needs, only those missing. Uses sudo when not root.
+# Called by run.sh and test.sh, so a fresh Debian 12 machine needs nothing else.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libsimgrid-dev          # discrete-event engine (SimGrid 3.32, pkg-config only)
+  libboost-graph-dev      # network topology graph
+  nlohmann-json3-dev      # scenario and result JSON
+  libspdlog-dev           # logging
+  libcli11-dev            # command line
+  libssl-dev              # SHA-256 of scenario files (libcrypto EVP)
+  libgtest-dev googletest # tests
+  libbenchmark-dev        # bench/
+  libvalijson-dev         # JSON Schema validation of scenario files
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "ccsim: installing missing Debian packages: ${missing[*]}" >&2
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

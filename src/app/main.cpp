@@ -1,0 +1,175 @@
+// src/app/main.cpp: the `ccsim` command. Wiring and exit codes only.
+#include "ccsim/cluster/cluster.hpp"
+#include "ccsim/core/error.hpp"
+#include "ccsim/core/process.hpp"
+#include "ccsim/core/version.hpp"
+#include "ccsim/engine/simulation.hpp"
+#include "ccsim/metrics/metrics.hpp"
+#include "ccsim/output/report_text.hpp"
+#include "ccsim/output/writers.hpp"
+#include "ccsim/policy/registry.hpp"
+#include "ccsim/scenario/loader.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+namespace {
+
+using ccsim::ExitCode;
+
+std::string default_scenario_path()
+{
+  if (const char* env = std::getenv("CCSIM_DEFAULT_SCENARIO"); env != nullptr && *env != '\0')
+    return env;
+  return CCSIM_DEFAULT_SCENARIO;
+}
+
+struct RunOptions {
+  std::string scenario;
+  std::string out;
+  std::int64_t seed = -1;
+  bool quiet = false;
+};
+
+//! Loads the scenario and checks what the scenario file cannot check alone (registered policy names).
+ccsim::Scenario load_checked(const std::string& path)
+{
+  ccsim::Scenario s = ccsim::load_scenario(path);
+  const auto& registry = ccsim::PolicyRegistry::global();
+  ccsim::Diagnostics diags;
+  auto names = [](const std::vector<ccsim::PolicyRegistry::Entry>& entries) {
+    std::string out;
+    for (const auto& e : entries)
+      out += (out.empty() ? "" : ", ") + e.name;
+    return out;
+  };
+  if (not registry.has_queue(s.scheduler.queue_policy))
+    diags.add(path, "/scheduler/queue",
+              "unknown queue policy \"" + s.scheduler.queue_policy + "\" (expected one of: " +
+                  names(registry.queue_policies()) + ")");
+  if (not registry.has_placement(s.scheduler.placement_policy))
+    diags.add(path, "/scheduler/placement",
+              "unknown placement policy \"" + s.scheduler.placement_policy + "\" (expected one of: " +
+                  names(registry.placement_policies()) + ")");
+  diags.throw_if_any();
+  return s;
+}
+
+int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
+{
+  const auto wall_start = std::chrono::steady_clock::now();
+  ccsim::Scenario scenario = load_checked(opt.scenario.empty() ? default_scenario_path() : opt.scenario);
+  if (opt.seed >= 0)
+    scenario.seed = static_cast<std::uint64_t>(opt.seed);
+  const std::string out_dir = opt.out.empty() ? scenario.output.dir : opt.out;
+  const ccsim::Cluster cluster = ccsim::Cluster::build(scenario);
+  const auto& registry = ccsim::PolicyRegistry::global();
+  auto queue = registry.make_queue(scenario.scheduler.queue_policy);
+  auto placement = registry.make_placement(scenario.scheduler.placement_policy);
+
+  const ccsim::SimulationRun run = ccsim::run_simulation(scenario, cluster, scenario.jobs, *queue, *placement);
+  const nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, scenario.jobs, run.result);
+  std::string jobs_csv = ccsim::jobs_csv(cluster, scenario.jobs, run.result);
+
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  nlohmann::ordered_json info;
+  info["ccsim"] = {{"version", std::string(ccsim::version())}};
+  info["command"] = command_line;
+  info["scenario"] = {{"file", scenario.file}, {"name", scenario.name}, {"sha256", scenario.sha256}};
+  info["seed"] = scenario.seed;
+  info["simgrid"] = {{"version", std::string(ccsim::simgrid_version())}, {"config", run.simgrid_config}};
+  info["wall_s"] = wall_s;
+  info["peak_rss_bytes"] = ccsim::peak_rss_bytes();
+  info["events"] = run.result.events;
+  info["decision_points"] = run.result.decision_points;
+  info["clock_advances"] = run.clock_advances;
+  info["simulated_s"] = run.simulated_end_s;
+  info["events_per_s"] = wall_s > 0 ? static_cast<double>(run.result.events) / wall_s : 0.0;
+
+  // summary.json last: its presence marks a complete result set.
+  ccsim::write_files(out_dir, {{"jobs.csv", std::move(jobs_csv)},
+                               {"run.json", ccsim::json_text(info)},
+                               {"summary.json", ccsim::json_text(summary)}});
+  if (not opt.quiet) {
+    std::cout << ccsim::summary_text(summary, cluster);
+    std::cout << fmt::format("results     {}/{{jobs.csv, summary.json, run.json}} ({:.2f} s wall)\n", out_dir, wall_s);
+  }
+  return 0;
+}
+
+int cmd_validate(const std::string& path)
+{
+  const ccsim::Scenario s = load_checked(path);
+  const ccsim::Cluster cluster = ccsim::Cluster::build(s);
+  std::cout << fmt::format("{}: valid scenario \"{}\": {} sites, {} nodes, {} accelerators, {} jobs\n", path, s.name,
+                           cluster.sites.size(), cluster.node_count(), cluster.accelerator_count(), s.jobs.size());
+  return 0;
+}
+
+int cmd_list_policies()
+{
+  const auto& registry = ccsim::PolicyRegistry::global();
+  std::cout << "queue policies:\n";
+  for (const auto& e : registry.queue_policies())
+    std::cout << fmt::format("  {:<16} {}\n", e.name, e.description);
+  std::cout << "placement policies:\n";
+  for (const auto& e : registry.placement_policies())
+    std::cout << fmt::format("  {:<16} {}\n", e.name, e.description);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+  const std::vector<std::string> command_line(argv, argv + argc);
+  CLI::App app{"ccsim: discrete-event simulator of AI and HPC compute centers"};
+  app.set_version_flag("--version", fmt::format("ccsim {} (SimGrid {})", ccsim::version(), ccsim::simgrid_version()));
+  app.require_subcommand(1);
+
+  RunOptions run_opt;
+  auto* run = app.add_subcommand("run", "Simulate a scenario and write jobs.csv, summary.json and run.json");
+  run->add_option("scenario", run_opt.scenario, "Scenario JSON file (default: the bundled default scenario)");
+  run->add_option("--out", run_opt.out, "Results directory (default: the scenario's output.dir, results/<name>)");
+  run->add_option("--seed", run_opt.seed, "Seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);
+  run->add_flag("--quiet,-q", run_opt.quiet, "Print nothing on success");
+
+  std::string validate_path;
+  auto* validate = app.add_subcommand("validate", "Check a scenario file and report every problem found");
+  validate->add_option("scenario", validate_path, "Scenario JSON file")->required();
+
+  auto* list = app.add_subcommand("list", "List registered components");
+  auto* list_policies = list->add_subcommand("policies", "Queue and placement policies by registered name");
+  list->require_subcommand(1);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::BAD_INPUT);
+  }
+
+  try {
+    if (*run)
+      return cmd_run(run_opt, command_line);
+    if (*validate)
+      return cmd_validate(validate_path);
+    if (*list_policies)
+      return cmd_list_policies();
+  } catch (const ccsim::InputError& e) {
+    for (const auto& d : e.diagnostics())
+      std::cerr << "error: " << d.to_string() << "\n";
+    if (e.diagnostics().size() > 1)
+      std::cerr << e.diagnostics().size() << " errors\n";
+    return static_cast<int>(ExitCode::BAD_INPUT);
+  } catch (const std::exception& e) {
+    std::cerr << "ccsim: internal error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::FAILURE);
+  }
+  return 0;
+}

@@ -1,0 +1,89 @@
+// src/cluster/cluster.cpp
+#include "ccsim/cluster/cluster.hpp"
+
+#include <map>
+
+namespace ccsim {
+
+Cluster Cluster::build(const Scenario& scenario)
+{
+  Cluster c;
+  // Types: catalog entries used by some node, in catalog order.
+  std::vector<int> type_of_catalog(scenario.accelerators.size(), -1);
+  for (const auto& site : scenario.sites)
+    for (const auto& g : site.rack_groups)
+      if (const int a = scenario.find_accelerator(g.node.accelerator); a >= 0)
+        type_of_catalog[static_cast<std::size_t>(a)] = 0;
+  for (std::size_t a = 0; a < scenario.accelerators.size(); a++) {
+    if (type_of_catalog[a] < 0)
+      continue;
+    type_of_catalog[a] = static_cast<int>(c.types.size());
+    const auto& spec = scenario.accelerators[a];
+    c.types.push_back(AcceleratorType{spec.name, spec.kind, spec.peak_flop_per_s});
+  }
+
+  std::uint32_t accel = 0;
+  for (const auto& site_spec : scenario.sites) {
+    Site site{site_spec.name, site_spec.region, static_cast<std::uint32_t>(c.racks.size()), 0, c.node_count(), 0, 0};
+    const auto site_index = static_cast<std::uint32_t>(c.sites.size());
+    std::map<std::uint16_t, std::uint32_t> pool_of_type; // deterministic: pools numbered in first-appearance order
+    for (const auto& g : site_spec.rack_groups) {
+      const auto type = static_cast<std::uint16_t>(type_of_catalog[static_cast<std::size_t>(
+          scenario.find_accelerator(g.node.accelerator))]);
+      auto [it, added] = pool_of_type.try_emplace(type, static_cast<std::uint32_t>(c.pools.size()));
+      if (added)
+        c.pools.push_back(Pool{site_index, type, {}, 0});
+      Pool& pool = c.pools[it->second];
+      for (std::uint32_t r = 0; r < g.racks; r++) {
+        const auto rack_index = static_cast<std::uint32_t>(c.racks.size());
+        c.racks.push_back(Rack{site_spec.name + "/" + g.name + "-" + std::to_string(r), site_index, c.node_count(),
+                               g.nodes_per_rack});
+        for (std::uint32_t n = 0; n < g.nodes_per_rack; n++) {
+          const std::uint32_t node = c.node_count();
+          c.node_rack.push_back(rack_index);
+          c.node_site.push_back(site_index);
+          c.node_pool.push_back(it->second);
+          c.node_pos_in_pool.push_back(static_cast<std::uint32_t>(pool.nodes.size()));
+          c.node_first_accel.push_back(accel);
+          c.node_type.push_back(type);
+          c.node_accels.push_back(static_cast<std::uint8_t>(g.node.accelerators));
+          pool.nodes.push_back(node);
+          pool.accelerators += g.node.accelerators;
+          for (std::uint32_t a = 0; a < g.node.accelerators; a++)
+            c.accel_node.push_back(node);
+          accel += g.node.accelerators;
+          site.accelerators += g.node.accelerators;
+        }
+      }
+    }
+    site.rack_count = static_cast<std::uint32_t>(c.racks.size()) - site.first_rack;
+    site.node_count = c.node_count() - site.first_node;
+    c.sites.push_back(std::move(site));
+  }
+  return c;
+}
+
+std::uint64_t Cluster::accelerators_of_type(std::uint16_t t) const
+{
+  std::uint64_t n = 0;
+  for (const auto& p : pools)
+    if (p.type == t)
+      n += p.accelerators;
+  return n;
+}
+
+std::string Cluster::node_name(std::uint32_t node) const
+{
+  const Rack& rack = racks[node_rack[node]];
+  return rack.name + "-n" + std::to_string(node - rack.first_node);
+}
+
+int Cluster::find_type(std::string_view type_name) const
+{
+  for (std::size_t i = 0; i < types.size(); i++)
+    if (types[i].name == type_name)
+      return static_cast<int>(i);
+  return -1;
+}
+
+} // namespace ccsim

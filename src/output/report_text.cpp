@@ -1,0 +1,74 @@
+// src/output/report_text.cpp
+#include "ccsim/output/report_text.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace ccsim {
+
+std::string human_duration(double seconds)
+{
+  if (seconds < 60)
+    return fmt::format("{:.3g} s", seconds);
+  if (seconds < 3600)
+    return fmt::format("{:.1f} min", seconds / 60);
+  if (seconds < 86400)
+    return fmt::format("{:.1f} h", seconds / 3600);
+  return fmt::format("{:.1f} d", seconds / 86400);
+}
+
+std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster)
+{
+  std::string out;
+  auto line = [&out](const std::string& text) { out += text + "\n"; };
+  const auto pct = [](double x) { return fmt::format("{:.1f} %", 100 * x); };
+
+  std::map<std::string, int> sites_per_region;
+  for (const auto& site : cluster.sites)
+    sites_per_region[site.region]++;
+  std::string regions;
+  for (const auto& [region, n] : sites_per_region)
+    regions += fmt::format("{}{} {}", regions.empty() ? "" : ", ", region, n);
+  std::string types;
+  for (std::size_t t = 0; t < cluster.types.size(); t++)
+    types += fmt::format("{}{} x{}", types.empty() ? "" : ", ", cluster.types[t].name,
+                         cluster.accelerators_of_type(static_cast<std::uint16_t>(t)));
+
+  line(fmt::format("scenario    {} (seed {}, queue {}, placement {})", s["scenario"]["name"].get<std::string>(),
+                   s["seed"].get<std::uint64_t>(), s["scheduler"]["queue"].get<std::string>(),
+                   s["scheduler"]["placement"].get<std::string>()));
+  line(fmt::format("platform    {} sites ({}), {} racks, {} nodes, {} accelerators", cluster.sites.size(), regions,
+                   cluster.racks.size(), cluster.node_count(), cluster.accelerator_count()));
+  line(fmt::format("            {}", types));
+  const auto& jobs = s["jobs"];
+  line(fmt::format("jobs        {} submitted, {} completed, {} killed at walltime; makespan {}",
+                   jobs["submitted"].get<std::uint64_t>(), jobs["completed"].get<std::uint64_t>(),
+                   jobs["killed_at_walltime"].get<std::uint64_t>(),
+                   human_duration(s["makespan_s"].get<double>())));
+  const auto& w = s["wait_s"];
+  line(fmt::format("wait        mean {}, median {}, p95 {}, max {}", human_duration(w["mean"].get<double>()),
+                   human_duration(w["median"].get<double>()), human_duration(w["p95"].get<double>()),
+                   human_duration(w["max"].get<double>())));
+  line(fmt::format("slowdown    bounded (tau {} s): mean {:.2f}, max {:.1f}", s["bounded_slowdown"]["tau_s"].get<double>(),
+                   s["bounded_slowdown"]["mean"].get<double>(), s["bounded_slowdown"]["max"].get<double>()));
+  const auto& u = s["utilization"];
+  line(fmt::format("utilization {} of accelerator time over the makespan", pct(u["accelerators"].get<double>())));
+  std::string by_type;
+  for (const auto& [name, v] : u["by_type"].items())
+    by_type += fmt::format("{}{} {}", by_type.empty() ? "" : ", ", name, pct(v.get<double>()));
+  line("  by type   " + by_type);
+  std::map<std::string, std::pair<double, double>> region_busy; // region -> (busy share numerator, accelerators)
+  for (const auto& site : cluster.sites) {
+    auto& r = region_busy[site.region];
+    r.first += u["by_site"][site.name].get<double>() * static_cast<double>(site.accelerators);
+    r.second += static_cast<double>(site.accelerators);
+  }
+  std::string by_region;
+  for (const auto& [region, r] : region_busy)
+    by_region += fmt::format("{}{} {}", by_region.empty() ? "" : ", ", region, pct(r.second > 0 ? r.first / r.second : 0));
+  line("  by region " + by_region);
+  return out;
+}
+
+} // namespace ccsim

@@ -1,0 +1,161 @@
+// src/output/writers.cpp
+#include "ccsim/output/writers.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace ccsim {
+
+AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)), tmp_(path_)
+{
+  tmp_ += ".tmp";
+  file_ = std::fopen(tmp_.c_str(), "wb");
+  if (file_ == nullptr)
+    throw std::runtime_error("cannot write " + tmp_.string() + ": " + std::strerror(errno));
+}
+
+AtomicFile::~AtomicFile()
+{
+  if (file_ != nullptr) {
+    std::fclose(file_);
+    std::error_code ignored;
+    std::filesystem::remove(tmp_, ignored);
+  }
+}
+
+void AtomicFile::write(std::string_view bytes)
+{
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
+    throw std::runtime_error("cannot write " + tmp_.string() + ": " + std::strerror(errno));
+}
+
+void AtomicFile::commit()
+{
+  const bool ok = std::fflush(file_) == 0 && std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (not ok) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp_, ignored);
+    throw std::runtime_error("cannot write " + tmp_.string() + ": " + std::strerror(errno));
+  }
+  std::filesystem::rename(tmp_, path_);
+}
+
+std::string interval_set(std::span<const std::uint32_t> sorted_indices)
+{
+  std::string out;
+  std::size_t i = 0;
+  while (i < sorted_indices.size()) {
+    std::size_t j = i;
+    while (j + 1 < sorted_indices.size() && sorted_indices[j + 1] == sorted_indices[j] + 1)
+      j++;
+    if (not out.empty())
+      out += ' ';
+    if (j == i)
+      fmt::format_to(std::back_inserter(out), "{}", sorted_indices[i]);
+    else
+      fmt::format_to(std::back_inserter(out), "{}-{}", sorted_indices[i], sorted_indices[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+namespace {
+std::string_view state_name(JobState s)
+{
+  switch (s) {
+    case JobState::COMPLETED_SUCCESSFULLY:
+      return "COMPLETED_SUCCESSFULLY";
+    case JobState::COMPLETED_WALLTIME_REACHED:
+      return "COMPLETED_WALLTIME_REACHED";
+    case JobState::RUNNING:
+      return "RUNNING";
+    case JobState::PENDING:
+      break;
+  }
+  return "PENDING";
+}
+
+//! CSV field: quoted when it holds a comma, quote or newline (RFC 4180).
+void csv_field(std::string& out, std::string_view s)
+{
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
+    out += s;
+    return;
+  }
+  out += '"';
+  for (const char c : s) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  out += '"';
+}
+} // namespace
+
+std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result)
+{
+  std::string out;
+  out.reserve(jobs.size() * 160 + 256);
+  out += "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,execution_time,"
+         "finish_time,waiting_time,turnaround_time,stretch,consumed_energy,allocated_resources,final_state,"
+         "site,accelerator_type,nodes\n";
+  std::vector<std::uint32_t> accels;
+  for (std::size_t i = 0; i < jobs.size(); i++) {
+    const Job& job = jobs[i];
+    const JobRecord& rec = result.records[i];
+    csv_field(out, job.id);
+    const auto back = std::back_inserter(out);
+    fmt::format_to(back, ",{},{},{}", job.submit_s, job.accelerators, job.walltime_s);
+    if (rec.state == JobState::PENDING) {
+      out += ",,,,,,,-1,,PENDING,,,0\n";
+      continue;
+    }
+    const double execution = rec.finish_s - rec.start_s;
+    const double turnaround = rec.finish_s - job.submit_s;
+    fmt::format_to(back, ",{},{},{},{},{},", rec.start_s, execution, rec.finish_s, rec.start_s - job.submit_s,
+                   turnaround);
+    if (execution > 0)
+      fmt::format_to(back, "{}", turnaround / execution);
+    out += ",-1,";
+    accels.clear();
+    for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++) {
+      const NodeSlots& s = result.slots[k];
+      for (std::uint64_t m = s.mask; m != 0; m &= m - 1)
+        accels.push_back(cluster.node_first_accel[s.node] + static_cast<std::uint32_t>(std::countr_zero(m)));
+    }
+    std::sort(accels.begin(), accels.end());
+    out += interval_set(accels);
+    const Pool& pool = cluster.pools[rec.pool];
+    out += ',';
+    out += state_name(rec.state);
+    out += ',';
+    csv_field(out, cluster.sites[pool.site].name);
+    out += ',';
+    csv_field(out, cluster.types[pool.type].name);
+    fmt::format_to(back, ",{}\n", rec.slot_count);
+  }
+  return out;
+}
+
+std::string json_text(const nlohmann::ordered_json& value)
+{
+  return value.dump(2) + "\n";
+}
+
+void write_files(const std::filesystem::path& dir, const std::vector<std::pair<std::string, std::string>>& files)
+{
+  std::filesystem::create_directories(dir);
+  for (const auto& [name, bytes] : files) {
+    AtomicFile f(dir / name);
+    f.write(bytes);
+    f.commit();
+  }
+}
+
+} // namespace ccsim

@@ -1,0 +1,208 @@
+// src/scenario/json_reader.cpp
+#include "ccsim/scenario/json_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace ccsim {
+
+nlohmann::json parse_json_text(std::string_view text, const std::string& file)
+{
+  try {
+    return nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    // Locate the error by line and column from the byte offset nlohmann reports (1-based, one past the culprit).
+    std::size_t line = 1;
+    std::size_t column = 1;
+    const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    for (std::size_t i = 0; i < end; i++) {
+      if (text[i] == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    std::string what = e.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
+    if (const auto colon = what.find(": "); colon != std::string::npos)
+      what = what.substr(colon + 2);
+    throw InputError(file, fmt::format("line {}, column {}", line, column), "malformed JSON: " + what);
+  }
+}
+
+nlohmann::json parse_json_file(const std::string& path, std::string* bytes_out)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (not in)
+    throw InputError(path, "", "cannot open file (expected a readable JSON file)");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  std::string bytes = buffer.str();
+  nlohmann::json value = parse_json_text(bytes, path);
+  if (bytes_out != nullptr)
+    *bytes_out = std::move(bytes);
+  return value;
+}
+
+std::string pointer_append(const std::string& pointer, std::string_view key)
+{
+  std::string out = pointer;
+  out += '/';
+  for (const char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string describe_json(const nlohmann::json& value)
+{
+  static constexpr std::size_t MAX_SHOWN = 40;
+  std::string shown = value.dump();
+  if (shown.size() > MAX_SHOWN)
+    shown = shown.substr(0, MAX_SHOWN) + "...";
+  switch (value.type()) {
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::object:
+      return "an object";
+    case nlohmann::json::value_t::array:
+      return "an array";
+    case nlohmann::json::value_t::string:
+      return "string " + shown;
+    case nlohmann::json::value_t::boolean:
+      return "boolean " + shown;
+    default:
+      return "number " + shown;
+  }
+}
+
+ObjectReader::ObjectReader(const nlohmann::json& value, std::string pointer, std::string file, Diagnostics& diags,
+                           std::initializer_list<std::string_view> known_keys)
+    : pointer_(std::move(pointer)), file_(std::move(file)), diags_(&diags)
+{
+  if (not value.is_object()) {
+    diags_->add(file_, pointer_.empty() ? "/" : pointer_, "expected an object, found " + describe_json(value));
+    return;
+  }
+  object_ = &value;
+  for (const auto& [key, _] : value.items()) {
+    bool known = false;
+    for (const auto k : known_keys)
+      known = known || k == key;
+    if (not known) {
+      std::string expected;
+      for (const auto k : known_keys)
+        expected += (expected.empty() ? "" : ", ") + std::string(k);
+      diags_->add(file_, pointer_of(key), "unknown field \"" + key + "\" (expected one of: " + expected + ")");
+    }
+  }
+}
+
+bool ObjectReader::has(std::string_view key) const
+{
+  return object_ != nullptr && object_->contains(key);
+}
+
+const nlohmann::json* ObjectReader::value(std::string_view key, Need need) const
+{
+  if (object_ == nullptr)
+    return nullptr;
+  const auto it = object_->find(key);
+  if (it == object_->end()) {
+    if (need == Need::REQUIRED)
+      diags_->add(file_, pointer_of(key), "missing required field \"" + std::string(key) + "\"");
+    return nullptr;
+  }
+  return &*it;
+}
+
+std::optional<double> ObjectReader::number(std::string_view key, Need need, double min, double max,
+                                           bool min_exclusive) const
+{
+  const auto* v = value(key, need);
+  if (v == nullptr)
+    return std::nullopt;
+  if (not v->is_number()) {
+    error(key, "expected a number, found " + describe_json(*v));
+    return std::nullopt;
+  }
+  const double x = v->get<double>();
+  const bool below = min_exclusive ? not(x > min) : not(x >= min);
+  if (not std::isfinite(x) || below || x > max) {
+    std::string range = fmt::format("{} {}", min_exclusive ? ">" : ">=", min);
+    if (std::isfinite(max))
+      range += fmt::format(" and <= {}", max);
+    error(key, fmt::format("expected a finite number {}, found {}", range, v->dump()));
+    return std::nullopt;
+  }
+  return x;
+}
+
+std::optional<std::int64_t> ObjectReader::integer(std::string_view key, Need need, std::int64_t min,
+                                                  std::int64_t max) const
+{
+  const auto* v = value(key, need);
+  if (v == nullptr)
+    return std::nullopt;
+  std::optional<std::int64_t> x;
+  if (v->is_number_integer()) {
+    if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+      x = INT64_MAX;
+    else
+      x = v->get<std::int64_t>();
+  } else if (v->is_number_float()) {
+    const double d = v->get<double>();
+    if (std::isfinite(d) && d == std::floor(d) && std::abs(d) < 9.0e15)
+      x = static_cast<std::int64_t>(d);
+  }
+  if (not x || *x < min || *x > max) {
+    error(key, fmt::format("expected an integer in [{}, {}], found {}", min, max, describe_json(*v)));
+    return std::nullopt;
+  }
+  return x;
+}
+
+std::optional<std::string> ObjectReader::string(std::string_view key, Need need) const
+{
+  const auto* v = value(key, need);
+  if (v == nullptr)
+    return std::nullopt;
+  if (not v->is_string() || v->get_ref<const std::string&>().empty()) {
+    error(key, "expected a non-empty string, found " + describe_json(*v));
+    return std::nullopt;
+  }
+  return v->get<std::string>();
+}
+
+std::optional<bool> ObjectReader::boolean(std::string_view key, Need need) const
+{
+  const auto* v = value(key, need);
+  if (v == nullptr)
+    return std::nullopt;
+  if (not v->is_boolean()) {
+    error(key, "expected true or false, found " + describe_json(*v));
+    return std::nullopt;
+  }
+  return v->get<bool>();
+}
+
+void ObjectReader::error(std::string_view key, std::string message) const
+{
+  diags_->add(file_, pointer_of(key), std::move(message));
+}
+
+void ObjectReader::error_here(std::string message) const
+{
+  diags_->add(file_, pointer_.empty() ? "/" : pointer_, std::move(message));
+}
+
+} // namespace ccsim

@@ -1,0 +1,275 @@
+// src/scenario/loader.cpp
+#include "ccsim/scenario/loader.hpp"
+
+#include "ccsim/cluster/cluster.hpp"
+#include "ccsim/core/hash.hpp"
+#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/workload/workload.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <limits>
+#include <set>
+#include <unordered_set>
+
+namespace ccsim {
+
+namespace {
+
+using Need = ObjectReader::Need;
+constexpr double INF = std::numeric_limits<double>::infinity();
+constexpr double TERA = 1e12;
+constexpr std::int64_t MAX_COUNT = 1'000'000'000;
+constexpr std::int64_t MAX_ACCELERATORS_PER_NODE = 64;
+
+template <std::size_t N>
+std::string names_list(const std::array<std::string_view, N>& names)
+{
+  std::string out;
+  for (const auto n : names)
+    out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+//! Iterates a JSON array at `key`, calling f(element, pointer). Reports a non-array value.
+template <typename F>
+void for_each_element(const ObjectReader& obj, std::string_view key, Need need, F&& f)
+{
+  const auto* v = obj.value(key, need);
+  if (v == nullptr)
+    return;
+  if (not v->is_array()) {
+    obj.error(key, "expected an array, found " + describe_json(*v));
+    return;
+  }
+  const std::string base = obj.pointer_of(key);
+  for (std::size_t i = 0; i < v->size(); i++)
+    f((*v)[i], base + "/" + std::to_string(i));
+}
+
+void read_catalog(const ObjectReader& root, Scenario& s)
+{
+  const auto* catalog = root.value("accelerators", Need::REQUIRED);
+  if (catalog == nullptr)
+    return;
+  if (not catalog->is_object() || catalog->empty()) {
+    root.error("accelerators", "expected a non-empty object mapping accelerator names to specs, found " +
+                                   describe_json(*catalog));
+    return;
+  }
+  for (const auto& [name, value] : catalog->items()) {
+    ObjectReader a(value, root.pointer_of("accelerators") + "/" + name, root.file(), root.diagnostics(),
+                   {"kind", "peak_tflops", "description"});
+    AcceleratorSpec spec;
+    spec.name = name;
+    if (const auto kind = a.string("kind", Need::REQUIRED)) {
+      if (const auto k = enum_from_name<AcceleratorKind>(ACCELERATOR_KIND_NAMES, *kind))
+        spec.kind = *k;
+      else
+        a.error("kind", "unknown accelerator kind \"" + *kind + "\" (expected one of: " +
+                            names_list(ACCELERATOR_KIND_NAMES) + ")");
+    }
+    if (const auto* peaks = a.value("peak_tflops", Need::REQUIRED)) {
+      const std::string ptr = a.pointer_of("peak_tflops");
+      if (not peaks->is_object() || peaks->empty()) {
+        a.error("peak_tflops", "expected an object of precision -> TFLOP/s (" + names_list(PRECISION_NAMES) +
+                                   "), found " + describe_json(*peaks));
+      } else {
+        ObjectReader p(*peaks, ptr, root.file(), root.diagnostics(),
+                       {"fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8"});
+        for (std::size_t i = 0; i < PRECISION_COUNT; i++)
+          if (const auto tflops = p.number(PRECISION_NAMES[i], Need::OPTIONAL, 0, INF, true))
+            spec.peak_flop_per_s[i] = *tflops * TERA;
+      }
+    }
+    s.accelerators.push_back(std::move(spec));
+  }
+}
+
+void read_sites(const ObjectReader& root, Scenario& s)
+{
+  std::set<std::string> site_names;
+  for_each_element(root, "sites", Need::REQUIRED, [&](const nlohmann::json& value, const std::string& ptr) {
+    ObjectReader site(value, ptr, root.file(), root.diagnostics(), {"name", "region", "racks"});
+    SiteSpec spec;
+    spec.name = site.string("name", Need::REQUIRED).value_or("");
+    spec.region = site.string("region", Need::REQUIRED).value_or("");
+    if (not spec.name.empty() && not site_names.insert(spec.name).second)
+      site.error("name", "duplicate site name \"" + spec.name + "\" (expected unique site names)");
+    std::set<std::string> group_names;
+    for_each_element(site, "racks", Need::REQUIRED, [&](const nlohmann::json& gv, const std::string& gptr) {
+      ObjectReader group(gv, gptr, root.file(), root.diagnostics(), {"name", "count", "nodes_per_rack", "node"});
+      RackGroupSpec g;
+      g.name = group.string("name", Need::OPTIONAL).value_or("r" + std::to_string(spec.rack_groups.size()));
+      if (not group_names.insert(g.name).second)
+        group.error("name", "duplicate rack group name \"" + g.name + "\" in site (expected unique names)");
+      g.racks = static_cast<std::uint32_t>(group.integer("count", Need::REQUIRED, 1, MAX_COUNT).value_or(0));
+      g.nodes_per_rack =
+          static_cast<std::uint32_t>(group.integer("nodes_per_rack", Need::REQUIRED, 1, MAX_COUNT).value_or(0));
+      if (const auto* nv = group.value("node", Need::REQUIRED)) {
+        ObjectReader node(*nv, group.pointer_of("node"), root.file(), root.diagnostics(), {"accelerator", "count"});
+        g.node.accelerator = node.string("accelerator", Need::REQUIRED).value_or("");
+        if (not g.node.accelerator.empty() && s.find_accelerator(g.node.accelerator) < 0) {
+          std::string known;
+          for (const auto& a : s.accelerators)
+            known += (known.empty() ? "" : ", ") + a.name;
+          node.error("accelerator", "unknown accelerator type \"" + g.node.accelerator +
+                                        "\" (expected a name from /accelerators: " + known + ")");
+        }
+        g.node.accelerators = static_cast<std::uint32_t>(
+            node.integer("count", Need::REQUIRED, 1, MAX_ACCELERATORS_PER_NODE).value_or(0));
+      }
+      spec.rack_groups.push_back(std::move(g));
+    });
+    if (site.has("racks") && spec.rack_groups.empty())
+      site.error("racks", "expected at least one rack group");
+    s.sites.push_back(std::move(spec));
+  });
+  if (root.has("sites") && s.sites.empty())
+    root.error("sites", "expected at least one site");
+}
+
+void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectReader& root, Job& job)
+{
+  ObjectReader j(value, ptr, root.file(), root.diagnostics(),
+                 {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "precision", "class",
+                  "efficiency", "accept"});
+  if (const auto* id = j.value("id", Need::REQUIRED)) {
+    if (id->is_string() && not id->get_ref<const std::string&>().empty())
+      job.id = id->get<std::string>();
+    else if (id->is_number_integer())
+      job.id = id->dump();
+    else
+      j.error("id", "expected a non-empty string or an integer, found " + describe_json(*id));
+  }
+  job.submit_s = j.number("submit_s", Need::REQUIRED, 0, INF).value_or(0);
+  job.accelerators =
+      static_cast<std::uint32_t>(j.integer("accelerators", Need::REQUIRED, 1, MAX_COUNT).value_or(1));
+  const bool has_duration = j.has("duration_s");
+  const bool has_work = j.has("work_flop");
+  if (has_duration == has_work)
+    j.error_here("expected exactly one of \"duration_s\" (seconds) or \"work_flop\" (FLOP), found " +
+                 std::string(has_duration ? "both" : "neither"));
+  if (has_duration)
+    job.duration_s = j.number("duration_s", Need::REQUIRED, 0, INF).value_or(0);
+  if (has_work)
+    job.work_flop = j.number("work_flop", Need::REQUIRED, 0, INF, true).value_or(1);
+  if (j.has("walltime_s"))
+    job.walltime_s = j.number("walltime_s", Need::REQUIRED, 0, INF, true).value_or(UNSET);
+  job.efficiency = j.number("efficiency", Need::OPTIONAL, 0, 1, true).value_or(1.0);
+  if (const auto cls = j.string("class", Need::OPTIONAL)) {
+    if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
+      job.job_class = *c;
+    else
+      j.error("class", "unknown job class \"" + *cls + "\" (expected one of: " + names_list(JOB_CLASS_NAMES) + ")");
+  }
+  job.precision = default_precision(job.job_class);
+  if (const auto prec = j.string("precision", Need::OPTIONAL)) {
+    if (const auto p = enum_from_name<Precision>(PRECISION_NAMES, *prec))
+      job.precision = *p;
+    else
+      j.error("precision", "unknown precision \"" + *prec + "\" (expected one of: " + names_list(PRECISION_NAMES) + ")");
+  }
+  for_each_element(j, "accept", Need::OPTIONAL, [&](const nlohmann::json& a, const std::string& aptr) {
+    if (a.is_string() && not a.get_ref<const std::string&>().empty())
+      job.accept.push_back(a.get<std::string>());
+    else
+      root.diagnostics().add(root.file(), aptr, "expected an accelerator type or kind name, found " + describe_json(a));
+  });
+}
+
+void read_workload(const ObjectReader& root, Scenario& s)
+{
+  const auto* wv = root.value("workload", Need::REQUIRED);
+  if (wv == nullptr)
+    return;
+  ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(), {"jobs"});
+  const auto* jobs = w.value("jobs", Need::REQUIRED);
+  if (jobs == nullptr)
+    return;
+  if (not jobs->is_array()) {
+    w.error("jobs", "expected an array of jobs, found " + describe_json(*jobs));
+    return;
+  }
+  s.jobs.resize(jobs->size());
+  std::unordered_set<std::string> ids;
+  ids.reserve(jobs->size());
+  const std::string base = w.pointer_of("jobs");
+  for (std::size_t i = 0; i < jobs->size(); i++) {
+    const std::string ptr = base + "/" + std::to_string(i);
+    read_job((*jobs)[i], ptr, root, s.jobs[i]);
+    if (not s.jobs[i].id.empty() && not ids.insert(s.jobs[i].id).second)
+      root.diagnostics().add(root.file(), ptr + "/id", "duplicate job id \"" + s.jobs[i].id + "\" (expected unique ids)");
+  }
+}
+
+void read_scheduler(const ObjectReader& root, Scenario& s)
+{
+  const auto* v = root.value("scheduler", Need::OPTIONAL);
+  if (v == nullptr)
+    return;
+  ObjectReader sch(*v, root.pointer_of("scheduler"), root.file(), root.diagnostics(),
+                   {"queue", "placement", "kill_at_walltime"});
+  s.scheduler.queue_policy = sch.string("queue", Need::OPTIONAL).value_or(s.scheduler.queue_policy);
+  s.scheduler.placement_policy = sch.string("placement", Need::OPTIONAL).value_or(s.scheduler.placement_policy);
+  s.scheduler.kill_at_walltime = sch.boolean("kill_at_walltime", Need::OPTIONAL).value_or(false);
+}
+
+} // namespace
+
+int Scenario::find_accelerator(std::string_view accelerator_name) const
+{
+  for (std::size_t i = 0; i < accelerators.size(); i++)
+    if (accelerators[i].name == accelerator_name)
+      return static_cast<int>(i);
+  return -1;
+}
+
+Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256)
+{
+  Diagnostics diags;
+  ObjectReader root(doc, "", file, diags,
+                    {"$schema", "name", "description", "seed", "accelerators", "sites", "workload", "scheduler",
+                     "output"});
+  Scenario s;
+  s.file = file;
+  s.sha256 = sha256;
+  if (not root.is_object())
+    diags.throw_if_any();
+  s.name = root.string("name", Need::OPTIONAL)
+               .value_or(file.empty() ? std::string("scenario") : std::filesystem::path(file).stem().string());
+  if (const auto* d = root.value("description", Need::OPTIONAL)) {
+    if (d->is_string())
+      s.description = d->get<std::string>();
+    else
+      root.error("description", "expected a string, found " + describe_json(*d));
+  }
+  s.seed = static_cast<std::uint64_t>(root.integer("seed", Need::OPTIONAL, 0, INT64_MAX).value_or(1));
+  read_catalog(root, s);
+  read_sites(root, s);
+  read_workload(root, s);
+  read_scheduler(root, s);
+  if (const auto* ov = root.value("output", Need::OPTIONAL)) {
+    ObjectReader out(*ov, root.pointer_of("output"), file, diags, {"dir"});
+    s.output.dir = out.string("dir", Need::OPTIONAL).value_or("");
+  }
+  if (s.output.dir.empty())
+    s.output.dir = "results/" + s.name;
+  diags.throw_if_any();
+
+  // Cross-checks that need the resolved platform: every job must be runnable somewhere.
+  const Cluster cluster = Cluster::build(s);
+  resolve_jobs(s.jobs, cluster, file, "/workload/jobs", diags);
+  diags.throw_if_any();
+  return s;
+}
+
+Scenario load_scenario(const std::string& path)
+{
+  std::string bytes;
+  const nlohmann::json doc = parse_json_file(path, &bytes);
+  return scenario_from_json(doc, path, sha256_hex(bytes));
+}
+
+} // namespace ccsim

@@ -1,0 +1,93 @@
+// src/workload/workload.cpp
+#include "ccsim/workload/workload.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace ccsim {
+
+double runtime_s(const Job& job, const AcceleratorType& type)
+{
+  if (not std::isnan(job.duration_s))
+    return job.duration_s;
+  const double peak = type.peak_flop_per_s[static_cast<std::size_t>(job.precision)];
+  return job.work_flop / (static_cast<double>(job.accelerators) * peak * job.efficiency);
+}
+
+void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string& file,
+                  const std::string& pointer_base, Diagnostics& diags)
+{
+  // Largest pool per type: a job must fit in one pool (one site, one type).
+  std::vector<std::uint64_t> largest_pool(cluster.types.size(), 0);
+  for (const auto& p : cluster.pools)
+    largest_pool[p.type] = std::max(largest_pool[p.type], p.accelerators);
+  std::string known;
+  for (const auto& t : cluster.types)
+    known += (known.empty() ? "" : ", ") + t.name;
+
+  for (std::size_t i = 0; i < jobs.size(); i++) {
+    Job& job = jobs[i];
+    const std::string ptr = pointer_base + "/" + std::to_string(i);
+    std::uint64_t accepted = 0;
+    if (job.accept.empty()) {
+      accepted = cluster.types.size() >= 64 ? ~0ULL : (1ULL << cluster.types.size()) - 1;
+    } else {
+      for (std::size_t k = 0; k < job.accept.size(); k++) {
+        const auto& name = job.accept[k];
+        std::uint64_t match = 0;
+        for (std::size_t t = 0; t < cluster.types.size(); t++)
+          if (cluster.types[t].name == name || enum_name(ACCELERATOR_KIND_NAMES, cluster.types[t].kind) == name)
+            match |= 1ULL << t;
+        if (match == 0)
+          diags.add(file, ptr + "/accept/" + std::to_string(k),
+                    "\"" + name + "\" names no accelerator type or kind in the platform (expected one of: " + known +
+                        ", gpu, asic, fpga)");
+        accepted |= match;
+      }
+    }
+    std::uint64_t eligible = 0;
+    std::uint64_t capacity = 0;
+    double slowest = 0;
+    for (std::size_t t = 0; t < cluster.types.size(); t++) {
+      if ((accepted >> t & 1U) == 0 ||
+          cluster.types[t].peak_flop_per_s[static_cast<std::size_t>(job.precision)] <= 0)
+        continue;
+      eligible |= 1ULL << t;
+      capacity = std::max(capacity, largest_pool[t]);
+      slowest = std::max(slowest, runtime_s(job, cluster.types[t]));
+    }
+    job.eligible_types = eligible;
+    if (eligible == 0) {
+      if (accepted != 0)
+        diags.add(file, ptr,
+                  fmt::format("job \"{}\" needs {} but no accepted accelerator type in the platform supports it "
+                              "(expected a type with a peak_tflops entry for {})",
+                              job.id, enum_name(PRECISION_NAMES, job.precision),
+                              enum_name(PRECISION_NAMES, job.precision)));
+      continue;
+    }
+    if (job.accelerators > capacity)
+      diags.add(file, ptr + "/accelerators",
+                fmt::format("job \"{}\" asks for {} accelerators but the largest site pool of an eligible type holds "
+                            "{} (a job runs within one site and one accelerator type; expected at most {})",
+                            job.id, job.accelerators, capacity, capacity));
+    if (std::isnan(job.walltime_s))
+      job.walltime_s = slowest;
+    if (not std::isfinite(job.walltime_s))
+      diags.add(file, ptr, fmt::format("job \"{}\" has a runtime that is not finite on this platform", job.id));
+  }
+}
+
+std::vector<std::uint32_t> submission_order(std::span<const Job> jobs)
+{
+  std::vector<std::uint32_t> order(jobs.size());
+  std::iota(order.begin(), order.end(), 0U);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return jobs[a].submit_s < jobs[b].submit_s; });
+  return order;
+}
+
+} // namespace ccsim
