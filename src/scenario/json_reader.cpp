@@ -9,28 +9,51 @@
 
 namespace ccsim {
 
+namespace {
+//! "line L, column C" of byte offset `offset` (0-based) in `text`.
+std::string line_column(std::string_view text, std::size_t offset)
+{
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < std::min(offset, text.size()); i++) {
+    if (text[i] == '\n') {
+      line++;
+      column = 1;
+    } else {
+      column++;
+    }
+  }
+  return fmt::format("line {}, column {}", line, column);
+}
+
+//! nlohmann's message without its "[json.exception.x.N] parse error at line 1, column 2: " prefix.
+std::string strip_prefix(const std::string& what)
+{
+  const auto colon = what.find(": ");
+  if (what.starts_with("[json.exception.parse_error") && colon != std::string::npos)
+    return what.substr(colon + 2);
+  const auto bracket = what.find("] ");
+  return bracket == std::string::npos ? what : what.substr(bracket + 2);
+}
+} // namespace
+
 nlohmann::json parse_json_text(std::string_view text, const std::string& file)
 {
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    // Locate the error by line and column from the byte offset nlohmann reports (1-based, one past the culprit).
-    std::size_t line = 1;
-    std::size_t column = 1;
-    const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    for (std::size_t i = 0; i < end; i++) {
-      if (text[i] == '\n') {
-        line++;
-        column = 1;
-      } else {
-        column++;
-      }
+    // nlohmann's byte offset is 1-based and points one past the culprit.
+    throw InputError(file, line_column(text, e.byte == 0 ? 0 : e.byte - 1), "malformed JSON: " + strip_prefix(e.what()));
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. out_of_range 406 "number overflow parsing '1e400'": locate the quoted token.
+    const std::string message = strip_prefix(e.what());
+    std::string location;
+    if (const auto q = message.find('\''); q != std::string::npos) {
+      const auto q2 = message.find('\'', q + 1);
+      if (const auto at = text.find(message.substr(q + 1, q2 - q - 1)); q2 != std::string::npos && at != text.npos)
+        location = line_column(text, at);
     }
-    std::string what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
-    if (const auto colon = what.find(": "); colon != std::string::npos)
-      what = what.substr(colon + 2);
-    throw InputError(file, fmt::format("line {}, column {}", line, column), "malformed JSON: " + what);
+    throw InputError(file, location, "malformed JSON: " + message + " (expected a finite number)");
   }
 }
 

@@ -1,0 +1,62 @@
+// bench/fcfs_throughput.cpp: N synthetic jobs on M accelerators through the full SimGrid engine.
+// Prints jobs/s, events/s, wall seconds and peak RSS. Usage: ccsim_bench_engine [--jobs N] [--accelerators M]
+//   [--load L] [--queue fcfs] [--placement first-fit] [--seed S]
+#include "synthetic.hpp"
+
+#include "ccsim/cluster/cluster.hpp"
+#include "ccsim/core/process.hpp"
+#include "ccsim/engine/simulation.hpp"
+#include "ccsim/metrics/metrics.hpp"
+#include "ccsim/policy/registry.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+
+int main(int argc, char** argv)
+{
+  std::uint64_t jobs = 1'000'000;
+  std::uint64_t accelerators = 10'000;
+  double load = 0.9;
+  std::uint64_t seed = 42;
+  std::string queue_name = "fcfs";
+  std::string placement_name = "first-fit";
+  CLI::App app{"ccsim engine throughput benchmark"};
+  app.add_option("--jobs", jobs, "number of jobs");
+  app.add_option("--accelerators", accelerators, "number of accelerators (nodes of 8)");
+  app.add_option("--load", load, "offered load");
+  app.add_option("--seed", seed, "seed");
+  app.add_option("--queue", queue_name, "queue policy");
+  app.add_option("--placement", placement_name, "placement policy");
+  CLI11_PARSE(app, argc, argv);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  ccsim::Scenario scenario = ccsim::bench::synthetic_scenario(jobs, accelerators, load, seed);
+  scenario.scheduler.queue_policy = queue_name;
+  scenario.scheduler.placement_policy = placement_name;
+  const ccsim::Cluster cluster = ccsim::Cluster::build(scenario);
+  const auto t1 = std::chrono::steady_clock::now();
+  const auto& registry = ccsim::PolicyRegistry::global();
+  auto queue = registry.make_queue(queue_name);
+  auto placement = registry.make_placement(placement_name);
+  const ccsim::SimulationRun run = ccsim::run_simulation(scenario, cluster, scenario.jobs, *queue, *placement);
+  const auto t2 = std::chrono::steady_clock::now();
+  const auto summary = ccsim::summarize(scenario, cluster, scenario.jobs, run.result);
+  const auto t3 = std::chrono::steady_clock::now();
+
+  const double gen_s = std::chrono::duration<double>(t1 - t0).count();
+  const double sim_s = std::chrono::duration<double>(t2 - t1).count();
+  const double wall_s = std::chrono::duration<double>(t3 - t0).count();
+  fmt::print("jobs={} accelerators={} queue={} placement={} load={}\n", jobs, cluster.accelerator_count(),
+             queue_name, placement_name, load);
+  fmt::print("generate_s={:.3f} simulate_s={:.3f} wall_s={:.3f}\n", gen_s, sim_s, wall_s);
+  fmt::print("jobs_per_s={:.0f} events_per_s={:.0f} events={} clock_advances={}\n",
+             static_cast<double>(jobs) / sim_s, static_cast<double>(run.result.events) / sim_s, run.result.events,
+             run.clock_advances);
+  fmt::print("peak_rss_mib={:.1f}\n", static_cast<double>(ccsim::peak_rss_bytes()) / (1024.0 * 1024.0));
+  fmt::print("utilization={:.4f} mean_wait_s={:.1f} makespan_s={:.0f}\n",
+             summary["utilization"]["accelerators"].get<double>(), summary["wait_s"]["mean"].get<double>(),
+             summary["makespan_s"].get<double>());
+  return 0;
+}

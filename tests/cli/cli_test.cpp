@@ -1,0 +1,177 @@
+// Runs the real `ccsim` binary: exit codes, outputs, determinism, the bad-input corpus.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string output; // stdout and stderr
+};
+
+Result ccsim(const std::string& args)
+{
+  const std::string cmd = std::string(CCSIM_BIN) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr)
+    return {-1, "popen failed"};
+  std::string out;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0)
+    out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string read_file(const fs::path& p)
+{
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path fresh_dir(const std::string& name)
+{
+  const fs::path dir = fs::temp_directory_path() / ("ccsim-cli-" + std::to_string(::getpid())) / name;
+  fs::remove_all(dir);
+  return dir;
+}
+
+const fs::path SOURCE = CCSIM_SOURCE_DIR;
+
+} // namespace
+
+TEST(Cli, Version)
+{
+  const Result r = ccsim("--version");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.output.find("ccsim 0."), std::string::npos) << r.output;
+}
+
+TEST(Cli, HelpEverywhere)
+{
+  EXPECT_EQ(ccsim("--help").code, 0);
+  EXPECT_EQ(ccsim("run --help").code, 0);
+  EXPECT_EQ(ccsim("validate --help").code, 0);
+}
+
+TEST(Cli, UsageErrorsExitWith2)
+{
+  EXPECT_EQ(ccsim("").code, 2);
+  EXPECT_EQ(ccsim("frobnicate").code, 2);
+  EXPECT_EQ(ccsim("run --seed -3").code, 2);
+  EXPECT_EQ(ccsim("validate").code, 2);
+}
+
+TEST(Cli, RunWritesTheThreeResultFiles)
+{
+  const fs::path out = fresh_dir("run");
+  const Result r = ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("utilization 63.9 %"), std::string::npos) << r.output;
+  for (const char* f : {"jobs.csv", "summary.json", "run.json"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  for (const auto& e : fs::directory_iterator(out))
+    EXPECT_NE(e.path().extension(), ".tmp");
+  const auto summary = nlohmann::json::parse(read_file(out / "summary.json"));
+  EXPECT_EQ(summary["seed"], 7);
+  EXPECT_EQ(summary["makespan_s"], 18.0);
+  EXPECT_EQ(summary["ccsim"]["version"].get<std::string>().substr(0, 2), "0.");
+  EXPECT_EQ(summary["scenario"]["sha256"].get<std::string>().size(), 64U);
+  const auto run = nlohmann::json::parse(read_file(out / "run.json"));
+  EXPECT_EQ(run["events"], 6);
+  EXPECT_GT(run["peak_rss_bytes"].get<double>(), 0);
+  EXPECT_GE(run["wall_s"].get<double>(), 0);
+  EXPECT_EQ(run["simgrid"]["config"][0], "network/model:CM02");
+}
+
+TEST(Cli, SeedOverride)
+{
+  const fs::path out = fresh_dir("seed");
+  ASSERT_EQ(ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " -q --seed 123 --out " +
+                  out.string())
+                .code,
+            0);
+  EXPECT_EQ(nlohmann::json::parse(read_file(out / "summary.json"))["seed"], 123);
+}
+
+TEST(Cli, SameScenarioAndSeedGiveByteIdenticalResults)
+{
+  const fs::path a = fresh_dir("det-a");
+  const fs::path b = fresh_dir("det-b");
+  const std::string scenario = (SOURCE / "scenarios/default.json").string();
+  ASSERT_EQ(ccsim("run " + scenario + " -q --out " + a.string()).code, 0);
+  ASSERT_EQ(ccsim("run " + scenario + " -q --out " + b.string()).code, 0);
+  for (const char* f : {"jobs.csv", "summary.json"}) {
+    const std::string x = read_file(a / f);
+    EXPECT_FALSE(x.empty());
+    EXPECT_EQ(x, read_file(b / f)) << f << " differs between two runs";
+  }
+}
+
+TEST(Cli, DefaultScenarioRunsWithoutArguments)
+{
+  const fs::path out = fresh_dir("default");
+  const Result r = ccsim("run --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto summary = nlohmann::json::parse(read_file(out / "summary.json"));
+  EXPECT_EQ(summary["scenario"]["name"], "default");
+  EXPECT_EQ(summary["jobs"]["completed"], summary["jobs"]["submitted"]);
+}
+
+TEST(Cli, ValidateAcceptsEveryShippedScenario)
+{
+  for (const auto& e : fs::recursive_directory_iterator(SOURCE / "scenarios")) {
+    if (e.path().extension() != ".json")
+      continue;
+    const Result r = ccsim("validate " + e.path().string());
+    EXPECT_EQ(r.code, 0) << e.path() << "\n" << r.output;
+  }
+}
+
+TEST(Cli, MissingScenarioFile)
+{
+  const Result r = ccsim("run /nonexistent/scenario.json --out " + fresh_dir("missing").string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("/nonexistent/scenario.json: cannot open file"), std::string::npos) << r.output;
+}
+
+// Every file in tests/bad-inputs/ must fail with exit code 2, print each line of its .expect file, and leave
+// no output directory behind.
+TEST(Cli, BadInputCorpus)
+{
+  int cases = 0;
+  for (const auto& e : fs::directory_iterator(SOURCE / "tests/bad-inputs")) {
+    if (e.path().extension() != ".json")
+      continue;
+    cases++;
+    fs::path expect = e.path();
+    expect.replace_extension(".expect");
+    ASSERT_TRUE(fs::exists(expect)) << "missing " << expect;
+    const fs::path out = fresh_dir("bad-" + e.path().stem().string());
+    const Result r = ccsim("run " + e.path().string() + " --out " + out.string());
+    EXPECT_EQ(r.code, 2) << e.path() << "\n" << r.output;
+    std::ifstream lines(expect);
+    std::string fragment;
+    while (std::getline(lines, fragment)) {
+      if (not fragment.empty()) {
+        EXPECT_NE(r.output.find(fragment), std::string::npos)
+            << e.path().filename() << ": expected \"" << fragment << "\" in:\n" << r.output;
+      }
+    }
+    EXPECT_FALSE(fs::exists(out)) << e.path() << " left output behind";
+    EXPECT_EQ(ccsim("validate " + e.path().string()).code, 2) << e.path();
+  }
+  EXPECT_GE(cases, 10);
+}

@@ -1,0 +1,72 @@
+// SimGrid-backed tests: one simulation per process (ctest runs each TEST separately).
+#include "../support/helpers.hpp"
+
+#include "ccsim/engine/simulation.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+using namespace ccsim;
+
+TEST(Engine, FcfsScheduleOnTheSimGridClock)
+{
+  const Scenario s = test::scenario_from_text(test::one_site_scenario(2, 1, R"([
+      {"id": "j1", "submit_s": 0, "accelerators": 1, "duration_s": 10},
+      {"id": "j2", "submit_s": 0, "accelerators": 2, "duration_s": 5},
+      {"id": "j3", "submit_s": 1, "accelerators": 1, "duration_s": 3}])"));
+  const Cluster c = Cluster::build(s);
+  auto queue = PolicyRegistry::global().make_queue("fcfs");
+  auto placement = PolicyRegistry::global().make_placement("first-fit");
+  const SimulationRun run = run_simulation(s, c, s.jobs, *queue, *placement);
+  const auto& r = run.result.records;
+  EXPECT_EQ(r[0].start_s, 0.0);
+  EXPECT_EQ(r[0].finish_s, 10.0);
+  EXPECT_EQ(r[1].start_s, 10.0);
+  EXPECT_EQ(r[1].finish_s, 15.0);
+  EXPECT_EQ(r[2].start_s, 15.0);
+  EXPECT_EQ(r[2].finish_s, 18.0);
+  // The SimGrid clock advanced to 1, 10, 15 and 18 and ended at the last completion.
+  EXPECT_EQ(run.clock_advances, 4U);
+  EXPECT_EQ(run.simulated_end_s, 18.0);
+}
+
+TEST(Engine, PinsTheNetworkModel)
+{
+  const auto cfg = simgrid_configuration();
+  EXPECT_NE(std::find(cfg.begin(), cfg.end(), "network/model:CM02"), cfg.end());
+  EXPECT_NE(std::find(cfg.begin(), cfg.end(), "network/TCP-gamma:0"), cfg.end());
+}
+
+TEST(Engine, EmptyWorkloadEndsAtZero)
+{
+  const Scenario s = test::scenario_from_text(test::one_site_scenario(1, 1, "[]"));
+  const Cluster c = Cluster::build(s);
+  auto queue = PolicyRegistry::global().make_queue("fcfs");
+  auto placement = PolicyRegistry::global().make_placement("first-fit");
+  const SimulationRun run = run_simulation(s, c, s.jobs, *queue, *placement);
+  EXPECT_EQ(run.simulated_end_s, 0.0);
+  EXPECT_EQ(run.result.events, 0U);
+}
+
+namespace {
+//! A broken plug-in: never starts anything.
+class Hoarder final : public QueuePolicy {
+public:
+  void decide(SchedulingContext& ctx) override { n_ += ctx.submitted().size(); }
+  std::size_t queued() const override { return n_; }
+
+private:
+  std::size_t n_ = 0;
+};
+} // namespace
+
+TEST(Engine, APolicyThatStarvesJobsIsReportedNotHung)
+{
+  const Scenario s = test::scenario_from_text(
+      test::one_site_scenario(1, 1, R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1}])"));
+  const Cluster c = Cluster::build(s);
+  Hoarder queue;
+  auto placement = PolicyRegistry::global().make_placement("first-fit");
+  EXPECT_THROW(run_simulation(s, c, s.jobs, queue, *placement), std::runtime_error);
+}

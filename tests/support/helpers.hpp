@@ -1,0 +1,67 @@
+// tests/support/helpers.hpp: small helpers shared by the test binaries.
+#pragma once
+
+#include "ccsim/cluster/cluster.hpp"
+#include "ccsim/core/error.hpp"
+#include "ccsim/engine/dispatcher.hpp"
+#include "ccsim/policy/registry.hpp"
+#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/scenario/loader.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ccsim::test {
+
+//! Parses and validates scenario JSON text as if read from "test.json".
+inline Scenario scenario_from_text(const std::string& text)
+{
+  return scenario_from_json(parse_json_text(text, "test.json"), "test.json", "");
+}
+
+//! The diagnostics loading `text` produces (empty if it loads).
+inline std::vector<Diagnostic> load_errors(const std::string& text)
+{
+  try {
+    scenario_from_text(text);
+  } catch (const InputError& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+
+//! True if some diagnostic is at `location` and its message contains `fragment`.
+inline bool has_error(const std::vector<Diagnostic>& diags, const std::string& location, const std::string& fragment)
+{
+  for (const auto& d : diags)
+    if (d.location == location && d.message.find(fragment) != std::string::npos)
+      return true;
+  return false;
+}
+
+//! Runs the dispatcher to completion without SimGrid (the SimGrid engine drives the same object).
+inline RunResult run_inline(const Scenario& s, const Cluster& cluster)
+{
+  const auto& registry = PolicyRegistry::global();
+  auto queue = registry.make_queue(s.scheduler.queue_policy);
+  auto placement = registry.make_placement(s.scheduler.placement_policy);
+  Dispatcher d(cluster, s.jobs, s.scheduler, *queue, *placement);
+  while (not d.done())
+    d.process(d.next_event_time());
+  return d.take_result();
+}
+
+//! A one-site platform with `nodes` nodes of `per_node` accelerators of type "G" (fp32 10, bf16 and fp16 100 TFLOP/s),
+//! plus the given jobs array (JSON text).
+inline std::string one_site_scenario(int nodes, int per_node, const std::string& jobs_json,
+                                     const std::string& scheduler_json = R"({"queue": "fcfs", "placement": "first-fit"})")
+{
+  return R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 10, "bf16": 100, "fp16": 100}}},
+             "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": )" +
+         std::to_string(nodes) + R"(, "node": {"accelerator": "G", "count": )" + std::to_string(per_node) +
+         R"(}}]}],
+             "workload": {"jobs": )" +
+         jobs_json + R"(}, "scheduler": )" + scheduler_json + "}";
+}
+
+} // namespace ccsim::test

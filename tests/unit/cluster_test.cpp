@@ -1,0 +1,65 @@
+#include "../support/helpers.hpp"
+
+#include "ccsim/cluster/state.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace ccsim;
+
+namespace {
+const char* TWO_SITES = R"({"accelerators": {
+      "N": {"kind": "asic", "peak_tflops": {"bf16": 300}},
+      "G": {"kind": "gpu", "peak_tflops": {"fp64": 60, "bf16": 1000}},
+      "unused": {"kind": "fpga", "peak_tflops": {"int8": 1}}},
+    "sites": [
+      {"name": "east1", "region": "east", "racks": [
+        {"name": "a", "count": 2, "nodes_per_rack": 2, "node": {"accelerator": "N", "count": 4}},
+        {"name": "b", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 8}}]},
+      {"name": "west1", "region": "west", "racks": [
+        {"name": "a", "count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 8}}]}],
+    "workload": {"jobs": []}})";
+}
+
+TEST(Cluster, NumbersSitesRacksNodesAndAcceleratorsInScenarioOrder)
+{
+  const Cluster c = Cluster::build(test::scenario_from_text(TWO_SITES));
+  // Types: catalog entries used by nodes, in catalog (name) order; "unused" is dropped.
+  ASSERT_EQ(c.types.size(), 2U);
+  EXPECT_EQ(c.types[0].name, "G");
+  EXPECT_EQ(c.types[1].name, "N");
+  EXPECT_EQ(c.sites.size(), 2U);
+  EXPECT_EQ(c.racks.size(), 4U);
+  EXPECT_EQ(c.node_count(), 7U);
+  EXPECT_EQ(c.accelerator_count(), 4U * 4 + 8 + 2 * 8);
+  EXPECT_EQ(c.racks[1].name, "east1/a-1");
+  EXPECT_EQ(c.node_name(3), "east1/a-1-n1");
+  EXPECT_EQ(c.node_name(4), "east1/b-0-n0");
+  EXPECT_EQ(c.node_first_accel[4], 16U);
+  EXPECT_EQ(c.node_first_accel[5], 24U);
+  EXPECT_EQ(c.accel_node[23], 4U);
+  // Pools: (east1, N), (east1, G), (west1, G).
+  ASSERT_EQ(c.pools.size(), 3U);
+  EXPECT_EQ(c.pools[0].accelerators, 16U);
+  EXPECT_EQ(c.pools[1].nodes, std::vector<std::uint32_t>{4});
+  EXPECT_EQ(c.pools[2].nodes, (std::vector<std::uint32_t>{5, 6}));
+  EXPECT_EQ(c.sites[0].accelerators, 24U);
+  EXPECT_EQ(c.accelerators_of_type(0), 24U);
+}
+
+TEST(ClusterState, AllocateAndReleaseKeepCountsAndCursor)
+{
+  const Cluster c = Cluster::build(test::scenario_from_text(TWO_SITES));
+  ClusterState st(c);
+  const std::vector<NodeSlots> a = {{0, 0xF}, {1, 0x3}};
+  st.allocate(a);
+  EXPECT_EQ(st.free_in_pool(0), 10U);
+  EXPECT_EQ(st.free_on_node(0), 0U);
+  EXPECT_EQ(st.free_on_node(1), 2U);
+  EXPECT_EQ(st.pool_first_free(0), 1U);
+  EXPECT_EQ(st.busy_accelerators(), 6U);
+  EXPECT_EQ(st.busy_of_type(1), 6U);
+  st.release(std::vector<NodeSlots>{{0, 0x5}});
+  EXPECT_EQ(st.pool_first_free(0), 0U);
+  EXPECT_EQ(st.used_mask(0), 0xAU);
+  EXPECT_EQ(st.busy_accelerators(), 4U);
+}

@@ -1,0 +1,132 @@
+#include "../support/helpers.hpp"
+
+#include "ccsim/metrics/metrics.hpp"
+#include "ccsim/output/report_text.hpp"
+#include "ccsim/output/writers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace ccsim;
+
+namespace {
+const std::string THREE_JOBS = test::one_site_scenario(2, 1, R"([
+    {"id": "j1", "submit_s": 0, "accelerators": 1, "duration_s": 10, "walltime_s": 20},
+    {"id": "j2", "submit_s": 0, "accelerators": 2, "duration_s": 5, "walltime_s": 5},
+    {"id": "j3", "submit_s": 1, "accelerators": 1, "duration_s": 3, "walltime_s": 4}])");
+}
+
+TEST(Metrics, BoundedSlowdownUsesTau10)
+{
+  Job job;
+  job.submit_s = 0;
+  JobRecord rec;
+  rec.start_s = 2;
+  rec.finish_s = 5; // run 3 s < tau: turnaround 5 / 10 -> clamped to 1
+  EXPECT_EQ(job_metrics(job, rec).bounded_slowdown, 1.0);
+  rec.start_s = 30;
+  rec.finish_s = 50; // run 20 s: turnaround 50 / 20
+  const JobMetrics m = job_metrics(job, rec);
+  EXPECT_EQ(m.bounded_slowdown, 2.5);
+  EXPECT_EQ(m.wait_s, 30.0);
+  EXPECT_EQ(m.execution_s, 20.0);
+  EXPECT_EQ(m.turnaround_s, 50.0);
+}
+
+TEST(Metrics, QuantileInterpolatesLinearly)
+{
+  std::vector<double> v = {4, 1, 3, 2};
+  EXPECT_DOUBLE_EQ(quantile(v, 0.5), 2.5);
+  EXPECT_DOUBLE_EQ(quantile(v, 0.95), 3.85);
+  EXPECT_DOUBLE_EQ(quantile(v, 1.0), 4.0);
+  EXPECT_DOUBLE_EQ(quantile(v, 0.0), 1.0);
+  std::vector<double> empty;
+  EXPECT_EQ(quantile(empty, 0.5), 0.0);
+}
+
+TEST(Metrics, SummaryOfTheThreeJobSchedule)
+{
+  const Scenario s = test::scenario_from_text(THREE_JOBS);
+  const Cluster c = Cluster::build(s);
+  const RunResult r = test::run_inline(s, c);
+  const auto sum = summarize(s, c, s.jobs, r);
+  EXPECT_EQ(sum["jobs"]["submitted"], 3);
+  EXPECT_EQ(sum["jobs"]["completed"], 3);
+  // waits 0, 10, 14; turnarounds 10, 15, 17; runs 10, 5, 3.
+  EXPECT_DOUBLE_EQ(sum["wait_s"]["mean"].get<double>(), 8.0);
+  EXPECT_DOUBLE_EQ(sum["wait_s"]["median"].get<double>(), 10.0);
+  EXPECT_DOUBLE_EQ(sum["wait_s"]["p95"].get<double>(), 13.6);
+  EXPECT_EQ(sum["wait_s"]["max"].get<double>(), 14.0);
+  EXPECT_DOUBLE_EQ(sum["turnaround_s"]["mean"].get<double>(), 14.0);
+  // bsld: max(1, 10/10) = 1, 15/10 = 1.5, 17/10 = 1.7.
+  EXPECT_DOUBLE_EQ(sum["bounded_slowdown"]["mean"].get<double>(), 4.2 / 3);
+  EXPECT_EQ(sum["makespan_s"].get<double>(), 18.0);
+  // busy accelerator-seconds 10 + 2 x 5 + 3 = 23 over 2 accelerators x 18 s.
+  EXPECT_DOUBLE_EQ(sum["utilization"]["accelerators"].get<double>(), 23.0 / 36.0);
+  EXPECT_DOUBLE_EQ(sum["utilization"]["by_type"]["G"].get<double>(), 23.0 / 36.0);
+  EXPECT_DOUBLE_EQ(sum["utilization"]["by_site"]["s"].get<double>(), 23.0 / 36.0);
+}
+
+TEST(Output, IntervalSet)
+{
+  const std::vector<std::uint32_t> v = {0, 1, 2, 5, 7, 8};
+  EXPECT_EQ(interval_set(v), "0-2 5 7-8");
+  EXPECT_EQ(interval_set(std::vector<std::uint32_t>{}), "");
+  EXPECT_EQ(interval_set(std::vector<std::uint32_t>{3}), "3");
+}
+
+TEST(Output, JobsCsvUsesBatsimColumns)
+{
+  const Scenario s = test::scenario_from_text(THREE_JOBS);
+  const Cluster c = Cluster::build(s);
+  const RunResult r = test::run_inline(s, c);
+  EXPECT_EQ(jobs_csv(c, s.jobs, r),
+            "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,execution_time,"
+            "finish_time,waiting_time,turnaround_time,stretch,consumed_energy,allocated_resources,final_state,"
+            "site,accelerator_type,nodes\n"
+            "j1,0,1,20,0,10,10,0,10,1,-1,0,COMPLETED_SUCCESSFULLY,s,G,1\n"
+            "j2,0,2,5,10,5,15,10,15,3,-1,0-1,COMPLETED_SUCCESSFULLY,s,G,2\n"
+            "j3,1,1,4,15,3,18,14,17,5.666666666666667,-1,0,COMPLETED_SUCCESSFULLY,s,G,1\n");
+}
+
+TEST(Output, CsvQuotesFieldsWithCommas)
+{
+  const Scenario s = test::scenario_from_text(
+      test::one_site_scenario(1, 1, R"([{"id": "a,\"b\"", "submit_s": 0, "accelerators": 1, "duration_s": 0}])"));
+  const Cluster c = Cluster::build(s);
+  const std::string csv = jobs_csv(c, s.jobs, test::run_inline(s, c));
+  // Zero execution time: stretch is left empty.
+  EXPECT_NE(csv.find("\n\"a,\"\"b\"\"\",0,1,0,0,0,0,0,0,,-1,0,"), std::string::npos) << csv;
+}
+
+TEST(Output, AtomicFileLeavesNothingWhenNotCommitted)
+{
+  const auto dir = std::filesystem::temp_directory_path() / ("ccsim-atomic-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    AtomicFile f(dir / "a.txt");
+    f.write("half");
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  {
+    AtomicFile f(dir / "b.txt");
+    f.write("whole");
+    f.commit();
+  }
+  std::ifstream in(dir / "b.txt");
+  std::string text;
+  in >> text;
+  EXPECT_EQ(text, "whole");
+  EXPECT_FALSE(std::filesystem::exists(dir / "b.txt.tmp"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Output, HumanDuration)
+{
+  EXPECT_EQ(human_duration(42), "42 s");
+  EXPECT_EQ(human_duration(90), "1.5 min");
+  EXPECT_EQ(human_duration(5400), "1.5 h");
+  EXPECT_EQ(human_duration(172800), "2.0 d");
+}

@@ -1,0 +1,72 @@
+// The shipped JSON Schema must accept every shipped scenario and reject structurally bad ones,
+// so schema/scenario.schema.json stays true to what the loader reads.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+nlohmann::json read_json(const fs::path& p)
+{
+  std::ifstream in(p);
+  return nlohmann::json::parse(in);
+}
+
+class SchemaTest : public ::testing::Test {
+protected:
+  void SetUp() override
+  {
+    schema_doc_ = read_json(fs::path(CCSIM_SOURCE_DIR) / "schema/scenario.schema.json");
+    valijson::SchemaParser parser;
+    valijson::adapters::NlohmannJsonAdapter adapter(schema_doc_);
+    parser.populateSchema(adapter, schema_);
+  }
+  std::string validate(const nlohmann::json& doc)
+  {
+    valijson::Validator validator;
+    valijson::ValidationResults results;
+    valijson::adapters::NlohmannJsonAdapter adapter(doc);
+    if (validator.validate(schema_, adapter, &results))
+      return "";
+    std::string errors;
+    valijson::ValidationResults::Error e;
+    while (results.popError(e)) {
+      std::string ctx;
+      for (const auto& c : e.context)
+        ctx += c;
+      errors += ctx + ": " + e.description + "\n";
+    }
+    return errors.empty() ? "invalid" : errors;
+  }
+  nlohmann::json schema_doc_;
+  valijson::Schema schema_;
+};
+} // namespace
+
+TEST_F(SchemaTest, AcceptsEveryShippedScenario)
+{
+  int n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(CCSIM_SOURCE_DIR) / "scenarios")) {
+    if (e.path().extension() != ".json")
+      continue;
+    n++;
+    EXPECT_EQ(validate(read_json(e.path())), "") << e.path();
+  }
+  EXPECT_GE(n, 2);
+}
+
+TEST_F(SchemaTest, RejectsStructurallyBadScenarios)
+{
+  for (const char* name : {"missing-sites", "negative-submit", "mistyped-accelerators", "unknown-field",
+                           "duration-and-work", "zero-peak"}) {
+    const fs::path p = fs::path(CCSIM_SOURCE_DIR) / "tests/bad-inputs" / (std::string(name) + ".json");
+    EXPECT_NE(validate(read_json(p)), "") << p;
+  }
+}
