@@ -21,7 +21,8 @@ using Need = ObjectReader::Need;
 constexpr double INF = std::numeric_limits<double>::infinity();
 constexpr double TERA = 1e12;
 constexpr std::int64_t MAX_COUNT = 1'000'000'000;
-constexpr std::int64_t MAX_ACCELERATORS_PER_NODE = 64;
+constexpr std::int64_t MAX_ACCELERATORS_PER_NODE = 64; // slots are bits of a 64-bit mask
+constexpr std::size_t MAX_TYPES_IN_PLATFORM = 64;       // eligibility is a 64-bit mask
 
 template <std::size_t N>
 std::string names_list(const std::array<std::string_view, N>& names)
@@ -260,6 +261,11 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
 
   // Cross-checks that need the resolved platform: every job must be runnable somewhere.
   const Cluster cluster = Cluster::build(s);
+  if (cluster.types.size() > MAX_TYPES_IN_PLATFORM) {
+    diags.add(file, "/sites", fmt::format("nodes use {} accelerator types (expected at most {})",
+                                          cluster.types.size(), MAX_TYPES_IN_PLATFORM));
+    diags.throw_if_any();
+  }
   resolve_jobs(s.jobs, cluster, file, "/workload/jobs", diags);
   diags.throw_if_any();
   return s;

@@ -132,3 +132,16 @@ TEST(Loader, DuplicateSiteNames)
     "workload": {"jobs": []}})");
   EXPECT_TRUE(has_error(diags, "/sites/1/name", "duplicate site name \"a\""));
 }
+
+TEST(Loader, AtMost64AcceleratorTypesInThePlatform)
+{
+  std::string catalog, racks;
+  for (int i = 0; i < 65; i++) {
+    catalog += (i ? "," : "") + std::string("\"T") + std::to_string(i) + R"(": {"kind": "gpu", "peak_tflops": {"bf16": 1}})";
+    racks += (i ? "," : "") + std::string(R"({"name": "g)") + std::to_string(i) +
+             R"(", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "T)" + std::to_string(i) + R"(", "count": 1}})";
+  }
+  const auto diags = load_errors("{\"accelerators\": {" + catalog + "}, \"sites\": [{\"name\": \"s\", \"region\": \"e\", \"racks\": [" +
+                                 racks + "]}], \"workload\": {\"jobs\": []}}");
+  EXPECT_TRUE(has_error(diags, "/sites", "nodes use 65 accelerator types (expected at most 64)"));
+}
