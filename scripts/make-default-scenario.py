@@ -11,40 +11,38 @@ import math
 import random
 import sys
 
-CATALOG = {
-    "H100-SXM": {"kind": "gpu", "peak_tflops": {"fp64": 67, "fp32": 67, "tf32": 494.7, "bf16": 989.4,
-                                                "fp16": 989.4, "fp8": 1978.9, "int8": 1978.9},
-                 "description": "NVIDIA H100 SXM5 80 GB, dense tensor-core peaks"},
-    "A100-SXM": {"kind": "gpu", "peak_tflops": {"fp64": 19.5, "fp32": 19.5, "tf32": 156, "bf16": 312,
-                                                "fp16": 312, "int8": 624},
-                 "description": "NVIDIA A100 SXM4 80 GB, dense tensor-core peaks"},
-    "H20": {"kind": "gpu", "peak_tflops": {"fp64": 1, "fp32": 44, "tf32": 74, "bf16": 148, "fp16": 148,
-                                           "fp8": 296, "int8": 296},
-            "description": "NVIDIA H20 96 GB, dense peaks"},
-    "Ascend-910B": {"kind": "asic", "peak_tflops": {"fp32": 75, "bf16": 313, "fp16": 313, "int8": 626},
-                    "description": "Huawei Ascend 910B NPU (no FP64)"},
-    "MLU370-X8": {"kind": "asic", "peak_tflops": {"fp32": 24, "bf16": 96, "fp16": 96, "int8": 256},
-                  "description": "Cambricon MLU370-X8 (no FP64)"},
+# Accelerators come from ccsim's built-in catalog (catalog/accelerators.json, sources in docs/accelerators.md).
+# Node base power (CPUs, memory, NICs, switches, fans) per accelerator type, W.
+BASE_W = {"H100-SXM": 2000, "A100-SXM": 1800, "H20": 1500, "Ascend-910B": 1500, "MLU370-X8": 1000}
+
+# Site facility and grid figures. PUE presets are docs/model.md's curves; prices (CNY per kWh) and grid carbon
+# intensities (kg CO2 per kWh) are illustrative regional values, not measurements: override them for a study.
+SITE_FIGURES = {
+    "east": {"pue": "legacy-air", "electricity_price_per_kwh": 0.75, "carbon_kg_per_kwh": 0.58},
+    "central": {"pue": "modern-air", "electricity_price_per_kwh": 0.65, "carbon_kg_per_kwh": 0.55},
+    "west": {"pue": "liquid-cooled", "electricity_price_per_kwh": 0.38, "carbon_kg_per_kwh": 0.35},
+    "northeast": {"pue": "modern-air", "electricity_price_per_kwh": 0.60, "carbon_kg_per_kwh": 0.70},
 }
 
-# (site, region, [(group, racks, nodes_per_rack, accelerator, per_node)])
+# (site, region, [(group, racks, nodes_per_rack, accelerator, per_node, power_cap_kw or None)])
+# Legacy halls have 15 kW racks (domain-facts.md: mainstream density below 15 kW), new AI halls 40 kW.
 SITES = [
-    ("beijing", "east", [("hall-a", 4, 4, "H100-SXM", 8), ("hall-b", 2, 4, "A100-SXM", 8)]),
-    ("tianjin", "east", [("hall-a", 2, 4, "A100-SXM", 8)]),
-    ("shanghai", "east", [("hall-a", 4, 4, "H100-SXM", 8), ("hall-b", 2, 4, "H20", 8)]),
-    ("nanjing", "east", [("hall-a", 2, 4, "Ascend-910B", 8)]),
-    ("hangzhou", "east", [("hall-a", 2, 4, "A100-SXM", 8), ("hall-b", 1, 4, "H20", 8)]),
-    ("suzhou", "east", [("hall-a", 2, 4, "H20", 8)]),
-    ("jinan", "east", [("hall-a", 1, 4, "MLU370-X8", 8)]),
-    ("guangzhou", "east", [("hall-a", 2, 4, "H100-SXM", 8)]),
-    ("shenzhen", "east", [("hall-a", 2, 4, "Ascend-910B", 8), ("hall-b", 1, 4, "A100-SXM", 8)]),
-    ("fuzhou", "east", [("hall-a", 1, 4, "H20", 8)]),
-    ("wuhan", "central", [("hall-a", 2, 4, "Ascend-910B", 8)]),
-    ("zhengzhou", "central", [("hall-a", 2, 4, "A100-SXM", 8)]),
-    ("changsha", "central", [("hall-a", 1, 4, "MLU370-X8", 8)]),
-    ("chengdu", "west", [("hall-a", 4, 4, "Ascend-910B", 8)]),
-    ("zhongwei", "west", [("hall-a", 4, 4, "H20", 8), ("hall-b", 2, 4, "A100-SXM", 8)]),
-    ("shenyang", "northeast", [("hall-a", 2, 4, "A100-SXM", 8)]),
+    ("beijing", "east", [("hall-a", 8, 2, "H100-SXM", 8, 40), ("hall-b", 2, 4, "A100-SXM", 8, 15)]),
+    ("tianjin", "east", [("hall-a", 2, 4, "A100-SXM", 8, 15)]),
+    ("shanghai", "east", [("hall-a", 8, 2, "H100-SXM", 8, 40), ("hall-b", 4, 2, "H20", 8, 40)]),
+    ("nanjing", "east", [("hall-a", 4, 2, "Ascend-910B", 8, 40)]),
+    ("hangzhou", "east", [("hall-a", 2, 4, "A100-SXM", 8, 15), ("hall-b", 2, 2, "H20", 8, 40)]),
+    ("suzhou", "east", [("hall-a", 4, 2, "H20", 8, 40)]),
+    ("jinan", "east", [("hall-a", 1, 4, "MLU370-X8", 8, 15)]),
+    ("guangzhou", "east", [("hall-a", 4, 2, "H100-SXM", 8, 40)]),
+    ("shenzhen", "east", [("hall-a", 4, 2, "Ascend-910B", 8, 40), ("hall-b", 1, 4, "A100-SXM", 8, 15)]),
+    ("fuzhou", "east", [("hall-a", 2, 2, "H20", 8, 40)]),
+    ("wuhan", "central", [("hall-a", 4, 2, "Ascend-910B", 8, 40)]),
+    ("zhengzhou", "central", [("hall-a", 2, 4, "A100-SXM", 8, 15)]),
+    ("changsha", "central", [("hall-a", 1, 4, "MLU370-X8", 8, 15)]),
+    ("chengdu", "west", [("hall-a", 8, 2, "Ascend-910B", 8, 40)]),
+    ("zhongwei", "west", [("hall-a", 8, 2, "H20", 8, 40), ("hall-b", 4, 2, "A100-SXM", 8, 40)]),
+    ("shenyang", "northeast", [("hall-a", 2, 4, "A100-SXM", 8, 15)]),
 ]
 
 WEEK_S = 7 * 86400
@@ -65,6 +63,8 @@ def jobs(rng):
             work = hours_on_a100 * 3600 * size * 312e12 * 0.3
             job = {"id": f"train-{i}", "submit_s": submit, "accelerators": size, "class": "training",
                    "work_flop": float(f"{work:.4g}"), "efficiency": 0.3, "accept": ["gpu", "asic"]}
+            if rng.random() < 0.3:  # large models: need 60 GiB per accelerator (rules out 48 GiB MLU370s)
+                job["memory_gib"] = 60
         elif u < 0.90:  # inference: replayed duration, int8 or fp16, 1..8 accelerators
             size = rng.choice([1, 1, 1, 2, 4, 8])
             duration = round(rng.lognormvariate(math.log(1800), 1.0))
@@ -88,15 +88,19 @@ def main():
         "name": "default",
         "description": "A small national network: 16 sites in East/Central/West/Northeast (shares of "
                        "domain-facts.md), NVIDIA GPUs and domestic NPUs, one week of training, inference and "
-                       "HPC jobs under FCFS with first-fit placement.",
+                       "HPC jobs under FCFS with first-fit placement. Legacy halls have 15 kW racks, AI halls 40 kW; "
+                       "prices and carbon intensities are illustrative regional values.",
         "seed": 42,
-        "accelerators": CATALOG,
-        "sites": [{"name": s, "region": r,
-                   "racks": [{"name": g, "count": c, "nodes_per_rack": n, "node": {"accelerator": a, "count": k}}
-                             for (g, c, n, a, k) in groups]} for (s, r, groups) in SITES],
+        "currency": "CNY",
+        "sites": [dict({"name": s, "region": r},
+                       **SITE_FIGURES[r],
+                       racks=[dict({"name": g, "count": c, "nodes_per_rack": n,
+                                    "node": {"accelerator": a, "count": k, "base_power_w": BASE_W[a]}},
+                                   **({"power_cap_kw": cap} if cap else {}))
+                              for (g, c, n, a, k, cap) in groups]) for (s, r, groups) in SITES],
         "workload": {"jobs": jobs(rng)},
         "scheduler": {"queue": "fcfs", "placement": "first-fit"},
-        "output": {"dir": "results/default"},
+        "output": {"dir": "results/default", "timeseries_interval_s": 3600},
     }
     path = sys.argv[1] if len(sys.argv) > 1 else "scenarios/default.json"
     with open(path, "w") as f:

@@ -72,9 +72,14 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   auto queue = registry.make_queue(scenario.scheduler.queue_policy);
   auto placement = registry.make_placement(scenario.scheduler.placement_policy);
 
-  const ccsim::SimulationRun run = ccsim::run_simulation(scenario, cluster, scenario.jobs, *queue, *placement);
-  const nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, scenario.jobs, run.result);
-  std::string jobs_csv = ccsim::jobs_csv(cluster, scenario.jobs, run.result);
+  ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s);
+  const ccsim::SimulationRun run =
+      ccsim::run_simulation(scenario, cluster, scenario.jobs, *queue, *placement, &meter);
+  const nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, scenario.jobs, run.result, &meter);
+  std::vector<std::pair<std::string, std::string>> files;
+  files.emplace_back("jobs.csv", ccsim::jobs_csv(cluster, scenario.jobs, run.result));
+  if (scenario.output.timeseries_interval_s > 0)
+    files.emplace_back("timeseries.csv", ccsim::timeseries_csv(meter.timeseries()));
 
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   nlohmann::ordered_json info;
@@ -92,12 +97,15 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   info["events_per_s"] = wall_s > 0 ? static_cast<double>(run.result.events) / wall_s : 0.0;
 
   // summary.json last: its presence marks a complete result set.
-  ccsim::write_files(out_dir, {{"jobs.csv", std::move(jobs_csv)},
-                               {"run.json", ccsim::json_text(info)},
-                               {"summary.json", ccsim::json_text(summary)}});
+  files.emplace_back("run.json", ccsim::json_text(info));
+  files.emplace_back("summary.json", ccsim::json_text(summary));
+  ccsim::write_files(out_dir, files);
   if (not opt.quiet) {
     std::cout << ccsim::summary_text(summary, cluster);
-    std::cout << fmt::format("results     {}/{{jobs.csv, summary.json, run.json}} ({:.2f} s wall)\n", out_dir, wall_s);
+    std::string names;
+    for (const auto& f : files)
+      names += (names.empty() ? "" : ", ") + f.first;
+    std::cout << fmt::format("results     {}/{{{}}} ({:.2f} s wall)\n", out_dir, names, wall_s);
   }
   return 0;
 }

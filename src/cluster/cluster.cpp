@@ -1,6 +1,8 @@
 // src/cluster/cluster.cpp
 #include "ccsim/cluster/cluster.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace ccsim {
@@ -19,12 +21,20 @@ Cluster Cluster::build(const Scenario& scenario)
       continue;
     type_of_catalog[a] = static_cast<int>(c.types.size());
     const auto& spec = scenario.accelerators[a];
-    c.types.push_back(AcceleratorType{spec.name, spec.kind, spec.peak_flop_per_s});
+    c.types.push_back(
+        AcceleratorType{spec.name, spec.kind, spec.peak_flop_per_s, spec.memory_gib, spec.idle_w, spec.max_w});
   }
 
   std::uint32_t accel = 0;
   for (const auto& site_spec : scenario.sites) {
-    Site site{site_spec.name, site_spec.region, static_cast<std::uint32_t>(c.racks.size()), 0, c.node_count(), 0, 0};
+    Site site;
+    site.name = site_spec.name;
+    site.region = site_spec.region;
+    site.first_rack = static_cast<std::uint32_t>(c.racks.size());
+    site.first_node = c.node_count();
+    site.pue = site_spec.pue;
+    site.price_per_kwh = site_spec.price_per_kwh;
+    site.carbon_kg_per_kwh = site_spec.carbon_kg_per_kwh;
     const auto site_index = static_cast<std::uint32_t>(c.sites.size());
     std::map<std::uint16_t, std::uint32_t> pool_of_type; // deterministic: pools numbered in first-appearance order
     for (const auto& g : site_spec.rack_groups) {
@@ -34,10 +44,29 @@ Cluster Cluster::build(const Scenario& scenario)
       if (added)
         c.pools.push_back(Pool{site_index, type, {}, 0});
       Pool& pool = c.pools[it->second];
+      const AcceleratorType& t = c.types[type];
+      const double node_idle_w = g.node.base_power_w + g.node.accelerators * t.idle_w;
       for (std::uint32_t r = 0; r < g.racks; r++) {
         const auto rack_index = static_cast<std::uint32_t>(c.racks.size());
-        c.racks.push_back(Rack{site_spec.name + "/" + g.name + "-" + std::to_string(r), site_index, c.node_count(),
-                               g.nodes_per_rack});
+        Rack rack;
+        rack.name = site_spec.name + "/" + g.name + "-" + std::to_string(r);
+        rack.site = site_index;
+        rack.first_node = c.node_count();
+        rack.node_count = g.nodes_per_rack;
+        rack.accelerators = g.nodes_per_rack * g.node.accelerators;
+        rack.idle_w = g.nodes_per_rack * node_idle_w;
+        rack.delta_w = t.max_w - t.idle_w;
+        rack.power_cap_w = g.power_cap_w;
+        rack.max_busy = rack.accelerators;
+        if (not std::isnan(rack.power_cap_w) && rack.delta_w > 0) {
+          const double headroom = std::max(0.0, rack.power_cap_w - rack.idle_w);
+          rack.max_busy = static_cast<std::uint32_t>(
+              std::min<double>(rack.accelerators, std::floor(headroom / rack.delta_w)));
+        }
+        pool.usable += rack.max_busy;
+        site.idle_w += rack.idle_w;
+        site.max_w += rack.idle_w + rack.accelerators * rack.delta_w;
+        c.racks.push_back(std::move(rack));
         for (std::uint32_t n = 0; n < g.nodes_per_rack; n++) {
           const std::uint32_t node = c.node_count();
           c.node_rack.push_back(rack_index);
@@ -47,6 +76,7 @@ Cluster Cluster::build(const Scenario& scenario)
           c.node_first_accel.push_back(accel);
           c.node_type.push_back(type);
           c.node_accels.push_back(static_cast<std::uint8_t>(g.node.accelerators));
+          c.node_base_w.push_back(g.node.base_power_w);
           pool.nodes.push_back(node);
           pool.accelerators += g.node.accelerators;
           for (std::uint32_t a = 0; a < g.node.accelerators; a++)
@@ -76,6 +106,14 @@ std::string Cluster::node_name(std::uint32_t node) const
 {
   const Rack& rack = racks[node_rack[node]];
   return rack.name + "-n" + std::to_string(node - rack.first_node);
+}
+
+std::uint64_t Cluster::stranded_by_caps() const
+{
+  std::uint64_t n = 0;
+  for (const auto& r : racks)
+    n += r.accelerators - r.max_busy;
+  return n;
 }
 
 int Cluster::find_type(std::string_view type_name) const

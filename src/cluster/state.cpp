@@ -10,12 +10,11 @@ ClusterState::ClusterState(const Cluster& cluster)
     : cluster_(&cluster)
     , used_(cluster.node_count(), 0)
     , free_(cluster.node_accels)
-    , pool_free_(cluster.pools.size())
+    , pool_busy_(cluster.pools.size(), 0)
+    , rack_busy_(cluster.racks.size(), 0)
     , pool_cursor_(cluster.pools.size(), 0)
     , busy_type_(cluster.types.size(), 0)
 {
-  for (std::size_t p = 0; p < cluster.pools.size(); p++)
-    pool_free_[p] = cluster.pools[p].accelerators;
 }
 
 void ClusterState::allocate(std::span<const NodeSlots> slots)
@@ -26,7 +25,10 @@ void ClusterState::allocate(std::span<const NodeSlots> slots)
     used_[s.node] |= s.mask;
     free_[s.node] = static_cast<std::uint8_t>(free_[s.node] - n);
     const std::uint32_t pool = cluster_->node_pool[s.node];
-    pool_free_[pool] -= n;
+    pool_busy_[pool] += n;
+    rack_busy_[cluster_->node_rack[s.node]] += n;
+    assert(rack_busy_[cluster_->node_rack[s.node]] <= cluster_->racks[cluster_->node_rack[s.node]].max_busy &&
+           "ClusterState::allocate(): rack power cap exceeded");
     busy_ += n;
     busy_type_[cluster_->node_type[s.node]] += n;
     // Keep the cursor on the first node that still has a free slot.
@@ -45,7 +47,8 @@ void ClusterState::release(std::span<const NodeSlots> slots)
     used_[s.node] &= ~s.mask;
     free_[s.node] = static_cast<std::uint8_t>(free_[s.node] + n);
     const std::uint32_t pool = cluster_->node_pool[s.node];
-    pool_free_[pool] += n;
+    pool_busy_[pool] -= n;
+    rack_busy_[cluster_->node_rack[s.node]] -= n;
     busy_ -= n;
     busy_type_[cluster_->node_type[s.node]] -= n;
     pool_cursor_[pool] = std::min(pool_cursor_[pool], cluster_->node_pos_in_pool[s.node]);

@@ -9,12 +9,13 @@
 namespace ccsim {
 
 Dispatcher::Dispatcher(const Cluster& cluster, std::span<const Job> jobs, const SchedulerSpec& spec,
-                       QueuePolicy& queue, PlacementPolicy& placement)
+                       QueuePolicy& queue, PlacementPolicy& placement, EnergyMeter* meter)
     : cluster_(&cluster)
     , jobs_(jobs)
     , spec_(spec)
     , queue_(&queue)
     , placement_(&placement)
+    , meter_(meter)
     , state_(cluster)
     , arrivals_(submission_order(jobs))
 {
@@ -35,6 +36,10 @@ void Dispatcher::process(double now)
 {
   finished_.clear();
   submitted_.clear();
+  changed_sites_.clear();
+  result_.end_s = now;
+  if (meter_ != nullptr)
+    meter_->sample_until(now);
   // 1. Every job ending at `now` releases its accelerators.
   while (not running_.empty() && running_.top().time <= now) {
     const std::uint32_t j = running_.top().job;
@@ -42,6 +47,7 @@ void Dispatcher::process(double now)
     JobRecord& rec = result_.records[j];
     state_.release(std::span(result_.slots).subspan(rec.first_slot, rec.slot_count));
     finished_.push_back(j);
+    changed_sites_.push_back(cluster_->pools[rec.pool].site);
   }
   std::sort(finished_.begin(), finished_.end());
   // 2. Every job submitted at `now` enters the queue.
@@ -72,6 +78,12 @@ void Dispatcher::process(double now)
     }
     rec.finish_s = now + run;
     running_.push(Completion{rec.finish_s, s.job});
+    changed_sites_.push_back(cluster_->pools[rec.pool].site);
+  }
+  if (meter_ != nullptr) {
+    std::sort(changed_sites_.begin(), changed_sites_.end());
+    changed_sites_.erase(std::unique(changed_sites_.begin(), changed_sites_.end()), changed_sites_.end());
+    meter_->update(now, state_, changed_sites_, queue_->queued());
   }
 }
 

@@ -20,7 +20,7 @@ std::vector<std::string> simgrid_configuration()
 }
 
 SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
-                             QueuePolicy& queue, PlacementPolicy& placement)
+                             QueuePolicy& queue, PlacementPolicy& placement, EnergyMeter* meter)
 {
   SimulationRun run;
   run.simgrid_config = simgrid_configuration();
@@ -34,7 +34,7 @@ SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, s
   sg4::Engine engine(&argc, argv.data());
 
   const SgPlatform platform = materialize_platform(cluster);
-  Dispatcher dispatcher(cluster, jobs, scenario.scheduler, queue, placement);
+  Dispatcher dispatcher(cluster, jobs, scenario.scheduler, queue, placement, meter);
 
   // One controller actor: the SimGrid clock is its timer (sleep_until the next event), so the cost per
   // event is a heap operation, not an actor or an activity per job.
@@ -55,6 +55,8 @@ SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, s
                              std::to_string(dispatcher.queued()) +
                              " jobs waiting on an idle platform (a policy must start a job that fits)");
   run.result = dispatcher.take_result();
+  if (meter != nullptr)
+    meter->finish(run.result.end_s);
   return run;
 }
 

@@ -33,8 +33,32 @@ double quantile(std::vector<double>& values, double q)
   return lo_value + (pos - static_cast<double>(lo)) * (hi_value - lo_value);
 }
 
+double job_energy_j(const Cluster& cluster, const Job& /*job*/, const JobRecord& record,
+                    std::span<const NodeSlots> slots)
+{
+  double power_w = 0;
+  for (std::uint32_t k = record.first_slot; k < record.first_slot + record.slot_count; k++) {
+    const NodeSlots& piece = slots[k];
+    const double n = std::popcount(piece.mask);
+    power_w += n * cluster.types[cluster.node_type[piece.node]].max_w +
+               cluster.node_base_w[piece.node] * n / cluster.node_accels[piece.node];
+  }
+  return power_w * (record.finish_s - record.start_s);
+}
+
+double reference_peak_flop_per_s(const AcceleratorType& type)
+{
+  static constexpr std::array<Precision, PRECISION_COUNT> ORDER = {Precision::BF16, Precision::FP16, Precision::FP32,
+                                                                   Precision::FP64, Precision::TF32, Precision::FP8,
+                                                                   Precision::INT8};
+  for (const Precision p : ORDER)
+    if (const double peak = type.peak_flop_per_s[static_cast<std::size_t>(p)]; peak > 0)
+      return peak;
+  return 0;
+}
+
 nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
-                                 const RunResult& result)
+                                 const RunResult& result, const EnergyMeter* meter)
 {
   std::uint64_t completed = 0;
   std::uint64_t killed = 0;
@@ -49,6 +73,7 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
   waits.reserve(jobs.size());
   std::vector<double> busy_by_type(cluster.types.size(), 0); // accelerator-seconds
   std::vector<double> busy_by_site(cluster.sites.size(), 0);
+  double delivered_flop = 0;
   for (std::size_t i = 0; i < jobs.size(); i++) {
     const JobRecord& rec = result.records[i];
     if (rec.state == JobState::PENDING || rec.state == JobState::RUNNING)
@@ -67,6 +92,8 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
     const double busy = m.execution_s * jobs[i].accelerators;
     busy_by_type[pool.type] += busy;
     busy_by_site[pool.site] += busy;
+    delivered_flop += busy * cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(jobs[i].precision)] *
+                      jobs[i].efficiency;
   }
   const double ended = static_cast<double>(completed + killed);
   const auto mean = [ended](double sum) { return ended > 0 ? sum / ended : 0.0; };
@@ -106,6 +133,37 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
                       {"by_type", by_type},
                       {"by_site", by_site}};
   s["accelerator_hours"] = {{"busy", busy_total / 3600.0}};
+  double available_flop = 0;
+  for (std::size_t t = 0; t < cluster.types.size(); t++)
+    available_flop += static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))) *
+                      reference_peak_flop_per_s(cluster.types[t]) * makespan;
+  s["flops"] = {{"delivered_fraction", available_flop > 0 ? delivered_flop / available_flop : 0.0},
+                {"delivered_eflop", delivered_flop / 1e18}};
+  const auto stranded = cluster.stranded_by_caps();
+  s["stranded"] = {{"accelerators", stranded}, {"accelerator_s", static_cast<double>(stranded) * makespan}};
+  if (meter != nullptr) {
+    constexpr double J_PER_KWH = 3.6e6;
+    double it_j = 0;
+    double facility_j = 0;
+    double cost = 0;
+    double carbon_kg = 0;
+    nlohmann::ordered_json energy_by_site = nlohmann::ordered_json::object();
+    for (std::uint32_t i = 0; i < cluster.sites.size(); i++) {
+      const double site_it = meter->it_energy_j(i);
+      const double site_facility = meter->facility_energy_j(i);
+      it_j += site_it;
+      facility_j += site_facility;
+      cost += site_facility / J_PER_KWH * cluster.sites[i].price_per_kwh;
+      carbon_kg += site_facility / J_PER_KWH * cluster.sites[i].carbon_kg_per_kwh;
+      energy_by_site[cluster.sites[i].name] = {{"it_kwh", site_it / J_PER_KWH},
+                                               {"facility_kwh", site_facility / J_PER_KWH}};
+    }
+    s["energy"] = {
+        {"it_kwh", it_j / J_PER_KWH}, {"facility_kwh", facility_j / J_PER_KWH}, {"by_site", energy_by_site}};
+    s["pue"] = {{"effective", it_j > 0 ? facility_j / it_j : 0.0}};
+    s["cost"] = {{"electricity", cost}, {"currency", scenario.currency}};
+    s["carbon"] = {{"tco2", carbon_kg / 1000.0}};
+  }
   return s;
 }
 

@@ -68,6 +68,20 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
   for (const auto& [region, r] : region_busy)
     by_region += fmt::format("{}{} {}", by_region.empty() ? "" : ", ", region, pct(r.second > 0 ? r.first / r.second : 0));
   line("  by region " + by_region);
+  line(fmt::format("computing   {:.1f} % of peak FLOPs delivered (bf16-rated capacity over the makespan)",
+                   100 * s["flops"]["delivered_fraction"].get<double>()));
+  if (const auto stranded = s["stranded"]["accelerators"].get<std::uint64_t>(); stranded > 0)
+    line(fmt::format("stranded    {} accelerators can never run: rack power caps forbid them ({:.1f} % of the "
+                     "platform)",
+                     stranded, 100.0 * static_cast<double>(stranded) / static_cast<double>(cluster.accelerator_count())));
+  if (s.contains("energy")) {
+    line(fmt::format("energy      IT {:.1f} MWh, facility {:.1f} MWh, effective PUE {:.3f}",
+                     s["energy"]["it_kwh"].get<double>() / 1000, s["energy"]["facility_kwh"].get<double>() / 1000,
+                     s["pue"]["effective"].get<double>()));
+    const std::string currency = s["cost"]["currency"].get<std::string>();
+    line(fmt::format("cost        {:.0f}{}{} electricity, {:.1f} t CO2", s["cost"]["electricity"].get<double>(),
+                     currency.empty() ? "" : " ", currency, s["carbon"]["tco2"].get<double>()));
+  }
   return out;
 }
 

@@ -1,6 +1,8 @@
 // src/output/writers.cpp
 #include "ccsim/output/writers.hpp"
 
+#include "ccsim/metrics/metrics.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -122,7 +124,7 @@ std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const Ru
                    turnaround);
     if (execution > 0)
       fmt::format_to(back, "{}", turnaround / execution);
-    out += ",-1,";
+    fmt::format_to(back, ",{},", job_energy_j(cluster, job, rec, result.slots));
     accels.clear();
     for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++) {
       const NodeSlots& s = result.slots[k];
@@ -140,6 +142,21 @@ std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const Ru
     csv_field(out, cluster.types[pool.type].name);
     fmt::format_to(back, ",{}\n", rec.slot_count);
   }
+  return out;
+}
+
+std::string timeseries_csv(const Timeseries& series)
+{
+  std::string out;
+  for (std::size_t c = 0; c < series.columns.size(); c++) {
+    if (c > 0)
+      out += ',';
+    csv_field(out, series.columns[c]);
+  }
+  out += '\n';
+  const std::size_t width = series.columns.size();
+  for (std::size_t i = 0; i < series.values.size(); i++)
+    fmt::format_to(std::back_inserter(out), "{}{}", series.values[i], (i + 1) % width == 0 ? "\n" : ",");
   return out;
 }
 

@@ -1,6 +1,8 @@
 // src/platform/sg_platform.cpp
 #include "sg_platform.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace sg4 = simgrid::s4u;
@@ -20,6 +22,13 @@ SgPlatform materialize_platform(const Cluster& cluster)
       const auto& type = cluster.types[cluster.node_type[n]];
       const double speed = std::max(1.0, *std::max_element(type.peak_flop_per_s.begin(), type.peak_flop_per_s.end()));
       sg4::Host* host = zone->create_host(cluster.node_name(n), speed)->set_core_count(cluster.node_accels[n]);
+      // SimGrid's host-energy plugin reads this (if enabled): idle = epsilon = base + n x idle, all cores busy =
+      // base + n x max, linear in busy cores in between -- the same node power as ccsim's model (docs/model.md).
+      const double accels = cluster.node_accels[n];
+      const double idle_w = cluster.node_base_w[n] + accels * type.idle_w;
+      const double busy_w = cluster.node_base_w[n] + accels * type.max_w;
+      host->set_property("wattage_per_state", fmt::format("{}:{}:{}", idle_w, idle_w, busy_w));
+      host->set_property("wattage_off", "0");
       p.node_hosts.push_back(host);
     }
     p.site_zones.push_back(zone->seal());

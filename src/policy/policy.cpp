@@ -35,6 +35,7 @@ void SchedulingContext::start(std::uint32_t job, std::span<const NodeSlots> slot
   const Job& j = jobs_[job];
   std::uint64_t count = 0;
   const std::uint32_t pool = slots.empty() ? 0 : cluster_->node_pool[slots.front().node];
+  scratch_racks_.clear();
   for (const auto& s : slots) {
     const bool bad = s.node >= cluster_->node_count() || cluster_->node_pool[s.node] != pool ||
                      (state_->used_mask(s.node) & s.mask) != 0 ||
@@ -43,7 +44,15 @@ void SchedulingContext::start(std::uint32_t job, std::span<const NodeSlots> slot
       throw std::logic_error("SchedulingContext::start(): job " + j.id + " given slots on node " +
                              std::to_string(s.node) + " that are busy, missing, or in another pool");
     count += static_cast<std::uint64_t>(std::popcount(s.mask));
+    const std::uint32_t rack = cluster_->node_rack[s.node];
+    if (scratch_racks_.empty() || scratch_racks_.back().first != rack)
+      scratch_racks_.emplace_back(rack, 0);
+    scratch_racks_.back().second += static_cast<std::uint32_t>(std::popcount(s.mask));
   }
+  for (const auto& [rack, n] : scratch_racks_)
+    if (n > state_->rack_allowance(rack))
+      throw std::logic_error("SchedulingContext::start(): job " + j.id + " would exceed the power cap of rack " +
+                             cluster_->racks[rack].name);
   if (count != j.accelerators || (j.eligible_types >> cluster_->pools[pool].type & 1U) == 0)
     throw std::logic_error("SchedulingContext::start(): job " + j.id + " needs " + std::to_string(j.accelerators) +
                            " accelerators of an eligible type, given " + std::to_string(count));

@@ -3,11 +3,13 @@
 
 #include "ccsim/cluster/cluster.hpp"
 #include "ccsim/core/hash.hpp"
+#include "ccsim/scenario/catalog.hpp"
 #include "ccsim/scenario/json_reader.hpp"
 #include "ccsim/workload/workload.hpp"
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <set>
@@ -20,6 +22,7 @@ namespace {
 using Need = ObjectReader::Need;
 constexpr double INF = std::numeric_limits<double>::infinity();
 constexpr double TERA = 1e12;
+constexpr double KILO = 1e3;
 constexpr std::int64_t MAX_COUNT = 1'000'000'000;
 constexpr std::int64_t MAX_ACCELERATORS_PER_NODE = 64; // slots are bits of a 64-bit mask
 constexpr std::size_t MAX_TYPES_IN_PLATFORM = 64;       // eligibility is a 64-bit mask
@@ -51,17 +54,15 @@ void for_each_element(const ObjectReader& obj, std::string_view key, Need need, 
 
 void read_catalog(const ObjectReader& root, Scenario& s)
 {
-  const auto* catalog = root.value("accelerators", Need::REQUIRED);
-  if (catalog == nullptr)
-    return;
-  if (not catalog->is_object() || catalog->empty()) {
-    root.error("accelerators", "expected a non-empty object mapping accelerator names to specs, found " +
-                                   describe_json(*catalog));
-    return;
+  const auto* given = root.value("accelerators", Need::OPTIONAL);
+  if (given != nullptr && not given->is_object()) {
+    root.error("accelerators", "expected an object mapping accelerator names to specs, found " + describe_json(*given));
+    given = nullptr;
   }
-  for (const auto& [name, value] : catalog->items()) {
+  const nlohmann::json catalog = effective_catalog(given);
+  for (const auto& [name, value] : catalog.items()) {
     ObjectReader a(value, root.pointer_of("accelerators") + "/" + name, root.file(), root.diagnostics(),
-                   {"kind", "peak_tflops", "description"});
+                   {"kind", "peak_tflops", "memory_gib", "power_w", "description"});
     AcceleratorSpec spec;
     spec.name = name;
     if (const auto kind = a.string("kind", Need::REQUIRED)) {
@@ -84,23 +85,87 @@ void read_catalog(const ObjectReader& root, Scenario& s)
             spec.peak_flop_per_s[i] = *tflops * TERA;
       }
     }
+    spec.memory_gib = a.number("memory_gib", Need::REQUIRED, 0, INF, true).value_or(0);
+    if (const auto* pw = a.value("power_w", Need::REQUIRED)) {
+      ObjectReader p(*pw, a.pointer_of("power_w"), root.file(), root.diagnostics(), {"idle", "max"});
+      spec.idle_w = p.number("idle", Need::REQUIRED, 0, INF).value_or(0);
+      spec.max_w = p.number("max", Need::REQUIRED, 0, INF).value_or(0);
+      if (spec.idle_w > spec.max_w && p.has("idle") && p.has("max"))
+        p.error("idle", fmt::format("idle power {} W is above max power {} W (expected idle <= max)", spec.idle_w,
+                                    spec.max_w));
+    }
     s.accelerators.push_back(std::move(spec));
   }
+}
+
+//! PUE: a number >= 1, a preset name, or {"curve": [[load, pue], ...]}.
+PueCurve read_pue(const ObjectReader& site)
+{
+  const auto* v = site.value("pue", Need::OPTIONAL);
+  if (v == nullptr)
+    return PueCurve::constant(DEFAULT_PUE);
+  std::string presets;
+  for (const auto& n : pue_preset_names())
+    presets += (presets.empty() ? "" : ", ") + n;
+  if (v->is_number()) {
+    if (const auto pue = site.number("pue", Need::REQUIRED, 1.0, INF))
+      return PueCurve::constant(*pue);
+    return PueCurve::constant(DEFAULT_PUE);
+  }
+  if (v->is_string()) {
+    if (auto preset = pue_preset(v->get<std::string>()))
+      return *preset;
+    site.error("pue", "unknown PUE preset " + describe_json(*v) + " (expected a number >= 1, one of: " + presets +
+                          ", or {\"curve\": [[load, pue], ...]})");
+    return PueCurve::constant(DEFAULT_PUE);
+  }
+  ObjectReader obj(*v, site.pointer_of("pue"), site.file(), site.diagnostics(), {"curve"});
+  PueCurve curve;
+  const auto* points = obj.value("curve", Need::REQUIRED);
+  if (points == nullptr)
+    return PueCurve::constant(DEFAULT_PUE);
+  if (not points->is_array() || points->empty()) {
+    obj.error("curve", "expected a non-empty array of [load fraction, PUE] pairs, found " + describe_json(*points));
+    return PueCurve::constant(DEFAULT_PUE);
+  }
+  for (std::size_t i = 0; i < points->size(); i++) {
+    const auto& pt = (*points)[i];
+    const std::string ptr = obj.pointer_of("curve") + "/" + std::to_string(i);
+    const bool shaped = pt.is_array() && pt.size() == 2 && pt[0].is_number() && pt[1].is_number();
+    const double load = shaped ? pt[0].get<double>() : -1;
+    const double pue = shaped ? pt[1].get<double>() : 0;
+    if (not shaped || not(load >= 0 && load <= 1) || not(pue >= 1.0) || not std::isfinite(pue)) {
+      site.diagnostics().add(site.file(), ptr,
+                             "expected [load fraction in [0, 1], PUE >= 1], found " + pt.dump());
+      continue;
+    }
+    if (not curve.points.empty() && load <= curve.points.back().first) {
+      site.diagnostics().add(site.file(), ptr, "expected load fractions in strictly ascending order, found " + pt.dump());
+      continue;
+    }
+    curve.points.emplace_back(load, pue);
+  }
+  return curve.points.empty() ? PueCurve::constant(DEFAULT_PUE) : curve;
 }
 
 void read_sites(const ObjectReader& root, Scenario& s)
 {
   std::set<std::string> site_names;
   for_each_element(root, "sites", Need::REQUIRED, [&](const nlohmann::json& value, const std::string& ptr) {
-    ObjectReader site(value, ptr, root.file(), root.diagnostics(), {"name", "region", "racks"});
+    ObjectReader site(value, ptr, root.file(), root.diagnostics(),
+                      {"name", "region", "racks", "pue", "electricity_price_per_kwh", "carbon_kg_per_kwh"});
     SiteSpec spec;
     spec.name = site.string("name", Need::REQUIRED).value_or("");
     spec.region = site.string("region", Need::REQUIRED).value_or("");
+    spec.pue = read_pue(site);
+    spec.price_per_kwh = site.number("electricity_price_per_kwh", Need::OPTIONAL, 0, INF).value_or(0);
+    spec.carbon_kg_per_kwh = site.number("carbon_kg_per_kwh", Need::OPTIONAL, 0, INF).value_or(0);
     if (not spec.name.empty() && not site_names.insert(spec.name).second)
       site.error("name", "duplicate site name \"" + spec.name + "\" (expected unique site names)");
     std::set<std::string> group_names;
     for_each_element(site, "racks", Need::REQUIRED, [&](const nlohmann::json& gv, const std::string& gptr) {
-      ObjectReader group(gv, gptr, root.file(), root.diagnostics(), {"name", "count", "nodes_per_rack", "node"});
+      ObjectReader group(gv, gptr, root.file(), root.diagnostics(),
+                         {"name", "count", "nodes_per_rack", "node", "power_cap_kw"});
       RackGroupSpec g;
       g.name = group.string("name", Need::OPTIONAL).value_or("r" + std::to_string(spec.rack_groups.size()));
       if (not group_names.insert(g.name).second)
@@ -109,7 +174,8 @@ void read_sites(const ObjectReader& root, Scenario& s)
       g.nodes_per_rack =
           static_cast<std::uint32_t>(group.integer("nodes_per_rack", Need::REQUIRED, 1, MAX_COUNT).value_or(0));
       if (const auto* nv = group.value("node", Need::REQUIRED)) {
-        ObjectReader node(*nv, group.pointer_of("node"), root.file(), root.diagnostics(), {"accelerator", "count"});
+        ObjectReader node(*nv, group.pointer_of("node"), root.file(), root.diagnostics(),
+                          {"accelerator", "count", "base_power_w"});
         g.node.accelerator = node.string("accelerator", Need::REQUIRED).value_or("");
         if (not g.node.accelerator.empty() && s.find_accelerator(g.node.accelerator) < 0) {
           std::string known;
@@ -120,6 +186,22 @@ void read_sites(const ObjectReader& root, Scenario& s)
         }
         g.node.accelerators = static_cast<std::uint32_t>(
             node.integer("count", Need::REQUIRED, 1, MAX_ACCELERATORS_PER_NODE).value_or(0));
+        g.node.base_power_w = node.number("base_power_w", Need::OPTIONAL, 0, INF).value_or(0);
+      }
+      if (const auto cap_kw = group.number("power_cap_kw", Need::OPTIONAL, 0, INF, true)) {
+        g.power_cap_w = *cap_kw * KILO;
+        // The rack must at least power all its nodes idle.
+        if (const int a = s.find_accelerator(g.node.accelerator); a >= 0 && g.nodes_per_rack > 0) {
+          const auto& acc = s.accelerators[static_cast<std::size_t>(a)];
+          const double node_idle_w = g.node.base_power_w + g.node.accelerators * acc.idle_w;
+          const double rack_idle_w = g.nodes_per_rack * node_idle_w;
+          if (g.power_cap_w < rack_idle_w)
+            group.error("power_cap_kw",
+                        fmt::format("cap {} kW is below the rack's idle power {} kW ({} nodes x (base {} W + {} x {} "
+                                    "W idle)); expected at least {} kW",
+                                    *cap_kw, rack_idle_w / KILO, g.nodes_per_rack, g.node.base_power_w,
+                                    g.node.accelerators, acc.idle_w, rack_idle_w / KILO));
+        }
       }
       spec.rack_groups.push_back(std::move(g));
     });
@@ -135,7 +217,7 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
 {
   ObjectReader j(value, ptr, root.file(), root.diagnostics(),
                  {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "precision", "class",
-                  "efficiency", "accept"});
+                  "efficiency", "accept", "memory_gib"});
   if (const auto* id = j.value("id", Need::REQUIRED)) {
     if (id->is_string() && not id->get_ref<const std::string&>().empty())
       job.id = id->get<std::string>();
@@ -159,6 +241,7 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
   if (j.has("walltime_s"))
     job.walltime_s = j.number("walltime_s", Need::REQUIRED, 0, INF, true).value_or(UNSET);
   job.efficiency = j.number("efficiency", Need::OPTIONAL, 0, 1, true).value_or(1.0);
+  job.memory_gib = j.number("memory_gib", Need::OPTIONAL, 0, INF).value_or(0);
   if (const auto cls = j.string("class", Need::OPTIONAL)) {
     if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
       job.job_class = *c;
@@ -231,8 +314,8 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
 {
   Diagnostics diags;
   ObjectReader root(doc, "", file, diags,
-                    {"$schema", "name", "description", "seed", "accelerators", "sites", "workload", "scheduler",
-                     "output"});
+                    {"$schema", "name", "description", "seed", "currency", "accelerators", "sites", "workload",
+                     "scheduler", "output"});
   Scenario s;
   s.file = file;
   s.sha256 = sha256;
@@ -247,13 +330,15 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
       root.error("description", "expected a string, found " + describe_json(*d));
   }
   s.seed = static_cast<std::uint64_t>(root.integer("seed", Need::OPTIONAL, 0, INT64_MAX).value_or(1));
+  s.currency = root.string("currency", Need::OPTIONAL).value_or("");
   read_catalog(root, s);
   read_sites(root, s);
   read_workload(root, s);
   read_scheduler(root, s);
   if (const auto* ov = root.value("output", Need::OPTIONAL)) {
-    ObjectReader out(*ov, root.pointer_of("output"), file, diags, {"dir"});
+    ObjectReader out(*ov, root.pointer_of("output"), file, diags, {"dir", "timeseries_interval_s"});
     s.output.dir = out.string("dir", Need::OPTIONAL).value_or("");
+    s.output.timeseries_interval_s = out.number("timeseries_interval_s", Need::OPTIONAL, 0, INF).value_or(3600);
   }
   if (s.output.dir.empty())
     s.output.dir = "results/" + s.name;

@@ -23,7 +23,7 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
   // Largest pool per type: a job must fit in one pool (one site, one type).
   std::vector<std::uint64_t> largest_pool(cluster.types.size(), 0);
   for (const auto& p : cluster.pools)
-    largest_pool[p.type] = std::max(largest_pool[p.type], p.accelerators);
+    largest_pool[p.type] = std::max(largest_pool[p.type], p.usable);
   std::string known;
   for (const auto& t : cluster.types)
     known += (known.empty() ? "" : ", ") + t.name;
@@ -51,17 +51,27 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
     std::uint64_t eligible = 0;
     std::uint64_t capacity = 0;
     double slowest = 0;
+    bool memory_excluded = false;
     for (std::size_t t = 0; t < cluster.types.size(); t++) {
       if ((accepted >> t & 1U) == 0 ||
           cluster.types[t].peak_flop_per_s[static_cast<std::size_t>(job.precision)] <= 0)
         continue;
+      if (cluster.types[t].memory_gib < job.memory_gib) {
+        memory_excluded = true;
+        continue;
+      }
       eligible |= 1ULL << t;
       capacity = std::max(capacity, largest_pool[t]);
       slowest = std::max(slowest, runtime_s(job, cluster.types[t]));
     }
     job.eligible_types = eligible;
     if (eligible == 0) {
-      if (accepted != 0)
+      if (accepted != 0 && memory_excluded)
+        diags.add(file, ptr + "/memory_gib",
+                  fmt::format("job \"{}\" needs {} GiB per accelerator but no accepted type with {} has that much "
+                              "(expected at most the largest memory_gib of an eligible type)",
+                              job.id, job.memory_gib, enum_name(PRECISION_NAMES, job.precision)));
+      else if (accepted != 0)
         diags.add(file, ptr,
                   fmt::format("job \"{}\" needs {} but no accepted accelerator type in the platform supports it "
                               "(expected a type with a peak_tflops entry for {})",
@@ -72,7 +82,8 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
     if (job.accelerators > capacity)
       diags.add(file, ptr + "/accelerators",
                 fmt::format("job \"{}\" asks for {} accelerators but the largest site pool of an eligible type holds "
-                            "{} (a job runs within one site and one accelerator type; expected at most {})",
+                            "{} usable within rack power caps (a job runs within one site and one accelerator type; "
+                            "expected at most {})",
                             job.id, job.accelerators, capacity, capacity));
     if (std::isnan(job.walltime_s))
       job.walltime_s = slowest;

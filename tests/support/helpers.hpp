@@ -56,7 +56,7 @@ inline RunResult run_inline(const Scenario& s, const Cluster& cluster)
 inline std::string one_site_scenario(int nodes, int per_node, const std::string& jobs_json,
                                      const std::string& scheduler_json = R"({"queue": "fcfs", "placement": "first-fit"})")
 {
-  return R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 10, "bf16": 100, "fp16": 100}}},
+  return R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 10, "bf16": 100, "fp16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
              "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": )" +
          std::to_string(nodes) + R"(, "node": {"accelerator": "G", "count": )" + std::to_string(per_node) +
          R"(}}]}],

@@ -8,9 +8,9 @@ using namespace ccsim;
 
 namespace {
 const char* TWO_SITES = R"({"accelerators": {
-      "N": {"kind": "asic", "peak_tflops": {"bf16": 300}},
-      "G": {"kind": "gpu", "peak_tflops": {"fp64": 60, "bf16": 1000}},
-      "unused": {"kind": "fpga", "peak_tflops": {"int8": 1}}},
+      "N": {"kind": "asic", "peak_tflops": {"bf16": 300}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}},
+      "G": {"kind": "gpu", "peak_tflops": {"fp64": 60, "bf16": 1000}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}},
+      "unused": {"kind": "fpga", "peak_tflops": {"int8": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [
       {"name": "east1", "region": "east", "racks": [
         {"name": "a", "count": 2, "nodes_per_rack": 2, "node": {"accelerator": "N", "count": 4}},
@@ -52,7 +52,7 @@ TEST(ClusterState, AllocateAndReleaseKeepCountsAndCursor)
   ClusterState st(c);
   const std::vector<NodeSlots> a = {{0, 0xF}, {1, 0x3}};
   st.allocate(a);
-  EXPECT_EQ(st.free_in_pool(0), 10U);
+  EXPECT_EQ(st.available_in_pool(0), 10U);
   EXPECT_EQ(st.free_on_node(0), 0U);
   EXPECT_EQ(st.free_on_node(1), 2U);
   EXPECT_EQ(st.pool_first_free(0), 1U);

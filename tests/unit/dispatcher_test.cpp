@@ -122,8 +122,8 @@ TEST(Dispatcher, Fp64JobNeverLandsOnATypeWithoutFp64)
 {
   // Site a (first in order) has NPUs without fp64; the hpc job goes to site b's GPUs although a is idle.
   const Outcome o = simulate(R"({"accelerators": {
-      "N": {"kind": "asic", "peak_tflops": {"bf16": 300}},
-      "G": {"kind": "gpu", "peak_tflops": {"fp64": 50, "bf16": 1000}}},
+      "N": {"kind": "asic", "peak_tflops": {"bf16": 300}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}},
+      "G": {"kind": "gpu", "peak_tflops": {"fp64": 50, "bf16": 1000}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [
       {"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "N", "count": 8}}]},
       {"name": "b", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 8}}]}],
@@ -140,7 +140,7 @@ TEST(Dispatcher, Fp64JobNeverLandsOnATypeWithoutFp64)
 
 TEST(Dispatcher, JobGoesToNextSiteWhenFirstIsFull)
 {
-  const Outcome o = simulate(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}}},
+  const Outcome o = simulate(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 1}}]},
               {"name": "b", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 1}}]}],
     "workload": {"jobs": [

@@ -25,8 +25,13 @@ TEST(Loader, DefaultsAreApplied)
   EXPECT_EQ(s.jobs[0].walltime_s, 10.0);        // default walltime: the duration
   EXPECT_EQ(s.jobs[0].precision, Precision::BF16); // training default
   EXPECT_EQ(s.jobs[0].eligible_types, 1U);
-  EXPECT_EQ(s.accelerators[0].peak_flop_per_s[static_cast<std::size_t>(Precision::BF16)], 100e12);
-  EXPECT_EQ(s.accelerators[0].peak_flop_per_s[static_cast<std::size_t>(Precision::FP64)], 0.0);
+  const auto& g = s.accelerators[static_cast<std::size_t>(s.find_accelerator("G"))];
+  EXPECT_EQ(g.peak_flop_per_s[static_cast<std::size_t>(Precision::BF16)], 100e12);
+  EXPECT_EQ(g.peak_flop_per_s[static_cast<std::size_t>(Precision::FP64)], 0.0);
+  EXPECT_EQ(g.memory_gib, 16.0);
+  EXPECT_EQ(g.idle_w, 10.0);
+  EXPECT_EQ(g.max_w, 110.0);
+  EXPECT_EQ(s.output.timeseries_interval_s, 3600.0);
 }
 
 TEST(Loader, WorkJobDefaultWalltimeIsItsRuntimeOnTheSlowestEligibleType)
@@ -68,19 +73,21 @@ TEST(Loader, ReportsEveryErrorWithItsJsonPointer)
 
 TEST(Loader, UnknownAcceleratorTypeIsNamedWithTheKnownOnes)
 {
-  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 1}}},
+  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1,
                "node": {"accelerator": "H100", "count": 8}}]}],
     "workload": {"jobs": []}})");
   ASSERT_EQ(diags.size(), 1U);
   EXPECT_EQ(diags[0].location, "/sites/0/racks/0/node/accelerator");
-  EXPECT_NE(diags[0].message.find("unknown accelerator type \"H100\" (expected a name from /accelerators: G)"),
+  EXPECT_NE(diags[0].message.find("unknown accelerator type \"H100\" (expected a name from /accelerators: "),
             std::string::npos);
+  // The message lists the built-in catalog too.
+  EXPECT_NE(diags[0].message.find("G, H100-SXM, H20"), std::string::npos) << diags[0].message;
 }
 
 TEST(Loader, CatalogErrors)
 {
-  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "tpu", "peak_tflops": {"fp32": -1, "fp4": 1}}},
+  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "tpu", "peak_tflops": {"fp32": -1, "fp4": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1,
                "node": {"accelerator": "G", "count": 65}}]}],
     "workload": {"jobs": []}})");
@@ -93,7 +100,7 @@ TEST(Loader, CatalogErrors)
 TEST(Loader, JobLargerThanAnyPoolIsRejected)
 {
   // Two sites of 2 accelerators each: a job runs within one site, so 3 never fits.
-  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}}},
+  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 1}}]},
               {"name": "b", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 1}}]}],
     "workload": {"jobs": [{"id": "big", "submit_s": 0, "accelerators": 3, "duration_s": 1}]}})");
@@ -115,9 +122,9 @@ TEST(Loader, JobWithoutHardwareForItsPrecisionIsRejected)
 TEST(Loader, StructuralErrors)
 {
   EXPECT_TRUE(has_error(load_errors("[1, 2]"), "/", "expected an object, found an array"));
-  const auto diags = load_errors(R"({"accelerators": {}, "sites": [], "workload": {"jobs": {}}, "seed": -1,
+  const auto diags = load_errors(R"({"accelerators": [], "sites": [], "workload": {"jobs": {}}, "seed": -1,
                                      "scheduler": {"queue": 3}})");
-  EXPECT_TRUE(has_error(diags, "/accelerators", "expected a non-empty object"));
+  EXPECT_TRUE(has_error(diags, "/accelerators", "expected an object mapping accelerator names"));
   EXPECT_TRUE(has_error(diags, "/sites", "expected at least one site"));
   EXPECT_TRUE(has_error(diags, "/workload/jobs", "expected an array of jobs"));
   EXPECT_TRUE(has_error(diags, "/seed", "expected an integer"));
@@ -126,7 +133,7 @@ TEST(Loader, StructuralErrors)
 
 TEST(Loader, DuplicateSiteNames)
 {
-  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}}},
+  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 1}}]},
               {"name": "a", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 1}}]}],
     "workload": {"jobs": []}})");
@@ -137,7 +144,7 @@ TEST(Loader, AtMost64AcceleratorTypesInThePlatform)
 {
   std::string catalog, racks;
   for (int i = 0; i < 65; i++) {
-    catalog += (i ? "," : "") + std::string("\"T") + std::to_string(i) + R"(": {"kind": "gpu", "peak_tflops": {"bf16": 1}})";
+    catalog += (i ? "," : "") + std::string("\"T") + std::to_string(i) + R"(": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}})";
     racks += (i ? "," : "") + std::string(R"({"name": "g)") + std::to_string(i) +
              R"(", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "T)" + std::to_string(i) + R"(", "count": 1}})";
   }

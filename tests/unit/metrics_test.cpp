@@ -86,9 +86,10 @@ TEST(Output, JobsCsvUsesBatsimColumns)
             "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,execution_time,"
             "finish_time,waiting_time,turnaround_time,stretch,consumed_energy,allocated_resources,final_state,"
             "site,accelerator_type,nodes\n"
-            "j1,0,1,20,0,10,10,0,10,1,-1,0,COMPLETED_SUCCESSFULLY,s,G,1\n"
-            "j2,0,2,5,10,5,15,10,15,3,-1,0-1,COMPLETED_SUCCESSFULLY,s,G,2\n"
-            "j3,1,1,4,15,3,18,14,17,5.666666666666667,-1,0,COMPLETED_SUCCESSFULLY,s,G,1\n");
+            // consumed_energy: execution x accelerators x 110 W max (node base power 0).
+            "j1,0,1,20,0,10,10,0,10,1,1100,0,COMPLETED_SUCCESSFULLY,s,G,1\n"
+            "j2,0,2,5,10,5,15,10,15,3,1100,0-1,COMPLETED_SUCCESSFULLY,s,G,2\n"
+            "j3,1,1,4,15,3,18,14,17,5.666666666666667,330,0,COMPLETED_SUCCESSFULLY,s,G,1\n");
 }
 
 TEST(Output, CsvQuotesFieldsWithCommas)
@@ -97,8 +98,8 @@ TEST(Output, CsvQuotesFieldsWithCommas)
       test::one_site_scenario(1, 1, R"([{"id": "a,\"b\"", "submit_s": 0, "accelerators": 1, "duration_s": 0}])"));
   const Cluster c = Cluster::build(s);
   const std::string csv = jobs_csv(c, s.jobs, test::run_inline(s, c));
-  // Zero execution time: stretch is left empty.
-  EXPECT_NE(csv.find("\n\"a,\"\"b\"\"\",0,1,0,0,0,0,0,0,,-1,0,"), std::string::npos) << csv;
+  // Zero execution time: stretch is left empty, energy is 0.
+  EXPECT_NE(csv.find("\n\"a,\"\"b\"\"\",0,1,0,0,0,0,0,0,,0,0,"), std::string::npos) << csv;
 }
 
 TEST(Output, AtomicFileLeavesNothingWhenNotCommitted)

@@ -14,6 +14,9 @@ struct AcceleratorType {
   std::string name;
   AcceleratorKind kind = AcceleratorKind::GPU;
   std::array<double, PRECISION_COUNT> peak_flop_per_s{}; //!< FLOP/s per precision; 0 = unsupported
+  double memory_gib = 0;
+  double idle_w = 0; //!< W
+  double max_w = 0;  //!< W while held by a job
 };
 
 struct Site {
@@ -22,12 +25,24 @@ struct Site {
   std::uint32_t first_rack = 0, rack_count = 0;
   std::uint32_t first_node = 0, node_count = 0;
   std::uint64_t accelerators = 0;
+  double idle_w = 0; //!< IT power with every node idle, W
+  double max_w = 0;  //!< IT power with every accelerator busy, W
+  PueCurve pue;
+  double price_per_kwh = 0;
+  double carbon_kg_per_kwh = 0;
 };
 
+//! A rack: identical nodes (one rack group). Its power cap limits how many of its accelerators may be busy:
+//! idle_w + busy x delta_w <= power_cap_w.
 struct Rack {
   std::string name; //!< "<site>/<group>-<i>"
   std::uint32_t site = 0;
   std::uint32_t first_node = 0, node_count = 0;
+  std::uint32_t accelerators = 0;
+  double idle_w = 0;                //!< IT power with every node idle, W
+  double delta_w = 0;               //!< extra power per busy accelerator (max - idle), W
+  double power_cap_w = UNSET;       //!< NaN = uncapped
+  std::uint32_t max_busy = 0;       //!< accelerators that may be busy at once under the cap (<= accelerators)
 };
 
 //! The nodes of one site that hold one accelerator type: a job runs inside one pool
@@ -37,6 +52,7 @@ struct Pool {
   std::uint16_t type = 0;
   std::vector<std::uint32_t> nodes; //!< ascending node indices
   std::uint64_t accelerators = 0;
+  std::uint64_t usable = 0; //!< accelerators that may be busy at once within rack power caps (sum of max_busy)
 };
 
 //! The static platform in structure-of-arrays form: sites, racks, nodes and accelerators, each numbered
@@ -59,6 +75,7 @@ public:
   std::vector<std::uint32_t> node_first_accel;
   std::vector<std::uint16_t> node_type;
   std::vector<std::uint8_t> node_accels;
+  std::vector<double> node_base_w; //!< W
 
   // Per accelerator (index = global accelerator id).
   std::vector<std::uint32_t> accel_node;
@@ -71,6 +88,8 @@ public:
   std::string node_name(std::uint32_t node) const;
   //! Index of the type named `name`, or -1.
   int find_type(std::string_view name) const;
+  //! Accelerators no job can use because rack power caps forbid them to be busy (sum of accelerators - max_busy).
+  std::uint64_t stranded_by_caps() const;
 };
 
 } // namespace ccsim

@@ -15,14 +15,22 @@ struct NodeSlots {
   std::uint64_t mask = 0;
 };
 
-//! Which accelerators are held, per node (bit masks) and per pool (free counts). O(1) per node touched.
+//! Which accelerators are held: per node (bit masks), per rack and per pool (busy counts). O(1) per node touched.
 class ClusterState {
 public:
   explicit ClusterState(const Cluster& cluster);
 
   std::uint64_t used_mask(std::uint32_t node) const { return used_[node]; }
   std::uint32_t free_on_node(std::uint32_t node) const { return free_[node]; }
-  std::uint64_t free_in_pool(std::uint32_t pool) const { return pool_free_[pool]; }
+  //! Accelerators a job could take in the pool now: free, and within every rack's power cap.
+  std::uint64_t available_in_pool(std::uint32_t pool) const
+  {
+    return cluster_->pools[pool].usable - pool_busy_[pool];
+  }
+  std::uint64_t busy_in_pool(std::uint32_t pool) const { return pool_busy_[pool]; }
+  //! Accelerators that may still become busy in the rack under its power cap.
+  std::uint32_t rack_allowance(std::uint32_t rack) const { return cluster_->racks[rack].max_busy - rack_busy_[rack]; }
+  std::uint32_t busy_in_rack(std::uint32_t rack) const { return rack_busy_[rack]; }
   //! Position in the pool's node list below which every node is full (a first-fit scan may start here).
   std::uint32_t pool_first_free(std::uint32_t pool) const { return pool_cursor_[pool]; }
   std::uint64_t busy_accelerators() const { return busy_; }
@@ -37,7 +45,8 @@ private:
   const Cluster* cluster_;
   std::vector<std::uint64_t> used_;
   std::vector<std::uint8_t> free_;
-  std::vector<std::uint64_t> pool_free_;
+  std::vector<std::uint64_t> pool_busy_;
+  std::vector<std::uint32_t> rack_busy_;
   std::vector<std::uint32_t> pool_cursor_;
   std::vector<std::uint64_t> busy_type_;
   std::uint64_t busy_ = 0;

@@ -3,6 +3,7 @@
 
 #include "ccsim/cluster/state.hpp"
 #include "ccsim/policy/policy.hpp"
+#include "ccsim/power/energy.hpp"
 #include "ccsim/scenario/scenario.hpp"
 
 #include <cstdint>
@@ -32,6 +33,7 @@ struct RunResult {
   std::vector<NodeSlots> slots;   //!< allocation pieces of all jobs
   std::uint64_t events = 0;        //!< job submissions + job completions handled
   std::uint64_t decision_points = 0; //!< distinct decision passes (timestamps, plus repeats for zero-length jobs)
+  double end_s = 0;                  //!< time of the last event processed
 };
 
 //! The discrete-event core, independent of what advances the clock: it knows the next event time and handles
@@ -39,8 +41,9 @@ struct RunResult {
 //! The SimGrid engine drives it; tests may drive it directly.
 class Dispatcher {
 public:
+  //! `meter` (optional) is told every power change and sampling point; the caller calls meter->finish(end).
   Dispatcher(const Cluster& cluster, std::span<const Job> jobs, const SchedulerSpec& spec, QueuePolicy& queue,
-             PlacementPolicy& placement);
+             PlacementPolicy& placement, EnergyMeter* meter = nullptr);
 
   //! Time of the next event, +infinity when none is left.
   double next_event_time() const;
@@ -65,11 +68,12 @@ private:
   SchedulerSpec spec_;
   QueuePolicy* queue_;
   PlacementPolicy* placement_;
+  EnergyMeter* meter_;
   ClusterState state_;
   std::vector<std::uint32_t> arrivals_; //!< job indices by submission order
   std::size_t next_arrival_ = 0;
   std::priority_queue<Completion, std::vector<Completion>, std::greater<>> running_;
-  std::vector<std::uint32_t> finished_, submitted_;
+  std::vector<std::uint32_t> finished_, submitted_, changed_sites_;
   RunResult result_;
 };
 

@@ -22,8 +22,9 @@ struct SimulationRun {
 //! Runs the scenario on SimGrid: materializes the platform (a zone per site, a host per node) and drives the
 //! dispatcher from one controller actor that sleeps until the next event on the SimGrid clock.
 //! SimGrid allows one engine per process: call this at most once per process.
+//! `meter` (optional) integrates power and energy; it is finished at the last event.
 //! Throws std::runtime_error if the queue policy leaves jobs waiting on an idle platform.
 SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
-                             QueuePolicy& queue, PlacementPolicy& placement);
+                             QueuePolicy& queue, PlacementPolicy& placement, EnergyMeter* meter = nullptr);
 
 } // namespace ccsim

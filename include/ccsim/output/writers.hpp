@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ccsim/engine/dispatcher.hpp"
+#include "ccsim/power/energy.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -35,8 +36,11 @@ private:
 std::string interval_set(std::span<const std::uint32_t> sorted_indices);
 
 //! jobs.csv: Batsim's columns (job_id ... final_state) then ccsim's (site, accelerator_type, nodes), one row per
-//! job in input order. Times in seconds, shortest round-trip decimal form.
+//! job in input order. Times in seconds, shortest round-trip decimal form; consumed_energy in J (job_energy_j).
 std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result);
+
+//! timeseries.csv: one row per sample, columns as named by the meter.
+std::string timeseries_csv(const Timeseries& series);
 
 //! JSON text with 2-space indentation and a final newline.
 std::string json_text(const nlohmann::ordered_json& value);

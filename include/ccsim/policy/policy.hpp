@@ -44,7 +44,8 @@ public:
 
   //! Places `job` with the scenario's placement policy and starts it if it fits now.
   bool try_start(std::uint32_t job);
-  //! Starts `job` on `slots` (which must be free and in one eligible pool).
+  //! Starts `job` on `slots`: free, in one pool of an eligible type, within rack power caps, one piece per node
+  //! in ascending node order. Throws std::logic_error otherwise (a policy bug must not corrupt the run).
   void start(std::uint32_t job, std::span<const NodeSlots> slots);
 
   //! Decisions taken so far in this pass: job and its slots (an offset range in started_slots()).
@@ -65,6 +66,7 @@ private:
   std::vector<Start> started_;
   std::vector<NodeSlots> slots_;
   std::vector<NodeSlots> scratch_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> scratch_racks_; //!< (rack, accelerators) of one decision
 };
 
 //! Orders the waiting jobs and decides which start. SimGrid-free; never blocks.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ccsim/core/types.hpp"
+#include "ccsim/power/pue.hpp"
 #include "ccsim/workload/job.hpp"
 
 #include <array>
@@ -16,12 +17,16 @@ struct AcceleratorSpec {
   std::string name;
   AcceleratorKind kind = AcceleratorKind::GPU;
   std::array<double, PRECISION_COUNT> peak_flop_per_s{}; //!< FLOP/s (OP/s for int8) per precision; 0 = unsupported
+  double memory_gib = 0; //!< memory per accelerator, GiB
+  double idle_w = 0;     //!< power when idle, W
+  double max_w = 0;      //!< power while a job holds it (utilization 1), W
 };
 
 //! What one node holds.
 struct NodeSpec {
   std::string accelerator;       //!< catalog name
   std::uint32_t accelerators = 0; //!< accelerators per node, 1..64
+  double base_power_w = 0;        //!< node power besides its accelerators (CPUs, memory, NICs, fans), W
 };
 
 //! A group of identical racks in a site (a hall, a row).
@@ -30,12 +35,16 @@ struct RackGroupSpec {
   std::uint32_t racks = 0;        //!< number of racks
   std::uint32_t nodes_per_rack = 0;
   NodeSpec node;
+  double power_cap_w = UNSET; //!< rack IT power budget, W (NaN = uncapped); given in the file as power_cap_kw
 };
 
 struct SiteSpec {
   std::string name;
   std::string region; //!< e.g. east, central, west, northeast
   std::vector<RackGroupSpec> rack_groups;
+  PueCurve pue = PueCurve::constant(DEFAULT_PUE);
+  double price_per_kwh = 0;     //!< electricity price per kWh of facility energy (scenario currency)
+  double carbon_kg_per_kwh = 0; //!< grid carbon intensity, kg CO2 per kWh
 };
 
 //! Scheduler selection by registered name.
@@ -46,7 +55,8 @@ struct SchedulerSpec {
 };
 
 struct OutputSpec {
-  std::string dir; //!< results directory; default "results/<scenario name>"
+  std::string dir;                    //!< results directory; default "results/<scenario name>"
+  double timeseries_interval_s = 3600; //!< sampling interval of timeseries.csv, s; 0 = no timeseries
 };
 
 //! A parsed, validated scenario: platform + workload + scheduler + outputs.
@@ -56,7 +66,8 @@ struct Scenario {
   std::string name;
   std::string description;
   std::uint64_t seed = 1;
-  std::vector<AcceleratorSpec> accelerators;
+  std::string currency;                      //!< label of electricity prices and costs, e.g. "CNY"
+  std::vector<AcceleratorSpec> accelerators; //!< the effective catalog (built-in entries plus the scenario's)
   std::vector<SiteSpec> sites;
   std::vector<Job> jobs;
   SchedulerSpec scheduler;

@@ -1,0 +1,64 @@
+// include/ccsim/power/energy.hpp
+#pragma once
+
+#include "ccsim/cluster/state.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ccsim {
+
+//! Samples of the platform's state at fixed intervals (timeseries.csv): `columns` names, `values` row-major.
+struct Timeseries {
+  std::vector<std::string> columns;
+  std::vector<double> values;
+  std::size_t rows() const { return columns.empty() ? 0 : values.size() / columns.size(); }
+};
+
+//! Power and energy of every site over a run. Power is piecewise constant between dispatcher events, so energy
+//! is integrated exactly: each site accumulates power x duration whenever its power changes (docs/model.md).
+//!   site IT power       = sum over nodes (base + accelerators x idle) + busy accelerators x (max - idle)
+//!   site facility power = IT power x PUE(IT power / site maximum IT power)
+class EnergyMeter {
+public:
+  //! `interval_s` > 0 samples a timeseries at 0, interval, 2 x interval, ...; 0 records none.
+  EnergyMeter(const Cluster& cluster, double interval_s);
+
+  //! Records samples due strictly before `t` (the state since the previous update holds until t).
+  void sample_until(double t);
+  //! Integrates the given sites up to `now` and takes their new power from `state`; `queued` is the queue length.
+  void update(double now, const ClusterState& state, std::span<const std::uint32_t> sites, std::size_t queued);
+  //! Records samples due at or before `end`, and integrates every site up to `end`.
+  void finish(double end);
+
+  double it_energy_j(std::uint32_t site) const { return sites_[site].it_j; }
+  double facility_energy_j(std::uint32_t site) const { return sites_[site].facility_j; }
+  double it_power_w(std::uint32_t site) const { return sites_[site].it_w; }
+  double facility_power_w(std::uint32_t site) const { return sites_[site].facility_w; }
+  const Timeseries& timeseries() const { return series_; }
+
+  //! Timeseries limit: a run that would record more samples fails with a clear message.
+  static constexpr std::size_t MAX_SAMPLES = 1'000'000;
+
+private:
+  struct SiteMeter {
+    double it_w = 0, facility_w = 0; //!< current power, W
+    double last_s = 0;               //!< time up to which energy is integrated
+    double it_j = 0, facility_j = 0; //!< energy so far, J
+  };
+  void record_sample(double t);
+  double facility_of(std::uint32_t site, double it_w) const;
+
+  const Cluster* cluster_;
+  double interval_s_;
+  std::uint64_t next_sample_ = 0; //!< index k of the next sample time k x interval
+  std::vector<SiteMeter> sites_;
+  std::vector<std::vector<std::uint32_t>> site_pools_;
+  std::vector<std::uint64_t> busy_by_type_;
+  std::size_t queued_ = 0;
+  Timeseries series_;
+};
+
+} // namespace ccsim

@@ -1,0 +1,111 @@
+// src/power/energy.cpp
+#include "ccsim/power/energy.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace ccsim {
+
+EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s)
+    : cluster_(&cluster)
+    , interval_s_(interval_s)
+    , sites_(cluster.sites.size())
+    , site_pools_(cluster.sites.size())
+    , busy_by_type_(cluster.types.size(), 0)
+{
+  for (std::uint32_t p = 0; p < cluster.pools.size(); p++)
+    site_pools_[cluster.pools[p].site].push_back(p);
+  for (std::uint32_t s = 0; s < sites_.size(); s++) {
+    sites_[s].it_w = cluster.sites[s].idle_w;
+    sites_[s].facility_w = facility_of(s, sites_[s].it_w);
+  }
+  if (interval_s_ > 0) {
+    series_.columns = {"time_s", "queue_length"};
+    for (const auto& t : cluster.types)
+      series_.columns.push_back("busy." + t.name);
+    series_.columns.emplace_back("it_power_w");
+    series_.columns.emplace_back("facility_power_w");
+    for (const auto& site : cluster.sites)
+      series_.columns.push_back("it_power_w." + site.name);
+    for (const auto& site : cluster.sites)
+      series_.columns.push_back("facility_power_w." + site.name);
+  }
+}
+
+double EnergyMeter::facility_of(std::uint32_t site, double it_w) const
+{
+  const Site& s = cluster_->sites[site];
+  const double load = s.max_w > 0 ? it_w / s.max_w : 0.0;
+  return it_w * s.pue.at(load);
+}
+
+void EnergyMeter::record_sample(double t)
+{
+  if (series_.rows() >= MAX_SAMPLES)
+    throw std::runtime_error(fmt::format("timeseries would exceed {} samples (at t = {} s): raise "
+                                         "/output/timeseries_interval_s (now {} s)",
+                                         MAX_SAMPLES, t, interval_s_));
+  auto& v = series_.values;
+  v.push_back(t);
+  v.push_back(static_cast<double>(queued_));
+  for (const auto b : busy_by_type_)
+    v.push_back(static_cast<double>(b));
+  double it = 0;
+  double facility = 0;
+  for (const auto& s : sites_) {
+    it += s.it_w;
+    facility += s.facility_w;
+  }
+  v.push_back(it);
+  v.push_back(facility);
+  for (const auto& s : sites_)
+    v.push_back(s.it_w);
+  for (const auto& s : sites_)
+    v.push_back(s.facility_w);
+}
+
+void EnergyMeter::sample_until(double t)
+{
+  if (interval_s_ <= 0)
+    return;
+  for (double at = static_cast<double>(next_sample_) * interval_s_; at < t;
+       at = static_cast<double>(++next_sample_) * interval_s_)
+    record_sample(at);
+}
+
+void EnergyMeter::update(double now, const ClusterState& state, std::span<const std::uint32_t> sites,
+                         std::size_t queued)
+{
+  queued_ = queued;
+  for (std::uint16_t t = 0; t < busy_by_type_.size(); t++)
+    busy_by_type_[t] = state.busy_of_type(t);
+  for (const std::uint32_t s : sites) {
+    SiteMeter& m = sites_[s];
+    m.it_j += m.it_w * (now - m.last_s);
+    m.facility_j += m.facility_w * (now - m.last_s);
+    m.last_s = now;
+    double it = cluster_->sites[s].idle_w;
+    for (const std::uint32_t p : site_pools_[s]) {
+      const double delta_w = cluster_->types[cluster_->pools[p].type].max_w - cluster_->types[cluster_->pools[p].type].idle_w;
+      it += static_cast<double>(state.busy_in_pool(p)) * delta_w;
+    }
+    m.it_w = it;
+    m.facility_w = facility_of(s, it);
+  }
+}
+
+void EnergyMeter::finish(double end)
+{
+  if (interval_s_ > 0)
+    for (double at = static_cast<double>(next_sample_) * interval_s_; at <= end;
+         at = static_cast<double>(++next_sample_) * interval_s_)
+      record_sample(at);
+  for (auto& m : sites_) {
+    m.it_j += m.it_w * (end - m.last_s);
+    m.facility_j += m.facility_w * (end - m.last_s);
+    m.last_s = end;
+  }
+}
+
+} // namespace ccsim

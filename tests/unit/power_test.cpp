@@ -1,0 +1,271 @@
+// Power, energy, PUE, cost and carbon: hand-computed cases.
+#include "../support/helpers.hpp"
+
+#include "ccsim/metrics/metrics.hpp"
+#include "ccsim/output/writers.hpp"
+#include "ccsim/power/energy.hpp"
+#include "ccsim/power/pue.hpp"
+#include "ccsim/scenario/catalog.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace ccsim;
+
+namespace {
+struct Metered {
+  Scenario scenario;
+  Cluster cluster;
+  RunResult result;
+  nlohmann::ordered_json summary;
+  Timeseries series;
+};
+
+Metered run_metered(const std::string& text)
+{
+  Scenario s = test::scenario_from_text(text);
+  Cluster c = Cluster::build(s);
+  EnergyMeter meter(c, s.output.timeseries_interval_s);
+  const auto& registry = PolicyRegistry::global();
+  auto queue = registry.make_queue(s.scheduler.queue_policy);
+  auto placement = registry.make_placement(s.scheduler.placement_policy);
+  Dispatcher d(c, s.jobs, s.scheduler, *queue, *placement, &meter);
+  while (not d.done())
+    d.process(d.next_event_time());
+  RunResult r = d.take_result();
+  meter.finish(r.end_s);
+  auto summary = summarize(s, c, s.jobs, r, &meter);
+  return Metered{std::move(s), std::move(c), std::move(r), std::move(summary), meter.timeseries()};
+}
+
+// The issue's case: 2 nodes x 8 accelerators (idle 70 W, max 700 W, node base 400 W), constant PUE 1.25,
+// one 3600 s job on 8 accelerators from t = 0.
+std::string two_node_scenario(const std::string& extra_site_fields, const std::string& jobs,
+                              const std::string& rack_extra = "")
+{
+  return R"({"currency": "CNY", "accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100, "fp64": 10},
+               "memory_gib": 80, "power_w": {"idle": 70, "max": 700}}},
+    "sites": [{"name": "s", "region": "east", )" +
+         extra_site_fields + R"(
+               "racks": [{"count": 1, "nodes_per_rack": 2, )" +
+         rack_extra + R"("node": {"accelerator": "X", "count": 8, "base_power_w": 400}}]}],
+    "workload": {"jobs": )" +
+         jobs + R"(}, "output": {"timeseries_interval_s": 1800}})";
+}
+} // namespace
+
+TEST(Energy, OneJobOnEightAcceleratorsWithConstantPue)
+{
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": 1.25, "electricity_price_per_kwh": 0.5, "carbon_kg_per_kwh": 0.6,)",
+      R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])"));
+  // IT power while the job runs: 2 x 400 + 16 x 70 + 8 x (700 - 70) = 6,960 W for 3,600 s = 6.96 kWh.
+  EXPECT_DOUBLE_EQ(m.summary["energy"]["it_kwh"].get<double>(), 6.96);
+  EXPECT_DOUBLE_EQ(m.summary["energy"]["facility_kwh"].get<double>(), 8.70);
+  EXPECT_DOUBLE_EQ(m.summary["pue"]["effective"].get<double>(), 1.25);
+  EXPECT_DOUBLE_EQ(m.summary["cost"]["electricity"].get<double>(), 8.70 * 0.5);
+  EXPECT_EQ(m.summary["cost"]["currency"], "CNY");
+  EXPECT_DOUBLE_EQ(m.summary["carbon"]["tco2"].get<double>(), 8.70 * 0.6 / 1000);
+  // The job's own energy: 8 x 700 W + its node's 400 W base (it holds all 8 of that node), for 3,600 s.
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.scenario.jobs[0], m.result.records[0], m.result.slots),
+                   (8 * 700 + 400) * 3600.0);
+}
+
+TEST(Energy, IdleTimeBeforeTheFirstJobCounts)
+{
+  // Idle 2 x (400 + 8 x 70) = 1,920 W for 1,000 s, then 6,960 W for 3,600 s.
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": 1.25,)", R"([{"id": "a", "submit_s": 1000, "accelerators": 8, "duration_s": 3600}])"));
+  EXPECT_DOUBLE_EQ(m.summary["energy"]["it_kwh"].get<double>(), (1920.0 * 1000 + 6960.0 * 3600) / 3.6e6);
+}
+
+TEST(Energy, TimeseriesSamplesTheStateInEffect)
+{
+  // Job from 1,000 s to 4,600 s; samples every 1,800 s at 0, 1800, 3600 (state at t holds from t on).
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": 1.25,)", R"([{"id": "a", "submit_s": 1000, "accelerators": 8, "duration_s": 3600}])"));
+  const auto& cols = m.series.columns;
+  ASSERT_EQ(cols, (std::vector<std::string>{"time_s", "queue_length", "busy.X", "it_power_w", "facility_power_w",
+                                            "it_power_w.s", "facility_power_w.s"}));
+  ASSERT_EQ(m.series.rows(), 3U);
+  const auto row = [&](std::size_t r, std::size_t c) { return m.series.values[r * cols.size() + c]; };
+  EXPECT_EQ(row(0, 0), 0.0);
+  EXPECT_EQ(row(0, 2), 0.0);
+  EXPECT_EQ(row(0, 3), 1920.0);
+  EXPECT_EQ(row(1, 0), 1800.0);
+  EXPECT_EQ(row(1, 2), 8.0);
+  EXPECT_EQ(row(1, 3), 6960.0);
+  EXPECT_EQ(row(1, 4), 6960.0 * 1.25);
+  EXPECT_EQ(row(2, 0), 3600.0);
+  EXPECT_EQ(timeseries_csv(m.series).substr(0, 27), "time_s,queue_length,busy.X,");
+}
+
+TEST(Pue, CurveInterpolatesAtAndBetweenPointsAndClamps)
+{
+  const PueCurve c{{{0.2, 1.8}, {0.5, 1.5}, {1.0, 1.2}}};
+  EXPECT_DOUBLE_EQ(c.at(0.2), 1.8);
+  EXPECT_DOUBLE_EQ(c.at(0.5), 1.5);
+  EXPECT_DOUBLE_EQ(c.at(1.0), 1.2);
+  EXPECT_DOUBLE_EQ(c.at(0.35), 1.65);
+  EXPECT_DOUBLE_EQ(c.at(0.75), 1.35);
+  EXPECT_DOUBLE_EQ(c.at(0.0), 1.8); // below the first point: the first value
+  EXPECT_DOUBLE_EQ(c.at(1.5), 1.2);
+  EXPECT_DOUBLE_EQ(PueCurve::constant(1.3).at(0.01), 1.3);
+  ASSERT_TRUE(pue_preset("liquid-cooled").has_value());
+  EXPECT_DOUBLE_EQ(pue_preset("liquid-cooled")->at(1.0), 1.10);
+  EXPECT_FALSE(pue_preset("swamp-cooler").has_value());
+}
+
+TEST(Energy, LoadDependentPueFollowsTheSiteLoad)
+{
+  // Site max IT power: 2 x 400 + 16 x 700 = 12,000 W. Idle 1,920 W -> load 0.16; busy 6,960 W -> load 0.58.
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": {"curve": [[0.0, 2.0], [1.0, 1.0]]},)",
+      R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])"));
+  const double load = 6960.0 / 12000.0;
+  EXPECT_DOUBLE_EQ(m.summary["energy"]["facility_kwh"].get<double>(), 6960.0 * (2.0 - load) * 3600 / 3.6e6);
+}
+
+TEST(RackCap, SecondJobWaitsWhenTheCapForbidsIt)
+{
+  // Cap 8 kW: idle rack 1,920 W leaves 6,080 W = 9 busy accelerators at 630 W each (floor(6080/630) = 9).
+  // Job a takes 8; job b needs 2 and waits for a although 8 accelerators are free.
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": 1.0,)",
+      R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 100},
+          {"id": "b", "submit_s": 0, "accelerators": 2, "duration_s": 10}])",
+      R"("power_cap_kw": 8, )"));
+  EXPECT_EQ(m.cluster.racks[0].max_busy, 9U);
+  EXPECT_EQ(m.result.records[1].start_s, 100.0);
+  // 7 accelerators can never be busy: stranded by the cap.
+  EXPECT_EQ(m.summary["stranded"]["accelerators"], 7);
+  EXPECT_DOUBLE_EQ(m.summary["stranded"]["accelerator_s"].get<double>(), 7 * 110.0);
+}
+
+TEST(RackCap, AJobOfOneGoesNextToTheCapStillAllows)
+{
+  // Same cap: a job of 1 fits beside job a (8 + 1 = 9 busy).
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": 1.0,)",
+      R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 100},
+          {"id": "b", "submit_s": 0, "accelerators": 1, "duration_s": 10}])",
+      R"("power_cap_kw": 8, )"));
+  EXPECT_EQ(m.result.records[1].start_s, 0.0);
+}
+
+TEST(RackCap, JobGoesToAnUncappedSiteWhenItsRackIsFull)
+{
+  const Metered m = run_metered(R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100},
+               "memory_gib": 80, "power_w": {"idle": 70, "max": 700}}},
+    "sites": [{"name": "dense", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "power_cap_kw": 3,
+                 "node": {"accelerator": "X", "count": 8, "base_power_w": 400}}]},
+              {"name": "roomy", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 1,
+                 "node": {"accelerator": "X", "count": 8, "base_power_w": 400}}]}],
+    "workload": {"jobs": [{"id": "a", "submit_s": 0, "accelerators": 3, "duration_s": 10},
+                          {"id": "b", "submit_s": 0, "accelerators": 2, "duration_s": 10}]}})");
+  // dense: idle 960 W, cap 3,000 W -> floor(2040 / 630) = 3 busy at most. a fills it; b goes to roomy.
+  EXPECT_EQ(m.cluster.sites[m.cluster.pools[m.result.records[0].pool].site].name, "dense");
+  EXPECT_EQ(m.cluster.sites[m.cluster.pools[m.result.records[1].pool].site].name, "roomy");
+  EXPECT_EQ(m.result.records[1].start_s, 0.0);
+}
+
+TEST(RackCap, RackDensityIsAOneFieldWhatIf)
+{
+  const std::string jobs = R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 100},
+                               {"id": "b", "submit_s": 0, "accelerators": 8, "duration_s": 100}])";
+  const Metered low = run_metered(two_node_scenario(R"("pue": 1.0,)", jobs, R"("power_cap_kw": 8, )"));
+  const Metered high = run_metered(two_node_scenario(R"("pue": 1.0,)", jobs, R"("power_cap_kw": 40, )"));
+  EXPECT_EQ(low.result.records[1].start_s, 100.0);
+  EXPECT_EQ(high.result.records[1].start_s, 0.0);
+  EXPECT_EQ(high.summary["stranded"]["accelerators"], 0);
+}
+
+TEST(Placement, JobNeverLandsOnATypeWithTooLittleMemory)
+{
+  const Metered m = run_metered(R"({"accelerators": {
+      "Small": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 24, "power_w": {"idle": 1, "max": 2}},
+      "Big": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 96, "power_w": {"idle": 1, "max": 2}}},
+    "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "Small", "count": 4}}]},
+              {"name": "b", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "Big", "count": 4}}]}],
+    "workload": {"jobs": [{"id": "llm", "submit_s": 0, "accelerators": 2, "duration_s": 5, "memory_gib": 80}]}})");
+  EXPECT_EQ(m.cluster.types[m.cluster.pools[m.result.records[0].pool].type].name, "Big");
+}
+
+TEST(Flops, DeliveredFractionCountsEachJobAtItsPrecisionAgainstBf16Peaks)
+{
+  // X: bf16 100 TFLOP/s, fp64 10 TFLOP/s; 16 accelerators. One fp64 job on 8 for 3,600 s at efficiency 0.5:
+  // delivered 8 x 10e12 x 0.5 x 3600; available 16 x 100e12 x 3600 (makespan 3,600 s).
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": 1.0,)",
+      R"([{"id": "h", "submit_s": 0, "accelerators": 8, "work_flop": 1.44e17, "class": "hpc", "efficiency": 0.5}])"));
+  EXPECT_DOUBLE_EQ(m.result.records[0].finish_s, 3600.0);
+  EXPECT_DOUBLE_EQ(m.summary["flops"]["delivered_fraction"].get<double>(), (8 * 10e12 * 0.5) / (16 * 100e12));
+}
+
+TEST(Catalog, BuiltinTypesLoadAndCanBePatched)
+{
+  const Scenario s = test::scenario_from_text(R"({
+    "accelerators": {"H100-SXM": {"power_w": {"max": 600}, "peak_tflops": {"fp64": null}}},
+    "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "H100-SXM", "count": 8}}]}],
+    "workload": {"jobs": []}})");
+  for (const char* name : {"A100-SXM", "H100-SXM", "H20", "L40S", "MI300X", "Ascend-910B", "MLU370-X8", "Alveo-U280"})
+    EXPECT_GE(s.find_accelerator(name), 0) << name;
+  const auto& h100 = s.accelerators[static_cast<std::size_t>(s.find_accelerator("H100-SXM"))];
+  EXPECT_EQ(h100.max_w, 600.0);
+  EXPECT_EQ(h100.idle_w, 70.0); // kept from the built-in entry
+  EXPECT_EQ(h100.peak_flop_per_s[static_cast<std::size_t>(Precision::FP64)], 0.0);
+  EXPECT_EQ(h100.peak_flop_per_s[static_cast<std::size_t>(Precision::BF16)], 989.4e12);
+  const auto& ascend = s.accelerators[static_cast<std::size_t>(s.find_accelerator("Ascend-910B"))];
+  EXPECT_EQ(ascend.peak_flop_per_s[static_cast<std::size_t>(Precision::FP64)], 0.0);
+  EXPECT_EQ(ascend.kind, AcceleratorKind::ASIC);
+}
+
+TEST(Catalog, BuiltinCatalogIsValidJsonWithEveryField)
+{
+  const auto catalog = nlohmann::json::parse(builtin_catalog_json());
+  EXPECT_EQ(catalog.size(), 8U);
+  for (const auto& [name, e] : catalog.items()) {
+    EXPECT_TRUE(e.contains("kind")) << name;
+    EXPECT_TRUE(e.contains("peak_tflops")) << name;
+    EXPECT_GT(e["memory_gib"].get<double>(), 0) << name;
+    EXPECT_LE(e["power_w"]["idle"].get<double>(), e["power_w"]["max"].get<double>()) << name;
+  }
+}
+
+TEST(Loader, PowerAndPueErrorsAreLocated)
+{
+  const auto diags = test::load_errors(R"({"accelerators": {
+      "X": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 8, "power_w": {"idle": 300, "max": 200}},
+      "Y": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 8, "power_w": {"idle": -1, "max": 200}}},
+    "sites": [{"name": "s", "region": "east", "pue": 0.9, "racks": [
+                {"count": 1, "nodes_per_rack": 2, "power_cap_kw": 1,
+                 "node": {"accelerator": "X", "count": 8, "base_power_w": 400}}]},
+              {"name": "t", "region": "east", "pue": "swamp", "racks": [
+                {"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "Y", "count": 1}}]},
+              {"name": "u", "region": "east", "pue": {"curve": [[0.5, 1.2], [0.4, 1.3], [2, 1.1]]}, "racks": [
+                {"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "Y", "count": 1}}]}],
+    "workload": {"jobs": []}})");
+  using test::has_error;
+  EXPECT_TRUE(has_error(diags, "/accelerators/X/power_w/idle", "idle power 300 W is above max power 200 W"));
+  EXPECT_TRUE(has_error(diags, "/accelerators/Y/power_w/idle", "expected a finite number >= 0, found -1"));
+  EXPECT_TRUE(has_error(diags, "/sites/0/pue", "expected a finite number >= 1"));
+  EXPECT_TRUE(has_error(diags, "/sites/0/racks/0/power_cap_kw", "cap 1 kW is below the rack's idle power 5.6 kW"));
+  EXPECT_TRUE(has_error(diags, "/sites/1/pue", "unknown PUE preset string \"swamp\""));
+  EXPECT_TRUE(has_error(diags, "/sites/2/pue/curve/1", "strictly ascending"));
+  EXPECT_TRUE(has_error(diags, "/sites/2/pue/curve/2", "expected [load fraction in [0, 1], PUE >= 1]"));
+}
+
+TEST(Loader, JobNeedingMoreMemoryThanAnyTypeIsRejected)
+{
+  const auto diags = test::load_errors(
+      test::one_site_scenario(1, 1, R"([{"id": "m", "submit_s": 0, "accelerators": 1, "duration_s": 1, "memory_gib": 40}])"));
+  EXPECT_TRUE(test::has_error(diags, "/workload/jobs/0/memory_gib", "needs 40 GiB per accelerator"));
+}
+
+TEST(Loader, CapThatStrandsEveryAcceleratorMakesJobsUnrunnable)
+{
+  // Cap equal to the idle power: no accelerator may ever be busy.
+  const auto diags = test::load_errors(two_node_scenario(
+      R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1}])",
+      R"("power_cap_kw": 1.92, )"));
+  EXPECT_TRUE(test::has_error(diags, "/workload/jobs/0/accelerators", "holds 0 usable within rack power caps"));
+}
