@@ -40,9 +40,12 @@ int main(int argc, char** argv)
   const auto& registry = ccsim::PolicyRegistry::global();
   auto queue = registry.make_queue(queue_name);
   auto placement = registry.make_placement(placement_name);
-  const ccsim::SimulationRun run = ccsim::run_simulation(scenario, cluster, scenario.jobs, *queue, *placement);
+  // The same path as `ccsim run`: energy meter with hourly timeseries samples.
+  ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s);
+  const ccsim::SimulationRun run =
+      ccsim::run_simulation(scenario, cluster, scenario.jobs, *queue, *placement, &meter);
   const auto t2 = std::chrono::steady_clock::now();
-  const auto summary = ccsim::summarize(scenario, cluster, scenario.jobs, run.result);
+  const auto summary = ccsim::summarize(scenario, cluster, scenario.jobs, run.result, &meter);
   const auto t3 = std::chrono::steady_clock::now();
 
   const double gen_s = std::chrono::duration<double>(t1 - t0).count();

@@ -21,13 +21,16 @@ inline Scenario synthetic_scenario(std::uint64_t jobs, std::uint64_t accelerator
   AcceleratorSpec a;
   a.name = "GPU";
   a.peak_flop_per_s[static_cast<std::size_t>(Precision::BF16)] = 1e15;
+  a.memory_gib = 80;
+  a.idle_w = 70;
+  a.max_w = 700;
   s.accelerators.push_back(a);
   constexpr std::uint32_t PER_NODE = 8;
   constexpr std::uint32_t NODES_PER_RACK = 4;
   const auto nodes = static_cast<std::uint32_t>((accelerators + PER_NODE - 1) / PER_NODE);
   SiteSpec site{"site0", "east", {}};
   site.rack_groups.push_back(RackGroupSpec{"r", (nodes + NODES_PER_RACK - 1) / NODES_PER_RACK, NODES_PER_RACK,
-                                           NodeSpec{"GPU", PER_NODE}});
+                                           NodeSpec{"GPU", PER_NODE, 1500}, UNSET});
   s.sites.push_back(site);
   const double capacity = static_cast<double>(site.rack_groups[0].racks * NODES_PER_RACK * PER_NODE);
 
