@@ -113,7 +113,7 @@ TEST(Cli, SameScenarioAndSeedGiveByteIdenticalResults)
   const std::string scenario = (SOURCE / "scenarios/default.json").string();
   ASSERT_EQ(ccsim("run " + scenario + " -q --out " + a.string()).code, 0);
   ASSERT_EQ(ccsim("run " + scenario + " -q --out " + b.string()).code, 0);
-  for (const char* f : {"jobs.csv", "summary.json"}) {
+  for (const char* f : {"jobs.csv", "summary.json", "timeseries.csv"}) {
     const std::string x = read_file(a / f);
     EXPECT_FALSE(x.empty());
     EXPECT_EQ(x, read_file(b / f)) << f << " differs between two runs";
