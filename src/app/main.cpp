@@ -36,27 +36,12 @@ struct RunOptions {
   bool quiet = false;
 };
 
-//! Loads the scenario and checks what the scenario file cannot check alone (registered policy names).
+//! Loads the scenario and checks what the scenario file cannot check alone (registered policies and their
+//! parameters).
 ccsim::Scenario load_checked(const std::string& path)
 {
   ccsim::Scenario s = ccsim::load_scenario(path);
-  const auto& registry = ccsim::PolicyRegistry::global();
-  ccsim::Diagnostics diags;
-  auto names = [](const std::vector<ccsim::PolicyRegistry::Entry>& entries) {
-    std::string out;
-    for (const auto& e : entries)
-      out += (out.empty() ? "" : ", ") + e.name;
-    return out;
-  };
-  if (not registry.has_queue(s.scheduler.queue_policy))
-    diags.add(path, "/scheduler/queue",
-              "unknown queue policy \"" + s.scheduler.queue_policy + "\" (expected one of: " +
-                  names(registry.queue_policies()) + ")");
-  if (not registry.has_placement(s.scheduler.placement_policy))
-    diags.add(path, "/scheduler/placement",
-              "unknown placement policy \"" + s.scheduler.placement_policy + "\" (expected one of: " +
-                  names(registry.placement_policies()) + ")");
-  diags.throw_if_any();
+  ccsim::make_scenario_policies(s);
   return s;
 }
 
@@ -68,9 +53,7 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
     scenario.seed = static_cast<std::uint64_t>(opt.seed);
   const std::string out_dir = opt.out.empty() ? scenario.output.dir : opt.out;
   const ccsim::Cluster cluster = ccsim::Cluster::build(scenario);
-  const auto& registry = ccsim::PolicyRegistry::global();
-  auto queue = registry.make_queue(scenario.scheduler.queue_policy);
-  auto placement = registry.make_placement(scenario.scheduler.placement_policy);
+  auto [queue, placement] = ccsim::make_scenario_policies(scenario);
 
   ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s);
   const ccsim::SimulationRun run =

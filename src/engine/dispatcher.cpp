@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <stdexcept>
 
 namespace ccsim {
 
@@ -29,6 +30,8 @@ double Dispatcher::next_event_time() const
     t = jobs_[arrivals_[next_arrival_]].submit_s;
   if (not running_.empty())
     t = std::min(t, running_.top().time);
+  if (not timers_.empty())
+    t = std::min(t, timers_.top());
   return t;
 }
 
@@ -50,6 +53,8 @@ void Dispatcher::process(double now)
     changed_sites_.push_back(cluster_->pools[rec.pool].site);
   }
   std::sort(finished_.begin(), finished_.end());
+  while (not timers_.empty() && timers_.top() <= now)
+    timers_.pop();
   // 2. Every job submitted at `now` enters the queue.
   while (next_arrival_ < arrivals_.size() && jobs_[arrivals_[next_arrival_]].submit_s <= now)
     submitted_.push_back(arrivals_[next_arrival_++]);
@@ -59,6 +64,11 @@ void Dispatcher::process(double now)
   // 3. Decisions.
   SchedulingContext ctx(now, finished_, submitted_, jobs_, *cluster_, state_, *placement_);
   queue_->decide(ctx);
+  if (ctx.held() != 0)
+    throw std::logic_error("Dispatcher::process(): queue policy \"" + spec_.queue_policy +
+                           "\" ended a pass with slots still held");
+  for (const double t : ctx.wake_ups())
+    timers_.push(t);
   for (const auto& s : ctx.started()) {
     const Job& job = jobs_[s.job];
     JobRecord& rec = result_.records[s.job];

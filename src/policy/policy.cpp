@@ -2,10 +2,21 @@
 #include "ccsim/policy/policy.hpp"
 
 #include <bit>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
 namespace ccsim {
+
+double expected_end(double start_s, double walltime_s, double now)
+{
+  const double end = start_s + walltime_s;
+  if (end > now)
+    return end;
+  const double elapsed = now - start_s;
+  return elapsed > 0 ? now + elapsed : std::nextafter(now, std::numeric_limits<double>::infinity());
+}
 
 SchedulingContext::SchedulingContext(double now, std::span<const std::uint32_t> finished,
                                      std::span<const std::uint32_t> submitted, std::span<const Job> jobs,
@@ -20,13 +31,48 @@ SchedulingContext::SchedulingContext(double now, std::span<const std::uint32_t> 
 {
 }
 
-bool SchedulingContext::try_start(std::uint32_t job)
+bool SchedulingContext::try_start(std::uint32_t job, std::uint32_t only_pool)
 {
   scratch_.clear();
-  if (not placement_->place(jobs_[job], view(), scratch_))
+  if (not placement_->place(jobs_[job], view(only_pool), scratch_))
     return false;
   start(job, scratch_);
   return true;
+}
+
+bool SchedulingContext::may_fit_now(std::uint32_t job, std::uint32_t only_pool) const
+{
+  const Job& j = jobs_[job];
+  const ClusterView v = view(only_pool);
+  for (std::uint32_t p = 0; p < cluster_->pools.size(); p++)
+    if (v.pool_allowed(j, p) && state_->available_in_pool(p) >= j.accelerators)
+      return true;
+  return false;
+}
+
+bool SchedulingContext::place(std::uint32_t job, std::vector<NodeSlots>& out, std::uint32_t only_pool)
+{
+  return placement_->place(jobs_[job], view(only_pool), out);
+}
+
+void SchedulingContext::hold(std::span<const NodeSlots> slots)
+{
+  state_->allocate(slots);
+  for (const auto& s : slots)
+    held_ += std::popcount(s.mask);
+}
+
+void SchedulingContext::release_hold(std::span<const NodeSlots> slots)
+{
+  state_->release(slots);
+  for (const auto& s : slots)
+    held_ -= std::popcount(s.mask);
+}
+
+void SchedulingContext::wake_up_at(double t)
+{
+  if (t > now_)
+    wake_ups_.push_back(t);
 }
 
 void SchedulingContext::start(std::uint32_t job, std::span<const NodeSlots> slots)
@@ -34,10 +80,13 @@ void SchedulingContext::start(std::uint32_t job, std::span<const NodeSlots> slot
   // A policy bug must not corrupt the simulation: check the decision before applying it.
   const Job& j = jobs_[job];
   std::uint64_t count = 0;
-  const std::uint32_t pool = slots.empty() ? 0 : cluster_->node_pool[slots.front().node];
+  const std::uint32_t pool =
+      slots.empty() || slots.front().node >= cluster_->node_count() ? 0 : cluster_->node_pool[slots.front().node];
   scratch_racks_.clear();
-  for (const auto& s : slots) {
-    const bool bad = s.node >= cluster_->node_count() || cluster_->node_pool[s.node] != pool ||
+  for (std::size_t i = 0; i < slots.size(); i++) {
+    const NodeSlots& s = slots[i];
+    const bool out_of_order = i > 0 && s.node <= slots[i - 1].node; // one piece per node, ascending
+    const bool bad = out_of_order || s.node >= cluster_->node_count() || cluster_->node_pool[s.node] != pool ||
                      (state_->used_mask(s.node) & s.mask) != 0 ||
                      (s.mask >> cluster_->node_accels[s.node]) != 0;
     if (bad)

@@ -217,7 +217,7 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
 {
   ObjectReader j(value, ptr, root.file(), root.diagnostics(),
                  {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "precision", "class",
-                  "efficiency", "accept", "memory_gib"});
+                  "efficiency", "accept", "memory_gib", "priority"});
   if (const auto* id = j.value("id", Need::REQUIRED)) {
     if (id->is_string() && not id->get_ref<const std::string&>().empty())
       job.id = id->get<std::string>();
@@ -242,6 +242,7 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
     job.walltime_s = j.number("walltime_s", Need::REQUIRED, 0, INF, true).value_or(UNSET);
   job.efficiency = j.number("efficiency", Need::OPTIONAL, 0, 1, true).value_or(1.0);
   job.memory_gib = j.number("memory_gib", Need::OPTIONAL, 0, INF).value_or(0);
+  job.priority = j.integer("priority", Need::OPTIONAL, -1'000'000'000, 1'000'000'000).value_or(0);
   if (const auto cls = j.string("class", Need::OPTIONAL)) {
     if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
       job.job_class = *c;
@@ -294,10 +295,18 @@ void read_scheduler(const ObjectReader& root, Scenario& s)
   if (v == nullptr)
     return;
   ObjectReader sch(*v, root.pointer_of("scheduler"), root.file(), root.diagnostics(),
-                   {"queue", "placement", "kill_at_walltime"});
+                   {"queue", "placement", "kill_at_walltime", "queue_params", "placement_params"});
   s.scheduler.queue_policy = sch.string("queue", Need::OPTIONAL).value_or(s.scheduler.queue_policy);
   s.scheduler.placement_policy = sch.string("placement", Need::OPTIONAL).value_or(s.scheduler.placement_policy);
   s.scheduler.kill_at_walltime = sch.boolean("kill_at_walltime", Need::OPTIONAL).value_or(false);
+  for (const char* key : {"queue_params", "placement_params"}) {
+    if (const auto* params = sch.value(key, Need::OPTIONAL)) {
+      if (params->is_object())
+        (std::string_view(key) == "queue_params" ? s.scheduler.queue_params : s.scheduler.placement_params) = *params;
+      else
+        sch.error(key, "expected an object of policy parameters, found " + describe_json(*params));
+    }
+  }
 }
 
 } // namespace

@@ -8,6 +8,8 @@
 #include "ccsim/scenario/json_reader.hpp"
 #include "ccsim/scenario/loader.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <string>
 #include <vector>
 
@@ -42,9 +44,7 @@ inline bool has_error(const std::vector<Diagnostic>& diags, const std::string& l
 //! Runs the dispatcher to completion without SimGrid (the SimGrid engine drives the same object).
 inline RunResult run_inline(const Scenario& s, const Cluster& cluster)
 {
-  const auto& registry = PolicyRegistry::global();
-  auto queue = registry.make_queue(s.scheduler.queue_policy);
-  auto placement = registry.make_placement(s.scheduler.placement_policy);
+  auto [queue, placement] = make_scenario_policies(s);
   Dispatcher d(cluster, s.jobs, s.scheduler, *queue, *placement);
   while (not d.done())
     d.process(d.next_event_time());
@@ -62,6 +62,42 @@ inline std::string one_site_scenario(int nodes, int per_node, const std::string&
          R"(}}]}],
              "workload": {"jobs": )" +
          jobs_json + R"(}, "scheduler": )" + scheduler_json + "}";
+}
+
+} // namespace ccsim::test
+
+namespace ccsim::test {
+
+//! Empty if the schedule is feasible: every ended job started at or after its submission, held exactly its
+//! accelerators, and no accelerator was held by two jobs at once. Otherwise a description of the first problem.
+inline std::string schedule_problem(const Cluster& cluster, std::span<const Job> jobs, const RunResult& r)
+{
+  struct Use {
+    double start, finish;
+    std::size_t job;
+  };
+  std::vector<std::vector<Use>> by_accel(cluster.accelerator_count());
+  for (std::size_t j = 0; j < jobs.size(); j++) {
+    const JobRecord& rec = r.records[j];
+    if (rec.state == JobState::PENDING)
+      return "job " + jobs[j].id + " never ran";
+    if (rec.start_s < jobs[j].submit_s)
+      return "job " + jobs[j].id + " started before its submission";
+    std::uint32_t n = 0;
+    for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++)
+      for (std::uint64_t m = r.slots[k].mask; m != 0; m &= m - 1, n++)
+        by_accel[cluster.node_first_accel[r.slots[k].node] + static_cast<std::uint32_t>(std::countr_zero(m))]
+            .push_back(Use{rec.start_s, rec.finish_s, j});
+    if (n != jobs[j].accelerators)
+      return "job " + jobs[j].id + " held the wrong number of accelerators";
+  }
+  for (auto& uses : by_accel) {
+    std::sort(uses.begin(), uses.end(), [](const Use& a, const Use& b) { return a.start < b.start; });
+    for (std::size_t i = 1; i < uses.size(); i++)
+      if (uses[i].start < uses[i - 1].finish)
+        return "jobs " + jobs[uses[i - 1].job].id + " and " + jobs[uses[i].job].id + " overlap on an accelerator";
+  }
+  return "";
 }
 
 } // namespace ccsim::test

@@ -25,9 +25,7 @@ Metered run_metered(const std::string& text)
   Scenario s = test::scenario_from_text(text);
   Cluster c = Cluster::build(s);
   EnergyMeter meter(c, s.output.timeseries_interval_s);
-  const auto& registry = PolicyRegistry::global();
-  auto queue = registry.make_queue(s.scheduler.queue_policy);
-  auto placement = registry.make_placement(s.scheduler.placement_policy);
+  auto [queue, placement] = make_scenario_policies(s);
   Dispatcher d(c, s.jobs, s.scheduler, *queue, *placement, &meter);
   while (not d.done())
     d.process(d.next_event_time());

@@ -20,4 +20,5 @@ TEST(Registry, DuplicateNamesAreRefused)
   PolicyRegistry r;
   r.add_queue("x", "first", make_fcfs);
   EXPECT_THROW(r.add_queue("x", "second", make_fcfs), std::invalid_argument);
+  EXPECT_THROW(make_fcfs(nlohmann::json{{"depth", 2}}), std::invalid_argument);
 }

@@ -32,7 +32,7 @@ struct RunResult {
   std::vector<JobRecord> records; //!< indexed like the workload's jobs
   std::vector<NodeSlots> slots;   //!< allocation pieces of all jobs
   std::uint64_t events = 0;        //!< job submissions + job completions handled
-  std::uint64_t decision_points = 0; //!< distinct decision passes (timestamps, plus repeats for zero-length jobs)
+  std::uint64_t decision_points = 0; //!< decision passes (event timestamps, repeats for zero-length jobs, wake-ups)
   double end_s = 0;                  //!< time of the last event processed
 };
 
@@ -73,6 +73,7 @@ private:
   std::vector<std::uint32_t> arrivals_; //!< job indices by submission order
   std::size_t next_arrival_ = 0;
   std::priority_queue<Completion, std::vector<Completion>, std::greater<>> running_;
+  std::priority_queue<double, std::vector<double>, std::greater<>> timers_; //!< wake-ups policies asked for
   std::vector<std::uint32_t> finished_, submitted_, changed_sites_;
   RunResult result_;
 };

@@ -11,11 +11,25 @@
 
 namespace ccsim {
 
+inline constexpr std::uint32_t ANY_POOL = UINT32_MAX;
+
 //! Read-only view of the platform and its occupancy, handed to policies.
 struct ClusterView {
   const Cluster& cluster;
   const ClusterState& state;
+  std::uint32_t only_pool = ANY_POOL; //!< when set, placement must use this pool only
+
+  //! Whether placement may consider pool `p` for `job` (eligible type, and the restriction if any).
+  bool pool_allowed(const Job& job, std::uint32_t p) const
+  {
+    return (only_pool == ANY_POOL || only_pool == p) && (job.eligible_types >> cluster.pools[p].type & 1U) != 0;
+  }
 };
+
+//! When backfilling expects a running job to release its accelerators: start + walltime while that is in the
+//! future; for a job already past its walltime (possible without kill_at_walltime), now + the time it has run
+//! so far, so the estimate doubles each time it is exceeded (never a busy loop of re-planning).
+double expected_end(double start_s, double walltime_s, double now);
 
 //! Chooses which free accelerators a job gets. SimGrid-free; never blocks.
 class PlacementPolicy {
@@ -40,10 +54,24 @@ public:
   //! Jobs submitted at now(), in submission order.
   std::span<const std::uint32_t> submitted() const { return submitted_; }
   std::span<const Job> jobs() const { return jobs_; }
-  ClusterView view() const { return ClusterView{*cluster_, *state_}; }
+  ClusterView view(std::uint32_t only_pool = ANY_POOL) const { return ClusterView{*cluster_, *state_, only_pool}; }
 
-  //! Places `job` with the scenario's placement policy and starts it if it fits now.
-  bool try_start(std::uint32_t job);
+  //! Places `job` with the scenario's placement policy (in pool `only_pool` if given) and starts it if it fits.
+  bool try_start(std::uint32_t job, std::uint32_t only_pool = ANY_POOL);
+  //! Cheap necessary condition for try_start(): an allowed pool has enough available accelerators.
+  bool may_fit_now(std::uint32_t job, std::uint32_t only_pool = ANY_POOL) const;
+  //! Asks the placement policy where `job` would go now, without starting it (out untouched on false).
+  bool place(std::uint32_t job, std::vector<NodeSlots>& out, std::uint32_t only_pool = ANY_POOL);
+
+  //! Marks slots as held for the rest of the pass (or until release_hold()): placement sees them as busy.
+  //! Backfilling uses this to keep a reservation out of reach of jobs that would overlap it.
+  //! Precondition: the slots are free. Every hold is released before the pass ends.
+  void hold(std::span<const NodeSlots> slots);
+  void release_hold(std::span<const NodeSlots> slots);
+
+  //! Requests a decision pass at time `t` (> now()) even if no job ends or arrives then.
+  void wake_up_at(double t);
+  const std::vector<double>& wake_ups() const { return wake_ups_; }
   //! Starts `job` on `slots`: free, in one pool of an eligible type, within rack power caps, one piece per node
   //! in ascending node order. Throws std::logic_error otherwise (a policy bug must not corrupt the run).
   void start(std::uint32_t job, std::span<const NodeSlots> slots);
@@ -67,6 +95,11 @@ private:
   std::vector<NodeSlots> slots_;
   std::vector<NodeSlots> scratch_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> scratch_racks_; //!< (rack, accelerators) of one decision
+  std::vector<double> wake_ups_;
+  std::int64_t held_ = 0; //!< accelerators currently held (must be 0 at the end of a pass)
+
+public:
+  std::int64_t held() const { return held_; }
 };
 
 //! Orders the waiting jobs and decides which start. SimGrid-free; never blocks.

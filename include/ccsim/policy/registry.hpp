@@ -3,6 +3,8 @@
 
 #include "ccsim/policy/policy.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,8 +17,10 @@ namespace ccsim {
 //! out-of-tree policies call add_*() from their own registration function.
 class PolicyRegistry {
 public:
-  using QueueFactory = std::function<std::unique_ptr<QueuePolicy>()>;
-  using PlacementFactory = std::function<std::unique_ptr<PlacementPolicy>()>;
+  //! A factory gets the policy's parameters (scheduler.queue_params / placement_params; null when absent) and
+  //! throws std::invalid_argument with a message saying what was expected when they are wrong.
+  using QueueFactory = std::function<std::unique_ptr<QueuePolicy>(const nlohmann::json& params)>;
+  using PlacementFactory = std::function<std::unique_ptr<PlacementPolicy>(const nlohmann::json& params)>;
 
   //! The process-wide registry, holding the built-ins.
   static PolicyRegistry& global();
@@ -27,9 +31,11 @@ public:
   bool has_queue(const std::string& name) const { return queues_.contains(name); }
   bool has_placement(const std::string& name) const { return placements_.contains(name); }
   //! Precondition: has_queue(name).
-  std::unique_ptr<QueuePolicy> make_queue(const std::string& name) const;
+  std::unique_ptr<QueuePolicy> make_queue(const std::string& name,
+                                         const nlohmann::json& params = nlohmann::json()) const;
   //! Precondition: has_placement(name).
-  std::unique_ptr<PlacementPolicy> make_placement(const std::string& name) const;
+  std::unique_ptr<PlacementPolicy> make_placement(const std::string& name,
+                                                 const nlohmann::json& params = nlohmann::json()) const;
 
   struct Entry {
     std::string name, description;
@@ -49,5 +55,15 @@ private:
 
 //! Registers the policies shipped with ccsim.
 void register_builtin_policies(PolicyRegistry& registry);
+
+//! The scenario's queue and placement policies, built from `registry`.
+struct ScenarioPolicies {
+  std::unique_ptr<QueuePolicy> queue;
+  std::unique_ptr<PlacementPolicy> placement;
+};
+//! Throws InputError located at /scheduler/queue, /scheduler/placement or their *_params for an unknown name or
+//! parameters the policy rejects (every problem reported together).
+ScenarioPolicies make_scenario_policies(const struct Scenario& scenario,
+                                        const PolicyRegistry& registry = PolicyRegistry::global());
 
 } // namespace ccsim

@@ -5,6 +5,8 @@
 #include "ccsim/power/pue.hpp"
 #include "ccsim/workload/job.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -52,6 +54,8 @@ struct SchedulerSpec {
   std::string queue_policy = "fcfs";
   std::string placement_policy = "first-fit";
   bool kill_at_walltime = false; //!< kill a job that runs past its walltime (Batsim semantics) instead of letting it finish
+  nlohmann::json queue_params;     //!< parameters handed to the queue policy's factory (null when absent)
+  nlohmann::json placement_params; //!< parameters handed to the placement policy's factory (null when absent)
 };
 
 struct OutputSpec {

@@ -23,6 +23,7 @@ struct Job {
   double efficiency = 1.0;        //!< fraction of peak throughput achieved, in (0, 1]
   double walltime_s = UNSET;      //!< user's runtime estimate in seconds (what backfilling uses); resolved if unset
   double memory_gib = 0;          //!< memory needed on each accelerator, GiB
+  std::int64_t priority = 0;      //!< higher runs first under the `priority` queue policy
   Precision precision = Precision::BF16;
   JobClass job_class = JobClass::TRAINING;
   std::vector<std::string> accept; //!< accepted accelerator type or kind names; empty = any that supports precision

@@ -9,6 +9,14 @@ void register_builtin_policies(PolicyRegistry& registry)
 {
   registry.add_queue("fcfs", "first come, first served; the queue head blocks later jobs (no backfilling)",
                      make_fcfs);
+  registry.add_queue("sjf", "shortest walltime estimate first; the head blocks later jobs (no backfilling)", make_sjf);
+  registry.add_queue("priority", "highest job priority first, then submission order; the head blocks later jobs",
+                     make_priority);
+  registry.add_queue("easy", "EASY backfilling with batsched's semantics (one reservation on specific slots)",
+                     make_easy);
+  registry.add_queue("conservative",
+                     "conservative backfilling with batsched's semantics (every queued job holds a reservation)",
+                     make_conservative);
   registry.add_placement("first-fit",
                          "first site pool of an eligible type with room; lowest-numbered free accelerators",
                          make_first_fit);

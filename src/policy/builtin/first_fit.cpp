@@ -5,6 +5,7 @@
 #include "ccsim/policy/builtin/builtin.hpp"
 
 #include <bit>
+#include <stdexcept>
 
 namespace ccsim {
 
@@ -16,7 +17,7 @@ public:
     const Cluster& c = view.cluster;
     for (std::uint32_t p = 0; p < c.pools.size(); p++) {
       const Pool& pool = c.pools[p];
-      if ((job.eligible_types >> pool.type & 1U) == 0 || view.state.available_in_pool(p) < job.accelerators)
+      if (not view.pool_allowed(job, p) || view.state.available_in_pool(p) < job.accelerators)
         continue;
       std::uint32_t needed = job.accelerators;
       std::uint32_t rack = UINT32_MAX;
@@ -49,8 +50,10 @@ private:
 };
 } // namespace
 
-std::unique_ptr<PlacementPolicy> make_first_fit()
+std::unique_ptr<PlacementPolicy> make_first_fit(const nlohmann::json& params)
 {
+  if (not params.is_null() && not params.empty())
+    throw std::invalid_argument("first-fit takes no parameters (expected {} or nothing)");
   return std::make_unique<FirstFit>();
 }
 

@@ -3,11 +3,24 @@
 
 #include "ccsim/policy/policy.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 
 namespace ccsim {
-//! First come, first served (no backfilling).
-std::unique_ptr<QueuePolicy> make_fcfs();
+// Queue policies (docs/policies.md).
+//! First come, first served; the queue head blocks later jobs.
+std::unique_ptr<QueuePolicy> make_fcfs(const nlohmann::json& params);
+//! Shortest job first by walltime estimate; the head blocks later jobs.
+std::unique_ptr<QueuePolicy> make_sjf(const nlohmann::json& params);
+//! Highest job priority first; the head blocks later jobs.
+std::unique_ptr<QueuePolicy> make_priority(const nlohmann::json& params);
+//! EASY backfilling, batsched semantics.
+std::unique_ptr<QueuePolicy> make_easy(const nlohmann::json& params);
+//! Conservative backfilling, batsched semantics.
+std::unique_ptr<QueuePolicy> make_conservative(const nlohmann::json& params);
+
+// Placement policies.
 //! Lowest-numbered free accelerators in the first pool of an eligible type that can hold the job.
-std::unique_ptr<PlacementPolicy> make_first_fit();
+std::unique_ptr<PlacementPolicy> make_first_fit(const nlohmann::json& params);
 } // namespace ccsim

@@ -1,0 +1,88 @@
+// include/ccsim/policy/slot_profile.hpp
+#pragma once
+
+#include "ccsim/cluster/state.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace ccsim {
+
+//! A set of slots (pool-local accelerator indices) as a bit vector.
+class SlotSet {
+public:
+  SlotSet() = default;
+  explicit SlotSet(std::uint32_t size, bool full = false);
+
+  std::uint32_t size() const { return size_; }
+  bool test(std::uint32_t i) const { return (words_[i / 64] >> (i % 64) & 1U) != 0; }
+  void set(std::uint32_t i) { words_[i / 64] |= 1ULL << (i % 64); }
+  std::uint32_t count() const;
+  //! The `n` lowest-numbered members (precondition: count() >= n).
+  SlotSet lowest(std::uint32_t n) const;
+  SlotSet& operator&=(const SlotSet& o);
+  SlotSet& operator|=(const SlotSet& o);
+  //! Removes the members of `o`.
+  SlotSet& subtract(const SlotSet& o);
+  bool operator==(const SlotSet& o) const = default;
+  const std::vector<std::uint64_t>& words() const { return words_; }
+
+private:
+  std::uint32_t size_ = 0;
+  std::vector<std::uint64_t> words_;
+};
+
+//! Pool-local slot numbering: the pool's accelerators ordered by node, then slot (so by global index).
+class PoolSlots {
+public:
+  PoolSlots(const Cluster& cluster, std::uint32_t pool);
+  std::uint32_t size() const { return size_; }
+  //! Slot sets <-> allocation pieces (one piece per node, ascending).
+  SlotSet to_set(std::span<const NodeSlots> pieces) const;
+  std::vector<NodeSlots> to_pieces(const SlotSet& set) const;
+  //! The slots free right now in `state`.
+  SlotSet free_now(const ClusterState& state) const;
+
+private:
+  const Cluster* cluster_;
+  std::uint32_t pool_;
+  std::uint32_t size_ = 0;
+  std::vector<std::uint32_t> first_; //!< per position in the pool's node list: its first pool-local slot
+};
+
+//! Availability profile of one pool: which slots are free over time, as a step function. Batsched keeps the
+//! same structure (free machines per time interval). Cost: O(breakpoints x words) per operation; first_fit is
+//! O(breakpoints^2 x words).
+class SlotProfile {
+public:
+  SlotProfile() = default;
+  SlotProfile(std::uint32_t slots, double origin);
+
+  //! Marks `slots` busy on [from, to).
+  void occupy(const SlotSet& slots, double from, double to);
+  //! Marks `slots` free on [from, to).
+  void release(const SlotSet& slots, double from, double to);
+  //! Forgets the profile before `now`.
+  void forget_before(double now);
+
+  struct Fit {
+    double start;
+    SlotSet slots;
+  };
+  //! The earliest t >= `earliest` (a breakpoint or `earliest` itself) such that `count` slots are free
+  //! throughout [t, t + duration), with the `count` lowest-numbered such slots. nullopt if none ever is.
+  std::optional<Fit> first_fit(std::uint32_t count, double duration, double earliest) const;
+  //! Slots free throughout [from, to) (at `from` alone when to <= from).
+  SlotSet free_throughout(double from, double to) const;
+  std::size_t breakpoints() const { return free_.size(); }
+
+private:
+  void split_at(double t);
+  void merge_equal();
+  std::map<double, SlotSet> free_; //!< free slots from each key until the next key (the last one: forever)
+};
+
+} // namespace ccsim

@@ -1,0 +1,233 @@
+// Exact, hand-computed schedules for every queue policy (single-accelerator nodes, first-fit placement,
+// walltime = duration unless stated).
+#include "../support/helpers.hpp"
+
+#include "ccsim/policy/slot_profile.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace ccsim;
+
+namespace {
+struct Outcome {
+  Scenario scenario;
+  Cluster cluster;
+  RunResult result;
+  double start(const std::string& id) const { return result.records[index(id)].start_s; }
+  std::vector<std::uint32_t> accels(const std::string& id) const
+  {
+    std::vector<std::uint32_t> out;
+    const JobRecord& rec = result.records[index(id)];
+    for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++)
+      for (std::uint64_t m = result.slots[k].mask; m != 0; m &= m - 1)
+        out.push_back(cluster.node_first_accel[result.slots[k].node] + static_cast<std::uint32_t>(std::countr_zero(m)));
+    return out;
+  }
+  std::size_t index(const std::string& id) const
+  {
+    for (std::size_t i = 0; i < scenario.jobs.size(); i++)
+      if (scenario.jobs[i].id == id)
+        return i;
+    throw std::out_of_range(id);
+  }
+};
+
+Outcome run(int machines, const std::string& queue, const std::string& jobs)
+{
+  Scenario s = test::scenario_from_text(
+      test::one_site_scenario(machines, 1, jobs, R"({"queue": ")" + queue + R"(", "placement": "first-fit"})"));
+  Cluster c = Cluster::build(s);
+  RunResult r = test::run_inline(s, c);
+  EXPECT_EQ(test::schedule_problem(c, s.jobs, r), "");
+  return Outcome{std::move(s), std::move(c), std::move(r)};
+}
+
+// Machines 0-3. A (2) and X (1) hold 0-2 until 10. B needs 3; C needs 4; D needs 1 for 100 s.
+const char* EASY_VS_CONSERVATIVE = R"([
+  {"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 10},
+  {"id": "X", "submit_s": 0, "accelerators": 1, "duration_s": 10},
+  {"id": "B", "submit_s": 0, "accelerators": 3, "duration_s": 10, "walltime_s": 10},
+  {"id": "C", "submit_s": 0, "accelerators": 4, "duration_s": 10, "walltime_s": 10},
+  {"id": "D", "submit_s": 0, "accelerators": 1, "duration_s": 100, "walltime_s": 100}])";
+} // namespace
+
+TEST(QueuePolicy, FcfsNeverBackfills)
+{
+  const Outcome r = run(4, "fcfs", EASY_VS_CONSERVATIVE);
+  // B waits for A and X (free slot 3 is not enough); C and D wait behind B in order.
+  EXPECT_EQ(r.start("A"), 0.0);
+  EXPECT_EQ(r.start("X"), 0.0);
+  EXPECT_EQ(r.start("B"), 10.0);
+  EXPECT_EQ(r.start("C"), 20.0);
+  EXPECT_EQ(r.start("D"), 30.0);
+}
+
+TEST(QueuePolicy, EasyProtectsOnlyTheFirstBlockedJob)
+{
+  const Outcome r = run(4, "easy", EASY_VS_CONSERVATIVE);
+  // At 0: B is blocked, reserved at 10 on slots 0-2 (lowest-numbered of {3} free now and {0,1,2} released at 10).
+  // C cannot start now. D (ends at 100 > 10) may not touch reserved slots free now: none are, so D takes slot 3.
+  EXPECT_EQ(r.start("D"), 0.0);
+  EXPECT_EQ(r.accels("D"), std::vector<std::uint32_t>{3});
+  EXPECT_EQ(r.start("B"), 10.0);
+  EXPECT_EQ(r.accels("B"), (std::vector<std::uint32_t>{0, 1, 2}));
+  // C needs all 4 and D holds slot 3 until 100: EASY delayed the second queued job.
+  EXPECT_EQ(r.start("C"), 100.0);
+}
+
+TEST(QueuePolicy, ConservativeProtectsEveryQueuedJob)
+{
+  const Outcome r = run(4, "conservative", EASY_VS_CONSERVATIVE);
+  // B reserved at 10 on 0-2, C at 20 on 0-3; D (100 s) fits nowhere before C's reservation ends: 30, slot 0.
+  EXPECT_EQ(r.start("B"), 10.0);
+  EXPECT_EQ(r.start("C"), 20.0);
+  EXPECT_EQ(r.start("D"), 30.0);
+  EXPECT_EQ(r.accels("D"), std::vector<std::uint32_t>{0});
+}
+
+TEST(QueuePolicy, EasyBackfillsAJobThatEndsBeforeTheReservation)
+{
+  // A holds 0-1 until 10; B needs 4 (reserved at 10 on 0-3). E (1 slot, 5 s) ends before 10: it may use slot 2
+  // although slot 2 is reserved. F (1 slot, 20 s) would overlap the reservation: it waits.
+  const Outcome r = run(4, "easy", R"([
+      {"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 10},
+      {"id": "B", "submit_s": 0, "accelerators": 4, "duration_s": 5},
+      {"id": "F", "submit_s": 0, "accelerators": 1, "duration_s": 20},
+      {"id": "E", "submit_s": 0, "accelerators": 1, "duration_s": 5}])");
+  EXPECT_EQ(r.start("E"), 0.0);
+  EXPECT_EQ(r.accels("E"), std::vector<std::uint32_t>{2});
+  EXPECT_EQ(r.start("B"), 10.0);
+  EXPECT_EQ(r.start("F"), 15.0);
+}
+
+TEST(QueuePolicy, EasyUsesSlotsOutsideTheReservation)
+{
+  // Machines 0-4. Z holds 0-1 until 1, A holds 2-3 until 10. At 1, B needs 4: free now {0,1,4}, so the
+  // reservation at 10 takes the lowest-numbered {0,1,2,3}; C (1 slot, 50 s) may run on slot 4 now.
+  const Outcome r = run(5, "easy", R"([
+      {"id": "Z", "submit_s": 0, "accelerators": 2, "duration_s": 1},
+      {"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 10},
+      {"id": "B", "submit_s": 1, "accelerators": 4, "duration_s": 5},
+      {"id": "C", "submit_s": 1, "accelerators": 1, "duration_s": 50},
+      {"id": "D", "submit_s": 1, "accelerators": 1, "duration_s": 50}])");
+  EXPECT_EQ(r.start("C"), 1.0);
+  EXPECT_EQ(r.accels("C"), std::vector<std::uint32_t>{4});
+  EXPECT_EQ(r.start("B"), 10.0);
+  EXPECT_EQ(r.accels("B"), (std::vector<std::uint32_t>{0, 1, 2, 3}));
+  // D would need a reserved slot free now (0 or 1) past 10: it waits for B, then takes slot 0 at 15.
+  EXPECT_EQ(r.start("D"), 15.0);
+}
+
+TEST(QueuePolicy, ConservativeMovesReservationsEarlierWhenAJobEndsEarly)
+{
+  // A's walltime is 100 but it ends at 10: B (reserved at 100) is re-inserted at 10 and starts then.
+  const Outcome r = run(2, "conservative", R"([
+      {"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 10, "walltime_s": 100},
+      {"id": "B", "submit_s": 0, "accelerators": 2, "duration_s": 5, "walltime_s": 5},
+      {"id": "C", "submit_s": 0, "accelerators": 1, "duration_s": 5, "walltime_s": 5}])");
+  EXPECT_EQ(r.start("B"), 10.0);
+  EXPECT_EQ(r.start("C"), 15.0);
+}
+
+TEST(QueuePolicy, ConservativeBackfillsAroundReservations)
+{
+  // A holds 0-1 until 10; B (4) reserved at 10. E (1 slot, 5 s) fits before B's reservation: starts now on 2.
+  const Outcome r = run(4, "conservative", R"([
+      {"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 10},
+      {"id": "B", "submit_s": 0, "accelerators": 4, "duration_s": 5},
+      {"id": "E", "submit_s": 0, "accelerators": 1, "duration_s": 5}])");
+  EXPECT_EQ(r.start("E"), 0.0);
+  EXPECT_EQ(r.accels("E"), std::vector<std::uint32_t>{2});
+  EXPECT_EQ(r.start("B"), 10.0);
+}
+
+TEST(QueuePolicy, SjfOrdersByWalltime)
+{
+  // One machine, busy until 10 with H. Then the queue is ordered by walltime: S (5), M (20), L (30).
+  const Outcome r = run(1, "sjf", R"([
+      {"id": "H", "submit_s": 0, "accelerators": 1, "duration_s": 10},
+      {"id": "L", "submit_s": 1, "accelerators": 1, "duration_s": 30},
+      {"id": "M", "submit_s": 2, "accelerators": 1, "duration_s": 20},
+      {"id": "S", "submit_s": 3, "accelerators": 1, "duration_s": 5}])");
+  EXPECT_EQ(r.start("S"), 10.0);
+  EXPECT_EQ(r.start("M"), 15.0);
+  EXPECT_EQ(r.start("L"), 35.0);
+}
+
+TEST(QueuePolicy, PriorityOrdersByPriorityThenSubmission)
+{
+  const Outcome r = run(1, "priority", R"([
+      {"id": "H", "submit_s": 0, "accelerators": 1, "duration_s": 10},
+      {"id": "low", "submit_s": 1, "accelerators": 1, "duration_s": 1, "priority": 1},
+      {"id": "high", "submit_s": 2, "accelerators": 1, "duration_s": 1, "priority": 5},
+      {"id": "high2", "submit_s": 3, "accelerators": 1, "duration_s": 1, "priority": 5}])");
+  EXPECT_EQ(r.start("high"), 10.0);
+  EXPECT_EQ(r.start("high2"), 11.0);
+  EXPECT_EQ(r.start("low"), 12.0);
+}
+
+TEST(QueuePolicy, StrictOrderHeadBlocksEvenWhenLaterJobsFit)
+{
+  const Outcome r = run(2, "sjf", R"([
+      {"id": "H", "submit_s": 0, "accelerators": 1, "duration_s": 10},
+      {"id": "W", "submit_s": 1, "accelerators": 2, "duration_s": 3},
+      {"id": "Y", "submit_s": 2, "accelerators": 1, "duration_s": 4}])");
+  // W (walltime 3) heads the queue and needs both machines: Y (1 machine free) waits behind it.
+  EXPECT_EQ(r.start("W"), 10.0);
+  EXPECT_EQ(r.start("Y"), 13.0);
+}
+
+TEST(QueuePolicy, BackfillingPoliciesRunKilledJobsExactly)
+{
+  for (const char* policy : {"easy", "conservative"}) {
+    Scenario s = test::scenario_from_text(test::one_site_scenario(
+        2, 1,
+        R"([{"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 50, "walltime_s": 10},
+            {"id": "B", "submit_s": 0, "accelerators": 1, "duration_s": 5, "walltime_s": 5}])",
+        std::string(R"({"queue": ")") + policy + R"(", "kill_at_walltime": true})"));
+    const Cluster c = Cluster::build(s);
+    const RunResult res = test::run_inline(s, c);
+    EXPECT_EQ(res.records[0].finish_s, 10.0) << policy;
+    EXPECT_EQ(res.records[1].start_s, 10.0) << policy;
+  }
+}
+
+TEST(QueuePolicy, JobsOutlivingTheirWalltimeDoNotBreakBackfilling)
+{
+  // Without kills, A runs 50 s past its 10 s walltime. Both backfilling policies must still produce a feasible
+  // schedule: B starts when A really ends.
+  for (const char* policy : {"easy", "conservative"}) {
+    const Outcome r = run(2, policy, R"([
+        {"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 60, "walltime_s": 10},
+        {"id": "B", "submit_s": 0, "accelerators": 2, "duration_s": 5, "walltime_s": 5},
+        {"id": "C", "submit_s": 20, "accelerators": 1, "duration_s": 5, "walltime_s": 5}])");
+    EXPECT_EQ(r.start("B"), 60.0) << policy;
+    EXPECT_EQ(r.start("C"), 65.0) << policy;
+  }
+}
+
+TEST(SlotProfile, FirstFitFindsTheEarliestWindowAndLowestSlots)
+{
+  SlotProfile p(4, 0);
+  SlotSet busy01(4);
+  busy01.set(0);
+  busy01.set(1);
+  p.occupy(busy01, 0, 10);
+  SlotSet all(4, true);
+  p.occupy(all, 10, 15);
+  const auto fit2 = p.first_fit(2, 5, 0);
+  ASSERT_TRUE(fit2.has_value());
+  EXPECT_EQ(fit2->start, 0.0);
+  EXPECT_TRUE(fit2->slots.test(2) && fit2->slots.test(3));
+  const auto fit3 = p.first_fit(3, 5, 0);
+  ASSERT_TRUE(fit3.has_value());
+  EXPECT_EQ(fit3->start, 15.0);
+  EXPECT_TRUE(fit3->slots.test(0) && fit3->slots.test(1) && fit3->slots.test(2));
+  const auto long2 = p.first_fit(2, 20, 0); // [0, 20) crosses the full block at 10
+  ASSERT_TRUE(long2.has_value());
+  EXPECT_EQ(long2->start, 15.0);
+  p.release(all, 10, 15);
+  EXPECT_EQ(p.first_fit(4, 1, 0)->start, 10.0);
+  p.forget_before(12);
+  EXPECT_EQ(p.first_fit(4, 1, 12)->start, 12.0);
+}
