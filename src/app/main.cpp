@@ -33,14 +33,32 @@ struct RunOptions {
   std::string scenario;
   std::string out;
   std::int64_t seed = -1;
+  std::string queue;
+  std::string placement;
   bool quiet = false;
 };
 
-//! Loads the scenario and checks what the scenario file cannot check alone (registered policies and their
-//! parameters).
-ccsim::Scenario load_checked(const std::string& path)
+//! Applies command-line overrides (a policy named there takes no parameters from the scenario).
+void apply_overrides(ccsim::Scenario& s, const RunOptions& opt)
+{
+  if (opt.seed >= 0)
+    s.seed = static_cast<std::uint64_t>(opt.seed);
+  if (not opt.queue.empty()) {
+    s.scheduler.queue_policy = opt.queue;
+    s.scheduler.queue_params = nullptr;
+  }
+  if (not opt.placement.empty()) {
+    s.scheduler.placement_policy = opt.placement;
+    s.scheduler.placement_params = nullptr;
+  }
+}
+
+//! Loads the scenario, applies overrides and checks what the scenario file cannot check alone (registered
+//! policies and their parameters).
+ccsim::Scenario load_checked(const std::string& path, const RunOptions& overrides = {})
 {
   ccsim::Scenario s = ccsim::load_scenario(path);
+  apply_overrides(s, overrides);
   ccsim::make_scenario_policies(s);
   return s;
 }
@@ -48,9 +66,7 @@ ccsim::Scenario load_checked(const std::string& path)
 int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
 {
   const auto wall_start = std::chrono::steady_clock::now();
-  ccsim::Scenario scenario = load_checked(opt.scenario.empty() ? default_scenario_path() : opt.scenario);
-  if (opt.seed >= 0)
-    scenario.seed = static_cast<std::uint64_t>(opt.seed);
+  const ccsim::Scenario scenario = load_checked(opt.scenario.empty() ? default_scenario_path() : opt.scenario, opt);
   const std::string out_dir = opt.out.empty() ? scenario.output.dir : opt.out;
   const ccsim::Cluster cluster = ccsim::Cluster::build(scenario);
   auto [queue, placement] = ccsim::make_scenario_policies(scenario);
@@ -70,6 +86,9 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   info["command"] = command_line;
   info["scenario"] = {{"file", scenario.file}, {"name", scenario.name}, {"sha256", scenario.sha256}};
   info["seed"] = scenario.seed;
+  info["workload"] = {{"format", scenario.workload_report.format}, {"path", scenario.workload_report.path},
+                      {"read", scenario.workload_report.read}, {"kept", scenario.workload_report.kept},
+                      {"skipped", scenario.workload_report.skipped}};
   info["simgrid"] = {{"version", std::string(ccsim::simgrid_version())}, {"config", run.simgrid_config}};
   info["wall_s"] = wall_s;
   info["peak_rss_bytes"] = ccsim::peak_rss_bytes();
@@ -99,6 +118,13 @@ int cmd_validate(const std::string& path)
   const ccsim::Cluster cluster = ccsim::Cluster::build(s);
   std::cout << fmt::format("{}: valid scenario \"{}\": {} sites, {} nodes, {} accelerators, {} jobs\n", path, s.name,
                            cluster.sites.size(), cluster.node_count(), cluster.accelerator_count(), s.jobs.size());
+  const auto& r = s.workload_report;
+  if (r.format != "inline") {
+    std::string skipped;
+    for (const auto& [reason, n] : r.skipped)
+      skipped += fmt::format(", skipped {} ({})", n, reason);
+    std::cout << fmt::format("workload: {} trace {}: read {}, kept {}{}\n", r.format, r.path, r.read, r.kept, skipped);
+  }
   return 0;
 }
 
@@ -128,6 +154,8 @@ int main(int argc, char** argv)
   run->add_option("scenario", run_opt.scenario, "Scenario JSON file (default: the bundled default scenario)");
   run->add_option("--out", run_opt.out, "Results directory (default: the scenario's output.dir, results/<name>)");
   run->add_option("--seed", run_opt.seed, "Seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);
+  run->add_option("--queue", run_opt.queue, "Queue policy (overrides the scenario's; see `ccsim list policies`)");
+  run->add_option("--placement", run_opt.placement, "Placement policy (overrides the scenario's)");
   run->add_flag("--quiet,-q", run_opt.quiet, "Print nothing on success");
 
   std::string validate_path;
@@ -153,10 +181,16 @@ int main(int argc, char** argv)
     if (*list_policies)
       return cmd_list_policies();
   } catch (const ccsim::InputError& e) {
-    for (const auto& d : e.diagnostics())
-      std::cerr << "error: " << d.to_string() << "\n";
-    if (e.diagnostics().size() > 1)
-      std::cerr << e.diagnostics().size() << " errors\n";
+    // Every problem is collected; print the first ones and the count, so a trace with one recurring mistake
+    // does not flood the terminal.
+    constexpr std::size_t SHOWN = 20;
+    const auto& diags = e.diagnostics();
+    for (std::size_t i = 0; i < diags.size() && i < SHOWN; i++)
+      std::cerr << "error: " << diags[i].to_string() << "\n";
+    if (diags.size() > SHOWN)
+      std::cerr << "... and " << diags.size() - SHOWN << " more\n";
+    if (diags.size() > 1)
+      std::cerr << diags.size() << " errors\n";
     return static_cast<int>(ExitCode::BAD_INPUT);
   } catch (const std::exception& e) {
     std::cerr << "ccsim: internal error: " << e.what() << "\n";

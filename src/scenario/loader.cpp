@@ -5,6 +5,7 @@
 #include "ccsim/core/hash.hpp"
 #include "ccsim/scenario/catalog.hpp"
 #include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/workload.hpp"
 
 #include <fmt/format.h>
@@ -264,11 +265,73 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
   });
 }
 
+//! Checks job ids are unique; `pointer_of(i)` locates job i for the message.
+template <typename Locate>
+void check_unique_ids(const std::vector<Job>& jobs, const std::string& file, Diagnostics& diags, Locate pointer_of)
+{
+  std::unordered_set<std::string> ids;
+  ids.reserve(jobs.size());
+  for (std::size_t i = 0; i < jobs.size(); i++)
+    if (not jobs[i].id.empty() && not ids.insert(jobs[i].id).second)
+      diags.add(file, pointer_of(i), "duplicate job id \"" + jobs[i].id + "\" (expected unique ids)");
+}
+
 void read_workload(const ObjectReader& root, Scenario& s)
 {
   const auto* wv = root.value("workload", Need::REQUIRED);
   if (wv == nullptr)
     return;
+  if (wv->is_object() && wv->contains("format")) {
+    ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
+                   {"format", "path", "options", "defaults"});
+    const auto format = w.string("format", Need::REQUIRED);
+    const auto path = w.string("path", Need::REQUIRED);
+    const auto* options = w.value("options", Need::OPTIONAL);
+    // Defaults for what trace records do not carry: read as a job with only these fields.
+    Job defaults;
+    if (const auto* d = w.value("defaults", Need::OPTIONAL)) {
+      nlohmann::json as_job = d->is_object() ? *d : nlohmann::json::object();
+      if (not d->is_object())
+        w.error("defaults", "expected an object of job fields, found " + describe_json(*d));
+      for (const char* k : {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "priority"})
+        if (as_job.contains(k))
+          w.error("defaults", std::string("\"") + k + "\" comes from the trace (expected only class, precision, "
+                                                     "efficiency, accept, memory_gib)");
+      as_job.update({{"id", "defaults"}, {"submit_s", 0}, {"accelerators", 1}, {"duration_s", 0}});
+      read_job(as_job, w.pointer_of("defaults"), root, defaults);
+    }
+    if (not format || not path)
+      return;
+    // A relative path is relative to the scenario file's folder.
+    std::filesystem::path trace(*path);
+    if (trace.is_relative() && not root.file().empty())
+      trace = std::filesystem::path(root.file()).parent_path() / trace;
+    ImportedWorkload imported;
+    try {
+      if (*format == "batsim") {
+        imported = import_batsim(trace.string(), options != nullptr ? *options : nlohmann::json());
+      } else {
+        w.error("format", "unknown workload format \"" + *format + "\" (expected one of: batsim)");
+        return;
+      }
+    } catch (const InputError& e) {
+      for (const auto& d : e.diagnostics())
+        root.diagnostics().add(d.file, d.location, d.message);
+      return;
+    }
+    s.jobs = std::move(imported.jobs);
+    for (Job& job : s.jobs) {
+      job.job_class = defaults.job_class;
+      job.precision = defaults.precision;
+      job.efficiency = defaults.efficiency;
+      job.accept = defaults.accept;
+      job.memory_gib = defaults.memory_gib;
+    }
+    s.workload_report = std::move(imported.report);
+    check_unique_ids(s.jobs, trace.string(), root.diagnostics(),
+                     [](std::size_t i) { return "/jobs/" + std::to_string(i) + "/id"; });
+    return;
+  }
   ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(), {"jobs"});
   const auto* jobs = w.value("jobs", Need::REQUIRED);
   if (jobs == nullptr)
@@ -278,15 +341,13 @@ void read_workload(const ObjectReader& root, Scenario& s)
     return;
   }
   s.jobs.resize(jobs->size());
-  std::unordered_set<std::string> ids;
-  ids.reserve(jobs->size());
   const std::string base = w.pointer_of("jobs");
-  for (std::size_t i = 0; i < jobs->size(); i++) {
-    const std::string ptr = base + "/" + std::to_string(i);
-    read_job((*jobs)[i], ptr, root, s.jobs[i]);
-    if (not s.jobs[i].id.empty() && not ids.insert(s.jobs[i].id).second)
-      root.diagnostics().add(root.file(), ptr + "/id", "duplicate job id \"" + s.jobs[i].id + "\" (expected unique ids)");
-  }
+  for (std::size_t i = 0; i < jobs->size(); i++)
+    read_job((*jobs)[i], base + "/" + std::to_string(i), root, s.jobs[i]);
+  check_unique_ids(s.jobs, root.file(), root.diagnostics(),
+                   [&base](std::size_t i) { return base + "/" + std::to_string(i) + "/id"; });
+  s.workload_report.format = "inline";
+  s.workload_report.read = s.workload_report.kept = s.jobs.size();
 }
 
 void read_scheduler(const ObjectReader& root, Scenario& s)
@@ -360,7 +421,10 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
                                           cluster.types.size(), MAX_TYPES_IN_PLATFORM));
     diags.throw_if_any();
   }
-  resolve_jobs(s.jobs, cluster, file, "/workload/jobs", diags);
+  if (s.workload_report.format == "inline")
+    resolve_jobs(s.jobs, cluster, file, "/workload/jobs", diags);
+  else
+    resolve_jobs(s.jobs, cluster, s.workload_report.path, "/jobs", diags);
   diags.throw_if_any();
   return s;
 }

@@ -3,6 +3,7 @@
 
 #include "ccsim/core/types.hpp"
 #include "ccsim/power/pue.hpp"
+#include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/job.hpp"
 
 #include <nlohmann/json.hpp>
@@ -74,6 +75,7 @@ struct Scenario {
   std::vector<AcceleratorSpec> accelerators; //!< the effective catalog (built-in entries plus the scenario's)
   std::vector<SiteSpec> sites;
   std::vector<Job> jobs;
+  ImportReport workload_report; //!< where the jobs came from ("inline" or a trace format) and the counts
   SchedulerSpec scheduler;
   OutputSpec output;
 
