@@ -14,6 +14,7 @@ packages=(
   libgtest-dev googletest # tests
   libbenchmark-dev        # bench/
   libvalijson-dev         # JSON Schema validation of scenario files
+  libhwy-dev              # Highway: portable SIMD with runtime dispatch (placement kernel)
 )
 
 missing=()

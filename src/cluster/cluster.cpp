@@ -42,7 +42,7 @@ Cluster Cluster::build(const Scenario& scenario)
           scenario.find_accelerator(g.node.accelerator))]);
       auto [it, added] = pool_of_type.try_emplace(type, static_cast<std::uint32_t>(c.pools.size()));
       if (added)
-        c.pools.push_back(Pool{site_index, type, {}, 0});
+        c.pools.push_back(Pool{site_index, type, {}, 0, 0, {}});
       Pool& pool = c.pools[it->second];
       const AcceleratorType& t = c.types[type];
       const double node_idle_w = g.node.base_power_w + g.node.accelerators * t.idle_w;
@@ -78,6 +78,10 @@ Cluster Cluster::build(const Scenario& scenario)
           c.node_accels.push_back(static_cast<std::uint8_t>(g.node.accelerators));
           c.node_base_w.push_back(g.node.base_power_w);
           pool.nodes.push_back(node);
+          if (not pool.runs.empty() && pool.runs.back().second == node)
+            pool.runs.back().second = node + 1;
+          else
+            pool.runs.emplace_back(node, node + 1);
           pool.accelerators += g.node.accelerators;
           for (std::uint32_t a = 0; a < g.node.accelerators; a++)
             c.accel_node.push_back(node);

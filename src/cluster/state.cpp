@@ -1,6 +1,7 @@
 // src/cluster/state.cpp
 #include "ccsim/cluster/state.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 
@@ -14,7 +15,21 @@ ClusterState::ClusterState(const Cluster& cluster)
     , rack_busy_(cluster.racks.size(), 0)
     , pool_cursor_(cluster.pools.size(), 0)
     , busy_type_(cluster.types.size(), 0)
+    , ef_(cluster.node_count(), 0)
+    , rack_allow_(cluster.node_count(), 0)
 {
+  for (std::uint32_t r = 0; r < cluster.racks.size(); r++)
+    refresh_rack(r);
+}
+
+void ClusterState::refresh_rack(std::uint32_t rack)
+{
+  const Rack& r = cluster_->racks[rack];
+  const std::uint32_t allow = r.max_busy - rack_busy_[rack];
+  for (std::uint32_t n = r.first_node; n < r.first_node + r.node_count; n++) {
+    rack_allow_[n] = static_cast<std::int32_t>(allow);
+    ef_[n] = static_cast<std::uint8_t>(std::min<std::uint32_t>(free_[n], allow));
+  }
 }
 
 void ClusterState::allocate(std::span<const NodeSlots> slots)
@@ -31,6 +46,7 @@ void ClusterState::allocate(std::span<const NodeSlots> slots)
            "ClusterState::allocate(): rack power cap exceeded");
     busy_ += n;
     busy_type_[cluster_->node_type[s.node]] += n;
+    refresh_rack(cluster_->node_rack[s.node]);
     // Keep the cursor on the first node that still has a free slot.
     const auto& nodes = cluster_->pools[pool].nodes;
     std::uint32_t& cursor = pool_cursor_[pool];
@@ -52,6 +68,7 @@ void ClusterState::release(std::span<const NodeSlots> slots)
     busy_ -= n;
     busy_type_[cluster_->node_type[s.node]] -= n;
     pool_cursor_[pool] = std::min(pool_cursor_[pool], cluster_->node_pos_in_pool[s.node]);
+    refresh_rack(cluster_->node_rack[s.node]);
   }
 }
 

@@ -53,6 +53,7 @@ struct Pool {
   std::vector<std::uint32_t> nodes; //!< ascending node indices
   std::uint64_t accelerators = 0;
   std::uint64_t usable = 0; //!< accelerators that may be busy at once within rack power caps (sum of max_busy)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> runs; //!< its nodes as ranges [first, last) of node indices
 };
 
 //! The static platform in structure-of-arrays form: sites, racks, nodes and accelerators, each numbered

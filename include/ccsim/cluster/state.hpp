@@ -34,6 +34,11 @@ public:
   //! Position in the pool's node list below which every node is full (a first-fit scan may start here).
   std::uint32_t pool_first_free(std::uint32_t pool) const { return pool_cursor_[pool]; }
   std::uint64_t busy_accelerators() const { return busy_; }
+  //! Structure-of-arrays node state for the scoring kernel (indexed by node):
+  //! effective free = min(free, its rack's allowance), and its rack's allowance.
+  const std::uint8_t* effective_free() const { return ef_.data(); }
+  const std::uint8_t* free_counts() const { return free_.data(); }
+  const std::int32_t* rack_allowances() const { return rack_allow_.data(); }
   std::uint64_t busy_of_type(std::uint16_t type) const { return busy_type_[type]; }
 
   //! Marks the slots held. Precondition: they are free.
@@ -49,7 +54,12 @@ private:
   std::vector<std::uint32_t> rack_busy_;
   std::vector<std::uint32_t> pool_cursor_;
   std::vector<std::uint64_t> busy_type_;
+  std::vector<std::uint8_t> ef_;         //!< per node: min(free, its rack's allowance)
+  std::vector<std::int32_t> rack_allow_; //!< per node: its rack's max_busy - busy
   std::uint64_t busy_ = 0;
+
+  //! Recomputes ef_ and rack_allow_ for the nodes of `rack` after its busy count changed.
+  void refresh_rack(std::uint32_t rack);
 };
 
 } // namespace ccsim

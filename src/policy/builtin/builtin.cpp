@@ -20,6 +20,17 @@ void register_builtin_policies(PolicyRegistry& registry)
   registry.add_placement("first-fit",
                          "first site pool of an eligible type with room; lowest-numbered free accelerators",
                          make_first_fit);
+  registry.add_placement("best-fit", "least leftover accelerators on the node (SIMD-scored)", make_best_fit);
+  registry.add_placement("packing", "partly used nodes first (SIMD-scored)", make_packing);
+  registry.add_placement("spread", "emptiest nodes first (SIMD-scored)", make_spread);
+  registry.add_placement("dot-product", "Tetris: demand . free over accelerators and rack power (SIMD-scored)",
+                         make_dot_product);
+  registry.add_placement("power-aware", "racks with the most power headroom first, balancing caps (SIMD-scored)",
+                         make_power_aware);
+  registry.add_placement("heterogeneity-aware",
+                         "the accelerator type with the best throughput per watt (or per cost) for the job's "
+                         "precision; params: objective per-watt|per-cost, throughput {class: {type: value}}",
+                         make_heterogeneity_aware);
 }
 
 } // namespace ccsim

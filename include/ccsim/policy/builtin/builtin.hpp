@@ -23,4 +23,10 @@ std::unique_ptr<QueuePolicy> make_conservative(const nlohmann::json& params);
 // Placement policies.
 //! Lowest-numbered free accelerators in the first pool of an eligible type that can hold the job.
 std::unique_ptr<PlacementPolicy> make_first_fit(const nlohmann::json& params);
+std::unique_ptr<PlacementPolicy> make_best_fit(const nlohmann::json& params);
+std::unique_ptr<PlacementPolicy> make_packing(const nlohmann::json& params);
+std::unique_ptr<PlacementPolicy> make_spread(const nlohmann::json& params);
+std::unique_ptr<PlacementPolicy> make_dot_product(const nlohmann::json& params);
+std::unique_ptr<PlacementPolicy> make_power_aware(const nlohmann::json& params);
+std::unique_ptr<PlacementPolicy> make_heterogeneity_aware(const nlohmann::json& params);
 } // namespace ccsim

@@ -1,0 +1,180 @@
+// Placement policies: for each, a case where it must choose differently from first-fit; the SIMD kernel equals
+// its scalar build.
+#include "../support/helpers.hpp"
+
+#include "ccsim/policy/builtin/builtin.hpp"
+#include "ccsim/policy/score_kernel.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace ccsim;
+
+namespace {
+//! Where `policy` puts a job of `n` accelerators after `busy` slots are taken; returns the nodes used.
+std::vector<std::uint32_t> placed_nodes(const std::string& scenario_text, const std::string& policy,
+                                        std::vector<NodeSlots> busy, std::uint32_t n, const char* job_extra = "",
+                                        const nlohmann::json& params = nullptr)
+{
+  Scenario s = test::scenario_from_text(scenario_text);
+  const Cluster c = Cluster::build(s);
+  ClusterState st(c);
+  st.allocate(busy);
+  Job job;
+  job.id = "probe";
+  job.accelerators = n;
+  job.eligible_types = (1ULL << c.types.size()) - 1;
+  if (std::string(job_extra) == "fp64")
+    job.precision = Precision::FP64;
+  auto placement = PolicyRegistry::global().make_placement(policy, params);
+  std::vector<NodeSlots> out;
+  EXPECT_TRUE(placement->place(job, ClusterView{c, st}, out)) << policy;
+  std::vector<std::uint32_t> nodes;
+  std::uint32_t got = 0;
+  for (const auto& p : out) {
+    nodes.push_back(p.node);
+    got += static_cast<std::uint32_t>(std::popcount(p.mask));
+    EXPECT_EQ(st.used_mask(p.node) & p.mask, 0U) << policy << " chose busy slots";
+  }
+  EXPECT_EQ(got, n) << policy;
+  return nodes;
+}
+
+// Two nodes of 4 in one rack.
+const std::string TWO_NODES = test::one_site_scenario(2, 4, "[]");
+} // namespace
+
+TEST(Placement, BestFitTakesTheNodeWithLeastLeftover)
+{
+  // Node 0 fully free, node 1 has 1 free: a 1-accelerator job fits exactly on node 1.
+  EXPECT_EQ(placed_nodes(TWO_NODES, "first-fit", {{1, 0b0111}}, 1), std::vector<std::uint32_t>{0});
+  EXPECT_EQ(placed_nodes(TWO_NODES, "best-fit", {{1, 0b0111}}, 1), std::vector<std::uint32_t>{1});
+}
+
+TEST(Placement, PackingPrefersPartlyUsedNodes)
+{
+  EXPECT_EQ(placed_nodes(TWO_NODES, "packing", {{1, 0b0011}}, 1), std::vector<std::uint32_t>{1});
+}
+
+TEST(Placement, SpreadPrefersEmptyNodes)
+{
+  // Node 0 has 1 busy: first-fit stays on node 0, spread goes to the empty node 1.
+  EXPECT_EQ(placed_nodes(TWO_NODES, "first-fit", {{0, 0b0001}}, 1), std::vector<std::uint32_t>{0});
+  EXPECT_EQ(placed_nodes(TWO_NODES, "spread", {{0, 0b0001}}, 1), std::vector<std::uint32_t>{1});
+}
+
+TEST(Placement, DotProductAlignsDemandWithFreeCapacity)
+{
+  // A 3-accelerator job: node 0 has 3 free (ef x min(ef, 3) = 9), node 1 has 4 (12): Tetris takes node 1.
+  EXPECT_EQ(placed_nodes(TWO_NODES, "first-fit", {{0, 0b0001}}, 3), std::vector<std::uint32_t>{0});
+  EXPECT_EQ(placed_nodes(TWO_NODES, "dot-product", {{0, 0b0001}}, 3), std::vector<std::uint32_t>{1});
+}
+
+TEST(Placement, PowerAwarePrefersRacksWithHeadroom)
+{
+  // Rack a (node 0) is capped: idle 2 x 70 + 100 = 240 W, cap 1.5 kW -> floor(1260 / 630) = 2 busy at most.
+  // Rack b (node 1) is uncapped. First-fit uses rack a; power-aware goes where the power is.
+  const std::string text = R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100},
+      "memory_gib": 80, "power_w": {"idle": 70, "max": 700}}},
+    "sites": [{"name": "s", "region": "east", "racks": [
+      {"name": "a", "count": 1, "nodes_per_rack": 1, "power_cap_kw": 1.5, "node": {"accelerator": "X", "count": 2, "base_power_w": 100}},
+      {"name": "b", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "X", "count": 2, "base_power_w": 100}}]}],
+    "workload": {"jobs": []}})";
+  EXPECT_EQ(placed_nodes(text, "first-fit", {}, 1), std::vector<std::uint32_t>{0});
+  EXPECT_EQ(placed_nodes(text, "power-aware", {{0, 0b01}}, 1), std::vector<std::uint32_t>{1});
+}
+
+TEST(Placement, HeterogeneityAwarePicksTheBestThroughputPerWatt)
+{
+  // Site a (first): Slow, 100 TFLOP/s at 700 W. Site b: Fast, 1000 TFLOP/s at 700 W.
+  const std::string text = R"({"accelerators": {
+      "Slow": {"kind": "gpu", "peak_tflops": {"bf16": 100, "fp64": 50}, "memory_gib": 80, "power_w": {"idle": 70, "max": 700}},
+      "Fast": {"kind": "gpu", "peak_tflops": {"bf16": 1000, "fp64": 10}, "memory_gib": 80, "power_w": {"idle": 70, "max": 700}}},
+    "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "Slow", "count": 4}}]},
+              {"name": "b", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "Fast", "count": 4}}]}],
+    "workload": {"jobs": []}})";
+  EXPECT_EQ(placed_nodes(text, "first-fit", {}, 2), std::vector<std::uint32_t>{0});
+  EXPECT_EQ(placed_nodes(text, "heterogeneity-aware", {}, 2), std::vector<std::uint32_t>{1});
+  // At fp64 the ranking flips: Slow has 50, Fast 10.
+  EXPECT_EQ(placed_nodes(text, "heterogeneity-aware", {}, 2, "fp64"), std::vector<std::uint32_t>{0});
+  // A measured throughput table overrides peaks (Gavel): training runs 3x better on Slow.
+  const nlohmann::json table = {{"throughput", {{"training", {{"Slow", 3.0}, {"Fast", 1.0}}}}}};
+  EXPECT_EQ(placed_nodes(text, "heterogeneity-aware", {}, 2, "", table), std::vector<std::uint32_t>{0});
+}
+
+TEST(Placement, MultiNodeJobsRespectRackCapsAndAscendingNodes)
+{
+  // 3 nodes x 4 in one rack capped at 6 busy: a 6-accelerator job under spread must stop at the cap.
+  const std::string text = R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100},
+      "memory_gib": 80, "power_w": {"idle": 0, "max": 100}}},
+    "sites": [{"name": "s", "region": "east", "racks": [
+      {"count": 1, "nodes_per_rack": 3, "power_cap_kw": 0.6, "node": {"accelerator": "X", "count": 4}}]}],
+    "workload": {"jobs": []}})";
+  for (const char* policy : {"best-fit", "packing", "spread", "dot-product", "power-aware", "heterogeneity-aware"}) {
+    const auto nodes = placed_nodes(text, policy, {}, 6);
+    EXPECT_TRUE(std::is_sorted(nodes.begin(), nodes.end())) << policy;
+  }
+}
+
+TEST(Placement, UnknownParametersAreRejected)
+{
+  EXPECT_THROW(make_best_fit(nlohmann::json{{"alpha", 1}}), std::invalid_argument);
+  EXPECT_THROW(make_heterogeneity_aware(nlohmann::json{{"objective", "per-carbon"}}), std::invalid_argument);
+  EXPECT_THROW(make_heterogeneity_aware(nlohmann::json{{"throughput", {{"gaming", {{"X", 1}}}}}}),
+               std::invalid_argument);
+}
+
+TEST(ScoreKernel, SimdEqualsScalarOnRandomNodes)
+{
+  std::mt19937 rng(7);
+  for (const std::uint32_t size : {1U, 7U, 8U, 63U, 1000U, 4099U}) {
+    std::vector<std::uint8_t> ef(size), cap(size);
+    std::vector<std::int32_t> allow(size);
+    for (std::uint32_t i = 0; i < size; i++) {
+      cap[i] = static_cast<std::uint8_t>(1 + rng() % 64);
+      ef[i] = static_cast<std::uint8_t>(rng() % (cap[i] + 1));
+      allow[i] = static_cast<std::int32_t>(rng() % 200);
+    }
+    const KernelNodes nodes{ef.data(), cap.data(), allow.data()};
+    for (const ScoreWeights w : {ScoreWeights{.leftover = -100, .contrib = 1}, ScoreWeights{.busy = 100, .contrib = 1},
+                                 ScoreWeights{.free = 3, .product = 2, .rack = -5}}) {
+      for (const std::int32_t n : {1, 4, 9, 64}) {
+        std::vector<std::int32_t> simd(size), scalar(size);
+        score_nodes(nodes, 0, size, n, w, 12345, simd.data());
+        score_nodes_scalar(nodes, 0, size, n, w, 12345, scalar.data());
+        ASSERT_EQ(simd, scalar) << "size " << size << " n " << n;
+        // An unaligned sub-range gives the same values too.
+        if (size > 5) {
+          std::vector<std::int32_t> part(size, 0);
+          score_nodes(nodes, 3, size - 1, n, w, 12345, part.data());
+          for (std::uint32_t i = 3; i < size - 1; i++)
+            ASSERT_EQ(part[i], scalar[i]);
+        }
+      }
+    }
+    const NodeAggregates a = aggregate_nodes(ef.data(), cap.data(), 0, size);
+    const NodeAggregates b = aggregate_nodes_scalar(ef.data(), cap.data(), 0, size);
+    EXPECT_EQ(a.accelerators, b.accelerators);
+    EXPECT_EQ(a.free, b.free);
+    EXPECT_EQ(a.free_on_partial, b.free_on_partial);
+  }
+  EXPECT_NE(std::string(score_kernel_target()), "");
+}
+
+TEST(ScoreKernel, HandComputedScores)
+{
+  // ef 3 of cap 4, rack allows 10, n = 2, all weights 1, bonus 100:
+  // 100 + 3 + 1 + max(1, 0) + 2 + 3 x 2 + 10 = 123. ef 0: NO_SCORE.
+  const std::uint8_t ef[2] = {3, 0};
+  const std::uint8_t cap[2] = {4, 4};
+  const std::int32_t allow[2] = {10, 10};
+  std::int32_t out[2];
+  score_nodes(KernelNodes{ef, cap, allow}, 0, 2, 2, ScoreWeights{1, 1, 1, 1, 1, 1}, 100, out);
+  EXPECT_EQ(out[0], 123);
+  EXPECT_EQ(out[1], NO_SCORE);
+  const NodeAggregates agg = aggregate_nodes(ef, cap, 0, 2);
+  EXPECT_EQ(agg.accelerators, 8U);
+  EXPECT_EQ(agg.free, 3U);
+  EXPECT_EQ(agg.free_on_partial, 3U);
+}
