@@ -7,13 +7,17 @@
 #include "ccsim/metrics/metrics.hpp"
 #include "ccsim/output/report_text.hpp"
 #include "ccsim/output/writers.hpp"
+#include "ccsim/policy/plugin.hpp"
 #include "ccsim/policy/registry.hpp"
 #include "ccsim/scenario/loader.hpp"
+
+#include "compare.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -142,12 +146,24 @@ int cmd_list_policies()
 
 } // namespace
 
+//! Path of this executable (compare re-runs it, one process per policy).
+std::string self_executable(const char* argv0)
+{
+  std::error_code ec;
+  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(argv0) : p.string();
+}
+
 int main(int argc, char** argv)
 {
   const std::vector<std::string> command_line(argv, argv + argc);
   CLI::App app{"ccsim: discrete-event simulator of AI and HPC compute centers"};
   app.set_version_flag("--version", fmt::format("ccsim {} (SimGrid {})", ccsim::version(), ccsim::simgrid_version()));
   app.require_subcommand(1);
+  app.fallthrough(); // --policy-lib may follow the subcommand
+  std::vector<std::string> policy_libs;
+  app.add_option("--policy-lib", policy_libs,
+                 "Load policies from a shared library (repeatable; see docs/extending.md)");
 
   RunOptions run_opt;
   auto* run = app.add_subcommand("run", "Simulate a scenario and write jobs.csv, summary.json and run.json");
@@ -162,6 +178,16 @@ int main(int argc, char** argv)
   auto* validate = app.add_subcommand("validate", "Check a scenario file and report every problem found");
   validate->add_option("scenario", validate_path, "Scenario JSON file")->required();
 
+  ccsim::app::CompareOptions cmp;
+  auto* compare = app.add_subcommand("compare", "Run a scenario under several policies and tabulate the results");
+  compare->add_option("scenario", cmp.scenario, "Scenario JSON file")->required();
+  compare->add_option("--policies", cmp.policies,
+                      "Comma-separated policies: a queue or placement name, or queue+placement")
+      ->delimiter(',')
+      ->required();
+  compare->add_option("--out", cmp.out, "Results folder (default results/compare-<scenario>)");
+  compare->add_option("--seed", cmp.seed, "Seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);
+
   auto* list = app.add_subcommand("list", "List registered components");
   auto* list_policies = list->add_subcommand("policies", "Queue and placement policies by registered name");
   list->require_subcommand(1);
@@ -174,8 +200,14 @@ int main(int argc, char** argv)
   }
 
   try {
+    for (const auto& lib : policy_libs)
+      ccsim::load_policy_library(lib, ccsim::PolicyRegistry::global());
     if (*run)
       return cmd_run(run_opt, command_line);
+    if (*compare) {
+      cmp.policy_libs = policy_libs;
+      return ccsim::app::compare(cmp, self_executable(argv[0]));
+    }
     if (*validate)
       return cmd_validate(validate_path);
     if (*list_policies)

@@ -1,0 +1,138 @@
+// src/app/compare.cpp
+#include "compare.hpp"
+
+#include "ccsim/core/error.hpp"
+#include "ccsim/output/writers.hpp"
+#include "ccsim/policy/registry.hpp"
+#include "ccsim/scenario/json_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <iostream>
+
+extern char** environ;
+
+namespace ccsim::app {
+
+namespace {
+
+struct Choice {
+  std::string label, queue, placement;
+};
+
+//! "easy", "best-fit" or "easy+best-fit": which registered names the item sets.
+Choice parse_choice(const std::string& item, const PolicyRegistry& registry)
+{
+  Choice c{item, "", ""};
+  const auto plus = item.find('+');
+  const std::string first = item.substr(0, plus);
+  const std::string second = plus == std::string::npos ? "" : item.substr(plus + 1);
+  auto expected = [&registry] {
+    std::string names;
+    for (const auto& e : registry.queue_policies())
+      names += (names.empty() ? "" : ", ") + e.name;
+    for (const auto& e : registry.placement_policies())
+      names += ", " + e.name;
+    return names;
+  };
+  if (registry.has_queue(first))
+    c.queue = first;
+  else if (plus == std::string::npos && registry.has_placement(first))
+    c.placement = first;
+  else
+    throw InputError("--policies", item, "unknown policy \"" + first + "\" (expected one of: " + expected() + ")");
+  if (not second.empty()) {
+    if (not registry.has_placement(second))
+      throw InputError("--policies", item, "unknown placement policy \"" + second + "\"");
+    c.placement = second;
+  }
+  return c;
+}
+
+int run_child(const std::string& exe, const std::vector<std::string>& args)
+{
+  std::vector<char*> argv;
+  std::vector<std::string> all{exe};
+  all.insert(all.end(), args.begin(), args.end());
+  for (auto& a : all)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), environ) != 0)
+    return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+double get(const nlohmann::json& s, std::initializer_list<const char*> path)
+{
+  const nlohmann::json* v = &s;
+  for (const char* k : path) {
+    if (not v->contains(k))
+      return 0;
+    v = &(*v)[k];
+  }
+  return v->is_number() ? v->get<double>() : 0;
+}
+
+} // namespace
+
+int compare(const CompareOptions& opt, const std::string& self_exe)
+{
+  if (opt.policies.empty())
+    throw InputError("--policies", "", "expected a comma-separated list of policies, e.g. fcfs,easy,easy+best-fit");
+  std::vector<Choice> choices;
+  for (const auto& item : opt.policies)
+    choices.push_back(parse_choice(item, PolicyRegistry::global()));
+  const std::filesystem::path out = opt.out.empty()
+                                        ? std::filesystem::path("results") /
+                                              ("compare-" + std::filesystem::path(opt.scenario).stem().string())
+                                        : std::filesystem::path(opt.out);
+  std::string csv = "policy,queue,placement,jobs_completed,wait_mean_s,wait_p95_s,bounded_slowdown_mean,"
+                    "utilization,makespan_s,energy_facility_kwh,cost_electricity\n";
+  std::cout << fmt::format("{:<28} {:>12} {:>12} {:>10} {:>8} {:>14} {:>12}\n", "policy", "mean wait s",
+                           "p95 wait s", "bsld mean", "util %", "facility kWh", "makespan s");
+  for (const auto& c : choices) {
+    std::string dir_name = c.label;
+    for (char& ch : dir_name)
+      if (ch == '/' || ch == '+')
+        ch = '_';
+    const std::filesystem::path dir = out / dir_name;
+    std::vector<std::string> args{"run", opt.scenario, "--out", dir.string(), "-q"};
+    if (not c.queue.empty())
+      args.insert(args.end(), {"--queue", c.queue});
+    if (not c.placement.empty())
+      args.insert(args.end(), {"--placement", c.placement});
+    if (opt.seed >= 0)
+      args.insert(args.end(), {"--seed", std::to_string(opt.seed)});
+    for (const auto& lib : opt.policy_libs)
+      args.insert(args.end(), {"--policy-lib", lib});
+    const int code = run_child(self_exe, args);
+    if (code != 0) {
+      std::cerr << fmt::format("ccsim compare: the run with {} failed (exit code {})\n", c.label, code);
+      return code == 2 ? 2 : 1;
+    }
+    const nlohmann::json s = parse_json_file((dir / "summary.json").string());
+    const std::string queue = s["scheduler"]["queue"].get<std::string>();
+    const std::string placement = s["scheduler"]["placement"].get<std::string>();
+    std::cout << fmt::format("{:<28} {:>12.1f} {:>12.1f} {:>10.3f} {:>8.1f} {:>14.1f} {:>12.0f}\n", c.label,
+                             get(s, {"wait_s", "mean"}), get(s, {"wait_s", "p95"}),
+                             get(s, {"bounded_slowdown", "mean"}), 100 * get(s, {"utilization", "accelerators"}),
+                             get(s, {"energy", "facility_kwh"}), get(s, {"makespan_s"}));
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", c.label, queue, placement,
+                       get(s, {"jobs", "completed"}), get(s, {"wait_s", "mean"}), get(s, {"wait_s", "p95"}),
+                       get(s, {"bounded_slowdown", "mean"}), get(s, {"utilization", "accelerators"}),
+                       get(s, {"makespan_s"}), get(s, {"energy", "facility_kwh"}),
+                       get(s, {"cost", "electricity"}));
+  }
+  write_files(out, {{"compare.csv", csv}});
+  std::cout << fmt::format("results     {}/compare.csv and one folder per policy\n", out.string());
+  return 0;
+}
+
+} // namespace ccsim::app

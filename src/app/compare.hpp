@@ -1,0 +1,21 @@
+// src/app/compare.hpp: `ccsim compare` (app-private).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ccsim::app {
+
+struct CompareOptions {
+  std::string scenario;
+  std::vector<std::string> policies; //!< "queue", "placement" or "queue+placement" (registered names)
+  std::string out;                    //!< results folder: one subfolder per policy, plus compare.csv
+  std::vector<std::string> policy_libs;
+  std::int64_t seed = -1;
+};
+
+//! Runs the scenario once per policy, each in its own `ccsim run` process (SimGrid allows one engine per
+//! process), then prints a table and writes compare.csv. Returns the exit code.
+int compare(const CompareOptions& opt, const std::string& self_exe);
+
+} // namespace ccsim::app
