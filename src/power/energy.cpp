@@ -1,6 +1,8 @@
 // src/power/energy.cpp
 #include "ccsim/power/energy.hpp"
 
+#include "ccsim/policy/score_kernel.hpp"
+
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -21,7 +23,7 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s)
     sites_[s].facility_w = facility_of(s, sites_[s].it_w);
   }
   if (interval_s_ > 0) {
-    series_.columns = {"time_s", "queue_length"};
+    series_.columns = {"time_s", "queue_length", "utilization", "fragmentation"};
     for (const auto& t : cluster.types)
       series_.columns.push_back("busy." + t.name);
     series_.columns.emplace_back("it_power_w");
@@ -46,9 +48,23 @@ void EnergyMeter::record_sample(double t)
     throw std::runtime_error(fmt::format("timeseries would exceed {} samples (at t = {} s): raise "
                                          "/output/timeseries_interval_s (now {} s)",
                                          MAX_SAMPLES, t, interval_s_));
+  // Utilization = busy / accelerators; fragmentation = free accelerators stranded on partly used nodes / free.
+  double utilization = 0;
+  double fragmentation = 0;
+  if (state_ != nullptr) {
+    const NodeAggregates a = aggregate_nodes(state_->free_counts(), cluster_->node_accels.data(), 0,
+                                             cluster_->node_count());
+    utilization = a.accelerators > 0 ? static_cast<double>(a.accelerators - a.free) / static_cast<double>(a.accelerators)
+                                     : 0.0;
+    fragmentation = a.free > 0 ? static_cast<double>(a.free_on_partial) / static_cast<double>(a.free) : 0.0;
+  }
+  fragmentation_sum_ += fragmentation;
+  samples_++;
   auto& v = series_.values;
   v.push_back(t);
   v.push_back(static_cast<double>(queued_));
+  v.push_back(utilization);
+  v.push_back(fragmentation);
   for (const auto b : busy_by_type_)
     v.push_back(static_cast<double>(b));
   double it = 0;
@@ -78,6 +94,7 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
                          std::size_t queued)
 {
   queued_ = queued;
+  state_ = &state;
   for (std::uint16_t t = 0; t < busy_by_type_.size(); t++)
     busy_by_type_[t] = state.busy_of_type(t);
   for (const std::uint32_t s : sites) {

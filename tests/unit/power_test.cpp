@@ -82,19 +82,33 @@ TEST(Energy, TimeseriesSamplesTheStateInEffect)
   const Metered m = run_metered(two_node_scenario(
       R"("pue": 1.25,)", R"([{"id": "a", "submit_s": 1000, "accelerators": 8, "duration_s": 3600}])"));
   const auto& cols = m.series.columns;
-  ASSERT_EQ(cols, (std::vector<std::string>{"time_s", "queue_length", "busy.X", "it_power_w", "facility_power_w",
-                                            "it_power_w.s", "facility_power_w.s"}));
+  ASSERT_EQ(cols, (std::vector<std::string>{"time_s", "queue_length", "utilization", "fragmentation", "busy.X",
+                                            "it_power_w", "facility_power_w", "it_power_w.s", "facility_power_w.s"}));
   ASSERT_EQ(m.series.rows(), 3U);
   const auto row = [&](std::size_t r, std::size_t c) { return m.series.values[r * cols.size() + c]; };
   EXPECT_EQ(row(0, 0), 0.0);
-  EXPECT_EQ(row(0, 2), 0.0);
-  EXPECT_EQ(row(0, 3), 1920.0);
+  EXPECT_EQ(row(0, 4), 0.0);
+  EXPECT_EQ(row(0, 5), 1920.0);
   EXPECT_EQ(row(1, 0), 1800.0);
-  EXPECT_EQ(row(1, 2), 8.0);
-  EXPECT_EQ(row(1, 3), 6960.0);
-  EXPECT_EQ(row(1, 4), 6960.0 * 1.25);
+  EXPECT_EQ(row(1, 2), 0.5); // 8 of 16 busy
+  EXPECT_EQ(row(1, 3), 0.0); // node 0 full, node 1 empty: no free accelerator on a partly used node
+  EXPECT_EQ(row(1, 4), 8.0);
+  EXPECT_EQ(row(1, 5), 6960.0);
+  EXPECT_EQ(row(1, 6), 6960.0 * 1.25);
   EXPECT_EQ(row(2, 0), 3600.0);
-  EXPECT_EQ(timeseries_csv(m.series).substr(0, 27), "time_s,queue_length,busy.X,");
+  EXPECT_EQ(timeseries_csv(m.series).substr(0, 54), "time_s,queue_length,utilization,fragmentation,busy.X,it");
+}
+
+TEST(Energy, FragmentationCountsFreeAcceleratorsOnPartlyUsedNodes)
+{
+  // A 4-accelerator job on node 0 (of 8): 4 free on a partly used node, 8 on an empty one: 4 / 12.
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 4, "duration_s": 3600}])"));
+  const std::size_t w = m.series.columns.size();
+  EXPECT_DOUBLE_EQ(m.series.values[1 * w + 3], 4.0 / 12.0);
+  EXPECT_DOUBLE_EQ(m.series.values[1 * w + 2], 4.0 / 16.0);
+  // Samples at 0, 1800 and 3600 (at 3600 the job has ended): mean (4/12 + 4/12 + 0) / 3.
+  EXPECT_DOUBLE_EQ(m.summary["fragmentation"]["mean"].get<double>(), (4.0 / 12 + 4.0 / 12) / 3);
 }
 
 TEST(Pue, CurveInterpolatesAtAndBetweenPointsAndClamps)

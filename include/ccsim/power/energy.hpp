@@ -21,6 +21,7 @@ struct Timeseries {
 //! is integrated exactly: each site accumulates power x duration whenever its power changes (docs/model.md).
 //!   site IT power       = sum over nodes (base + accelerators x idle) + busy accelerators x (max - idle)
 //!   site facility power = IT power x PUE(IT power / site maximum IT power)
+//! Samples also carry utilization and fragmentation, aggregated over all nodes by the SIMD kernel.
 class EnergyMeter {
 public:
   //! `interval_s` > 0 samples a timeseries at 0, interval, 2 x interval, ...; 0 records none.
@@ -38,6 +39,9 @@ public:
   double it_power_w(std::uint32_t site) const { return sites_[site].it_w; }
   double facility_power_w(std::uint32_t site) const { return sites_[site].facility_w; }
   const Timeseries& timeseries() const { return series_; }
+  //! Mean over the samples of fragmentation (free accelerators on partly used nodes / free accelerators); 0 when
+  //! no sample was taken.
+  double mean_fragmentation() const { return samples_ > 0 ? fragmentation_sum_ / static_cast<double>(samples_) : 0.0; }
 
   //! Timeseries limit: a run that would record more samples fails with a clear message.
   static constexpr std::size_t MAX_SAMPLES = 1'000'000;
@@ -58,6 +62,9 @@ private:
   std::vector<std::vector<std::uint32_t>> site_pools_;
   std::vector<std::uint64_t> busy_by_type_;
   std::size_t queued_ = 0;
+  const ClusterState* state_ = nullptr; //!< the occupancy sampled (set by update())
+  double fragmentation_sum_ = 0;
+  std::uint64_t samples_ = 0;
   Timeseries series_;
 };
 
