@@ -96,7 +96,7 @@ TEST(Energy, TimeseriesSamplesTheStateInEffect)
   EXPECT_EQ(row(1, 5), 6960.0);
   EXPECT_EQ(row(1, 6), 6960.0 * 1.25);
   EXPECT_EQ(row(2, 0), 3600.0);
-  EXPECT_EQ(timeseries_csv(m.series).substr(0, 54), "time_s,queue_length,utilization,fragmentation,busy.X,it");
+  EXPECT_TRUE(timeseries_csv(m.series).starts_with("time_s,queue_length,utilization,fragmentation,busy.X,it_power_w,"));
 }
 
 TEST(Energy, FragmentationCountsFreeAcceleratorsOnPartlyUsedNodes)
