@@ -75,7 +75,7 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   const ccsim::Cluster cluster = ccsim::Cluster::build(scenario);
   auto [queue, placement] = ccsim::make_scenario_policies(scenario);
 
-  ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s);
+  ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s, scenario.file);
   const ccsim::SimulationRun run =
       ccsim::run_simulation(scenario, cluster, scenario.jobs, *queue, *placement, &meter);
   const nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, scenario.jobs, run.result, &meter);

@@ -5,6 +5,7 @@
 
 #include <simgrid/s4u.hpp>
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -38,25 +39,34 @@ SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, s
 
   // One controller actor: the SimGrid clock is its timer (sleep_until the next event), so the cost per
   // event is a heap operation, not an actor or an activity per job.
-  sg4::Actor::create("ccsim-controller", platform.controller, [&dispatcher, &run] {
-    while (not dispatcher.done()) {
-      const double t = dispatcher.next_event_time();
-      if (t > sg4::Engine::get_clock()) {
-        sg4::this_actor::sleep_until(t);
-        run.clock_advances++;
+  // An exception must not unwind through SimGrid's context switch (that aborts the process): the actor stops,
+  // the engine returns, and the exception is rethrown here.
+  std::exception_ptr failure;
+  sg4::Actor::create("ccsim-controller", platform.controller, [&dispatcher, &run, &failure] {
+    try {
+      while (not dispatcher.done()) {
+        const double t = dispatcher.next_event_time();
+        if (t > sg4::Engine::get_clock()) {
+          sg4::this_actor::sleep_until(t);
+          run.clock_advances++;
+        }
+        dispatcher.process(t);
       }
-      dispatcher.process(t);
+    } catch (...) {
+      failure = std::current_exception();
     }
   });
   engine.run();
+  if (failure)
+    std::rethrow_exception(failure);
   run.simulated_end_s = sg4::Engine::get_clock();
   if (dispatcher.queued() > 0)
     throw std::runtime_error("queue policy \"" + scenario.scheduler.queue_policy + "\" left " +
                              std::to_string(dispatcher.queued()) +
                              " jobs waiting on an idle platform (a policy must start a job that fits)");
-  run.result = dispatcher.take_result();
   if (meter != nullptr)
-    meter->finish(run.result.end_s);
+    meter->finish(dispatcher.result().end_s);
+  run.result = dispatcher.take_result();
   return run;
 }
 

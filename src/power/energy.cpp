@@ -5,13 +5,16 @@
 
 #include <fmt/format.h>
 
+#include "ccsim/core/error.hpp"
+
 #include <stdexcept>
 
 namespace ccsim {
 
-EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s)
+EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string source)
     : cluster_(&cluster)
     , interval_s_(interval_s)
+    , source_(std::move(source))
     , sites_(cluster.sites.size())
     , site_pools_(cluster.sites.size())
     , busy_by_type_(cluster.types.size(), 0)
@@ -45,9 +48,10 @@ double EnergyMeter::facility_of(std::uint32_t site, double it_w) const
 void EnergyMeter::record_sample(double t)
 {
   if (series_.rows() >= MAX_SAMPLES)
-    throw std::runtime_error(fmt::format("timeseries would exceed {} samples (at t = {} s): raise "
-                                         "/output/timeseries_interval_s (now {} s)",
-                                         MAX_SAMPLES, t, interval_s_));
+    throw InputError(source_, "/output/timeseries_interval_s",
+                     fmt::format("the timeseries would exceed {} samples (at t = {} s): expected an interval of at "
+                                 "least the makespan / {} (now {} s)",
+                                 MAX_SAMPLES, t, MAX_SAMPLES, interval_s_));
   // Utilization = busy / accelerators; fragmentation = free accelerators stranded on partly used nodes / free.
   double utilization = 0;
   double fragmentation = 0;

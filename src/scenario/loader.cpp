@@ -4,6 +4,7 @@
 #include "ccsim/cluster/cluster.hpp"
 #include "ccsim/core/hash.hpp"
 #include "ccsim/scenario/catalog.hpp"
+#include "ccsim/scenario/schema_check.hpp"
 #include "ccsim/scenario/json_reader.hpp"
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/workload.hpp"
@@ -24,9 +25,13 @@ using Need = ObjectReader::Need;
 constexpr double INF = std::numeric_limits<double>::infinity();
 constexpr double TERA = 1e12;
 constexpr double KILO = 1e3;
+constexpr double MIN_TIMESERIES_INTERVAL_S = 1e-3;
 constexpr std::int64_t MAX_COUNT = 1'000'000'000;
 constexpr std::int64_t MAX_ACCELERATORS_PER_NODE = 64; // slots are bits of a 64-bit mask
 constexpr std::size_t MAX_TYPES_IN_PLATFORM = 64;       // eligibility is a 64-bit mask
+// Platform size limits: indices are 32-bit, and no input may make ccsim allocate without bound.
+constexpr std::uint64_t MAX_PLATFORM_NODES = 1ULL << 22;        // 4,194,304
+constexpr std::uint64_t MAX_PLATFORM_ACCELERATORS = 1ULL << 24; // 16,777,216
 
 template <std::size_t N>
 std::string names_list(const std::array<std::string_view, N>& names)
@@ -212,6 +217,20 @@ void read_sites(const ObjectReader& root, Scenario& s)
   });
   if (root.has("sites") && s.sites.empty())
     root.error("sites", "expected at least one site");
+  // Checked before anything is allocated per node.
+  // In double: racks x nodes x accelerators can exceed 64 bits, and only the comparison matters.
+  double nodes = 0;
+  double accelerators = 0;
+  for (const auto& site : s.sites)
+    for (const auto& g : site.rack_groups) {
+      const double n = static_cast<double>(g.racks) * g.nodes_per_rack;
+      nodes += n;
+      accelerators += n * g.node.accelerators;
+    }
+  if (nodes > static_cast<double>(MAX_PLATFORM_NODES) || accelerators > static_cast<double>(MAX_PLATFORM_ACCELERATORS))
+    root.error("sites", fmt::format("the platform has {} nodes and {} accelerators (expected at most {} nodes and {} "
+                                    "accelerators)",
+                                    nodes, accelerators, MAX_PLATFORM_NODES, MAX_PLATFORM_ACCELERATORS));
 }
 
 void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectReader& root, Job& job)
@@ -409,9 +428,16 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
     ObjectReader out(*ov, root.pointer_of("output"), file, diags, {"dir", "timeseries_interval_s"});
     s.output.dir = out.string("dir", Need::OPTIONAL).value_or("");
     s.output.timeseries_interval_s = out.number("timeseries_interval_s", Need::OPTIONAL, 0, INF).value_or(3600);
+    if (s.output.timeseries_interval_s > 0 && s.output.timeseries_interval_s < MIN_TIMESERIES_INTERVAL_S)
+      out.error("timeseries_interval_s", fmt::format("expected 0 (no timeseries) or at least {} s, found {}",
+                                                     MIN_TIMESERIES_INTERVAL_S, s.output.timeseries_interval_s));
   }
   if (s.output.dir.empty())
     s.output.dir = "results/" + s.name;
+  diags.throw_if_any();
+  // The reader above gives the precise messages; the shipped schema must agree with it (a disagreement is
+  // reported too, located, rather than ignored).
+  check_scenario_schema(doc, file, diags);
   diags.throw_if_any();
 
   // Cross-checks that need the resolved platform: every job must be runnable somewhere.

@@ -70,3 +70,39 @@ TEST(Engine, APolicyThatStarvesJobsIsReportedNotHung)
   auto placement = PolicyRegistry::global().make_placement("first-fit");
   EXPECT_THROW(run_simulation(s, c, s.jobs, queue, *placement), std::runtime_error);
 }
+
+TEST(Engine, AnExceptionInsideTheSimulationIsRethrownNotAborted)
+{
+  // 10,000 s sampled every millisecond: the meter refuses to record 10 million samples. The error crosses the
+  // SimGrid actor boundary as an InputError (exit code 2 in the CLI), not an abort.
+  Scenario s = test::scenario_from_text(test::one_site_scenario(
+      1, 1, R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 10000}])"));
+  s.output.timeseries_interval_s = 0.001;
+  const Cluster c = Cluster::build(s);
+  auto [queue, placement] = make_scenario_policies(s);
+  EnergyMeter meter(c, s.output.timeseries_interval_s, "test.json");
+  try {
+    run_simulation(s, c, s.jobs, *queue, *placement, &meter);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.diagnostics()[0].location, "/output/timeseries_interval_s");
+  }
+}
+
+TEST(Engine, ManyEventsAtOneTimestamp)
+{
+  // 2,000 one-accelerator jobs submitted at the same instant on 1,000 accelerators: two waves, one pass each.
+  std::string jobs = "[";
+  for (int i = 0; i < 2000; i++)
+    jobs += (i ? "," : "") + std::string(R"({"id": )") + std::to_string(i) +
+            R"(, "submit_s": 5, "accelerators": 1, "duration_s": 7})";
+  jobs += "]";
+  const Scenario s = test::scenario_from_text(test::one_site_scenario(125, 8, jobs));
+  const Cluster c = Cluster::build(s);
+  auto [queue, placement] = make_scenario_policies(s);
+  const SimulationRun run = run_simulation(s, c, s.jobs, *queue, *placement);
+  EXPECT_EQ(run.result.events, 4000U);
+  EXPECT_EQ(run.result.decision_points, 3U); // t = 5, 12, 19
+  EXPECT_EQ(run.simulated_end_s, 19.0);
+  EXPECT_EQ(test::schedule_problem(c, s.jobs, run.result), "");
+}

@@ -7,6 +7,8 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
 
+#include "ccsim/scenario/schema_check.hpp"
+
 #include <filesystem>
 #include <fstream>
 
@@ -69,4 +71,21 @@ TEST_F(SchemaTest, RejectsStructurallyBadScenarios)
     const fs::path p = fs::path(CCSIM_SOURCE_DIR) / "tests/bad-inputs" / (std::string(name) + ".json");
     EXPECT_NE(validate(read_json(p)), "") << p;
   }
+}
+
+TEST(SchemaCheckAtLoad, ReportsTheDeepestFailureAtItsJsonPointer)
+{
+  ccsim::Diagnostics diags;
+  const auto doc = nlohmann::json::parse(R"({"sites": [{"name": "s", "region": "east", "racks": [
+      {"count": "two", "nodes_per_rack": 1, "node": {"accelerator": "H100-SXM", "count": 8}}]}],
+      "workload": {"jobs": []}})");
+  ccsim::check_scenario_schema(doc, "f.json", diags);
+  ASSERT_FALSE(diags.empty());
+  bool located = false;
+  for (const auto& d : diags.items())
+    located = located || (d.file == "f.json" && d.location == "/sites/0/racks/0/count");
+  EXPECT_TRUE(located) << diags.items()[0].to_string();
+  ccsim::Diagnostics none;
+  ccsim::check_scenario_schema(nlohmann::json::parse(R"({"sites": [], "workload": {"jobs": []}})"), "g.json", none);
+  EXPECT_FALSE(none.empty()); // minItems 1
 }

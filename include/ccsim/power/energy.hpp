@@ -24,8 +24,9 @@ struct Timeseries {
 //! Samples also carry utilization and fragmentation, aggregated over all nodes by the SIMD kernel.
 class EnergyMeter {
 public:
-  //! `interval_s` > 0 samples a timeseries at 0, interval, 2 x interval, ...; 0 records none.
-  EnergyMeter(const Cluster& cluster, double interval_s);
+  //! `interval_s` > 0 samples a timeseries at 0, interval, 2 x interval, ...; 0 records none. `source` names the
+  //! scenario file in the InputError raised when the interval would produce more than MAX_SAMPLES samples.
+  EnergyMeter(const Cluster& cluster, double interval_s, std::string source = "");
 
   //! Records samples due strictly before `t` (the state since the previous update holds until t).
   void sample_until(double t);
@@ -57,6 +58,7 @@ private:
 
   const Cluster* cluster_;
   double interval_s_;
+  std::string source_;
   std::uint64_t next_sample_ = 0; //!< index k of the next sample time k x interval
   std::vector<SiteMeter> sites_;
   std::vector<std::vector<std::uint32_t>> site_pools_;
