@@ -15,6 +15,7 @@ packages=(
   libbenchmark-dev        # bench/
   libvalijson-dev         # JSON Schema validation of scenario files
   libhwy-dev              # Highway: portable SIMD with runtime dispatch (placement kernel)
+  clang libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for scripts/fuzz.sh
 )
 
 missing=()

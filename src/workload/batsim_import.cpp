@@ -10,9 +10,16 @@ namespace ccsim {
 
 ImportedWorkload import_batsim(const std::string& path, const nlohmann::json& options)
 {
+  std::string text;
+  parse_json_file(path, &text); // reports a missing file or malformed JSON with its location
+  return import_batsim_text(text, path, options);
+}
+
+ImportedWorkload import_batsim_text(std::string_view text, const std::string& path, const nlohmann::json& options)
+{
   if (not options.is_null() && not options.empty())
     throw InputError(path, "", "the batsim format takes no options (expected none)");
-  const nlohmann::json doc = parse_json_file(path);
+  const nlohmann::json doc = parse_json_text(text, path);
   Diagnostics diags;
   using Need = ObjectReader::Need;
   constexpr double INF = std::numeric_limits<double>::infinity();

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ccsim {
@@ -31,5 +32,7 @@ struct ImportedWorkload {
 //! ("delay" or "DelayProfile"). `options`: {"walltime_missing": "duration"} only for now.
 //! Throws InputError located by JSON pointer inside the trace file.
 ImportedWorkload import_batsim(const std::string& path, const nlohmann::json& options);
+//! The same from the file's text; `path` names it in messages.
+ImportedWorkload import_batsim_text(std::string_view text, const std::string& path, const nlohmann::json& options);
 
 } // namespace ccsim

@@ -224,13 +224,19 @@ std::unique_ptr<PlacementPolicy> make_heterogeneity_aware(const nlohmann::json& 
   nlohmann::json table = nlohmann::json::object();
   if (params.is_object() && params.contains("throughput")) {
     table = params["throughput"];
-    bool ok = table.is_object();
-    for (const auto& [cls, per_type] : (ok ? table.items() : nlohmann::json::object().items())) {
-      ok = ok && enum_from_name<JobClass>(JOB_CLASS_NAMES, cls).has_value() && per_type.is_object();
-      for (const auto& [type, v] : (ok ? per_type.items() : nlohmann::json::object().items()))
-        ok = ok && v.is_number() && v.get<double>() > 0;
-    }
-    if (not ok)
+    const auto valid = [](const nlohmann::json& t) {
+      if (not t.is_object())
+        return false;
+      for (const auto& [cls, per_type] : t.items()) {
+        if (not enum_from_name<JobClass>(JOB_CLASS_NAMES, cls).has_value() || not per_type.is_object())
+          return false;
+        for (const auto& [type, v] : per_type.items())
+          if (not v.is_number() || not(v.get<double>() > 0))
+            return false;
+      }
+      return true;
+    };
+    if (not valid(table))
       throw std::invalid_argument("heterogeneity-aware: throughput: expected {class: {accelerator type: positive "
                                   "relative throughput}} with classes training, inference, hpc");
   }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for a budget.
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET=20] [extra libFuzzer flags...]
+#   e.g. scripts/fuzz.sh 0 -runs=10000000     (a long run: 10 million executions per target)
+# Seeds: scenarios/, tests/bad-inputs/ and, when present, ../shared/data/batsim. New inputs go to build/fuzz/corpus/.
+# Exits non-zero on the first crash, leak, timeout or out-of-memory (the reproducer is left in build/fuzz/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-20}"
+shift || true
+scripts/install-deps.sh
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$(nproc)" >/dev/null
+
+run() {
+  local target=$1
+  shift
+  local corpus="build/fuzz/corpus/$target"
+  mkdir -p "$corpus"
+  local budget=()
+  [ "$seconds" != "0" ] && budget=(-max_total_time="$seconds")
+  echo "fuzz: $target (${seconds}s budget) seeds: $*"
+  (cd build/fuzz && "./fuzz/ccsim_fuzz_$target" "${budget[@]}" -max_len=16384 -timeout=10 -rss_limit_mb=2560 \
+      -print_final_stats=1 "${EXTRA[@]}" "corpus/$target" "$@" 2>&1 | tail -n 14)
+}
+
+EXTRA=("$@")
+seeds_scenario=("$PWD/scenarios" "$PWD/scenarios/small" "$PWD/tests/bad-inputs")
+seeds_batsim=("$PWD/tests/bad-inputs/traces")
+if [ -d ../shared/data/batsim/input ]; then
+  seeds_batsim+=("$(cd ../shared/data/batsim/input && pwd)")
+fi
+run scenario "${seeds_scenario[@]}"
+run batsim "${seeds_batsim[@]}"
