@@ -102,9 +102,12 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   info["simulated_s"] = run.simulated_end_s;
   info["events_per_s"] = wall_s > 0 ? static_cast<double>(run.result.events) / wall_s : 0.0;
 
-  // summary.json last: its presence marks a complete result set.
+  // summary.json last: its presence marks a complete result set. A previous run's summary goes first, so a run
+  // killed while writing never leaves an old summary beside new files.
   files.emplace_back("run.json", ccsim::json_text(info));
   files.emplace_back("summary.json", ccsim::json_text(summary));
+  std::error_code ignored;
+  std::filesystem::remove(std::filesystem::path(out_dir) / "summary.json", ignored);
   ccsim::write_files(out_dir, files);
   if (not opt.quiet) {
     std::cout << ccsim::summary_text(summary, cluster);

@@ -220,3 +220,37 @@ TEST(Cli, CompareRunsEachPolicyAndWritesATable)
   EXPECT_NE(csv.find("\neasy,easy,first-fit,3,3.3333333333333335,"), std::string::npos) << csv;
   EXPECT_EQ(ccsim("compare " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " --policies nope").code, 2);
 }
+
+TEST(Cli, AKilledRunLeavesNothingThatLooksComplete)
+{
+  // A scenario big enough to still be running after 0.3 s: 300,000 inline jobs.
+  const fs::path dir = fresh_dir("killed");
+  fs::create_directories(dir);
+  {
+    std::ofstream out(dir / "big.json");
+    out << R"({"sites": [{"name": "s", "region": "east", "racks": [{"count": 4, "nodes_per_rack": 4,
+             "node": {"accelerator": "H100-SXM", "count": 8}}]}], "workload": {"jobs": [)";
+    for (int i = 0; i < 300000; i++)
+      out << (i ? "," : "") << R"({"id": )" << i << R"(, "submit_s": )" << i << R"(, "accelerators": 8, "duration_s": 100})";
+    out << "]}}\n";
+  }
+  const fs::path results = dir / "results";
+  // A complete earlier run in the same folder: the killed rerun must not leave its summary beside new files.
+  ASSERT_EQ(ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " -q --out " + results.string()).code,
+            0);
+  ASSERT_TRUE(fs::exists(results / "summary.json"));
+  const std::string cmd = std::string(CCSIM_BIN) + " run " + (dir / "big.json").string() + " -q --out " +
+                          results.string() + " & pid=$!; sleep 0.3; kill -9 $pid; wait $pid; echo $?";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::array<char, 64> buf{};
+  const std::string status = std::fgets(buf.data(), buf.size(), pipe) != nullptr ? buf.data() : "";
+  pclose(pipe);
+  EXPECT_EQ(status, "137\n") << "the run should still have been running when killed";
+  // Either the old complete set is intact (killed before writing) or no summary exists: never a mix.
+  if (fs::exists(results / "summary.json")) {
+    EXPECT_EQ(nlohmann::json::parse(read_file(results / "summary.json"))["scenario"]["name"], "fcfs-3jobs");
+  }
+  for (const auto& e : fs::directory_iterator(results))
+    EXPECT_NE(e.path().filename(), "summary.json.tmp");
+}
