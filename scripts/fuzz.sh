@@ -30,5 +30,11 @@ seeds_batsim=("$PWD/tests/bad-inputs/traces")
 if [ -d ../shared/data/batsim/input ]; then
   seeds_batsim+=("$(cd ../shared/data/batsim/input && pwd)")
 fi
+seeds_swf=("$PWD/tests/bad-inputs/traces")
+if [ -d ../shared/data/swf ]; then
+  # Uncompressed seeds (the target reads text): the Lublin logs.
+  seeds_swf+=("$(cd ../shared/data/swf && pwd)")
+fi
 run scenario "${seeds_scenario[@]}"
 run batsim "${seeds_batsim[@]}"
+run swf "${seeds_swf[@]}"

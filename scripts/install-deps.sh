@@ -11,6 +11,7 @@ packages=(
   libspdlog-dev           # logging
   libcli11-dev            # command line
   libssl-dev              # SHA-256 of scenario files (libcrypto EVP)
+  zlib1g-dev              # gzip-compressed traces (.swf.gz)
   libgtest-dev googletest # tests
   libbenchmark-dev        # bench/
   libvalijson-dev         # JSON Schema validation of scenario files

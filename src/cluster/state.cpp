@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
+#include <stdexcept>
+#include <string>
 
 namespace ccsim {
 
@@ -35,7 +37,9 @@ void ClusterState::refresh_rack(std::uint32_t rack)
 void ClusterState::allocate(std::span<const NodeSlots> slots)
 {
   for (const auto& s : slots) {
-    assert((used_[s.node] & s.mask) == 0 && "ClusterState::allocate(): slot already held");
+    // Always checked: a double booking would silently corrupt every count after it.
+    if ((used_[s.node] & s.mask) != 0)
+      throw std::logic_error("ClusterState::allocate(): node " + std::to_string(s.node) + " slots already held");
     const auto n = static_cast<std::uint32_t>(std::popcount(s.mask));
     used_[s.node] |= s.mask;
     free_[s.node] = static_cast<std::uint8_t>(free_[s.node] - n);
@@ -58,7 +62,8 @@ void ClusterState::allocate(std::span<const NodeSlots> slots)
 void ClusterState::release(std::span<const NodeSlots> slots)
 {
   for (const auto& s : slots) {
-    assert((used_[s.node] & s.mask) == s.mask && "ClusterState::release(): slot not held");
+    if ((used_[s.node] & s.mask) != s.mask)
+      throw std::logic_error("ClusterState::release(): node " + std::to_string(s.node) + " slots not held");
     const auto n = static_cast<std::uint32_t>(std::popcount(s.mask));
     used_[s.node] &= ~s.mask;
     free_[s.node] = static_cast<std::uint8_t>(free_[s.node] + n);

@@ -327,10 +327,13 @@ void read_workload(const ObjectReader& root, Scenario& s)
       trace = std::filesystem::path(root.file()).parent_path() / trace;
     ImportedWorkload imported;
     try {
+      const nlohmann::json opts = options != nullptr ? *options : nlohmann::json();
       if (*format == "batsim") {
-        imported = import_batsim(trace.string(), options != nullptr ? *options : nlohmann::json());
+        imported = import_batsim(trace.string(), opts);
+      } else if (*format == "swf") {
+        imported = import_swf(trace.string(), opts);
       } else {
-        w.error("format", "unknown workload format \"" + *format + "\" (expected one of: batsim)");
+        w.error("format", "unknown workload format \"" + *format + "\" (expected one of: batsim, swf)");
         return;
       }
     } catch (const InputError& e) {
@@ -347,8 +350,10 @@ void read_workload(const ObjectReader& root, Scenario& s)
       job.memory_gib = defaults.memory_gib;
     }
     s.workload_report = std::move(imported.report);
-    check_unique_ids(s.jobs, trace.string(), root.diagnostics(),
-                     [](std::size_t i) { return "/jobs/" + std::to_string(i) + "/id"; });
+    check_unique_ids(s.jobs, trace.string(), root.diagnostics(), [&s](std::size_t i) {
+      const std::string at = s.workload_report.locate(i, "/jobs");
+      return at.starts_with("/") ? at + "/id" : at;
+    });
     return;
   }
   ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(), {"jobs"});
@@ -448,9 +453,10 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
     diags.throw_if_any();
   }
   if (s.workload_report.format == "inline")
-    resolve_jobs(s.jobs, cluster, file, "/workload/jobs", diags);
+    resolve_jobs(s.jobs, cluster, file, [](std::size_t i) { return "/workload/jobs/" + std::to_string(i); }, diags);
   else
-    resolve_jobs(s.jobs, cluster, s.workload_report.path, "/jobs", diags);
+    resolve_jobs(s.jobs, cluster, s.workload_report.path,
+                 [&s](std::size_t i) { return s.workload_report.locate(i, "/jobs"); }, diags);
   diags.throw_if_any();
   return s;
 }

@@ -18,7 +18,7 @@ double runtime_s(const Job& job, const AcceleratorType& type)
 }
 
 void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string& file,
-                  const std::string& pointer_base, Diagnostics& diags)
+                  const std::function<std::string(std::size_t)>& locate, Diagnostics& diags)
 {
   // Largest pool per type: a job must fit in one pool (one site, one type).
   std::vector<std::uint64_t> largest_pool(cluster.types.size(), 0);
@@ -30,7 +30,10 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
 
   for (std::size_t i = 0; i < jobs.size(); i++) {
     Job& job = jobs[i];
-    const std::string ptr = pointer_base + "/" + std::to_string(i);
+    const std::string ptr = locate(i);
+    // Sub-locations are pointers below a JSON job; a line-based trace has only the line.
+    const bool json_location = ptr.starts_with("/");
+    const auto at = [&ptr, json_location](const std::string& sub) { return json_location ? ptr + sub : ptr; };
     std::uint64_t accepted = 0;
     if (job.accept.empty()) {
       accepted = cluster.types.size() >= 64 ? ~0ULL : (1ULL << cluster.types.size()) - 1;
@@ -42,7 +45,7 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
           if (cluster.types[t].name == name || enum_name(ACCELERATOR_KIND_NAMES, cluster.types[t].kind) == name)
             match |= 1ULL << t;
         if (match == 0)
-          diags.add(file, ptr + "/accept/" + std::to_string(k),
+          diags.add(file, at("/accept/" + std::to_string(k)),
                     "\"" + name + "\" names no accelerator type or kind in the platform (expected one of: " + known +
                         ", gpu, asic, fpga)");
         accepted |= match;
@@ -67,7 +70,7 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
     job.eligible_types = eligible;
     if (eligible == 0) {
       if (accepted != 0 && memory_excluded)
-        diags.add(file, ptr + "/memory_gib",
+        diags.add(file, at("/memory_gib"),
                   fmt::format("job \"{}\" needs {} GiB per accelerator but no accepted type with {} has that much "
                               "(expected at most the largest memory_gib of an eligible type)",
                               job.id, job.memory_gib, enum_name(PRECISION_NAMES, job.precision)));
@@ -80,7 +83,7 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
       continue;
     }
     if (job.accelerators > capacity)
-      diags.add(file, ptr + "/accelerators",
+      diags.add(file, at("/accelerators"),
                 fmt::format("job \"{}\" asks for {} accelerators but the largest site pool of an eligible type holds "
                             "{} usable within rack power caps (a job runs within one site and one accelerator type; "
                             "expected at most {})",

@@ -92,7 +92,9 @@ inline std::string schedule_problem(const Cluster& cluster, std::span<const Job>
       return "job " + jobs[j].id + " held the wrong number of accelerators";
   }
   for (auto& uses : by_accel) {
-    std::sort(uses.begin(), uses.end(), [](const Use& a, const Use& b) { return a.start < b.start; });
+    // By start, then finish: a zero-length use [t, t) comes before a use starting at t (both are legal).
+    std::sort(uses.begin(), uses.end(),
+              [](const Use& a, const Use& b) { return a.start != b.start ? a.start < b.start : a.finish < b.finish; });
     for (std::size_t i = 1; i < uses.size(); i++)
       if (uses[i].start < uses[i - 1].finish)
         return "jobs " + jobs[uses[i - 1].job].id + " and " + jobs[uses[i].job].id + " overlap on an accelerator";

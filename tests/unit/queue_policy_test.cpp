@@ -231,3 +231,19 @@ TEST(SlotProfile, FirstFitFindsTheEarliestWindowAndLowestSlots)
   p.forget_before(12);
   EXPECT_EQ(p.first_fit(4, 1, 12)->start, 12.0);
 }
+
+TEST(QueuePolicy, EasyHoldsOnlyReservedSlotsThatAreStillFree)
+{
+  // A holds 0-1 until 10; B (4) is reserved at 10 on 0-3. C (5 s) ends before 10, so it may take reserved slot 2.
+  // D (50 s) must then avoid the reservation's remaining free slot 3: it waits (and B still starts at 10).
+  // Regression: the hold used to re-book slot 2 under C and corrupt the counts.
+  const Outcome r = run(4, "easy", R"([
+      {"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 10},
+      {"id": "B", "submit_s": 0, "accelerators": 4, "duration_s": 5},
+      {"id": "C", "submit_s": 0, "accelerators": 1, "duration_s": 5},
+      {"id": "D", "submit_s": 0, "accelerators": 1, "duration_s": 50}])");
+  EXPECT_EQ(r.start("C"), 0.0);
+  EXPECT_EQ(r.accels("C"), std::vector<std::uint32_t>{2});
+  EXPECT_EQ(r.start("B"), 10.0);
+  EXPECT_EQ(r.start("D"), 15.0);
+}

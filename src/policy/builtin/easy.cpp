@@ -46,9 +46,14 @@ public:
         if (now + job.walltime_s <= t_res) {
           started = ctx.try_start(j);
         } else {
-          ctx.hold(hold);
+          // Jobs that end before t_res may have taken reserved slots this pass: hold only those still free.
+          active_hold_.clear();
+          for (const auto& h : hold)
+            if (const std::uint64_t still_free = h.mask & ~ctx.view().state.used_mask(h.node); still_free != 0)
+              active_hold_.push_back(NodeSlots{h.node, still_free});
+          ctx.hold(active_hold_);
           started = ctx.may_fit_now(j) && ctx.try_start(j);
-          ctx.release_hold(hold);
+          ctx.release_hold(active_hold_);
         }
       }
       if (started) {
@@ -184,6 +189,7 @@ private:
   std::unordered_map<std::uint32_t, Running> running_;
   std::vector<std::set<std::pair<double, std::uint32_t>>> by_end_; //!< per pool: (est_end, job) of running jobs
   std::vector<std::pair<double, std::uint32_t>> ends_;             //!< scratch of ends_in_pool()
+  std::vector<NodeSlots> active_hold_;                             //!< scratch: the reservation's free slots
 };
 
 } // namespace

@@ -1,0 +1,229 @@
+// src/workload/swf_import.cpp: Standard Workload Format (Parallel Workloads Archive), plain or gzip, streamed
+// line by line (memory grows with the jobs kept, not with the file). Mapping rules: docs/workloads.md.
+#include "ccsim/workload/importers.hpp"
+
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <memory>
+
+namespace ccsim {
+
+namespace {
+
+using Need = std::function<bool(std::string&)>; // next line (without '\n'); false at the end
+
+struct SwfOptions {
+  bool start_at_zero = true;
+  std::uint32_t procs_per_accelerator = 1;
+  bool raise_walltime = true;      // walltime below the run time -> the run time
+  bool keep_failed = true;         // status 0 jobs held their processors: keep
+  std::string cancelled = "drop-zero-runtime";
+  bool keep_zero_runtime = true;
+};
+
+SwfOptions read_options(const nlohmann::json& o, const std::string& path)
+{
+  SwfOptions opt;
+  if (o.is_null())
+    return opt;
+  auto bad = [&path](const std::string& key, const std::string& expected) {
+    return InputError(path, "options/" + key, "expected " + expected);
+  };
+  if (not o.is_object())
+    throw InputError(path, "options", "expected an object of swf options");
+  for (const auto& [k, v] : o.items()) {
+    if (k == "start_at_zero") {
+      if (not v.is_boolean())
+        throw bad(k, "true or false");
+      opt.start_at_zero = v.get<bool>();
+    } else if (k == "processors_per_accelerator") {
+      if (not v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 1'000'000)
+        throw bad(k, "an integer in [1, 1000000]");
+      opt.procs_per_accelerator = v.get<std::uint32_t>();
+    } else if (k == "walltime_below_runtime") {
+      if (v != "raise" && v != "keep")
+        throw bad(k, "\"raise\" (use the run time) or \"keep\"");
+      opt.raise_walltime = v == "raise";
+    } else if (k == "failed") {
+      if (v != "keep" && v != "drop")
+        throw bad(k, "\"keep\" or \"drop\"");
+      opt.keep_failed = v == "keep";
+    } else if (k == "cancelled") {
+      if (v != "keep" && v != "drop" && v != "drop-zero-runtime")
+        throw bad(k, "\"keep\", \"drop\" or \"drop-zero-runtime\"");
+      opt.cancelled = v.get<std::string>();
+    } else if (k == "zero_runtime") {
+      if (v != "keep" && v != "drop")
+        throw bad(k, "\"keep\" or \"drop\"");
+      opt.keep_zero_runtime = v == "keep";
+    } else {
+      throw InputError(path, "options/" + k,
+                       "unknown swf option (expected one of: start_at_zero, processors_per_accelerator, "
+                       "walltime_below_runtime, failed, cancelled, zero_runtime)");
+    }
+  }
+  return opt;
+}
+
+std::string trim(std::string_view s)
+{
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos)
+    return "";
+  const auto e = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+ImportedWorkload import_swf_lines(const Need& next_line, const std::string& path, const nlohmann::json& options)
+{
+  const SwfOptions opt = read_options(options, path);
+  ImportedWorkload out;
+  out.report.format = "swf";
+  out.report.path = path;
+  std::string line;
+  std::uint64_t line_no = 0;
+  double first_submit = std::numeric_limits<double>::infinity();
+  constexpr std::size_t FIELDS = 18;
+  std::array<double, FIELDS> f{};
+  while (next_line(line)) {
+    line_no++;
+    const std::string_view view(line);
+    const auto start = view.find_first_not_of(" \t\r");
+    if (start == std::string_view::npos)
+      continue; // blank line
+    if (view[start] == ';') {
+      // Header: "; Key: value".
+      const std::string body = trim(view.substr(start + 1));
+      const auto colon = body.find(':');
+      if (colon != std::string::npos && colon > 0 && body.find(' ') > colon)
+        out.report.header[body.substr(0, colon)] = trim(std::string_view(body).substr(colon + 1));
+      continue;
+    }
+    // A job: exactly 18 whitespace-separated numbers (floats are legal).
+    std::size_t n = 0;
+    std::size_t pos = start;
+    while (pos < view.size()) {
+      const auto end = view.find_first_of(" \t\r", pos);
+      const std::string_view token = view.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+      if (n < FIELDS) {
+        double value = 0;
+        const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
+        if (ec != std::errc() || ptr != token.data() + token.size() || not std::isfinite(value))
+          throw InputError(path, fmt::format("line {}", line_no),
+                           fmt::format("field {} is \"{}\" (expected a number)", n + 1, std::string(token)));
+        f[n] = value;
+      }
+      n++;
+      if (end == std::string_view::npos)
+        break;
+      pos = view.find_first_not_of(" \t\r", end);
+      if (pos == std::string_view::npos)
+        break;
+    }
+    if (n != FIELDS)
+      throw InputError(path, fmt::format("line {}", line_no),
+                       fmt::format("{} fields (expected 18 whitespace-separated SWF fields)", n));
+    out.report.read++;
+    const double submit = f[1], run = f[3], allocated = f[4], requested = f[7], wall = f[8], status = f[10];
+    if (submit < 0)
+      throw InputError(path, fmt::format("line {}", line_no),
+                       fmt::format("submit time {} (expected >= 0)", submit));
+    auto skip = [&out](const char* reason) { out.report.skipped[reason]++; };
+    const double procs = allocated > 0 ? allocated : requested;
+    if (procs <= 0) {
+      skip("no processor count (fields 5 and 8 are -1)");
+      continue;
+    }
+    if (run < 0) {
+      skip("unknown run time (field 4 is -1)");
+      continue;
+    }
+    if (status == 0 && not opt.keep_failed) {
+      skip("failed (status 0)");
+      continue;
+    }
+    if (status == 5 && (opt.cancelled == "drop" || (opt.cancelled == "drop-zero-runtime" && run == 0))) {
+      skip(run == 0 ? "cancelled with zero run time (status 5)" : "cancelled (status 5)");
+      continue;
+    }
+    if (run == 0 && not opt.keep_zero_runtime) {
+      skip("zero run time");
+      continue;
+    }
+    Job job;
+    job.id = fmt::format("{}", f[0]);
+    job.submit_s = submit;
+    job.duration_s = run;
+    job.accelerators = static_cast<std::uint32_t>(
+        std::min(1e9, std::ceil(procs / static_cast<double>(opt.procs_per_accelerator))));
+    if (wall > 0 && (wall >= run || not opt.raise_walltime))
+      job.walltime_s = wall;
+    else
+      job.walltime_s = run > 0 ? run : UNSET; // -1, or below the run time: the run time
+    first_submit = std::min(first_submit, submit);
+    out.jobs.push_back(std::move(job));
+    out.report.lines.push_back(line_no);
+  }
+  if (opt.start_at_zero && not out.jobs.empty())
+    for (Job& j : out.jobs)
+      j.submit_s -= first_submit;
+  out.report.kept = out.jobs.size();
+  return out;
+}
+
+} // namespace
+
+ImportedWorkload import_swf(const std::string& path, const nlohmann::json& options)
+{
+  // zlib reads plain files transparently, so .swf and .swf.gz go through the same path.
+  const std::unique_ptr<gzFile_s, decltype(&gzclose)> file(gzopen(path.c_str(), "rb"), &gzclose);
+  if (not file)
+    throw InputError(path, "", "cannot open file (expected a readable .swf or .swf.gz file)");
+  gzbuffer(file.get(), 1 << 16);
+  std::array<char, 1 << 14> buf{};
+  std::uint64_t lines = 0;
+  const Need next = [&](std::string& line) {
+    line.clear();
+    while (gzgets(file.get(), buf.data(), static_cast<int>(buf.size())) != nullptr) {
+      line += buf.data();
+      if (not line.empty() && line.back() == '\n') {
+        line.pop_back();
+        lines++;
+        return true;
+      }
+    }
+    int err = Z_OK;
+    const char* what = gzerror(file.get(), &err);
+    if (err != Z_OK && err != Z_STREAM_END)
+      throw InputError(path, fmt::format("line {}", lines + 1),
+                       std::string("truncated or corrupt gzip data (") + what + "); expected a complete file");
+    if (not line.empty()) {
+      lines++;
+      return true; // last line without '\n'
+    }
+    return false;
+  };
+  return import_swf_lines(next, path, options);
+}
+
+ImportedWorkload import_swf_text(std::string_view text, const std::string& path, const nlohmann::json& options)
+{
+  std::size_t pos = 0;
+  const Need next = [&](std::string& line) {
+    if (pos >= text.size())
+      return false;
+    const auto end = text.find('\n', pos);
+    line.assign(text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
+    pos = end == std::string_view::npos ? text.size() : end + 1;
+    return true;
+  };
+  return import_swf_lines(next, path, options);
+}
+
+} // namespace ccsim
