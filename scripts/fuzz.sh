@@ -2,6 +2,7 @@
 # Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for a budget.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET=20] [extra libFuzzer flags...]
 #   e.g. scripts/fuzz.sh 0 -runs=10000000     (a long run: 10 million executions per target)
+#   CCSIM_FUZZ_TARGETS="scenario" scripts/fuzz.sh ...   (a subset of scenario, batsim, swf)
 # Seeds: scenarios/, tests/bad-inputs/ and, when present, ../shared/data/batsim. New inputs go to build/fuzz/corpus/.
 # Exits non-zero on the first crash, leak, timeout or out-of-memory (the reproducer is left in build/fuzz/).
 set -euo pipefail
@@ -35,6 +36,11 @@ if [ -d ../shared/data/swf ]; then
   # Uncompressed seeds (the target reads text): the Lublin logs.
   seeds_swf+=("$(cd ../shared/data/swf && pwd)")
 fi
-run scenario "${seeds_scenario[@]}"
-run batsim "${seeds_batsim[@]}"
-run swf "${seeds_swf[@]}"
+for target in ${CCSIM_FUZZ_TARGETS:-scenario batsim swf}; do
+  case "$target" in
+    scenario) run scenario "${seeds_scenario[@]}" ;;
+    batsim) run batsim "${seeds_batsim[@]}" ;;
+    swf) run swf "${seeds_swf[@]}" ;;
+    *) echo "unknown fuzz target $target" >&2; exit 2 ;;
+  esac
+done
