@@ -218,6 +218,19 @@ std::optional<bool> ObjectReader::boolean(std::string_view key, Need need) const
   return v->get<bool>();
 }
 
+std::optional<std::string> ObjectReader::identifier(std::string_view key, Need need) const
+{
+  const auto* v = value(key, need);
+  if (v == nullptr)
+    return std::nullopt;
+  if (v->is_string() && not v->get_ref<const std::string&>().empty())
+    return v->get<std::string>();
+  if (v->is_number_integer())
+    return v->dump();
+  error(key, "expected a non-empty string or an integer, found " + describe_json(*v));
+  return std::nullopt;
+}
+
 void ObjectReader::error(std::string_view key, std::string message) const
 {
   diags_->add(file_, pointer_of(key), std::move(message));

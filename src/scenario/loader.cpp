@@ -238,14 +238,7 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
   ObjectReader j(value, ptr, root.file(), root.diagnostics(),
                  {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "precision", "class",
                   "efficiency", "accept", "memory_gib", "priority"});
-  if (const auto* id = j.value("id", Need::REQUIRED)) {
-    if (id->is_string() && not id->get_ref<const std::string&>().empty())
-      job.id = id->get<std::string>();
-    else if (id->is_number_integer())
-      job.id = id->dump();
-    else
-      j.error("id", "expected a non-empty string or an integer, found " + describe_json(*id));
-  }
+  job.id = j.identifier("id", Need::REQUIRED).value_or("");
   job.submit_s = j.number("submit_s", Need::REQUIRED, 0, INF).value_or(0);
   job.accelerators =
       static_cast<std::uint32_t>(j.integer("accelerators", Need::REQUIRED, 1, MAX_COUNT).value_or(1));

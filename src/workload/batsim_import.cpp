@@ -64,14 +64,7 @@ ImportedWorkload import_batsim_text(std::string_view text, const std::string& pa
     out.report.read++;
     ObjectReader j((*jobs)[i], ptr, path, diags, {"id", "subtime", "res", "walltime", "profile", "extra_data"});
     Job job;
-    if (const auto* id = j.value("id", Need::REQUIRED)) {
-      if (id->is_string() && not id->get_ref<const std::string&>().empty())
-        job.id = id->get<std::string>();
-      else if (id->is_number_integer())
-        job.id = id->dump();
-      else
-        j.error("id", "expected a non-empty string or an integer, found " + describe_json(*id));
-    }
+    job.id = j.identifier("id", Need::REQUIRED).value_or("");
     job.submit_s = j.number("subtime", Need::REQUIRED, 0, INF).value_or(0);
     job.accelerators = static_cast<std::uint32_t>(j.integer("res", Need::REQUIRED, 1, 1'000'000'000).value_or(1));
     if (const auto profile = j.string("profile", Need::REQUIRED)) {

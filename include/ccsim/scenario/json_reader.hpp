@@ -49,6 +49,8 @@ public:
   //! A non-empty string.
   std::optional<std::string> string(std::string_view key, Need need) const;
   std::optional<bool> boolean(std::string_view key, Need need) const;
+  //! An identifier: a non-empty string, or an integer kept as its decimal text.
+  std::optional<std::string> identifier(std::string_view key, Need need) const;
   //! Reports a problem at `key` of this object.
   void error(std::string_view key, std::string message) const;
   //! Reports a problem at this object itself.

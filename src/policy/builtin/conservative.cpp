@@ -5,6 +5,7 @@
 // ended, the queue is walked in order and each job is re-inserted first-fit while every other reservation stays
 // in place. A job whose reservation lands at now starts.
 #include "ccsim/policy/builtin/builtin.hpp"
+#include "params.hpp"
 #include "ccsim/policy/slot_profile.hpp"
 
 #include <algorithm>
@@ -167,8 +168,7 @@ private:
 
 std::unique_ptr<QueuePolicy> make_conservative(const nlohmann::json& params)
 {
-  if (not params.is_null() && not params.empty())
-    throw std::invalid_argument("conservative takes no parameters (expected {} or nothing)");
+  expect_params(params, "conservative", {});
   return std::make_unique<ConservativeBackfilling>();
 }
 

@@ -6,6 +6,7 @@
 //   it can start now without touching the reserved slots, or ends (by its walltime) no later than t.
 //   The reservation is recomputed at every decision pass.
 #include "ccsim/policy/builtin/builtin.hpp"
+#include "params.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -196,8 +197,7 @@ private:
 
 std::unique_ptr<QueuePolicy> make_easy(const nlohmann::json& params)
 {
-  if (not params.is_null() && not params.empty())
-    throw std::invalid_argument("easy takes no parameters (expected {} or nothing)");
+  expect_params(params, "easy", {});
   return std::make_unique<EasyBackfilling>();
 }
 

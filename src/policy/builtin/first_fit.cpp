@@ -3,6 +3,7 @@
 // accelerators; within it the lowest-numbered free accelerators, node by node, skipping what a rack's power
 // cap forbids.
 #include "ccsim/policy/builtin/builtin.hpp"
+#include "params.hpp"
 
 #include <bit>
 #include <stdexcept>
@@ -52,8 +53,7 @@ private:
 
 std::unique_ptr<PlacementPolicy> make_first_fit(const nlohmann::json& params)
 {
-  if (not params.is_null() && not params.empty())
-    throw std::invalid_argument("first-fit takes no parameters (expected {} or nothing)");
+  expect_params(params, "first-fit", {});
   return std::make_unique<FirstFit>();
 }
 

@@ -4,6 +4,7 @@
 //   sjf:      walltime estimate ascending, then submission order
 //   priority: job priority descending, then submission order
 #include "ccsim/policy/builtin/builtin.hpp"
+#include "params.hpp"
 
 #include <set>
 #include <stdexcept>
@@ -45,29 +46,23 @@ private:
   std::set<std::tuple<double, std::uint64_t, std::uint32_t>> queue_; // (key, arrival sequence, job)
 };
 
-void expect_no_params(const nlohmann::json& params, const char* name)
-{
-  if (not params.is_null() && not params.empty())
-    throw std::invalid_argument(std::string(name) + " takes no parameters (expected {} or nothing)");
-}
-
 } // namespace
 
 std::unique_ptr<QueuePolicy> make_fcfs(const nlohmann::json& params)
 {
-  expect_no_params(params, "fcfs");
+  expect_params(params, "fcfs", {});
   return std::make_unique<OrderedQueue>(Order::FCFS);
 }
 
 std::unique_ptr<QueuePolicy> make_sjf(const nlohmann::json& params)
 {
-  expect_no_params(params, "sjf");
+  expect_params(params, "sjf", {});
   return std::make_unique<OrderedQueue>(Order::SJF);
 }
 
 std::unique_ptr<QueuePolicy> make_priority(const nlohmann::json& params)
 {
-  expect_no_params(params, "priority");
+  expect_params(params, "priority", {});
   return std::make_unique<OrderedQueue>(Order::PRIORITY);
 }
 

@@ -5,6 +5,7 @@
 // within its rack's power cap, lowest-numbered free slots first.
 #include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/policy/score_kernel.hpp"
+#include "params.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -148,29 +149,9 @@ private:
   std::map<std::pair<int, int>, std::vector<std::int32_t>> ranks_;
 };
 
-void expect_keys(const nlohmann::json& params, const char* policy, std::initializer_list<const char*> keys)
-{
-  if (params.is_null())
-    return;
-  if (not params.is_object())
-    throw std::invalid_argument(std::string(policy) + " parameters: expected an object");
-  for (const auto& [k, _] : params.items()) {
-    bool ok = false;
-    for (const char* known : keys)
-      ok = ok || k == known;
-    if (not ok) {
-      std::string list;
-      for (const char* known : keys)
-        list += (list.empty() ? "" : ", ") + std::string(known);
-      throw std::invalid_argument(std::string(policy) + ": unknown parameter \"" + k + "\" (expected " +
-                                  (list.empty() ? std::string("none") : "one of: " + list) + ")");
-    }
-  }
-}
-
 std::unique_ptr<PlacementPolicy> weighted(const nlohmann::json& params, const char* name, ScoreWeights w)
 {
-  expect_keys(params, name, {});
+  expect_params(params, name, {});
   return std::make_unique<ScoredPlacement>(w, Bonus::NONE, nlohmann::json::object());
 }
 
@@ -209,7 +190,7 @@ std::unique_ptr<PlacementPolicy> make_power_aware(const nlohmann::json& params)
 
 std::unique_ptr<PlacementPolicy> make_heterogeneity_aware(const nlohmann::json& params)
 {
-  expect_keys(params, "heterogeneity-aware", {"objective", "throughput"});
+  expect_params(params, "heterogeneity-aware", {"objective", "throughput"});
   Bonus bonus = Bonus::PERF_PER_WATT;
   if (params.is_object() && params.contains("objective")) {
     const auto& o = params["objective"];
