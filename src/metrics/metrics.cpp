@@ -33,8 +33,7 @@ double quantile(std::vector<double>& values, double q)
   return lo_value + (pos - static_cast<double>(lo)) * (hi_value - lo_value);
 }
 
-double job_energy_j(const Cluster& cluster, const Job& /*job*/, const JobRecord& record,
-                    std::span<const NodeSlots> slots)
+double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<const NodeSlots> slots)
 {
   double power_w = 0;
   for (std::uint32_t k = record.first_slot; k < record.first_slot + record.slot_count; k++) {
@@ -76,7 +75,7 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
   double delivered_flop = 0;
   for (std::size_t i = 0; i < jobs.size(); i++) {
     const JobRecord& rec = result.records[i];
-    if (rec.state == JobState::PENDING || rec.state == JobState::RUNNING)
+    if (rec.state == JobState::PENDING)
       continue;
     (rec.state == JobState::COMPLETED_SUCCESSFULLY ? completed : killed)++;
     const JobMetrics m = job_metrics(jobs[i], rec);

@@ -75,8 +75,6 @@ std::string_view state_name(JobState s)
       return "COMPLETED_SUCCESSFULLY";
     case JobState::COMPLETED_WALLTIME_REACHED:
       return "COMPLETED_WALLTIME_REACHED";
-    case JobState::RUNNING:
-      return "RUNNING";
     case JobState::PENDING:
       break;
   }
@@ -124,7 +122,7 @@ std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const Ru
                    turnaround);
     if (execution > 0)
       fmt::format_to(back, "{}", turnaround / execution);
-    fmt::format_to(back, ",{},", job_energy_j(cluster, job, rec, result.slots));
+    fmt::format_to(back, ",{},", job_energy_j(cluster, rec, result.slots));
     accels.clear();
     for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++) {
       const NodeSlots& s = result.slots[k];

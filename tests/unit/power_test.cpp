@@ -64,7 +64,7 @@ TEST(Energy, OneJobOnEightAcceleratorsWithConstantPue)
   EXPECT_EQ(m.summary["cost"]["currency"], "CNY");
   EXPECT_DOUBLE_EQ(m.summary["carbon"]["tco2"].get<double>(), 8.70 * 0.6 / 1000);
   // The job's own energy: 8 x 700 W + its node's 400 W base (it holds all 8 of that node), for 3,600 s.
-  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.scenario.jobs[0], m.result.records[0], m.result.slots),
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots),
                    (8 * 700 + 400) * 3600.0);
 }
 

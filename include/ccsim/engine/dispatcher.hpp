@@ -14,8 +14,9 @@
 
 namespace ccsim {
 
-//! How a job ended (Batsim's final_state names).
-enum class JobState : std::uint8_t { PENDING, RUNNING, COMPLETED_SUCCESSFULLY, COMPLETED_WALLTIME_REACHED };
+//! How a job ended (Batsim's final_state names). The dispatcher knows a job's end when it starts it, so a started
+//! job's record holds its final state at once; PENDING means it never started.
+enum class JobState : std::uint8_t { PENDING, COMPLETED_SUCCESSFULLY, COMPLETED_WALLTIME_REACHED };
 
 //! What happened to one job.
 struct JobRecord {

@@ -28,7 +28,7 @@ double quantile(std::vector<double>& values, double q);
 
 //! IT energy attributed to a job, J: execution x sum over its nodes of (k x accelerator max power + node base
 //! power x k / accelerators on the node), k = its accelerators on that node.
-double job_energy_j(const Cluster& cluster, const Job& job, const JobRecord& record, std::span<const NodeSlots> slots);
+double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<const NodeSlots> slots);
 
 //! Peak FLOP/s a type is rated at for "available computing power": its bf16 peak, else fp16, fp32, fp64, tf32,
 //! fp8, int8 (the first it supports).
