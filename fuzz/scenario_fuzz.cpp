@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (doc.is_object() && doc.contains("workload") && doc["workload"].is_object() && doc["workload"].contains("path"))
       return 0;
     ccsim::Scenario s = ccsim::scenario_from_json(doc, "fuzz.json", "");
-    auto [queue, placement] = ccsim::make_scenario_policies(s);
+    auto [queue, placement, packing] = ccsim::make_scenario_policies(s);
     const ccsim::Cluster c = ccsim::Cluster::build(s);
     if (c.accelerator_count() > 20'000)
       return 0; // valid, but too large to simulate at fuzzing speed

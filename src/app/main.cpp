@@ -47,6 +47,9 @@ void apply_overrides(ccsim::Scenario& s, const RunOptions& opt)
 {
   if (opt.seed >= 0)
     s.seed = static_cast<std::uint64_t>(opt.seed);
+  if (not opt.queue.empty() && s.scheduler.mode == ccsim::SchedulerMode::FILL)
+    throw ccsim::InputError("--queue", "", "fill mode has no queue: tasks are placed once, in arrival order (expected "
+                                           "no --queue with a fill-mode scenario)");
   if (not opt.queue.empty()) {
     s.scheduler.queue_policy = opt.queue;
     s.scheduler.queue_params = nullptr;
@@ -67,13 +70,95 @@ ccsim::Scenario load_checked(const std::string& path, const RunOptions& override
   return s;
 }
 
+//! run.json's fields common to both modes.
+nlohmann::ordered_json run_info(const ccsim::Scenario& scenario, const std::vector<std::string>& command_line)
+{
+  nlohmann::ordered_json info;
+  info["ccsim"] = {{"version", std::string(ccsim::version())}};
+  info["command"] = command_line;
+  info["scenario"] = {{"file", scenario.file}, {"name", scenario.name}, {"sha256", scenario.sha256}};
+  info["seed"] = scenario.seed;
+  info["workload"] = {{"format", scenario.workload_report.format}, {"path", scenario.workload_report.path},
+                      {"read", scenario.workload_report.read}, {"kept", scenario.workload_report.kept},
+                      {"skipped", scenario.workload_report.skipped}};
+  for (const auto& r : scenario.node_reports)
+    info["node_lists"].push_back(
+        {{"format", r.format}, {"path", r.path}, {"read", r.read}, {"kept", r.kept}, {"skipped", r.skipped}});
+  return info;
+}
+
+//! Writes the files of a run, summary.json last: its presence marks a complete result set. A previous run's
+//! summary goes first, so a run killed while writing never leaves an old summary beside new files.
+void write_results(const std::string& out_dir, std::vector<std::pair<std::string, std::string>>& files,
+                   const nlohmann::ordered_json& info, const nlohmann::ordered_json& summary)
+{
+  files.emplace_back("run.json", ccsim::json_text(info));
+  files.emplace_back("summary.json", ccsim::json_text(summary));
+  std::error_code ignored;
+  std::filesystem::remove(std::filesystem::path(out_dir) / "summary.json", ignored);
+  ccsim::write_files(out_dir, files);
+}
+
+std::string file_names(const std::vector<std::pair<std::string, std::string>>& files)
+{
+  std::string names;
+  for (const auto& f : files)
+    names += (names.empty() ? "" : ", ") + f.first;
+  return names;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start)
+{
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+//! Fill mode: packs the tasks once each (no SimGrid: nothing happens in time).
+int run_fill_mode(const ccsim::Scenario& scenario, const ccsim::Cluster& cluster, ccsim::PackingPolicy& policy,
+                  const RunOptions& opt, const std::vector<std::string>& command_line,
+                  std::chrono::steady_clock::time_point wall_start)
+{
+  const std::string out_dir = opt.out.empty() ? scenario.output.dir : opt.out;
+  const ccsim::FillResult result =
+      ccsim::run_fill(cluster, scenario.jobs, scenario.scheduler.fill, policy, scenario.seed, scenario.file);
+  const nlohmann::ordered_json summary = ccsim::fill_summary(scenario, result);
+  std::vector<std::pair<std::string, std::string>> files;
+  files.emplace_back("fill.csv", ccsim::fill_csv(result));
+  files.emplace_back("placements.csv", ccsim::placements_csv(cluster, scenario.jobs, result));
+  nlohmann::ordered_json info = run_info(scenario, command_line);
+  const double wall_s = seconds_since(wall_start);
+  info["wall_s"] = wall_s;
+  info["peak_rss_bytes"] = ccsim::peak_rss_bytes();
+  info["tasks_placed_per_s"] = wall_s > 0 ? static_cast<double>(result.placements.size()) / wall_s : 0.0;
+  write_results(out_dir, files, info, summary);
+  if (not opt.quiet) {
+    const auto& fin = summary["final"];
+    std::cout << fmt::format("scenario    {} (fill mode, policy {}, seed {})\n", scenario.name,
+                             scenario.scheduler.placement_policy, scenario.seed);
+    std::cout << fmt::format("platform    {} nodes, {} GPUs\n", cluster.node_count(), result.capacity_gpus);
+    std::cout << fmt::format("tasks       {} ({} originals + {} clones): {} placed, {} failed\n",
+                             result.placements.size(), result.originals, result.clones,
+                             summary["tasks"]["placed"].get<std::uint64_t>(),
+                             summary["tasks"]["failed"].get<std::uint64_t>());
+    std::cout << fmt::format("final       arrived {:.1f}% of capacity, GPU allocation {:.2f}%, fragmentation "
+                             "{:.2f}% of idle GPUs\n",
+                             fin["arrived_percent"].get<double>(), 100 * fin["allocation_ratio"].get<double>(),
+                             100 * fin["fragmentation_ratio"].get<double>());
+    if (result.first_failure_percent >= 0)
+      std::cout << fmt::format("first fail  at {:.2f}% arrived demand\n", result.first_failure_percent);
+    std::cout << fmt::format("results     {}/{{{}}} ({:.2f} s wall)\n", out_dir, file_names(files), wall_s);
+  }
+  return 0;
+}
+
 int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
 {
   const auto wall_start = std::chrono::steady_clock::now();
   const ccsim::Scenario scenario = load_checked(opt.scenario.empty() ? default_scenario_path() : opt.scenario, opt);
   const std::string out_dir = opt.out.empty() ? scenario.output.dir : opt.out;
   const ccsim::Cluster cluster = ccsim::Cluster::build(scenario);
-  auto [queue, placement] = ccsim::make_scenario_policies(scenario);
+  auto [queue, placement, packing] = ccsim::make_scenario_policies(scenario);
+  if (packing)
+    return run_fill_mode(scenario, cluster, *packing, opt, command_line, wall_start);
 
   ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s, scenario.file);
   const ccsim::SimulationRun run =
@@ -84,15 +169,8 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   if (scenario.output.timeseries_interval_s > 0)
     files.emplace_back("timeseries.csv", ccsim::timeseries_csv(meter.timeseries()));
 
-  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  nlohmann::ordered_json info;
-  info["ccsim"] = {{"version", std::string(ccsim::version())}};
-  info["command"] = command_line;
-  info["scenario"] = {{"file", scenario.file}, {"name", scenario.name}, {"sha256", scenario.sha256}};
-  info["seed"] = scenario.seed;
-  info["workload"] = {{"format", scenario.workload_report.format}, {"path", scenario.workload_report.path},
-                      {"read", scenario.workload_report.read}, {"kept", scenario.workload_report.kept},
-                      {"skipped", scenario.workload_report.skipped}};
+  const double wall_s = seconds_since(wall_start);
+  nlohmann::ordered_json info = run_info(scenario, command_line);
   info["simgrid"] = {{"version", std::string(ccsim::simgrid_version())}, {"config", run.simgrid_config}};
   info["wall_s"] = wall_s;
   info["peak_rss_bytes"] = ccsim::peak_rss_bytes();
@@ -102,19 +180,10 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   info["simulated_s"] = run.simulated_end_s;
   info["events_per_s"] = wall_s > 0 ? static_cast<double>(run.result.events) / wall_s : 0.0;
 
-  // summary.json last: its presence marks a complete result set. A previous run's summary goes first, so a run
-  // killed while writing never leaves an old summary beside new files.
-  files.emplace_back("run.json", ccsim::json_text(info));
-  files.emplace_back("summary.json", ccsim::json_text(summary));
-  std::error_code ignored;
-  std::filesystem::remove(std::filesystem::path(out_dir) / "summary.json", ignored);
-  ccsim::write_files(out_dir, files);
+  write_results(out_dir, files, info, summary);
   if (not opt.quiet) {
     std::cout << ccsim::summary_text(summary, cluster);
-    std::string names;
-    for (const auto& f : files)
-      names += (names.empty() ? "" : ", ") + f.first;
-    std::cout << fmt::format("results     {}/{{{}}} ({:.2f} s wall)\n", out_dir, names, wall_s);
+    std::cout << fmt::format("results     {}/{{{}}} ({:.2f} s wall)\n", out_dir, file_names(files), wall_s);
   }
   return 0;
 }
@@ -125,6 +194,12 @@ int cmd_validate(const std::string& path)
   const ccsim::Cluster cluster = ccsim::Cluster::build(s);
   std::cout << fmt::format("{}: valid scenario \"{}\": {} sites, {} nodes, {} accelerators, {} jobs\n", path, s.name,
                            cluster.sites.size(), cluster.node_count(), cluster.accelerator_count(), s.jobs.size());
+  for (const auto& n : s.node_reports) {
+    std::string skipped;
+    for (const auto& [reason, count] : n.skipped)
+      skipped += fmt::format(", skipped {} ({})", count, reason);
+    std::cout << fmt::format("nodes: {} node list {}: read {}, kept {}{}\n", n.format, n.path, n.read, n.kept, skipped);
+  }
   const auto& r = s.workload_report;
   if (r.format != "inline") {
     std::string skipped;
@@ -143,6 +218,9 @@ int cmd_list_policies()
     std::cout << fmt::format("  {:<16} {}\n", e.name, e.description);
   std::cout << "placement policies:\n";
   for (const auto& e : registry.placement_policies())
+    std::cout << fmt::format("  {:<16} {}\n", e.name, e.description);
+  std::cout << "fill-mode placement policies (scheduler.mode = \"fill\"):\n";
+  for (const auto& e : registry.packing_policies())
     std::cout << fmt::format("  {:<16} {}\n", e.name, e.description);
   return 0;
 }

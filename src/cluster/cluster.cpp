@@ -77,6 +77,8 @@ Cluster Cluster::build(const Scenario& scenario)
           c.node_type.push_back(type);
           c.node_accels.push_back(static_cast<std::uint8_t>(g.node.accelerators));
           c.node_base_w.push_back(g.node.base_power_w);
+          c.node_cpu_milli.push_back(g.node.cpu_milli);
+          c.node_memory_mib.push_back(g.node.memory_mib);
           pool.nodes.push_back(node);
           if (not pool.runs.empty() && pool.runs.back().second == node)
             pool.runs.back().second = node + 1;

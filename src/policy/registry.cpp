@@ -31,6 +31,25 @@ void PolicyRegistry::add_placement(const std::string& name, const std::string& d
     throw std::invalid_argument("PolicyRegistry::add_placement(): \"" + name + "\" is already registered");
 }
 
+void PolicyRegistry::add_packing(const std::string& name, const std::string& description, PackingFactory factory)
+{
+  if (not packings_.try_emplace(name, Registered<PackingFactory>{description, std::move(factory)}).second)
+    throw std::invalid_argument("PolicyRegistry::add_packing(): \"" + name + "\" is already registered");
+}
+
+std::unique_ptr<PackingPolicy> PolicyRegistry::make_packing(const std::string& name, const nlohmann::json& params) const
+{
+  return packings_.at(name).factory(params);
+}
+
+std::vector<PolicyRegistry::Entry> PolicyRegistry::packing_policies() const
+{
+  std::vector<Entry> out;
+  for (const auto& [name, r] : packings_)
+    out.push_back(Entry{name, r.description});
+  return out;
+}
+
 std::unique_ptr<QueuePolicy> PolicyRegistry::make_queue(const std::string& name, const nlohmann::json& params) const
 {
   return queues_.at(name).factory(params);
@@ -73,6 +92,21 @@ ScenarioPolicies make_scenario_policies(const Scenario& scenario, const PolicyRe
     return text;
   };
   const SchedulerSpec& spec = scenario.scheduler;
+  if (spec.mode == SchedulerMode::FILL) {
+    if (not registry.has_packing(spec.placement_policy)) {
+      diags.add(scenario.file, "/scheduler/placement",
+                "unknown fill-mode placement policy \"" + spec.placement_policy + "\" (expected one of: " +
+                    names(registry.packing_policies()) + ")");
+    } else {
+      try {
+        out.packing = registry.make_packing(spec.placement_policy, spec.placement_params);
+      } catch (const std::invalid_argument& e) {
+        diags.add(scenario.file, "/scheduler/placement_params", e.what());
+      }
+    }
+    diags.throw_if_any();
+    return out;
+  }
   if (not registry.has_queue(spec.queue_policy)) {
     diags.add(scenario.file, "/scheduler/queue",
               "unknown queue policy \"" + spec.queue_policy + "\" (expected one of: " +

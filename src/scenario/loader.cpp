@@ -14,7 +14,9 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <set>
+#include <tuple>
 #include <unordered_set>
 
 namespace ccsim {
@@ -154,12 +156,63 @@ PueCurve read_pue(const ObjectReader& site)
   return curve.points.empty() ? PueCurve::constant(DEFAULT_PUE) : curve;
 }
 
+//! A site's "nodes": a node list file (openb) turned into rack groups of identical nodes, in first-appearance order.
+void read_node_list(const ObjectReader& root, const ObjectReader& site, SiteSpec& spec, Scenario& s)
+{
+  ObjectReader nl(*site.value("nodes", Need::REQUIRED), site.pointer_of("nodes"), root.file(), root.diagnostics(),
+                  {"format", "path", "options", "base_power_w"});
+  const auto format = nl.string("format", Need::REQUIRED);
+  const auto path = nl.string("path", Need::REQUIRED);
+  const double base_w = nl.number("base_power_w", Need::OPTIONAL, 0, INF).value_or(0);
+  const auto* options = nl.value("options", Need::OPTIONAL);
+  if (format && *format != "openb")
+    nl.error("format", "unknown node list format \"" + *format + "\" (expected \"openb\")");
+  if (not format || *format != "openb" || not path)
+    return;
+  std::filesystem::path file(*path);
+  if (file.is_relative() && not root.file().empty())
+    file = std::filesystem::path(root.file()).parent_path() / file;
+  ImportReport report;
+  std::vector<NodeRecord> nodes;
+  try {
+    nodes = import_openb_nodes(file.string(), options != nullptr ? *options : nlohmann::json(), report);
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics())
+      root.diagnostics().add(d.file, d.location, d.message);
+    return;
+  }
+  std::map<std::tuple<std::string, std::uint32_t, std::uint32_t, double>, std::size_t> group_of;
+  const std::size_t first_group = spec.rack_groups.size();
+  for (const auto& n : nodes) {
+    if (s.find_accelerator(n.model) < 0) {
+      root.diagnostics().add(file.string(), fmt::format("line {}", n.line),
+                             "unknown GPU model \"" + n.model +
+                                 "\" (expected an accelerator type of /accelerators, or a mapping in "
+                                 "options.models)");
+      continue;
+    }
+    const auto key = std::make_tuple(n.model, n.gpus, n.cpu_milli, n.memory_mib);
+    auto [it, added] = group_of.try_emplace(key, spec.rack_groups.size());
+    if (added) {
+      RackGroupSpec g;
+      g.name = fmt::format("{}x{}-{}c-{}g", n.model, n.gpus, n.cpu_milli / 1000, std::llround(n.memory_mib / 1024));
+      g.racks = 1;
+      g.node = NodeSpec{n.model, n.gpus, base_w, n.cpu_milli, n.memory_mib};
+      spec.rack_groups.push_back(std::move(g));
+    }
+    spec.rack_groups[it->second].nodes_per_rack++;
+  }
+  if (spec.rack_groups.size() == first_group && root.diagnostics().empty())
+    nl.error("path", "the node list has no node with GPUs (expected at least one)");
+  s.node_reports.push_back(std::move(report));
+}
+
 void read_sites(const ObjectReader& root, Scenario& s)
 {
   std::set<std::string> site_names;
   for_each_element(root, "sites", Need::REQUIRED, [&](const nlohmann::json& value, const std::string& ptr) {
     ObjectReader site(value, ptr, root.file(), root.diagnostics(),
-                      {"name", "region", "racks", "pue", "electricity_price_per_kwh", "carbon_kg_per_kwh"});
+                      {"name", "region", "racks", "nodes", "pue", "electricity_price_per_kwh", "carbon_kg_per_kwh"});
     SiteSpec spec;
     spec.name = site.string("name", Need::REQUIRED).value_or("");
     spec.region = site.string("region", Need::REQUIRED).value_or("");
@@ -169,7 +222,9 @@ void read_sites(const ObjectReader& root, Scenario& s)
     if (not spec.name.empty() && not site_names.insert(spec.name).second)
       site.error("name", "duplicate site name \"" + spec.name + "\" (expected unique site names)");
     std::set<std::string> group_names;
-    for_each_element(site, "racks", Need::REQUIRED, [&](const nlohmann::json& gv, const std::string& gptr) {
+    if (not site.has("racks") && not site.has("nodes"))
+      site.error_here("expected \"racks\" (rack groups) or \"nodes\" (a node list file), found neither");
+    for_each_element(site, "racks", Need::OPTIONAL, [&](const nlohmann::json& gv, const std::string& gptr) {
       ObjectReader group(gv, gptr, root.file(), root.diagnostics(),
                          {"name", "count", "nodes_per_rack", "node", "power_cap_kw"});
       RackGroupSpec g;
@@ -181,7 +236,7 @@ void read_sites(const ObjectReader& root, Scenario& s)
           static_cast<std::uint32_t>(group.integer("nodes_per_rack", Need::REQUIRED, 1, MAX_COUNT).value_or(0));
       if (const auto* nv = group.value("node", Need::REQUIRED)) {
         ObjectReader node(*nv, group.pointer_of("node"), root.file(), root.diagnostics(),
-                          {"accelerator", "count", "base_power_w"});
+                          {"accelerator", "count", "base_power_w", "cpu_milli", "memory_mib"});
         g.node.accelerator = node.string("accelerator", Need::REQUIRED).value_or("");
         if (not g.node.accelerator.empty() && s.find_accelerator(g.node.accelerator) < 0) {
           std::string known;
@@ -193,6 +248,9 @@ void read_sites(const ObjectReader& root, Scenario& s)
         g.node.accelerators = static_cast<std::uint32_t>(
             node.integer("count", Need::REQUIRED, 1, MAX_ACCELERATORS_PER_NODE).value_or(0));
         g.node.base_power_w = node.number("base_power_w", Need::OPTIONAL, 0, INF).value_or(0);
+        g.node.cpu_milli =
+            static_cast<std::uint32_t>(node.integer("cpu_milli", Need::OPTIONAL, 0, MAX_COUNT).value_or(0));
+        g.node.memory_mib = node.number("memory_mib", Need::OPTIONAL, 0, INF).value_or(0);
       }
       if (const auto cap_kw = group.number("power_cap_kw", Need::OPTIONAL, 0, INF, true)) {
         g.power_cap_w = *cap_kw * KILO;
@@ -213,6 +271,8 @@ void read_sites(const ObjectReader& root, Scenario& s)
     });
     if (site.has("racks") && spec.rack_groups.empty())
       site.error("racks", "expected at least one rack group");
+    if (site.has("nodes"))
+      read_node_list(root, site, spec, s);
     s.sites.push_back(std::move(spec));
   });
   if (root.has("sites") && s.sites.empty())
@@ -237,11 +297,12 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
 {
   ObjectReader j(value, ptr, root.file(), root.diagnostics(),
                  {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "precision", "class",
-                  "efficiency", "accept", "memory_gib", "priority"});
+                  "efficiency", "accept", "memory_gib", "priority", "gpu_milli", "cpu_milli", "host_memory_mib",
+                  "tenant"});
   job.id = j.identifier("id", Need::REQUIRED).value_or("");
   job.submit_s = j.number("submit_s", Need::REQUIRED, 0, INF).value_or(0);
   job.accelerators =
-      static_cast<std::uint32_t>(j.integer("accelerators", Need::REQUIRED, 1, MAX_COUNT).value_or(1));
+      static_cast<std::uint32_t>(j.integer("accelerators", Need::REQUIRED, 0, MAX_COUNT).value_or(1));
   const bool has_duration = j.has("duration_s");
   const bool has_work = j.has("work_flop");
   if (has_duration == has_work)
@@ -256,6 +317,10 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
   job.efficiency = j.number("efficiency", Need::OPTIONAL, 0, 1, true).value_or(1.0);
   job.memory_gib = j.number("memory_gib", Need::OPTIONAL, 0, INF).value_or(0);
   job.priority = j.integer("priority", Need::OPTIONAL, -1'000'000'000, 1'000'000'000).value_or(0);
+  job.gpu_milli = static_cast<std::uint16_t>(j.integer("gpu_milli", Need::OPTIONAL, 1, 1000).value_or(1000));
+  job.cpu_milli = static_cast<std::uint32_t>(j.integer("cpu_milli", Need::OPTIONAL, 0, MAX_COUNT).value_or(0));
+  job.host_memory_mib = j.number("host_memory_mib", Need::OPTIONAL, 0, INF).value_or(0);
+  job.tenant = j.string("tenant", Need::OPTIONAL).value_or("");
   if (const auto cls = j.string("class", Need::OPTIONAL)) {
     if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
       job.job_class = *c;
@@ -305,10 +370,11 @@ void read_workload(const ObjectReader& root, Scenario& s)
       nlohmann::json as_job = d->is_object() ? *d : nlohmann::json::object();
       if (not d->is_object())
         w.error("defaults", "expected an object of job fields, found " + describe_json(*d));
-      for (const char* k : {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "priority"})
+      for (const char* k : {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "priority",
+                            "gpu_milli", "cpu_milli", "host_memory_mib"})
         if (as_job.contains(k))
           w.error("defaults", std::string("\"") + k + "\" comes from the trace (expected only class, precision, "
-                                                     "efficiency, accept, memory_gib)");
+                                                     "efficiency, accept, memory_gib, tenant)");
       as_job.update({{"id", "defaults"}, {"submit_s", 0}, {"accelerators", 1}, {"duration_s", 0}});
       read_job(as_job, w.pointer_of("defaults"), root, defaults);
     }
@@ -321,26 +387,41 @@ void read_workload(const ObjectReader& root, Scenario& s)
     ImportedWorkload imported;
     try {
       const nlohmann::json opts = options != nullptr ? *options : nlohmann::json();
-      if (*format == "batsim") {
-        imported = import_batsim(trace.string(), opts);
-      } else if (*format == "swf") {
-        imported = import_swf(trace.string(), opts);
-      } else {
-        w.error("format", "unknown workload format \"" + *format + "\" (expected one of: batsim, swf)");
+      if (std::find(TRACE_FORMATS.begin(), TRACE_FORMATS.end(), *format) == TRACE_FORMATS.end()) {
+        std::string known;
+        for (const auto f : TRACE_FORMATS)
+          known += (known.empty() ? "" : ", ") + std::string(f);
+        w.error("format", "unknown workload format \"" + *format + "\" (expected one of: " + known + ")");
         return;
       }
+      imported = import_trace(*format, trace.string(), opts,
+                              s.scheduler.mode == SchedulerMode::FILL ? ImportUse::FILL : ImportUse::EVENTS);
     } catch (const InputError& e) {
       for (const auto& d : e.diagnostics())
         root.diagnostics().add(d.file, d.location, d.message);
       return;
     }
     s.jobs = std::move(imported.jobs);
+    // Only the fields the defaults object names replace what the importer set.
+    const auto given = [d = w.value("defaults", Need::OPTIONAL)](const char* key) {
+      return d != nullptr && d->is_object() && d->contains(key);
+    };
     for (Job& job : s.jobs) {
-      job.job_class = defaults.job_class;
-      job.precision = defaults.precision;
-      job.efficiency = defaults.efficiency;
-      job.accept = defaults.accept;
-      job.memory_gib = defaults.memory_gib;
+      if (given("class")) {
+        job.job_class = defaults.job_class;
+        if (not given("precision"))
+          job.precision = defaults.precision;
+      }
+      if (given("precision"))
+        job.precision = defaults.precision;
+      if (given("efficiency"))
+        job.efficiency = defaults.efficiency;
+      if (given("accept"))
+        job.accept = defaults.accept;
+      if (given("memory_gib"))
+        job.memory_gib = defaults.memory_gib;
+      if (given("tenant"))
+        job.tenant = defaults.tenant;
     }
     s.workload_report = std::move(imported.report);
     check_unique_ids(s.jobs, trace.string(), root.diagnostics(), [&s](std::size_t i) {
@@ -373,7 +454,28 @@ void read_scheduler(const ObjectReader& root, Scenario& s)
   if (v == nullptr)
     return;
   ObjectReader sch(*v, root.pointer_of("scheduler"), root.file(), root.diagnostics(),
-                   {"queue", "placement", "kill_at_walltime", "queue_params", "placement_params"});
+                   {"mode", "queue", "placement", "kill_at_walltime", "queue_params", "placement_params", "fill"});
+  if (const auto mode = sch.string("mode", Need::OPTIONAL)) {
+    if (*mode == "fill")
+      s.scheduler.mode = SchedulerMode::FILL;
+    else if (*mode != "events")
+      sch.error("mode", "unknown scheduler mode \"" + *mode + "\" (expected \"events\" or \"fill\")");
+  }
+  const bool fill = s.scheduler.mode == SchedulerMode::FILL;
+  if (fill) {
+    s.scheduler.placement_policy = "fgd";
+    for (const char* key : {"queue", "queue_params", "kill_at_walltime"})
+      if (sch.has(key))
+        sch.error(key, "fill mode has no queue: tasks are placed once, in arrival order (expected no \"" +
+                           std::string(key) + "\" with mode \"fill\")");
+  }
+  if (const auto* fv = sch.value("fill", Need::OPTIONAL)) {
+    if (not fill)
+      sch.error("fill", "fill parameters need \"mode\": \"fill\"");
+    ObjectReader f(*fv, sch.pointer_of("fill"), root.file(), root.diagnostics(), {"demand_ratio", "step_percent"});
+    s.scheduler.fill.demand_ratio = f.number("demand_ratio", Need::OPTIONAL, 0, 100, true).value_or(1.3);
+    s.scheduler.fill.step_percent = f.number("step_percent", Need::OPTIONAL, 0.01, 100).value_or(1);
+  }
   s.scheduler.queue_policy = sch.string("queue", Need::OPTIONAL).value_or(s.scheduler.queue_policy);
   s.scheduler.placement_policy = sch.string("placement", Need::OPTIONAL).value_or(s.scheduler.placement_policy);
   s.scheduler.kill_at_walltime = sch.boolean("kill_at_walltime", Need::OPTIONAL).value_or(false);
@@ -420,8 +522,8 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   s.currency = root.string("currency", Need::OPTIONAL).value_or("");
   read_catalog(root, s);
   read_sites(root, s);
+  read_scheduler(root, s); // first: the mode sets importer defaults
   read_workload(root, s);
-  read_scheduler(root, s);
   if (const auto* ov = root.value("output", Need::OPTIONAL)) {
     ObjectReader out(*ov, root.pointer_of("output"), file, diags, {"dir", "timeseries_interval_s"});
     s.output.dir = out.string("dir", Need::OPTIONAL).value_or("");
@@ -445,11 +547,13 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
                                           cluster.types.size(), MAX_TYPES_IN_PLATFORM));
     diags.throw_if_any();
   }
+  const bool fill = s.scheduler.mode == SchedulerMode::FILL;
   if (s.workload_report.format == "inline")
-    resolve_jobs(s.jobs, cluster, file, [](std::size_t i) { return "/workload/jobs/" + std::to_string(i); }, diags);
+    resolve_jobs(s.jobs, cluster, file, [](std::size_t i) { return "/workload/jobs/" + std::to_string(i); }, diags,
+                 fill);
   else
     resolve_jobs(s.jobs, cluster, s.workload_report.path,
-                 [&s](std::size_t i) { return s.workload_report.locate(i, "/jobs"); }, diags);
+                 [&s](std::size_t i) { return s.workload_report.locate(i, "/jobs"); }, diags, fill);
   diags.throw_if_any();
   return s;
 }

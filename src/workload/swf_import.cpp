@@ -2,21 +2,18 @@
 // line by line (memory grows with the jobs kept, not with the file). Mapping rules: docs/workloads.md.
 #include "ccsim/workload/importers.hpp"
 
+#include "line_source.hpp"
+
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <functional>
 #include <limits>
-#include <memory>
 
 namespace ccsim {
 
 namespace {
-
-using Need = std::function<bool(std::string&)>; // next line (without '\n'); false at the end
 
 struct SwfOptions {
   bool start_at_zero = true;
@@ -80,19 +77,18 @@ std::string trim(std::string_view s)
   return std::string(s.substr(b, e - b + 1));
 }
 
-ImportedWorkload import_swf_lines(const Need& next_line, const std::string& path, const nlohmann::json& options)
+ImportedWorkload import_swf_lines(LineSource& lines, const std::string& path, const nlohmann::json& options)
 {
   const SwfOptions opt = read_options(options, path);
   ImportedWorkload out;
   out.report.format = "swf";
   out.report.path = path;
   std::string line;
-  std::uint64_t line_no = 0;
   double first_submit = std::numeric_limits<double>::infinity();
   constexpr std::size_t FIELDS = 18;
   std::array<double, FIELDS> f{};
-  while (next_line(line)) {
-    line_no++;
+  while (lines.next(line)) {
+    const std::uint64_t line_no = lines.line_number();
     const std::string_view view(line);
     const auto start = view.find_first_not_of(" \t\r");
     if (start == std::string_view::npos)
@@ -181,49 +177,14 @@ ImportedWorkload import_swf_lines(const Need& next_line, const std::string& path
 
 ImportedWorkload import_swf(const std::string& path, const nlohmann::json& options)
 {
-  // zlib reads plain files transparently, so .swf and .swf.gz go through the same path.
-  const std::unique_ptr<gzFile_s, decltype(&gzclose)> file(gzopen(path.c_str(), "rb"), &gzclose);
-  if (not file)
-    throw InputError(path, "", "cannot open file (expected a readable .swf or .swf.gz file)");
-  gzbuffer(file.get(), 1 << 16);
-  std::array<char, 1 << 14> buf{};
-  std::uint64_t lines = 0;
-  const Need next = [&](std::string& line) {
-    line.clear();
-    while (gzgets(file.get(), buf.data(), static_cast<int>(buf.size())) != nullptr) {
-      line += buf.data();
-      if (not line.empty() && line.back() == '\n') {
-        line.pop_back();
-        lines++;
-        return true;
-      }
-    }
-    int err = Z_OK;
-    const char* what = gzerror(file.get(), &err);
-    if (err != Z_OK && err != Z_STREAM_END)
-      throw InputError(path, fmt::format("line {}", lines + 1),
-                       std::string("truncated or corrupt gzip data (") + what + "); expected a complete file");
-    if (not line.empty()) {
-      lines++;
-      return true; // last line without '\n'
-    }
-    return false;
-  };
-  return import_swf_lines(next, path, options);
+  LineSource src = LineSource::from_file(path, ".swf or .swf.gz file");
+  return import_swf_lines(src, path, options);
 }
 
 ImportedWorkload import_swf_text(std::string_view text, const std::string& path, const nlohmann::json& options)
 {
-  std::size_t pos = 0;
-  const Need next = [&](std::string& line) {
-    if (pos >= text.size())
-      return false;
-    const auto end = text.find('\n', pos);
-    line.assign(text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
-    pos = end == std::string_view::npos ? text.size() : end + 1;
-    return true;
-  };
-  return import_swf_lines(next, path, options);
+  LineSource src = LineSource::from_text(text, path);
+  return import_swf_lines(src, path, options);
 }
 
 } // namespace ccsim

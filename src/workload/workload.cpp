@@ -18,7 +18,7 @@ double runtime_s(const Job& job, const AcceleratorType& type)
 }
 
 void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string& file,
-                  const std::function<std::string(std::size_t)>& locate, Diagnostics& diags)
+                  const std::function<std::string(std::size_t)>& locate, Diagnostics& diags, bool cpu_only_allowed)
 {
   // Largest pool per type: a job must fit in one pool (one site, one type).
   std::vector<std::uint64_t> largest_pool(cluster.types.size(), 0);
@@ -50,6 +50,17 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
                         ", gpu, asic, fpga)");
         accepted |= match;
       }
+    }
+    if (job.accelerators == 0) {
+      if (not cpu_only_allowed)
+        diags.add(file, at("/accelerators"),
+                  fmt::format("job \"{}\" asks for 0 accelerators (CPU-only tasks run only in fill mode, "
+                              "scheduler.mode = \"fill\"; expected at least 1)",
+                              job.id));
+      job.eligible_types = accepted;
+      if (std::isnan(job.walltime_s))
+        job.walltime_s = std::isnan(job.duration_s) ? 0 : job.duration_s;
+      continue;
     }
     std::uint64_t eligible = 0;
     std::uint64_t capacity = 0;

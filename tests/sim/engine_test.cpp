@@ -79,7 +79,7 @@ TEST(Engine, AnExceptionInsideTheSimulationIsRethrownNotAborted)
       1, 1, R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 10000}])"));
   s.output.timeseries_interval_s = 0.001;
   const Cluster c = Cluster::build(s);
-  auto [queue, placement] = make_scenario_policies(s);
+  auto [queue, placement, packing] = make_scenario_policies(s);
   EnergyMeter meter(c, s.output.timeseries_interval_s, "test.json");
   try {
     run_simulation(s, c, s.jobs, *queue, *placement, &meter);
@@ -99,7 +99,7 @@ TEST(Engine, ManyEventsAtOneTimestamp)
   jobs += "]";
   const Scenario s = test::scenario_from_text(test::one_site_scenario(125, 8, jobs));
   const Cluster c = Cluster::build(s);
-  auto [queue, placement] = make_scenario_policies(s);
+  auto [queue, placement, packing] = make_scenario_policies(s);
   const SimulationRun run = run_simulation(s, c, s.jobs, *queue, *placement);
   EXPECT_EQ(run.result.events, 4000U);
   EXPECT_EQ(run.result.decision_points, 3U); // t = 5, 12, 19

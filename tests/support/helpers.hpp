@@ -44,7 +44,7 @@ inline bool has_error(const std::vector<Diagnostic>& diags, const std::string& l
 //! Runs the dispatcher to completion without SimGrid (the SimGrid engine drives the same object).
 inline RunResult run_inline(const Scenario& s, const Cluster& cluster)
 {
-  auto [queue, placement] = make_scenario_policies(s);
+  auto [queue, placement, packing] = make_scenario_policies(s);
   Dispatcher d(cluster, s.jobs, s.scheduler, *queue, *placement);
   while (not d.done())
     d.process(d.next_event_time());

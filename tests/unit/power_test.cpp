@@ -25,7 +25,7 @@ Metered run_metered(const std::string& text)
   Scenario s = test::scenario_from_text(text);
   Cluster c = Cluster::build(s);
   EnergyMeter meter(c, s.output.timeseries_interval_s);
-  auto [queue, placement] = make_scenario_policies(s);
+  auto [queue, placement, packing] = make_scenario_policies(s);
   Dispatcher d(c, s.jobs, s.scheduler, *queue, *placement, &meter);
   while (not d.done())
     d.process(d.next_event_time());

@@ -77,6 +77,8 @@ public:
   std::vector<std::uint16_t> node_type;
   std::vector<std::uint8_t> node_accels;
   std::vector<double> node_base_w; //!< W
+  std::vector<std::uint32_t> node_cpu_milli; //!< host CPU capacity, milli-cores (0 = not modeled)
+  std::vector<double> node_memory_mib;       //!< host memory capacity, MiB (0 = not modeled)
 
   // Per accelerator (index = global accelerator id).
   std::vector<std::uint32_t> accel_node;

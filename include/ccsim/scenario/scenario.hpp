@@ -30,6 +30,8 @@ struct NodeSpec {
   std::string accelerator;       //!< catalog name
   std::uint32_t accelerators = 0; //!< accelerators per node, 1..64
   double base_power_w = 0;        //!< node power besides its accelerators (CPUs, memory, NICs, fans), W
+  std::uint32_t cpu_milli = 0;    //!< host CPU capacity, milli-cores (0 = not modeled: never a constraint)
+  double memory_mib = 0;          //!< host memory capacity, MiB (0 = not modeled)
 };
 
 //! A group of identical racks in a site (a hall, a row).
@@ -50,8 +52,22 @@ struct SiteSpec {
   double carbon_kg_per_kwh = 0; //!< grid carbon intensity, kg CO2 per kWh
 };
 
+//! How the scheduler runs the workload.
+enum class SchedulerMode : std::uint8_t {
+  EVENTS, //!< discrete-event replay: jobs arrive, wait, run and depart (queue + placement policies)
+  FILL,   //!< fill-to-capacity packing (FGD experiment): tasks arrive in seeded random order and never depart
+};
+
+//! Parameters of fill mode (docs/workloads.md).
+struct FillSpec {
+  double demand_ratio = 1.3; //!< stop when arrived GPU demand would exceed this multiple of cluster GPU capacity
+  double step_percent = 1;   //!< record a row of fill.csv each time arrived demand crosses a multiple of this (% of capacity)
+};
+
 //! Scheduler selection by registered name.
 struct SchedulerSpec {
+  SchedulerMode mode = SchedulerMode::EVENTS;
+  FillSpec fill;
   std::string queue_policy = "fcfs";
   std::string placement_policy = "first-fit";
   bool kill_at_walltime = false; //!< kill a job that runs past its walltime (Batsim semantics) instead of letting it finish
@@ -76,6 +92,7 @@ struct Scenario {
   std::vector<SiteSpec> sites;
   std::vector<Job> jobs;
   ImportReport workload_report; //!< where the jobs came from ("inline" or a trace format) and the counts
+  std::vector<ImportReport> node_reports; //!< node list files read for sites' "nodes"
   SchedulerSpec scheduler;
   OutputSpec output;
 

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <map>
 #include <string>
 #include <string_view>
@@ -50,5 +51,57 @@ ImportedWorkload import_batsim_text(std::string_view text, const std::string& pa
 //! line number. Mapping rules: docs/workloads.md.
 ImportedWorkload import_swf(const std::string& path, const nlohmann::json& options);
 ImportedWorkload import_swf_text(std::string_view text, const std::string& path, const nlohmann::json& options);
+
+} // namespace ccsim
+
+namespace ccsim {
+
+//! Defaults of the GPU-trace importers that depend on how the workload is used: fill mode keeps every row
+//! (the FGD experiment packs pending and CPU-only pods too); event replay drops rows that cannot run in it.
+enum class ImportUse : std::uint8_t { EVENTS, FILL };
+
+//! Alibaba GPU cluster trace v2023 ("openb") pod list (docs/workloads.md). Options: models (object: trace model
+//! -> accelerator type name), cpu_only ("keep" | "drop"), pending ("keep" | "drop"). A 5-column variant without
+//! times (multigpuNN) is accepted in fill mode only.
+ImportedWorkload import_openb(const std::string& path, const nlohmann::json& options, ImportUse use);
+ImportedWorkload import_openb_text(std::string_view text, const std::string& path, const nlohmann::json& options,
+                                   ImportUse use);
+
+//! One node of an openb node list.
+struct NodeRecord {
+  std::string name;
+  std::uint32_t cpu_milli = 0;
+  double memory_mib = 0;
+  std::uint32_t gpus = 0;
+  std::string model; //!< accelerator type name (after options.models)
+  std::uint64_t line = 0;
+};
+
+//! openb node list (`sn,cpu_milli,memory_mib,gpu,model`). CPU-only nodes are skipped and counted (ccsim nodes
+//! hold accelerators). Options: models (as for pods).
+std::vector<NodeRecord> import_openb_nodes(const std::string& path, const nlohmann::json& options,
+                                           ImportReport& report);
+std::vector<NodeRecord> import_openb_nodes_text(std::string_view text, const std::string& path,
+                                                const nlohmann::json& options, ImportReport& report);
+
+//! Tiresias job CSV (`job_id,num_gpu,submit_time,iterations,model_name,duration,interval`). No options.
+ImportedWorkload import_tiresias(const std::string& path, const nlohmann::json& options, ImportUse use);
+ImportedWorkload import_tiresias_text(std::string_view text, const std::string& path, const nlohmann::json& options,
+                                      ImportUse use);
+
+//! Alibaba PAI v2020 task table (`path`), optionally joined with its job table (options.job_table, for the
+//! submission time and user). Header rows are optional (the published files have none). Options: job_table,
+//! models, cpu_only, start_at_zero (true), statuses (array, default ["Terminated", "Failed"]).
+ImportedWorkload import_pai(const std::string& path, const nlohmann::json& options, ImportUse use);
+//! The same from texts: `job_table_text` may be empty (no job table).
+ImportedWorkload import_pai_text(std::string_view task_text, std::string_view job_table_text,
+                                 const std::string& path, const nlohmann::json& options, ImportUse use);
+
+//! Trace formats a scenario's workload (or `ccsim workload convert`) can name.
+inline constexpr std::array<std::string_view, 5> TRACE_FORMATS = {"batsim", "swf", "openb", "pai", "tiresias"};
+
+//! Imports `path` in `format` (one of TRACE_FORMATS); throws InputError for an unknown format or bad input.
+ImportedWorkload import_trace(const std::string& format, const std::string& path, const nlohmann::json& options,
+                              ImportUse use);
 
 } // namespace ccsim

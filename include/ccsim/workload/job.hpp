@@ -17,13 +17,19 @@ inline constexpr double UNSET = std::numeric_limits<double>::quiet_NaN();
 struct Job {
   std::string id;                 //!< unique id from the input
   double submit_s = 0;            //!< submission time, seconds from simulation start
-  std::uint32_t accelerators = 1; //!< whole accelerators held exclusively
+  std::uint32_t accelerators = 1; //!< accelerators held (0 = a CPU-only task, fill mode only)
+  //! Share of each of its accelerators the job needs, in thousandths (1..1000; openb's gpu_milli). Fill mode packs
+  //! shares onto GPUs; the event engine holds whole accelerators (docs/workloads.md).
+  std::uint16_t gpu_milli = 1000;
   double duration_s = UNSET;      //!< run time in seconds, when replaying a trace
   double work_flop = UNSET;       //!< total work in floating-point (or integer, for int8) operations
   double efficiency = 1.0;        //!< fraction of peak throughput achieved, in (0, 1]
   double walltime_s = UNSET;      //!< user's runtime estimate in seconds (what backfilling uses); resolved if unset
   double memory_gib = 0;          //!< memory needed on each accelerator, GiB
   std::int64_t priority = 0;      //!< higher runs first under the `priority` queue policy
+  std::uint32_t cpu_milli = 0;    //!< host CPU requested, milli-cores (fill mode checks it against nodes)
+  double host_memory_mib = 0;     //!< host memory requested, MiB (fill mode checks it against nodes)
+  std::string tenant;             //!< user, group or tenant label ("" = none)
   Precision precision = Precision::BF16;
   JobClass job_class = JobClass::TRAINING;
   std::vector<std::string> accept; //!< accepted accelerator type or kind names; empty = any that supports precision

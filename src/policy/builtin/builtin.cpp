@@ -1,6 +1,7 @@
 // src/policy/builtin/builtin.cpp
 #include "ccsim/policy/builtin/builtin.hpp"
 
+#include "ccsim/packing/policies.hpp"
 #include "ccsim/policy/registry.hpp"
 
 namespace ccsim {
@@ -31,6 +32,8 @@ void register_builtin_policies(PolicyRegistry& registry)
                          "the accelerator type with the best throughput per watt (or per cost) for the job's "
                          "precision; params: objective per-watt|per-cost, throughput {class: {type: value}}",
                          make_heterogeneity_aware);
+  for (auto& p : builtin_packing_policies())
+    registry.add_packing(p.name, p.description, std::move(p.factory));
 }
 
 } // namespace ccsim

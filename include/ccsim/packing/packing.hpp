@@ -1,0 +1,64 @@
+// include/ccsim/packing/packing.hpp: fill-to-capacity mode (the FGD paper's packing experiment).
+#pragma once
+
+#include "ccsim/core/random.hpp"
+#include "ccsim/packing/pack_state.hpp"
+#include "ccsim/scenario/scenario.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ccsim {
+
+//! Where a task goes: a node and the GPU slots it takes (empty for a CPU-only task).
+struct PackChoice {
+  std::uint32_t node = 0;
+  std::vector<std::uint32_t> slots;
+};
+
+//! A fill-mode placement policy: picks a node (and GPUs) for one task, or none when it fits nowhere.
+class PackingPolicy {
+public:
+  virtual ~PackingPolicy() = default;
+  virtual std::optional<PackChoice> choose(const TaskShape& task, const PackState& state, Rng& rng) = 0;
+};
+
+//! One row of fill.csv: the state when arrived GPU demand reached `arrived_percent` of capacity.
+struct FillRow {
+  double arrived_percent = 0;
+  std::uint64_t tasks_arrived = 0, tasks_placed = 0, tasks_failed = 0;
+  double arrived_gpus = 0, allocated_gpus = 0, fragmented_gpus = 0, idle_gpus = 0;
+};
+
+//! One task's outcome, in arrival order.
+struct FillPlacement {
+  std::string task_id;   //!< the job id; clones are "<id>#<n>"
+  std::uint32_t job = 0; //!< index of the original job
+  std::optional<PackChoice> choice;
+};
+
+struct FillResult {
+  std::vector<FillRow> rows;
+  std::vector<FillPlacement> placements;
+  std::uint64_t originals = 0, clones = 0;
+  double capacity_gpus = 0;
+  double first_failure_percent = -1; //!< arrived demand (% of capacity) when a GPU task first failed; -1 = never
+};
+
+//! Runs fill mode: the jobs sorted by id, shuffled with `seed`, extended with clones drawn uniformly from them
+//! until the next clone would push GPU demand above demand_ratio x capacity, then placed once each, in order.
+//! `file` (the scenario) names the source when the demand ratio asks for more than 10,000,000 tasks (InputError).
+FillResult run_fill(const Cluster& cluster, std::span<const Job> jobs, const FillSpec& spec, PackingPolicy& policy,
+                    std::uint64_t seed, const std::string& file);
+
+//! fill.csv and placements.csv.
+std::string fill_csv(const FillResult& result);
+std::string placements_csv(const Cluster& cluster, std::span<const Job> jobs, const FillResult& result);
+//! summary.json of a fill run.
+nlohmann::ordered_json fill_summary(const Scenario& scenario, const FillResult& result);
+
+} // namespace ccsim

@@ -1,0 +1,184 @@
+// src/packing/fill.cpp: fill-to-capacity mode (docs/workloads.md).
+#include "ccsim/packing/packing.hpp"
+
+#include "ccsim/core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace ccsim {
+
+namespace {
+
+constexpr std::uint64_t MAX_FILL_TASKS = 10'000'000;
+
+double gpus(double milli) { return milli / 1000.0; }
+
+} // namespace
+
+FillResult run_fill(const Cluster& cluster, std::span<const Job> jobs, const FillSpec& spec, PackingPolicy& policy,
+                    std::uint64_t seed, const std::string& file)
+{
+  PackState state(cluster, jobs);
+  Rng rng(seed);
+  FillResult out;
+  out.capacity_gpus = gpus(static_cast<double>(state.capacity_milli()));
+  out.originals = jobs.size();
+
+  // Arrival order: sorted by id, then a seeded Fisher-Yates shuffle.
+  std::vector<std::uint32_t> order(jobs.size());
+  std::iota(order.begin(), order.end(), 0U);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return jobs[a].id < jobs[b].id; });
+  for (std::size_t i = order.size(); i > 1; i--)
+    std::swap(order[i - 1], order[rng.below(i)]);
+  const auto demand = [&](std::uint32_t j) { return static_cast<double>(TaskShape::of(jobs[j]).gpu_demand_milli()); };
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> tasks; // (job, clone number; 0 = the original)
+  tasks.reserve(order.size());
+  double total = 0;
+  for (const auto j : order) {
+    tasks.emplace_back(j, 0);
+    total += demand(j);
+  }
+  // Tune up: clones drawn uniformly from the originals until the next one would pass the target demand.
+  const double target = spec.demand_ratio * static_cast<double>(state.capacity_milli());
+  if (total > 0 && not jobs.empty()) {
+    std::vector<std::uint32_t> clones_of(jobs.size(), 0);
+    for (;;) {
+      const auto j = static_cast<std::uint32_t>(rng.below(jobs.size()));
+      if (total + demand(j) > target)
+        break;
+      if (tasks.size() >= MAX_FILL_TASKS)
+        throw InputError(file, "/scheduler/fill/demand_ratio",
+                         fmt::format("reaching {} x the cluster's GPU capacity takes more than {} tasks (expected a "
+                                     "smaller demand_ratio or larger tasks)",
+                                     spec.demand_ratio, MAX_FILL_TASKS));
+      total += demand(j);
+      tasks.emplace_back(j, ++clones_of[j]);
+      out.clones++;
+    }
+  }
+
+  const double capacity = static_cast<double>(state.capacity_milli());
+  FillRow row;
+  double arrived = 0;
+  std::uint64_t mark = 1;
+  const auto record = [&](double percent) {
+    row.arrived_percent = percent;
+    row.arrived_gpus = gpus(arrived);
+    row.allocated_gpus = gpus(static_cast<double>(state.allocated_milli()));
+    row.idle_gpus = gpus(capacity - static_cast<double>(state.allocated_milli()));
+    row.fragmented_gpus = gpus(state.fragmentation_total());
+    out.rows.push_back(row);
+  };
+  out.placements.reserve(tasks.size());
+  for (const auto& [j, clone] : tasks) {
+    const TaskShape shape = TaskShape::of(jobs[j]);
+    auto choice = policy.choose(shape, state, rng);
+    if (choice) {
+      state.place(shape, choice->node, choice->slots);
+      row.tasks_placed++;
+    } else {
+      row.tasks_failed++;
+    }
+    row.tasks_arrived++;
+    arrived += static_cast<double>(shape.gpu_demand_milli());
+    if (not choice && shape.gpus > 0 && out.first_failure_percent < 0)
+      out.first_failure_percent = 100.0 * arrived / capacity;
+    out.placements.push_back(
+        FillPlacement{clone == 0 ? jobs[j].id : fmt::format("{}#{}", jobs[j].id, clone), j, std::move(choice)});
+    // One row per step of arrived demand crossed (marks are k x step, computed without accumulating error).
+    while (capacity > 0 && 100.0 * arrived / capacity >= static_cast<double>(mark) * spec.step_percent * (1 - 1e-12)) {
+      record(static_cast<double>(mark) * spec.step_percent);
+      mark++;
+    }
+  }
+  const double final_percent = capacity > 0 ? 100.0 * arrived / capacity : 0;
+  if (out.rows.empty() || out.rows.back().tasks_arrived != row.tasks_arrived)
+    record(final_percent);
+  return out;
+}
+
+std::string fill_csv(const FillResult& result)
+{
+  std::string out = "arrived_percent,tasks_arrived,tasks_placed,tasks_failed,arrived_gpus,allocated_gpus,"
+                    "allocation_ratio,idle_gpus,fragmented_gpus,fragmentation_ratio\n";
+  for (const auto& r : result.rows)
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", r.arrived_percent, r.tasks_arrived, r.tasks_placed,
+                       r.tasks_failed, r.arrived_gpus, r.allocated_gpus,
+                       result.capacity_gpus > 0 ? r.allocated_gpus / result.capacity_gpus : 0.0, r.idle_gpus,
+                       r.fragmented_gpus, r.idle_gpus > 0 ? r.fragmented_gpus / r.idle_gpus : 0.0);
+  return out;
+}
+
+std::string placements_csv(const Cluster& cluster, std::span<const Job> jobs, const FillResult& result)
+{
+  std::string out = "order,task_id,cpu_milli,gpus,gpu_milli,placed,node,site,accelerator_type,gpu_slots\n";
+  for (std::size_t i = 0; i < result.placements.size(); i++) {
+    const auto& p = result.placements[i];
+    const Job& job = jobs[p.job];
+    std::string node, site, type, slots;
+    if (p.choice) {
+      const std::uint32_t n = p.choice->node;
+      node = cluster.node_name(n);
+      site = cluster.sites[cluster.node_site[n]].name;
+      type = cluster.types[cluster.node_type[n]].name;
+      for (const auto s : p.choice->slots)
+        slots += (slots.empty() ? "" : " ") + std::to_string(s);
+    }
+    // Ids come from input files: quote them when they hold a CSV delimiter.
+    std::string id = p.task_id;
+    if (id.find_first_of(",\"\n") != std::string::npos) {
+      std::string q = "\"";
+      for (const char ch : id)
+        q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      id = q + "\"";
+    }
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", i, id, job.cpu_milli, job.accelerators,
+                       job.accelerators > 0 ? job.gpu_milli : 0, p.choice ? 1 : 0, node, site, type, slots);
+  }
+  return out;
+}
+
+nlohmann::ordered_json fill_summary(const Scenario& scenario, const FillResult& result)
+{
+  nlohmann::ordered_json s;
+  s["scenario"] = scenario.name;
+  s["mode"] = "fill";
+  s["policy"] = scenario.scheduler.placement_policy;
+  s["seed"] = scenario.seed;
+  s["demand_ratio"] = scenario.scheduler.fill.demand_ratio;
+  s["capacity_gpus"] = result.capacity_gpus;
+  const FillRow last = result.rows.empty() ? FillRow{} : result.rows.back();
+  std::uint64_t failed_milli = 0;
+  for (const auto& p : result.placements)
+    if (not p.choice)
+      failed_milli += TaskShape::of(scenario.jobs[p.job]).gpu_demand_milli();
+  const double failed_gpus = gpus(static_cast<double>(failed_milli));
+  s["tasks"] = {{"originals", result.originals}, {"clones", result.clones},
+                {"total", result.placements.size()},  {"placed", last.tasks_placed},
+                {"failed", last.tasks_failed},        {"failed_gpu_demand", failed_gpus}};
+  const auto state = [&](const FillRow& r) {
+    nlohmann::ordered_json o;
+    o["arrived_percent"] = r.arrived_percent;
+    o["allocated_gpus"] = r.allocated_gpus;
+    o["allocation_ratio"] = result.capacity_gpus > 0 ? r.allocated_gpus / result.capacity_gpus : 0.0;
+    o["fragmented_gpus"] = r.fragmented_gpus;
+    o["fragmentation_ratio"] = r.idle_gpus > 0 ? r.fragmented_gpus / r.idle_gpus : 0.0;
+    return o;
+  };
+  s["final"] = state(last);
+  for (const auto& r : result.rows)
+    if (r.arrived_percent >= 100) {
+      s["at_full_demand"] = state(r);
+      break;
+    }
+  if (result.first_failure_percent >= 0)
+    s["first_failure_percent"] = result.first_failure_percent;
+  else
+    s["first_failure_percent"] = nullptr;
+  return s;
+}
+
+} // namespace ccsim

@@ -1,0 +1,175 @@
+// src/packing/policies.cpp: fill-mode placement policies (the FGD paper's baselines and FGD). Scoring rules:
+// docs/workloads.md, "Fill-to-capacity mode".
+#include "ccsim/packing/policies.hpp"
+
+#include "../policy/builtin/params.hpp"
+
+#include <limits>
+
+namespace ccsim {
+
+namespace {
+
+//! Picks the feasible node with the highest score (ties: lowest node index) and its best-fit GPUs.
+class ScoredPacking : public PackingPolicy {
+public:
+  using Score = double (*)(const TaskShape&, const PackState&, std::uint32_t node);
+  explicit ScoredPacking(Score score) : score_(score) {}
+
+  std::optional<PackChoice> choose(const TaskShape& t, const PackState& state, Rng& /*rng*/) override
+  {
+    double best = -std::numeric_limits<double>::infinity();
+    std::optional<std::uint32_t> pick;
+    for (std::uint32_t n = 0; n < state.node_count(); n++) {
+      if (not state.fits(t, n))
+        continue;
+      const double s = score_(t, state, n);
+      if (not pick || s > best) {
+        best = s;
+        pick = n;
+      }
+    }
+    if (not pick)
+      return std::nullopt;
+    return PackChoice{*pick, state.best_fit_slots(t, *pick)};
+  }
+
+private:
+  Score score_;
+};
+
+//! Uniformly random feasible node (reservoir sampling over node order), best-fit GPUs.
+class RandomPacking : public PackingPolicy {
+public:
+  std::optional<PackChoice> choose(const TaskShape& t, const PackState& state, Rng& rng) override
+  {
+    std::uint64_t seen = 0;
+    std::optional<std::uint32_t> pick;
+    for (std::uint32_t n = 0; n < state.node_count(); n++)
+      if (state.fits(t, n) && rng.below(++seen) == 0)
+        pick = n;
+    if (not pick)
+      return std::nullopt;
+    return PackChoice{*pick, state.best_fit_slots(t, *pick)};
+  }
+};
+
+//! FGD: the node (and, for a GPU-sharing task, the GPU) whose expected fragmentation grows least.
+class FgdPacking : public PackingPolicy {
+public:
+  std::optional<PackChoice> choose(const TaskShape& t, const PackState& state, Rng& /*rng*/) override
+  {
+    double best = std::numeric_limits<double>::infinity();
+    std::optional<PackChoice> pick;
+    std::vector<std::uint32_t> slots;
+    for (std::uint32_t n = 0; n < state.node_count(); n++) {
+      if (not state.fits(t, n))
+        continue;
+      const double before = state.node_fragmentation(n);
+      if (t.gpus == 1 && t.gpu_milli < 1000) {
+        // One candidate GPU per distinct free share (the lowest slot holding it).
+        const auto frees = state.gpu_free(n);
+        for (std::uint32_t s = 0; s < frees.size(); s++) {
+          if (frees[s] < t.gpu_milli)
+            continue;
+          bool first_of_value = true;
+          for (std::uint32_t p = 0; p < s && first_of_value; p++)
+            first_of_value = frees[p] != frees[s];
+          if (not first_of_value)
+            continue;
+          slots.assign(1, s);
+          const double delta = state.fragmentation_after(t, n, slots) - before;
+          if (delta < best) {
+            best = delta;
+            pick = PackChoice{n, slots};
+          }
+        }
+      } else {
+        slots = state.best_fit_slots(t, n);
+        const double delta = state.fragmentation_after(t, n, slots) - before;
+        if (delta < best) {
+          best = delta;
+          pick = PackChoice{n, slots};
+        }
+      }
+    }
+    return pick;
+  }
+};
+
+double best_fit_score(const TaskShape& t, const PackState& s, std::uint32_t n)
+{
+  const auto& c = s.cluster();
+  double score = 1.0;
+  if (s.max_cpu_milli() > 0 && c.node_cpu_milli[n] > 0)
+    score -= 0.5 * (static_cast<double>(s.cpu_free(n)) - t.cpu_milli) / s.max_cpu_milli();
+  score -= 0.5 * (static_cast<double>(s.gpu_free_total(n)) - static_cast<double>(t.gpu_demand_milli())) /
+           s.max_gpu_milli();
+  return score;
+}
+
+double dot_product_score(const TaskShape& t, const PackState& s, std::uint32_t n)
+{
+  const auto& c = s.cluster();
+  double score = 0;
+  if (c.node_cpu_milli[n] > 0) {
+    const double cap = c.node_cpu_milli[n];
+    score += (t.cpu_milli / cap) * (s.cpu_free(n) / cap);
+  }
+  const double gpu_cap = c.node_accels[n] * 1000.0;
+  score += (static_cast<double>(t.gpu_demand_milli()) / gpu_cap) * (s.gpu_free_total(n) / gpu_cap);
+  return score;
+}
+
+double gpu_packing_score(const TaskShape& t, const PackState& s, std::uint32_t n)
+{
+  const auto frees = s.gpu_free(n);
+  bool partial_fit = false; // a GPU already partly used that can take this share
+  bool in_use = false;
+  for (const auto f : frees) {
+    in_use = in_use || f < 1000;
+    partial_fit = partial_fit || (f < 1000 && f >= t.gpu_milli && t.gpus == 1 && t.gpu_milli < 1000);
+  }
+  const double tier = partial_fit ? 3 : in_use ? 2 : 1;
+  // Within a tier: least free GPU share left on the node afterwards.
+  const double left = static_cast<double>(s.gpu_free_total(n)) - static_cast<double>(t.gpu_demand_milli());
+  return tier - left / (64.0 * 1000 + 1);
+}
+
+double gpu_clustering_score(const TaskShape& t, const PackState& s, std::uint32_t n)
+{
+  if (s.same_gpu_request_on(n, t) > 0)
+    return 2;
+  return s.tasks_on(n) == 0 ? 1 : 0;
+}
+
+template <typename Make>
+PackingRegistration entry(const char* name, const char* description, Make make)
+{
+  return PackingRegistration{name, description, [name, make](const nlohmann::json& params) {
+                               expect_params(params, name, {});
+                               return make();
+                             }};
+}
+
+} // namespace
+
+std::vector<PackingRegistration> builtin_packing_policies()
+{
+  return {
+      entry("random", "uniformly random feasible node (seeded), best-fit GPUs",
+            [] { return std::make_unique<RandomPacking>(); }),
+      entry("best-fit", "least normalized CPU and GPU leftover on the node",
+            [] { return std::make_unique<ScoredPacking>(best_fit_score); }),
+      entry("dot-product", "Tetris: largest dot product of the task's request and the node's free CPU and GPU",
+            [] { return std::make_unique<ScoredPacking>(dot_product_score); }),
+      entry("gpu-packing", "partly used GPUs, then nodes with GPUs in use, then idle nodes",
+            [] { return std::make_unique<ScoredPacking>(gpu_packing_score); }),
+      entry("gpu-clustering", "nodes already hosting tasks with the same GPU request, then idle nodes",
+            [] { return std::make_unique<ScoredPacking>(gpu_clustering_score); }),
+      entry("fgd", "fragmentation gradient descent: least growth of expected GPU fragmentation (Weng et al., ATC'23)",
+            [] { return std::make_unique<FgdPacking>(); }),
+  };
+}
+
+} // namespace ccsim

@@ -1,0 +1,184 @@
+// src/workload/csv_table.cpp
+#include "csv_table.hpp"
+
+#include "ccsim/core/error.hpp"
+
+#include <csv.h>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+
+namespace ccsim {
+
+namespace {
+
+std::string_view trim(std::string_view s)
+{
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos)
+    return {};
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+} // namespace
+
+void CsvTable::on_field(void* data, std::size_t len, void* self)
+{
+  auto* t = static_cast<CsvTable*>(self);
+  t->pending_.emplace_back(static_cast<const char*>(data), len);
+}
+
+void CsvTable::on_row(int /*terminator*/, void* self)
+{
+  auto* t = static_cast<CsvTable*>(self);
+  t->complete_.push_back(std::move(t->pending_));
+  t->pending_.clear();
+}
+
+CsvTable::CsvTable(LineSource source, std::string format, std::initializer_list<std::string_view> required,
+                   std::vector<std::string> implicit_header)
+    : source_(std::move(source)), format_(std::move(format)), parser_(new csv_parser)
+{
+  if (csv_init(parser_, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    delete parser_;
+    throw std::bad_alloc();
+  }
+  if (not read_row())
+    throw InputError(path(), "line 1", "empty file (expected a " + format_ + " CSV header row)");
+  if (not implicit_header.empty() && (fields_.empty() || trim(fields_[0]) != implicit_header[0])) {
+    header_ = std::move(implicit_header);
+    replay_first_ = true;
+  }
+  for (const auto& f : replay_first_ ? std::vector<std::string>{} : fields_) {
+    const std::string name(trim(f));
+    if (column(name) != ABSENT)
+      throw InputError(path(), fmt::format("line {}", row_line_),
+                       "column \"" + name + "\" appears twice (expected unique column names)");
+    header_.push_back(name);
+  }
+  std::string missing;
+  for (const auto name : required)
+    if (column(name) == ABSENT)
+      missing += (missing.empty() ? "" : ", ") + std::string(name);
+  if (not missing.empty()) {
+    std::string all;
+    for (const auto name : required)
+      all += (all.empty() ? "" : ",") + std::string(name);
+    throw InputError(path(), fmt::format("line {}", row_line_),
+                     fmt::format("{} header lacks column(s) {} (expected at least: {})", format_, missing, all));
+  }
+}
+
+CsvTable::~CsvTable()
+{
+  csv_free(parser_);
+  delete parser_;
+}
+
+int CsvTable::column(std::string_view name) const
+{
+  for (std::size_t i = 0; i < header_.size(); i++)
+    if (header_[i] == name)
+      return static_cast<int>(i);
+  return ABSENT;
+}
+
+bool CsvTable::read_row()
+{
+  std::string line;
+  while (complete_pos_ >= complete_.size()) {
+    complete_.clear();
+    complete_pos_ = 0;
+    if (eof_)
+      return false;
+    if (source_.next(line)) {
+      line += '\n';
+      if (csv_parse(parser_, line.data(), line.size(), on_field, on_row, this) != line.size())
+        throw InputError(path(), fmt::format("line {}", source_.line_number()),
+                         std::string("malformed CSV (") + csv_strerror(csv_error(parser_)) +
+                             "); expected RFC 4180 fields, quotes doubled inside quoted fields");
+    } else {
+      eof_ = true;
+      if (csv_fini(parser_, on_field, on_row, this) != 0)
+        throw InputError(path(), fmt::format("line {}", source_.line_number()),
+                         "a quoted field is not closed at the end of the file (expected a closing quote)");
+    }
+  }
+  fields_ = std::move(complete_[complete_pos_++]);
+  row_line_ = source_.line_number();
+  return true;
+}
+
+bool CsvTable::next_row()
+{
+  const auto take = [this] {
+    if (replay_first_) {
+      replay_first_ = false;
+      return true;
+    }
+    return read_row();
+  };
+  while (take()) {
+    if (fields_.empty() || (fields_.size() == 1 && trim(fields_[0]).empty()))
+      continue; // blank line
+    if (fields_.size() != header_.size())
+      fail_row(fmt::format("{} fields (expected {}, as in the header)", fields_.size(), header_.size()));
+    return true;
+  }
+  return false;
+}
+
+std::string_view CsvTable::text(int col) const
+{
+  if (col < 0 || static_cast<std::size_t>(col) >= fields_.size())
+    return {};
+  return trim(fields_[static_cast<std::size_t>(col)]);
+}
+
+void CsvTable::fail(int col, const std::string& expected) const
+{
+  const std::string name = col >= 0 ? header_[static_cast<std::size_t>(col)] : std::string("?");
+  throw InputError(path(), fmt::format("line {}", row_line_),
+                   fmt::format("{} is \"{}\" (expected {})", name, std::string(text(col)), expected));
+}
+
+void CsvTable::fail_row(const std::string& message) const
+{
+  throw InputError(path(), fmt::format("line {}", row_line_), message);
+}
+
+double CsvTable::number(int col, double min, double max, std::optional<double> empty_value) const
+{
+  const std::string_view t = text(col);
+  const std::string expected = fmt::format("a number in [{}, {}]", min, max);
+  if (t.empty()) {
+    if (empty_value)
+      return *empty_value;
+    fail(col, expected);
+  }
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc() || ptr != t.data() + t.size() || not std::isfinite(v) || v < min || v > max)
+    fail(col, expected);
+  return v;
+}
+
+std::int64_t CsvTable::integer(int col, std::int64_t min, std::int64_t max,
+                               std::optional<std::int64_t> empty_value) const
+{
+  const std::string_view t = text(col);
+  const std::string expected = fmt::format("an integer in [{}, {}]", min, max);
+  if (t.empty()) {
+    if (empty_value)
+      return *empty_value;
+    fail(col, expected);
+  }
+  std::int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc() || ptr != t.data() + t.size() || v < min || v > max)
+    fail(col, expected);
+  return v;
+}
+
+} // namespace ccsim

@@ -1,0 +1,66 @@
+// src/workload/line_source.cpp
+#include "line_source.hpp"
+
+#include "ccsim/core/error.hpp"
+
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include <array>
+
+namespace ccsim {
+
+LineSource LineSource::from_file(const std::string& path, const std::string& what)
+{
+  // zlib reads plain files transparently, so .csv and .csv.gz (or .swf and .swf.gz) share this path.
+  std::shared_ptr<gzFile_s> file(gzopen(path.c_str(), "rb"), [](gzFile f) {
+    if (f != nullptr)
+      gzclose(f);
+  });
+  if (not file)
+    throw InputError(path, "", "cannot open file (expected a readable " + what + ")");
+  gzbuffer(file.get(), 1 << 16);
+  LineSource src;
+  src.path_ = path;
+  auto buf = std::make_shared<std::array<char, 1 << 14>>();
+  src.next_ = [file, buf, path, line_no = src.line_no_](std::string& line) {
+    line.clear();
+    while (gzgets(file.get(), buf->data(), static_cast<int>(buf->size())) != nullptr) {
+      line += buf->data();
+      if (not line.empty() && line.back() == '\n') {
+        line.pop_back();
+        ++*line_no;
+        return true;
+      }
+    }
+    int err = Z_OK;
+    const char* message = gzerror(file.get(), &err);
+    if (err != Z_OK && err != Z_STREAM_END)
+      throw InputError(path, fmt::format("line {}", *line_no + 1),
+                       std::string("truncated or corrupt gzip data (") + message + "); expected a complete file");
+    if (not line.empty()) {
+      ++*line_no;
+      return true; // last line without '\n'
+    }
+    return false;
+  };
+  return src;
+}
+
+LineSource LineSource::from_text(std::string_view text, std::string path)
+{
+  LineSource src;
+  src.path_ = std::move(path);
+  src.next_ = [text, pos = std::size_t{0}, line_no = src.line_no_](std::string& line) mutable {
+    if (pos >= text.size())
+      return false;
+    const auto end = text.find('\n', pos);
+    line.assign(text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
+    pos = end == std::string_view::npos ? text.size() : end + 1;
+    ++*line_no;
+    return true;
+  };
+  return src;
+}
+
+} // namespace ccsim

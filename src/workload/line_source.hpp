@@ -1,0 +1,33 @@
+// src/workload/line_source.hpp: line-by-line input for the trace importers (internal).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ccsim {
+
+//! Yields the lines of a file (plain or gzip, streamed through zlib) or of a text in memory, without their '\n'.
+//! Truncated or corrupt gzip data is an InputError naming the file and the line where the data broke off.
+class LineSource {
+public:
+  //! Opens `path`; a missing or unreadable file is an InputError (`what` says which kind of file was expected).
+  static LineSource from_file(const std::string& path, const std::string& what);
+  //! Lines of `text` (which must outlive the source); `path` names it in messages.
+  static LineSource from_text(std::string_view text, std::string path);
+
+  //! Next line into `line`; false at the end of the input.
+  bool next(std::string& line) { return next_(line); }
+  //! 1-based number of the last line returned.
+  std::uint64_t line_number() const { return *line_no_; }
+  const std::string& path() const { return path_; }
+
+private:
+  std::string path_;
+  std::shared_ptr<std::uint64_t> line_no_ = std::make_shared<std::uint64_t>(0);
+  std::function<bool(std::string&)> next_;
+};
+
+} // namespace ccsim
