@@ -10,6 +10,8 @@
 #include "ccsim/policy/plugin.hpp"
 #include "ccsim/policy/registry.hpp"
 #include "ccsim/scenario/loader.hpp"
+#include "ccsim/workload/importers.hpp"
+#include "ccsim/workload/workload_json.hpp"
 
 #include "compare.hpp"
 
@@ -64,7 +66,8 @@ void apply_overrides(ccsim::Scenario& s, const RunOptions& opt)
 //! policies and their parameters).
 ccsim::Scenario load_checked(const std::string& path, const RunOptions& overrides = {})
 {
-  ccsim::Scenario s = ccsim::load_scenario(path);
+  ccsim::Scenario s = ccsim::load_scenario(
+      path, overrides.seed >= 0 ? std::optional<std::uint64_t>(overrides.seed) : std::nullopt);
   apply_overrides(s, overrides);
   ccsim::make_scenario_policies(s);
   return s;
@@ -210,6 +213,35 @@ int cmd_validate(const std::string& path)
   return 0;
 }
 
+struct ConvertOptions {
+  std::string input, format, options = "{}", out, mode = "events";
+  bool quiet = false;
+};
+
+//! `ccsim workload convert`: any importer's jobs as a ccsim workload file.
+int cmd_convert(const ConvertOptions& opt)
+{
+  nlohmann::json options;
+  try {
+    options = nlohmann::json::parse(opt.options);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw ccsim::InputError("--options", "", std::string("expected a JSON object of importer options: ") + e.what());
+  }
+  const ccsim::ImportedWorkload w = ccsim::import_trace(
+      opt.format, opt.input, options, opt.mode == "fill" ? ccsim::ImportUse::FILL : ccsim::ImportUse::EVENTS);
+  ccsim::AtomicFile out(opt.out);
+  out.write(ccsim::workload_json_text(w.jobs, w.report));
+  out.commit();
+  if (not opt.quiet) {
+    std::string skipped;
+    for (const auto& [reason, n] : w.report.skipped)
+      skipped += fmt::format(", skipped {} ({})", n, reason);
+    std::cout << fmt::format("{}: {} trace: read {}, kept {}{}\nwrote {} jobs to {}\n", opt.input, opt.format,
+                             w.report.read, w.report.kept, skipped, w.jobs.size(), opt.out);
+  }
+  return 0;
+}
+
 int cmd_list_policies()
 {
   const auto& registry = ccsim::PolicyRegistry::global();
@@ -269,6 +301,18 @@ int main(int argc, char** argv)
   compare->add_option("--out", cmp.out, "Results folder (default results/compare-<scenario>)");
   compare->add_option("--seed", cmp.seed, "Seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);
 
+  ConvertOptions conv;
+  auto* workload = app.add_subcommand("workload", "Workload tools");
+  workload->require_subcommand(1);
+  auto* convert = workload->add_subcommand("convert", "Convert a trace into a ccsim workload file ({\"jobs\": [...]})");
+  convert->add_option("input", conv.input, "Trace file")->required();
+  convert->add_option("--format", conv.format, "Trace format: batsim, swf, openb, pai, tiresias")->required();
+  convert->add_option("--out", conv.out, "Output workload JSON file")->required();
+  convert->add_option("--options", conv.options, "Importer options as a JSON object (docs/workloads.md)");
+  convert->add_option("--mode", conv.mode, "Importer defaults for: events (drop rows that cannot run) or fill")
+      ->check(CLI::IsMember({"events", "fill"}));
+  convert->add_flag("--quiet,-q", conv.quiet, "Print nothing on success");
+
   auto* list = app.add_subcommand("list", "List registered components");
   auto* list_policies = list->add_subcommand("policies", "Queue and placement policies by registered name");
   list->require_subcommand(1);
@@ -291,6 +335,8 @@ int main(int argc, char** argv)
     }
     if (*validate)
       return cmd_validate(validate_path);
+    if (*convert)
+      return cmd_convert(conv);
     if (*list_policies)
       return cmd_list_policies();
   } catch (const ccsim::InputError& e) {

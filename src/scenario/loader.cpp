@@ -6,6 +6,7 @@
 #include "ccsim/scenario/catalog.hpp"
 #include "ccsim/scenario/schema_check.hpp"
 #include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/workload/generator.hpp"
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/workload.hpp"
 
@@ -293,7 +294,9 @@ void read_sites(const ObjectReader& root, Scenario& s)
                                     nodes, accelerators, MAX_PLATFORM_NODES, MAX_PLATFORM_ACCELERATORS));
 }
 
-void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectReader& root, Job& job)
+//! `min_accelerators`: 0 in fill mode (CPU-only tasks), 1 otherwise.
+void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectReader& root, Job& job,
+              std::int64_t min_accelerators = 1)
 {
   ObjectReader j(value, ptr, root.file(), root.diagnostics(),
                  {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "precision", "class",
@@ -302,7 +305,7 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
   job.id = j.identifier("id", Need::REQUIRED).value_or("");
   job.submit_s = j.number("submit_s", Need::REQUIRED, 0, INF).value_or(0);
   job.accelerators =
-      static_cast<std::uint32_t>(j.integer("accelerators", Need::REQUIRED, 0, MAX_COUNT).value_or(1));
+      static_cast<std::uint32_t>(j.integer("accelerators", Need::REQUIRED, min_accelerators, MAX_COUNT).value_or(1));
   const bool has_duration = j.has("duration_s");
   const bool has_work = j.has("work_flop");
   if (has_duration == has_work)
@@ -358,6 +361,7 @@ void read_workload(const ObjectReader& root, Scenario& s)
   const auto* wv = root.value("workload", Need::REQUIRED);
   if (wv == nullptr)
     return;
+  const std::int64_t min_accelerators = s.scheduler.mode == SchedulerMode::FILL ? 0 : 1;
   if (wv->is_object() && wv->contains("format")) {
     ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
                    {"format", "path", "options", "defaults"});
@@ -384,6 +388,31 @@ void read_workload(const ObjectReader& root, Scenario& s)
     std::filesystem::path trace(*path);
     if (trace.is_relative() && not root.file().empty())
       trace = std::filesystem::path(root.file()).parent_path() / trace;
+    if (*format == "ccsim") {
+      // A ccsim workload file (`ccsim workload convert` writes them): {"source": ..., "jobs": [...]}.
+      if (options != nullptr)
+        w.error("options", "the ccsim format takes no options (expected none)");
+      if (w.has("defaults"))
+        w.error("defaults", "a ccsim workload file carries every job field (expected no defaults)");
+      try {
+        const nlohmann::json doc = parse_json_file(trace.string());
+        ObjectReader file_root(doc, "", trace.string(), root.diagnostics(), {"jobs", "source"});
+        for_each_element(file_root, "jobs", Need::REQUIRED, [&](const nlohmann::json& jv, const std::string& ptr) {
+          s.jobs.emplace_back();
+          read_job(jv, ptr, file_root, s.jobs.back(), min_accelerators);
+        });
+      } catch (const InputError& e) {
+        for (const auto& d : e.diagnostics())
+          root.diagnostics().add(d.file, d.location, d.message);
+        return;
+      }
+      s.workload_report.format = "ccsim";
+      s.workload_report.path = trace.string();
+      s.workload_report.read = s.workload_report.kept = s.jobs.size();
+      check_unique_ids(s.jobs, trace.string(), root.diagnostics(),
+                       [](std::size_t i) { return "/jobs/" + std::to_string(i) + "/id"; });
+      return;
+    }
     ImportedWorkload imported;
     try {
       const nlohmann::json opts = options != nullptr ? *options : nlohmann::json();
@@ -391,7 +420,7 @@ void read_workload(const ObjectReader& root, Scenario& s)
         std::string known;
         for (const auto f : TRACE_FORMATS)
           known += (known.empty() ? "" : ", ") + std::string(f);
-        w.error("format", "unknown workload format \"" + *format + "\" (expected one of: " + known + ")");
+        w.error("format", "unknown workload format \"" + *format + "\" (expected one of: ccsim, " + known + ")");
         return;
       }
       imported = import_trace(*format, trace.string(), opts,
@@ -430,7 +459,17 @@ void read_workload(const ObjectReader& root, Scenario& s)
     });
     return;
   }
-  ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(), {"jobs"});
+  if (wv->is_object() && wv->contains("generate")) {
+    ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(), {"generate"});
+    ObjectReader g(*w.value("generate", Need::REQUIRED), w.pointer_of("generate"), root.file(), root.diagnostics(),
+                   {"seed", "jobs", "horizon_s", "arrival", "mix", "tenants"});
+    const std::string base_dir =
+        root.file().empty() ? std::string(".") : std::filesystem::path(root.file()).parent_path().string();
+    s.generator = read_generator(g, base_dir.empty() ? std::string(".") : base_dir);
+    s.workload_report.format = "generate";
+    return;
+  }
+  ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(), {"jobs", "source"});
   const auto* jobs = w.value("jobs", Need::REQUIRED);
   if (jobs == nullptr)
     return;
@@ -441,7 +480,7 @@ void read_workload(const ObjectReader& root, Scenario& s)
   s.jobs.resize(jobs->size());
   const std::string base = w.pointer_of("jobs");
   for (std::size_t i = 0; i < jobs->size(); i++)
-    read_job((*jobs)[i], base + "/" + std::to_string(i), root, s.jobs[i]);
+    read_job((*jobs)[i], base + "/" + std::to_string(i), root, s.jobs[i], min_accelerators);
   check_unique_ids(s.jobs, root.file(), root.diagnostics(),
                    [&base](std::size_t i) { return base + "/" + std::to_string(i) + "/id"; });
   s.workload_report.format = "inline";
@@ -499,7 +538,8 @@ int Scenario::find_accelerator(std::string_view accelerator_name) const
   return -1;
 }
 
-Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256)
+Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256,
+                            std::optional<std::uint64_t> seed)
 {
   Diagnostics diags;
   ObjectReader root(doc, "", file, diags,
@@ -519,6 +559,8 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
       root.error("description", "expected a string, found " + describe_json(*d));
   }
   s.seed = static_cast<std::uint64_t>(root.integer("seed", Need::OPTIONAL, 0, INT64_MAX).value_or(1));
+  if (seed)
+    s.seed = *seed;
   s.currency = root.string("currency", Need::OPTIONAL).value_or("");
   read_catalog(root, s);
   read_sites(root, s);
@@ -548,7 +590,24 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
     diags.throw_if_any();
   }
   const bool fill = s.scheduler.mode == SchedulerMode::FILL;
-  if (s.workload_report.format == "inline")
+  if (s.generator) {
+    std::uint64_t capacity = 0;
+    for (const auto& p : cluster.pools)
+      capacity += p.usable;
+    s.jobs = generate_jobs(*s.generator, capacity, s.seed);
+    s.workload_report.read = s.workload_report.kept = s.jobs.size();
+    if (s.jobs.size() >= MAX_GENERATED_JOBS)
+      diags.add(file, "/workload/generate", fmt::format("the generator would produce more than {} jobs (expected "
+                                                        "a shorter horizon_s or a lower rate)",
+                                                        MAX_GENERATED_JOBS));
+    if (s.jobs.empty())
+      diags.add(file, "/workload/generate", "the generator produced no job (expected a horizon_s longer than the "
+                                            "first arrival)");
+    diags.throw_if_any();
+    resolve_jobs(s.jobs, cluster, file,
+                 [&s](std::size_t i) { return "generated job " + s.jobs[i].id + " (/workload/generate)"; }, diags,
+                 fill);
+  } else if (s.workload_report.format == "inline")
     resolve_jobs(s.jobs, cluster, file, [](std::size_t i) { return "/workload/jobs/" + std::to_string(i); }, diags,
                  fill);
   else
@@ -558,11 +617,11 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   return s;
 }
 
-Scenario load_scenario(const std::string& path)
+Scenario load_scenario(const std::string& path, std::optional<std::uint64_t> seed)
 {
   std::string bytes;
   const nlohmann::json doc = parse_json_file(path, &bytes);
-  return scenario_from_json(doc, path, sha256_hex(bytes));
+  return scenario_from_json(doc, path, sha256_hex(bytes), seed);
 }
 
 } // namespace ccsim

@@ -3,12 +3,14 @@
 
 #include "ccsim/core/types.hpp"
 #include "ccsim/power/pue.hpp"
+#include "ccsim/workload/generator.hpp"
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/job.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -93,6 +95,7 @@ struct Scenario {
   std::vector<Job> jobs;
   ImportReport workload_report; //!< where the jobs came from ("inline" or a trace format) and the counts
   std::vector<ImportReport> node_reports; //!< node list files read for sites' "nodes"
+  std::optional<GeneratorSpec> generator; //!< workload.generate, when the jobs are synthetic
   SchedulerSpec scheduler;
   OutputSpec output;
 

@@ -1,0 +1,68 @@
+// include/ccsim/workload/generator.hpp: the seeded synthetic workload generator (workload: {"generate": {...}}).
+#pragma once
+
+#include "ccsim/core/error.hpp"
+#include "ccsim/core/random.hpp"
+#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/workload/job.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ccsim {
+
+//! Most jobs one generator may produce (a horizon asking for more is an input error).
+inline constexpr std::uint64_t MAX_GENERATED_JOBS = 50'000'000;
+
+//! A distribution of a positive quantity (docs/workloads.md, "Generator"). Draws are clamped into [min, max].
+struct Distribution {
+  enum class Kind : std::uint8_t { CONSTANT, EXPONENTIAL, LOGNORMAL, UNIFORM, EMPIRICAL };
+  Kind kind = Kind::CONSTANT;
+  double a = 0, b = 0;            //!< constant: value; exponential: mean; lognormal: mu, sigma; uniform: min, max
+  std::vector<double> values;     //!< empirical: the values (from the scenario, or a trace's jobs)
+  std::vector<double> cumulative; //!< empirical: cumulative weights, last = 1
+  double min = 0, max = 1e300;
+
+  double draw(Rng& rng) const;
+};
+
+//! One class of the job mix.
+struct MixEntry {
+  JobClass job_class = JobClass::TRAINING;
+  double share = 1; //!< relative weight
+  Distribution accelerators;
+  std::optional<Distribution> duration_s; //!< run time, s (trace-like jobs) ...
+  std::optional<Distribution> work_flop;  //!< ... or work, FLOP (run time then depends on the hardware)
+  Precision precision = Precision::BF16;
+  double efficiency = 1;
+  double walltime_factor = 1; //!< walltime = factor x duration (duration_s jobs)
+  std::vector<std::string> accept;
+  double memory_gib = 0;
+};
+
+struct GeneratorSpec {
+  enum class Process : std::uint8_t { POISSON, DIURNAL };
+  Process process = Process::POISSON;
+  double rate_per_s = 0;      //!< mean arrival rate (set directly, or from offered_load once capacity is known)
+  double offered_load = 0;    //!< > 0: rate = load x capacity / E[accelerators x duration_s]
+  double amplitude = 0;       //!< diurnal: rate(t) = mean x (1 + amplitude x cos(2 pi (t/3600 - peak_hour) / 24))
+  double peak_hour = 14;
+  std::uint64_t jobs = 0;     //!< number of jobs, or ...
+  double horizon_s = 0;       //!< ... arrivals until this time
+  std::vector<MixEntry> mix;
+  std::vector<std::pair<std::string, double>> tenants; //!< (name, share)
+  std::optional<std::uint64_t> seed; //!< default: the scenario's seed
+};
+
+//! Reads workload.generate, reporting every problem at its JSON pointer. Trace-backed empirical distributions
+//! are read here (paths relative to `base_dir`).
+GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_dir);
+
+//! The jobs, in arrival order, ids "g<n>". `capacity_accelerators` sets the rate of an offered-load spec.
+std::vector<Job> generate_jobs(const GeneratorSpec& spec, std::uint64_t capacity_accelerators, std::uint64_t seed);
+
+//! Mean arrival rate (jobs/s) the spec asks for on a platform of `capacity_accelerators`.
+double generator_rate_per_s(const GeneratorSpec& spec, std::uint64_t capacity_accelerators);
+
+} // namespace ccsim

@@ -1,0 +1,399 @@
+// src/workload/generator.cpp: the seeded synthetic workload generator (docs/workloads.md, "Generator").
+#include "ccsim/workload/generator.hpp"
+
+#include "ccsim/workload/importers.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <numbers>
+
+namespace ccsim {
+
+namespace {
+
+using Need = ObjectReader::Need;
+constexpr double INF = std::numeric_limits<double>::infinity();
+constexpr std::uint64_t MEAN_SAMPLES = 200'000;  // draws estimating E[accelerators x duration] for offered_load
+constexpr std::uint64_t MEAN_SEED = 0x5eed'0ff'10ad; // fixed: the rate must not depend on the run's seed
+
+struct ClassDefaults {
+  Precision precision;
+  double efficiency;
+};
+
+ClassDefaults class_defaults(JobClass c)
+{
+  switch (c) {
+  case JobClass::TRAINING:
+    return {Precision::BF16, 0.4}; // typical model-FLOPs utilization of large training runs
+  case JobClass::INFERENCE:
+    return {Precision::FP16, 0.3};
+  case JobClass::HPC:
+    return {Precision::FP64, 0.6};
+  }
+  return {Precision::BF16, 1.0};
+}
+
+std::string join(std::initializer_list<std::string_view> names)
+{
+  std::string out;
+  for (const auto n : names)
+    out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+Distribution read_distribution(const nlohmann::json& v, const std::string& ptr, const ObjectReader& parent,
+                               const std::string& base_dir)
+{
+  Distribution d;
+  if (v.is_number()) { // shorthand: a constant
+    d.a = v.get<double>();
+    if (not(d.a >= 0) || not std::isfinite(d.a))
+      parent.diagnostics().add(parent.file(), ptr, "expected a number >= 0 or a distribution object, found " +
+                                                       describe_json(v));
+    return d;
+  }
+  ObjectReader r(v, ptr, parent.file(), parent.diagnostics(),
+                 {"dist", "value", "mean", "median", "mu", "sigma", "min", "max", "values", "weights", "trace",
+                  "field"});
+  const auto kind = r.string("dist", Need::REQUIRED).value_or("");
+  d.min = r.number("min", Need::OPTIONAL, 0, INF).value_or(0);
+  d.max = r.number("max", Need::OPTIONAL, 0, INF).value_or(1e300);
+  if (d.max < d.min)
+    r.error("max", fmt::format("expected max >= min ({})", d.min));
+  if (kind == "constant") {
+    d.kind = Distribution::Kind::CONSTANT;
+    d.a = r.number("value", Need::REQUIRED, 0, INF).value_or(1);
+  } else if (kind == "exponential") {
+    d.kind = Distribution::Kind::EXPONENTIAL;
+    d.a = r.number("mean", Need::REQUIRED, 0, INF, true).value_or(1);
+  } else if (kind == "lognormal") {
+    d.kind = Distribution::Kind::LOGNORMAL;
+    if (r.has("median") == r.has("mu"))
+      r.error_here("a lognormal needs exactly one of \"median\" (= exp(mu)) or \"mu\"");
+    if (r.has("median"))
+      d.a = std::log(r.number("median", Need::REQUIRED, 0, INF, true).value_or(1));
+    else
+      d.a = r.number("mu", Need::REQUIRED, -700, 700).value_or(0);
+    d.b = r.number("sigma", Need::REQUIRED, 0, 20).value_or(1);
+  } else if (kind == "uniform") {
+    d.kind = Distribution::Kind::UNIFORM;
+    d.a = r.number("min", Need::REQUIRED, 0, INF).value_or(0);
+    d.b = r.number("max", Need::REQUIRED, 0, INF).value_or(1);
+    if (d.b < d.a)
+      r.error("max", "expected max >= min");
+    d.min = 0;
+    d.max = 1e300;
+  } else if (kind == "empirical") {
+    d.kind = Distribution::Kind::EMPIRICAL;
+    std::vector<double> weights;
+    if (r.has("values") == r.has("trace"))
+      r.error_here("an empirical distribution needs exactly one of \"values\" (with optional \"weights\") or "
+                   "\"trace\" (with \"field\")");
+    if (const auto* values = r.value("values", Need::OPTIONAL)) {
+      if (values->is_array() && not values->empty())
+        for (std::size_t i = 0; i < values->size(); i++) {
+          const auto& x = (*values)[i];
+          if (x.is_number() && x.get<double>() >= 0 && std::isfinite(x.get<double>()))
+            d.values.push_back(x.get<double>());
+          else
+            parent.diagnostics().add(parent.file(), r.pointer_of("values") + "/" + std::to_string(i),
+                                     "expected a number >= 0, found " + describe_json(x));
+        }
+      else
+        r.error("values", "expected a non-empty array of numbers");
+      if (const auto* w = r.value("weights", Need::OPTIONAL)) {
+        if (w->is_array() && w->size() == values->size())
+          for (std::size_t i = 0; i < w->size(); i++) {
+            const auto& x = (*w)[i];
+            if (x.is_number() && x.get<double>() >= 0 && std::isfinite(x.get<double>()))
+              weights.push_back(x.get<double>());
+            else
+              parent.diagnostics().add(parent.file(), r.pointer_of("weights") + "/" + std::to_string(i),
+                                       "expected a weight >= 0, found " + describe_json(x));
+          }
+        else
+          r.error("weights", "expected an array of weights as long as \"values\"");
+      }
+    }
+    if (const auto* trace = r.value("trace", Need::OPTIONAL)) {
+      ObjectReader t(*trace, r.pointer_of("trace"), parent.file(), parent.diagnostics(), {"format", "path", "options"});
+      const auto format = t.string("format", Need::REQUIRED);
+      const auto path = t.string("path", Need::REQUIRED);
+      const auto field = r.string("field", Need::REQUIRED);
+      if (field && *field != "duration_s" && *field != "accelerators" && *field != "walltime_s")
+        r.error("field", "unknown field \"" + *field + "\" (expected duration_s, accelerators or walltime_s)");
+      if (format && path && field) {
+        std::filesystem::path p(*path);
+        if (p.is_relative())
+          p = std::filesystem::path(base_dir) / p;
+        try {
+          const auto* opts = t.value("options", Need::OPTIONAL);
+          const auto w = import_trace(*format, p.string(), opts != nullptr ? *opts : nlohmann::json(),
+                                      ImportUse::EVENTS);
+          for (const Job& j : w.jobs) {
+            const double x = *field == "accelerators" ? j.accelerators
+                             : *field == "duration_s"  ? j.duration_s
+                                                       : j.walltime_s;
+            if (std::isfinite(x) && x >= 0)
+              d.values.push_back(x);
+          }
+          if (d.values.empty())
+            t.error("path", "the trace has no job with a usable " + *field);
+        } catch (const InputError& e) {
+          for (const auto& diag : e.diagnostics())
+            parent.diagnostics().add(diag.file, diag.location, diag.message);
+        }
+      }
+    }
+    if (weights.empty())
+      weights.assign(d.values.size(), 1.0);
+    double total = 0;
+    for (const double w : weights)
+      total += w;
+    if (not d.values.empty() && not(total > 0))
+      r.error("weights", "expected at least one positive weight");
+    double acc = 0;
+    for (const double w : weights) {
+      acc += w;
+      d.cumulative.push_back(total > 0 ? acc / total : 1);
+    }
+    if (not d.cumulative.empty())
+      d.cumulative.back() = 1;
+  } else if (not kind.empty()) {
+    r.error("dist", "unknown distribution \"" + kind + "\" (expected one of: " +
+                        join({"constant", "exponential", "lognormal", "uniform", "empirical"}) + ")");
+  }
+  return d;
+}
+
+} // namespace
+
+double Distribution::draw(Rng& rng) const
+{
+  double x = 0;
+  switch (kind) {
+  case Kind::CONSTANT:
+    x = a;
+    break;
+  case Kind::EXPONENTIAL:
+    x = rng.exponential(1.0 / a);
+    break;
+  case Kind::LOGNORMAL:
+    x = rng.lognormal(a, b);
+    break;
+  case Kind::UNIFORM:
+    x = a + (b - a) * rng.uniform();
+    break;
+  case Kind::EMPIRICAL: {
+    const double u = rng.uniform();
+    const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
+    x = values[std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()), values.size() - 1)];
+    break;
+  }
+  }
+  return std::clamp(x, min, max);
+}
+
+GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_dir)
+{
+  GeneratorSpec spec;
+  const ObjectReader& g = gen;
+  if (g.has("seed"))
+    spec.seed = static_cast<std::uint64_t>(g.integer("seed", Need::REQUIRED, 0, INT64_MAX).value_or(1));
+  if (g.has("jobs") == g.has("horizon_s"))
+    g.error_here("expected exactly one of \"jobs\" (a number of jobs) or \"horizon_s\" (arrivals until then)");
+  spec.jobs = static_cast<std::uint64_t>(
+      g.integer("jobs", Need::OPTIONAL, 1, static_cast<std::int64_t>(MAX_GENERATED_JOBS)).value_or(0));
+  spec.horizon_s = g.number("horizon_s", Need::OPTIONAL, 0, INF, true).value_or(0);
+  if (const auto* av = g.value("arrival", Need::REQUIRED)) {
+    ObjectReader a(*av, g.pointer_of("arrival"), g.file(), g.diagnostics(),
+                   {"process", "rate_per_hour", "offered_load", "amplitude", "peak_hour"});
+    const auto process = a.string("process", Need::OPTIONAL).value_or("poisson");
+    if (process == "diurnal")
+      spec.process = GeneratorSpec::Process::DIURNAL;
+    else if (process != "poisson")
+      a.error("process", "unknown arrival process \"" + process + "\" (expected poisson or diurnal)");
+    if (a.has("rate_per_hour") == a.has("offered_load"))
+      a.error_here("expected exactly one of \"rate_per_hour\" (jobs per hour) or \"offered_load\" (fraction of "
+                   "the platform's accelerators busy on average)");
+    spec.rate_per_s = a.number("rate_per_hour", Need::OPTIONAL, 0, 1e12, true).value_or(0) / 3600.0;
+    spec.offered_load = a.number("offered_load", Need::OPTIONAL, 0, 100, true).value_or(0);
+    if (spec.process == GeneratorSpec::Process::DIURNAL) {
+      spec.amplitude = a.number("amplitude", Need::OPTIONAL, 0, 1).value_or(0.5);
+      spec.peak_hour = a.number("peak_hour", Need::OPTIONAL, 0, 24).value_or(14);
+    } else {
+      for (const char* k : {"amplitude", "peak_hour"})
+        if (a.has(k))
+          a.error(k, "only a diurnal process has this (expected \"process\": \"diurnal\")");
+    }
+  }
+  const auto* mix = g.value("mix", Need::REQUIRED);
+  if (mix != nullptr && (not mix->is_array() || mix->empty()))
+    g.error("mix", "expected a non-empty array of job classes");
+  if (mix != nullptr && mix->is_array())
+    for (std::size_t i = 0; i < mix->size(); i++) {
+      const std::string ptr = g.pointer_of("mix") + "/" + std::to_string(i);
+      ObjectReader m((*mix)[i], ptr, g.file(), g.diagnostics(),
+                     {"class", "share", "accelerators", "duration_s", "work_flop", "precision", "efficiency",
+                      "walltime_factor", "accept", "memory_gib"});
+      MixEntry e;
+      if (const auto cls = m.string("class", Need::REQUIRED)) {
+        if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
+          e.job_class = *c;
+        else
+          m.error("class", "unknown job class \"" + *cls + "\" (expected training, inference or hpc)");
+      }
+      const ClassDefaults dflt = class_defaults(e.job_class);
+      e.precision = dflt.precision;
+      e.efficiency = m.number("efficiency", Need::OPTIONAL, 0, 1, true).value_or(dflt.efficiency);
+      if (const auto prec = m.string("precision", Need::OPTIONAL)) {
+        if (const auto p = enum_from_name<Precision>(PRECISION_NAMES, *prec))
+          e.precision = *p;
+        else
+          m.error("precision", "unknown precision \"" + *prec + "\"");
+      }
+      e.share = m.number("share", Need::OPTIONAL, 0, INF, true).value_or(1);
+      if (const auto* v = m.value("accelerators", Need::REQUIRED))
+        e.accelerators = read_distribution(*v, m.pointer_of("accelerators"), m, base_dir);
+      if (m.has("duration_s") == m.has("work_flop"))
+        m.error_here("expected exactly one of \"duration_s\" or \"work_flop\" (a distribution)");
+      if (const auto* v = m.value("duration_s", Need::OPTIONAL))
+        e.duration_s = read_distribution(*v, m.pointer_of("duration_s"), m, base_dir);
+      if (const auto* v = m.value("work_flop", Need::OPTIONAL))
+        e.work_flop = read_distribution(*v, m.pointer_of("work_flop"), m, base_dir);
+      e.walltime_factor = m.number("walltime_factor", Need::OPTIONAL, 1, 1e6).value_or(1);
+      e.memory_gib = m.number("memory_gib", Need::OPTIONAL, 0, INF).value_or(0);
+      if (const auto* acc = m.value("accept", Need::OPTIONAL)) {
+        if (acc->is_array())
+          for (const auto& x : *acc)
+            if (x.is_string() && not x.get_ref<const std::string&>().empty())
+              e.accept.push_back(x.get<std::string>());
+        if (not acc->is_array() || e.accept.size() != acc->size())
+          m.error("accept", "expected an array of accelerator type or kind names");
+      }
+      if (spec.offered_load > 0 && e.work_flop)
+        m.error("work_flop", "an offered_load arrival rate needs run times: expected \"duration_s\" distributions "
+                             "(or give arrival.rate_per_hour)");
+      spec.mix.push_back(std::move(e));
+    }
+  if (const auto* t = g.value("tenants", Need::OPTIONAL)) {
+    if (t->is_number_integer() && t->get<std::int64_t>() >= 1 && t->get<std::int64_t>() <= 1'000'000) {
+      for (std::int64_t i = 0; i < t->get<std::int64_t>(); i++)
+        spec.tenants.emplace_back("t" + std::to_string(i), 1.0);
+    } else if (t->is_array() && not t->empty()) {
+      for (std::size_t i = 0; i < t->size(); i++) {
+        ObjectReader tr((*t)[i], g.pointer_of("tenants") + "/" + std::to_string(i), g.file(), g.diagnostics(),
+                        {"name", "share"});
+        spec.tenants.emplace_back(tr.string("name", Need::REQUIRED).value_or(""),
+                                  tr.number("share", Need::OPTIONAL, 0, INF, true).value_or(1));
+      }
+    } else {
+      g.error("tenants", "expected a number of tenants in [1, 1000000] or an array of {name, share}");
+    }
+  }
+  return spec;
+}
+
+namespace {
+
+//! Index drawn with probability proportional to weight(i).
+template <typename Weight>
+std::size_t pick(std::size_t n, Weight weight, double total, Rng& rng)
+{
+  double u = rng.uniform() * total;
+  for (std::size_t i = 0; i + 1 < n; i++) {
+    u -= weight(i);
+    if (u < 0)
+      return i;
+  }
+  return n - 1;
+}
+
+std::uint32_t draw_accelerators(const Distribution& d, Rng& rng)
+{
+  return static_cast<std::uint32_t>(std::clamp(std::round(d.draw(rng)), 1.0, 1e9));
+}
+
+} // namespace
+
+double generator_rate_per_s(const GeneratorSpec& spec, std::uint64_t capacity_accelerators)
+{
+  if (spec.offered_load <= 0)
+    return spec.rate_per_s;
+  double total_share = 0;
+  for (const auto& m : spec.mix)
+    total_share += m.share;
+  Rng rng(MEAN_SEED);
+  double sum = 0;
+  for (std::uint64_t i = 0; i < MEAN_SAMPLES; i++) {
+    const auto& m = spec.mix[pick(spec.mix.size(), [&](std::size_t k) { return spec.mix[k].share; }, total_share, rng)];
+    const double acc = draw_accelerators(m.accelerators, rng);
+    sum += acc * (m.duration_s ? m.duration_s->draw(rng) : 0.0);
+  }
+  const double mean_area = sum / static_cast<double>(MEAN_SAMPLES); // accelerator-seconds per job
+  return mean_area > 0 ? spec.offered_load * static_cast<double>(capacity_accelerators) / mean_area : 0;
+}
+
+std::vector<Job> generate_jobs(const GeneratorSpec& spec, std::uint64_t capacity_accelerators, std::uint64_t seed)
+{
+  std::vector<Job> jobs;
+  const double rate = generator_rate_per_s(spec, capacity_accelerators);
+  if (not(rate > 0) || spec.mix.empty())
+    return jobs;
+  Rng rng(spec.seed.value_or(seed));
+  double total_share = 0;
+  for (const auto& m : spec.mix)
+    total_share += m.share;
+  double tenant_total = 0;
+  for (const auto& t : spec.tenants)
+    tenant_total += t.second;
+  const double peak_rate = rate * (1 + spec.amplitude);
+  double t = 0;
+  while (spec.jobs > 0 ? jobs.size() < spec.jobs : true) {
+    // Poisson: exponential gaps at `rate`. Diurnal: thinning of a Poisson process at the peak rate.
+    if (spec.process == GeneratorSpec::Process::POISSON) {
+      t += rng.exponential(rate);
+    } else {
+      for (;;) {
+        t += rng.exponential(peak_rate);
+        const double phase = 2 * std::numbers::pi * (t / 3600.0 - spec.peak_hour) / 24.0;
+        if (rng.uniform() * peak_rate <= rate * (1 + spec.amplitude * std::cos(phase)))
+          break;
+      }
+    }
+    if (spec.jobs == 0 && t > spec.horizon_s)
+      break;
+    if (jobs.size() >= MAX_GENERATED_JOBS)
+      break;
+    const auto& m = spec.mix[pick(spec.mix.size(), [&](std::size_t k) { return spec.mix[k].share; }, total_share, rng)];
+    Job job;
+    job.id = "g" + std::to_string(jobs.size());
+    job.submit_s = t;
+    job.job_class = m.job_class;
+    job.precision = m.precision;
+    job.efficiency = m.efficiency;
+    job.accept = m.accept;
+    job.memory_gib = m.memory_gib;
+    job.accelerators = draw_accelerators(m.accelerators, rng);
+    if (m.duration_s) {
+      job.duration_s = m.duration_s->draw(rng);
+      if (job.duration_s > 0)
+        job.walltime_s = job.duration_s * m.walltime_factor;
+    } else {
+      job.work_flop = std::max(1.0, m.work_flop->draw(rng));
+    }
+    if (not spec.tenants.empty())
+      job.tenant = spec.tenants[pick(spec.tenants.size(), [&](std::size_t k) { return spec.tenants[k].second; },
+                                     tenant_total, rng)]
+                       .first;
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+} // namespace ccsim

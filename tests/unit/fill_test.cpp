@@ -1,0 +1,161 @@
+// Fill-to-capacity mode: fractional GPU state, the packing policies' choices and the fill procedure, with
+// hand-computed values; and the openb default trace under every packing policy (skipped without ../shared/data).
+#include "../support/helpers.hpp"
+
+#include "ccsim/packing/packing.hpp"
+#include "ccsim/policy/registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace ccsim;
+
+namespace {
+
+// Two nodes of two GPUs; the workload distribution is half whole-GPU tasks, half half-GPU tasks.
+const char* const TWO_SHAPES = R"([{"id": "w", "submit_s": 0, "accelerators": 1, "duration_s": 1},
+                                   {"id": "h", "submit_s": 0, "accelerators": 1, "gpu_milli": 500, "duration_s": 1}])";
+
+Scenario fill_scenario(int nodes, int gpus, const std::string& jobs, const std::string& fill = "{}")
+{
+  return test::scenario_from_text(
+      test::one_site_scenario(nodes, gpus, jobs, R"({"mode": "fill", "fill": )" + fill + "}"));
+}
+
+std::optional<PackChoice> choose(const char* policy, const TaskShape& t, const PackState& state)
+{
+  Rng rng(1);
+  return PolicyRegistry::global().make_packing(policy)->choose(t, state, rng);
+}
+
+} // namespace
+
+TEST(PackState, ExpectedFragmentationByHand)
+{
+  const Scenario s = fill_scenario(2, 2, TWO_SHAPES);
+  const Cluster c = Cluster::build(s);
+  PackState st(c, s.jobs);
+  ASSERT_EQ(st.distribution().size(), 2U);
+  EXPECT_EQ(st.fragmentation_total(), 0); // idle GPUs serve both shapes
+  const TaskShape half = TaskShape::of(s.jobs[1]);
+  const TaskShape whole = TaskShape::of(s.jobs[0]);
+  st.place(half, 0, std::vector<std::uint32_t>{0});
+  // Node 0 frees [500, 1000]: a whole-GPU task cannot use GPU 0's 500 (fragment 500), a half task can use all:
+  // F = 0.5 x 500 + 0.5 x 0 = 250 milli-GPUs.
+  EXPECT_DOUBLE_EQ(st.node_fragmentation(0), 250);
+  EXPECT_DOUBLE_EQ(st.fragmentation_total(), 250);
+  EXPECT_EQ(st.allocated_milli(), 500U);
+  EXPECT_DOUBLE_EQ(st.fragmentation_after(half, 0, std::vector<std::uint32_t>{0}), 0);   // fills GPU 0
+  EXPECT_DOUBLE_EQ(st.fragmentation_after(half, 0, std::vector<std::uint32_t>{1}), 500); // [500, 500]: whole-GPU tasks lose both
+  EXPECT_TRUE(st.fits(whole, 0));
+  EXPECT_EQ(st.best_fit_slots(whole, 0), std::vector<std::uint32_t>{1});
+  EXPECT_EQ(st.best_fit_slots(half, 0), std::vector<std::uint32_t>{0}); // the least free share that fits
+  EXPECT_THROW(st.place(whole, 0, std::vector<std::uint32_t>{0}), std::logic_error);
+}
+
+TEST(PackingPolicies, ChoicesOnAHandBuiltState)
+{
+  const Scenario s = fill_scenario(2, 2, TWO_SHAPES);
+  const Cluster c = Cluster::build(s);
+  PackState st(c, s.jobs);
+  const TaskShape whole = TaskShape::of(s.jobs[0]);
+  const TaskShape half = TaskShape::of(s.jobs[1]);
+  st.place(half, 0, std::vector<std::uint32_t>{0}); // node 0: [500, 1000]; node 1: [1000, 1000]
+  const auto at = [](const std::optional<PackChoice>& choice) {
+    return choice ? std::make_pair(static_cast<int>(choice->node), choice->slots)
+                  : std::make_pair(-1, std::vector<std::uint32_t>{});
+  };
+  using P = std::pair<int, std::vector<std::uint32_t>>;
+  // A half task: FGD fills GPU 0 of node 0 (fragmentation 250 -> 0), as do best-fit and GPU packing.
+  EXPECT_EQ(at(choose("fgd", half, st)), (P{0, {0}}));
+  EXPECT_EQ(at(choose("best-fit", half, st)), (P{0, {0}}));
+  EXPECT_EQ(at(choose("gpu-packing", half, st)), (P{0, {0}}));
+  EXPECT_EQ(at(choose("gpu-clustering", half, st)), (P{0, {0}})); // node 0 hosts a half task already
+  // A whole-GPU task: best-fit (leftover 0.5 vs 1.5 GPUs) and GPU packing (node in use) take node 0's idle GPU;
+  // clustering avoids node 0 (it hosts another request) for the idle node; dot-product (Tetris) prefers the node
+  // with the most free GPU: (1000/2000)(1500/2000) = 0.375 < (1000/2000)(2000/2000) = 0.5.
+  EXPECT_EQ(at(choose("best-fit", whole, st)), (P{0, {1}}));
+  EXPECT_EQ(at(choose("gpu-packing", whole, st)), (P{0, {1}}));
+  EXPECT_EQ(at(choose("gpu-clustering", whole, st)), (P{1, {0}}));
+  EXPECT_EQ(at(choose("dot-product", whole, st)), (P{1, {0}}));
+  // FGD: node 0 -> [500, 0]: F = 0.5 x 500 = 250 (delta 0); node 1 -> [0, 1000]: F = 0 (delta 0). Tie: node 0.
+  EXPECT_EQ(at(choose("fgd", whole, st)), (P{0, {1}}));
+  // Random picks a feasible node.
+  const auto r = choose("random", whole, st);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(st.fits(whole, r->node));
+  // Nothing fits: no choice.
+  const TaskShape three = [&] {
+    TaskShape t = whole;
+    t.gpus = 3;
+    return t;
+  }();
+  EXPECT_FALSE(choose("fgd", three, st));
+  EXPECT_FALSE(choose("random", three, st));
+}
+
+TEST(FillMode, ExactFractionalPacking)
+{
+  // One node of two GPUs; tasks of 1, 0.5 and 0.5 GPU fill it exactly in any order (a whole GPU never shares),
+  // so with demand ratio 1 there is no clone and every policy places all three.
+  const std::string jobs = R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1},
+                               {"id": "b", "submit_s": 0, "accelerators": 1, "gpu_milli": 500, "duration_s": 1},
+                               {"id": "c", "submit_s": 0, "accelerators": 1, "gpu_milli": 500, "duration_s": 1}])";
+  const Scenario s = fill_scenario(1, 2, jobs, R"({"demand_ratio": 1, "step_percent": 50})");
+  const Cluster c = Cluster::build(s);
+  for (const auto& e : PolicyRegistry::global().packing_policies()) {
+    SCOPED_TRACE(e.name);
+    auto policy = PolicyRegistry::global().make_packing(e.name);
+    const FillResult r = run_fill(c, s.jobs, s.scheduler.fill, *policy, 1, "");
+    EXPECT_EQ(r.clones, 0U);
+    ASSERT_EQ(r.rows.size(), 2U);
+    EXPECT_EQ(r.rows[0].arrived_percent, 50);
+    EXPECT_EQ(r.rows[1].arrived_percent, 100);
+    EXPECT_EQ(r.rows[1].tasks_placed, 3U);
+    EXPECT_EQ(r.rows[1].allocated_gpus, 2);
+    EXPECT_EQ(r.rows[1].fragmented_gpus, 0);
+    EXPECT_EQ(r.first_failure_percent, -1);
+  }
+  // Demand ratio 1.3 (2.6 GPUs): at most one half-GPU clone fits under the target, and it fails: the node is full.
+  const Scenario more = fill_scenario(1, 2, jobs, R"({"demand_ratio": 1.3})");
+  auto fgd = PolicyRegistry::global().make_packing("fgd");
+  for (std::uint64_t seed = 1; seed <= 20; seed++) {
+    const FillResult r = run_fill(c, more.jobs, more.scheduler.fill, *fgd, seed, "");
+    EXPECT_LE(r.clones, 1U);
+    EXPECT_EQ(r.rows.back().tasks_failed, r.clones);
+    EXPECT_EQ(r.rows.back().allocated_gpus, 2);
+    EXPECT_LE(r.rows.back().arrived_gpus, 2.6);
+  }
+}
+
+TEST(FillMode, OpenbDefaultTraceUnderEveryPackingPolicy)
+{
+  const std::filesystem::path file = std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/fill/openb-default.json";
+  if (not std::filesystem::exists(std::filesystem::path(CCSIM_SOURCE_DIR) / "../shared/data/gpu/alibaba-openb-v2023"))
+    GTEST_SKIP() << "../shared/data/gpu is absent: skipping the openb fill experiment";
+  const Scenario s = load_scenario(file.string());
+  const Cluster c = Cluster::build(s);
+  ASSERT_EQ(c.accelerator_count(), 6212U);
+  ASSERT_EQ(s.jobs.size(), 8152U);
+  for (const auto& e : PolicyRegistry::global().packing_policies()) {
+    SCOPED_TRACE(e.name);
+    auto policy = PolicyRegistry::global().make_packing(e.name);
+    const FillResult r = run_fill(c, s.jobs, s.scheduler.fill, *policy, s.seed, s.file);
+    const FillRow& last = r.rows.back();
+    EXPECT_EQ(r.originals, 8152U);
+    EXPECT_GT(r.clones, 0U);
+    EXPECT_EQ(last.tasks_arrived, r.originals + r.clones);
+    EXPECT_EQ(last.tasks_placed + last.tasks_failed, last.tasks_arrived);
+    // Demand stops just under 1.3 x 6,212 GPUs: the next clone (at most 8 GPUs) would have passed it.
+    EXPECT_LE(last.arrived_gpus, 1.3 * 6212 + 1e-9);
+    EXPECT_GT(last.arrived_gpus, 1.3 * 6212 - 8);
+    EXPECT_GT(last.allocated_gpus, 0.6 * 6212);
+    EXPECT_LE(last.allocated_gpus, 6212);
+    EXPECT_GE(last.fragmented_gpus, 0);
+    EXPECT_LE(last.fragmented_gpus, last.idle_gpus + 1e-9);
+    // A row per 1 % of arrived demand up to 129 %, and the final state.
+    EXPECT_EQ(r.rows.size(), 130U);
+    EXPECT_GT(r.first_failure_percent, 0);
+  }
+}
