@@ -4,6 +4,7 @@
 #include "ccsim/engine/dispatcher.hpp"
 #include "ccsim/metrics/metrics.hpp"
 #include "ccsim/output/writers.hpp"
+#include "ccsim/packing/packing.hpp"
 #include "ccsim/policy/registry.hpp"
 #include "ccsim/scenario/json_reader.hpp"
 #include "ccsim/scenario/loader.hpp"
@@ -12,19 +13,63 @@
 #include <cstdint>
 #include <string_view>
 
+namespace {
+
+bool reads_files(const nlohmann::json& doc)
+{
+  if (not doc.is_object())
+    return false;
+  if (doc.contains("workload") && doc["workload"].is_object() &&
+      (doc["workload"].contains("path") || doc["workload"].dump().find("\"trace\"") != std::string::npos))
+    return true;
+  if (doc.contains("sites") && doc["sites"].is_array())
+    for (const auto& site : doc["sites"])
+      if (site.is_object() && site.contains("nodes"))
+        return true;
+  return false;
+}
+
+//! Generated workloads valid but too large to simulate at fuzzing speed.
+bool generates_too_much(const nlohmann::json& doc)
+{
+  if (not doc.is_object() || not doc.contains("workload") || not doc["workload"].is_object() ||
+      not doc["workload"].contains("generate"))
+    return false;
+  const auto& g = doc["workload"]["generate"];
+  return not g.is_object() || g.contains("horizon_s") || not g.contains("jobs") || not g["jobs"].is_number() ||
+         g["jobs"].get<double>() > 2000;
+}
+
+} // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
     const nlohmann::json doc = ccsim::parse_json_text(text, "fuzz.json");
-    // A fuzzer must not read other files: trace workloads have their own targets (batsim, swf).
-    if (doc.is_object() && doc.contains("workload") && doc["workload"].is_object() && doc["workload"].contains("path"))
+    // A fuzzer must not read other files: trace workloads and node lists have their own targets.
+    if (reads_files(doc) || generates_too_much(doc))
       return 0;
     ccsim::Scenario s = ccsim::scenario_from_json(doc, "fuzz.json", "");
     auto [queue, placement, packing] = ccsim::make_scenario_policies(s);
     const ccsim::Cluster c = ccsim::Cluster::build(s);
     if (c.accelerator_count() > 20'000)
       return 0; // valid, but too large to simulate at fuzzing speed
+    if (packing) {
+      // Fill mode clones tasks up to demand_ratio x capacity: skip inputs asking for too many at fuzzing speed.
+      double total_milli = 0;
+      for (const auto& j : s.jobs)
+        total_milli += static_cast<double>(j.accelerators) * j.gpu_milli;
+      const double capacity_milli = static_cast<double>(c.accelerator_count()) * 1000;
+      if (total_milli > 0 &&
+          s.scheduler.fill.demand_ratio * capacity_milli / (total_milli / static_cast<double>(s.jobs.size())) > 2e4)
+        return 0;
+      const auto r = ccsim::run_fill(c, s.jobs, s.scheduler.fill, *packing, s.seed, "fuzz.json");
+      (void)ccsim::fill_csv(r);
+      (void)ccsim::placements_csv(c, s.jobs, r);
+      (void)ccsim::json_text(ccsim::fill_summary(s, r));
+      return 0;
+    }
     ccsim::EnergyMeter meter(c, 0);
     ccsim::Dispatcher d(c, s.jobs, s.scheduler, *queue, *placement, &meter);
     for (int passes = 0; not d.done() && passes < 1'000'000; passes++)

@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for a budget.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET=20] [extra libFuzzer flags...]
 #   e.g. scripts/fuzz.sh 0 -runs=10000000     (a long run: 10 million executions per target)
-#   CCSIM_FUZZ_TARGETS="scenario" scripts/fuzz.sh ...   (a subset of scenario, batsim, swf)
+#   CCSIM_FUZZ_TARGETS="scenario" scripts/fuzz.sh ...   (a subset of scenario, batsim, swf, gpu_csv)
 # Seeds: scenarios/, tests/bad-inputs/ and, when present, ../shared/data/batsim. New inputs go to build/fuzz/corpus/.
 # Exits non-zero on the first crash, leak, timeout or out-of-memory (the reproducer is left in build/fuzz/).
 set -euo pipefail
@@ -36,11 +36,16 @@ if [ -d ../shared/data/swf ]; then
   # Uncompressed seeds (the target reads text): the Lublin logs.
   seeds_swf+=("$(cd ../shared/data/swf && pwd)")
 fi
-for target in ${CCSIM_FUZZ_TARGETS:-scenario batsim swf}; do
+seeds_gpu_csv=("$PWD/tests/bad-inputs/traces" "$PWD/tests/data/pai")
+if [ -d ../shared/data/gpu/tiresias ]; then
+  seeds_gpu_csv+=("$(cd ../shared/data/gpu/tiresias && pwd)")
+fi
+for target in ${CCSIM_FUZZ_TARGETS:-scenario batsim swf gpu_csv}; do
   case "$target" in
     scenario) run scenario "${seeds_scenario[@]}" ;;
     batsim) run batsim "${seeds_batsim[@]}" ;;
     swf) run swf "${seeds_swf[@]}" ;;
+    gpu_csv) run gpu_csv "${seeds_gpu_csv[@]}" ;;
     *) echo "unknown fuzz target $target" >&2; exit 2 ;;
   esac
 done

@@ -38,12 +38,14 @@ void CsvTable::on_row(int /*terminator*/, void* self)
 
 CsvTable::CsvTable(LineSource source, std::string format, std::initializer_list<std::string_view> required,
                    std::vector<std::string> implicit_header)
-    : source_(std::move(source)), format_(std::move(format)), parser_(new csv_parser)
+    : source_(std::move(source)), format_(std::move(format))
 {
-  if (csv_init(parser_, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-    delete parser_;
+  auto* p = new csv_parser;
+  if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    delete p;
     throw std::bad_alloc();
   }
+  parser_.reset(p);
   if (not read_row())
     throw InputError(path(), "line 1", "empty file (expected a " + format_ + " CSV header row)");
   if (not implicit_header.empty() && (fields_.empty() || trim(fields_[0]) != implicit_header[0])) {
@@ -70,11 +72,13 @@ CsvTable::CsvTable(LineSource source, std::string format, std::initializer_list<
   }
 }
 
-CsvTable::~CsvTable()
+void CsvTable::ParserDeleter::operator()(csv_parser* p) const
 {
-  csv_free(parser_);
-  delete parser_;
+  csv_free(p);
+  delete p;
 }
+
+CsvTable::~CsvTable() = default;
 
 int CsvTable::column(std::string_view name) const
 {
@@ -94,13 +98,13 @@ bool CsvTable::read_row()
       return false;
     if (source_.next(line)) {
       line += '\n';
-      if (csv_parse(parser_, line.data(), line.size(), on_field, on_row, this) != line.size())
+      if (csv_parse(parser_.get(), line.data(), line.size(), on_field, on_row, this) != line.size())
         throw InputError(path(), fmt::format("line {}", source_.line_number()),
-                         std::string("malformed CSV (") + csv_strerror(csv_error(parser_)) +
+                         std::string("malformed CSV (") + csv_strerror(csv_error(parser_.get())) +
                              "); expected RFC 4180 fields, quotes doubled inside quoted fields");
     } else {
       eof_ = true;
-      if (csv_fini(parser_, on_field, on_row, this) != 0)
+      if (csv_fini(parser_.get(), on_field, on_row, this) != 0)
         throw InputError(path(), fmt::format("line {}", source_.line_number()),
                          "a quoted field is not closed at the end of the file (expected a closing quote)");
     }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,7 +57,11 @@ public:
 private:
   LineSource source_;
   std::string format_;
-  csv_parser* parser_;
+  struct ParserDeleter {
+    void operator()(csv_parser* p) const;
+  };
+  //! Owned, so a constructor that throws (a bad header) frees it too.
+  std::unique_ptr<csv_parser, ParserDeleter> parser_;
   std::vector<std::string> header_;
   std::vector<std::string> fields_;   //!< the current row
   std::vector<std::string> pending_;  //!< fields of the row being parsed

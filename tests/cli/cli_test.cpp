@@ -254,3 +254,63 @@ TEST(Cli, AKilledRunLeavesNothingThatLooksComplete)
   for (const auto& e : fs::directory_iterator(results))
     EXPECT_NE(e.path().filename(), "summary.json.tmp");
 }
+
+TEST(Cli, FillModeWritesItsFilesDeterministically)
+{
+  if (not fs::exists(SOURCE / "../shared/data/gpu/alibaba-openb-v2023"))
+    GTEST_SKIP() << "../shared/data/gpu is absent: skipping the openb fill scenario";
+  const std::string scenario = (SOURCE / "scenarios/fill/openb-default.json").string();
+  const fs::path a = fresh_dir("fill-a"), b = fresh_dir("fill-b");
+  const Result r = ccsim("run " + scenario + " --placement best-fit --out " + a.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("fill mode, policy best-fit"), std::string::npos) << r.output;
+  for (const char* f : {"fill.csv", "placements.csv", "summary.json", "run.json"})
+    EXPECT_TRUE(fs::exists(a / f)) << f;
+  const auto summary = nlohmann::json::parse(read_file(a / "summary.json"));
+  EXPECT_EQ(summary["mode"], "fill");
+  EXPECT_EQ(summary["tasks"]["originals"], 8152);
+  EXPECT_EQ(summary["capacity_gpus"], 6212.0);
+  ASSERT_EQ(ccsim("run " + scenario + " --placement best-fit -q --out " + b.string()).code, 0);
+  for (const char* f : {"fill.csv", "placements.csv", "summary.json"})
+    EXPECT_EQ(read_file(a / f), read_file(b / f)) << f << " differs between identical runs";
+  // Another seed shuffles differently.
+  const fs::path c = fresh_dir("fill-c");
+  ASSERT_EQ(ccsim("run " + scenario + " --placement best-fit -q --seed 2 --out " + c.string()).code, 0);
+  EXPECT_NE(read_file(a / "placements.csv"), read_file(c / "placements.csv"));
+  // Fill mode has no queue.
+  EXPECT_EQ(ccsim("run " + scenario + " --queue easy --out " + fresh_dir("fill-q").string()).code, 2);
+}
+
+TEST(Cli, WorkloadConvertThenRunTheConvertedFile)
+{
+  const fs::path dir = fresh_dir("convert");
+  fs::create_directories(dir);
+  // A small Tiresias-format trace written here, so the test needs no shared data.
+  std::ofstream(dir / "jobs.csv") << "job_id,num_gpu,submit_time,iterations,model_name,duration,interval\n"
+                                     "0,1,0,606,vgg19,164,30\n1,8,30,133,vgg11,147,23\n2,2,53,10,resnet,40,0\n";
+  const Result conv = ccsim("workload convert " + (dir / "jobs.csv").string() + " --format tiresias --out " +
+                            (dir / "jobs.json").string());
+  ASSERT_EQ(conv.code, 0) << conv.output;
+  EXPECT_NE(conv.output.find("read 3, kept 3"), std::string::npos) << conv.output;
+  const auto converted = nlohmann::json::parse(read_file(dir / "jobs.json"));
+  ASSERT_EQ(converted["jobs"].size(), 3U);
+  EXPECT_EQ(converted["jobs"][1]["accelerators"], 8);
+  EXPECT_EQ(converted["source"]["format"], "tiresias");
+  std::ofstream(dir / "s.json") << R"({"name": "conv", "sites": [{"name": "s", "region": "east", "racks": [{"count": 1,
+      "nodes_per_rack": 2, "node": {"accelerator": "H100-SXM", "count": 8}}]}],
+      "workload": {"format": "ccsim", "path": "jobs.json"}, "output": {"timeseries_interval_s": 0}})";
+  const Result run = ccsim("run " + (dir / "s.json").string() + " --out " + (dir / "out").string());
+  ASSERT_EQ(run.code, 0) << run.output;
+  EXPECT_NE(run.output.find("3 submitted, 3 completed"), std::string::npos) << run.output;
+  // A malformed trace: exit 2, the line named, no output file left behind.
+  std::ofstream(dir / "bad.csv") << "job_id,num_gpu,submit_time,duration\n0,1,0,5\n1,two,3,4\n";
+  const Result bad = ccsim("workload convert " + (dir / "bad.csv").string() + " --format tiresias --out " +
+                           (dir / "bad.json").string());
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("line 3: num_gpu is \"two\""), std::string::npos) << bad.output;
+  EXPECT_FALSE(fs::exists(dir / "bad.json"));
+  EXPECT_EQ(ccsim("workload convert " + (dir / "jobs.csv").string() + " --format nope --out " +
+                  (dir / "x.json").string())
+                .code,
+            2);
+}
