@@ -1,6 +1,6 @@
 // bench/fcfs_throughput.cpp: N synthetic jobs on M accelerators through the full SimGrid engine.
 // Prints jobs/s, events/s, wall seconds and peak RSS. Usage: ccsim_bench_engine [--jobs N] [--accelerators M]
-//   [--load L] [--queue fcfs] [--placement first-fit] [--seed S]
+//   [--load L] [--queue fcfs] [--placement first-fit] [--seed S] [--sites N] [--types K]
 #include "synthetic.hpp"
 
 #include "ccsim/cluster/cluster.hpp"
@@ -22,6 +22,8 @@ int main(int argc, char** argv)
   std::uint64_t seed = 42;
   std::string queue_name = "fcfs";
   std::string placement_name = "first-fit";
+  std::uint32_t sites = 1;
+  std::uint32_t types = 1;
   CLI::App app{"ccsim engine throughput benchmark"};
   app.add_option("--jobs", jobs, "number of jobs");
   app.add_option("--accelerators", accelerators, "number of accelerators (nodes of 8)");
@@ -29,10 +31,12 @@ int main(int argc, char** argv)
   app.add_option("--seed", seed, "seed");
   app.add_option("--queue", queue_name, "queue policy");
   app.add_option("--placement", placement_name, "placement policy");
+  app.add_option("--sites", sites, "sites (accelerators split evenly)");
+  app.add_option("--types", types, "accelerator types, 1..4 (every site has each)");
   CLI11_PARSE(app, argc, argv);
 
   const auto t0 = std::chrono::steady_clock::now();
-  ccsim::Scenario scenario = ccsim::bench::synthetic_scenario(jobs, accelerators, load, seed);
+  ccsim::Scenario scenario = ccsim::bench::synthetic_scenario(jobs, accelerators, load, seed, sites, types);
   scenario.scheduler.queue_policy = queue_name;
   scenario.scheduler.placement_policy = placement_name;
   const ccsim::Cluster cluster = ccsim::Cluster::build(scenario);
@@ -51,8 +55,9 @@ int main(int argc, char** argv)
   const double gen_s = std::chrono::duration<double>(t1 - t0).count();
   const double sim_s = std::chrono::duration<double>(t2 - t1).count();
   const double wall_s = std::chrono::duration<double>(t3 - t0).count();
-  fmt::print("jobs={} accelerators={} queue={} placement={} load={}\n", jobs, cluster.accelerator_count(),
-             queue_name, placement_name, load);
+  fmt::print("jobs={} accelerators={} nodes={} sites={} types={} queue={} placement={} load={}\n", jobs,
+             cluster.accelerator_count(), cluster.node_count(), sites, cluster.types.size(), queue_name,
+             placement_name, load);
   fmt::print("generate_s={:.3f} simulate_s={:.3f} wall_s={:.3f}\n", gen_s, sim_s, wall_s);
   fmt::print("jobs_per_s={:.0f} events_per_s={:.0f} events={} clock_advances={}\n",
              static_cast<double>(jobs) / sim_s, static_cast<double>(run.result.events) / sim_s, run.result.events,

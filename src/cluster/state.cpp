@@ -22,6 +22,8 @@ ClusterState::ClusterState(const Cluster& cluster)
 {
   for (std::uint32_t r = 0; r < cluster.racks.size(); r++)
     refresh_rack(r);
+  for (const auto& p : cluster.pools)
+    usable_total_ += p.usable;
 }
 
 void ClusterState::refresh_rack(std::uint32_t rack)

@@ -34,6 +34,8 @@ public:
   //! Position in the pool's node list below which every node is full (a first-fit scan may start here).
   std::uint32_t pool_first_free(std::uint32_t pool) const { return pool_cursor_[pool]; }
   std::uint64_t busy_accelerators() const { return busy_; }
+  //! Accelerators that could still become busy, over all pools: sum of (usable - busy). O(1).
+  std::uint64_t available_total() const { return usable_total_ - busy_; }
   //! Structure-of-arrays node state for the scoring kernel (indexed by node):
   //! effective free = min(free, its rack's allowance), and its rack's allowance.
   const std::uint8_t* effective_free() const { return ef_.data(); }
@@ -57,6 +59,7 @@ private:
   std::vector<std::uint8_t> ef_;         //!< per node: min(free, its rack's allowance)
   std::vector<std::int32_t> rack_allow_; //!< per node: its rack's max_busy - busy
   std::uint64_t busy_ = 0;
+  std::uint64_t usable_total_ = 0;
 
   //! Recomputes ef_ and rack_allow_ for the nodes of `rack` after its busy count changed.
   void refresh_rack(std::uint32_t rack);

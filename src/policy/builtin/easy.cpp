@@ -33,6 +33,11 @@ public:
     bool reserved = false;
     double t_res = 0;
     std::vector<NodeSlots> hold; // reserved slots that are free now
+    // Within a pass availability only shrinks (holds are released after each attempt), so a job that an
+    // availability check rejects rejects every later job with the same eligible types and at least as many
+    // accelerators: remember the smallest rejected size per eligibility mask and skip those without a pool scan.
+    no_room_.clear();
+    const ClusterState& state = ctx.view().state;
     for (auto it = queue_.begin(); it != queue_.end();) {
       const std::uint32_t j = *it;
       const Job& job = ctx.jobs()[j];
@@ -43,7 +48,9 @@ public:
           reserved = true;
           t_res = reserve(ctx, job, hold);
         }
-      } else if (ctx.may_fit_now(j)) {
+      } else if (state.available_total() == 0) {
+        break; // nothing later in the queue can start in this pass
+      } else if (fits_by_count(ctx, j)) {
         if (now + job.walltime_s <= t_res) {
           started = ctx.try_start(j);
         } else {
@@ -69,6 +76,21 @@ public:
   std::size_t queued() const override { return queue_.size(); }
 
 private:
+  //! ctx.may_fit_now(j), skipping the pool scan when a job with the same eligibility and no more accelerators
+  //! already failed it in this pass.
+  bool fits_by_count(const SchedulingContext& ctx, std::uint32_t j)
+  {
+    const Job& job = ctx.jobs()[j];
+    const auto known = no_room_.find(job.eligible_types);
+    if (known != no_room_.end() && job.accelerators >= known->second)
+      return false;
+    if (ctx.may_fit_now(j))
+      return true;
+    auto& smallest = no_room_[job.eligible_types];
+    smallest = smallest == 0 ? job.accelerators : std::min(smallest, job.accelerators);
+    return false;
+  }
+
   struct Running {
     double start;
     double est_end; //!< start + walltime (the key in by_end_)
@@ -98,21 +120,31 @@ private:
     running_.erase(it);
   }
 
-  //! Running jobs of pool `p` in the order backfilling expects them to end: (expected_end, job). Jobs past their
-  //! walltime lead by_end_; their expected end is re-estimated (expected_end()) and merged in.
-  const std::vector<std::pair<double, std::uint32_t>>& ends_in_pool(std::uint32_t p, double now)
+  //! Calls f(expected_end, job) for the running jobs of pool `p` in the order backfilling expects them to end,
+  //! until f returns false. Jobs past their walltime lead by_end_; their expected end is re-estimated
+  //! (expected_end()) and merged in. Cost: the overrunning jobs plus the jobs visited, not every running job.
+  template <typename F>
+  void for_each_end(std::uint32_t p, double now, F&& f)
   {
-    ends_.clear();
-    auto it = by_end_[p].begin();
-    for (; it != by_end_[p].end() && it->first <= now; ++it)
-      ends_.emplace_back(expected_end(running_.at(it->second).start, it->first - running_.at(it->second).start, now),
-                         it->second);
-    const std::size_t overrun = ends_.size();
-    for (; it != by_end_[p].end(); ++it)
-      ends_.emplace_back(*it);
-    std::sort(ends_.begin(), ends_.begin() + static_cast<std::ptrdiff_t>(overrun));
-    std::inplace_merge(ends_.begin(), ends_.begin() + static_cast<std::ptrdiff_t>(overrun), ends_.end());
-    return ends_;
+    overrun_.clear();
+    const auto& ends = by_end_[p];
+    auto it = ends.begin();
+    for (; it != ends.end() && it->first <= now; ++it)
+      overrun_.emplace_back(expected_end(running_.at(it->second).start, it->first - running_.at(it->second).start, now),
+                            it->second);
+    std::sort(overrun_.begin(), overrun_.end());
+    std::size_t o = 0;
+    while (o < overrun_.size() || it != ends.end()) {
+      if (o < overrun_.size() && (it == ends.end() || not(*it < overrun_[o]))) {
+        if (not f(overrun_[o].first, overrun_[o].second))
+          return;
+        o++;
+      } else {
+        if (not f(it->first, it->second))
+          return;
+        ++it;
+      }
+    }
   }
 
   //! Reservation of `job`: the earliest start over its eligible pools (ties: lowest pool), assuming running jobs
@@ -132,15 +164,13 @@ private:
         continue;
       std::uint64_t free = c.pools[p].accelerators - state.busy_in_pool(p);
       double t = now;
-      if (free < job.accelerators) {
-        for (const auto& [end, j] : ends_in_pool(p, now)) {
+      if (free < job.accelerators)
+        for_each_end(p, now, [&](double end, std::uint32_t j) {
           t = end;
           for (const auto& s : running_.at(j).slots)
             free += static_cast<std::uint64_t>(std::popcount(s.mask));
-          if (free >= job.accelerators)
-            break;
-        }
-      }
+          return free < job.accelerators;
+        });
       if (free >= job.accelerators && t < best_t) {
         best_t = t;
         best_pool = p;
@@ -151,12 +181,13 @@ private:
       return best_t; // cannot happen for a validated job; then nothing is protected
     // Candidate slots: free now, or released by running jobs expected to end by best_t.
     std::vector<NodeSlots> released;
-    for (const auto& [end, j] : ends_in_pool(best_pool, now)) {
+    for_each_end(best_pool, now, [&](double end, std::uint32_t j) {
       if (end > best_t)
-        break;
+        return false;
       const auto& slots = running_.at(j).slots;
       released.insert(released.end(), slots.begin(), slots.end());
-    }
+      return true;
+    });
     std::sort(released.begin(), released.end(), [](const NodeSlots& a, const NodeSlots& b) { return a.node < b.node; });
     // The job.accelerators lowest-numbered candidates, node by node.
     const Pool& pool = c.pools[best_pool];
@@ -189,7 +220,8 @@ private:
   std::deque<std::uint32_t> queue_;
   std::unordered_map<std::uint32_t, Running> running_;
   std::vector<std::set<std::pair<double, std::uint32_t>>> by_end_; //!< per pool: (est_end, job) of running jobs
-  std::vector<std::pair<double, std::uint32_t>> ends_;             //!< scratch of ends_in_pool()
+  std::vector<std::pair<double, std::uint32_t>> overrun_;          //!< scratch of for_each_end()
+  std::unordered_map<std::uint64_t, std::uint32_t> no_room_;       //!< per pass: eligibility -> smallest size rejected
   std::vector<NodeSlots> active_hold_;                             //!< scratch: the reservation's free slots
 };
 
