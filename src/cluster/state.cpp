@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cassert>
 #include <stdexcept>
 #include <string>
 
@@ -47,9 +46,11 @@ void ClusterState::allocate(std::span<const NodeSlots> slots)
     free_[s.node] = static_cast<std::uint8_t>(free_[s.node] - n);
     const std::uint32_t pool = cluster_->node_pool[s.node];
     pool_busy_[pool] += n;
-    rack_busy_[cluster_->node_rack[s.node]] += n;
-    assert(rack_busy_[cluster_->node_rack[s.node]] <= cluster_->racks[cluster_->node_rack[s.node]].max_busy &&
-           "ClusterState::allocate(): rack power cap exceeded");
+    const std::uint32_t rack = cluster_->node_rack[s.node];
+    if (rack_busy_[rack] + n > cluster_->racks[rack].max_busy)
+      throw std::logic_error("ClusterState::allocate(): node " + std::to_string(s.node) + " would exceed the power "
+                             "cap of rack " + cluster_->racks[rack].name);
+    rack_busy_[rack] += n;
     busy_ += n;
     busy_type_[cluster_->node_type[s.node]] += n;
     refresh_rack(cluster_->node_rack[s.node]);
@@ -59,6 +60,23 @@ void ClusterState::allocate(std::span<const NodeSlots> slots)
     while (cursor < nodes.size() && free_[nodes[cursor]] == 0)
       cursor++;
   }
+}
+
+void ClusterState::trim_to_rack_allowances(std::vector<NodeSlots>& slots) const
+{
+  std::uint32_t rack = UINT32_MAX;
+  std::uint32_t allowance = 0;
+  for (auto& piece : slots) {
+    const std::uint32_t r = cluster_->node_rack[piece.node];
+    if (r != rack) {
+      rack = r;
+      allowance = rack_allowance(r);
+    }
+    while (static_cast<std::uint32_t>(std::popcount(piece.mask)) > allowance)
+      piece.mask &= ~(std::uint64_t{1} << (63 - std::countl_zero(piece.mask))); // the highest slot
+    allowance -= static_cast<std::uint32_t>(std::popcount(piece.mask));
+  }
+  std::erase_if(slots, [](const NodeSlots& piece) { return piece.mask == 0; });
 }
 
 void ClusterState::release(std::span<const NodeSlots> slots)

@@ -314,3 +314,16 @@ TEST(Cli, WorkloadConvertThenRunTheConvertedFile)
                 .code,
             2);
 }
+
+TEST(Cli, DefaultScenarioRunsUnderEveryPolicyPair)
+{
+  // The bundled scenario has power-capped racks and several types per site: every queue policy with every
+  // placement policy must finish it (regressions: easy + first-fit overbooked a capped rack; conservative
+  // livelocked on a pool whose caps could never power a job).
+  for (const char* queue : {"fcfs", "sjf", "priority", "easy", "conservative"})
+    for (const char* placement : {"first-fit", "best-fit", "power-aware", "heterogeneity-aware"}) {
+      const Result r = ccsim(std::string("run --queue ") + queue + " --placement " + placement + " -q --out " +
+                             fresh_dir(std::string("default-") + queue + "-" + placement).string());
+      EXPECT_EQ(r.code, 0) << queue << " + " << placement << ": " << r.output;
+    }
+}

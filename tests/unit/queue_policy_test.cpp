@@ -247,3 +247,68 @@ TEST(QueuePolicy, EasyHoldsOnlyReservedSlotsThatAreStillFree)
   EXPECT_EQ(r.start("B"), 10.0);
   EXPECT_EQ(r.start("D"), 15.0);
 }
+
+namespace {
+// One rack of 2 nodes x 2 accelerators whose 0.24 kW cap powers only 2 of them busy (idle 4 x 10 W = 40 W,
+// +100 W per busy accelerator). A (2) runs 0-100; B (2) and C (1) arrive at 1 and must wait for the cap, not for
+// slots: 2 slots are free but unpowerable.
+Outcome run_capped(const std::string& queue)
+{
+  Scenario s = test::scenario_from_text(R"({"name": "cap", "accelerators": {"G": {"kind": "gpu",
+      "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+    "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2, "power_cap_kw": 0.24,
+      "node": {"accelerator": "G", "count": 2}}]}],
+    "workload": {"jobs": [
+      {"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 100},
+      {"id": "B", "submit_s": 1, "accelerators": 2, "duration_s": 10},
+      {"id": "C", "submit_s": 1, "accelerators": 1, "duration_s": 5}]},
+    "scheduler": {"queue": ")" + queue + R"(", "placement": "first-fit"}})");
+  Cluster c = Cluster::build(s);
+  RunResult r = test::run_inline(s, c);
+  EXPECT_EQ(test::schedule_problem(c, s.jobs, r), "");
+  return Outcome{std::move(s), std::move(c), std::move(r)};
+}
+} // namespace
+
+TEST(QueuePolicy, BackfillingRespectsRackCapsWhenHoldingAReservation)
+{
+  // Regression: EASY counted the cap-stranded slots as free, reserved B at once on them and held them, which
+  // overbooked the rack (the default scenario failed with an internal error under easy + first-fit); conservative
+  // retried B one ulp later at every pass until A ended (it seemed to hang on the default scenario).
+  for (const char* queue : {"easy", "conservative"}) {
+    SCOPED_TRACE(queue);
+    const Outcome r = run_capped(queue);
+    EXPECT_EQ(r.start("A"), 0.0);
+    EXPECT_EQ(r.start("B"), 100.0);
+    EXPECT_EQ(r.start("C"), 110.0);
+    EXPECT_LT(r.result.decision_points, 20U);
+  }
+}
+
+TEST(QueuePolicy, BackfillingReservesOnlyInPoolsWhoseCapsCanPowerTheJob)
+{
+  // Site a: 4 slots, but its cap powers 2; site b: 4 uncapped slots, busy with K until 50. J (3) can only ever run
+  // on b. Regression: conservative reserved J on a (4 slots >= 3), could never start it there and retried one
+  // ulp later forever (the default scenario hung under conservative).
+  for (const char* queue : {"easy", "conservative"}) {
+    SCOPED_TRACE(queue);
+    Scenario s = test::scenario_from_text(R"({"name": "cap2", "accelerators": {"G": {"kind": "gpu",
+        "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+      "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2, "power_cap_kw": 0.24,
+                  "node": {"accelerator": "G", "count": 2}}]},
+                {"name": "b", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 1,
+                  "node": {"accelerator": "G", "count": 4}}]}],
+      "workload": {"jobs": [
+        {"id": "K", "submit_s": 0, "accelerators": 4, "duration_s": 50},
+        {"id": "J", "submit_s": 0, "accelerators": 3, "duration_s": 10}]},
+      "scheduler": {"queue": ")" + std::string(queue) + R"(", "placement": "first-fit"}})");
+    Cluster c = Cluster::build(s);
+    RunResult r = test::run_inline(s, c);
+    EXPECT_EQ(test::schedule_problem(c, s.jobs, r), "");
+    const Outcome o{std::move(s), std::move(c), std::move(r)};
+    EXPECT_EQ(o.start("K"), 0.0);
+    EXPECT_EQ(o.start("J"), 50.0);
+    EXPECT_EQ(o.accels("J"), (std::vector<std::uint32_t>{4, 5, 6}));
+    EXPECT_LT(o.result.decision_points, 20U);
+  }
+}

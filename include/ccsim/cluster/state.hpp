@@ -31,6 +31,7 @@ public:
   //! Accelerators that may still become busy in the rack under its power cap.
   std::uint32_t rack_allowance(std::uint32_t rack) const { return cluster_->racks[rack].max_busy - rack_busy_[rack]; }
   std::uint32_t busy_in_rack(std::uint32_t rack) const { return rack_busy_[rack]; }
+  std::uint32_t rack_of(std::uint32_t node) const { return cluster_->node_rack[node]; }
   //! Position in the pool's node list below which every node is full (a first-fit scan may start here).
   std::uint32_t pool_first_free(std::uint32_t pool) const { return pool_cursor_[pool]; }
   std::uint64_t busy_accelerators() const { return busy_; }
@@ -43,7 +44,12 @@ public:
   const std::int32_t* rack_allowances() const { return rack_allow_.data(); }
   std::uint64_t busy_of_type(std::uint16_t type) const { return busy_type_[type]; }
 
-  //! Marks the slots held. Precondition: they are free.
+  //! Drops slots from `slots` (pieces in ascending node order), highest slots first, so that no rack gets more
+  //! than its power cap still allows. Backfilling trims the slots it holds out of reach with this: a slot no job
+  //! could power protects nothing, and holding it would overbook the rack.
+  void trim_to_rack_allowances(std::vector<NodeSlots>& slots) const;
+
+  //! Marks the slots held. Precondition: they are free and within rack power caps (checked: std::logic_error).
   void allocate(std::span<const NodeSlots> slots);
   //! Marks the slots free. Precondition: they are held.
   void release(std::span<const NodeSlots> slots);

@@ -30,13 +30,13 @@ struct KernelNodes {
   const std::int32_t* rack_allow; //!< accelerators the node's rack may still power
 };
 
-//! Scores nodes [begin, end) for a job of `n` accelerators into out[begin, end). SIMD (Highway, runtime
-//! dispatch to the best target of this CPU).
-void score_nodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n,
-                 const ScoreWeights& w, std::int32_t bonus, std::int32_t* out);
+//! Scores nodes [begin, end) for a job of `n` accelerators into out[begin, end) and returns the highest score
+//! (NO_SCORE if none can give anything). SIMD (Highway, runtime dispatch to the best target of this CPU).
+std::int32_t score_nodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n,
+                         const ScoreWeights& w, std::int32_t bonus, std::int32_t* out);
 //! The same computation, one node at a time (the reference and the benchmark's baseline).
-void score_nodes_scalar(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n,
-                        const ScoreWeights& w, std::int32_t bonus, std::int32_t* out);
+std::int32_t score_nodes_scalar(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n,
+                                const ScoreWeights& w, std::int32_t bonus, std::int32_t* out);
 
 //! Aggregates over nodes [begin, end): accelerators, free accelerators, and free accelerators on partly used
 //! nodes (0 < free < cap), the numerator of fragmentation. Uses true free counts (`free`), not ef.

@@ -53,6 +53,7 @@ public:
     }
 
     if (ended) {
+      blocked_.clear(); // headroom may be back anywhere: every pool may be tried again
       for (const std::uint32_t j : queue_) {
         unreserve(j);
         reserve(ctx, j, now);
@@ -104,16 +105,24 @@ private:
     }
   }
 
-  //! First fit over the job's eligible pools from `earliest` on: earliest start, ties to the lowest pool.
+  //! First fit over the job's eligible pools from `earliest` on: earliest start, ties to the lowest pool. A pool
+  //! where the job could not start because of a rack power cap (the profile does not model caps) is searched only
+  //! from the next expected end of a job running there (blocked_).
   void reserve(const SchedulingContext& ctx, std::uint32_t j, double earliest)
   {
     const Cluster& c = ctx.view().cluster;
     const Job& job = ctx.jobs()[j];
     std::optional<Booking> best;
+    const auto blocked = blocked_.find(j);
     for (std::uint32_t p = 0; p < c.pools.size(); p++) {
-      if ((job.eligible_types >> c.pools[p].type & 1U) == 0 || c.pools[p].accelerators < job.accelerators)
+      if ((job.eligible_types >> c.pools[p].type & 1U) == 0 || c.pools[p].usable < job.accelerators)
         continue;
-      auto fit = pools_[p].profile.first_fit(job.accelerators, job.walltime_s, earliest);
+      double from = earliest;
+      if (blocked != blocked_.end())
+        for (const auto& [bp, until] : blocked->second)
+          if (bp == p)
+            from = std::max(from, until);
+      auto fit = pools_[p].profile.first_fit(job.accelerators, job.walltime_s, from);
       if (fit && (not best || fit->start < best->start))
         best = Booking{p, fit->start, fit->start + job.walltime_s, std::move(fit->slots)};
     }
@@ -143,14 +152,30 @@ private:
     Pool& pool = pools_[p];
     SlotSet blocked = pool.slots->free_now(ctx.view().state);
     blocked.subtract(pool.profile.free_throughout(now, now + job.walltime_s));
-    const std::vector<NodeSlots> hold = pool.slots->to_pieces(blocked);
+    std::vector<NodeSlots> hold = pool.slots->to_pieces(blocked);
+    ctx.view().state.trim_to_rack_allowances(hold); // a capped rack: hold no more than it may power
     ctx.hold(hold);
-    const bool ok = ctx.may_fit_now(j, p) && ctx.try_start(j, p);
+    bool ok = ctx.may_fit_now(j, p) && ctx.try_start(j, p);
     ctx.release_hold(hold);
+    double until = INF;
     if (not ok) {
+      for (const auto& [r, booking] : running_)
+        if (booking.pool == p && booking.end > now)
+          until = std::min(until, booking.end);
+      // The profile does not model rack power caps, so two reservations can be infeasible together under a cap,
+      // each holding slots the other needs. With no running job left to give headroom back, waiting changes
+      // nothing: start without holding the other reservations (they are re-planned if they lose their slots).
+      if (until == INF)
+        ok = ctx.may_fit_now(j, p) && ctx.try_start(j, p);
+    }
+    if (not ok) {
+      // Not before a job running in this pool is expected to end and give headroom back (retrying an ulp later
+      // would busy-loop until then).
+      blocked_[j].emplace_back(p, until < INF ? until : std::nextafter(now, INF));
       reserve(ctx, j, std::nextafter(now, INF));
       return false;
     }
+    blocked_.erase(j);
     const auto& s = ctx.started().back();
     SlotSet used = pool.slots->to_set(std::span(ctx.started_slots().data() + s.first_slot, s.slot_count));
     pool.profile.occupy(used, now, now + job.walltime_s);
@@ -162,6 +187,8 @@ private:
   std::vector<Pool> pools_;
   std::unordered_map<std::uint32_t, Booking> reservations_;
   std::unordered_map<std::uint32_t, Booking> running_;
+  //! Queued job -> (pool, time before which it is not searched): pools where a rack cap stopped it from starting.
+  std::unordered_map<std::uint32_t, std::vector<std::pair<std::uint32_t, double>>> blocked_;
 };
 
 } // namespace

@@ -56,12 +56,20 @@ public:
         } else {
           // Jobs that end before t_res may have taken reserved slots this pass: hold only those still free.
           active_hold_.clear();
+          std::uint64_t held = 0;
           for (const auto& h : hold)
-            if (const std::uint64_t still_free = h.mask & ~ctx.view().state.used_mask(h.node); still_free != 0)
+            if (const std::uint64_t still_free = h.mask & ~state.used_mask(h.node); still_free != 0)
               active_hold_.push_back(NodeSlots{h.node, still_free});
-          ctx.hold(active_hold_);
-          started = ctx.may_fit_now(j) && ctx.try_start(j);
-          ctx.release_hold(active_hold_);
+          state.trim_to_rack_allowances(active_hold_); // jobs started since may have used a rack's headroom
+          for (const auto& h : active_hold_)
+            held += static_cast<std::uint64_t>(std::popcount(h.mask));
+          // Holding the slots would leave available_in_pool(reserved pool) - held: check by count first, and
+          // hold (a state change) only for a job that may fit beside the reservation.
+          if (fits_beside_hold(ctx, job, held)) {
+            ctx.hold(active_hold_);
+            started = ctx.may_fit_now(j) && ctx.try_start(j);
+            ctx.release_hold(active_hold_);
+          }
         }
       }
       if (started) {
@@ -76,6 +84,16 @@ public:
   std::size_t queued() const override { return queue_.size(); }
 
 private:
+  //! ctx.may_fit_now(job) as it would answer with `held` free slots of the reserved pool held.
+  bool fits_beside_hold(const SchedulingContext& ctx, const Job& job, std::uint64_t held) const
+  {
+    const ClusterView v = ctx.view();
+    for (std::uint32_t p = 0; p < v.cluster.pools.size(); p++)
+      if (v.pool_allowed(job, p) && v.state.available_in_pool(p) >= job.accelerators + (p == res_pool_ ? held : 0))
+        return true;
+    return false;
+  }
+
   //! ctx.may_fit_now(j), skipping the pool scan when a job with the same eligibility and no more accelerators
   //! already failed it in this pass.
   bool fits_by_count(const SchedulingContext& ctx, std::uint32_t j)
@@ -160,9 +178,11 @@ private:
     double best_t = std::numeric_limits<double>::infinity();
     std::uint32_t best_pool = 0;
     for (std::uint32_t p = 0; p < c.pools.size(); p++) {
-      if ((job.eligible_types >> c.pools[p].type & 1U) == 0 || c.pools[p].accelerators < job.accelerators)
+      if ((job.eligible_types >> c.pools[p].type & 1U) == 0 || c.pools[p].usable < job.accelerators)
         continue;
-      std::uint64_t free = c.pools[p].accelerators - state.busy_in_pool(p);
+      // Free within rack power caps: a capped rack's stranded slots never count (each ending job gives its
+      // slots' headroom back, so adding released counts below stays exact).
+      std::uint64_t free = state.available_in_pool(p);
       double t = now;
       if (free < job.accelerators)
         for_each_end(p, now, [&](double end, std::uint32_t j) {
@@ -177,6 +197,7 @@ private:
       }
     }
     hold.clear();
+    res_pool_ = best_pool;
     if (best_t == std::numeric_limits<double>::infinity())
       return best_t; // cannot happen for a validated job; then nothing is protected
     // Candidate slots: free now, or released by running jobs expected to end by best_t.
@@ -214,8 +235,10 @@ private:
       if (take_free != 0)
         hold.push_back(NodeSlots{node, take_free});
     }
+    state.trim_to_rack_allowances(hold);
     return best_t;
   }
+
 
   std::deque<std::uint32_t> queue_;
   std::unordered_map<std::uint32_t, Running> running_;
@@ -223,6 +246,7 @@ private:
   std::vector<std::pair<double, std::uint32_t>> overrun_;          //!< scratch of for_each_end()
   std::unordered_map<std::uint64_t, std::uint32_t> no_room_;       //!< per pass: eligibility -> smallest size rejected
   std::vector<NodeSlots> active_hold_;                             //!< scratch: the reservation's free slots
+  std::uint32_t res_pool_ = 0;                                     //!< pool of this pass's reservation
 };
 
 } // namespace

@@ -41,12 +41,17 @@ public:
         continue;
       const std::int32_t bonus = pool_bonus(job, p, c);
       for (const auto& [a, b] : c.pools[p].runs) {
-        score_nodes(nodes, a, b, n, w_, bonus, scores_.data());
-        for (std::uint32_t i = a; i < b; i++)
-          if (scores_[i] > best || (scores_[i] == best && best != NO_SCORE && i < best_node)) {
-            best = scores_[i];
-            best_node = i;
-          }
+        // The kernel returns the run's best score; only a run that beats (or ties from a lower node) the best so
+        // far is searched for the first node holding it. Ties go to the lowest node index.
+        const std::int32_t m = score_nodes(nodes, a, b, n, w_, bonus, scores_.data());
+        if (m == NO_SCORE || m < best || (m == best && a >= best_node))
+          continue;
+        const auto first = static_cast<std::uint32_t>(std::find(scores_.data() + a, scores_.data() + b, m) -
+                                                      scores_.data());
+        if (m > best || first < best_node) {
+          best = m;
+          best_node = first;
+        }
       }
     }
     if (best == NO_SCORE)
@@ -61,14 +66,22 @@ public:
         for (std::uint32_t i = a; i < b; i++)
           if (scores_[i] != NO_SCORE)
             candidates_.push_back(i);
-      std::sort(candidates_.begin(), candidates_.end(), [this](std::uint32_t x, std::uint32_t y) {
+      // Nodes by descending score (ties: lowest node), sorted lazily: only as far as the job takes nodes (each
+      // gives at least one accelerator unless its rack's cap is used up by earlier picks).
+      const auto order = [this](std::uint32_t x, std::uint32_t y) {
         return scores_[x] != scores_[y] ? scores_[x] > scores_[y] : x < y;
-      });
+      };
+      std::size_t sorted = 0;
       rack_left_.clear();
       std::uint32_t needed = job.accelerators;
-      for (const std::uint32_t node : candidates_) {
-        if (needed == 0)
-          break;
+      for (std::size_t ci = 0; ci < candidates_.size() && needed > 0; ci++) {
+        if (ci == sorted) {
+          const std::size_t upto = std::min(candidates_.size(), sorted + std::max<std::size_t>(needed, 16));
+          std::partial_sort(candidates_.begin() + static_cast<std::ptrdiff_t>(sorted),
+                            candidates_.begin() + static_cast<std::ptrdiff_t>(upto), candidates_.end(), order);
+          sorted = upto;
+        }
+        const std::uint32_t node = candidates_[ci];
         const std::uint32_t rack = c.node_rack[node];
         auto [it, fresh] = rack_left_.try_emplace(rack, static_cast<std::uint32_t>(st.rack_allowances()[node]));
         const std::uint32_t k = std::min({needed, static_cast<std::uint32_t>(st.free_counts()[node]), it->second});

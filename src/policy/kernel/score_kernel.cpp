@@ -26,7 +26,7 @@ inline std::int32_t score_one(const KernelNodes& nodes, std::uint32_t i, std::in
 }
 
 void ScoreNodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n,
-                const ScoreWeights& w, std::int32_t bonus, std::int32_t* HWY_RESTRICT out)
+                const ScoreWeights& w, std::int32_t bonus, std::int32_t* HWY_RESTRICT out, std::int32_t* best)
 {
   const hn::ScalableTag<std::int32_t> d;
   const hn::Rebind<std::uint8_t, decltype(d)> d8;
@@ -37,6 +37,7 @@ void ScoreNodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end
   const auto wf = hn::Set(d, w.free), wb = hn::Set(d, w.busy), wl = hn::Set(d, w.leftover);
   const auto wc = hn::Set(d, w.contrib), wp = hn::Set(d, w.product), wr = hn::Set(d, w.rack);
   const auto vbonus = hn::Set(d, bonus);
+  auto vmax = none;
   std::uint32_t i = begin;
   for (; i + lanes <= end; i += static_cast<std::uint32_t>(lanes)) {
     const auto ef = hn::PromoteTo(d, hn::LoadU(d8, nodes.ef + i));
@@ -49,10 +50,16 @@ void ScoreNodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end
     s = hn::Add(s, hn::Mul(contrib, wc));
     s = hn::Add(s, hn::Mul(hn::Mul(ef, contrib), wp));
     s = hn::Add(s, hn::Mul(allow, wr));
-    hn::StoreU(hn::IfThenElse(hn::Eq(ef, zero), none, s), d, out + i);
+    const auto scored = hn::IfThenElse(hn::Eq(ef, zero), none, s);
+    hn::StoreU(scored, d, out + i);
+    vmax = hn::Max(vmax, scored);
   }
-  for (; i < end; i++)
+  std::int32_t m = hn::GetLane(hn::MaxOfLanes(d, vmax));
+  for (; i < end; i++) {
     out[i] = score_one(nodes, i, n, w, bonus);
+    m = std::max(m, out[i]);
+  }
+  *best = m;
 }
 
 void AggregateNodes(const std::uint8_t* HWY_RESTRICT free, const std::uint8_t* HWY_RESTRICT cap, std::uint32_t begin,
@@ -103,18 +110,20 @@ namespace ccsim {
 HWY_EXPORT(ScoreNodes);
 HWY_EXPORT(AggregateNodes);
 
-void score_nodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n,
-                 const ScoreWeights& w, std::int32_t bonus, std::int32_t* out)
+std::int32_t score_nodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n,
+                         const ScoreWeights& w, std::int32_t bonus, std::int32_t* out)
 {
-  HWY_DYNAMIC_DISPATCH(ScoreNodes)(nodes, begin, end, n, w, bonus, out);
+  std::int32_t best = NO_SCORE;
+  HWY_DYNAMIC_DISPATCH(ScoreNodes)(nodes, begin, end, n, w, bonus, out, &best);
+  return best;
 }
 
 // Kept scalar on purpose (the baseline the SIMD build is measured against): no auto-vectorization.
-__attribute__((optimize("no-tree-vectorize"))) void score_nodes_scalar(const KernelNodes& nodes, std::uint32_t begin,
-                                                                      std::uint32_t end, std::int32_t n,
-                                                                      const ScoreWeights& w, std::int32_t bonus,
-                                                                      std::int32_t* out)
+__attribute__((optimize("no-tree-vectorize"))) std::int32_t
+score_nodes_scalar(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n,
+                   const ScoreWeights& w, std::int32_t bonus, std::int32_t* out)
 {
+  std::int32_t best = NO_SCORE;
   for (std::uint32_t i = begin; i < end; i++) {
     const std::int32_t ef = nodes.ef[i];
     if (ef == 0) {
@@ -124,7 +133,9 @@ __attribute__((optimize("no-tree-vectorize"))) void score_nodes_scalar(const Ker
     const std::int32_t contrib = std::min(ef, n);
     out[i] = bonus + ef * w.free + (nodes.cap[i] - ef) * w.busy + std::max(ef - n, 0) * w.leftover +
              contrib * w.contrib + ef * contrib * w.product + nodes.rack_allow[i] * w.rack;
+    best = std::max(best, out[i]);
   }
+  return best;
 }
 
 NodeAggregates aggregate_nodes(const std::uint8_t* free, const std::uint8_t* cap, std::uint32_t begin,
