@@ -81,53 +81,51 @@ std::vector<PolicyRegistry::Entry> PolicyRegistry::placement_policies() const
 
 namespace ccsim {
 
+namespace {
+
+//! Builds one of the scenario's policies: an unknown name is reported at /scheduler/<field>, parameters the
+//! factory rejects at /scheduler/<field>_params.
+template <typename Ptr, typename Make>
+void make_one(const Scenario& scenario, Diagnostics& diags, const std::string& field, const std::string& kind,
+              const std::string& name, const std::vector<PolicyRegistry::Entry>* known, Ptr& out, Make make)
+{
+  if (known != nullptr) {
+    std::string names;
+    for (const auto& e : *known)
+      names += (names.empty() ? "" : ", ") + e.name;
+    diags.add(scenario.file, "/scheduler/" + field,
+              "unknown " + kind + " \"" + name + "\" (expected one of: " + names + ")");
+    return;
+  }
+  try {
+    out = make();
+  } catch (const std::invalid_argument& e) {
+    diags.add(scenario.file, "/scheduler/" + field + "_params", e.what());
+  }
+}
+
+} // namespace
+
 ScenarioPolicies make_scenario_policies(const Scenario& scenario, const PolicyRegistry& registry)
 {
   Diagnostics diags;
   ScenarioPolicies out;
-  const auto names = [](const std::vector<PolicyRegistry::Entry>& entries) {
-    std::string text;
-    for (const auto& e : entries)
-      text += (text.empty() ? "" : ", ") + e.name;
-    return text;
-  };
   const SchedulerSpec& spec = scenario.scheduler;
+  const auto& placement = spec.placement_policy;
   if (spec.mode == SchedulerMode::FILL) {
-    if (not registry.has_packing(spec.placement_policy)) {
-      diags.add(scenario.file, "/scheduler/placement",
-                "unknown fill-mode placement policy \"" + spec.placement_policy + "\" (expected one of: " +
-                    names(registry.packing_policies()) + ")");
-    } else {
-      try {
-        out.packing = registry.make_packing(spec.placement_policy, spec.placement_params);
-      } catch (const std::invalid_argument& e) {
-        diags.add(scenario.file, "/scheduler/placement_params", e.what());
-      }
-    }
-    diags.throw_if_any();
-    return out;
-  }
-  if (not registry.has_queue(spec.queue_policy)) {
-    diags.add(scenario.file, "/scheduler/queue",
-              "unknown queue policy \"" + spec.queue_policy + "\" (expected one of: " +
-                  names(registry.queue_policies()) + ")");
+    const auto known = registry.packing_policies();
+    make_one(scenario, diags, "placement", "fill-mode placement policy", placement,
+             registry.has_packing(placement) ? nullptr : &known, out.packing,
+             [&] { return registry.make_packing(placement, spec.placement_params); });
   } else {
-    try {
-      out.queue = registry.make_queue(spec.queue_policy, spec.queue_params);
-    } catch (const std::invalid_argument& e) {
-      diags.add(scenario.file, "/scheduler/queue_params", e.what());
-    }
-  }
-  if (not registry.has_placement(spec.placement_policy)) {
-    diags.add(scenario.file, "/scheduler/placement",
-              "unknown placement policy \"" + spec.placement_policy + "\" (expected one of: " +
-                  names(registry.placement_policies()) + ")");
-  } else {
-    try {
-      out.placement = registry.make_placement(spec.placement_policy, spec.placement_params);
-    } catch (const std::invalid_argument& e) {
-      diags.add(scenario.file, "/scheduler/placement_params", e.what());
-    }
+    const auto queues = registry.queue_policies();
+    make_one(scenario, diags, "queue", "queue policy", spec.queue_policy,
+             registry.has_queue(spec.queue_policy) ? nullptr : &queues, out.queue,
+             [&] { return registry.make_queue(spec.queue_policy, spec.queue_params); });
+    const auto placements = registry.placement_policies();
+    make_one(scenario, diags, "placement", "placement policy", placement,
+             registry.has_placement(placement) ? nullptr : &placements, out.placement,
+             [&] { return registry.make_placement(placement, spec.placement_params); });
   }
   diags.throw_if_any();
   return out;

@@ -140,6 +140,14 @@ std::string_view CsvTable::text(int col) const
   return trim(fields_[static_cast<std::size_t>(col)]);
 }
 
+std::string CsvTable::required_text(int col, const std::string& expected) const
+{
+  const std::string_view t = text(col);
+  if (t.empty())
+    fail(col, expected);
+  return std::string(t);
+}
+
 void CsvTable::fail(int col, const std::string& expected) const
 {
   const std::string name = col >= 0 ? header_[static_cast<std::size_t>(col)] : std::string("?");

@@ -45,6 +45,8 @@ public:
 
   //! Raw text of column `col` in the current row ("" when the column is ABSENT).
   std::string_view text(int col) const;
+  //! The text of column `col`, which must not be empty (`expected` says what it should hold).
+  std::string required_text(int col, const std::string& expected) const;
   //! A number in [min, max]; an empty field is an error unless `empty_value` is given, which is then returned.
   double number(int col, double min, double max, std::optional<double> empty_value = std::nullopt) const;
   //! An integer in [min, max] (same rule for empty fields).

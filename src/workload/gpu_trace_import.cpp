@@ -162,9 +162,7 @@ ImportedWorkload openb_pods(CsvTable& t, const nlohmann::json& options, ImportUs
   while (t.next_row()) {
     out.report.read++;
     Job job;
-    job.id = std::string(t.text(c_name));
-    if (job.id.empty())
-      t.fail(c_name, "a pod name");
+    job.id = t.required_text(c_name, "a pod name");
     job.cpu_milli = static_cast<std::uint32_t>(t.integer(c_cpu, 0, MAX_MILLI));
     job.host_memory_mib = t.number(c_mem, 0, INF);
     const auto num_gpu = t.integer(c_num, 0, 64);
@@ -223,9 +221,7 @@ std::vector<NodeRecord> openb_nodes(CsvTable& t, const nlohmann::json& options, 
   while (t.next_row()) {
     report.read++;
     NodeRecord n;
-    n.name = std::string(t.text(c_sn));
-    if (n.name.empty())
-      t.fail(c_sn, "a node name");
+    n.name = t.required_text(c_sn, "a node name");
     n.cpu_milli = static_cast<std::uint32_t>(t.integer(c_cpu, 0, MAX_MILLI));
     n.memory_mib = t.number(c_mem, 0, INF);
     n.gpus = static_cast<std::uint32_t>(t.integer(c_gpu, 0, 64));
@@ -255,9 +251,7 @@ ImportedWorkload tiresias(CsvTable& t, const nlohmann::json& options)
   while (t.next_row()) {
     out.report.read++;
     Job job;
-    job.id = std::string(t.text(c_id));
-    if (job.id.empty())
-      t.fail(c_id, "a job id");
+    job.id = t.required_text(c_id, "a job id");
     job.accelerators = static_cast<std::uint32_t>(t.integer(c_gpu, 1, MAX_GPUS));
     job.submit_s = t.number(c_submit, 0, INF);
     job.duration_s = t.number(c_duration, 0, INF);
@@ -283,9 +277,7 @@ std::unordered_map<std::string, PaiJob> pai_jobs(CsvTable& t)
   std::unordered_map<std::string, PaiJob> out;
   const int c_name = t.column("job_name"), c_user = t.column("user"), c_start = t.column("start_time");
   while (t.next_row()) {
-    const std::string name(t.text(c_name));
-    if (name.empty())
-      t.fail(c_name, "a job name");
+    const std::string name = t.required_text(c_name, "a job name");
     PaiJob j;
     j.submit_s = t.number(c_start, 0, INF, -1.0);
     j.user = std::string(t.text(c_user));
@@ -313,10 +305,8 @@ ImportedWorkload pai_tasks(CsvTable& t, const std::unordered_map<std::string, Pa
   double first_submit = INF;
   while (t.next_row()) {
     out.report.read++;
-    const std::string job_name(t.text(c_job));
+    const std::string job_name = t.required_text(c_job, "a job name");
     const std::string task_name(t.text(c_task));
-    if (job_name.empty())
-      t.fail(c_job, "a job name");
     const std::string status(t.text(c_status));
     if (not statuses.contains(status)) {
       out.report.skipped[fmt::format("status {}", status.empty() ? "(empty)" : status)]++;
