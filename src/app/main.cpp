@@ -13,6 +13,7 @@
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/workload_json.hpp"
 
+#include "check.hpp"
 #include "compare.hpp"
 
 #include <CLI/CLI.hpp>
@@ -42,6 +43,7 @@ struct RunOptions {
   std::string queue;
   std::string placement;
   bool quiet = false;
+  std::string save_baseline; //!< also write a baseline of summary.json here (ccsim check)
 };
 
 //! Applies command-line overrides (a policy named there takes no parameters from the scenario).
@@ -102,6 +104,16 @@ void write_results(const std::string& out_dir, std::vector<std::pair<std::string
   ccsim::write_files(out_dir, files);
 }
 
+//! --save-baseline: the summary's metrics as a baseline file for `ccsim check`.
+void save_baseline(const RunOptions& opt, const ccsim::Scenario& scenario, const nlohmann::ordered_json& summary)
+{
+  if (opt.save_baseline.empty())
+    return;
+  ccsim::AtomicFile f(opt.save_baseline);
+  f.write(ccsim::json_text(ccsim::app::make_baseline(summary, scenario.name, scenario.sha256, scenario.seed)));
+  f.commit();
+}
+
 std::string file_names(const std::vector<std::pair<std::string, std::string>>& files)
 {
   std::string names;
@@ -133,6 +145,7 @@ int run_fill_mode(const ccsim::Scenario& scenario, const ccsim::Cluster& cluster
   info["peak_rss_bytes"] = ccsim::peak_rss_bytes();
   info["tasks_placed_per_s"] = wall_s > 0 ? static_cast<double>(result.placements.size()) / wall_s : 0.0;
   write_results(out_dir, files, info, summary);
+  save_baseline(opt, scenario, summary);
   if (not opt.quiet) {
     const auto& fin = summary["final"];
     std::cout << fmt::format("scenario    {} (fill mode, policy {}, seed {})\n", scenario.name,
@@ -184,6 +197,7 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   info["events_per_s"] = wall_s > 0 ? static_cast<double>(run.result.events) / wall_s : 0.0;
 
   write_results(out_dir, files, info, summary);
+  save_baseline(opt, scenario, summary);
   if (not opt.quiet) {
     std::cout << ccsim::summary_text(summary, cluster);
     std::cout << fmt::format("results     {}/{{{}}} ({:.2f} s wall)\n", out_dir, file_names(files), wall_s);
@@ -286,6 +300,15 @@ int main(int argc, char** argv)
   run->add_option("--queue", run_opt.queue, "Queue policy (overrides the scenario's; see `ccsim list policies`)");
   run->add_option("--placement", run_opt.placement, "Placement policy (overrides the scenario's)");
   run->add_flag("--quiet,-q", run_opt.quiet, "Print nothing on success");
+  run->add_option("--save-baseline", run_opt.save_baseline,
+                  "Also write the summary's metrics as a baseline file for `ccsim check`");
+
+  ccsim::app::CheckOptions check_opt;
+  auto* check = app.add_subcommand("check", "Compare a run's summary.json with a baseline; exit 1 on a regression");
+  check->add_option("results", check_opt.results, "Results directory (or its summary.json)")->required();
+  check->add_option("--baseline", check_opt.baseline, "Baseline file (ccsim run --save-baseline)")->required();
+  check->add_option("--tolerance", check_opt.tolerances,
+                    "METRIC=REL: relative tolerance for a metric or a group (/wait_s=0.05); default 1e-9");
 
   std::string validate_path;
   auto* validate = app.add_subcommand("validate", "Check a scenario file and report every problem found");
@@ -337,6 +360,8 @@ int main(int argc, char** argv)
       return cmd_validate(validate_path);
     if (*convert)
       return cmd_convert(conv);
+    if (*check)
+      return ccsim::app::check(check_opt);
     if (*list_policies)
       return cmd_list_policies();
   } catch (const ccsim::InputError& e) {

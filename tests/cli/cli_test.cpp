@@ -327,3 +327,72 @@ TEST(Cli, DefaultScenarioRunsUnderEveryPolicyPair)
       EXPECT_EQ(r.code, 0) << queue << " + " << placement << ": " << r.output;
     }
 }
+
+TEST(Cli, BenchScenariosMatchTheirBaselines)
+{
+  const fs::path bench = SOURCE / "scenarios/bench";
+  const auto manifest = nlohmann::json::parse(read_file(bench / "manifest.json"));
+  int checked = 0;
+  for (const auto& run : manifest["runs"]) {
+    if (run.value("needs_shared_data", false) && not fs::exists(SOURCE / "../shared/data")) {
+      std::cout << "skipping " << run["baseline"] << ": ../shared/data is absent\n";
+      continue;
+    }
+    std::string args;
+    for (const auto& a : run["args"])
+      args += " " + a.get<std::string>();
+    const std::string name = run["baseline"].get<std::string>();
+    const fs::path out = fresh_dir("bench-" + name);
+    const Result r = ccsim("run " + (bench / run["scenario"].get<std::string>()).string() + args + " -q --out " +
+                           out.string());
+    ASSERT_EQ(r.code, 0) << name << ": " << r.output;
+    const Result c = ccsim("check " + out.string() + " --baseline " + (bench / name).string());
+    EXPECT_EQ(c.code, 0) << name << ":\n" << c.output;
+    checked++;
+  }
+  EXPECT_GE(checked, 3);
+}
+
+TEST(Cli, CheckFailsOnAPlantedRegressionOnly)
+{
+  const fs::path dir = fresh_dir("check");
+  ASSERT_EQ(ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " -q --out " +
+                  (dir / "r").string() + " --save-baseline " + (dir / "base.json").string())
+                .code,
+            0);
+  auto base = nlohmann::json::parse(read_file(dir / "base.json"));
+  ASSERT_TRUE(base["metrics"].contains("/wait_s/mean"));
+  EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "base.json").string()).code, 0);
+  // The baseline waited less: now is worse -> exit 1, and the line says so.
+  const double wait = base["metrics"]["/wait_s/mean"].get<double>();
+  auto planted = base;
+  planted["metrics"]["/wait_s/mean"] = wait / 2;
+  std::ofstream(dir / "worse.json") << planted.dump();
+  const Result worse = ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "worse.json").string());
+  EXPECT_EQ(worse.code, 1) << worse.output;
+  EXPECT_NE(worse.output.find("/wait_s/mean"), std::string::npos);
+  EXPECT_NE(worse.output.find("REGRESSION"), std::string::npos);
+  // A tolerance wide enough accepts it; an improvement never fails.
+  EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "worse.json").string() +
+                  " --tolerance /wait_s=1.5")
+                .code,
+            0);
+  planted["metrics"]["/wait_s/mean"] = wait * 2;
+  std::ofstream(dir / "better.json") << planted.dump();
+  const Result better = ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "better.json").string());
+  EXPECT_EQ(better.code, 0) << better.output;
+  EXPECT_NE(better.output.find("better"), std::string::npos);
+  // A changed experiment (another platform size) is a regression whatever its direction.
+  planted = base;
+  planted["metrics"]["/platform/accelerators"] = 999;
+  std::ofstream(dir / "other.json") << planted.dump();
+  EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "other.json").string()).code, 1);
+  // Bad input: exit 2.
+  std::ofstream(dir / "bad.json") << R"({"metrics": {"/wait_s/mean": "x"}})";
+  EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "bad.json").string()).code, 2);
+  EXPECT_EQ(ccsim("check " + (dir / "missing").string() + " --baseline " + (dir / "base.json").string()).code, 2);
+  EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "base.json").string() +
+                  " --tolerance nope")
+                .code,
+            2);
+}

@@ -1,0 +1,25 @@
+// src/app/check.hpp: `ccsim check` and baselines (regression checks of a run's summary.json).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace ccsim::app {
+
+//! A baseline file: the numeric leaves of a summary.json by JSON pointer, with the scenario they came from.
+nlohmann::ordered_json make_baseline(const nlohmann::ordered_json& summary, const std::string& scenario_name,
+                                     const std::string& scenario_sha256, std::uint64_t seed);
+
+struct CheckOptions {
+  std::string results;                 //!< a results directory (its summary.json) or a summary.json file
+  std::string baseline;                //!< a baseline file written by `ccsim run --save-baseline`
+  std::vector<std::string> tolerances; //!< "POINTER=REL": relative tolerance for metrics under POINTER
+};
+
+//! Prints metric, baseline, now, change and verdict for every baseline metric; returns 0 when nothing regressed,
+//! 1 otherwise. Unreadable or malformed inputs throw InputError (exit 2).
+int check(const CheckOptions& options);
+
+} // namespace ccsim::app
