@@ -32,14 +32,20 @@ struct Outcome {
   }
 };
 
-Outcome run(int machines, const std::string& queue, const std::string& jobs)
+//! Runs a scenario (given as JSON text) to completion and checks the schedule is feasible.
+Outcome outcome_of(const std::string& scenario_text)
 {
-  Scenario s = test::scenario_from_text(
-      test::one_site_scenario(machines, 1, jobs, R"({"queue": ")" + queue + R"(", "placement": "first-fit"})"));
+  Scenario s = test::scenario_from_text(scenario_text);
   Cluster c = Cluster::build(s);
   RunResult r = test::run_inline(s, c);
   EXPECT_EQ(test::schedule_problem(c, s.jobs, r), "");
   return Outcome{std::move(s), std::move(c), std::move(r)};
+}
+
+Outcome run(int machines, const std::string& queue, const std::string& jobs)
+{
+  return outcome_of(
+      test::one_site_scenario(machines, 1, jobs, R"({"queue": ")" + queue + R"(", "placement": "first-fit"})"));
 }
 
 // Machines 0-3. A (2) and X (1) hold 0-2 until 10. B needs 3; C needs 4; D needs 1 for 100 s.
@@ -254,7 +260,7 @@ namespace {
 // slots: 2 slots are free but unpowerable.
 Outcome run_capped(const std::string& queue)
 {
-  Scenario s = test::scenario_from_text(R"({"name": "cap", "accelerators": {"G": {"kind": "gpu",
+  return outcome_of(R"({"name": "cap", "accelerators": {"G": {"kind": "gpu",
       "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2, "power_cap_kw": 0.24,
       "node": {"accelerator": "G", "count": 2}}]}],
@@ -263,10 +269,6 @@ Outcome run_capped(const std::string& queue)
       {"id": "B", "submit_s": 1, "accelerators": 2, "duration_s": 10},
       {"id": "C", "submit_s": 1, "accelerators": 1, "duration_s": 5}]},
     "scheduler": {"queue": ")" + queue + R"(", "placement": "first-fit"}})");
-  Cluster c = Cluster::build(s);
-  RunResult r = test::run_inline(s, c);
-  EXPECT_EQ(test::schedule_problem(c, s.jobs, r), "");
-  return Outcome{std::move(s), std::move(c), std::move(r)};
 }
 } // namespace
 
@@ -292,7 +294,7 @@ TEST(QueuePolicy, BackfillingReservesOnlyInPoolsWhoseCapsCanPowerTheJob)
   // ulp later forever (the default scenario hung under conservative).
   for (const char* queue : {"easy", "conservative"}) {
     SCOPED_TRACE(queue);
-    Scenario s = test::scenario_from_text(R"({"name": "cap2", "accelerators": {"G": {"kind": "gpu",
+    const Outcome o = outcome_of(R"({"name": "cap2", "accelerators": {"G": {"kind": "gpu",
         "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
       "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2, "power_cap_kw": 0.24,
                   "node": {"accelerator": "G", "count": 2}}]},
@@ -302,10 +304,6 @@ TEST(QueuePolicy, BackfillingReservesOnlyInPoolsWhoseCapsCanPowerTheJob)
         {"id": "K", "submit_s": 0, "accelerators": 4, "duration_s": 50},
         {"id": "J", "submit_s": 0, "accelerators": 3, "duration_s": 10}]},
       "scheduler": {"queue": ")" + std::string(queue) + R"(", "placement": "first-fit"}})");
-    Cluster c = Cluster::build(s);
-    RunResult r = test::run_inline(s, c);
-    EXPECT_EQ(test::schedule_problem(c, s.jobs, r), "");
-    const Outcome o{std::move(s), std::move(c), std::move(r)};
     EXPECT_EQ(o.start("K"), 0.0);
     EXPECT_EQ(o.start("J"), 50.0);
     EXPECT_EQ(o.accels("J"), (std::vector<std::uint32_t>{4, 5, 6}));
