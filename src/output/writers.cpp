@@ -81,7 +81,8 @@ std::string_view state_name(JobState s)
   return "PENDING";
 }
 
-//! CSV field: quoted when it holds a comma, quote or newline (RFC 4180).
+} // namespace
+
 void csv_field(std::string& out, std::string_view s)
 {
   if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
@@ -96,7 +97,6 @@ void csv_field(std::string& out, std::string_view s)
   }
   out += '"';
 }
-} // namespace
 
 std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result)
 {

@@ -2,6 +2,7 @@
 #include "ccsim/packing/packing.hpp"
 
 #include "ccsim/core/error.hpp"
+#include "ccsim/output/writers.hpp"
 
 #include <fmt/format.h>
 
@@ -118,25 +119,25 @@ std::string placements_csv(const Cluster& cluster, std::span<const Job> jobs, co
   for (std::size_t i = 0; i < result.placements.size(); i++) {
     const auto& p = result.placements[i];
     const Job& job = jobs[p.job];
-    std::string node, site, type, slots;
+    // Ids and names come from input files: csv_field quotes them when needed.
+    out += fmt::format("{},", i);
+    csv_field(out, p.task_id);
+    out += fmt::format(",{},{},{},{},", job.cpu_milli, job.accelerators, job.accelerators > 0 ? job.gpu_milli : 0,
+                       p.choice ? 1 : 0);
     if (p.choice) {
       const std::uint32_t n = p.choice->node;
-      node = cluster.node_name(n);
-      site = cluster.sites[cluster.node_site[n]].name;
-      type = cluster.types[cluster.node_type[n]].name;
-      for (const auto s : p.choice->slots)
-        slots += (slots.empty() ? "" : " ") + std::to_string(s);
+      csv_field(out, cluster.node_name(n));
+      out += ',';
+      csv_field(out, cluster.sites[cluster.node_site[n]].name);
+      out += ',';
+      csv_field(out, cluster.types[cluster.node_type[n]].name);
+      out += ',';
+      for (std::size_t k = 0; k < p.choice->slots.size(); k++)
+        out += (k == 0 ? "" : " ") + std::to_string(p.choice->slots[k]);
+    } else {
+      out += ",,,";
     }
-    // Ids come from input files: quote them when they hold a CSV delimiter.
-    std::string id = p.task_id;
-    if (id.find_first_of(",\"\n") != std::string::npos) {
-      std::string q = "\"";
-      for (const char ch : id)
-        q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      id = q + "\"";
-    }
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", i, id, job.cpu_milli, job.accelerators,
-                       job.accelerators > 0 ? job.gpu_milli : 0, p.choice ? 1 : 0, node, site, type, slots);
+    out += '\n';
   }
   return out;
 }

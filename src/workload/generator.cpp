@@ -94,28 +94,27 @@ Distribution read_distribution(const nlohmann::json& v, const std::string& ptr, 
     if (r.has("values") == r.has("trace"))
       r.error_here("an empirical distribution needs exactly one of \"values\" (with optional \"weights\") or "
                    "\"trace\" (with \"field\")");
+    // Elements of array `key` that are finite numbers >= 0; the others are reported at their pointer.
+    const auto non_negative = [&](const nlohmann::json& array, const char* key, const char* what) {
+      std::vector<double> out;
+      for (std::size_t i = 0; i < array.size(); i++) {
+        const auto& x = array[i];
+        if (x.is_number() && x.get<double>() >= 0 && std::isfinite(x.get<double>()))
+          out.push_back(x.get<double>());
+        else
+          parent.diagnostics().add(parent.file(), r.pointer_of(key) + "/" + std::to_string(i),
+                                   std::string("expected ") + what + " >= 0, found " + describe_json(x));
+      }
+      return out;
+    };
     if (const auto* values = r.value("values", Need::OPTIONAL)) {
       if (values->is_array() && not values->empty())
-        for (std::size_t i = 0; i < values->size(); i++) {
-          const auto& x = (*values)[i];
-          if (x.is_number() && x.get<double>() >= 0 && std::isfinite(x.get<double>()))
-            d.values.push_back(x.get<double>());
-          else
-            parent.diagnostics().add(parent.file(), r.pointer_of("values") + "/" + std::to_string(i),
-                                     "expected a number >= 0, found " + describe_json(x));
-        }
+        d.values = non_negative(*values, "values", "a number");
       else
         r.error("values", "expected a non-empty array of numbers");
       if (const auto* w = r.value("weights", Need::OPTIONAL)) {
         if (w->is_array() && w->size() == values->size())
-          for (std::size_t i = 0; i < w->size(); i++) {
-            const auto& x = (*w)[i];
-            if (x.is_number() && x.get<double>() >= 0 && std::isfinite(x.get<double>()))
-              weights.push_back(x.get<double>());
-            else
-              parent.diagnostics().add(parent.file(), r.pointer_of("weights") + "/" + std::to_string(i),
-                                       "expected a weight >= 0, found " + describe_json(x));
-          }
+          weights = non_negative(*w, "weights", "a weight");
         else
           r.error("weights", "expected an array of weights as long as \"values\"");
       }

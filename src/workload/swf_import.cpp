@@ -3,6 +3,7 @@
 #include "ccsim/workload/importers.hpp"
 
 #include "line_source.hpp"
+#include "trace_options.hpp"
 
 #include <fmt/format.h>
 
@@ -26,45 +27,16 @@ struct SwfOptions {
 
 SwfOptions read_options(const nlohmann::json& o, const std::string& path)
 {
+  const TraceOptions t(o, path, "swf",
+                       {"start_at_zero", "processors_per_accelerator", "walltime_below_runtime", "failed",
+                        "cancelled", "zero_runtime"});
   SwfOptions opt;
-  if (o.is_null())
-    return opt;
-  auto bad = [&path](const std::string& key, const std::string& expected) {
-    return InputError(path, "options/" + key, "expected " + expected);
-  };
-  if (not o.is_object())
-    throw InputError(path, "options", "expected an object of swf options");
-  for (const auto& [k, v] : o.items()) {
-    if (k == "start_at_zero") {
-      if (not v.is_boolean())
-        throw bad(k, "true or false");
-      opt.start_at_zero = v.get<bool>();
-    } else if (k == "processors_per_accelerator") {
-      if (not v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 1'000'000)
-        throw bad(k, "an integer in [1, 1000000]");
-      opt.procs_per_accelerator = v.get<std::uint32_t>();
-    } else if (k == "walltime_below_runtime") {
-      if (v != "raise" && v != "keep")
-        throw bad(k, "\"raise\" (use the run time) or \"keep\"");
-      opt.raise_walltime = v == "raise";
-    } else if (k == "failed") {
-      if (v != "keep" && v != "drop")
-        throw bad(k, "\"keep\" or \"drop\"");
-      opt.keep_failed = v == "keep";
-    } else if (k == "cancelled") {
-      if (v != "keep" && v != "drop" && v != "drop-zero-runtime")
-        throw bad(k, "\"keep\", \"drop\" or \"drop-zero-runtime\"");
-      opt.cancelled = v.get<std::string>();
-    } else if (k == "zero_runtime") {
-      if (v != "keep" && v != "drop")
-        throw bad(k, "\"keep\" or \"drop\"");
-      opt.keep_zero_runtime = v == "keep";
-    } else {
-      throw InputError(path, "options/" + k,
-                       "unknown swf option (expected one of: start_at_zero, processors_per_accelerator, "
-                       "walltime_below_runtime, failed, cancelled, zero_runtime)");
-    }
-  }
+  opt.start_at_zero = t.flag("start_at_zero", true);
+  opt.procs_per_accelerator = static_cast<std::uint32_t>(t.integer("processors_per_accelerator", 1, 1'000'000, 1));
+  opt.raise_walltime = t.choice("walltime_below_runtime", {"raise", "keep"}, "raise") == "raise";
+  opt.keep_failed = t.keep("failed", true);
+  opt.cancelled = t.choice("cancelled", {"drop-zero-runtime", "keep", "drop"}, "drop-zero-runtime");
+  opt.keep_zero_runtime = t.keep("zero_runtime", true);
   return opt;
 }
 

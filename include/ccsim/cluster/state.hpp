@@ -31,7 +31,6 @@ public:
   //! Accelerators that may still become busy in the rack under its power cap.
   std::uint32_t rack_allowance(std::uint32_t rack) const { return cluster_->racks[rack].max_busy - rack_busy_[rack]; }
   std::uint32_t busy_in_rack(std::uint32_t rack) const { return rack_busy_[rack]; }
-  std::uint32_t rack_of(std::uint32_t node) const { return cluster_->node_rack[node]; }
   //! Position in the pool's node list below which every node is full (a first-fit scan may start here).
   std::uint32_t pool_first_free(std::uint32_t pool) const { return pool_cursor_[pool]; }
   std::uint64_t busy_accelerators() const { return busy_; }

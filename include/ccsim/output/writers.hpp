@@ -32,6 +32,10 @@ private:
   std::FILE* file_ = nullptr;
 };
 
+//! Appends `s` as one CSV field: quoted when it holds a comma, quote or line break (RFC 4180). Every name taken
+//! from an input file goes through this.
+void csv_field(std::string& out, std::string_view s);
+
 //! Batsim interval-set text of sorted indices: "0-3 7 9-10".
 std::string interval_set(std::span<const std::uint32_t> sorted_indices);
 

@@ -63,11 +63,12 @@ public:
           state.trim_to_rack_allowances(active_hold_); // jobs started since may have used a rack's headroom
           for (const auto& h : active_hold_)
             held += static_cast<std::uint64_t>(std::popcount(h.mask));
-          // Holding the slots would leave available_in_pool(reserved pool) - held: check by count first, and
-          // hold (a state change) only for a job that may fit beside the reservation.
+          // Holding the slots would leave available_in_pool(reserved pool) - held: check by count first (the
+          // answer may_fit_now() would give under the hold), and hold (a state change) only for a job that may
+          // fit beside the reservation.
           if (fits_beside_hold(ctx, job, held)) {
             ctx.hold(active_hold_);
-            started = ctx.may_fit_now(j) && ctx.try_start(j);
+            started = ctx.try_start(j);
             ctx.release_hold(active_hold_);
           }
         }
@@ -94,8 +95,8 @@ private:
     return false;
   }
 
-  //! ctx.may_fit_now(j), skipping the pool scan when a job with the same eligibility and no more accelerators
-  //! already failed it in this pass.
+  //! ctx.may_fit_now(j), skipping the pool scan when a job with the same eligibility and no more accelerators than
+  //! this one already failed it in this pass.
   bool fits_by_count(const SchedulingContext& ctx, std::uint32_t j)
   {
     const Job& job = ctx.jobs()[j];
