@@ -37,11 +37,13 @@ Choice parse_choice(const std::string& item, const PolicyRegistry& registry)
       names += (names.empty() ? "" : ", ") + e.name;
     for (const auto& e : registry.placement_policies())
       names += ", " + e.name;
+    for (const auto& e : registry.packing_policies())
+      names += ", " + e.name + " (fill mode)";
     return names;
   };
   if (registry.has_queue(first))
     c.queue = first;
-  else if (plus == std::string::npos && registry.has_placement(first))
+  else if (plus == std::string::npos && (registry.has_placement(first) || registry.has_packing(first)))
     c.placement = first;
   else
     throw InputError("--policies", item, "unknown policy \"" + first + "\" (expected one of: " + expected() + ")");
@@ -93,11 +95,12 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
                                         ? std::filesystem::path("results") /
                                               ("compare-" + std::filesystem::path(opt.scenario).stem().string())
                                         : std::filesystem::path(opt.out);
-  std::string csv = "policy,queue,placement,jobs_completed,wait_mean_s,wait_p95_s,bounded_slowdown_mean,"
-                    "utilization,makespan_s,energy_facility_kwh,cost_electricity\n";
-  std::cout << fmt::format("{:<28} {:>12} {:>12} {:>10} {:>8} {:>14} {:>12}\n", "policy", "mean wait s",
-                           "p95 wait s", "bsld mean", "util %", "facility kWh", "makespan s");
-  for (const auto& c : choices) {
+  // Event-mode and fill-mode summaries have different metrics: the header follows the first run's mode (every run
+  // uses the same scenario, so the same mode).
+  std::string csv;
+  bool fill = false;
+  for (std::size_t i = 0; i < choices.size(); i++) {
+    const Choice& c = choices[i];
     std::string dir_name = c.label;
     for (char& ch : dir_name)
       if (ch == '/' || ch == '+')
@@ -118,6 +121,31 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
       return code == 2 ? 2 : 1;
     }
     const nlohmann::json s = parse_json_file((dir / "summary.json").string());
+    if (i == 0) {
+      fill = s.value("mode", "") == "fill";
+      if (fill) {
+        csv = "policy,tasks_placed,tasks_failed,allocation_ratio_at_full_demand,allocation_ratio_final,"
+              "fragmentation_ratio_final,first_failure_percent\n";
+        std::cout << fmt::format("{:<28} {:>8} {:>8} {:>12} {:>12} {:>10} {:>12}\n", "policy", "placed", "failed",
+                                 "alloc@100 %", "alloc final", "frag %", "1st fail %");
+      } else {
+        csv = "policy,queue,placement,jobs_completed,wait_mean_s,wait_p95_s,bounded_slowdown_mean,"
+              "utilization,makespan_s,energy_facility_kwh,cost_electricity\n";
+        std::cout << fmt::format("{:<28} {:>12} {:>12} {:>10} {:>8} {:>14} {:>12}\n", "policy", "mean wait s",
+                                 "p95 wait s", "bsld mean", "util %", "facility kWh", "makespan s");
+      }
+    }
+    if (fill) {
+      std::cout << fmt::format("{:<28} {:>8.0f} {:>8.0f} {:>12.2f} {:>12.2f} {:>10.2f} {:>12.2f}\n", c.label,
+                               get(s, {"tasks", "placed"}), get(s, {"tasks", "failed"}),
+                               100 * get(s, {"at_full_demand", "allocation_ratio"}),
+                               100 * get(s, {"final", "allocation_ratio"}),
+                               100 * get(s, {"final", "fragmentation_ratio"}), get(s, {"first_failure_percent"}));
+      csv += fmt::format("{},{},{},{},{},{},{}\n", c.label, get(s, {"tasks", "placed"}), get(s, {"tasks", "failed"}),
+                         get(s, {"at_full_demand", "allocation_ratio"}), get(s, {"final", "allocation_ratio"}),
+                         get(s, {"final", "fragmentation_ratio"}), get(s, {"first_failure_percent"}));
+      continue;
+    }
     const std::string queue = s["scheduler"]["queue"].get<std::string>();
     const std::string placement = s["scheduler"]["placement"].get<std::string>();
     std::cout << fmt::format("{:<28} {:>12.1f} {:>12.1f} {:>10.3f} {:>8.1f} {:>14.1f} {:>12.0f}\n", c.label,

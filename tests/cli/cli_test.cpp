@@ -397,3 +397,17 @@ TEST(Cli, CheckFailsOnAPlantedRegressionOnly)
                 .code,
             2);
 }
+
+TEST(Cli, CompareRunsFillModePolicies)
+{
+  if (not fs::exists(SOURCE / "../shared/data/gpu/alibaba-openb-v2023"))
+    GTEST_SKIP() << "../shared/data/gpu is absent: skipping the openb fill comparison";
+  const fs::path out = fresh_dir("compare-fill");
+  const Result r = ccsim("compare " + (SOURCE / "scenarios/fill/openb-default.json").string() +
+                         " --policies best-fit,random --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string csv = read_file(out / "compare.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "policy,tasks_placed,tasks_failed,allocation_ratio_at_full_demand,"
+                                           "allocation_ratio_final,fragmentation_ratio_final,first_failure_percent");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
+}
