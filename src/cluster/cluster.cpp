@@ -42,7 +42,7 @@ Cluster Cluster::build(const Scenario& scenario)
           scenario.find_accelerator(g.node.accelerator))]);
       auto [it, added] = pool_of_type.try_emplace(type, static_cast<std::uint32_t>(c.pools.size()));
       if (added)
-        c.pools.push_back(Pool{site_index, type, {}, 0, 0, {}});
+        c.pools.push_back(Pool{site_index, type, {}, 0, 0, {}, 0, 0});
       Pool& pool = c.pools[it->second];
       const AcceleratorType& t = c.types[type];
       const double node_idle_w = g.node.base_power_w + g.node.accelerators * t.idle_w;
@@ -64,6 +64,8 @@ Cluster Cluster::build(const Scenario& scenario)
               std::min<double>(rack.accelerators, std::floor(headroom / rack.delta_w)));
         }
         pool.usable += rack.max_busy;
+        pool.max_node_accelerators = std::max(pool.max_node_accelerators, g.node.accelerators);
+        pool.max_rack_accelerators = std::max(pool.max_rack_accelerators, rack.accelerators);
         site.idle_w += rack.idle_w;
         site.max_w += rack.idle_w + rack.accelerators * rack.delta_w;
         c.racks.push_back(std::move(rack));
@@ -96,6 +98,12 @@ Cluster Cluster::build(const Scenario& scenario)
     site.node_count = c.node_count() - site.first_node;
     c.sites.push_back(std::move(site));
   }
+  std::vector<std::string> names;
+  names.reserve(c.sites.size());
+  for (const auto& site : c.sites)
+    names.push_back(site.name);
+  c.topology = Topology::build(names, scenario.network);
+  c.fabric = scenario.network.fabric;
   return c;
 }
 
@@ -120,6 +128,14 @@ std::uint64_t Cluster::stranded_by_caps() const
   for (const auto& r : racks)
     n += r.accelerators - r.max_busy;
   return n;
+}
+
+int Cluster::find_site(std::string_view site_name) const
+{
+  for (std::size_t i = 0; i < sites.size(); i++)
+    if (sites[i].name == site_name)
+      return static_cast<int>(i);
+  return -1;
 }
 
 int Cluster::find_type(std::string_view type_name) const

@@ -5,7 +5,9 @@
 
 #include <simgrid/s4u.hpp>
 
+#include <algorithm>
 #include <exception>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -17,7 +19,9 @@ std::vector<std::string> simgrid_configuration()
 {
   // CM02 without the TCP window cap: a transfer of S bytes alone on a path takes latency + S / bandwidth
   // (LV08's defaults multiply latency by 13.01 and cap rates at gamma / (2 x latency)).
-  return {"network/model:CM02", "network/TCP-gamma:0", "network/crosstraffic:0"};
+  // Factors pinned to 1 and no weight-S penalty, so the model is exactly max-min sharing of link bandwidths.
+  return {"network/model:CM02",           "network/TCP-gamma:0",     "network/crosstraffic:0",
+          "network/latency-factor:1",     "network/bandwidth-factor:1", "network/weight-S:0"};
 }
 
 SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
@@ -42,15 +46,42 @@ SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, s
   // An exception must not unwind through SimGrid's context switch (that aborts the process): the actor stops,
   // the engine returns, and the exception is rethrown here.
   std::exception_ptr failure;
-  sg4::Actor::create("ccsim-controller", platform.controller, [&dispatcher, &run, &failure] {
+  sg4::Actor::create("ccsim-controller", platform.controller, [&dispatcher, &run, &failure, &platform] {
     try {
-      while (not dispatcher.done()) {
+      // Data staging: real SimGrid transfers between sites' storage hosts, sharing links with each other. The
+      // controller waits for the next dispatcher event or the first transfer to end, whichever comes first.
+      std::vector<sg4::CommPtr> transfers;
+      std::vector<std::uint32_t> transfer_job;
+      const auto start_transfers = [&] {
+        for (const auto& r : dispatcher.take_staging_requests()) {
+          transfers.push_back(sg4::Comm::sendto_async(platform.storage_hosts[r.from_site],
+                                                      platform.storage_hosts[r.to_site], r.bytes));
+          transfer_job.push_back(r.job);
+        }
+      };
+      while (not dispatcher.done() || not transfers.empty()) {
         const double t = dispatcher.next_event_time();
-        if (t > sg4::Engine::get_clock()) {
+        if (not transfers.empty()) {
+          const double now = sg4::Engine::get_clock();
+          const double timeout = t == std::numeric_limits<double>::infinity() ? -1.0 : std::max(0.0, t - now);
+          const ssize_t i = sg4::Comm::wait_any_for(transfers, timeout);
+          if (sg4::Engine::get_clock() > now)
+            run.clock_advances++;
+          if (i >= 0) {
+            const auto k = static_cast<std::size_t>(i);
+            const std::uint32_t job = transfer_job[k];
+            transfers.erase(transfers.begin() + i);
+            transfer_job.erase(transfer_job.begin() + i);
+            dispatcher.staging_done(job, sg4::Engine::get_clock());
+            continue; // handle every transfer ending now before the next event
+          }
+          // Timed out: the event at t is due (the clock may differ from t by rounding; t is what the records use).
+        } else if (t > sg4::Engine::get_clock()) {
           sg4::this_actor::sleep_until(t);
           run.clock_advances++;
         }
         dispatcher.process(t);
+        start_transfers();
       }
     } catch (...) {
       failure = std::current_exception();

@@ -35,14 +35,16 @@ double quantile(std::vector<double>& values, double q)
 
 double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<const NodeSlots> slots)
 {
-  double power_w = 0;
+  double busy_w = 0;
+  double idle_w = 0;
   for (std::uint32_t k = record.first_slot; k < record.first_slot + record.slot_count; k++) {
     const NodeSlots& piece = slots[k];
     const double n = std::popcount(piece.mask);
-    power_w += n * cluster.types[cluster.node_type[piece.node]].max_w +
-               cluster.node_base_w[piece.node] * n / cluster.node_accels[piece.node];
+    const double base_w = cluster.node_base_w[piece.node] * n / cluster.node_accels[piece.node];
+    busy_w += n * cluster.types[cluster.node_type[piece.node]].max_w + base_w;
+    idle_w += n * cluster.types[cluster.node_type[piece.node]].idle_w + base_w;
   }
-  return power_w * (record.finish_s - record.start_s);
+  return busy_w * (record.finish_s - record.start_s - record.held_idle_s) + idle_w * record.held_idle_s;
 }
 
 double reference_peak_flop_per_s(const AcceleratorType& type)
@@ -73,6 +75,10 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
   std::vector<double> busy_by_type(cluster.types.size(), 0); // accelerator-seconds
   std::vector<double> busy_by_site(cluster.sites.size(), 0);
   double delivered_flop = 0;
+  std::uint64_t staged_jobs = 0;
+  double staging_sum = 0;
+  double staging_max = 0;
+  double held_idle = 0; // accelerator-seconds held idle waiting for data
   for (std::size_t i = 0; i < jobs.size(); i++) {
     const JobRecord& rec = result.records[i];
     if (rec.state == JobState::PENDING)
@@ -91,7 +97,13 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
     const double busy = m.execution_s * jobs[i].accelerators;
     busy_by_type[pool.type] += busy;
     busy_by_site[pool.site] += busy;
-    delivered_flop += busy * cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(jobs[i].precision)] *
+    if (rec.staged_bytes > 0) {
+      staged_jobs++;
+      staging_sum += rec.staging_s;
+      staging_max = std::max(staging_max, rec.staging_s);
+    }
+    held_idle += rec.held_idle_s * jobs[i].accelerators;
+    delivered_flop += (m.execution_s - rec.held_idle_s) * jobs[i].accelerators * cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(jobs[i].precision)] *
                       jobs[i].efficiency;
   }
   const double ended = static_cast<double>(completed + killed);
@@ -138,6 +150,19 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
                       reference_peak_flop_per_s(cluster.types[t]) * makespan;
   s["flops"] = {{"delivered_fraction", available_flop > 0 ? delivered_flop / available_flop : 0.0},
                 {"delivered_eflop", delivered_flop / 1e18}};
+  nlohmann::ordered_json bytes_by_tier = nlohmann::ordered_json::object();
+  double staged_bytes = 0;
+  for (std::size_t t = 0; t < TIER_COUNT; t++) {
+    bytes_by_tier[std::string(TIER_NAMES[t])] = result.staged_bytes_by_tier[t];
+    staged_bytes += result.staged_bytes_by_tier[t];
+  }
+  s["staging"] = {{"mode", scenario.scheduler.staging == StagingMode::HOLD ? "hold" : "prefetch"},
+                  {"jobs", staged_jobs},
+                  {"mean_s", staged_jobs > 0 ? staging_sum / static_cast<double>(staged_jobs) : 0.0},
+                  {"max_s", staging_max},
+                  {"bytes", staged_bytes},
+                  {"bytes_by_tier", bytes_by_tier},
+                  {"accelerator_hours_held_idle", held_idle / 3600.0}};
   const auto stranded = cluster.stranded_by_caps();
   s["stranded"] = {{"accelerators", stranded}, {"accelerator_s", static_cast<double>(stranded) * makespan}};
   if (meter != nullptr) {

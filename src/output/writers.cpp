@@ -104,7 +104,7 @@ std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const Ru
   out.reserve(jobs.size() * 160 + 256);
   out += "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,execution_time,"
          "finish_time,waiting_time,turnaround_time,stretch,consumed_energy,allocated_resources,final_state,"
-         "site,accelerator_type,nodes\n";
+         "site,accelerator_type,nodes,staging_time,staged_bytes,comm_slowdown\n";
   std::vector<std::uint32_t> accels;
   for (std::size_t i = 0; i < jobs.size(); i++) {
     const Job& job = jobs[i];
@@ -113,7 +113,7 @@ std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const Ru
     const auto back = std::back_inserter(out);
     fmt::format_to(back, ",{},{},{}", job.submit_s, job.accelerators, job.walltime_s);
     if (rec.state == JobState::PENDING) {
-      out += ",,,,,,,-1,,PENDING,,,0\n";
+      fmt::format_to(back, ",,,,,,,-1,,PENDING,,,0,{},{},\n", rec.staging_s, rec.staged_bytes);
       continue;
     }
     const double execution = rec.finish_s - rec.start_s;
@@ -138,7 +138,7 @@ std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const Ru
     csv_field(out, cluster.sites[pool.site].name);
     out += ',';
     csv_field(out, cluster.types[pool.type].name);
-    fmt::format_to(back, ",{}\n", rec.slot_count);
+    fmt::format_to(back, ",{},{},{},{}\n", rec.slot_count, rec.staging_s, rec.staged_bytes, rec.comm_slowdown);
   }
   return out;
 }

@@ -31,8 +31,38 @@ SgPlatform materialize_platform(const Cluster& cluster)
       host->set_property("wattage_off", "0");
       p.node_hosts.push_back(host);
     }
+    // Data staging moves bytes between sites' storage hosts: storage -> gateway -> inter-site route -> gateway.
+    sg4::Host* storage = zone->create_host(site.name + "-storage", 1e9);
+    const sg4::Link* storage_link =
+        zone->create_split_duplex_link(site.name + "-storage", cluster.fabric.storage_Bps)->set_latency(0)->seal();
+    zone->add_route(storage->get_netpoint(), nullptr, nullptr, nullptr,
+                    {{storage_link, sg4::LinkInRoute::Direction::UP}}, true);
+    p.storage_hosts.push_back(storage);
     p.site_zones.push_back(zone->seal());
   }
+  const Topology& topo = cluster.topology;
+  std::vector<const sg4::Link*> links;
+  links.reserve(topo.links().size());
+  for (std::size_t l = 0; l < topo.links().size(); l++) {
+    const LinkSpec& spec = topo.links()[l];
+    links.push_back(p.world->create_split_duplex_link(fmt::format("{}--{}#{}", spec.from, spec.to, l), spec.bandwidth_Bps)
+                        ->set_latency(spec.latency_s)
+                        ->seal());
+  }
+  auto* engine = sg4::Engine::get_instance();
+  std::vector<sg4::LinkInRoute> route;
+  for (std::uint32_t a = 0; a < cluster.sites.size(); a++)
+    for (std::uint32_t b = 0; b < cluster.sites.size(); b++) {
+      if (a == b || not topo.reachable(a, b))
+        continue;
+      route.clear();
+      for (const auto& hop : topo.route(a, b))
+        route.emplace_back(links[hop.link],
+                           hop.forward ? sg4::LinkInRoute::Direction::UP : sg4::LinkInRoute::Direction::DOWN);
+      p.world->add_route(p.site_zones[a]->get_netpoint(), p.site_zones[b]->get_netpoint(),
+                         engine->netpoint_by_name(cluster.sites[a].name + "-gw"),
+                         engine->netpoint_by_name(cluster.sites[b].name + "-gw"), route, false);
+    }
   p.world->seal();
   return p;
 }

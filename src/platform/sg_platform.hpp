@@ -15,11 +15,15 @@ struct SgPlatform {
   simgrid::s4u::Host* controller = nullptr; //!< where ccsim's controller actor runs
   std::vector<simgrid::s4u::NetZone*> site_zones;
   std::vector<simgrid::s4u::Host*> node_hosts; //!< indexed by node
+  std::vector<simgrid::s4u::Host*> storage_hosts; //!< indexed by site: source and sink of data staging
 };
 
 //! Builds the platform in SimGrid: a full zone "world" holding one star zone per site (one host per node,
-//! cores = accelerators, speed = the type's best peak FLOP/s) and a controller host.
-//! Star zones keep routing linear in hosts (no Floyd/Full tables over all nodes).
+//! cores = accelerators, speed = the type's best peak FLOP/s; a storage host behind a link of the fabric's
+//! storage bandwidth) and a controller host. Every topology link is a split-duplex SimGrid link (each direction
+//! has the full bandwidth; transfers in one direction share it), and the world zone holds one route per ordered
+//! pair of sites: the topology's lowest-latency path. Star zones keep routing linear in hosts; the world table is
+//! sites x sites (no Floyd/Full tables over all nodes).
 SgPlatform materialize_platform(const Cluster& cluster);
 
 } // namespace ccsim

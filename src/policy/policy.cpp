@@ -20,15 +20,22 @@ double expected_end(double start_s, double walltime_s, double now)
 
 SchedulingContext::SchedulingContext(double now, std::span<const std::uint32_t> finished,
                                      std::span<const std::uint32_t> submitted, std::span<const Job> jobs,
-                                     const Cluster& cluster, ClusterState& state, PlacementPolicy& placement)
+                                     const Cluster& cluster, ClusterState& state, PlacementPolicy& placement,
+                                     std::span<const std::uint32_t> site_pin)
     : now_(now)
     , finished_(finished)
     , submitted_(submitted)
     , jobs_(jobs)
+    , site_pin_(site_pin)
     , cluster_(&cluster)
     , state_(&state)
     , placement_(&placement)
 {
+}
+
+std::uint32_t PlacementPolicy::prefetch_site(const Job& job, const ClusterView& /*view*/)
+{
+  return job.data_site_index;
 }
 
 bool SchedulingContext::try_start(std::uint32_t job, std::uint32_t only_pool)
@@ -102,7 +109,7 @@ void SchedulingContext::start(std::uint32_t job, std::span<const NodeSlots> slot
     if (n > state_->rack_allowance(rack))
       throw std::logic_error("SchedulingContext::start(): job " + j.id + " would exceed the power cap of rack " +
                              cluster_->racks[rack].name);
-  if (count != j.accelerators || (j.eligible_types >> cluster_->pools[pool].type & 1U) == 0)
+  if (count != j.accelerators || not view().may_use(j, pool))
     throw std::logic_error("SchedulingContext::start(): job " + j.id + " needs " + std::to_string(j.accelerators) +
                            " accelerators of an eligible type, given " + std::to_string(count));
   state_->allocate(slots);

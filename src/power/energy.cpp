@@ -95,7 +95,7 @@ void EnergyMeter::sample_until(double t)
 }
 
 void EnergyMeter::update(double now, const ClusterState& state, std::span<const std::uint32_t> sites,
-                         std::size_t queued)
+                         std::size_t queued, std::span<const std::uint64_t> waiting_by_pool)
 {
   queued_ = queued;
   state_ = &state;
@@ -109,7 +109,8 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
     double it = cluster_->sites[s].idle_w;
     for (const std::uint32_t p : site_pools_[s]) {
       const double delta_w = cluster_->types[cluster_->pools[p].type].max_w - cluster_->types[cluster_->pools[p].type].idle_w;
-      it += static_cast<double>(state.busy_in_pool(p)) * delta_w;
+      const std::uint64_t waiting = waiting_by_pool.empty() ? 0 : waiting_by_pool[p];
+      it += static_cast<double>(state.busy_in_pool(p) - waiting) * delta_w;
     }
     m.it_w = it;
     m.facility_w = facility_of(s, it);

@@ -28,8 +28,11 @@ using Need = ObjectReader::Need;
 constexpr double INF = std::numeric_limits<double>::infinity();
 constexpr double TERA = 1e12;
 constexpr double KILO = 1e3;
+constexpr double GIGA = 1e9;
+constexpr double BITS_PER_BYTE = 8;
 constexpr double MIN_TIMESERIES_INTERVAL_S = 1e-3;
 constexpr std::int64_t MAX_COUNT = 1'000'000'000;
+constexpr double MAX_COMM_SHARE = 0.99; // a job spending all its time in collectives would never progress
 constexpr std::int64_t MAX_ACCELERATORS_PER_NODE = 64; // slots are bits of a 64-bit mask
 constexpr std::size_t MAX_TYPES_IN_PLATFORM = 64;       // eligibility is a 64-bit mask
 // Platform size limits: indices are 32-bit, and no input may make ccsim allocate without bound.
@@ -301,7 +304,7 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
   ObjectReader j(value, ptr, root.file(), root.diagnostics(),
                  {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "precision", "class",
                   "efficiency", "accept", "memory_gib", "priority", "gpu_milli", "cpu_milli", "host_memory_mib",
-                  "tenant"});
+                  "tenant", "data_site", "data_bytes", "comm_share", "allreduce_bytes"});
   job.id = j.identifier("id", Need::REQUIRED).value_or("");
   job.submit_s = j.number("submit_s", Need::REQUIRED, 0, INF).value_or(0);
   job.accelerators =
@@ -324,6 +327,12 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
   job.cpu_milli = static_cast<std::uint32_t>(j.integer("cpu_milli", Need::OPTIONAL, 0, MAX_COUNT).value_or(0));
   job.host_memory_mib = j.number("host_memory_mib", Need::OPTIONAL, 0, INF).value_or(0);
   job.tenant = j.string("tenant", Need::OPTIONAL).value_or("");
+  job.data_site = j.string("data_site", Need::OPTIONAL).value_or("");
+  job.data_bytes = j.number("data_bytes", Need::OPTIONAL, 0, INF).value_or(0);
+  if (job.data_bytes > 0 && job.data_site.empty())
+    j.error("data_bytes", "input data needs a place: expected \"data_site\" (the site holding it) with \"data_bytes\"");
+  job.comm_share = j.number("comm_share", Need::OPTIONAL, 0, MAX_COMM_SHARE).value_or(0);
+  job.allreduce_bytes = j.number("allreduce_bytes", Need::OPTIONAL, 0, INF, true).value_or(job.allreduce_bytes);
   if (const auto cls = j.string("class", Need::OPTIONAL)) {
     if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
       job.job_class = *c;
@@ -343,6 +352,82 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
     else
       root.diagnostics().add(root.file(), aptr, "expected an accelerator type or kind name, found " + describe_json(a));
   });
+}
+
+//! "network": hubs, inter-site links (tier, bandwidth, optional one-way latency) and the fabric.
+void read_network(const ObjectReader& root, Scenario& s)
+{
+  const auto* v = root.value("network", Need::OPTIONAL);
+  if (v == nullptr)
+    return;
+  ObjectReader net(*v, root.pointer_of("network"), root.file(), root.diagnostics(), {"tiers", "hubs", "links", "fabric"});
+  NetworkSpec& spec = s.network;
+  if (const auto* tv = net.value("tiers", Need::OPTIONAL)) {
+    ObjectReader tiers(*tv, net.pointer_of("tiers"), root.file(), root.diagnostics(),
+                       {TIER_NAMES[0], TIER_NAMES[1], TIER_NAMES[2]});
+    for (std::size_t t = 0; t < TIER_COUNT; t++)
+      if (const auto* one = tiers.value(TIER_NAMES[t], Need::OPTIONAL)) {
+        ObjectReader tier(*one, tiers.pointer_of(TIER_NAMES[t]), root.file(), root.diagnostics(), {"rtt_ms"});
+        spec.tier_rtt_s[t] = tier.number("rtt_ms", Need::REQUIRED, 0, INF, true).value_or(1) / KILO;
+      }
+  }
+  std::set<std::string, std::less<>> names;
+  for (const auto& site : s.sites)
+    names.insert(site.name);
+  for_each_element(net, "hubs", Need::OPTIONAL, [&](const nlohmann::json& h, const std::string& ptr) {
+    if (not h.is_string() || h.get_ref<const std::string&>().empty())
+      root.diagnostics().add(root.file(), ptr, "expected a hub name (a non-empty string), found " + describe_json(h));
+    else if (not names.insert(h.get<std::string>()).second)
+      root.diagnostics().add(root.file(), ptr,
+                             "duplicate name \"" + h.get<std::string>() + "\" (expected hub names unique among sites "
+                                                                         "and hubs)");
+    else
+      spec.hubs.push_back(h.get<std::string>());
+  });
+  for_each_element(net, "links", Need::OPTIONAL, [&](const nlohmann::json& lv, const std::string& ptr) {
+    ObjectReader l(lv, ptr, root.file(), root.diagnostics(), {"from", "to", "tier", "bandwidth_gbps", "latency_ms"});
+    LinkSpec link;
+    for (const char* end : {"from", "to"}) {
+      const auto name = l.string(end, Need::REQUIRED);
+      if (name && not names.contains(*name)) {
+        std::string known;
+        for (const auto& n : names)
+          known += (known.empty() ? "" : ", ") + n;
+        l.error(end, "\"" + *name + "\" is not a site or hub (expected one of: " + known + ")");
+      }
+      (std::string_view(end) == "from" ? link.from : link.to) = name.value_or("");
+    }
+    if (not link.from.empty() && link.from == link.to)
+      l.error("to", "a link joins two different places (expected \"to\" other than \"from\")");
+    if (const auto tier = l.string("tier", Need::REQUIRED)) {
+      if (const auto t = enum_from_name<Tier>(TIER_NAMES, *tier))
+        link.tier = *t;
+      else
+        l.error("tier", "unknown tier \"" + *tier + "\" (expected one of: " + names_list(TIER_NAMES) + ")");
+    }
+    link.bandwidth_Bps = l.number("bandwidth_gbps", Need::REQUIRED, 0, INF, true).value_or(1) * GIGA / BITS_PER_BYTE;
+    link.latency_s = l.has("latency_ms") ? l.number("latency_ms", Need::REQUIRED, 0, INF, true).value_or(1) / KILO
+                                         : spec.tier_rtt_s[static_cast<std::size_t>(link.tier)] / 2;
+    spec.links.push_back(std::move(link));
+  });
+  if (const auto* fv = net.value("fabric", Need::OPTIONAL)) {
+    ObjectReader f(*fv, net.pointer_of("fabric"), root.file(), root.diagnostics(),
+                   {"hop_latency_us", "nic_gbps", "intra_node_latency_us", "intra_node_gbps", "rack_oversubscription",
+                    "storage_gbps"});
+    FabricSpec& fab = spec.fabric;
+    constexpr double MICRO = 1e-6;
+    const auto gbps = [&f](const char* key, double fallback_Bps) {
+      return f.number(key, Need::OPTIONAL, 0, INF, true).value_or(fallback_Bps * BITS_PER_BYTE / GIGA) * GIGA /
+             BITS_PER_BYTE;
+    };
+    fab.hop_latency_s = f.number("hop_latency_us", Need::OPTIONAL, 0, INF, true).value_or(fab.hop_latency_s / MICRO) * MICRO;
+    fab.intra_node_latency_s =
+        f.number("intra_node_latency_us", Need::OPTIONAL, 0, INF, true).value_or(fab.intra_node_latency_s / MICRO) * MICRO;
+    fab.nic_Bps = gbps("nic_gbps", fab.nic_Bps);
+    fab.intra_node_Bps = gbps("intra_node_gbps", fab.intra_node_Bps);
+    fab.storage_Bps = gbps("storage_gbps", fab.storage_Bps);
+    fab.rack_oversubscription = f.number("rack_oversubscription", Need::OPTIONAL, 1, INF).value_or(1);
+  }
 }
 
 //! Checks job ids are unique; `pointer_of(i)` locates job i for the message.
@@ -378,7 +463,8 @@ void read_workload(const ObjectReader& root, Scenario& s)
                             "gpu_milli", "cpu_milli", "host_memory_mib"})
         if (as_job.contains(k))
           w.error("defaults", std::string("\"") + k + "\" comes from the trace (expected only class, precision, "
-                                                     "efficiency, accept, memory_gib, tenant)");
+                                                     "efficiency, accept, memory_gib, tenant, data_site, data_bytes, "
+                                                     "comm_share, allreduce_bytes)");
       as_job.update({{"id", "defaults"}, {"submit_s", 0}, {"accelerators", 1}, {"duration_s", 0}});
       read_job(as_job, w.pointer_of("defaults"), root, defaults);
     }
@@ -451,6 +537,14 @@ void read_workload(const ObjectReader& root, Scenario& s)
         job.memory_gib = defaults.memory_gib;
       if (given("tenant"))
         job.tenant = defaults.tenant;
+      if (given("data_site"))
+        job.data_site = defaults.data_site;
+      if (given("data_bytes"))
+        job.data_bytes = defaults.data_bytes;
+      if (given("comm_share"))
+        job.comm_share = defaults.comm_share;
+      if (given("allreduce_bytes"))
+        job.allreduce_bytes = defaults.allreduce_bytes;
     }
     s.workload_report = std::move(imported.report);
     check_unique_ids(s.jobs, trace.string(), root.diagnostics(), [&s](std::size_t i) {
@@ -493,7 +587,8 @@ void read_scheduler(const ObjectReader& root, Scenario& s)
   if (v == nullptr)
     return;
   ObjectReader sch(*v, root.pointer_of("scheduler"), root.file(), root.diagnostics(),
-                   {"mode", "queue", "placement", "kill_at_walltime", "queue_params", "placement_params", "fill"});
+                   {"mode", "queue", "placement", "kill_at_walltime", "queue_params", "placement_params", "fill",
+                    "staging"});
   if (const auto mode = sch.string("mode", Need::OPTIONAL)) {
     if (*mode == "fill")
       s.scheduler.mode = SchedulerMode::FILL;
@@ -518,6 +613,14 @@ void read_scheduler(const ObjectReader& root, Scenario& s)
   s.scheduler.queue_policy = sch.string("queue", Need::OPTIONAL).value_or(s.scheduler.queue_policy);
   s.scheduler.placement_policy = sch.string("placement", Need::OPTIONAL).value_or(s.scheduler.placement_policy);
   s.scheduler.kill_at_walltime = sch.boolean("kill_at_walltime", Need::OPTIONAL).value_or(false);
+  if (const auto staging = sch.string("staging", Need::OPTIONAL)) {
+    if (*staging == "prefetch")
+      s.scheduler.staging = StagingMode::PREFETCH;
+    else if (*staging != "hold")
+      sch.error("staging", "unknown staging mode \"" + *staging + "\" (expected \"hold\" or \"prefetch\")");
+    if (fill)
+      sch.error("staging", "fill mode moves no data (expected no \"staging\" with mode \"fill\")");
+  }
   for (const char* key : {"queue_params", "placement_params"}) {
     if (const auto* params = sch.value(key, Need::OPTIONAL)) {
       if (params->is_object())
@@ -544,7 +647,7 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   Diagnostics diags;
   ObjectReader root(doc, "", file, diags,
                     {"$schema", "name", "description", "seed", "currency", "accelerators", "sites", "workload",
-                     "scheduler", "output"});
+                     "network", "scheduler", "output"});
   Scenario s;
   s.file = file;
   s.sha256 = sha256;
@@ -564,6 +667,7 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   s.currency = root.string("currency", Need::OPTIONAL).value_or("");
   read_catalog(root, s);
   read_sites(root, s);
+  read_network(root, s);
   read_scheduler(root, s); // first: the mode sets importer defaults
   read_workload(root, s);
   if (const auto* ov = root.value("output", Need::OPTIONAL)) {
@@ -587,6 +691,14 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   if (cluster.types.size() > MAX_TYPES_IN_PLATFORM) {
     diags.add(file, "/sites", fmt::format("nodes use {} accelerator types (expected at most {})",
                                           cluster.types.size(), MAX_TYPES_IN_PLATFORM));
+    diags.throw_if_any();
+  }
+  if (not s.network.links.empty() && not cluster.topology.connected()) {
+    const auto [a, b] = cluster.topology.first_unreachable();
+    diags.add(file, "/network/links",
+              fmt::format("site \"{}\" cannot reach site \"{}\" (expected a connected topology: links joining "
+                          "every site to every other, directly or through sites and hubs)",
+                          cluster.sites[a].name, cluster.sites[b].name));
     diags.throw_if_any();
   }
   const bool fill = s.scheduler.mode == SchedulerMode::FILL;

@@ -79,6 +79,30 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
       slowest = std::max(slowest, runtime_s(job, cluster.types[t]));
     }
     job.eligible_types = eligible;
+    if (not job.data_site.empty()) {
+      const int site = cluster.find_site(job.data_site);
+      if (site < 0) {
+        std::string sites;
+        for (const auto& s : cluster.sites)
+          sites += (sites.empty() ? "" : ", ") + s.name;
+        diags.add(file, at("/data_site"),
+                  fmt::format("job \"{}\" names data site \"{}\", which is not a site of the platform (expected one "
+                              "of: {})",
+                              job.id, job.data_site, sites));
+      } else {
+        job.data_site_index = static_cast<std::uint32_t>(site);
+        // Every site with an eligible pool may run the job: its data must be able to get there.
+        for (const auto& p : cluster.pools)
+          if ((eligible >> p.type & 1U) != 0 && job.data_bytes > 0 &&
+              not cluster.topology.reachable(job.data_site_index, p.site)) {
+            diags.add(file, at("/data_site"),
+                      fmt::format("job \"{}\" has its data at site \"{}\" and may run at site \"{}\", but the "
+                                  "network has no path between them (expected \"network\" links connecting them)",
+                                  job.id, job.data_site, cluster.sites[p.site].name));
+            break;
+          }
+      }
+    }
     if (eligible == 0) {
       if (accepted != 0 && memory_excluded)
         diags.add(file, at("/memory_gib"),

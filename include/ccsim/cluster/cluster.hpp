@@ -54,6 +54,8 @@ struct Pool {
   std::uint64_t accelerators = 0;
   std::uint64_t usable = 0; //!< accelerators that may be busy at once within rack power caps (sum of max_busy)
   std::vector<std::pair<std::uint32_t, std::uint32_t>> runs; //!< its nodes as ranges [first, last) of node indices
+  std::uint32_t max_node_accelerators = 0; //!< most accelerators on one of its nodes
+  std::uint32_t max_rack_accelerators = 0; //!< most accelerators in one of its racks
 };
 
 //! The static platform in structure-of-arrays form: sites, racks, nodes and accelerators, each numbered
@@ -67,6 +69,8 @@ public:
   std::vector<Site> sites;
   std::vector<Rack> racks;
   std::vector<Pool> pools;
+  Topology topology;     //!< inter-site routes (Boost.Graph), built from the scenario's network
+  FabricSpec fabric;     //!< intra-site and intra-node network
 
   // Per node (index = node id).
   std::vector<std::uint32_t> node_rack;
@@ -91,6 +95,8 @@ public:
   std::string node_name(std::uint32_t node) const;
   //! Index of the type named `name`, or -1.
   int find_type(std::string_view name) const;
+  //! Index of the site named `name`, or -1.
+  int find_site(std::string_view name) const;
   //! Accelerators no job can use because rack power caps forbid them to be busy (sum of accelerators - max_busy).
   std::uint64_t stranded_by_caps() const;
 };

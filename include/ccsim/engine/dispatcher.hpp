@@ -6,7 +6,9 @@
 #include "ccsim/power/energy.hpp"
 #include "ccsim/scenario/scenario.hpp"
 
+#include <array>
 #include <cstdint>
+#include <utility>
 #include <limits>
 #include <queue>
 #include <span>
@@ -26,12 +28,25 @@ struct JobRecord {
   std::uint32_t slot_count = 0;
   std::uint32_t pool = 0;
   JobState state = JobState::PENDING;
+  double staging_s = 0;   //!< seconds its input data took to reach its site (0: nothing moved)
+  double staged_bytes = 0; //!< bytes moved to its site
+  double held_idle_s = 0;  //!< of its execution, seconds its accelerators were held idle waiting for data (hold mode)
+  //! Slowdown of its compute phase from the network its placement spans (>= 1; docs/model.md "Communication").
+  double comm_slowdown = 1;
+};
+
+//! A transfer of a job's input data between sites' storage, for whatever carries bytes (SimGrid in the engine).
+struct StagingRequest {
+  std::uint32_t job = 0;
+  std::uint32_t from_site = 0, to_site = 0;
+  double bytes = 0;
 };
 
 //! Everything a run produced, for metrics and outputs.
 struct RunResult {
   std::vector<JobRecord> records; //!< indexed like the workload's jobs
   std::vector<NodeSlots> slots;   //!< allocation pieces of all jobs
+  std::array<double, TIER_COUNT> staged_bytes_by_tier{}; //!< bytes moved, by the tier of their route
   std::uint64_t events = 0;        //!< job submissions + job completions handled
   std::uint64_t decision_points = 0; //!< decision passes (event timestamps, repeats for zero-length jobs, wake-ups)
   double end_s = 0;                  //!< time of the last event processed
@@ -46,11 +61,20 @@ public:
   Dispatcher(const Cluster& cluster, std::span<const Job> jobs, const SchedulerSpec& spec, QueuePolicy& queue,
              PlacementPolicy& placement, EnergyMeter* meter = nullptr);
 
-  //! Time of the next event, +infinity when none is left.
+  //! Time of the next event, +infinity when none is left (transfers in flight end at times only their carrier knows).
   double next_event_time() const;
   //! Handles all events at `now` (== next_event_time()) and the decisions they trigger.
   void process(double now);
-  bool done() const { return next_event_time() == std::numeric_limits<double>::infinity(); }
+  bool done() const
+  {
+    return next_event_time() == std::numeric_limits<double>::infinity() && staging_in_flight_ == 0;
+  }
+
+  //! Transfers asked for since the last call (the caller carries them and reports each with staging_done()).
+  std::vector<StagingRequest> take_staging_requests() { return std::exchange(staging_requests_, {}); }
+  //! The input data of `job` has arrived at `now` (>= the time it was requested).
+  void staging_done(std::uint32_t job, double now);
+  std::size_t staging_in_flight() const { return staging_in_flight_; }
 
   const RunResult& result() const { return result_; }
   RunResult take_result() { return std::move(result_); }
@@ -77,6 +101,17 @@ private:
   std::priority_queue<double, std::vector<double>, std::greater<>> timers_; //!< wake-ups policies asked for
   std::vector<std::uint32_t> finished_, submitted_, changed_sites_;
   RunResult result_;
+  // Data staging (docs/model.md "Data staging").
+  std::vector<StagingRequest> staging_requests_;
+  std::size_t staging_in_flight_ = 0;
+  std::vector<std::uint32_t> site_pin_;       //!< prefetch mode: per job, the site it must run at (else empty)
+  std::vector<double> staging_since_;         //!< per job: when its transfer was asked for (NaN: none)
+  std::vector<double> compute_s_;             //!< per job held during staging: its compute time once data is in
+  std::vector<std::uint64_t> staging_held_;   //!< per pool: accelerators held by jobs waiting for their data
+  std::vector<std::uint32_t> staged_ready_;   //!< prefetch mode: jobs whose data arrived, to enter the queue
+
+  void request_staging(std::uint32_t job, std::uint32_t to_site, double now);
+  void update_meter(double now);
 };
 
 } // namespace ccsim

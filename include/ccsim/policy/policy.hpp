@@ -18,11 +18,30 @@ struct ClusterView {
   const Cluster& cluster;
   const ClusterState& state;
   std::uint32_t only_pool = ANY_POOL; //!< when set, placement must use this pool only
+  //! Per job (indexed like `jobs`): the site it must run at, or NO_SITE. Empty: no job is pinned. Staging in
+  //! prefetch mode pins a job to the site its data was moved to.
+  std::span<const std::uint32_t> site_pin = {};
+  const Job* jobs = nullptr; //!< first job of the workload (locates a Job& in site_pin)
 
-  //! Whether placement may consider pool `p` for `job` (eligible type, and the restriction if any).
+  //! The site `job` must run at, or NO_SITE.
+  std::uint32_t pinned_site(const Job& job) const
+  {
+    if (site_pin.empty() || &job < jobs || &job >= jobs + site_pin.size())
+      return NO_SITE;
+    return site_pin[static_cast<std::size_t>(&job - jobs)];
+  }
+  //! Whether `job` may ever run in pool `p`: an eligible type, at its pinned site if any.
+  bool may_use(const Job& job, std::uint32_t p) const
+  {
+    if ((job.eligible_types >> cluster.pools[p].type & 1U) == 0)
+      return false;
+    const std::uint32_t pin = pinned_site(job);
+    return pin == NO_SITE || cluster.pools[p].site == pin;
+  }
+  //! Whether placement may consider pool `p` for `job` now (may_use, and the restriction if any).
   bool pool_allowed(const Job& job, std::uint32_t p) const
   {
-    return (only_pool == ANY_POOL || only_pool == p) && (job.eligible_types >> cluster.pools[p].type & 1U) != 0;
+    return (only_pool == ANY_POOL || only_pool == p) && may_use(job, p);
   }
 };
 
@@ -36,17 +55,21 @@ class PlacementPolicy {
 public:
   virtual ~PlacementPolicy() = default;
   //! Appends to `out` the slots `job` should take now and returns true, or returns false (out untouched) when
-  //! it cannot be placed now. All slots must lie in one pool of an eligible type.
+  //! it cannot be placed now. All slots must lie in one pool the view allows.
   virtual bool place(const Job& job, const ClusterView& view, std::vector<NodeSlots>& out) = 0;
+  //! Staging in prefetch mode: the site a submitted job with remote input data should run at (its data moves
+  //! there while it waits; the job then runs only there). The default keeps it at its data's site.
+  virtual std::uint32_t prefetch_site(const Job& job, const ClusterView& view);
 };
 
 //! What the engine hands a queue policy at one decision point, and how the policy answers: by starting jobs.
 //! Every event of one timestamp is delivered together: jobs that ended at `now`, then jobs submitted at `now`.
 class SchedulingContext {
 public:
+  //! `site_pin` (optional, indexed like `jobs`): the site each job must run at, NO_SITE for none.
   SchedulingContext(double now, std::span<const std::uint32_t> finished, std::span<const std::uint32_t> submitted,
                     std::span<const Job> jobs, const Cluster& cluster, ClusterState& state,
-                    PlacementPolicy& placement);
+                    PlacementPolicy& placement, std::span<const std::uint32_t> site_pin = {});
 
   double now() const { return now_; }
   //! Jobs (indices into jobs()) that ended at now(), ascending.
@@ -54,7 +77,10 @@ public:
   //! Jobs submitted at now(), in submission order.
   std::span<const std::uint32_t> submitted() const { return submitted_; }
   std::span<const Job> jobs() const { return jobs_; }
-  ClusterView view(std::uint32_t only_pool = ANY_POOL) const { return ClusterView{*cluster_, *state_, only_pool}; }
+  ClusterView view(std::uint32_t only_pool = ANY_POOL) const
+  {
+    return ClusterView{*cluster_, *state_, only_pool, site_pin_, jobs_.data()};
+  }
 
   //! Places `job` with the scenario's placement policy (in pool `only_pool` if given) and starts it if it fits.
   bool try_start(std::uint32_t job, std::uint32_t only_pool = ANY_POOL);
@@ -88,6 +114,7 @@ private:
   double now_;
   std::span<const std::uint32_t> finished_, submitted_;
   std::span<const Job> jobs_;
+  std::span<const std::uint32_t> site_pin_;
   const Cluster* cluster_;
   ClusterState* state_;
   PlacementPolicy* placement_;

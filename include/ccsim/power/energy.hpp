@@ -19,7 +19,7 @@ struct Timeseries {
 
 //! Power and energy of every site over a run. Power is piecewise constant between dispatcher events, so energy
 //! is integrated exactly: each site accumulates power x duration whenever its power changes (docs/model.md).
-//!   site IT power       = sum over nodes (base + accelerators x idle) + busy accelerators x (max - idle)
+//!   site IT power       = sum over nodes (base + accelerators x idle) + computing accelerators x (max - idle)
 //!   site facility power = IT power x PUE(IT power / site maximum IT power)
 //! Samples also carry utilization and fragmentation, aggregated over all nodes by the SIMD kernel.
 class EnergyMeter {
@@ -31,7 +31,10 @@ public:
   //! Records samples due strictly before `t` (the state since the previous update holds until t).
   void sample_until(double t);
   //! Integrates the given sites up to `now` and takes their new power from `state`; `queued` is the queue length.
-  void update(double now, const ClusterState& state, std::span<const std::uint32_t> sites, std::size_t queued);
+  //! `waiting_by_pool` (optional, per pool): held accelerators that wait for their job's input data and draw
+  //! idle power, not busy power.
+  void update(double now, const ClusterState& state, std::span<const std::uint32_t> sites, std::size_t queued,
+              std::span<const std::uint64_t> waiting_by_pool = {});
   //! Records samples due at or before `end`, and integrates every site up to `end`.
   void finish(double end);
 

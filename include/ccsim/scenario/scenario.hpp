@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ccsim/core/types.hpp"
+#include "ccsim/network/topology.hpp"
 #include "ccsim/power/pue.hpp"
 #include "ccsim/workload/generator.hpp"
 #include "ccsim/workload/importers.hpp"
@@ -66,12 +67,19 @@ struct FillSpec {
   double step_percent = 1;   //!< record a row of fill.csv each time arrived demand crosses a multiple of this (% of capacity)
 };
 
+//! Whether a job's accelerators are held while its input data moves to its site (docs/model.md "Data staging").
+enum class StagingMode : std::uint8_t {
+  HOLD,     //!< placed when accelerators are free, held (idle) during the transfer, computing when the data is in
+  PREFETCH, //!< the site is chosen at submission, the data moves while the job waits, and it runs only there
+};
+
 //! Scheduler selection by registered name.
 struct SchedulerSpec {
   SchedulerMode mode = SchedulerMode::EVENTS;
   FillSpec fill;
   std::string queue_policy = "fcfs";
   std::string placement_policy = "first-fit";
+  StagingMode staging = StagingMode::HOLD;
   bool kill_at_walltime = false; //!< kill a job that runs past its walltime (Batsim semantics) instead of letting it finish
   nlohmann::json queue_params;     //!< parameters handed to the queue policy's factory (null when absent)
   nlohmann::json placement_params; //!< parameters handed to the placement policy's factory (null when absent)
@@ -92,6 +100,7 @@ struct Scenario {
   std::string currency;                      //!< label of electricity prices and costs, e.g. "CNY"
   std::vector<AcceleratorSpec> accelerators; //!< the effective catalog (built-in entries plus the scenario's)
   std::vector<SiteSpec> sites;
+  NetworkSpec network;     //!< inter-site links and fabric (no links: sites are not connected)
   std::vector<Job> jobs;
   ImportReport workload_report; //!< where the jobs came from ("inline" or a trace format) and the counts
   std::vector<ImportReport> node_reports; //!< node list files read for sites' "nodes"

@@ -11,6 +11,7 @@
 namespace ccsim {
 
 inline constexpr double UNSET = std::numeric_limits<double>::quiet_NaN();
+inline constexpr std::uint32_t NO_SITE = UINT32_MAX;
 
 //! One job of the workload. Either `duration_s` (trace replay: the same on any hardware) or `work_flop`
 //! (runtime = work_flop / (accelerators x peak[precision] x efficiency)) is set, never both.
@@ -30,10 +31,16 @@ struct Job {
   std::uint32_t cpu_milli = 0;    //!< host CPU requested, milli-cores (fill mode checks it against nodes)
   double host_memory_mib = 0;     //!< host memory requested, MiB (fill mode checks it against nodes)
   std::string tenant;             //!< user, group or tenant label ("" = none)
+  std::string data_site;          //!< site holding the job's input data ("" = none: nothing to stage)
+  double data_bytes = 0;          //!< input data moved to the job's site before it computes, bytes
+  //! Fraction of step time spent in collectives at the job's reference (most compact) placement, [0, 1).
+  double comm_share = 0;
+  double allreduce_bytes = 1e9;   //!< bytes all-reduced per step (gradient size); sets the latency/bandwidth mix
   Precision precision = Precision::BF16;
   JobClass job_class = JobClass::TRAINING;
   std::vector<std::string> accept; //!< accepted accelerator type or kind names; empty = any that supports precision
   std::uint64_t eligible_types = 0; //!< resolved: bit t set when cluster type t may run this job
+  std::uint32_t data_site_index = NO_SITE; //!< resolved: index of data_site
 };
 
 } // namespace ccsim

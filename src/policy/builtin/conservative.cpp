@@ -115,7 +115,7 @@ private:
     std::optional<Booking> best;
     const auto blocked = blocked_.find(j);
     for (std::uint32_t p = 0; p < c.pools.size(); p++) {
-      if ((job.eligible_types >> c.pools[p].type & 1U) == 0 || c.pools[p].usable < job.accelerators)
+      if (not ctx.view().may_use(job, p) || c.pools[p].usable < job.accelerators)
         continue;
       double from = earliest;
       if (blocked != blocked_.end())

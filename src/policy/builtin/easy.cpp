@@ -100,6 +100,8 @@ private:
   bool fits_by_count(const SchedulingContext& ctx, std::uint32_t j)
   {
     const Job& job = ctx.jobs()[j];
+    if (ctx.view().pinned_site(job) != NO_SITE) // the cache is keyed by eligibility only
+      return ctx.may_fit_now(j);
     const auto known = no_room_.find(job.eligible_types);
     if (known != no_room_.end() && job.accelerators >= known->second)
       return false;
@@ -179,7 +181,7 @@ private:
     double best_t = std::numeric_limits<double>::infinity();
     std::uint32_t best_pool = 0;
     for (std::uint32_t p = 0; p < c.pools.size(); p++) {
-      if ((job.eligible_types >> c.pools[p].type & 1U) == 0 || c.pools[p].usable < job.accelerators)
+      if (not ctx.view().may_use(job, p) || c.pools[p].usable < job.accelerators)
         continue;
       // Free within rack power caps: a capped rack's stranded slots never count (each ending job gives its
       // slots' headroom back, so adding released counts below stays exact).

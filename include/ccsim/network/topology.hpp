@@ -1,0 +1,104 @@
+// include/ccsim/network/topology.hpp
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ccsim {
+
+//! Latency class of an inter-site link (the national computing network's guaranteed round-trip classes).
+//! Ordered: a path's tier is the highest tier of its links.
+enum class Tier : std::uint8_t { METRO, REGIONAL, NATIONAL };
+inline constexpr std::size_t TIER_COUNT = 3;
+inline constexpr std::array<std::string_view, TIER_COUNT> TIER_NAMES = {"metro", "regional", "national"};
+//! Default round-trip time of each tier, seconds (domain facts: 1 ms metro, 5 ms regional, 20 ms national).
+//! A link's one-way latency defaults to half of it.
+inline constexpr std::array<double, TIER_COUNT> DEFAULT_TIER_RTT_S = {1e-3, 5e-3, 20e-3};
+
+//! One inter-site link, full duplex (each direction has the whole bandwidth).
+struct LinkSpec {
+  std::string from, to;    //!< site or hub names
+  Tier tier = Tier::NATIONAL;
+  double latency_s = 0;    //!< one-way latency, s
+  double bandwidth_Bps = 0; //!< bytes/s per direction (given in the file in Gb/s)
+};
+
+//! The network inside a site and inside a node (analytical: docs/model.md "Network").
+struct FabricSpec {
+  double hop_latency_s = 2e-6;          //!< one-way latency of one switch hop inside a site, s
+  double nic_Bps = 200e9 / 8;           //!< per-node NIC bandwidth, bytes/s
+  double intra_node_latency_s = 1e-6;   //!< one-way latency between accelerators of one node, s
+  double intra_node_Bps = 3600e9 / 8;   //!< per-accelerator bandwidth inside a node (NVLink class), bytes/s
+  double rack_oversubscription = 1;     //!< rack uplink oversubscription: cross-rack bandwidth = NIC / this
+  double storage_Bps = 400e9 / 8;       //!< a site's storage to its gateway, bytes/s (staging source and sink)
+};
+
+//! Scenario "network": hubs (routers that are not sites), inter-site links and the fabric.
+struct NetworkSpec {
+  std::vector<std::string> hubs;
+  std::vector<LinkSpec> links;
+  FabricSpec fabric;
+  std::array<double, TIER_COUNT> tier_rtt_s = DEFAULT_TIER_RTT_S;
+};
+
+//! The inter-site network as a graph (Boost.Graph): sites and hubs are vertices, links are edges weighted by
+//! latency. Routes are the lowest-latency paths (Dijkstra), computed once for every pair of sites, so queries
+//! are O(1) and the SimGrid platform uses the very same routes.
+class Topology {
+public:
+  struct Hop {
+    std::uint32_t link = 0; //!< index into links()
+    bool forward = true;    //!< traversed from its `from` end to its `to` end
+  };
+
+  Topology() = default;
+  //! Builds the graph over `site_names` (vertices 0..sites-1) and the spec's hubs. Link ends are resolved by
+  //! name; the caller has validated them (an unknown name throws std::invalid_argument).
+  static Topology build(std::span<const std::string> site_names, const NetworkSpec& spec);
+
+  std::uint32_t site_count() const { return sites_; }
+  const std::vector<LinkSpec>& links() const { return links_; }
+  bool reachable(std::uint32_t a, std::uint32_t b) const { return a == b || pair(a, b).reachable; }
+  //! One-way latency of the route from a to b, s (0 when a == b; +inf when unreachable).
+  double latency_s(std::uint32_t a, std::uint32_t b) const { return a == b ? 0.0 : pair(a, b).latency_s; }
+  //! Smallest link bandwidth on the route, bytes/s (+inf when a == b).
+  double bandwidth_Bps(std::uint32_t a, std::uint32_t b) const
+  {
+    return a == b ? std::numeric_limits<double>::infinity() : pair(a, b).bandwidth_Bps;
+  }
+  //! Highest tier on the route (a != b, reachable).
+  Tier tier(std::uint32_t a, std::uint32_t b) const { return pair(a, b).tier; }
+  //! The route's links in order from a to b (empty when a == b).
+  std::span<const Hop> route(std::uint32_t a, std::uint32_t b) const;
+  //! Time for `bytes` alone on the route: latency + bytes / bottleneck bandwidth, s (0 when a == b).
+  double transfer_time_s(std::uint32_t a, std::uint32_t b, double bytes) const
+  {
+    return a == b ? 0.0 : latency_s(a, b) + bytes / bandwidth_Bps(a, b);
+  }
+  //! Whether every pair of sites is connected.
+  bool connected() const;
+  //! The first pair (a < b) with no path, or {0, 0} when connected.
+  std::pair<std::uint32_t, std::uint32_t> first_unreachable() const;
+
+private:
+  struct Pair {
+    bool reachable = false;
+    Tier tier = Tier::METRO;
+    double latency_s = std::numeric_limits<double>::infinity();
+    double bandwidth_Bps = 0;
+    std::uint32_t first_hop = 0, hops = 0; //!< range of hops_
+  };
+  const Pair& pair(std::uint32_t a, std::uint32_t b) const { return pairs_[static_cast<std::size_t>(a) * sites_ + b]; }
+
+  std::uint32_t sites_ = 0;
+  std::vector<LinkSpec> links_;
+  std::vector<Pair> pairs_; //!< sites x sites, row-major
+  std::vector<Hop> hops_;
+};
+
+} // namespace ccsim
