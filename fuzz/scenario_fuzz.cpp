@@ -72,8 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     ccsim::EnergyMeter meter(c, 0);
     ccsim::Dispatcher d(c, s.jobs, s.scheduler, *queue, *placement, &meter);
-    for (int passes = 0; not d.done() && passes < 1'000'000; passes++)
-      d.process(d.next_event_time());
+    ccsim::run_without_network(d, c, 1'000'000);
     meter.finish(d.result().end_s);
     const auto summary = ccsim::summarize(s, c, s.jobs, d.result(), &meter);
     (void)ccsim::jobs_csv(c, s.jobs, d.result());

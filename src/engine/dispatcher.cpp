@@ -178,4 +178,29 @@ void Dispatcher::process(double now)
   }
 }
 
+bool run_without_network(Dispatcher& d, const Cluster& cluster, std::uint64_t max_passes)
+{
+  struct Arrival {
+    double time;
+    std::uint32_t job;
+    bool operator>(const Arrival& o) const { return time != o.time ? time > o.time : job > o.job; }
+  };
+  std::priority_queue<Arrival, std::vector<Arrival>, std::greater<>> transfers;
+  for (std::uint64_t pass = 0; not d.done(); pass++) {
+    if (pass >= max_passes)
+      return false;
+    const double t = d.next_event_time();
+    if (not transfers.empty() && transfers.top().time <= t) {
+      const Arrival a = transfers.top();
+      transfers.pop();
+      d.staging_done(a.job, a.time);
+      continue;
+    }
+    d.process(t);
+    for (const auto& r : d.take_staging_requests())
+      transfers.push(Arrival{t + cluster.topology.transfer_time_s(r.from_site, r.to_site, r.bytes), r.job});
+  }
+  return true;
+}
+
 } // namespace ccsim

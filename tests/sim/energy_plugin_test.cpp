@@ -30,8 +30,7 @@ TEST(EnergyPlugin, AgreesWithTheEnergyMeter)
   auto queue = PolicyRegistry::global().make_queue("fcfs");
   auto placement = PolicyRegistry::global().make_placement("first-fit");
   Dispatcher d(c, s.jobs, s.scheduler, *queue, *placement, &meter);
-  while (not d.done())
-    d.process(d.next_event_time());
+  run_without_network(d, c);
   const RunResult r = d.take_result();
   meter.finish(r.end_s);
 

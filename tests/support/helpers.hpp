@@ -46,8 +46,7 @@ inline RunResult run_inline(const Scenario& s, const Cluster& cluster)
 {
   auto [queue, placement, packing] = make_scenario_policies(s);
   Dispatcher d(cluster, s.jobs, s.scheduler, *queue, *placement);
-  while (not d.done())
-    d.process(d.next_event_time());
+  run_without_network(d, cluster);
   return d.take_result();
 }
 

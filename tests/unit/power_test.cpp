@@ -27,8 +27,7 @@ Metered run_metered(const std::string& text)
   EnergyMeter meter(c, s.output.timeseries_interval_s);
   auto [queue, placement, packing] = make_scenario_policies(s);
   Dispatcher d(c, s.jobs, s.scheduler, *queue, *placement, &meter);
-  while (not d.done())
-    d.process(d.next_event_time());
+  run_without_network(d, c);
   RunResult r = d.take_result();
   meter.finish(r.end_s);
   auto summary = summarize(s, c, s.jobs, r, &meter);

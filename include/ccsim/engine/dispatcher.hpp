@@ -114,4 +114,10 @@ private:
   void update_meter(double now);
 };
 
+//! Drives `d` to completion without SimGrid: each staging transfer takes the time it would take alone on its
+//! route (latency + bytes / bottleneck bandwidth; no sharing between transfers). Tests and the fuzzer use it; the
+//! SimGrid engine carries transfers as real, link-sharing flows instead. Stops after `max_passes` decision
+//! passes (returns false then).
+bool run_without_network(Dispatcher& d, const Cluster& cluster, std::uint64_t max_passes = UINT64_MAX);
+
 } // namespace ccsim

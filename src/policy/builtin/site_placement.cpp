@@ -1,0 +1,208 @@
+// src/policy/builtin/site_placement.cpp
+// Site-aware placement (docs/policies.md): choose the site first, then nodes inside it with a node-level policy
+// (best-fit by default).
+//   locality   - the site holding the job's data, then the others by route latency from it (ties: lower tier,
+//                platform order).
+//   pue-aware  - the site with the least estimated facility energy for the job, counting the accelerators held
+//                idle while its data moves (hold mode) - a remote site wins only if its lower PUE pays for that;
+//                a site whose staging time exceeds max_staging_share x the job's runtime is not considered
+//                while the data's site can run it.
+//   cost-aware - the same, weighing each site's energy by its electricity price.
+#include "ccsim/policy/builtin/builtin.hpp"
+#include "ccsim/workload/workload.hpp"
+#include "params.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace ccsim {
+
+namespace {
+
+enum class Objective : std::uint8_t { LOCALITY, ENERGY, COST };
+
+class SitePlacement final : public PlacementPolicy {
+public:
+  SitePlacement(Objective objective, std::unique_ptr<PlacementPolicy> nodes, double max_staging_share)
+      : objective_(objective), nodes_(std::move(nodes)), max_staging_share_(max_staging_share)
+  {
+  }
+
+  bool place(const Job& job, const ClusterView& view, std::vector<NodeSlots>& out) override
+  {
+    if (view.only_pool != ANY_POOL)
+      return nodes_->place(job, view, out);
+    const Cluster& c = view.cluster;
+    order_sites(job, view, false);
+    for (const std::uint32_t site : order_) {
+      for (std::uint32_t p = 0; p < c.pools.size(); p++) {
+        if (c.pools[p].site != site || not view.pool_allowed(job, p) ||
+            view.state.available_in_pool(p) < job.accelerators)
+          continue;
+        const ClusterView in_pool{c, view.state, p, view.site_pin, view.jobs};
+        if (nodes_->place(job, in_pool, out))
+          return true;
+      }
+    }
+    return false;
+  }
+
+  std::uint32_t prefetch_site(const Job& job, const ClusterView& view) override
+  {
+    order_sites(job, view, true);
+    return order_.empty() ? job.data_site_index : order_.front();
+  }
+
+private:
+  //! Fills order_ with the sites that could run the job (an eligible pool big enough), best first.
+  //! `prefetch`: by capacity alone (the site is chosen before the job can start), and the data moves while the
+  //! job waits (no accelerators held idle); otherwise among pools with room now, holding them during staging.
+  void order_sites(const Job& job, const ClusterView& view, bool prefetch)
+  {
+    const Cluster& c = view.cluster;
+    const std::size_t sites = c.sites.size();
+    if (objective_ != Objective::LOCALITY) {
+      site_busy_w_.assign(sites, 0);
+      for (std::uint32_t q = 0; q < c.pools.size(); q++) {
+        const AcceleratorType& t = c.types[c.pools[q].type];
+        site_busy_w_[c.pools[q].site] += static_cast<double>(view.state.busy_in_pool(q)) * (t.max_w - t.idle_w);
+      }
+    }
+    key_.assign(sites, std::numeric_limits<double>::infinity());
+    best_pool_.assign(sites, ANY_POOL);
+    for (std::uint32_t p = 0; p < c.pools.size(); p++) {
+      const Pool& pool = c.pools[p];
+      if (not view.may_use(job, p) || pool.usable < job.accelerators)
+        continue;
+      if (not prefetch && view.state.available_in_pool(p) < job.accelerators)
+        continue;
+      const double k = site_key(job, c, p, not prefetch);
+      if (k < key_[pool.site]) {
+        key_[pool.site] = k;
+        best_pool_[pool.site] = p;
+      }
+    }
+    // Too slow a transfer disqualifies a remote site while the data's site can run the job at all.
+    const std::uint32_t home = job.data_site_index;
+    const bool home_can_run = home != NO_SITE && std::any_of(c.pools.begin(), c.pools.end(), [&](const Pool& pool) {
+      return pool.site == home && pool.usable >= job.accelerators &&
+             view.may_use(job, static_cast<std::uint32_t>(&pool - c.pools.data()));
+    });
+    order_.clear();
+    for (std::uint32_t s = 0; s < sites; s++) {
+      if (best_pool_[s] == ANY_POOL)
+        continue;
+      if (objective_ != Objective::LOCALITY && home_can_run && s != home && job.data_bytes > 0) {
+        const double runtime = runtime_s(job, c.types[c.pools[best_pool_[s]].type]);
+        if (c.topology.transfer_time_s(home, s, job.data_bytes) > max_staging_share_ * runtime)
+          continue;
+      }
+      order_.push_back(s);
+    }
+    std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+      if (key_[a] != key_[b])
+        return key_[a] < key_[b];
+      return locality_less(c, home, a, b);
+    });
+  }
+
+  //! Locality order: the data's site, then by route latency, then by lower tier, then platform order.
+  static bool locality_less(const Cluster& c, std::uint32_t home, std::uint32_t a, std::uint32_t b)
+  {
+    if (home == NO_SITE)
+      return a < b;
+    if ((a == home) != (b == home))
+      return a == home;
+    const double la = c.topology.latency_s(home, a);
+    const double lb = c.topology.latency_s(home, b);
+    if (la != lb)
+      return la < lb;
+    return a < b;
+  }
+
+  //! Lower is better. Locality: 0 (the tie-break orders sites). Energy: estimated facility energy of the job at
+  //! the pool's site, J; cost: that energy times the site's price per kWh.
+  double site_key(const Job& job, const Cluster& c, std::uint32_t p, bool hold) const
+  {
+    if (objective_ == Objective::LOCALITY)
+      return 0;
+    const Pool& pool = c.pools[p];
+    const AcceleratorType& type = c.types[pool.type];
+    const Site& site = c.sites[pool.site];
+    const double n = job.accelerators;
+    double it_j = n * type.max_w * runtime_s(job, type);
+    if (hold && job.data_site_index != NO_SITE && job.data_bytes > 0)
+      it_j += n * type.idle_w * c.topology.transfer_time_s(job.data_site_index, pool.site, job.data_bytes);
+    // PUE at the site's IT load with this job added.
+    const double it_w = site.idle_w + site_busy_w_[pool.site] + n * (type.max_w - type.idle_w);
+    const double load = site.max_w > 0 ? std::min(1.0, it_w / site.max_w) : 0.0;
+    const double facility_j = it_j * site.pue.at(load);
+    if (objective_ == Objective::COST)
+      return facility_j * site.price_per_kwh;
+    return facility_j;
+  }
+
+  Objective objective_;
+  std::unique_ptr<PlacementPolicy> nodes_;
+  double max_staging_share_;
+  std::vector<double> site_busy_w_; //!< per site: busy accelerators x (max - idle), W
+  std::vector<double> key_;
+  std::vector<std::uint32_t> best_pool_;
+  std::vector<std::uint32_t> order_;
+};
+
+std::unique_ptr<PlacementPolicy> make_site_placement(Objective objective, const char* name,
+                                                     const nlohmann::json& params)
+{
+  if (objective == Objective::LOCALITY)
+    expect_params(params, name, {"nodes"});
+  else
+    expect_params(params, name, {"nodes", "max_staging_share"});
+  std::string nodes = "best-fit";
+  double share = 0.25;
+  if (params.is_object()) {
+    if (params.contains("nodes")) {
+      if (not params["nodes"].is_string())
+        throw std::invalid_argument(std::string(name) + ": \"nodes\" must be \"best-fit\" or \"first-fit\"");
+      nodes = params["nodes"].get<std::string>();
+    }
+    if (params.contains("max_staging_share")) {
+      const auto& v = params["max_staging_share"];
+      if (not v.is_number() || v.get<double>() < 0)
+        throw std::invalid_argument(std::string(name) + ": \"max_staging_share\" must be a number >= 0");
+      share = v.get<double>();
+    }
+  }
+  std::unique_ptr<PlacementPolicy> inner;
+  if (nodes == "best-fit")
+    inner = make_best_fit(nullptr);
+  else if (nodes == "first-fit")
+    inner = make_first_fit(nullptr);
+  else
+    throw std::invalid_argument(std::string(name) + ": unknown \"nodes\" policy \"" + nodes +
+                                "\" (expected \"best-fit\" or \"first-fit\")");
+  return std::make_unique<SitePlacement>(objective, std::move(inner), share);
+}
+
+} // namespace
+
+std::unique_ptr<PlacementPolicy> make_locality(const nlohmann::json& params)
+{
+  return make_site_placement(Objective::LOCALITY, "locality", params);
+}
+
+std::unique_ptr<PlacementPolicy> make_pue_aware(const nlohmann::json& params)
+{
+  return make_site_placement(Objective::ENERGY, "pue-aware", params);
+}
+
+std::unique_ptr<PlacementPolicy> make_cost_aware(const nlohmann::json& params)
+{
+  return make_site_placement(Objective::COST, "cost-aware", params);
+}
+
+} // namespace ccsim
