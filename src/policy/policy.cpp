@@ -33,9 +33,23 @@ SchedulingContext::SchedulingContext(double now, std::span<const std::uint32_t> 
 {
 }
 
-std::uint32_t PlacementPolicy::prefetch_site(const Job& job, const ClusterView& /*view*/)
+std::uint32_t PlacementPolicy::prefetch_site(const Job& job, const ClusterView& view)
 {
-  return job.data_site_index;
+  // The data's site if it can ever run the job, else the nearest (route latency, then platform order) that can.
+  const Cluster& c = view.cluster;
+  std::uint32_t best = NO_SITE;
+  double best_latency = std::numeric_limits<double>::infinity();
+  for (std::uint32_t p = 0; p < c.pools.size(); p++) {
+    const std::uint32_t site = c.pools[p].site;
+    if (not view.may_use(job, p) || c.pools[p].usable < job.accelerators)
+      continue;
+    const double latency = c.topology.latency_s(job.data_site_index, site);
+    if (latency < best_latency || (latency == best_latency && site < best)) {
+      best = site;
+      best_latency = latency;
+    }
+  }
+  return best == NO_SITE ? job.data_site_index : best;
 }
 
 bool SchedulingContext::try_start(std::uint32_t job, std::uint32_t only_pool)

@@ -1,0 +1,94 @@
+// Data staging on SimGrid's network (CM02, no TCP window, factors 1): transfers take latency + bytes / bandwidth
+// alone and share link bandwidth max-min fairly. One simulation per process (ctest runs each TEST alone).
+#include "../support/helpers.hpp"
+
+#include "ccsim/engine/simulation.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace ccsim;
+
+namespace {
+
+//! East (type X, which no job accepts) and west (two nodes of one G), joined by one national link of 100 Gb/s at
+//! 20 ms one-way. Staging goes east storage -> east gateway -> link -> west gateway -> west storage; the storage
+//! links (400 Gb/s, no latency) are not the bottleneck.
+std::string east_west(const std::string& jobs)
+{
+  return R"({"name": "t", "accelerators": {
+      "G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}},
+      "X": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+    "sites": [{"name": "east", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "X", "count": 1}}]},
+              {"name": "west", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 1}}]}],
+    "network": {"links": [{"from": "east", "to": "west", "tier": "national", "bandwidth_gbps": 100, "latency_ms": 20}]},
+    "workload": {"jobs": )" +
+         jobs + R"(}, "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
+}
+
+SimulationRun simulate(const Scenario& s, const Cluster& c)
+{
+  auto [queue, placement, packing] = make_scenario_policies(s);
+  return run_simulation(s, c, s.jobs, *queue, *placement);
+}
+
+} // namespace
+
+TEST(Network, TenGigabytesOverTwentyMillisecondsAndHundredGigabitsTakes082Seconds)
+{
+  // 0.020 s latency + 1e10 B / (100e9 / 8 B/s) = 0.82 s.
+  const Scenario s = test::scenario_from_text(east_west(
+      R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 0, "accept": ["G"], "data_site": "east", "data_bytes": 1e10}])"));
+  const Cluster c = Cluster::build(s);
+  const SimulationRun run = simulate(s, c);
+  const JobRecord& j = run.result.records[0];
+  EXPECT_LT(std::abs(j.staging_s - 0.82) / 0.82, 1e-6) << j.staging_s;
+  EXPECT_LT(std::abs(j.finish_s - 0.82) / 0.82, 1e-6) << j.finish_s;
+  EXPECT_EQ(run.result.staged_bytes_by_tier[static_cast<std::size_t>(Tier::NATIONAL)], 1e10);
+}
+
+TEST(Network, TwoConcurrentTransfersShareTheBottleneckLink)
+{
+  // Both start at 0 on the same link: each gets 50 Gb/s, 0.02 + 1e10 / 6.25e9 = 1.62 s. A third transfer that
+  // starts when they are done (t = 10) has the link alone again: 0.82 s.
+  const Scenario s = test::scenario_from_text(east_west(R"([
+      {"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1, "accept": ["G"], "data_site": "east", "data_bytes": 1e10},
+      {"id": "b", "submit_s": 0, "accelerators": 1, "duration_s": 1, "accept": ["G"], "data_site": "east", "data_bytes": 1e10},
+      {"id": "c", "submit_s": 10, "accelerators": 1, "duration_s": 1, "accept": ["G"], "data_site": "east", "data_bytes": 1e10}])"));
+  const Cluster c = Cluster::build(s);
+  const SimulationRun run = simulate(s, c);
+  const auto& r = run.result.records;
+  for (int k : {0, 1}) {
+    EXPECT_LT(std::abs(r[k].staging_s - 1.62) / 1.62, 1e-6) << r[k].staging_s;
+    EXPECT_LT(std::abs(r[k].finish_s - 2.62) / 2.62, 1e-6) << r[k].finish_s;
+  }
+  EXPECT_LT(std::abs(r[2].staging_s - 0.82) / 0.82, 1e-6) << r[2].staging_s;
+  EXPECT_EQ(run.result.staged_bytes_by_tier[static_cast<std::size_t>(Tier::NATIONAL)], 3e10);
+}
+
+TEST(Network, JobAtItsDataSiteStagesNothing)
+{
+  const Scenario s = test::scenario_from_text(east_west(
+      R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 3, "accept": ["G"], "data_site": "west", "data_bytes": 1e10}])"));
+  const Cluster c = Cluster::build(s);
+  const SimulationRun run = simulate(s, c);
+  EXPECT_EQ(run.result.records[0].staging_s, 0.0);
+  EXPECT_EQ(run.result.records[0].staged_bytes, 0.0);
+  EXPECT_EQ(run.result.records[0].finish_s, 3.0);
+  EXPECT_EQ(run.simulated_end_s, 3.0);
+}
+
+TEST(Network, PrefetchOnSimGridMatchesTheAnalyticalTimesWhenTransfersDoNotOverlap)
+{
+  std::string text = east_west(
+      R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 5, "accept": ["G"], "data_site": "east", "data_bytes": 1e10}])");
+  text.replace(text.find(R"("queue": "fcfs")"), 15, R"("queue": "fcfs", "staging": "prefetch")");
+  const Scenario s = test::scenario_from_text(text);
+  const Cluster c = Cluster::build(s);
+  const SimulationRun run = simulate(s, c);
+  const JobRecord& j = run.result.records[0];
+  EXPECT_LT(std::abs(j.start_s - 0.82) / 0.82, 1e-6) << j.start_s;
+  EXPECT_LT(std::abs(j.finish_s - 5.82) / 5.82, 1e-6) << j.finish_s;
+  EXPECT_EQ(j.held_idle_s, 0.0);
+}
