@@ -5,6 +5,7 @@
 #include "ccsim/workload/workload.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <stdexcept>
@@ -30,9 +31,12 @@ Dispatcher::Dispatcher(const Cluster& cluster, std::span<const Job> jobs, const 
   if (any_data) {
     staging_since_.assign(jobs.size(), UNSET);
     compute_s_.assign(jobs.size(), 0);
+    staging_pending_.assign(jobs.size(), 0);
   }
-  if (spec.staging == StagingMode::PREFETCH)
+  if (spec.staging == StagingMode::PREFETCH) {
     site_pin_.assign(jobs.size(), NO_SITE);
+    pinned_backlog_.assign(cluster.sites.size(), 0);
+  }
 }
 
 void Dispatcher::request_staging(std::uint32_t job, std::uint32_t to_site, double now)
@@ -41,8 +45,9 @@ void Dispatcher::request_staging(std::uint32_t job, std::uint32_t to_site, doubl
   staging_requests_.push_back(StagingRequest{job, j.data_site_index, to_site, j.data_bytes});
   staging_since_[job] = now;
   staging_in_flight_++;
+  staging_pending_[job]++;
   JobRecord& rec = result_.records[job];
-  rec.staged_bytes = j.data_bytes;
+  rec.staged_bytes += j.data_bytes;
   result_.staged_bytes_by_tier[static_cast<std::size_t>(cluster_->topology.tier(j.data_site_index, to_site))] +=
       j.data_bytes;
 }
@@ -52,6 +57,8 @@ void Dispatcher::staging_done(std::uint32_t job, double now)
   if (staging_in_flight_ == 0 || staging_since_.empty() || std::isnan(staging_since_[job]))
     throw std::logic_error("Dispatcher::staging_done(): job " + jobs_[job].id + " has no transfer in flight");
   staging_in_flight_--;
+  if (--staging_pending_[job] > 0)
+    return; // a job spanning sites computes when its data has reached all of them
   JobRecord& rec = result_.records[job];
   rec.staging_s = now - staging_since_[job];
   staging_since_[job] = UNSET;
@@ -65,11 +72,17 @@ void Dispatcher::staging_done(std::uint32_t job, double now)
   rec.held_idle_s = rec.staging_s;
   rec.finish_s = now + compute_s_[job];
   running_.push(Completion{rec.finish_s, job});
-  staging_held_[rec.pool] -= jobs_[job].accelerators;
+  for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++)
+    staging_held_[cluster_->node_pool[result_.slots[k].node]] -=
+        static_cast<std::uint64_t>(std::popcount(result_.slots[k].mask));
   if (meter_ != nullptr) {
     meter_->sample_until(now);
-    const std::uint32_t site = cluster_->pools[rec.pool].site;
-    meter_->update(now, state_, std::span(&site, 1), queue_->queued(), staging_held_);
+    changed_sites_.clear();
+    for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++)
+      changed_sites_.push_back(cluster_->node_site[result_.slots[k].node]);
+    std::sort(changed_sites_.begin(), changed_sites_.end());
+    changed_sites_.erase(std::unique(changed_sites_.begin(), changed_sites_.end()), changed_sites_.end());
+    meter_->update(now, state_, changed_sites_, queue_->queued(), staging_held_);
   }
 }
 
@@ -100,7 +113,8 @@ void Dispatcher::process(double now)
     JobRecord& rec = result_.records[j];
     state_.release(std::span(result_.slots).subspan(rec.first_slot, rec.slot_count));
     finished_.push_back(j);
-    changed_sites_.push_back(cluster_->pools[rec.pool].site);
+    for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++)
+      changed_sites_.push_back(cluster_->node_site[result_.slots[k].node]);
   }
   std::sort(finished_.begin(), finished_.end());
   while (not timers_.empty() && timers_.top() <= now)
@@ -111,11 +125,12 @@ void Dispatcher::process(double now)
     const std::uint32_t j = arrivals_[next_arrival_++];
     const Job& job = jobs_[j];
     if (not site_pin_.empty() && job.data_site_index != NO_SITE) {
-      const ClusterView view{*cluster_, state_, ANY_POOL, site_pin_, jobs_.data()};
+      const ClusterView view{*cluster_, state_, ANY_POOL, site_pin_, jobs_.data(), pinned_backlog_};
       std::uint32_t site = placement_->prefetch_site(job, view);
       if (site >= cluster_->sites.size())
         site = job.data_site_index;
       site_pin_[j] = site;
+      pinned_backlog_[site] += job.accelerators * job.walltime_s;
       if (site != job.data_site_index && job.data_bytes > 0) {
         request_staging(j, site, now);
         continue;
@@ -132,7 +147,8 @@ void Dispatcher::process(double now)
   result_.decision_points++;
 
   // 3. Decisions.
-  SchedulingContext ctx(now, finished_, submitted_, jobs_, *cluster_, state_, *placement_, site_pin_);
+  SchedulingContext ctx(now, finished_, submitted_, jobs_, *cluster_, state_, *placement_, site_pin_,
+                        pinned_backlog_);
   queue_->decide(ctx);
   if (ctx.held() != 0)
     throw std::logic_error("Dispatcher::process(): queue policy \"" + spec_.queue_policy +
@@ -150,6 +166,8 @@ void Dispatcher::process(double now)
     result_.slots.insert(result_.slots.end(), pieces.begin() + s.first_slot,
                          pieces.begin() + s.first_slot + s.slot_count);
     rec.pool = cluster_->node_pool[pieces[s.first_slot].node];
+    if (not site_pin_.empty() && site_pin_[s.job] != NO_SITE)
+      pinned_backlog_[site_pin_[s.job]] -= job.accelerators * job.walltime_s;
     const std::span<const NodeSlots> placed(pieces.begin() + s.first_slot, s.slot_count);
     rec.comm_slowdown = comm_slowdown(*cluster_, job, placed);
     double run = runtime_s(job, cluster_->types[cluster_->pools[rec.pool].type]) * rec.comm_slowdown;
@@ -158,18 +176,29 @@ void Dispatcher::process(double now)
       run = job.walltime_s;
       rec.state = JobState::COMPLETED_WALLTIME_REACHED;
     }
-    const std::uint32_t site = cluster_->pools[rec.pool].site;
-    if (spec_.staging == StagingMode::HOLD && job.data_site_index != NO_SITE && job.data_bytes > 0 &&
-        site != job.data_site_index) {
-      // Hold mode: the accelerators wait, idle, for the input data (prefetch mode moved it before the job queued).
+    // Hold mode: the accelerators wait, idle, for the input data to reach every site the job uses (prefetch mode
+    // moved it before the job queued).
+    bool staging = false;
+    for (const auto& piece : placed) {
+      const std::uint32_t site = cluster_->node_site[piece.node];
+      changed_sites_.push_back(site);
+      if (spec_.staging == StagingMode::HOLD && job.data_site_index != NO_SITE && job.data_bytes > 0 &&
+          site != job.data_site_index &&
+          std::none_of(staging_requests_.begin(), staging_requests_.end(), [&](const StagingRequest& r) {
+            return r.job == s.job && r.to_site == site;
+          })) {
+        request_staging(s.job, site, now);
+        staging = true;
+      }
+    }
+    if (staging) {
       compute_s_[s.job] = run;
-      staging_held_[rec.pool] += job.accelerators;
-      request_staging(s.job, site, now);
+      for (const auto& piece : placed)
+        staging_held_[cluster_->node_pool[piece.node]] += static_cast<std::uint64_t>(std::popcount(piece.mask));
     } else {
       rec.finish_s = now + run;
       running_.push(Completion{rec.finish_s, s.job});
     }
-    changed_sites_.push_back(cluster_->pools[rec.pool].site);
   }
   if (meter_ != nullptr) {
     std::sort(changed_sites_.begin(), changed_sites_.end());

@@ -96,7 +96,9 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
     const Pool& pool = cluster.pools[rec.pool];
     const double busy = m.execution_s * jobs[i].accelerators;
     busy_by_type[pool.type] += busy;
-    busy_by_site[pool.site] += busy;
+    for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++) // by site, for spanning jobs
+      busy_by_site[cluster.node_site[result.slots[k].node]] +=
+          m.execution_s * static_cast<double>(std::popcount(result.slots[k].mask));
     if (rec.staged_bytes > 0) {
       staged_jobs++;
       staging_sum += rec.staging_s;

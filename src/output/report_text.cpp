@@ -74,6 +74,15 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
     line(fmt::format("stranded    {} accelerators can never run: rack power caps forbid them ({:.1f} % of the "
                      "platform)",
                      stranded, 100.0 * static_cast<double>(stranded) / static_cast<double>(cluster.accelerator_count())));
+  if (const auto& st = s["staging"]; st["jobs"].get<std::uint64_t>() > 0) {
+    const auto& tiers = st["bytes_by_tier"];
+    line(fmt::format("staging     {} jobs moved {:.2f} TB of input ({} hold): metro {:.2f}, regional {:.2f}, national "
+                     "{:.2f} TB; mean {}, max {}; {:.1f} accelerator-h held idle",
+                     st["jobs"].get<std::uint64_t>(), st["bytes"].get<double>() / 1e12, st["mode"].get<std::string>() == "hold" ? "accelerators" : "no accelerator",
+                     tiers["metro"].get<double>() / 1e12, tiers["regional"].get<double>() / 1e12,
+                     tiers["national"].get<double>() / 1e12, human_duration(st["mean_s"].get<double>()),
+                     human_duration(st["max_s"].get<double>()), st["accelerator_hours_held_idle"].get<double>()));
+  }
   if (s.contains("energy")) {
     line(fmt::format("energy      IT {:.1f} MWh, facility {:.1f} MWh, effective PUE {:.3f}",
                      s["energy"]["it_kwh"].get<double>() / 1000, s["energy"]["facility_kwh"].get<double>() / 1000,

@@ -135,7 +135,14 @@ std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const Ru
     out += ',';
     out += state_name(rec.state);
     out += ',';
-    csv_field(out, cluster.sites[pool.site].name);
+    // The site, or the sites joined by '+' for a job spanning sites (in platform order).
+    std::string sites = cluster.sites[pool.site].name;
+    for (std::uint32_t k = rec.first_slot, last = pool.site; k < rec.first_slot + rec.slot_count; k++)
+      if (const std::uint32_t site = cluster.node_site[result.slots[k].node]; site != last && site != pool.site) {
+        sites += "+" + cluster.sites[site].name;
+        last = site;
+      }
+    csv_field(out, sites);
     out += ',';
     csv_field(out, cluster.types[pool.type].name);
     fmt::format_to(back, ",{},{},{},{}\n", rec.slot_count, rec.staging_s, rec.staged_bytes, rec.comm_slowdown);

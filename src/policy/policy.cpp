@@ -1,6 +1,7 @@
 // src/policy/policy.cpp
 #include "ccsim/policy/policy.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -21,12 +22,13 @@ double expected_end(double start_s, double walltime_s, double now)
 SchedulingContext::SchedulingContext(double now, std::span<const std::uint32_t> finished,
                                      std::span<const std::uint32_t> submitted, std::span<const Job> jobs,
                                      const Cluster& cluster, ClusterState& state, PlacementPolicy& placement,
-                                     std::span<const std::uint32_t> site_pin)
+                                     std::span<const std::uint32_t> site_pin, std::span<const double> pinned_backlog)
     : now_(now)
     , finished_(finished)
     , submitted_(submitted)
     , jobs_(jobs)
     , site_pin_(site_pin)
+    , pinned_backlog_(pinned_backlog)
     , cluster_(&cluster)
     , state_(&state)
     , placement_(&placement)
@@ -55,8 +57,10 @@ std::uint32_t PlacementPolicy::prefetch_site(const Job& job, const ClusterView& 
 bool SchedulingContext::try_start(std::uint32_t job, std::uint32_t only_pool)
 {
   scratch_.clear();
-  if (not placement_->place(jobs_[job], view(only_pool), scratch_))
-    return false;
+  if (not placement_->place(jobs_[job], view(only_pool), scratch_)) {
+    if (not jobs_[job].span_sites || only_pool != ANY_POOL || not place_across_sites(job, scratch_))
+      return false;
+  }
   start(job, scratch_);
   return true;
 }
@@ -68,6 +72,70 @@ bool SchedulingContext::may_fit_now(std::uint32_t job, std::uint32_t only_pool) 
   for (std::uint32_t p = 0; p < cluster_->pools.size(); p++)
     if (v.pool_allowed(j, p) && state_->available_in_pool(p) >= j.accelerators)
       return true;
+  if (j.span_sites && only_pool == ANY_POOL)
+    for (std::uint16_t t = 0; t < cluster_->types.size(); t++) {
+      std::uint64_t total = 0;
+      for (std::uint32_t p = 0; p < cluster_->pools.size(); p++)
+        if (cluster_->pools[p].type == t && v.may_use(j, p))
+          total += state_->available_in_pool(p);
+      if (total >= j.accelerators)
+        return true;
+    }
+  return false;
+}
+
+bool SchedulingContext::place_across_sites(std::uint32_t job, std::vector<NodeSlots>& out) const
+{
+  const Job& j = jobs_[job];
+  const ClusterView v = view();
+  std::vector<std::uint32_t> pools;
+  for (std::uint16_t t = 0; t < cluster_->types.size(); t++) {
+    pools.clear();
+    std::uint64_t total = 0;
+    for (std::uint32_t p = 0; p < cluster_->pools.size(); p++)
+      if (cluster_->pools[p].type == t && v.may_use(j, p) && state_->available_in_pool(p) > 0) {
+        pools.push_back(p);
+        total += state_->available_in_pool(p);
+      }
+    if (total < j.accelerators)
+      continue;
+    if (j.data_site_index != NO_SITE)
+      std::stable_sort(pools.begin(), pools.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return cluster_->topology.latency_s(j.data_site_index, cluster_->pools[a].site) <
+               cluster_->topology.latency_s(j.data_site_index, cluster_->pools[b].site);
+      });
+    const std::size_t first = out.size();
+    std::uint32_t needed = j.accelerators;
+    for (const std::uint32_t p : pools) {
+      const Pool& pool = cluster_->pools[p];
+      std::uint32_t rack = UINT32_MAX;
+      std::uint32_t allowance = 0;
+      for (std::size_t i = state_->pool_first_free(p); needed > 0 && i < pool.nodes.size(); i++) {
+        const std::uint32_t node = pool.nodes[i];
+        if (cluster_->node_rack[node] != rack) {
+          rack = cluster_->node_rack[node];
+          allowance = state_->rack_allowance(rack);
+        }
+        const unsigned n = cluster_->node_accels[node];
+        std::uint64_t free_mask = ~state_->used_mask(node) & (n >= 64 ? ~0ULL : (1ULL << n) - 1);
+        std::uint64_t take = 0;
+        while (free_mask != 0 && needed > 0 && allowance > 0) {
+          const std::uint64_t lowest = free_mask & (~free_mask + 1);
+          take |= lowest;
+          free_mask ^= lowest;
+          needed--;
+          allowance--;
+        }
+        if (take != 0)
+          out.push_back(NodeSlots{node, take});
+      }
+      if (needed == 0)
+        break;
+    }
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+              [](const NodeSlots& a, const NodeSlots& b) { return a.node < b.node; });
+    return true; // available_in_pool() counted only slots within rack caps, so enough were found
+  }
   return false;
 }
 
@@ -107,7 +175,11 @@ void SchedulingContext::start(std::uint32_t job, std::span<const NodeSlots> slot
   for (std::size_t i = 0; i < slots.size(); i++) {
     const NodeSlots& s = slots[i];
     const bool out_of_order = i > 0 && s.node <= slots[i - 1].node; // one piece per node, ascending
-    const bool bad = out_of_order || s.node >= cluster_->node_count() || cluster_->node_pool[s.node] != pool ||
+    const bool other_pool = s.node < cluster_->node_count() && cluster_->node_pool[s.node] != pool &&
+                            not(j.span_sites && cluster_->pools[cluster_->node_pool[s.node]].type ==
+                                                    cluster_->pools[pool].type &&
+                                view().may_use(j, cluster_->node_pool[s.node]));
+    const bool bad = out_of_order || s.node >= cluster_->node_count() || other_pool ||
                      (state_->used_mask(s.node) & s.mask) != 0 ||
                      (s.mask >> cluster_->node_accels[s.node]) != 0;
     if (bad)

@@ -304,7 +304,7 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
   ObjectReader j(value, ptr, root.file(), root.diagnostics(),
                  {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "precision", "class",
                   "efficiency", "accept", "memory_gib", "priority", "gpu_milli", "cpu_milli", "host_memory_mib",
-                  "tenant", "data_site", "data_bytes", "comm_share", "allreduce_bytes"});
+                  "tenant", "data_site", "data_bytes", "comm_share", "allreduce_bytes", "span_sites"});
   job.id = j.identifier("id", Need::REQUIRED).value_or("");
   job.submit_s = j.number("submit_s", Need::REQUIRED, 0, INF).value_or(0);
   job.accelerators =
@@ -333,6 +333,7 @@ void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectR
     j.error("data_bytes", "input data needs a place: expected \"data_site\" (the site holding it) with \"data_bytes\"");
   job.comm_share = j.number("comm_share", Need::OPTIONAL, 0, MAX_COMM_SHARE).value_or(0);
   job.allreduce_bytes = j.number("allreduce_bytes", Need::OPTIONAL, 0, INF, true).value_or(job.allreduce_bytes);
+  job.span_sites = j.boolean("span_sites", Need::OPTIONAL).value_or(false);
   if (const auto cls = j.string("class", Need::OPTIONAL)) {
     if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
       job.job_class = *c;
@@ -464,7 +465,7 @@ void read_workload(const ObjectReader& root, Scenario& s)
         if (as_job.contains(k))
           w.error("defaults", std::string("\"") + k + "\" comes from the trace (expected only class, precision, "
                                                      "efficiency, accept, memory_gib, tenant, data_site, data_bytes, "
-                                                     "comm_share, allreduce_bytes)");
+                                                     "comm_share, allreduce_bytes, span_sites)");
       as_job.update({{"id", "defaults"}, {"submit_s", 0}, {"accelerators", 1}, {"duration_s", 0}});
       read_job(as_job, w.pointer_of("defaults"), root, defaults);
     }
@@ -545,6 +546,8 @@ void read_workload(const ObjectReader& root, Scenario& s)
         job.comm_share = defaults.comm_share;
       if (given("allreduce_bytes"))
         job.allreduce_bytes = defaults.allreduce_bytes;
+      if (given("span_sites"))
+        job.span_sites = defaults.span_sites;
     }
     s.workload_report = std::move(imported.report);
     check_unique_ids(s.jobs, trace.string(), root.diagnostics(), [&s](std::size_t i) {
@@ -588,7 +591,7 @@ void read_scheduler(const ObjectReader& root, Scenario& s)
     return;
   ObjectReader sch(*v, root.pointer_of("scheduler"), root.file(), root.diagnostics(),
                    {"mode", "queue", "placement", "kill_at_walltime", "queue_params", "placement_params", "fill",
-                    "staging"});
+                    "staging", "span_sites"});
   if (const auto mode = sch.string("mode", Need::OPTIONAL)) {
     if (*mode == "fill")
       s.scheduler.mode = SchedulerMode::FILL;
@@ -613,6 +616,9 @@ void read_scheduler(const ObjectReader& root, Scenario& s)
   s.scheduler.queue_policy = sch.string("queue", Need::OPTIONAL).value_or(s.scheduler.queue_policy);
   s.scheduler.placement_policy = sch.string("placement", Need::OPTIONAL).value_or(s.scheduler.placement_policy);
   s.scheduler.kill_at_walltime = sch.boolean("kill_at_walltime", Need::OPTIONAL).value_or(false);
+  s.scheduler.span_sites = sch.boolean("span_sites", Need::OPTIONAL).value_or(false);
+  if (s.scheduler.span_sites && fill)
+    sch.error("span_sites", "fill mode places each task on one node (expected no \"span_sites\" with mode \"fill\")");
   if (const auto staging = sch.string("staging", Need::OPTIONAL)) {
     if (*staging == "prefetch")
       s.scheduler.staging = StagingMode::PREFETCH;
@@ -716,10 +722,25 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
       diags.add(file, "/workload/generate", "the generator produced no job (expected a horizon_s longer than the "
                                             "first arrival)");
     diags.throw_if_any();
+  }
+  bool any_spanning = false;
+  for (Job& j : s.jobs) {
+    j.span_sites = j.span_sites || s.scheduler.span_sites;
+    any_spanning = any_spanning || j.span_sites;
+  }
+  if (any_spanning && cluster.sites.size() > 1 && not cluster.topology.connected())
+    diags.add(file, s.network.links.empty() ? "/scheduler" : "/network/links",
+              "jobs may span sites, so every pair of sites needs a network path (expected \"network\" links "
+              "connecting all sites)");
+  if (any_spanning && s.scheduler.queue_policy == "conservative")
+    diags.add(file, "/scheduler/queue",
+              "conservative backfilling books one pool per job and cannot reserve across sites (expected another "
+              "queue policy, or no span_sites)");
+  if (s.generator)
     resolve_jobs(s.jobs, cluster, file,
                  [&s](std::size_t i) { return "generated job " + s.jobs[i].id + " (/workload/generate)"; }, diags,
                  fill);
-  } else if (s.workload_report.format == "inline")
+  else if (s.workload_report.format == "inline")
     resolve_jobs(s.jobs, cluster, file, [](std::size_t i) { return "/workload/jobs/" + std::to_string(i); }, diags,
                  fill);
   else

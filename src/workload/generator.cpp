@@ -239,7 +239,7 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
       const std::string ptr = g.pointer_of("mix") + "/" + std::to_string(i);
       ObjectReader m((*mix)[i], ptr, g.file(), g.diagnostics(),
                      {"class", "share", "accelerators", "duration_s", "work_flop", "precision", "efficiency",
-                      "walltime_factor", "accept", "memory_gib"});
+                      "walltime_factor", "accept", "memory_gib", "data_sites", "data_bytes", "comm_share"});
       MixEntry e;
       if (const auto cls = m.string("class", Need::REQUIRED)) {
         if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
@@ -275,6 +275,23 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
         if (not acc->is_array() || e.accept.size() != acc->size())
           m.error("accept", "expected an array of accelerator type or kind names");
       }
+      e.comm_share = m.number("comm_share", Need::OPTIONAL, 0, 0.99).value_or(0);
+      if (const auto* ds = m.value("data_sites", Need::OPTIONAL)) {
+        if (ds->is_array() && not ds->empty()) {
+          for (std::size_t k = 0; k < ds->size(); k++) {
+            ObjectReader dr((*ds)[k], m.pointer_of("data_sites") + "/" + std::to_string(k), g.file(), g.diagnostics(),
+                            {"site", "share"});
+            e.data_sites.emplace_back(dr.string("site", Need::REQUIRED).value_or(""),
+                                      dr.number("share", Need::OPTIONAL, 0, INF, true).value_or(1));
+          }
+        } else {
+          m.error("data_sites", "expected a non-empty array of {\"site\", \"share\"}");
+        }
+      }
+      if (const auto* v = m.value("data_bytes", Need::OPTIONAL))
+        e.data_bytes = read_distribution(*v, m.pointer_of("data_bytes"), m, base_dir);
+      if (m.has("data_sites") != m.has("data_bytes"))
+        m.error_here("input data needs both \"data_sites\" (where it lives) and \"data_bytes\" (its size)");
       if (spec.offered_load > 0 && e.work_flop)
         m.error("work_flop", "an offered_load arrival rate needs run times: expected \"duration_s\" distributions "
                              "(or give arrival.rate_per_hour)");
@@ -385,6 +402,16 @@ std::vector<Job> generate_jobs(const GeneratorSpec& spec, std::uint64_t capacity
         job.walltime_s = job.duration_s * m.walltime_factor;
     } else {
       job.work_flop = std::max(1.0, m.work_flop->draw(rng));
+    }
+    job.comm_share = m.comm_share;
+    if (not m.data_sites.empty() && m.data_bytes) {
+      double data_total = 0;
+      for (const auto& d : m.data_sites)
+        data_total += d.second;
+      job.data_site =
+          m.data_sites[pick(m.data_sites.size(), [&](std::size_t k) { return m.data_sites[k].second; }, data_total, rng)]
+              .first;
+      job.data_bytes = m.data_bytes->draw(rng);
     }
     if (not spec.tenants.empty())
       job.tenant = spec.tenants[pick(spec.tenants.size(), [&](std::size_t k) { return spec.tenants[k].second; },

@@ -22,8 +22,11 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
 {
   // Largest pool per type: a job must fit in one pool (one site, one type).
   std::vector<std::uint64_t> largest_pool(cluster.types.size(), 0);
-  for (const auto& p : cluster.pools)
+  std::vector<std::uint64_t> all_pools(cluster.types.size(), 0); // a job spanning sites may use every pool of a type
+  for (const auto& p : cluster.pools) {
     largest_pool[p.type] = std::max(largest_pool[p.type], p.usable);
+    all_pools[p.type] += p.usable;
+  }
   std::string known;
   for (const auto& t : cluster.types)
     known += (known.empty() ? "" : ", ") + t.name;
@@ -75,7 +78,7 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
         continue;
       }
       eligible |= 1ULL << t;
-      capacity = std::max(capacity, largest_pool[t]);
+      capacity = std::max(capacity, job.span_sites ? all_pools[t] : largest_pool[t]);
       slowest = std::max(slowest, runtime_s(job, cluster.types[t]));
     }
     job.eligible_types = eligible;
@@ -119,10 +122,14 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
     }
     if (job.accelerators > capacity)
       diags.add(file, at("/accelerators"),
-                fmt::format("job \"{}\" asks for {} accelerators but the largest site pool of an eligible type holds "
-                            "{} usable within rack power caps (a job runs within one site and one accelerator type; "
-                            "expected at most {})",
-                            job.id, job.accelerators, capacity, capacity));
+                job.span_sites
+                    ? fmt::format("job \"{}\" asks for {} accelerators but all sites together hold {} usable of one "
+                                  "eligible type within rack power caps (expected at most {})",
+                                  job.id, job.accelerators, capacity, capacity)
+                    : fmt::format("job \"{}\" asks for {} accelerators but the largest site pool of an eligible type "
+                                  "holds {} usable within rack power caps (a job runs within one site and one "
+                                  "accelerator type unless it may span sites; expected at most {})",
+                                  job.id, job.accelerators, capacity, capacity));
     if (std::isnan(job.walltime_s))
       job.walltime_s = slowest;
     if (not std::isfinite(job.walltime_s))

@@ -3,6 +3,7 @@
 #include "../support/helpers.hpp"
 
 #include "ccsim/metrics/metrics.hpp"
+#include "ccsim/output/writers.hpp"
 #include "ccsim/network/comm_model.hpp"
 #include "ccsim/network/topology.hpp"
 
@@ -250,4 +251,41 @@ TEST(SitePlacement, LocalityPueAwareAndCostAwareChooseByTheirObjective)
   EXPECT_EQ(run_with("pue-aware", R"({"max_staging_share": 0.001})"), "east");
   // cost-aware: east 17,600 J x 0.5 = 8,800; west 12,109.02 x 1.0; central 14,310.43 x 0.6 = 8,586.3: central.
   EXPECT_EQ(run_with("cost-aware"), "central");
+}
+
+TEST(SpanSites, AJobLargerThanAnySiteSpansTwoAndPaysTheWideAreaRing)
+{
+  // East and west: one node of 2 G each, one national link (100 Gb/s, 20 ms). "j" needs 3: only with span_sites.
+  // Fabric: 5 us per hop, NIC 80 Gb/s = 1e10 B/s. Reference (3 > a node's and a rack's 2): the site fabric,
+  // 4 hops = 2e-5 s, 1e10 B/s. Actual: 2e-5 + 0.02 s, min(1e10, 1.25e10) B/s.
+  // T = 2 (p - 1) latency + 2 (p - 1) / p x 1e9 / bandwidth with p = 3.
+  const std::string text =
+      R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+    "sites": [{"name": "east", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 2}}]},
+              {"name": "west", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 2}}]}],
+    "network": {"links": [{"from": "east", "to": "west", "tier": "national", "bandwidth_gbps": 100, "latency_ms": 20}],
+                "fabric": {"hop_latency_us": 5, "nic_gbps": 80}},
+    "workload": {"jobs": [{"id": "j", "submit_s": 0, "accelerators": 3, "duration_s": 100, "comm_share": 0.5,
+                           "data_site": "east", "data_bytes": 1e10 SPAN}]},
+    "scheduler": {"queue": "easy", "placement": "best-fit"}})";
+  const auto with = [&](const std::string& span) {
+    std::string t = text;
+    return t.replace(t.find(" SPAN"), 5, span);
+  };
+  EXPECT_TRUE(test::has_error(test::load_errors(with("")), "/workload/jobs/0/accelerators",
+                              "the largest site pool of an eligible type holds 2"));
+  const Scenario s = test::scenario_from_text(with(R"(, "span_sites": true)"));
+  const Cluster c = Cluster::build(s);
+  const RunResult r = test::run_inline(s, c);
+  const JobRecord& j = r.records[0];
+  const double t_actual = 2 * 2 * (2e-5 + 0.02) + 2.0 * 2 / 3 * 1e9 / 1e10;
+  const double t_ref = 2 * 2 * 2e-5 + 2.0 * 2 / 3 * 1e9 / 1e10;
+  EXPECT_DOUBLE_EQ(j.comm_slowdown, 0.5 + 0.5 * t_actual / t_ref);
+  // East's 2 accelerators and one of west's; the data moves to west only (0.82 s), then it computes.
+  EXPECT_EQ(j.slot_count, 2U);
+  EXPECT_EQ(j.staged_bytes, 1e10);
+  EXPECT_DOUBLE_EQ(j.staging_s, 0.82);
+  EXPECT_DOUBLE_EQ(j.finish_s, 0.82 + 100 * j.comm_slowdown);
+  EXPECT_NE(jobs_csv(c, s.jobs, r).find(",east+west,G,2,0.82"), std::string::npos) << jobs_csv(c, s.jobs, r);
+  EXPECT_TRUE(test::schedule_problem(c, s.jobs, r).empty());
 }

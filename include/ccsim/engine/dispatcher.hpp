@@ -105,8 +105,10 @@ private:
   std::vector<StagingRequest> staging_requests_;
   std::size_t staging_in_flight_ = 0;
   std::vector<std::uint32_t> site_pin_;       //!< prefetch mode: per job, the site it must run at (else empty)
+  std::vector<double> pinned_backlog_;        //!< prefetch mode: per site, accelerator-s pinned and not started
   std::vector<double> staging_since_;         //!< per job: when its transfer was asked for (NaN: none)
   std::vector<double> compute_s_;             //!< per job held during staging: its compute time once data is in
+  std::vector<std::uint8_t> staging_pending_; //!< per job: transfers still in flight (one per remote site it uses)
   std::vector<std::uint64_t> staging_held_;   //!< per pool: accelerators held by jobs waiting for their data
   std::vector<std::uint32_t> staged_ready_;   //!< prefetch mode: jobs whose data arrived, to enter the queue
 

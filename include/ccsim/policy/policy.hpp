@@ -22,6 +22,9 @@ struct ClusterView {
   //! prefetch mode pins a job to the site its data was moved to.
   std::span<const std::uint32_t> site_pin = {};
   const Job* jobs = nullptr; //!< first job of the workload (locates a Job& in site_pin)
+  //! Per site (prefetch mode): accelerator-seconds (accelerators x walltime) of jobs pinned there that have not
+  //! started yet - queued, or waiting for their data. Empty otherwise.
+  std::span<const double> pinned_backlog = {};
 
   //! The site `job` must run at, or NO_SITE.
   std::uint32_t pinned_site(const Job& job) const
@@ -69,7 +72,8 @@ public:
   //! `site_pin` (optional, indexed like `jobs`): the site each job must run at, NO_SITE for none.
   SchedulingContext(double now, std::span<const std::uint32_t> finished, std::span<const std::uint32_t> submitted,
                     std::span<const Job> jobs, const Cluster& cluster, ClusterState& state,
-                    PlacementPolicy& placement, std::span<const std::uint32_t> site_pin = {});
+                    PlacementPolicy& placement, std::span<const std::uint32_t> site_pin = {},
+                    std::span<const double> pinned_backlog = {});
 
   double now() const { return now_; }
   //! Jobs (indices into jobs()) that ended at now(), ascending.
@@ -79,11 +83,16 @@ public:
   std::span<const Job> jobs() const { return jobs_; }
   ClusterView view(std::uint32_t only_pool = ANY_POOL) const
   {
-    return ClusterView{*cluster_, *state_, only_pool, site_pin_, jobs_.data()};
+    return ClusterView{*cluster_, *state_, only_pool, site_pin_, jobs_.data(), pinned_backlog_};
   }
 
   //! Places `job` with the scenario's placement policy (in pool `only_pool` if given) and starts it if it fits.
+  //! A job that may span sites and that no single pool can place now is placed across sites (place_across_sites).
   bool try_start(std::uint32_t job, std::uint32_t only_pool = ANY_POOL);
+  //! For a job with span_sites: first-fit over the pools of one eligible type (the first type with enough
+  //! available accelerators in total), sites by route latency from the job's data site (else platform order),
+  //! lowest-numbered free accelerators within rack caps. Appends pieces in ascending node order.
+  bool place_across_sites(std::uint32_t job, std::vector<NodeSlots>& out) const;
   //! Cheap necessary condition for try_start(): an allowed pool has enough available accelerators.
   bool may_fit_now(std::uint32_t job, std::uint32_t only_pool = ANY_POOL) const;
   //! Asks the placement policy where `job` would go now, without starting it (out untouched on false).
@@ -98,8 +107,8 @@ public:
   //! Requests a decision pass at time `t` (> now()) even if no job ends or arrives then.
   void wake_up_at(double t);
   const std::vector<double>& wake_ups() const { return wake_ups_; }
-  //! Starts `job` on `slots`: free, in one pool of an eligible type, within rack power caps, one piece per node
-  //! in ascending node order. Throws std::logic_error otherwise (a policy bug must not corrupt the run).
+  //! Starts `job` on `slots`: free, in one pool of an eligible type (pools of one type at several sites for a job
+  //! with span_sites), within rack power caps, one piece per node in ascending node order. Throws std::logic_error otherwise (a policy bug must not corrupt the run).
   void start(std::uint32_t job, std::span<const NodeSlots> slots);
 
   //! Decisions taken so far in this pass: job and its slots (an offset range in started_slots()).
@@ -115,6 +124,7 @@ private:
   std::span<const std::uint32_t> finished_, submitted_;
   std::span<const Job> jobs_;
   std::span<const std::uint32_t> site_pin_;
+  std::span<const double> pinned_backlog_;
   const Cluster* cluster_;
   ClusterState* state_;
   PlacementPolicy* placement_;

@@ -80,6 +80,7 @@ struct SchedulerSpec {
   std::string queue_policy = "fcfs";
   std::string placement_policy = "first-fit";
   StagingMode staging = StagingMode::HOLD;
+  bool span_sites = false; //!< every job may span sites (a job's own span_sites also allows it)
   bool kill_at_walltime = false; //!< kill a job that runs past its walltime (Batsim semantics) instead of letting it finish
   nlohmann::json queue_params;     //!< parameters handed to the queue policy's factory (null when absent)
   nlohmann::json placement_params; //!< parameters handed to the placement policy's factory (null when absent)

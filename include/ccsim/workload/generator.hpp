@@ -39,6 +39,9 @@ struct MixEntry {
   double walltime_factor = 1; //!< walltime = factor x duration (duration_s jobs)
   std::vector<std::string> accept;
   double memory_gib = 0;
+  std::vector<std::pair<std::string, double>> data_sites; //!< (site, share): where each job's input data lives
+  std::optional<Distribution> data_bytes;                 //!< input size, bytes (with data_sites)
+  double comm_share = 0;                                  //!< the class's communication share
 };
 
 struct GeneratorSpec {

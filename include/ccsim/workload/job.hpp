@@ -36,6 +36,9 @@ struct Job {
   //! Fraction of step time spent in collectives at the job's reference (most compact) placement, [0, 1).
   double comm_share = 0;
   double allreduce_bytes = 1e9;   //!< bytes all-reduced per step (gradient size); sets the latency/bandwidth mix
+  //! May take accelerators (of one type) at several sites when no single site can place it (default no; also
+  //! set for every job by scheduler.span_sites).
+  bool span_sites = false;
   Precision precision = Precision::BF16;
   JobClass job_class = JobClass::TRAINING;
   std::vector<std::string> accept; //!< accepted accelerator type or kind names; empty = any that supports precision

@@ -47,6 +47,8 @@ public:
         if (not started) {
           reserved = true;
           t_res = reserve(ctx, job, hold);
+          if (t_res == std::numeric_limits<double>::infinity())
+            break; // a job spanning sites, larger than any one pool: no per-pool reservation, so no backfilling
         }
       } else if (state.available_total() == 0) {
         break; // nothing later in the queue can start in this pass
@@ -117,6 +119,7 @@ private:
     double est_end; //!< start + walltime (the key in by_end_)
     std::uint32_t pool;
     std::vector<NodeSlots> slots;
+    std::vector<std::uint32_t> other_pools; //!< pools besides `pool` (a job spanning sites)
   };
 
   void remember(const SchedulingContext& ctx, std::uint32_t j)
@@ -124,12 +127,19 @@ private:
     const auto& s = ctx.started().back();
     std::vector<NodeSlots> slots(ctx.started_slots().begin() + s.first_slot,
                                  ctx.started_slots().begin() + s.first_slot + s.slot_count);
-    const std::uint32_t pool = ctx.view().cluster.node_pool[slots.front().node];
+    const Cluster& c = ctx.view().cluster;
+    const std::uint32_t pool = c.node_pool[slots.front().node];
     const double est_end = ctx.now() + ctx.jobs()[j].walltime_s;
-    if (by_end_.size() <= pool)
-      by_end_.resize(ctx.view().cluster.pools.size());
-    by_end_[pool].emplace(est_end, j);
-    running_.emplace(j, Running{ctx.now(), est_end, pool, std::move(slots)});
+    if (by_end_.size() < c.pools.size())
+      by_end_.resize(c.pools.size());
+    for (const auto& piece : slots) // a job spanning sites ends in every pool it holds slots of
+      by_end_[c.node_pool[piece.node]].emplace(est_end, j);
+    std::vector<std::uint32_t> others;
+    for (const auto& piece : slots)
+      if (const std::uint32_t p = c.node_pool[piece.node];
+          p != pool && std::find(others.begin(), others.end(), p) == others.end())
+        others.push_back(p);
+    running_.emplace(j, Running{ctx.now(), est_end, pool, std::move(slots), std::move(others)});
   }
 
   void forget(std::uint32_t j)
@@ -138,6 +148,8 @@ private:
     if (it == running_.end())
       return;
     by_end_[it->second.pool].erase({it->second.est_end, j});
+    for (const std::uint32_t p : it->second.other_pools)
+      by_end_[p].erase({it->second.est_end, j});
     running_.erase(it);
   }
 
@@ -191,7 +203,8 @@ private:
         for_each_end(p, now, [&](double end, std::uint32_t j) {
           t = end;
           for (const auto& s : running_.at(j).slots)
-            free += static_cast<std::uint64_t>(std::popcount(s.mask));
+            if (c.node_pool[s.node] == p)
+              free += static_cast<std::uint64_t>(std::popcount(s.mask));
           return free < job.accelerators;
         });
       if (free >= job.accelerators && t < best_t) {
@@ -202,7 +215,7 @@ private:
     hold.clear();
     res_pool_ = best_pool;
     if (best_t == std::numeric_limits<double>::infinity())
-      return best_t; // cannot happen for a validated job; then nothing is protected
+      return best_t; // only a job spanning sites that no single pool can hold (the caller stops backfilling)
     // Candidate slots: free now, or released by running jobs expected to end by best_t.
     std::vector<NodeSlots> released;
     for_each_end(best_pool, now, [&](double end, std::uint32_t j) {

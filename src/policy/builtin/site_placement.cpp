@@ -27,8 +27,12 @@ enum class Objective : std::uint8_t { LOCALITY, ENERGY, COST };
 
 class SitePlacement final : public PlacementPolicy {
 public:
-  SitePlacement(Objective objective, std::unique_ptr<PlacementPolicy> nodes, double max_staging_share)
-      : objective_(objective), nodes_(std::move(nodes)), max_staging_share_(max_staging_share)
+  SitePlacement(Objective objective, std::unique_ptr<PlacementPolicy> nodes, double max_staging_share,
+                double prefetch_slack_s)
+      : objective_(objective)
+      , nodes_(std::move(nodes))
+      , max_staging_share_(max_staging_share)
+      , prefetch_slack_s_(prefetch_slack_s)
   {
   }
 
@@ -51,10 +55,29 @@ public:
     return false;
   }
 
+  //! Prefetch mode commits the site at submission: the best site by the objective among those whose backlog
+  //! of pinned, not yet started work (accelerator-seconds over the accelerators the job may use there) is within
+  //! prefetch_slack_s of the least backlogged one - so a burst of submissions does not all pile onto one site.
   std::uint32_t prefetch_site(const Job& job, const ClusterView& view) override
   {
     order_sites(job, view, true);
-    return order_.empty() ? job.data_site_index : order_.front();
+    if (order_.empty())
+      return job.data_site_index;
+    if (view.pinned_backlog.empty())
+      return order_.front();
+    const Cluster& c = view.cluster;
+    usable_.assign(c.sites.size(), 0);
+    for (std::uint32_t p = 0; p < c.pools.size(); p++)
+      if (view.may_use(job, p))
+        usable_[c.pools[p].site] += static_cast<double>(c.pools[p].usable);
+    const auto delay = [&](std::uint32_t s) { return std::max(0.0, view.pinned_backlog[s]) / usable_[s]; };
+    double least = std::numeric_limits<double>::infinity();
+    for (const std::uint32_t s : order_)
+      least = std::min(least, delay(s));
+    for (const std::uint32_t s : order_)
+      if (delay(s) <= least + prefetch_slack_s_)
+        return s;
+    return order_.front();
   }
 
 private:
@@ -149,6 +172,8 @@ private:
   Objective objective_;
   std::unique_ptr<PlacementPolicy> nodes_;
   double max_staging_share_;
+  double prefetch_slack_s_;
+  std::vector<double> usable_; //!< per site: accelerators of pools the job may use
   std::vector<double> site_busy_w_; //!< per site: busy accelerators x (max - idle), W
   std::vector<double> key_;
   std::vector<std::uint32_t> best_pool_;
@@ -159,16 +184,23 @@ std::unique_ptr<PlacementPolicy> make_site_placement(Objective objective, const 
                                                      const nlohmann::json& params)
 {
   if (objective == Objective::LOCALITY)
-    expect_params(params, name, {"nodes"});
+    expect_params(params, name, {"nodes", "prefetch_slack_s"});
   else
-    expect_params(params, name, {"nodes", "max_staging_share"});
+    expect_params(params, name, {"nodes", "max_staging_share", "prefetch_slack_s"});
   std::string nodes = "best-fit";
   double share = 0.25;
+  double slack = 1800;
   if (params.is_object()) {
     if (params.contains("nodes")) {
       if (not params["nodes"].is_string())
         throw std::invalid_argument(std::string(name) + ": \"nodes\" must be \"best-fit\" or \"first-fit\"");
       nodes = params["nodes"].get<std::string>();
+    }
+    if (params.contains("prefetch_slack_s")) {
+      const auto& v = params["prefetch_slack_s"];
+      if (not v.is_number() || v.get<double>() < 0)
+        throw std::invalid_argument(std::string(name) + ": \"prefetch_slack_s\" must be a number of seconds >= 0");
+      slack = v.get<double>();
     }
     if (params.contains("max_staging_share")) {
       const auto& v = params["max_staging_share"];
@@ -185,7 +217,7 @@ std::unique_ptr<PlacementPolicy> make_site_placement(Objective objective, const 
   else
     throw std::invalid_argument(std::string(name) + ": unknown \"nodes\" policy \"" + nodes +
                                 "\" (expected \"best-fit\" or \"first-fit\")");
-  return std::make_unique<SitePlacement>(objective, std::move(inner), share);
+  return std::make_unique<SitePlacement>(objective, std::move(inner), share, slack);
 }
 
 } // namespace
