@@ -13,7 +13,7 @@
 #include <cmath>
 #include <deque>
 #include <limits>
-#include <set>
+#include <map>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -37,7 +37,10 @@ public:
     // availability check rejects rejects every later job with the same eligible types and at least as many
     // accelerators: remember the smallest rejected size per eligibility mask and skip those without a pool scan.
     no_room_.clear();
+    best_beside_.clear();
+    hold_version_ = SIZE_MAX;
     const ClusterState& state = ctx.view().state;
+    std::uint64_t held = 0;
     for (auto it = queue_.begin(); it != queue_.end();) {
       const std::uint32_t j = *it;
       const Job& job = ctx.jobs()[j];
@@ -57,14 +60,19 @@ public:
           started = ctx.try_start(j);
         } else {
           // Jobs that end before t_res may have taken reserved slots this pass: hold only those still free.
-          active_hold_.clear();
-          std::uint64_t held = 0;
-          for (const auto& h : hold)
-            if (const std::uint64_t still_free = h.mask & ~state.used_mask(h.node); still_free != 0)
-              active_hold_.push_back(NodeSlots{h.node, still_free});
-          state.trim_to_rack_allowances(active_hold_); // jobs started since may have used a rack's headroom
-          for (const auto& h : active_hold_)
-            held += static_cast<std::uint64_t>(std::popcount(h.mask));
+          // Recomputed only after a start (nothing else changes the state within a pass).
+          if (hold_version_ != ctx.started().size()) {
+            hold_version_ = ctx.started().size();
+            best_beside_.clear();
+            active_hold_.clear();
+            held = 0;
+            for (const auto& h : hold)
+              if (const std::uint64_t still_free = h.mask & ~state.used_mask(h.node); still_free != 0)
+                active_hold_.push_back(NodeSlots{h.node, still_free});
+            state.trim_to_rack_allowances(active_hold_); // jobs started since may have used a rack's headroom
+            for (const auto& h : active_hold_)
+              held += static_cast<std::uint64_t>(std::popcount(h.mask));
+          }
           // Holding the slots would leave available_in_pool(reserved pool) - held: check by count first (the
           // answer may_fit_now() would give under the hold), and hold (a state change) only for a job that may
           // fit beside the reservation.
@@ -87,14 +95,27 @@ public:
   std::size_t queued() const override { return queue_.size(); }
 
 private:
-  //! ctx.may_fit_now(job) as it would answer with `held` free slots of the reserved pool held.
-  bool fits_beside_hold(const SchedulingContext& ctx, const Job& job, std::uint64_t held) const
+  //! ctx.may_fit_now(job) as it would answer with `held` free slots of the reserved pool held. The answer's
+  //! pool scan is cached per eligibility until the next start (best_beside_, cleared with the hold).
+  bool fits_beside_hold(const SchedulingContext& ctx, const Job& job, std::uint64_t held)
   {
     const ClusterView v = ctx.view();
-    for (std::uint32_t p = 0; p < v.cluster.pools.size(); p++)
-      if (v.pool_allowed(job, p) && v.state.available_in_pool(p) >= job.accelerators + (p == res_pool_ ? held : 0))
-        return true;
-    return false;
+    const auto most_beside = [&] {
+      std::uint64_t most = 0;
+      for (std::uint32_t p = 0; p < v.cluster.pools.size(); p++)
+        if (v.pool_allowed(job, p)) {
+          const std::uint64_t avail = v.state.available_in_pool(p);
+          const std::uint64_t reserved = p == res_pool_ ? held : 0;
+          most = std::max(most, avail > reserved ? avail - reserved : 0);
+        }
+      return most;
+    };
+    if (v.pinned_site(job) != NO_SITE) // the cache is keyed by eligibility only
+      return most_beside() >= job.accelerators;
+    const auto [it, added] = best_beside_.try_emplace(job.eligible_types, 0);
+    if (added)
+      it->second = most_beside();
+    return it->second >= job.accelerators;
   }
 
   //! ctx.may_fit_now(j), skipping the pool scan when a job with the same eligibility and no more accelerators than
@@ -133,7 +154,7 @@ private:
     if (by_end_.size() < c.pools.size())
       by_end_.resize(c.pools.size());
     for (const auto& piece : slots) // a job spanning sites ends in every pool it holds slots of
-      by_end_[c.node_pool[piece.node]].emplace(est_end, j);
+      by_end_[c.node_pool[piece.node]][{est_end, j}] += static_cast<std::uint32_t>(std::popcount(piece.mask));
     std::vector<std::uint32_t> others;
     for (const auto& piece : slots)
       if (const std::uint32_t p = c.node_pool[piece.node];
@@ -153,8 +174,8 @@ private:
     running_.erase(it);
   }
 
-  //! Calls f(expected_end, job) for the running jobs of pool `p` in the order backfilling expects them to end,
-  //! until f returns false. Jobs past their walltime lead by_end_; their expected end is re-estimated
+  //! Calls f(expected_end, job, its accelerators in p) for the running jobs of pool `p` in the order
+  //! backfilling expects them to end, until f returns false. Jobs past their walltime lead by_end_; their expected end is re-estimated
   //! (expected_end()) and merged in. Cost: the overrunning jobs plus the jobs visited, not every running job.
   template <typename F>
   void for_each_end(std::uint32_t p, double now, F&& f)
@@ -162,18 +183,20 @@ private:
     overrun_.clear();
     const auto& ends = by_end_[p];
     auto it = ends.begin();
-    for (; it != ends.end() && it->first <= now; ++it)
-      overrun_.emplace_back(expected_end(running_.at(it->second).start, it->first - running_.at(it->second).start, now),
-                            it->second);
+    for (; it != ends.end() && it->first.first <= now; ++it) {
+      const auto [end, j] = it->first;
+      const double start = running_.at(j).start;
+      overrun_.push_back(End{expected_end(start, end - start, now), j, it->second});
+    }
     std::sort(overrun_.begin(), overrun_.end());
     std::size_t o = 0;
     while (o < overrun_.size() || it != ends.end()) {
-      if (o < overrun_.size() && (it == ends.end() || not(*it < overrun_[o]))) {
-        if (not f(overrun_[o].first, overrun_[o].second))
+      if (o < overrun_.size() && (it == ends.end() || not(it->first < std::pair(overrun_[o].end, overrun_[o].job)))) {
+        if (not f(overrun_[o].end, overrun_[o].job, overrun_[o].count))
           return;
         o++;
       } else {
-        if (not f(it->first, it->second))
+        if (not f(it->first.first, it->first.second, it->second))
           return;
         ++it;
       }
@@ -200,11 +223,9 @@ private:
       std::uint64_t free = state.available_in_pool(p);
       double t = now;
       if (free < job.accelerators)
-        for_each_end(p, now, [&](double end, std::uint32_t j) {
+        for_each_end(p, now, [&](double end, std::uint32_t /*job*/, std::uint32_t count) {
           t = end;
-          for (const auto& s : running_.at(j).slots)
-            if (c.node_pool[s.node] == p)
-              free += static_cast<std::uint64_t>(std::popcount(s.mask));
+          free += count; // its accelerators in this pool
           return free < job.accelerators;
         });
       if (free >= job.accelerators && t < best_t) {
@@ -218,7 +239,7 @@ private:
       return best_t; // only a job spanning sites that no single pool can hold (the caller stops backfilling)
     // Candidate slots: free now, or released by running jobs expected to end by best_t.
     std::vector<NodeSlots> released;
-    for_each_end(best_pool, now, [&](double end, std::uint32_t j) {
+    for_each_end(best_pool, now, [&](double end, std::uint32_t j, std::uint32_t /*count*/) {
       if (end > best_t)
         return false;
       const auto& slots = running_.at(j).slots;
@@ -258,10 +279,18 @@ private:
 
   std::deque<std::uint32_t> queue_;
   std::unordered_map<std::uint32_t, Running> running_;
-  std::vector<std::set<std::pair<double, std::uint32_t>>> by_end_; //!< per pool: (est_end, job) of running jobs
-  std::vector<std::pair<double, std::uint32_t>> overrun_;          //!< scratch of for_each_end()
+  //! Per pool: (est_end, job) of running jobs -> its accelerators in that pool.
+  std::vector<std::map<std::pair<double, std::uint32_t>, std::uint32_t>> by_end_;
+  struct End {
+    double end;
+    std::uint32_t job, count;
+    bool operator<(const End& o) const { return end != o.end ? end < o.end : job < o.job; }
+  };
+  std::vector<End> overrun_; //!< scratch of for_each_end()
   std::unordered_map<std::uint64_t, std::uint32_t> no_room_;       //!< per pass: eligibility -> smallest size rejected
-  std::vector<NodeSlots> active_hold_;                             //!< scratch: the reservation's free slots
+  std::vector<NodeSlots> active_hold_;                             //!< the reservation's slots still free
+  std::size_t hold_version_ = SIZE_MAX;                            //!< starts in this pass when active_hold_ was made
+  std::unordered_map<std::uint64_t, std::uint64_t> best_beside_;   //!< eligibility -> most available beside the hold
   std::uint32_t res_pool_ = 0;                                     //!< pool of this pass's reservation
 };
 
