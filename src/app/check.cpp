@@ -34,7 +34,7 @@ enum class Better : std::uint8_t { LOWER, HIGHER, SAME };
 Better direction(const std::string& pointer)
 {
   for (const char* lower : {"wait", "slowdown", "turnaround", "makespan", "energy", "kwh", "cost", "carbon",
-                            "killed", "failed", "fragment", "stranded", "first_failure"})
+                            "staging", "killed", "failed", "fragment", "stranded", "first_failure"})
     if (pointer.find(lower) != std::string::npos)
       return pointer.find("first_failure") != std::string::npos ? Better::HIGHER : Better::LOWER;
   for (const char* higher : {"utilization", "completed", "placed", "allocation", "allocated", "delivered",
