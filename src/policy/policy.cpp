@@ -35,6 +35,34 @@ SchedulingContext::SchedulingContext(double now, std::span<const std::uint32_t> 
 {
 }
 
+std::uint32_t take_lowest_free(const Cluster& cluster, const ClusterState& state, std::uint32_t pool,
+                               std::uint32_t needed, std::vector<NodeSlots>& out)
+{
+  const Pool& p = cluster.pools[pool];
+  std::uint32_t rack = UINT32_MAX;
+  std::uint32_t allowance = 0; // what the current rack's cap still allows
+  for (std::size_t i = state.pool_first_free(pool); needed > 0 && i < p.nodes.size(); i++) {
+    const std::uint32_t node = p.nodes[i];
+    if (cluster.node_rack[node] != rack) {
+      rack = cluster.node_rack[node];
+      allowance = state.rack_allowance(rack);
+    }
+    const unsigned n = cluster.node_accels[node];
+    std::uint64_t free_mask = ~state.used_mask(node) & (n >= 64 ? ~0ULL : (1ULL << n) - 1);
+    std::uint64_t take = 0;
+    while (free_mask != 0 && needed > 0 && allowance > 0) {
+      const std::uint64_t lowest = free_mask & (~free_mask + 1);
+      take |= lowest;
+      free_mask ^= lowest;
+      needed--;
+      allowance--;
+    }
+    if (take != 0)
+      out.push_back(NodeSlots{node, take});
+  }
+  return needed;
+}
+
 std::uint32_t PlacementPolicy::prefetch_site(const Job& job, const ClusterView& view)
 {
   // The data's site if it can ever run the job, else the nearest (route latency, then platform order) that can.
@@ -107,28 +135,7 @@ bool SchedulingContext::place_across_sites(std::uint32_t job, std::vector<NodeSl
     const std::size_t first = out.size();
     std::uint32_t needed = j.accelerators;
     for (const std::uint32_t p : pools) {
-      const Pool& pool = cluster_->pools[p];
-      std::uint32_t rack = UINT32_MAX;
-      std::uint32_t allowance = 0;
-      for (std::size_t i = state_->pool_first_free(p); needed > 0 && i < pool.nodes.size(); i++) {
-        const std::uint32_t node = pool.nodes[i];
-        if (cluster_->node_rack[node] != rack) {
-          rack = cluster_->node_rack[node];
-          allowance = state_->rack_allowance(rack);
-        }
-        const unsigned n = cluster_->node_accels[node];
-        std::uint64_t free_mask = ~state_->used_mask(node) & (n >= 64 ? ~0ULL : (1ULL << n) - 1);
-        std::uint64_t take = 0;
-        while (free_mask != 0 && needed > 0 && allowance > 0) {
-          const std::uint64_t lowest = free_mask & (~free_mask + 1);
-          take |= lowest;
-          free_mask ^= lowest;
-          needed--;
-          allowance--;
-        }
-        if (take != 0)
-          out.push_back(NodeSlots{node, take});
-      }
+      needed = take_lowest_free(*cluster_, *state_, p, needed, out);
       if (needed == 0)
         break;
     }

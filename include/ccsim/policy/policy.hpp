@@ -48,6 +48,11 @@ struct ClusterView {
   }
 };
 
+//! First fit inside pool `pool`: appends the lowest-numbered free accelerators, node by node in pool order, up to
+//! `needed`, never beyond a rack's power-cap allowance. Returns how many it could not find.
+std::uint32_t take_lowest_free(const Cluster& cluster, const ClusterState& state, std::uint32_t pool,
+                               std::uint32_t needed, std::vector<NodeSlots>& out);
+
 //! When backfilling expects a running job to release its accelerators: start + walltime while that is in the
 //! future; for a job already past its walltime (possible without kill_at_walltime), now + the time it has run
 //! so far, so the estimate doubles each time it is exceeded (never a busy loop of re-planning).
