@@ -522,32 +522,26 @@ void read_workload(const ObjectReader& root, Scenario& s)
     const auto given = [d = w.value("defaults", Need::OPTIONAL)](const char* key) {
       return d != nullptr && d->is_object() && d->contains(key);
     };
+    using Apply = void (*)(Job&, const Job&);
+    static constexpr std::pair<const char*, Apply> FIELDS[] = {
+        {"efficiency", [](Job& j, const Job& d) { j.efficiency = d.efficiency; }},
+        {"accept", [](Job& j, const Job& d) { j.accept = d.accept; }},
+        {"memory_gib", [](Job& j, const Job& d) { j.memory_gib = d.memory_gib; }},
+        {"tenant", [](Job& j, const Job& d) { j.tenant = d.tenant; }},
+        {"data_site", [](Job& j, const Job& d) { j.data_site = d.data_site; }},
+        {"data_bytes", [](Job& j, const Job& d) { j.data_bytes = d.data_bytes; }},
+        {"comm_share", [](Job& j, const Job& d) { j.comm_share = d.comm_share; }},
+        {"allreduce_bytes", [](Job& j, const Job& d) { j.allreduce_bytes = d.allreduce_bytes; }},
+        {"span_sites", [](Job& j, const Job& d) { j.span_sites = d.span_sites; }},
+    };
     for (Job& job : s.jobs) {
-      if (given("class")) {
+      if (given("class"))
         job.job_class = defaults.job_class;
-        if (not given("precision"))
-          job.precision = defaults.precision;
-      }
-      if (given("precision"))
+      if (given("class") || given("precision")) // the class's default precision unless one is given
         job.precision = defaults.precision;
-      if (given("efficiency"))
-        job.efficiency = defaults.efficiency;
-      if (given("accept"))
-        job.accept = defaults.accept;
-      if (given("memory_gib"))
-        job.memory_gib = defaults.memory_gib;
-      if (given("tenant"))
-        job.tenant = defaults.tenant;
-      if (given("data_site"))
-        job.data_site = defaults.data_site;
-      if (given("data_bytes"))
-        job.data_bytes = defaults.data_bytes;
-      if (given("comm_share"))
-        job.comm_share = defaults.comm_share;
-      if (given("allreduce_bytes"))
-        job.allreduce_bytes = defaults.allreduce_bytes;
-      if (given("span_sites"))
-        job.span_sites = defaults.span_sites;
+      for (const auto& [key, apply] : FIELDS)
+        if (given(key))
+          apply(job, defaults);
     }
     s.workload_report = std::move(imported.report);
     check_unique_ids(s.jobs, trace.string(), root.diagnostics(), [&s](std::size_t i) {

@@ -198,6 +198,24 @@ double Distribution::draw(Rng& rng) const
   return std::clamp(x, min, max);
 }
 
+namespace {
+
+//! An array of {name_field: string, "share": number > 0 (default 1)} at parent's `key`, as (name, share) pairs.
+std::vector<std::pair<std::string, double>> read_shares(const ObjectReader& parent, const nlohmann::json& array,
+                                                        std::string_view key, const char* name_field)
+{
+  std::vector<std::pair<std::string, double>> out;
+  for (std::size_t i = 0; i < array.size(); i++) {
+    ObjectReader r(array[i], parent.pointer_of(key) + "/" + std::to_string(i), parent.file(), parent.diagnostics(),
+                   {name_field, "share"});
+    out.emplace_back(r.string(name_field, Need::REQUIRED).value_or(""),
+                     r.number("share", Need::OPTIONAL, 0, INF, true).value_or(1));
+  }
+  return out;
+}
+
+} // namespace
+
 GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_dir)
 {
   GeneratorSpec spec;
@@ -277,16 +295,10 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
       }
       e.comm_share = m.number("comm_share", Need::OPTIONAL, 0, 0.99).value_or(0);
       if (const auto* ds = m.value("data_sites", Need::OPTIONAL)) {
-        if (ds->is_array() && not ds->empty()) {
-          for (std::size_t k = 0; k < ds->size(); k++) {
-            ObjectReader dr((*ds)[k], m.pointer_of("data_sites") + "/" + std::to_string(k), g.file(), g.diagnostics(),
-                            {"site", "share"});
-            e.data_sites.emplace_back(dr.string("site", Need::REQUIRED).value_or(""),
-                                      dr.number("share", Need::OPTIONAL, 0, INF, true).value_or(1));
-          }
-        } else {
+        if (ds->is_array() && not ds->empty())
+          e.data_sites = read_shares(m, *ds, "data_sites", "site");
+        else
           m.error("data_sites", "expected a non-empty array of {\"site\", \"share\"}");
-        }
       }
       if (const auto* v = m.value("data_bytes", Need::OPTIONAL))
         e.data_bytes = read_distribution(*v, m.pointer_of("data_bytes"), m, base_dir);
@@ -302,12 +314,7 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
       for (std::int64_t i = 0; i < t->get<std::int64_t>(); i++)
         spec.tenants.emplace_back("t" + std::to_string(i), 1.0);
     } else if (t->is_array() && not t->empty()) {
-      for (std::size_t i = 0; i < t->size(); i++) {
-        ObjectReader tr((*t)[i], g.pointer_of("tenants") + "/" + std::to_string(i), g.file(), g.diagnostics(),
-                        {"name", "share"});
-        spec.tenants.emplace_back(tr.string("name", Need::REQUIRED).value_or(""),
-                                  tr.number("share", Need::OPTIONAL, 0, INF, true).value_or(1));
-      }
+      spec.tenants = read_shares(g, *t, "tenants", "name");
     } else {
       g.error("tenants", "expected a number of tenants in [1, 1000000] or an array of {name, share}");
     }
