@@ -13,6 +13,7 @@ packages=(
   libssl-dev              # SHA-256 of scenario files (libcrypto EVP)
   zlib1g-dev              # gzip-compressed traces (.swf.gz)
   libcsv-dev              # RFC 4180 CSV parsing of GPU traces (openb, PAI, Tiresias)
+  libsqlite3-dev          # ccsim sweep results database
   libgtest-dev googletest # tests
   libbenchmark-dev        # bench/
   libvalijson-dev         # JSON Schema validation of scenario files

@@ -28,6 +28,17 @@ void flatten(const nlohmann::json& v, const std::string& pointer, nlohmann::orde
   }
 }
 
+} // namespace
+
+nlohmann::ordered_json summary_metrics(const nlohmann::json& summary)
+{
+  nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
+  flatten(summary, "", metrics);
+  return metrics;
+}
+
+namespace {
+
 enum class Better : std::uint8_t { LOWER, HIGHER, SAME };
 
 //! Which way a metric should move, from its name (docs/metrics.md lists them).

@@ -8,6 +8,9 @@
 
 namespace ccsim::app {
 
+//! The numeric leaves of a summary.json by JSON pointer ("/wait_s/mean"), in document order.
+nlohmann::ordered_json summary_metrics(const nlohmann::json& summary);
+
 //! A baseline file: the numeric leaves of a summary.json by JSON pointer, with the scenario they came from.
 nlohmann::ordered_json make_baseline(const nlohmann::ordered_json& summary, const std::string& scenario_name,
                                      const std::string& scenario_sha256, std::uint64_t seed);

@@ -15,6 +15,7 @@
 
 #include "check.hpp"
 #include "compare.hpp"
+#include "sweep.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -44,6 +45,7 @@ struct RunOptions {
   std::string placement;
   bool quiet = false;
   std::string save_baseline; //!< also write a baseline of summary.json here (ccsim check)
+  std::vector<std::string> sets; //!< POINTER=JSON edits of the scenario document
 };
 
 //! Applies command-line overrides (a policy named there takes no parameters from the scenario).
@@ -68,8 +70,11 @@ void apply_overrides(ccsim::Scenario& s, const RunOptions& opt)
 //! policies and their parameters).
 ccsim::Scenario load_checked(const std::string& path, const RunOptions& overrides = {})
 {
+  std::vector<ccsim::ScenarioEdit> edits;
+  for (const auto& text : overrides.sets)
+    edits.push_back(ccsim::parse_scenario_edit(text, "--set"));
   ccsim::Scenario s = ccsim::load_scenario(
-      path, overrides.seed >= 0 ? std::optional<std::uint64_t>(overrides.seed) : std::nullopt);
+      path, overrides.seed >= 0 ? std::optional<std::uint64_t>(overrides.seed) : std::nullopt, edits);
   apply_overrides(s, overrides);
   ccsim::make_scenario_policies(s);
   return s;
@@ -300,6 +305,8 @@ int main(int argc, char** argv)
   run->add_option("--queue", run_opt.queue, "Queue policy (overrides the scenario's; see `ccsim list policies`)");
   run->add_option("--placement", run_opt.placement, "Placement policy (overrides the scenario's)");
   run->add_flag("--quiet,-q", run_opt.quiet, "Print nothing on success");
+  run->add_option("--set", run_opt.sets,
+                  "POINTER=JSON: set a scenario value before reading it, e.g. /sites/0/pue=1.2 (repeatable)");
   run->add_option("--save-baseline", run_opt.save_baseline,
                   "Also write the summary's metrics as a baseline file for `ccsim check`");
 
@@ -323,6 +330,14 @@ int main(int argc, char** argv)
       ->required();
   compare->add_option("--out", cmp.out, "Results folder (default results/compare-<scenario>)");
   compare->add_option("--seed", cmp.seed, "Seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);
+
+  ccsim::app::SweepOptions sweep_opt;
+  auto* sweep = app.add_subcommand("sweep", "Run every point of a sweep (axes x seeds), each in its own process; "
+                                            "results in DIR/sweep.sqlite, sweep.csv and deltas.csv; reruns resume");
+  sweep->add_option("sweep", sweep_opt.file, "Sweep JSON file (docs/sweeps.md)")->required();
+  sweep->add_option("--out", sweep_opt.out, "Results folder")->required();
+  sweep->add_option("-j,--jobs", sweep_opt.jobs, "Points run at once (default 1)")->check(CLI::Range(1U, 1024U));
+  sweep->add_flag("--quiet,-q", sweep_opt.quiet, "No progress line");
 
   ConvertOptions conv;
   auto* workload = app.add_subcommand("workload", "Workload tools");
@@ -355,6 +370,10 @@ int main(int argc, char** argv)
     if (*compare) {
       cmp.policy_libs = policy_libs;
       return ccsim::app::compare(cmp, self_executable(argv[0]));
+    }
+    if (*sweep) {
+      sweep_opt.policy_libs = policy_libs;
+      return ccsim::app::sweep(sweep_opt, self_executable(argv[0]));
     }
     if (*validate)
       return cmd_validate(validate_path);

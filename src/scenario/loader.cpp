@@ -744,6 +744,45 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   return s;
 }
 
+ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& source)
+{
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || text.empty() || text[0] != '/')
+    throw InputError(source, "", "\"" + text + "\": expected POINTER=VALUE, a JSON pointer such as "
+                                                "/scheduler/placement and a JSON value (strings may be bare)");
+  ScenarioEdit edit;
+  edit.pointer = text.substr(0, eq);
+  try {
+    (void)nlohmann::json::json_pointer(edit.pointer);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(source, "", "\"" + edit.pointer + "\" is not a JSON pointer (RFC 6901): " + e.what());
+  }
+  const std::string value = text.substr(eq + 1);
+  edit.value = nlohmann::json::parse(value, nullptr, false);
+  if (edit.value.is_discarded())
+    edit.value = value; // a bare string
+  return edit;
+}
+
+Scenario load_scenario(const std::string& path, std::optional<std::uint64_t> seed,
+                       const std::vector<ScenarioEdit>& edits)
+{
+  if (edits.empty())
+    return load_scenario(path, seed);
+  std::string bytes;
+  nlohmann::json doc = parse_json_file(path, &bytes);
+  for (const auto& e : edits) {
+    try {
+      doc[nlohmann::json::json_pointer(e.pointer)] = e.value;
+    } catch (const nlohmann::json::exception& ex) {
+      throw InputError(path, e.pointer, std::string("cannot set this value (expected a path into objects and "
+                                                    "existing array elements): ") + ex.what());
+    }
+    bytes += "\n--set " + e.pointer + "=" + e.value.dump();
+  }
+  return scenario_from_json(doc, path, sha256_hex(bytes), seed);
+}
+
 Scenario load_scenario(const std::string& path, std::optional<std::uint64_t> seed)
 {
   std::string bytes;

@@ -9,7 +9,11 @@
 #include <iostream>
 #include <fstream>
 #include <sstream>
+#include <csignal>
+#include <map>
+#include <set>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -410,4 +414,132 @@ TEST(Cli, CompareRunsFillModePolicies)
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "policy,tasks_placed,tasks_failed,allocation_ratio_at_full_demand,"
                                            "allocation_ratio_final,fragmentation_ratio_final,first_failure_percent");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
+}
+
+namespace {
+//! Writes a sweep over scenarios/small/fcfs-3jobs.json (FCFS or EASY x j1's duration 10 or 20 s, 2 seeds).
+fs::path write_sweep(const fs::path& dir, const std::string& axes, const std::string& extra = "")
+{
+  fs::create_directories(dir);
+  const fs::path file = dir / "sweep.json";
+  std::ofstream(file) << R"({"scenario": ")" << (SOURCE / "scenarios/small/fcfs-3jobs.json").string()
+                      << R"(", "axes": )" << axes << extra << "}";
+  return file;
+}
+
+std::vector<std::vector<std::string>> csv_rows(const std::string& text)
+{
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::istringstream l(line);
+    for (std::string c; std::getline(l, c, ',');)
+      cells.push_back(c);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+} // namespace
+
+TEST(Cli, SweepOfTwoAxesAndTwoSeedsGivesTheExpectedRowsAndDeltas)
+{
+  // Hand-computed makespans (2 accelerators; j1 1 acc, j2 2 acc, j3 1 acc submitted at 1 s, walltimes 20/5/4):
+  // FCFS: j1, then j2, then j3: 10 + 5 + 3 = 18 s (j1 = 10 s) and 20 + 5 + 3 = 28 s (j1 = 20 s).
+  // EASY: j3 backfills at 1 s (ends by 5 <= j2's reservation at 20); j2 runs when j1 ends: 15 s and 25 s.
+  // Inline jobs do not depend on the seed, so every confidence interval is 0. Baseline: FCFS, j1 = 10.
+  const fs::path dir = fresh_dir("sweep");
+  const fs::path file = write_sweep(dir, R"([{"name": "queue", "path": "/scheduler/queue", "values": ["fcfs", "easy"]},
+      {"name": "j1", "path": "/workload/jobs/0/duration_s", "values": [10, 20]}])",
+                                    R"(, "seeds": 2, "baseline": {"queue": "fcfs", "j1": 10})");
+  const Result r = ccsim("sweep " + file.string() + " --out " + (dir / "out").string() + " -j 2");
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto points = csv_rows(read_file(dir / "out" / "sweep.csv"));
+  ASSERT_EQ(points.size(), 9U); // header + 2 x 2 configs x 2 seeds
+  EXPECT_EQ(points[1][0], "c0-s1");
+  EXPECT_EQ(points[1][4], "fcfs");
+  EXPECT_EQ(points[8][0], "c3-s2");
+  std::map<std::string, std::vector<std::string>> makespan; // "queue/j1" -> row
+  for (const auto& row : csv_rows(read_file(dir / "out" / "deltas.csv")))
+    if (row.size() > 3 && row[3] == "/makespan_s")
+      makespan[row[1] + "/" + row[2]] = row;
+  ASSERT_EQ(makespan.size(), 4U);
+  // config, queue, j1, metric, n, mean, ci95, baseline_mean, delta, delta_ci95
+  EXPECT_EQ(makespan["fcfs/10"], (std::vector<std::string>{"0", "fcfs", "10", "/makespan_s", "2", "18", "0", "18", "0", "0"}));
+  EXPECT_EQ(makespan["fcfs/20"][5], "28");
+  EXPECT_EQ(makespan["fcfs/20"][8], "10");
+  EXPECT_EQ(makespan["easy/10"][5], "15");
+  EXPECT_EQ(makespan["easy/10"][8], "-3");
+  EXPECT_EQ(makespan["easy/20"][5], "25");
+  EXPECT_EQ(makespan["easy/20"][8], "7");
+  // A rerun resumes: nothing left to run.
+  const Result again = ccsim("sweep " + file.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(again.code, 0) << again.output;
+  EXPECT_NE(again.output.find("8 points (0 run now, 8 recorded before, 0 failed)"), std::string::npos) << again.output;
+  // Another sweep into the same folder is refused.
+  const fs::path other = write_sweep(dir / "other", R"([{"path": "/scheduler/queue", "values": ["sjf"]}])");
+  const Result refused = ccsim("sweep " + other.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.output.find("holds a different sweep"), std::string::npos) << refused.output;
+}
+
+TEST(Cli, SweepResumedAfterSigkillRecordsEveryPointExactlyOnce)
+{
+  // 40 points, one at a time; SIGKILL the sweep once a few points have finished, then rerun it.
+  const fs::path dir = fresh_dir("sweep-kill");
+  std::string values;
+  for (int d = 1; d <= 40; d++)
+    values += (d > 1 ? ", " : "") + std::to_string(d);
+  const fs::path file =
+      write_sweep(dir, R"([{"name": "j1", "path": "/workload/jobs/0/duration_s", "values": [)" + values + "]}]");
+  const fs::path out = dir / "out";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(CCSIM_BIN, CCSIM_BIN, "sweep", file.c_str(), "--out", out.c_str(), "-q", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto finished = [&out] {
+    int n = 0;
+    if (fs::exists(out / "points"))
+      for (const auto& e : fs::directory_iterator(out / "points"))
+        n += fs::exists(e.path() / "out" / "summary.json") ? 1 : 0;
+    return n;
+  };
+  for (int i = 0; i < 6000 && finished() < 3; i++)
+    usleep(5000);
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the sweep ended before it could be killed";
+  ASSERT_FALSE(fs::exists(out / "sweep.csv"));
+  const Result r = ccsim("sweep " + file.string() + " --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  // Some points were recorded before the kill and skipped now, the others run now.
+  std::size_t now = 0;
+  std::size_t before = 0;
+  const auto at = r.output.find("sweep: 40 points (");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  ASSERT_EQ(std::sscanf(r.output.c_str() + at, "sweep: 40 points (%zu run now, %zu recorded before", &now, &before), 2)
+      << r.output;
+  EXPECT_EQ(now + before, 40U);
+  EXPECT_GE(before, 2U);
+  EXPECT_LT(before, 40U);
+  const auto rows = csv_rows(read_file(out / "sweep.csv"));
+  ASSERT_EQ(rows.size(), 41U);
+  std::set<std::string> ids;
+  for (std::size_t i = 1; i < rows.size(); i++)
+    ids.insert(rows[i][0]);
+  EXPECT_EQ(ids.size(), 40U);
+}
+
+TEST(Cli, SweepFileMistakesAreLocated)
+{
+  const fs::path dir = fresh_dir("sweep-bad");
+  const fs::path file = write_sweep(dir, R"([{"path": "scheduler", "values": []}])", R"(, "seeds": 0, "baseline": {"nope": 1})");
+  const Result r = ccsim("sweep " + file.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("/axes/0/path: expected a JSON pointer"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("/axes/0/values: expected a non-empty array"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("/seeds: expected a count"), std::string::npos) << r.output;
 }

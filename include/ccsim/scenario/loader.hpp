@@ -15,6 +15,20 @@ namespace ccsim {
 //! `seed` replaces the file's seed before anything depends on it (the generator draws its jobs with it).
 Scenario load_scenario(const std::string& path, std::optional<std::uint64_t> seed = std::nullopt);
 
+//! One edit of a scenario document before it is read: the value at a JSON pointer (RFC 6901) is replaced, or
+//! created with its missing parent objects. `ccsim run --set` and `ccsim sweep` axes use it.
+struct ScenarioEdit {
+  std::string pointer;
+  nlohmann::json value;
+};
+//! Parses "POINTER=JSON" (e.g. `/scheduler/placement="best-fit"`, `/sites/0/pue=1.2`); a value that is not valid
+//! JSON is taken as a string. Throws InputError naming `source` on a malformed pointer.
+ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& source);
+//! load_scenario with edits applied to the parsed document; relative paths inside still resolve against `path`'s
+//! folder, and the scenario's sha256 covers the file's bytes and the edits.
+Scenario load_scenario(const std::string& path, std::optional<std::uint64_t> seed,
+                       const std::vector<ScenarioEdit>& edits);
+
 //! Same from JSON already parsed; `file` names the source in messages, `sha256` is stored as given.
 Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256,
                             std::optional<std::uint64_t> seed = std::nullopt);

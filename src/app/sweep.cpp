@@ -1,0 +1,635 @@
+// src/app/sweep.cpp: `ccsim sweep` - what-if sweeps with resume, a SQLite results database and deltas.
+#include "sweep.hpp"
+
+#include "check.hpp"
+
+#include "ccsim/core/error.hpp"
+#include "ccsim/scenario/json_reader.hpp"
+
+#include <boost/math/distributions/students_t.hpp>
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+
+namespace ccsim::app {
+
+namespace {
+
+using Need = ObjectReader::Need;
+
+struct Axis {
+  std::string name, pointer;
+  std::vector<nlohmann::json> values;
+};
+
+struct Spec {
+  std::string scenario; //!< resolved path
+  std::vector<Axis> axes;
+  std::vector<std::uint64_t> seeds;
+  std::size_t baseline = 0; //!< config index of the baseline point
+  std::vector<std::string> args; //!< extra `ccsim run` arguments (e.g. --queue easy)
+  std::size_t configs = 1;
+};
+
+//! The values of config c, one per axis (the first axis varies slowest).
+std::vector<std::size_t> config_values(const Spec& spec, std::size_t c)
+{
+  std::vector<std::size_t> idx(spec.axes.size());
+  for (std::size_t a = spec.axes.size(); a-- > 0;) {
+    idx[a] = c % spec.axes[a].values.size();
+    c /= spec.axes[a].values.size();
+  }
+  return idx;
+}
+
+Spec read_spec(const std::string& file)
+{
+  const nlohmann::json doc = parse_json_file(file);
+  Diagnostics diags;
+  ObjectReader root(doc, "", file, diags, {"$schema", "description", "scenario", "axes", "seeds", "baseline", "args"});
+  Spec spec;
+  if (const auto s = root.string("scenario", Need::REQUIRED)) {
+    fs::path p(*s);
+    if (p.is_relative())
+      p = fs::path(file).parent_path() / p;
+    spec.scenario = p.string();
+  }
+  if (const auto* axes = root.value("axes", Need::REQUIRED)) {
+    if (not axes->is_array() || axes->empty())
+      root.error("axes", "expected a non-empty array of {\"name\", \"path\", \"values\"}");
+    else
+      for (std::size_t i = 0; i < axes->size(); i++) {
+        ObjectReader a((*axes)[i], root.pointer_of("axes") + "/" + std::to_string(i), file, diags,
+                       {"name", "path", "values"});
+        Axis axis;
+        axis.pointer = a.string("path", Need::REQUIRED).value_or("/");
+        axis.name = a.string("name", Need::OPTIONAL).value_or(axis.pointer);
+        if (not axis.pointer.starts_with("/"))
+          a.error("path", "expected a JSON pointer into the scenario, such as /scheduler/placement");
+        const auto* values = a.value("values", Need::REQUIRED);
+        if (values != nullptr && values->is_array() && not values->empty())
+          axis.values.assign(values->begin(), values->end());
+        else if (values != nullptr)
+          a.error("values", "expected a non-empty array of values");
+        for (const auto& other : spec.axes)
+          if (other.name == axis.name)
+            a.error("name", "duplicate axis name \"" + axis.name + "\" (expected unique names)");
+        spec.axes.push_back(std::move(axis));
+      }
+  }
+  if (const auto* seeds = root.value("seeds", Need::OPTIONAL)) {
+    if (seeds->is_number_integer() && seeds->get<std::int64_t>() >= 1 && seeds->get<std::int64_t>() <= 10000) {
+      for (std::int64_t s = 1; s <= seeds->get<std::int64_t>(); s++)
+        spec.seeds.push_back(static_cast<std::uint64_t>(s));
+    } else if (seeds->is_array() && not seeds->empty()) {
+      for (const auto& s : *seeds)
+        if (s.is_number_integer() && s.get<std::int64_t>() >= 0)
+          spec.seeds.push_back(s.get<std::uint64_t>());
+      if (spec.seeds.size() != seeds->size() || std::set(spec.seeds.begin(), spec.seeds.end()).size() != spec.seeds.size())
+        root.error("seeds", "expected distinct integers >= 0");
+    } else {
+      root.error("seeds", "expected a count in [1, 10000] or an array of distinct seeds");
+    }
+  } else {
+    spec.seeds = {1};
+  }
+  if (const auto* args = root.value("args", Need::OPTIONAL)) {
+    if (args->is_array() && std::all_of(args->begin(), args->end(), [](const auto& x) { return x.is_string(); }))
+      for (const auto& x : *args)
+        spec.args.push_back(x.get<std::string>());
+    else
+      root.error("args", "expected an array of `ccsim run` arguments (strings)");
+  }
+  diags.throw_if_any();
+  for (const auto& a : spec.axes)
+    spec.configs *= a.values.size();
+  // The baseline: one value per axis, by axis name (default: every axis's first value).
+  if (const auto* b = root.value("baseline", Need::OPTIONAL)) {
+    if (not b->is_object())
+      root.error("baseline", "expected an object {axis name: value}");
+    else {
+      std::size_t c = 0;
+      for (const auto& axis : spec.axes) {
+        std::size_t k = 0;
+        if (b->contains(axis.name)) {
+          const auto& v = (*b)[axis.name];
+          k = static_cast<std::size_t>(std::find(axis.values.begin(), axis.values.end(), v) - axis.values.begin());
+          if (k == axis.values.size()) {
+            root.error("baseline", "value " + v.dump() + " of axis \"" + axis.name + "\" is not one of its values");
+            k = 0;
+          }
+        }
+        c = c * axis.values.size() + k;
+      }
+      for (const auto& [k, _] : b->items())
+        if (std::none_of(spec.axes.begin(), spec.axes.end(), [&k](const Axis& a) { return a.name == k; }))
+          root.error("baseline", "\"" + k + "\" is not an axis name");
+      spec.baseline = c;
+    }
+  }
+  diags.throw_if_any();
+  return spec;
+}
+
+//! The canonical text of a spec: a rerun must be the same sweep.
+std::string spec_text(const Spec& spec)
+{
+  nlohmann::ordered_json j;
+  j["scenario"] = fs::weakly_canonical(spec.scenario).string();
+  for (const auto& a : spec.axes)
+    j["axes"].push_back({{"name", a.name}, {"path", a.pointer}, {"values", a.values}});
+  j["seeds"] = spec.seeds;
+  j["baseline"] = spec.baseline;
+  j["args"] = spec.args;
+  return j.dump();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// SQLite
+
+struct DbClose {
+  void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+struct StmtFinalize {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Db = std::unique_ptr<sqlite3, DbClose>;
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
+
+std::string quote_id(const std::string& name)
+{
+  std::string q = "\"";
+  for (const char c : name)
+    q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+class Database {
+public:
+  explicit Database(const std::string& path) : path_(path)
+  {
+    sqlite3* raw = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      const std::string msg = raw != nullptr ? sqlite3_errmsg(raw) : "out of memory";
+      sqlite3_close(raw);
+      throw InputError(path, "", "cannot open the sweep database: " + msg);
+    }
+    db_.reset(raw);
+    exec("PRAGMA journal_mode=WAL");
+    exec("CREATE TABLE IF NOT EXISTS sweep (key TEXT PRIMARY KEY, value TEXT)");
+  }
+
+  void exec(const std::string& sql)
+  {
+    char* err = nullptr;
+    if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      const std::string msg = err != nullptr ? err : "unknown error";
+      sqlite3_free(err);
+      throw std::runtime_error(path_ + ": " + msg + " (in: " + sql.substr(0, 200) + ")");
+    }
+  }
+
+  Stmt prepare(const std::string& sql)
+  {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
+      throw std::runtime_error(path_ + ": " + sqlite3_errmsg(db_.get()) + " (in: " + sql.substr(0, 200) + ")");
+    return Stmt(s);
+  }
+
+  std::optional<std::string> setting(const std::string& key)
+  {
+    auto s = prepare("SELECT value FROM sweep WHERE key = ?");
+    sqlite3_bind_text(s.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s.get()) == SQLITE_ROW)
+      return std::string(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
+    return std::nullopt;
+  }
+
+  void set_setting(const std::string& key, const std::string& value)
+  {
+    auto s = prepare("INSERT OR REPLACE INTO sweep (key, value) VALUES (?, ?)");
+    sqlite3_bind_text(s.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s.get(), 2, value.c_str(), -1, SQLITE_TRANSIENT);
+    step_done(s.get());
+  }
+
+  void step_done(sqlite3_stmt* s)
+  {
+    if (sqlite3_step(s) != SQLITE_DONE)
+      throw std::runtime_error(path_ + ": " + sqlite3_errmsg(db_.get()));
+  }
+
+  std::set<std::string> columns(const std::string& table)
+  {
+    std::set<std::string> out;
+    auto s = prepare("PRAGMA table_info(" + quote_id(table) + ")");
+    while (sqlite3_step(s.get()) == SQLITE_ROW)
+      out.insert(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)));
+    return out;
+  }
+
+  sqlite3* get() { return db_.get(); }
+
+private:
+  std::string path_;
+  Db db_;
+};
+
+//! Binds an axis value as what it is: a number as REAL, a string as TEXT, anything else as its JSON text.
+void bind_value(sqlite3_stmt* s, int k, const nlohmann::json& v)
+{
+  if (v.is_number())
+    sqlite3_bind_double(s, k, v.get<double>());
+  else if (v.is_string())
+    sqlite3_bind_text(s, k, v.get_ref<const std::string&>().c_str(), -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_text(s, k, v.dump().c_str(), -1, SQLITE_TRANSIENT);
+}
+
+//! An axis value in a CSV cell: a string as itself, anything else as JSON.
+std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+std::string point_id(std::size_t config, std::uint64_t seed) { return fmt::format("c{}-s{}", config, seed); }
+
+//! Records a finished point: one row with its axis values (JSON text), seed, wall time and every summary metric
+//! (a REAL column per metric, added on first sight), in one transaction.
+void record_point(Database& db, const Spec& spec, std::size_t config, std::uint64_t seed, double wall_s,
+                  const nlohmann::ordered_json& metrics)
+{
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    auto have = db.columns("points");
+    for (const auto& [m, _] : metrics.items())
+      if (not have.contains(m))
+        db.exec("ALTER TABLE points ADD COLUMN " + quote_id(m) + " REAL");
+    std::string cols = "point, config, seed, wall_s";
+    std::string marks = "?, ?, ?, ?";
+    for (const auto& a : spec.axes) {
+      cols += ", " + quote_id("axis:" + a.name);
+      marks += ", ?";
+    }
+    for (const auto& [m, _] : metrics.items()) {
+      cols += ", " + quote_id(m);
+      marks += ", ?";
+    }
+    auto s = db.prepare("INSERT INTO points (" + cols + ") VALUES (" + marks + ")");
+    int k = 1;
+    const std::string id = point_id(config, seed);
+    sqlite3_bind_text(s.get(), k++, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s.get(), k++, static_cast<sqlite3_int64>(config));
+    sqlite3_bind_int64(s.get(), k++, static_cast<sqlite3_int64>(seed));
+    sqlite3_bind_double(s.get(), k++, wall_s);
+    const auto idx = config_values(spec, config);
+    for (std::size_t a = 0; a < spec.axes.size(); a++)
+      bind_value(s.get(), k++, spec.axes[a].values[idx[a]]);
+    for (const auto& [_, v] : metrics.items())
+      sqlite3_bind_double(s.get(), k++, v.get<double>());
+    db.step_done(s.get());
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Processes
+
+struct Child {
+  pid_t pid = 0;
+  std::size_t config = 0;
+  std::uint64_t seed = 0;
+  std::chrono::steady_clock::time_point start;
+};
+
+pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& log)
+{
+  std::vector<std::string> all{exe};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0)
+    throw std::runtime_error("cannot start " + exe + ": " + std::strerror(rc));
+  return pid;
+}
+
+std::string read_text(const fs::path& p)
+{
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string human_s(double s)
+{
+  return s < 120 ? fmt::format("{:.1f} s", s) : s < 7200 ? fmt::format("{:.1f} min", s / 60) : fmt::format("{:.1f} h", s / 3600);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Results: CSV of the points, deltas against the baseline.
+
+std::string csv_cell(const std::string& s)
+{
+  if (s.find_first_of(",\"\n") == std::string::npos)
+    return s;
+  std::string q = "\"";
+  for (const char c : s)
+    q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+void write_points_csv(Database& db, const fs::path& out)
+{
+  auto s = db.prepare("SELECT * FROM points ORDER BY config, seed");
+  std::string text;
+  const int n = sqlite3_column_count(s.get());
+  for (int c = 0; c < n; c++)
+    text += (c > 0 ? "," : "") + csv_cell(sqlite3_column_name(s.get(), c));
+  text += "\n";
+  while (sqlite3_step(s.get()) == SQLITE_ROW) {
+    for (int c = 0; c < n; c++) {
+      if (c > 0)
+        text += ",";
+      const auto type = sqlite3_column_type(s.get(), c);
+      if (type == SQLITE_FLOAT)
+        text += fmt::format("{}", sqlite3_column_double(s.get(), c));
+      else if (type != SQLITE_NULL)
+        text += csv_cell(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), c)));
+    }
+    text += "\n";
+  }
+  std::ofstream(out) << text;
+}
+
+//! Two-sided 95 % half-width of the mean of n samples with sample standard deviation sd (0 for n < 2).
+double ci95(double sd, std::size_t n)
+{
+  if (n < 2)
+    return 0;
+  const boost::math::students_t t(static_cast<double>(n - 1));
+  return boost::math::quantile(boost::math::complement(t, 0.025)) * sd / std::sqrt(static_cast<double>(n));
+}
+
+std::pair<double, double> mean_sd(const std::vector<double>& x)
+{
+  double mean = 0;
+  for (const double v : x)
+    mean += v;
+  mean /= static_cast<double>(x.size());
+  double ss = 0;
+  for (const double v : x)
+    ss += (v - mean) * (v - mean);
+  return {mean, x.size() > 1 ? std::sqrt(ss / static_cast<double>(x.size() - 1)) : 0.0};
+}
+
+//! deltas table and deltas.csv: per config and metric, mean and 95 % CI over seeds, and the paired difference
+//! with the baseline config over the seeds both have.
+void write_deltas(Database& db, const Spec& spec, const fs::path& out, const std::vector<std::string>& metrics)
+{
+  // value[config][metric][seed]
+  std::map<std::size_t, std::map<std::string, std::map<std::uint64_t, double>>> value;
+  {
+    std::string cols = "config, seed";
+    for (const auto& m : metrics)
+      cols += ", " + quote_id(m);
+    auto s = db.prepare("SELECT " + cols + " FROM points");
+    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+      const auto c = static_cast<std::size_t>(sqlite3_column_int64(s.get(), 0));
+      const auto seed = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 1));
+      for (std::size_t m = 0; m < metrics.size(); m++)
+        if (sqlite3_column_type(s.get(), static_cast<int>(m + 2)) != SQLITE_NULL)
+          value[c][metrics[m]][seed] = sqlite3_column_double(s.get(), static_cast<int>(m + 2));
+    }
+  }
+  db.exec("BEGIN IMMEDIATE");
+  db.exec("DROP TABLE IF EXISTS deltas");
+  std::string axis_cols;
+  for (const auto& a : spec.axes)
+    axis_cols += quote_id("axis:" + a.name) + ", ";
+  db.exec("CREATE TABLE deltas (config INTEGER, " + axis_cols +
+          "metric TEXT, n INTEGER, mean REAL, ci95 REAL, baseline_mean REAL, delta REAL, delta_ci95 REAL, "
+          "PRIMARY KEY (config, metric))");
+  std::string header = "config";
+  for (const auto& a : spec.axes)
+    header += "," + csv_cell(a.name);
+  header += ",metric,n,mean,ci95,baseline_mean,delta,delta_ci95\n";
+  std::string text = header;
+  const auto& base = value[spec.baseline];
+  for (const auto& [c, by_metric] : value) {
+    const auto idx = config_values(spec, c);
+    for (const auto& m : metrics) {
+      const auto it = by_metric.find(m);
+      if (it == by_metric.end())
+        continue;
+      std::vector<double> x, diff, b;
+      const auto bit = base.find(m);
+      for (const auto& [seed, v] : it->second) {
+        x.push_back(v);
+        if (bit != base.end())
+          if (const auto bs = bit->second.find(seed); bs != bit->second.end()) {
+            diff.push_back(v - bs->second);
+            b.push_back(bs->second);
+          }
+      }
+      const auto [mean, sd] = mean_sd(x);
+      const double half = ci95(sd, x.size());
+      double delta = std::nan(""), delta_half = std::nan(""), base_mean = std::nan("");
+      if (not diff.empty()) {
+        const auto [dm, dsd] = mean_sd(diff);
+        delta = dm;
+        delta_half = ci95(dsd, diff.size());
+        base_mean = mean_sd(b).first;
+      }
+      std::string marks = "?"; // config, the axes, metric, n, mean, ci95, baseline_mean, delta, delta_ci95
+      for (std::size_t k = 0; k < spec.axes.size() + 7; k++)
+        marks += ", ?";
+      auto s = db.prepare("INSERT INTO deltas VALUES (" + marks + ")");
+      int k = 1;
+      sqlite3_bind_int64(s.get(), k++, static_cast<sqlite3_int64>(c));
+      std::string row = std::to_string(c);
+      for (std::size_t a = 0; a < spec.axes.size(); a++) {
+        bind_value(s.get(), k++, spec.axes[a].values[idx[a]]);
+        row += "," + csv_cell(value_text(spec.axes[a].values[idx[a]]));
+      }
+      sqlite3_bind_text(s.get(), k++, m.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(s.get(), k++, static_cast<sqlite3_int64>(x.size()));
+      for (const double v : {mean, half, base_mean, delta, delta_half}) {
+        if (std::isnan(v))
+          sqlite3_bind_null(s.get(), k++);
+        else
+          sqlite3_bind_double(s.get(), k++, v);
+      }
+      db.step_done(s.get());
+      const auto num = [](double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); };
+      row += "," + csv_cell(m) + "," + std::to_string(x.size()) + "," + num(mean) + "," + num(half) + "," +
+             num(base_mean) + "," + num(delta) + "," + num(delta_half) + "\n";
+      text += row;
+    }
+  }
+  db.exec("COMMIT");
+  std::ofstream(out) << text;
+}
+
+} // namespace
+
+int sweep(const SweepOptions& opt, const std::string& self_exe)
+{
+  const Spec spec = read_spec(opt.file);
+  if (not fs::exists(spec.scenario))
+    throw InputError(opt.file, "/scenario", "no such scenario file: " + spec.scenario);
+  const fs::path out = opt.out;
+  fs::create_directories(out / "points");
+  Database db((out / "sweep.sqlite").string());
+  const std::string text = spec_text(spec);
+  if (const auto existing = db.setting("spec"); existing && *existing != text)
+    throw InputError((out / "sweep.sqlite").string(), "",
+                     "this folder holds a different sweep (expected the same sweep file to resume, or another --out)");
+  db.set_setting("spec", text);
+  {
+    std::string cols = "point TEXT PRIMARY KEY, config INTEGER NOT NULL, seed INTEGER NOT NULL, wall_s REAL";
+    for (const auto& a : spec.axes)
+      cols += ", " + quote_id("axis:" + a.name); // no type: numbers stay numbers
+    db.exec("CREATE TABLE IF NOT EXISTS points (" + cols + ")");
+  }
+  std::set<std::string> done;
+  {
+    auto s = db.prepare("SELECT point FROM points");
+    while (sqlite3_step(s.get()) == SQLITE_ROW)
+      done.insert(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
+  }
+
+  // Pending points, in order (config, then seed).
+  std::vector<std::pair<std::size_t, std::uint64_t>> pending;
+  const std::size_t total = spec.configs * spec.seeds.size();
+  for (std::size_t c = 0; c < spec.configs; c++)
+    for (const auto seed : spec.seeds)
+      if (not done.contains(point_id(c, seed)))
+        pending.emplace_back(c, seed);
+  const std::size_t skipped = total - pending.size();
+
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto elapsed = [&t0] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  std::size_t finished = 0;
+  std::vector<std::string> failures;
+  const auto progress = [&] {
+    if (opt.quiet)
+      return;
+    const double e = elapsed();
+    const double eta = finished > 0 ? e / static_cast<double>(finished) * static_cast<double>(pending.size() - finished) : 0;
+    std::cerr << fmt::format("\rsweep: {}/{} points ({} already done), {} elapsed, ETA {}   ", skipped + finished,
+                             total, skipped, human_s(e), finished > 0 ? human_s(eta) : std::string("-"))
+              << std::flush;
+  };
+  progress();
+
+  std::map<pid_t, Child> running;
+  std::size_t next = 0;
+  bool bad_input = false;
+  const unsigned parallel = std::max(1U, opt.jobs);
+  while (next < pending.size() || not running.empty()) {
+    while (next < pending.size() && running.size() < parallel && not bad_input) {
+      const auto [c, seed] = pending[next++];
+      const std::string id = point_id(c, seed);
+      const fs::path dir = out / "points" / id;
+      fs::remove_all(dir); // a point killed mid-run left partial results: redo it from scratch
+      fs::create_directories(dir);
+      std::vector<std::string> args;
+      for (const auto& lib : opt.policy_libs) {
+        args.push_back("--policy-lib");
+        args.push_back(lib);
+      }
+      args.insert(args.end(), {"run", spec.scenario, "--seed", std::to_string(seed), "--out", (dir / "out").string(),
+                               "-q"});
+      const auto idx = config_values(spec, c);
+      for (std::size_t a = 0; a < spec.axes.size(); a++) {
+        args.push_back("--set");
+        args.push_back(spec.axes[a].pointer + "=" + spec.axes[a].values[idx[a]].dump());
+      }
+      args.insert(args.end(), spec.args.begin(), spec.args.end());
+      const pid_t pid = spawn(self_exe, args, (dir / "log.txt").string());
+      running[pid] = Child{pid, c, seed, std::chrono::steady_clock::now()};
+    }
+    if (running.empty())
+      break;
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    const auto it = running.find(pid);
+    if (it == running.end())
+      continue;
+    const Child child = it->second;
+    running.erase(it);
+    const std::string id = point_id(child.config, child.seed);
+    const fs::path dir = out / "points" / id;
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (code == 0) {
+      const nlohmann::json summary = parse_json_file((dir / "out" / "summary.json").string());
+      const nlohmann::json info = parse_json_file((dir / "out" / "run.json").string());
+      record_point(db, spec, child.config, child.seed, info.value("wall_s", 0.0), summary_metrics(summary));
+    } else {
+      if (code == static_cast<int>(ExitCode::BAD_INPUT))
+        bad_input = true; // the same mistake would fail every point: stop starting new ones
+      failures.push_back(fmt::format("point {} (exit {}): {}", id, code, read_text(dir / "log.txt")));
+    }
+    finished++;
+    progress();
+  }
+  if (not opt.quiet)
+    std::cerr << "\n";
+  for (const auto& f : failures)
+    std::cerr << "sweep: " << f;
+  if (bad_input)
+    return static_cast<int>(ExitCode::BAD_INPUT);
+
+  // Every metric column, in table order.
+  std::vector<std::string> metrics;
+  {
+    auto s = db.prepare("SELECT name FROM pragma_table_info('points') ORDER BY cid");
+    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+      const std::string name = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+      if (name.starts_with("/"))
+        metrics.push_back(name);
+    }
+  }
+  write_points_csv(db, out / "sweep.csv");
+  write_deltas(db, spec, out / "deltas.csv", metrics);
+  if (not opt.quiet)
+    std::cout << fmt::format("sweep: {} points ({} run now, {} recorded before, {} failed) in {}\n"
+                             "results: {}/{{sweep.sqlite, sweep.csv, deltas.csv, points/}}\n",
+                             total, pending.size(), skipped, failures.size(), human_s(elapsed()), out.string());
+  return failures.empty() ? 0 : static_cast<int>(ExitCode::FAILURE);
+}
+
+} // namespace ccsim::app
