@@ -48,6 +48,7 @@ struct Spec {
   std::vector<std::uint64_t> seeds;
   std::size_t baseline = 0; //!< config index of the baseline point
   std::vector<std::string> args; //!< extra `ccsim run` arguments (e.g. --queue easy)
+  bool keep_all = true;          //!< false: keep only each point's summary.json and run.json
   std::size_t configs = 1;
 };
 
@@ -66,7 +67,7 @@ Spec read_spec(const std::string& file)
 {
   const nlohmann::json doc = parse_json_file(file);
   Diagnostics diags;
-  ObjectReader root(doc, "", file, diags, {"$schema", "description", "scenario", "axes", "seeds", "baseline", "args"});
+  ObjectReader root(doc, "", file, diags, {"$schema", "description", "scenario", "axes", "seeds", "baseline", "args", "keep"});
   Spec spec;
   if (const auto s = root.string("scenario", Need::REQUIRED)) {
     fs::path p(*s);
@@ -119,6 +120,12 @@ Spec read_spec(const std::string& file)
         spec.args.push_back(x.get<std::string>());
     else
       root.error("args", "expected an array of `ccsim run` arguments (strings)");
+  }
+  if (const auto keep = root.string("keep", Need::OPTIONAL)) {
+    if (*keep == "summary")
+      spec.keep_all = false;
+    else if (*keep != "all")
+      root.error("keep", "expected \"all\" (every output of every point) or \"summary\" (summary.json and run.json)");
   }
   diags.throw_if_any();
   for (const auto& a : spec.axes)
@@ -598,6 +605,10 @@ int sweep(const SweepOptions& opt, const std::string& self_exe)
       const nlohmann::json summary = parse_json_file((dir / "out" / "summary.json").string());
       const nlohmann::json info = parse_json_file((dir / "out" / "run.json").string());
       record_point(db, spec, child.config, child.seed, info.value("wall_s", 0.0), summary_metrics(summary));
+      if (not spec.keep_all)
+        for (const auto& f : fs::directory_iterator(dir / "out"))
+          if (f.path().filename() != "summary.json" && f.path().filename() != "run.json")
+            fs::remove(f.path());
     } else {
       if (code == static_cast<int>(ExitCode::BAD_INPUT))
         bad_input = true; // the same mistake would fail every point: stop starting new ones
