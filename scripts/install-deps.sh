@@ -14,6 +14,7 @@ packages=(
   zlib1g-dev              # gzip-compressed traces (.swf.gz)
   libcsv-dev              # RFC 4180 CSV parsing of GPU traces (openb, PAI, Tiresias)
   libsqlite3-dev          # ccsim sweep results database
+  libopenmpi-dev openmpi-bin # ccsim sweep --mpi (optional at build time; tested in CI)
   libgtest-dev googletest # tests
   libbenchmark-dev        # bench/
   libvalijson-dev         # JSON Schema validation of scenario files

@@ -337,7 +337,8 @@ int main(int argc, char** argv)
   sweep->add_option("sweep", sweep_opt.file, "Sweep JSON file (docs/sweeps.md)")->required();
   sweep->add_option("--out", sweep_opt.out, "Results folder")->required();
   sweep->add_option("-j,--jobs", sweep_opt.jobs, "Points run at once (default 1)")->check(CLI::Range(1U, 1024U));
-  sweep->add_flag("--quiet,-q", sweep_opt.quiet, "No progress line");
+  sweep->add_flag("--quiet,-q", sweep_opt.quiet, "Print nothing but errors");
+  sweep->add_flag("--mpi", sweep_opt.mpi, "Spread points over MPI ranks: mpirun -np K ccsim sweep ... --mpi");
 
   ConvertOptions conv;
   auto* workload = app.add_subcommand("workload", "Workload tools");

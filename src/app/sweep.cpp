@@ -9,10 +9,14 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#ifdef CCSIM_WITH_MPI
+#include <mpi.h>
+#endif
 
 #include <spawn.h>
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,6 +25,7 @@
 #include <optional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -323,13 +328,6 @@ void record_point(Database& db, const Spec& spec, std::size_t config, std::uint6
 // ---------------------------------------------------------------------------------------------------------
 // Processes
 
-struct Child {
-  pid_t pid = 0;
-  std::size_t config = 0;
-  std::uint64_t seed = 0;
-  std::chrono::steady_clock::time_point start;
-};
-
 pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& log)
 {
   std::vector<std::string> all{exe};
@@ -510,67 +508,35 @@ void write_deltas(Database& db, const Spec& spec, const fs::path& out, const std
 
 } // namespace
 
-int sweep(const SweepOptions& opt, const std::string& self_exe)
+namespace {
+
+//! What became of one point.
+struct Outcome {
+  std::size_t config = 0;
+  std::uint64_t seed = 0;
+  int code = 0;           //!< the `ccsim run` exit code; NOT_RUN when it was never started
+  double wall_s = 0;
+  nlohmann::json summary; //!< summary.json (code 0)
+  std::string log;        //!< what it printed (code != 0)
+};
+constexpr int NOT_RUN = -2;
+
+using Points = std::vector<std::pair<std::size_t, std::uint64_t>>;
+
+//! Runs `mine`, `jobs` at a time, each as `ccsim run` in DIR/points/<id>/, reporting each end to `done`. After a
+//! point fails with bad input no new point starts (the rest are reported NOT_RUN). `poll` (optional) is called
+//! while children run and returns whether it did something (MPI rank 0 receives other ranks' outcomes there).
+void run_points(const Spec& spec, const SweepOptions& opt, const std::string& self_exe, const fs::path& out,
+                const Points& mine, const std::function<void(Outcome&&)>& done, const std::function<bool()>& poll)
 {
-  const Spec spec = read_spec(opt.file);
-  if (not fs::exists(spec.scenario))
-    throw InputError(opt.file, "/scenario", "no such scenario file: " + spec.scenario);
-  const fs::path out = opt.out;
-  fs::create_directories(out / "points");
-  Database db((out / "sweep.sqlite").string());
-  const std::string text = spec_text(spec);
-  if (const auto existing = db.setting("spec"); existing && *existing != text)
-    throw InputError((out / "sweep.sqlite").string(), "",
-                     "this folder holds a different sweep (expected the same sweep file to resume, or another --out)");
-  db.set_setting("spec", text);
-  {
-    std::string cols = "point TEXT PRIMARY KEY, config INTEGER NOT NULL, seed INTEGER NOT NULL, wall_s REAL";
-    for (const auto& a : spec.axes)
-      cols += ", " + quote_id("axis:" + a.name); // no type: numbers stay numbers
-    db.exec("CREATE TABLE IF NOT EXISTS points (" + cols + ")");
-  }
-  std::set<std::string> done;
-  {
-    auto s = db.prepare("SELECT point FROM points");
-    while (sqlite3_step(s.get()) == SQLITE_ROW)
-      done.insert(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
-  }
-
-  // Pending points, in order (config, then seed).
-  std::vector<std::pair<std::size_t, std::uint64_t>> pending;
-  const std::size_t total = spec.configs * spec.seeds.size();
-  for (std::size_t c = 0; c < spec.configs; c++)
-    for (const auto seed : spec.seeds)
-      if (not done.contains(point_id(c, seed)))
-        pending.emplace_back(c, seed);
-  const std::size_t skipped = total - pending.size();
-
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto elapsed = [&t0] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
-  std::size_t finished = 0;
-  std::vector<std::string> failures;
-  const auto progress = [&] {
-    if (opt.quiet)
-      return;
-    const double e = elapsed();
-    const double eta = finished > 0 ? e / static_cast<double>(finished) * static_cast<double>(pending.size() - finished) : 0;
-    std::cerr << fmt::format("\rsweep: {}/{} points ({} already done), {} elapsed, ETA {}   ", skipped + finished,
-                             total, skipped, human_s(e), finished > 0 ? human_s(eta) : std::string("-"))
-              << std::flush;
-  };
-  progress();
-
-  std::map<pid_t, Child> running;
+  std::map<pid_t, std::pair<std::size_t, std::uint64_t>> running;
   std::size_t next = 0;
   bool bad_input = false;
   const unsigned parallel = std::max(1U, opt.jobs);
-  while (next < pending.size() || not running.empty()) {
-    while (next < pending.size() && running.size() < parallel && not bad_input) {
-      const auto [c, seed] = pending[next++];
-      const std::string id = point_id(c, seed);
-      const fs::path dir = out / "points" / id;
+  while (next < mine.size() || not running.empty()) {
+    while (next < mine.size() && running.size() < parallel && not bad_input) {
+      const auto [c, seed] = mine[next++];
+      const fs::path dir = out / "points" / point_id(c, seed);
       fs::remove_all(dir); // a point killed mid-run left partial results: redo it from scratch
       fs::create_directories(dir);
       std::vector<std::string> args;
@@ -586,37 +552,241 @@ int sweep(const SweepOptions& opt, const std::string& self_exe)
         args.push_back(spec.axes[a].pointer + "=" + spec.axes[a].values[idx[a]].dump());
       }
       args.insert(args.end(), spec.args.begin(), spec.args.end());
-      const pid_t pid = spawn(self_exe, args, (dir / "log.txt").string());
-      running[pid] = Child{pid, c, seed, std::chrono::steady_clock::now()};
+      running[spawn(self_exe, args, (dir / "log.txt").string())] = {c, seed};
     }
+    if (bad_input)
+      for (; next < mine.size(); next++)
+        done(Outcome{mine[next].first, mine[next].second, NOT_RUN, 0, {}, {}});
     if (running.empty())
       break;
     int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
+    const pid_t pid = waitpid(-1, &status, poll ? WNOHANG : 0);
+    if (pid == 0) { // nothing ended yet (polling)
+      if (not poll())
+        usleep(2000);
+      continue;
+    }
     const auto it = running.find(pid);
     if (it == running.end())
       continue;
-    const Child child = it->second;
+    Outcome o;
+    std::tie(o.config, o.seed) = it->second;
     running.erase(it);
-    const std::string id = point_id(child.config, child.seed);
-    const fs::path dir = out / "points" / id;
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (code == 0) {
-      const nlohmann::json summary = parse_json_file((dir / "out" / "summary.json").string());
-      const nlohmann::json info = parse_json_file((dir / "out" / "run.json").string());
-      record_point(db, spec, child.config, child.seed, info.value("wall_s", 0.0), summary_metrics(summary));
+    const fs::path dir = out / "points" / point_id(o.config, o.seed);
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (o.code == 0) {
+      o.summary = parse_json_file((dir / "out" / "summary.json").string());
+      o.wall_s = parse_json_file((dir / "out" / "run.json").string()).value("wall_s", 0.0);
       if (not spec.keep_all)
         for (const auto& f : fs::directory_iterator(dir / "out"))
           if (f.path().filename() != "summary.json" && f.path().filename() != "run.json")
             fs::remove(f.path());
     } else {
-      if (code == static_cast<int>(ExitCode::BAD_INPUT))
-        bad_input = true; // the same mistake would fail every point: stop starting new ones
-      failures.push_back(fmt::format("point {} (exit {}): {}", id, code, read_text(dir / "log.txt")));
+      bad_input = bad_input || o.code == static_cast<int>(ExitCode::BAD_INPUT); // would fail every point
+      o.log = read_text(dir / "log.txt");
+    }
+    done(std::move(o));
+  }
+}
+
+#ifdef CCSIM_WITH_MPI
+constexpr int TAG_OUTCOME = 1;
+
+nlohmann::json outcome_json(const Outcome& o)
+{
+  return {{"config", o.config}, {"seed", o.seed}, {"code", o.code}, {"wall_s", o.wall_s}, {"summary", o.summary},
+          {"log", o.log}};
+}
+
+Outcome outcome_from(const nlohmann::json& j)
+{
+  return Outcome{j["config"].get<std::size_t>(), j["seed"].get<std::uint64_t>(), j["code"].get<int>(),
+                 j["wall_s"].get<double>(), j["summary"], j["log"].get<std::string>()};
+}
+
+void send_outcome(const Outcome& o)
+{
+  const std::string text = outcome_json(o).dump();
+  MPI_Send(text.data(), static_cast<int>(text.size()), MPI_CHAR, 0, TAG_OUTCOME, MPI_COMM_WORLD);
+}
+
+//! Receives one outcome if one is waiting (or always, when `block`).
+std::optional<Outcome> receive_outcome(bool block)
+{
+  MPI_Status st;
+  int flag = 1;
+  if (block)
+    MPI_Probe(MPI_ANY_SOURCE, TAG_OUTCOME, MPI_COMM_WORLD, &st);
+  else
+    MPI_Iprobe(MPI_ANY_SOURCE, TAG_OUTCOME, MPI_COMM_WORLD, &flag, &st);
+  if (flag == 0)
+    return std::nullopt;
+  int n = 0;
+  MPI_Get_count(&st, MPI_CHAR, &n);
+  std::string text(static_cast<std::size_t>(n), '\0');
+  MPI_Recv(text.data(), n, MPI_CHAR, st.MPI_SOURCE, TAG_OUTCOME, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  return outcome_from(nlohmann::json::parse(text));
+}
+
+//! Rank 0's pending points, to every rank (count, then config and seed pairs).
+Points broadcast_points(const Points& points, int rank)
+{
+  std::vector<std::uint64_t> flat;
+  if (rank == 0)
+    for (const auto& [c, s] : points) {
+      flat.push_back(c);
+      flat.push_back(s);
+    }
+  std::uint64_t n = flat.size();
+  MPI_Bcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  flat.resize(n);
+  MPI_Bcast(flat.data(), static_cast<int>(n), MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  Points out;
+  for (std::size_t i = 0; i + 1 < flat.size(); i += 2)
+    out.emplace_back(static_cast<std::size_t>(flat[i]), flat[i + 1]);
+  return out;
+}
+
+//! MPI_Init on first use, MPI_Finalize at exit.
+struct MpiSession {
+  MpiSession()
+  {
+    int ready = 0;
+    MPI_Initialized(&ready);
+    if (ready == 0)
+      MPI_Init(nullptr, nullptr);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+  }
+  ~MpiSession() { MPI_Finalize(); }
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+  int rank = 0, size = 1;
+};
+#endif
+
+} // namespace
+
+bool sweep_has_mpi()
+{
+#ifdef CCSIM_WITH_MPI
+  return true;
+#else
+  return false;
+#endif
+}
+
+int sweep(const SweepOptions& opt, const std::string& self_exe)
+{
+  const Spec spec = read_spec(opt.file);
+  if (not fs::exists(spec.scenario))
+    throw InputError(opt.file, "/scenario", "no such scenario file: " + spec.scenario);
+  int rank = 0;
+  int ranks = 1;
+#ifdef CCSIM_WITH_MPI
+  std::optional<MpiSession> mpi;
+  if (opt.mpi) {
+    mpi.emplace();
+    rank = mpi->rank;
+    ranks = mpi->size;
+  }
+#else
+  if (opt.mpi)
+    throw InputError("--mpi", "", "this ccsim was built without MPI (install libopenmpi-dev and rebuild)");
+#endif
+  const fs::path out = opt.out;
+  fs::create_directories(out / "points");
+  std::optional<Database> db;
+  Points pending;
+  std::size_t total = spec.configs * spec.seeds.size();
+  if (rank == 0) {
+    db.emplace((out / "sweep.sqlite").string());
+    const std::string text = spec_text(spec);
+    if (const auto existing = db->setting("spec"); existing && *existing != text)
+      throw InputError((out / "sweep.sqlite").string(), "",
+                       "this folder holds a different sweep (expected the same sweep file to resume, or another --out)");
+    db->set_setting("spec", text);
+    std::string cols = "point TEXT PRIMARY KEY, config INTEGER NOT NULL, seed INTEGER NOT NULL, wall_s REAL";
+    for (const auto& a : spec.axes)
+      cols += ", " + quote_id("axis:" + a.name); // no type: numbers stay numbers
+    db->exec("CREATE TABLE IF NOT EXISTS points (" + cols + ")");
+    std::set<std::string> done;
+    auto s = db->prepare("SELECT point FROM points");
+    while (sqlite3_step(s.get()) == SQLITE_ROW)
+      done.insert(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
+    // Pending points, in order (config, then seed).
+    for (std::size_t c = 0; c < spec.configs; c++)
+      for (const auto seed : spec.seeds)
+        if (not done.contains(point_id(c, seed)))
+          pending.emplace_back(c, seed);
+  }
+#ifdef CCSIM_WITH_MPI
+  if (ranks > 1)
+    pending = broadcast_points(pending, rank);
+#endif
+  // Points are dealt round-robin over the ranks.
+  Points mine;
+  for (std::size_t i = 0; i < pending.size(); i++)
+    if (static_cast<int>(i % static_cast<std::size_t>(ranks)) == rank)
+      mine.push_back(pending[i]);
+
+  if (rank != 0) {
+#ifdef CCSIM_WITH_MPI
+    run_points(spec, opt, self_exe, out, mine, [](Outcome&& o) { send_outcome(o); }, {});
+#endif
+    return 0;
+  }
+
+  const std::size_t skipped = total - pending.size();
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto elapsed = [&t0] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  std::size_t finished = 0;
+  std::size_t reported = 0;
+  std::size_t not_run = 0;
+  std::vector<std::string> failures;
+  bool bad_input = false;
+  const auto progress = [&] {
+    if (opt.quiet)
+      return;
+    const double e = elapsed();
+    const double eta = finished > 0 ? e / static_cast<double>(finished) * static_cast<double>(pending.size() - finished) : 0;
+    std::cerr << fmt::format("\rsweep: {}/{} points ({} already done), {} elapsed, ETA {}   ", skipped + finished,
+                             total, skipped, human_s(e), finished > 0 ? human_s(eta) : std::string("-"))
+              << std::flush;
+  };
+  const auto handle = [&](Outcome&& o) {
+    reported++;
+    if (o.code == NOT_RUN) {
+      not_run++;
+      return;
+    }
+    if (o.code == 0) {
+      record_point(*db, spec, o.config, o.seed, o.wall_s, summary_metrics(o.summary));
+    } else {
+      bad_input = bad_input || o.code == static_cast<int>(ExitCode::BAD_INPUT);
+      failures.push_back(fmt::format("point {} (exit {}): {}", point_id(o.config, o.seed), o.code, o.log));
     }
     finished++;
     progress();
-  }
+  };
+  progress();
+  std::function<bool()> poll;
+#ifdef CCSIM_WITH_MPI
+  if (ranks > 1)
+    poll = [&] {
+      auto o = receive_outcome(false);
+      if (o)
+        handle(std::move(*o));
+      return o.has_value();
+    };
+#endif
+  run_points(spec, opt, self_exe, out, mine, handle, poll);
+#ifdef CCSIM_WITH_MPI
+  while (ranks > 1 && reported < pending.size())
+    handle(std::move(*receive_outcome(true)));
+#endif
   if (not opt.quiet)
     std::cerr << "\n";
   for (const auto& f : failures)
@@ -627,19 +797,21 @@ int sweep(const SweepOptions& opt, const std::string& self_exe)
   // Every metric column, in table order.
   std::vector<std::string> metrics;
   {
-    auto s = db.prepare("SELECT name FROM pragma_table_info('points') ORDER BY cid");
+    auto s = db->prepare("SELECT name FROM pragma_table_info('points') ORDER BY cid");
     while (sqlite3_step(s.get()) == SQLITE_ROW) {
       const std::string name = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
       if (name.starts_with("/"))
         metrics.push_back(name);
     }
   }
-  write_points_csv(db, out / "sweep.csv");
-  write_deltas(db, spec, out / "deltas.csv", metrics);
+  write_points_csv(*db, out / "sweep.csv");
+  write_deltas(*db, spec, out / "deltas.csv", metrics);
   if (not opt.quiet)
-    std::cout << fmt::format("sweep: {} points ({} run now, {} recorded before, {} failed) in {}\n"
+    std::cout << fmt::format("sweep: {} points ({} run now, {} recorded before, {} failed{}) in {}{}\n"
                              "results: {}/{{sweep.sqlite, sweep.csv, deltas.csv, points/}}\n",
-                             total, pending.size(), skipped, failures.size(), human_s(elapsed()), out.string());
+                             total, pending.size() - not_run, skipped, failures.size(),
+                             not_run > 0 ? fmt::format(", {} not run", not_run) : std::string(), human_s(elapsed()),
+                             ranks > 1 ? fmt::format(" on {} MPI ranks", ranks) : std::string(), out.string());
   return failures.empty() ? 0 : static_cast<int>(ExitCode::FAILURE);
 }
 

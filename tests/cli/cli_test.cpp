@@ -543,3 +543,38 @@ TEST(Cli, SweepFileMistakesAreLocated)
   EXPECT_NE(r.output.find("/axes/0/values: expected a non-empty array"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("/seeds: expected a count"), std::string::npos) << r.output;
 }
+
+#ifdef CCSIM_HAVE_MPI
+TEST(Cli, SweepOnTwoMpiRanksGivesTheSameDatabaseAsALocalSweep)
+{
+  const fs::path dir = fresh_dir("sweep-mpi");
+  const fs::path file = write_sweep(dir, R"([{"name": "queue", "path": "/scheduler/queue", "values": ["fcfs", "easy"]},
+      {"name": "j1", "path": "/workload/jobs/0/duration_s", "values": [10, 20]}])",
+                                    R"(, "seeds": 2)");
+  ASSERT_EQ(ccsim("sweep " + file.string() + " --out " + (dir / "local").string() + " -q").code, 0);
+  // Open MPI refuses root without these; its own allocations at exit are not ccsim's leaks (ASan builds).
+  const std::string env = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 ";
+  const std::string cmd = env + MPIEXEC + " --oversubscribe -np 2 " + CCSIM_BIN + " sweep " + file.string() +
+                          " --out " + (dir / "mpi").string() + " --mpi 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  std::array<char, 4096> buf{};
+  for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;)
+    output.append(buf.data(), n);
+  ASSERT_EQ(pclose(pipe), 0) << output;
+  EXPECT_NE(output.find("on 2 MPI ranks"), std::string::npos) << output;
+  // The points table (sweep.csv) without its wall_s column, and the deltas table, are identical.
+  const auto without_wall = [](const fs::path& csv) {
+    auto rows = csv_rows(read_file(csv));
+    for (auto& r : rows)
+      if (r.size() > 3)
+        r.erase(r.begin() + 3);
+    return rows;
+  };
+  const auto local = without_wall(dir / "local" / "sweep.csv");
+  EXPECT_EQ(local.size(), 9U);
+  EXPECT_EQ(local, without_wall(dir / "mpi" / "sweep.csv"));
+  EXPECT_EQ(read_file(dir / "local" / "deltas.csv"), read_file(dir / "mpi" / "deltas.csv"));
+}
+#endif
