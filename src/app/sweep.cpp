@@ -676,24 +676,11 @@ bool sweep_has_mpi()
 #endif
 }
 
-int sweep(const SweepOptions& opt, const std::string& self_exe)
+namespace {
+
+//! The sweep once MPI (if any) is up: rank 0 keeps the database, every rank runs its share of the points.
+int run_sweep(const Spec& spec, const SweepOptions& opt, const std::string& self_exe, int rank, int ranks)
 {
-  const Spec spec = read_spec(opt.file);
-  if (not fs::exists(spec.scenario))
-    throw InputError(opt.file, "/scenario", "no such scenario file: " + spec.scenario);
-  int rank = 0;
-  int ranks = 1;
-#ifdef CCSIM_WITH_MPI
-  std::optional<MpiSession> mpi;
-  if (opt.mpi) {
-    mpi.emplace();
-    rank = mpi->rank;
-    ranks = mpi->size;
-  }
-#else
-  if (opt.mpi)
-    throw InputError("--mpi", "", "this ccsim was built without MPI (install libopenmpi-dev and rebuild)");
-#endif
   const fs::path out = opt.out;
   fs::create_directories(out / "points");
   std::optional<Database> db;
@@ -813,6 +800,38 @@ int sweep(const SweepOptions& opt, const std::string& self_exe)
                              not_run > 0 ? fmt::format(", {} not run", not_run) : std::string(), human_s(elapsed()),
                              ranks > 1 ? fmt::format(" on {} MPI ranks", ranks) : std::string(), out.string());
   return failures.empty() ? 0 : static_cast<int>(ExitCode::FAILURE);
+}
+
+} // namespace
+
+int sweep(const SweepOptions& opt, const std::string& self_exe)
+{
+  const Spec spec = read_spec(opt.file);
+  if (not fs::exists(spec.scenario))
+    throw InputError(opt.file, "/scenario", "no such scenario file: " + spec.scenario);
+#ifdef CCSIM_WITH_MPI
+  if (opt.mpi) {
+    MpiSession mpi;
+    try {
+      return run_sweep(spec, opt, self_exe, mpi.rank, mpi.size);
+    } catch (const std::exception& e) {
+      // The other ranks may wait in a collective call for this one: abort the job instead of finalizing.
+      if (mpi.size > 1) {
+        if (const auto* input = dynamic_cast<const InputError*>(&e))
+          for (const auto& d : input->diagnostics())
+            std::cerr << "error: " << d.to_string() << "\n";
+        else
+          std::cerr << "ccsim: internal error: " << e.what() << "\n";
+        MPI_Abort(MPI_COMM_WORLD, dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1);
+      }
+      throw;
+    }
+  }
+#else
+  if (opt.mpi)
+    throw InputError("--mpi", "", "this ccsim was built without MPI (install libopenmpi-dev and rebuild)");
+#endif
+  return run_sweep(spec, opt, self_exe, 0, 1);
 }
 
 } // namespace ccsim::app
