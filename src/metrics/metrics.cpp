@@ -105,7 +105,9 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
       staging_max = std::max(staging_max, rec.staging_s);
     }
     held_idle += rec.held_idle_s * jobs[i].accelerators;
-    delivered_flop += (m.execution_s - rec.held_idle_s) * jobs[i].accelerators * cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(jobs[i].precision)] *
+    const double computing_s = m.execution_s - rec.held_idle_s;
+    delivered_flop += computing_s * jobs[i].accelerators *
+                      cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(jobs[i].precision)] *
                       jobs[i].efficiency;
   }
   const double ended = static_cast<double>(completed + killed);

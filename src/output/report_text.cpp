@@ -78,7 +78,8 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
     const auto& tiers = st["bytes_by_tier"];
     line(fmt::format("staging     {} jobs moved {:.2f} TB of input ({} hold): metro {:.2f}, regional {:.2f}, national "
                      "{:.2f} TB; mean {}, max {}; {:.1f} accelerator-h held idle",
-                     st["jobs"].get<std::uint64_t>(), st["bytes"].get<double>() / 1e12, st["mode"].get<std::string>() == "hold" ? "accelerators" : "no accelerator",
+                     st["jobs"].get<std::uint64_t>(), st["bytes"].get<double>() / 1e12,
+                     st["mode"].get<std::string>() == "hold" ? "accelerators" : "no accelerator",
                      tiers["metro"].get<double>() / 1e12, tiers["regional"].get<double>() / 1e12,
                      tiers["national"].get<double>() / 1e12, human_duration(st["mean_s"].get<double>()),
                      human_duration(st["max_s"].get<double>()), st["accelerator_hours_held_idle"].get<double>()));

@@ -123,7 +123,8 @@ private:
   bool fits_by_count(const SchedulingContext& ctx, std::uint32_t j)
   {
     const Job& job = ctx.jobs()[j];
-    if (ctx.view().pinned_site(job) != NO_SITE) // the cache is keyed by eligibility only
+    // The cache is keyed by eligibility only: a pinned job sees fewer pools, a job spanning sites sums them.
+    if (ctx.view().pinned_site(job) != NO_SITE || job.span_sites)
       return ctx.may_fit_now(j);
     const auto known = no_room_.find(job.eligible_types);
     if (known != no_room_.end() && job.accelerators >= known->second)
