@@ -41,8 +41,11 @@ Topology Topology::build(std::span<const std::string> site_names, const NetworkS
   };
 
   Graph g(vertex_of.size());
-  for (std::uint32_t l = 0; l < t.links_.size(); l++)
-    boost::add_edge(vertex(t.links_[l].from), vertex(t.links_[l].to), EdgeProps{t.links_[l].latency_s, l}, g);
+  std::vector<std::pair<Vertex, Vertex>> ends; // per link: its (from, to) vertices
+  for (std::uint32_t l = 0; l < t.links_.size(); l++) {
+    ends.emplace_back(vertex(t.links_[l].from), vertex(t.links_[l].to));
+    boost::add_edge(ends.back().first, ends.back().second, EdgeProps{t.links_[l].latency_s, l}, g);
+  }
 
   t.pairs_.assign(static_cast<std::size_t>(t.sites_) * t.sites_, Pair{});
   const std::size_t n = boost::num_vertices(g);
@@ -75,7 +78,7 @@ Topology Topology::build(std::span<const std::string> site_names, const NetworkS
         const LinkSpec& link = t.links_[props.link];
         const Vertex u = boost::source(e, g) == v ? boost::target(e, g) : boost::source(e, g);
         // Forward when this hop goes from the link's `from` end to its `to` end (u -> v).
-        reversed.push_back(Hop{props.link, vertex(link.to) == v && vertex(link.from) == u});
+        reversed.push_back(Hop{props.link, ends[props.link].second == v && ends[props.link].first == u});
         p.bandwidth_Bps = std::min(p.bandwidth_Bps, link.bandwidth_Bps);
         p.tier = std::max(p.tier, link.tier);
         v = u;

@@ -1,8 +1,8 @@
 // src/policy/builtin/site_placement.cpp
 // Site-aware placement (docs/policies.md): choose the site first, then nodes inside it with a node-level policy
 // (best-fit by default).
-//   locality   - the site holding the job's data, then the others by route latency from it (ties: lower tier,
-//                platform order).
+//   locality   - the site holding the job's data, then the others by route latency from it (ties: platform
+//                order).
 //   pue-aware  - the site with the least estimated facility energy for the job, counting the accelerators held
 //                idle while its data moves (hold mode) - a remote site wins only if its lower PUE pays for that;
 //                a site whose staging time exceeds max_staging_share x the job's runtime is not considered
@@ -47,7 +47,8 @@ public:
         if (c.pools[p].site != site || not view.pool_allowed(job, p) ||
             view.state.available_in_pool(p) < job.accelerators)
           continue;
-        const ClusterView in_pool{c, view.state, p, view.site_pin, view.jobs};
+        ClusterView in_pool = view;
+        in_pool.only_pool = p;
         if (nodes_->place(job, in_pool, out))
           return true;
       }
@@ -97,10 +98,13 @@ private:
     }
     key_.assign(sites, std::numeric_limits<double>::infinity());
     best_pool_.assign(sites, ANY_POOL);
+    const std::uint32_t home = job.data_site_index;
+    bool home_can_run = false; // the data's site has a pool that can ever run the job
     for (std::uint32_t p = 0; p < c.pools.size(); p++) {
       const Pool& pool = c.pools[p];
       if (not view.may_use(job, p) || pool.usable < job.accelerators)
         continue;
+      home_can_run = home_can_run || pool.site == home;
       if (not prefetch && view.state.available_in_pool(p) < job.accelerators)
         continue;
       const double k = site_key(job, c, p, not prefetch);
@@ -110,11 +114,6 @@ private:
       }
     }
     // Too slow a transfer disqualifies a remote site while the data's site can run the job at all.
-    const std::uint32_t home = job.data_site_index;
-    const bool home_can_run = home != NO_SITE && std::any_of(c.pools.begin(), c.pools.end(), [&](const Pool& pool) {
-      return pool.site == home && pool.usable >= job.accelerators &&
-             view.may_use(job, static_cast<std::uint32_t>(&pool - c.pools.data()));
-    });
     order_.clear();
     for (std::uint32_t s = 0; s < sites; s++) {
       if (best_pool_[s] == ANY_POOL)
@@ -133,7 +132,7 @@ private:
     });
   }
 
-  //! Locality order: the data's site, then by route latency, then by lower tier, then platform order.
+  //! Locality order: the data's site, then by route latency, then platform order.
   static bool locality_less(const Cluster& c, std::uint32_t home, std::uint32_t a, std::uint32_t b)
   {
     if (home == NO_SITE)
