@@ -34,15 +34,15 @@ void register_builtin_policies(PolicyRegistry& registry)
                          make_heterogeneity_aware);
   registry.add_placement("locality",
                          "the site holding the job's data, then the nearest by route latency; nodes by best-fit "
-                         "(params: nodes best-fit|first-fit)",
+                         "(params: nodes best-fit|first-fit, prefetch_slack_s)",
                          make_locality);
   registry.add_placement("pue-aware",
                          "the site with the least estimated facility energy (IT x PUE, accelerators held idle during "
-                         "staging included); params: nodes, max_staging_share",
+                         "staging included); params: nodes, max_staging_share, prefetch_slack_s",
                          make_pue_aware);
   registry.add_placement("cost-aware",
                          "the site with the least estimated electricity cost (facility energy x price), staging "
-                         "included; params: nodes, max_staging_share",
+                         "included; params: nodes, max_staging_share, prefetch_slack_s",
                          make_cost_aware);
   for (auto& p : builtin_packing_policies())
     registry.add_packing(p.name, p.description, std::move(p.factory));
