@@ -7,7 +7,7 @@
 # CCSIM_QUICK=1 runs only step 3.
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 if [ "${CCSIM_QUICK:-0}" != "1" ]; then
   echo "== tests under ASan + UBSan"
   cmake --preset asan >/dev/null

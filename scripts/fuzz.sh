@@ -2,14 +2,14 @@
 # Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for a budget.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET=20] [extra libFuzzer flags...]
 #   e.g. scripts/fuzz.sh 0 -runs=10000000     (a long run: 10 million executions per target)
-#   CCSIM_FUZZ_TARGETS="scenario" scripts/fuzz.sh ...   (a subset of scenario, batsim, swf, gpu_csv)
+#   CCSIM_FUZZ_TARGETS="scenario" scripts/fuzz.sh ...   (a subset of scenario, batsim, swf, gpu_csv, report)
 # Seeds: scenarios/, tests/bad-inputs/ and, when present, ../shared/data/batsim. New inputs go to build/fuzz/corpus/.
 # Exits non-zero on the first crash, leak, timeout or out-of-memory (the reproducer is left in build/fuzz/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 shift || true
-scripts/install-deps.sh
+scripts/install-deps.sh --test # clang for libFuzzer
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)" >/dev/null
 
@@ -40,12 +40,14 @@ seeds_gpu_csv=("$PWD/tests/bad-inputs/traces" "$PWD/tests/data/pai")
 if [ -d ../shared/data/gpu/tiresias ]; then
   seeds_gpu_csv+=("$(cd ../shared/data/gpu/tiresias && pwd)")
 fi
-for target in ${CCSIM_FUZZ_TARGETS:-scenario batsim swf gpu_csv}; do
+seeds_report=("$PWD/tests/data/report")
+for target in ${CCSIM_FUZZ_TARGETS:-scenario batsim swf gpu_csv report}; do
   case "$target" in
     scenario) run scenario "${seeds_scenario[@]}" ;;
     batsim) run batsim "${seeds_batsim[@]}" ;;
     swf) run swf "${seeds_swf[@]}" ;;
     gpu_csv) run gpu_csv "${seeds_gpu_csv[@]}" ;;
+    report) run report "${seeds_report[@]}" ;;
     *) echo "unknown fuzz target $target" >&2; exit 2 ;;
   esac
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ccsim needs, only those missing. Uses sudo when not root.
-# Called by run.sh and test.sh, so a fresh Debian 12 machine needs nothing else.
+# Called by run.sh, and with --test (the test-only tools too) by test.sh, so a fresh Debian 12 machine needs
+# nothing else.
 set -euo pipefail
 
 packages=(
@@ -19,8 +20,14 @@ packages=(
   libbenchmark-dev        # bench/
   libvalijson-dev         # JSON Schema validation of scenario files
   libhwy-dev              # Highway: portable SIMD with runtime dispatch (placement kernel)
-  clang libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for scripts/fuzz.sh
+  libjs-chart.js          # Chart.js, compiled into ccsim report's self-contained HTML page
 )
+if [ "${1:-}" = "--test" ]; then
+  packages+=(
+    clang libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for scripts/fuzz.sh
+    chromium                 # headless browser: cli.Cli.ReportRendersItsChartsInHeadlessChromium
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

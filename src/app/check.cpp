@@ -59,6 +59,19 @@ nlohmann::json read_json(const std::string& path) { return parse_json_file(path)
 
 } // namespace
 
+std::string metric_direction(const std::string& pointer)
+{
+  switch (direction(pointer)) {
+  case Better::LOWER:
+    return "lower";
+  case Better::HIGHER:
+    return "higher";
+  case Better::SAME:
+    break;
+  }
+  return "none";
+}
+
 nlohmann::ordered_json make_baseline(const nlohmann::ordered_json& summary, const std::string& scenario_name,
                                      const std::string& scenario_sha256, std::uint64_t seed)
 {

@@ -11,6 +11,10 @@ namespace ccsim::app {
 //! The numeric leaves of a summary.json by JSON pointer ("/wait_s/mean"), in document order.
 nlohmann::ordered_json summary_metrics(const nlohmann::json& summary);
 
+//! Which way the metric at `pointer` should move: "lower", "higher", or "none" (it defines the experiment).
+//! The rule `ccsim check` judges by (docs/metrics.md, "Regression checks").
+std::string metric_direction(const std::string& pointer);
+
 //! A baseline file: the numeric leaves of a summary.json by JSON pointer, with the scenario they came from.
 nlohmann::ordered_json make_baseline(const nlohmann::ordered_json& summary, const std::string& scenario_name,
                                      const std::string& scenario_sha256, std::uint64_t seed);

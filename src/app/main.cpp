@@ -15,6 +15,7 @@
 
 #include "check.hpp"
 #include "compare.hpp"
+#include "report.hpp"
 #include "sweep.hpp"
 
 #include <CLI/CLI.hpp>
@@ -187,6 +188,7 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   const nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, scenario.jobs, run.result, &meter);
   std::vector<std::pair<std::string, std::string>> files;
   files.emplace_back("jobs.csv", ccsim::jobs_csv(cluster, scenario.jobs, run.result));
+  files.emplace_back("racks.csv", ccsim::racks_csv(cluster));
   if (scenario.output.timeseries_interval_s > 0)
     files.emplace_back("timeseries.csv", ccsim::timeseries_csv(meter.timeseries()));
 
@@ -298,7 +300,7 @@ int main(int argc, char** argv)
                  "Load policies from a shared library (repeatable; see docs/extending.md)");
 
   RunOptions run_opt;
-  auto* run = app.add_subcommand("run", "Simulate a scenario and write jobs.csv, summary.json and run.json");
+  auto* run = app.add_subcommand("run", "Simulate a scenario and write jobs.csv, racks.csv, timeseries.csv, summary.json and run.json");
   run->add_option("scenario", run_opt.scenario, "Scenario JSON file (default: the bundled default scenario)");
   run->add_option("--out", run_opt.out, "Results directory (default: the scenario's output.dir, results/<name>)");
   run->add_option("--seed", run_opt.seed, "Seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);
@@ -340,6 +342,20 @@ int main(int argc, char** argv)
   sweep->add_flag("--quiet,-q", sweep_opt.quiet, "Print nothing but errors");
   sweep->add_flag("--mpi", sweep_opt.mpi, "Spread points over MPI ranks: mpirun -np K ccsim sweep ... --mpi");
 
+  ccsim::app::ReportOptions report_opt;
+  auto* report = app.add_subcommand("report", "Write one self-contained HTML report (charts, offline) of run and "
+                                              "sweep results folders");
+  report->add_option("dirs", report_opt.dirs, "Results folders of ccsim run or ccsim sweep")->required();
+  report->add_option("-o,--out", report_opt.out, "HTML file to write")->required();
+  report->add_option("--title", report_opt.title, "Page title (default: ccsim report and the folder)");
+  report->add_option("--bins", report_opt.time_bins, "Time bins of the utilization and occupancy charts (240)")
+      ->check(CLI::Range(1U, 100000U));
+  report->add_option("--racks", report_opt.racks, "Rack rows in the occupancy chart (48)")
+      ->check(CLI::Range(1U, 100000U));
+  report->add_option("--delta-charts", report_opt.delta_charts, "Sweep metrics drawn as delta charts (12)")
+      ->check(CLI::Range(0U, 1000U));
+  report->add_flag("--quiet,-q", report_opt.quiet, "Print nothing on success");
+
   ConvertOptions conv;
   auto* workload = app.add_subcommand("workload", "Workload tools");
   workload->require_subcommand(1);
@@ -376,6 +392,8 @@ int main(int argc, char** argv)
       sweep_opt.policy_libs = policy_libs;
       return ccsim::app::sweep(sweep_opt, self_executable(argv[0]));
     }
+    if (*report)
+      return ccsim::app::report(report_opt);
     if (*validate)
       return cmd_validate(validate_path);
     if (*convert)

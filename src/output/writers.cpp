@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -96,6 +97,27 @@ void csv_field(std::string& out, std::string_view s)
     out += c;
   }
   out += '"';
+}
+
+std::string racks_csv(const Cluster& cluster)
+{
+  std::string out = "rack,site,region,accelerator_type,nodes,accelerators,first_accelerator,power_cap_w,max_busy\n";
+  for (const Rack& rack : cluster.racks) {
+    const Site& site = cluster.sites[rack.site];
+    csv_field(out, rack.name);
+    out += ',';
+    csv_field(out, site.name);
+    out += ',';
+    csv_field(out, site.region);
+    out += ',';
+    csv_field(out, cluster.types[cluster.node_type[rack.first_node]].name);
+    const auto back = std::back_inserter(out);
+    fmt::format_to(back, ",{},{},{},", rack.node_count, rack.accelerators, cluster.node_first_accel[rack.first_node]);
+    if (not std::isnan(rack.power_cap_w))
+      fmt::format_to(back, "{}", rack.power_cap_w);
+    fmt::format_to(back, ",{}\n", rack.max_busy);
+  }
+  return out;
 }
 
 std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <fstream>
@@ -86,7 +87,7 @@ TEST(Cli, RunWritesTheThreeResultFiles)
   const Result r = ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " --out " + out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("utilization 63.9 %"), std::string::npos) << r.output;
-  for (const char* f : {"jobs.csv", "summary.json", "run.json"})
+  for (const char* f : {"jobs.csv", "racks.csv", "summary.json", "run.json"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
   for (const auto& e : fs::directory_iterator(out))
     EXPECT_NE(e.path().extension(), ".tmp");
@@ -119,7 +120,7 @@ TEST(Cli, SameScenarioAndSeedGiveByteIdenticalResults)
   const std::string scenario = (SOURCE / "scenarios/default.json").string();
   ASSERT_EQ(ccsim("run " + scenario + " -q --out " + a.string()).code, 0);
   ASSERT_EQ(ccsim("run " + scenario + " -q --out " + b.string()).code, 0);
-  for (const char* f : {"jobs.csv", "summary.json", "timeseries.csv"}) {
+  for (const char* f : {"jobs.csv", "racks.csv", "summary.json", "timeseries.csv"}) {
     const std::string x = read_file(a / f);
     EXPECT_FALSE(x.empty());
     EXPECT_EQ(x, read_file(b / f)) << f << " differs between two runs";
@@ -578,3 +579,106 @@ TEST(Cli, SweepOnTwoMpiRanksGivesTheSameDatabaseAsALocalSweep)
   EXPECT_EQ(read_file(dir / "local" / "deltas.csv"), read_file(dir / "mpi" / "deltas.csv"));
 }
 #endif
+
+namespace {
+const std::string HOSTILE = "<script>alert(1)</script>";
+
+//! A run and a 2 x 2 sweep whose scenario, site and axis names are HOSTILE; returns {run dir, sweep dir}.
+std::pair<fs::path, fs::path> hostile_results(const fs::path& dir)
+{
+  fs::create_directories(dir);
+  auto scenario = nlohmann::json::parse(read_file(SOURCE / "scenarios/small/fcfs-3jobs.json"));
+  scenario.erase("$schema");
+  scenario["name"] = HOSTILE;
+  scenario["sites"][0]["name"] = HOSTILE;
+  std::ofstream(dir / "hostile.json") << scenario.dump(2);
+  const Result run = ccsim("run " + (dir / "hostile.json").string() + " -q --out " + (dir / "run").string());
+  EXPECT_EQ(run.code, 0) << run.output;
+  nlohmann::json sweep = {{"scenario", (dir / "hostile.json").string()},
+                          {"axes", {{{"name", HOSTILE}, {"path", "/scheduler/queue"}, {"values", {"fcfs", "easy"}}},
+                                    {{"name", "j1"}, {"path", "/workload/jobs/0/duration_s"}, {"values", {10, 20}}}}},
+                          {"seeds", 2}};
+  std::ofstream(dir / "sweep.json") << sweep.dump(2);
+  const Result sw = ccsim("sweep " + (dir / "sweep.json").string() + " -q -j 2 --out " + (dir / "sweep").string());
+  EXPECT_EQ(sw.code, 0) << sw.output;
+  return {dir / "run", dir / "sweep"};
+}
+} // namespace
+
+TEST(Cli, ReportIsOneSelfContainedFileWithEveryInputNameEscaped)
+{
+  const fs::path dir = fresh_dir("report");
+  const auto [run, sweep] = hostile_results(dir);
+  const fs::path html = dir / "out" / "report.html";
+  const Result r = ccsim("report " + run.string() + " " + sweep.string() + " -o " + html.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string page = read_file(html);
+  EXPECT_EQ(page.find(HOSTILE), std::string::npos) << "an input name reached the page unescaped";
+  EXPECT_NE(page.find(R"(\u003cscript\u003ealert(1)\u003c/script\u003e)"), std::string::npos);
+  EXPECT_NE(page.find("Chart.js v3"), std::string::npos) << "the chart library is not inline";
+  for (const char* remote : {"src=\"http", "href=\"http", "src=\"//", "@import"})
+    EXPECT_EQ(page.find(remote), std::string::npos) << remote;
+  // Deterministic: the same folders give the same bytes.
+  ASSERT_EQ(ccsim("report " + run.string() + " " + sweep.string() + " -q -o " + (dir / "again.html").string()).code, 0);
+  EXPECT_EQ(read_file(dir / "again.html"), page);
+  // A folder that holds no results: exit 2, named, and no file written.
+  const Result bad = ccsim("report " + run.string() + " " + dir.string() + " -o " + (dir / "bad.html").string());
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find(dir.string() + ": expected a results folder"), std::string::npos) << bad.output;
+  EXPECT_FALSE(fs::exists(dir / "bad.html"));
+  EXPECT_FALSE(fs::exists(dir / "bad.html.tmp"));
+  const Result missing = ccsim("report " + (dir / "nope").string() + " -o " + (dir / "bad.html").string());
+  EXPECT_EQ(missing.code, 2) << missing.output;
+  EXPECT_FALSE(fs::exists(dir / "bad.html"));
+}
+
+TEST(Cli, ReportRendersItsChartsInHeadlessChromium)
+{
+#ifndef CCSIM_CHROMIUM
+  GTEST_SKIP() << "chromium not found at configure time (scripts/install-deps.sh --test installs Debian's chromium)";
+#else
+  const fs::path dir = fresh_dir("report-chromium");
+  const auto [run, sweep] = hostile_results(dir);
+  const fs::path html = dir / "report.html";
+  ASSERT_EQ(ccsim("report " + run.string() + " " + sweep.string() + " -q -o " + html.string()).code, 0);
+  const std::string browser = std::string(CCSIM_CHROMIUM) +
+                              " --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=" +
+                              (dir / "profile").string() + " --virtual-time-budget=10000 ";
+  // The DOM after the page's scripts ran; console messages (errors included) go to stderr as "CONSOLE" lines.
+  const std::string dump = browser + "--enable-logging=stderr --v=0 --dump-dom file://" + html.string() + " > " +
+                           (dir / "dom.html").string() + " 2> " + (dir / "console.txt").string();
+  ASSERT_EQ(std::system(dump.c_str()), 0) << dump;
+  const std::string dom = read_file(dir / "dom.html");
+  const std::string console = read_file(dir / "console.txt");
+  EXPECT_EQ(console.find("CONSOLE"), std::string::npos) << "the page wrote to the console:\n" << console;
+  // The page's own account of what it drew: every chart has data points and painted pixels.
+  const std::string open = "<pre id=\"ccsim-render-status\" hidden=\"\">";
+  const auto at = dom.find(open);
+  ASSERT_NE(at, std::string::npos) << dom.substr(0, 2000);
+  const auto end = dom.find("</pre>", at);
+  const auto status = nlohmann::json::parse(dom.substr(at + open.size(), end - at - open.size()));
+  EXPECT_TRUE(status["errors"].empty()) << status.dump();
+  std::set<std::string> drawn;
+  for (const auto& c : status["charts"]) {
+    EXPECT_GT(c["points"].get<int>(), 0) << c.dump();
+    EXPECT_GT(c["painted"].get<int>(), 1000) << c.dump();
+    drawn.insert(c["id"].get<std::string>());
+  }
+  for (const char* id : {"waits", "run0-util-type", "run0-util-site", "run0-power", "run0-gantt", "sweep0-delta-0"})
+    EXPECT_TRUE(drawn.contains(id)) << id << " missing; drawn: " << status.dump();
+  // Names from the inputs are text on the page, not markup.
+  EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_EQ(dom.find(HOSTILE), std::string::npos);
+  // A screenshot for people to look at.
+  const fs::path shot = fs::path(CCSIM_TEST_OUTPUT_DIR) / "report-screenshot.png";
+  fs::create_directories(shot.parent_path());
+  fs::remove(shot);
+  const std::string snap = browser + "--window-size=1400,3200 --screenshot=" + shot.string() + " file://" +
+                           html.string() + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(snap.c_str()), 0) << snap;
+  const std::string png = read_file(shot);
+  ASSERT_GT(png.size(), 10000U);
+  EXPECT_EQ(png.substr(0, 4), "\x89PNG");
+  std::cout << "screenshot: " << shot.string() << "\n";
+#endif
+}

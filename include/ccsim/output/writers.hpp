@@ -43,6 +43,12 @@ std::string interval_set(std::span<const std::uint32_t> sorted_indices);
 //! job in input order. Times in seconds, shortest round-trip decimal form; consumed_energy in J (job_energy_j).
 std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result);
 
+//! racks.csv: one row per rack in platform order: rack, site, region, accelerator_type, nodes, accelerators,
+//! first_accelerator (global index of its first accelerator: a rack's accelerators are consecutive), power_cap_w
+//! (empty when uncapped), max_busy. With jobs.csv's allocated_resources it places every job in its racks
+//! (ccsim report).
+std::string racks_csv(const Cluster& cluster);
+
 //! timeseries.csv: one row per sample, columns as named by the meter.
 std::string timeseries_csv(const Timeseries& series);
 

@@ -1,0 +1,264 @@
+// src/app/report.cpp: `ccsim report DIR... -o report.html`.
+#include "report.hpp"
+
+#include "check.hpp"
+
+#include "ccsim/core/error.hpp"
+#include "ccsim/output/html_report.hpp"
+#include "ccsim/output/writers.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace ccsim::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+//! Read-only access to a finished sweep's database.
+class SweepDb {
+public:
+  explicit SweepDb(const fs::path& path) : path_(path.string())
+  {
+    sqlite3* raw = nullptr;
+    if (sqlite3_open_v2(path_.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+      const std::string msg = raw != nullptr ? sqlite3_errmsg(raw) : "out of memory";
+      sqlite3_close(raw);
+      throw InputError(path_, "", "cannot open the sweep database: " + msg);
+    }
+    db_.reset(raw);
+  }
+
+  //! Runs `sql`, calling row(stmt) for each result row. A malformed database is an InputError.
+  template <typename F>
+  void query(const std::string& sql, F&& row)
+  {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+      throw InputError(path_, "", std::string("expected a database written by ccsim sweep (") +
+                                      sqlite3_errmsg(db_.get()) + ")");
+    const std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> stmt(raw, &sqlite3_finalize);
+    int rc = 0;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW)
+      row(raw);
+    if (rc != SQLITE_DONE)
+      throw InputError(path_, "", std::string("cannot read the sweep database: ") + sqlite3_errmsg(db_.get()));
+  }
+
+  bool has_table(const std::string& name)
+  {
+    bool found = false;
+    query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + name + "'",
+          [&](sqlite3_stmt*) { found = true; });
+    return found;
+  }
+
+  const std::string& path() const { return path_; }
+
+private:
+  std::string path_;
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db_{nullptr, &sqlite3_close};
+};
+
+std::optional<double> column_number(sqlite3_stmt* s, int k)
+{
+  if (sqlite3_column_type(s, k) == SQLITE_NULL)
+    return std::nullopt;
+  return sqlite3_column_double(s, k);
+}
+
+Json number_or_null(std::optional<double> v) { return v && std::isfinite(*v) ? Json(*v) : Json(nullptr); }
+
+//! Metrics drawn first when they moved (the rest follow in database order).
+constexpr const char* PRIORITY[] = {"/wait_s/mean", "/utilization/accelerators", "/makespan_s",
+                                    "/energy/facility_kwh", "/cost/electricity", "/carbon/tco2",
+                                    "/bounded_slowdown/mean", "/wait_s/p95", "/pue/effective",
+                                    "/final/allocation_ratio", "/staging/mean_s", "/staging/bytes"};
+
+//! The delta charts and table of a finished sweep.
+Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_charts)
+{
+  SweepDb db(dir / "sweep.sqlite");
+  std::string spec_text;
+  if (db.has_table("sweep"))
+    db.query("SELECT value FROM sweep WHERE key = 'spec'", [&](sqlite3_stmt* s) {
+      spec_text = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    });
+  if (spec_text.empty())
+    throw InputError(db.path(), "", "expected a database written by ccsim sweep (no sweep specification in it)");
+  nlohmann::json spec;
+  try {
+    spec = nlohmann::json::parse(spec_text);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(db.path(), "sweep", std::string("expected the sweep specification as JSON: ") + e.what());
+  }
+  if (not spec.contains("axes") || not spec["axes"].is_array() || not spec.contains("baseline"))
+    throw InputError(db.path(), "sweep", "expected the sweep specification ccsim sweep writes (axes, baseline)");
+
+  // Configurations: the first axis varies slowest (docs/sweeps.md).
+  std::vector<std::string> axis_names;
+  std::vector<std::size_t> sizes;
+  for (const auto& a : spec["axes"]) {
+    axis_names.push_back(a.value("name", std::string("?")));
+    sizes.push_back(std::max<std::size_t>(1, a.contains("values") ? a["values"].size() : 1));
+  }
+  const auto config_label = [&](std::size_t c) {
+    std::vector<std::string> parts(sizes.size());
+    for (std::size_t a = sizes.size(); a-- > 0;) {
+      const auto& v = spec["axes"][a]["values"][c % sizes[a]];
+      parts[a] = axis_names[a] + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+      c /= sizes[a];
+    }
+    std::string out;
+    for (const auto& p : parts)
+      out += (out.empty() ? "" : ", ") + p;
+    return out.empty() ? std::string("(no axes)") : out;
+  };
+  const auto baseline = spec["baseline"].get<std::size_t>();
+  std::size_t points = 0;
+  std::size_t seeds = spec.contains("seeds") && spec["seeds"].is_array() ? spec["seeds"].size() : 0;
+  if (db.has_table("points"))
+    db.query("SELECT COUNT(*) FROM points",
+             [&](sqlite3_stmt* s) { points = static_cast<std::size_t>(sqlite3_column_int64(s, 0)); });
+
+  Json out;
+  out["label"] = label;
+  out["axes"] = axis_names;
+  out["points"] = points;
+  out["seeds"] = seeds;
+  Json notes = Json::array();
+  if (not db.has_table("deltas")) {
+    notes.push_back("no deltas yet: the sweep has not finished (rerun the same ccsim sweep command to complete it)");
+    out["configs"] = Json::array({{{"label", config_label(baseline)}, {"baseline", true}}});
+    out["baseline"] = 0;
+    out["metrics"] = Json::array();
+    out["charts"] = Json::array();
+    out["notes"] = notes;
+    return out;
+  }
+
+  // deltas: one row per (config, metric), in the order ccsim sweep wrote them.
+  std::vector<std::size_t> configs;
+  std::map<std::size_t, std::size_t> config_row;
+  std::vector<std::string> metric_names;
+  std::map<std::string, std::size_t> metric_index;
+  struct Cell {
+    std::optional<double> mean, delta, ci;
+  };
+  std::map<std::pair<std::size_t, std::size_t>, Cell> cells;
+  std::vector<std::optional<double>> baseline_mean;
+  db.query("SELECT config, metric, mean, baseline_mean, delta, delta_ci95 FROM deltas ORDER BY rowid",
+           [&](sqlite3_stmt* s) {
+             const auto c = static_cast<std::size_t>(sqlite3_column_int64(s, 0));
+             const auto* m_text = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
+             const std::string m = m_text != nullptr ? m_text : "";
+             if (not config_row.contains(c)) {
+               config_row[c] = configs.size();
+               configs.push_back(c);
+             }
+             if (not metric_index.contains(m)) {
+               metric_index[m] = metric_names.size();
+               metric_names.push_back(m);
+               baseline_mean.emplace_back();
+             }
+             const std::size_t mi = metric_index[m];
+             cells[{config_row[c], mi}] = Cell{column_number(s, 2), column_number(s, 4), column_number(s, 5)};
+             if (not baseline_mean[mi])
+               baseline_mean[mi] = column_number(s, 3);
+           });
+  Json j_configs = Json::array();
+  std::size_t baseline_row = 0;
+  for (std::size_t r = 0; r < configs.size(); r++) {
+    j_configs.push_back({{"config", configs[r]}, {"label", config_label(configs[r])}, {"baseline", configs[r] == baseline}});
+    if (configs[r] == baseline)
+      baseline_row = r;
+  }
+  Json metrics = Json::array();
+  std::vector<std::size_t> moved;
+  for (std::size_t mi = 0; mi < metric_names.size(); mi++) {
+    Json mean = Json::array(), delta = Json::array(), ci = Json::array();
+    bool changed = false;
+    for (std::size_t r = 0; r < configs.size(); r++) {
+      const auto it = cells.find({r, mi});
+      const Cell cell = it != cells.end() ? it->second : Cell{};
+      mean.push_back(number_or_null(cell.mean));
+      delta.push_back(number_or_null(cell.delta));
+      ci.push_back(number_or_null(cell.ci));
+      if (cell.delta && std::isfinite(*cell.delta) && *cell.delta != 0)
+        changed = true;
+    }
+    const std::string better = metric_direction(metric_names[mi]);
+    metrics.push_back({{"metric", metric_names[mi]}, {"better", better},
+                       {"baseline_mean", number_or_null(baseline_mean[mi])}, {"mean", mean}, {"delta", delta},
+                       {"delta_ci95", ci}});
+    if (changed && better != "none")
+      moved.push_back(mi);
+  }
+  const auto rank = [&](std::size_t mi) {
+    const auto* p = std::find(std::begin(PRIORITY), std::end(PRIORITY), metric_names[mi]);
+    return static_cast<std::size_t>(p - std::begin(PRIORITY));
+  };
+  std::stable_sort(moved.begin(), moved.end(), [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
+  if (moved.size() > max_charts) {
+    notes.push_back(fmt::format("{} metrics moved; the first {} are drawn, every metric is in the table below",
+                                moved.size(), max_charts));
+    moved.resize(max_charts);
+  }
+  if (moved.empty())
+    notes.push_back("no metric moved against the baseline: nothing to draw");
+  out["configs"] = j_configs;
+  out["baseline"] = baseline_row;
+  out["metrics"] = metrics;
+  out["charts"] = moved;
+  out["notes"] = notes;
+  return out;
+}
+
+} // namespace
+
+int report(const ReportOptions& options)
+{
+  ccsim::report::Limits limits;
+  limits.time_bins = options.time_bins;
+  limits.gantt_racks = options.racks;
+  Json data;
+  data["runs"] = Json::array();
+  data["sweeps"] = Json::array();
+  for (const auto& d : options.dirs) {
+    const fs::path dir(d);
+    if (fs::exists(dir / "sweep.sqlite"))
+      data["sweeps"].push_back(sweep_data(dir, d, options.delta_charts));
+    else if (fs::exists(dir / "summary.json"))
+      data["runs"].push_back(ccsim::report::run_data(dir, d, limits));
+    else
+      throw InputError(d, "", fs::is_directory(dir)
+                                  ? "expected a results folder of ccsim run (summary.json) or ccsim sweep "
+                                    "(sweep.sqlite); this folder has neither"
+                                  : "expected a results folder of ccsim run or ccsim sweep; no such folder");
+  }
+  const std::string title =
+      not options.title.empty() ? options.title
+                                : (options.dirs.size() == 1 ? "ccsim report: " + options.dirs[0] : "ccsim report");
+  const fs::path out(options.out);
+  if (out.has_parent_path())
+    fs::create_directories(out.parent_path());
+  AtomicFile file(out);
+  file.write(ccsim::report::html_page(title, data));
+  file.commit();
+  if (not options.quiet)
+    std::cout << fmt::format("report      {} ({} runs, {} sweeps)\n", options.out, data["runs"].size(),
+                             data["sweeps"].size());
+  return 0;
+}
+
+} // namespace ccsim::app

@@ -1,0 +1,336 @@
+// ccsim report page script (compiled into ccsim; see src/output/html_report.cpp and docs/report.md).
+// Every name taken from an input file reaches the page through textContent or a chart's canvas text, never
+// through innerHTML, so it is shown, not interpreted.
+(function () {
+  "use strict";
+
+  var status = { charts: [], errors: [] };
+  window.addEventListener("error", function (e) {
+    status.errors.push(String(e.message));
+    writeStatus();
+  });
+
+  var PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39"];
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  function fmtNumber(v, unit) {
+    if (v === null || v === undefined || (typeof v === "number" && !isFinite(v))) return "n/a";
+    if (unit === "fraction") return (100 * v).toFixed(2) + " %";
+    var a = Math.abs(v);
+    var s;
+    if (Number.isInteger(v) && a < 1e15) s = v.toLocaleString("en-US");
+    else if (a >= 1000) s = v.toLocaleString("en-US", { maximumFractionDigits: 1 });
+    else if (a >= 1) s = v.toFixed(3).replace(/\.?0+$/, "");
+    else s = v.toPrecision(4);
+    return unit ? s + " " + unit : s;
+  }
+
+  // A time axis unit that keeps tick labels short.
+  function timeUnit(horizonS) {
+    if (horizonS >= 3 * 86400) return { div: 86400, name: "days" };
+    if (horizonS >= 3 * 3600) return { div: 3600, name: "hours" };
+    if (horizonS >= 180) return { div: 60, name: "minutes" };
+    return { div: 1, name: "seconds" };
+  }
+
+  function baseOptions(xTitle, yTitle) {
+    return {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: "nearest", intersect: false },
+      plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
+      scales: {
+        x: { type: "linear", title: { display: true, text: xTitle } },
+        y: { title: { display: true, text: yTitle } }
+      }
+    };
+  }
+
+  function addChart(parent, id, title, config, height) {
+    var box = el("figure", "chart");
+    box.appendChild(el("figcaption", null, title));
+    var holder = el("div", "canvas-holder");
+    holder.style.height = (height || 320) + "px";
+    var canvas = el("canvas");
+    canvas.id = id;
+    holder.appendChild(canvas);
+    box.appendChild(holder);
+    parent.appendChild(box);
+    var chart = new Chart(canvas.getContext("2d"), config);
+    var points = 0;
+    config.data.datasets.forEach(function (d) {
+      d.data.forEach(function (p) {
+        if (p !== null && p !== undefined) points++;
+      });
+    });
+    status.charts.push({ id: id, type: config.type, datasets: config.data.datasets.length, points: points,
+      chart: chart });
+    return chart;
+  }
+
+  // Pixels a chart drew on its canvas (alpha > 0): the test checks that every chart drew something.
+  function paintedPixels(canvas) {
+    if (canvas.width === 0 || canvas.height === 0) return 0;
+    var ctx = canvas.getContext("2d");
+    var img = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    var n = 0;
+    for (var i = 3; i < img.length; i += 4)
+      if (img[i] !== 0) n++;
+    return n;
+  }
+
+  function writeStatus() {
+    var out = { charts: [], errors: status.errors };
+    status.charts.forEach(function (c) {
+      out.charts.push({ id: c.id, type: c.type, datasets: c.datasets, points: c.points,
+        painted: paintedPixels(c.chart.canvas) });
+    });
+    document.getElementById("ccsim-render-status").textContent = JSON.stringify(out);
+  }
+
+  function table(headers, rows) {
+    var t = el("table");
+    var thead = el("thead");
+    var tr = el("tr");
+    headers.forEach(function (h) { tr.appendChild(el("th", null, h)); });
+    thead.appendChild(tr);
+    t.appendChild(thead);
+    var tbody = el("tbody");
+    rows.forEach(function (r) {
+      var row = el("tr");
+      r.forEach(function (c, k) { row.appendChild(el("td", k > 0 && /^[-+]?[0-9]/.test(String(c)) ? "num" : null, c)); });
+      tbody.appendChild(row);
+    });
+    t.appendChild(tbody);
+    var wrap = el("div", "table-wrap");
+    wrap.appendChild(t);
+    return wrap;
+  }
+
+  function lineDataset(label, xs, ys, color, extra) {
+    // Points are drawn only when there are few (a single sample would otherwise be invisible).
+    var d = { label: label, data: [], borderColor: color, backgroundColor: color, borderWidth: 1.5,
+      pointRadius: xs.length <= 60 ? 3 : 0, tension: 0 };
+    for (var i = 0; i < xs.length; i++) d.data.push(ys[i] === null ? { x: xs[i], y: null } : { x: xs[i], y: ys[i] });
+    if (extra) Object.keys(extra).forEach(function (k) { d[k] = extra[k]; });
+    return d;
+  }
+
+  // --- runs ----------------------------------------------------------------------------------------------
+
+  // Headline metrics: a row per metric, a column per run (runs side by side compare at a glance).
+  function overview(parent, runs) {
+    if (runs.length === 0) return;
+    var sec = el("section");
+    parent.appendChild(sec);
+    sec.appendChild(el("h2", null, runs.length === 1 ? "Run" : "Runs side by side"));
+    var pointers = [];
+    var labelOf = {};
+    runs.forEach(function (r) {
+      r.headline.forEach(function (h) {
+        if (!(h.pointer in labelOf)) {
+          labelOf[h.pointer] = h.label + (h.unit && h.unit !== "fraction" ? " (" + h.unit + ")" : "");
+          pointers.push(h.pointer);
+        }
+      });
+    });
+    var headers = [""].concat(runs.map(function (r, i) { return (i + 1) + ": " + r.label; }));
+    var rows = [
+      ["scenario"].concat(runs.map(function (r) { return r.scenario; })),
+      ["seed"].concat(runs.map(function (r) { return r.seed === undefined ? "" : String(r.seed); })),
+      ["scheduler"].concat(runs.map(function (r) {
+        return r.mode === "fill" ? "fill: " + r.placement : r.queue + " + " + r.placement;
+      }))
+    ];
+    pointers.forEach(function (p) {
+      rows.push([labelOf[p]].concat(runs.map(function (r) {
+        var h = r.headline.find(function (x) { return x.pointer === p; });
+        return h ? fmtNumber(h.value, h.unit === "fraction" ? "fraction" : "") : "";
+      })));
+    });
+    sec.appendChild(table(headers, rows));
+  }
+
+  function waitChart(parent, runs) {
+    var withWaits = runs.filter(function (r) { return r.waits && r.waits.jobs > 0; });
+    if (withWaits.length === 0) return;
+    var sec = el("section");
+    parent.appendChild(sec); // attached first: Chart.js sizes a chart from its container
+    sec.appendChild(el("h2", null, "Wait-time distribution"));
+    sec.appendChild(el("p", "note", "Share of ended jobs by time between submission and start."));
+    var datasets = withWaits.map(function (r, i) {
+      return { label: r.label, backgroundColor: PALETTE[i % PALETTE.length],
+        data: r.waits.counts.map(function (c) { return 100 * c / r.waits.jobs; }) };
+    });
+    var opts = baseOptions("wait", "jobs (%)");
+    opts.scales.x = { type: "category", title: { display: true, text: "wait" } };
+    addChart(sec, "waits", "Wait time (share of jobs)", { type: "bar",
+      data: { labels: withWaits[0].waits.labels, datasets: datasets }, options: opts });
+  }
+
+  function utilizationChart(sec, id, title, run, series, unit) {
+    var n = run.time.bins, h = run.time.horizon_s;
+    var xs = [];
+    for (var k = 0; k < n; k++) xs.push(((k + 0.5) * h / n) / unit.div);
+    var datasets = series.map(function (s, i) {
+      return lineDataset(s.name + " (" + s.accelerators.toLocaleString("en-US") + ")", xs,
+        s.values.map(function (v) { return 100 * v; }), PALETTE[i % PALETTE.length]);
+    });
+    datasets.push(lineDataset("all accelerators", xs, run.utilization.total.map(function (v) { return 100 * v; }),
+      "#000000", { borderDash: [6, 3], borderWidth: 2 }));
+    var opts = baseOptions("time (" + unit.name + ")", "busy accelerators (%)");
+    opts.scales.y.min = 0;
+    opts.scales.y.suggestedMax = 100;
+    addChart(sec, id, title, { type: "line", data: { datasets: datasets }, options: opts });
+  }
+
+  function powerChart(sec, id, run, unit) {
+    var p = run.power;
+    var maxW = Math.max.apply(null, p.facility_w.concat([1]));
+    var scale = maxW >= 2e6 ? { div: 1e6, name: "MW" } : { div: 1e3, name: "kW" };
+    var xs = p.time_s.map(function (t) { return t / unit.div; });
+    var datasets = [
+      lineDataset("IT power", xs, p.it_w.map(function (w) { return w / scale.div; }), PALETTE[0], { yAxisID: "y" }),
+      lineDataset("facility power", xs, p.facility_w.map(function (w) { return w / scale.div; }), PALETTE[3],
+        { yAxisID: "y" }),
+      lineDataset("PUE", xs, p.pue, PALETTE[2], { yAxisID: "pue", borderDash: [4, 3] })
+    ];
+    var opts = baseOptions("time (" + unit.name + ")", "power (" + scale.name + ")");
+    opts.scales.y.min = 0;
+    opts.scales.pue = { position: "right", title: { display: true, text: "PUE" }, grid: { drawOnChartArea: false },
+      suggestedMin: 1 };
+    var title = "IT and facility power, PUE" + (p.rows_per_point > 1 ? " (means of " + p.rows_per_point +
+      " samples)" : "");
+    addChart(sec, id, title, { type: "line", data: { datasets: datasets }, options: opts });
+  }
+
+  function occupancyColor(v) {
+    // light to dark blue by occupancy
+    var t = Math.max(0, Math.min(1, v));
+    var r = Math.round(222 - t * (222 - 8)), g = Math.round(235 - t * (235 - 48)), b = Math.round(247 - t * (247 - 107));
+    return "rgb(" + r + "," + g + "," + b + ")";
+  }
+
+  function ganttChart(sec, id, run, unit) {
+    var g = run.gantt;
+    var names = g.racks.map(function (r) { return r.name; });
+    var data = g.segments.map(function (s) {
+      return { x: [s[1] / unit.div, s[2] / unit.div], y: names[s[0]], occ: s[3] };
+    });
+    var opts = baseOptions("time (" + unit.name + ")", "rack");
+    opts.indexAxis = "y";
+    opts.scales.x.min = 0;
+    opts.scales.x.max = run.time.horizon_s / unit.div;
+    opts.scales.y = { type: "category", labels: names, title: { display: true, text: "rack" },
+      ticks: { autoSkip: names.length > 48, font: { size: 10 } } };
+    opts.plugins.legend = { display: false };
+    opts.plugins.tooltip = { callbacks: { label: function (ctx) {
+      var r = ctx.raw;
+      return r.y + ": " + (100 * r.occ).toFixed(1) + " % busy, " + r.x[0].toFixed(2) + "-" + r.x[1].toFixed(2) + " " +
+        unit.name;
+    } } };
+    var datasets = [{ label: "occupancy", data: data, borderWidth: 0, barPercentage: 1.0, categoryPercentage: 0.85,
+      backgroundColor: data.map(function (d) { return occupancyColor(d.occ); }) }];
+    var shown = g.racks.length < g.racks_total ?
+      " (" + g.racks.length + " of " + g.racks_total.toLocaleString("en-US") + " racks, evenly spaced)" : "";
+    addChart(sec, id, "Rack occupancy: busy share of each rack's accelerators, bin means (white idle, darkest " +
+      "100 %)" + shown,
+      { type: "bar", data: { labels: names, datasets: datasets }, options: opts },
+      Math.max(160, 40 + 16 * names.length));
+  }
+
+  function runSection(parent, run, i) {
+    var sec = el("section", "run");
+    parent.appendChild(sec);
+    sec.appendChild(el("h2", null, "Run " + (i + 1) + ": " + run.label));
+    sec.appendChild(el("p", "sub", "scenario " + run.scenario + (run.seed !== undefined ? ", seed " + run.seed : "") +
+      (run.mode === "fill" ? ", fill mode" : ", " + run.queue + " + " + run.placement)));
+    run.notes.forEach(function (n) { sec.appendChild(el("p", "note", n)); });
+    if (run.utilization) {
+      var unit = timeUnit(run.time.horizon_s);
+      var grid = el("div", "grid");
+      sec.appendChild(grid);
+      utilizationChart(grid, "run" + i + "-util-type", "Utilization by accelerator type (bin means)", run,
+        run.utilization.by_type, unit);
+      utilizationChart(grid, "run" + i + "-util-site", "Utilization by site" +
+        (run.utilization.by_site.length < run.utilization.sites ? " (largest sites, the others together)" : ""),
+        run, run.utilization.by_site, unit);
+    }
+    if (run.power) powerChart(sec, "run" + i + "-power", run, timeUnit(run.time ? run.time.horizon_s :
+      run.power.time_s[run.power.time_s.length - 1] || 1));
+    if (run.gantt) ganttChart(sec, "run" + i + "-gantt", run, timeUnit(run.time.horizon_s));
+  }
+
+  // --- sweeps ----------------------------------------------------------------------------------------------
+
+  function deltaChart(parent, id, sweep, m) {
+    var labels = sweep.configs.map(function (c) { return c.label + (c.baseline ? " (baseline)" : ""); });
+    var good = "#2ca02c", bad = "#d62728", neutral = "#7f7f7f";
+    function colorOf(d) {
+      if (d === null || d === 0 || m.better === "none") return neutral;
+      return (m.better === "lower") === (d < 0) ? good : bad;
+    }
+    var ci = m.delta.map(function (d, k) {
+      return d === null || m.delta_ci95[k] === null ? null : [d - m.delta_ci95[k], d + m.delta_ci95[k]];
+    });
+    var datasets = [
+      { type: "bar", label: "95 % confidence interval", data: ci, backgroundColor: m.delta.map(function (d) {
+        return colorOf(d) + "55";
+      }), borderColor: m.delta.map(colorOf), borderWidth: 1 },
+      { type: "line", label: "mean paired delta", data: m.delta, showLine: false, pointRadius: 5,
+        pointStyle: "rectRot", backgroundColor: m.delta.map(colorOf), borderColor: m.delta.map(colorOf) }
+    ];
+    var opts = baseOptions("configuration", "delta vs baseline");
+    opts.scales.x = { type: "category", ticks: { autoSkip: false, maxRotation: 60, minRotation: 0 } };
+    opts.scales.y.title.text = "delta of " + m.metric;
+    var title = m.metric + " (baseline mean " + fmtNumber(m.baseline_mean) + "; " +
+      (m.better === "none" ? "defines the experiment" : m.better + " is better") + ")";
+    addChart(parent, id, title, { type: "bar", data: { labels: labels, datasets: datasets }, options: opts },
+      Math.max(260, Math.min(420, 200 + 6 * labels.length)));
+  }
+
+  function sweepSection(parent, sweep, i) {
+    var sec = el("section", "sweep");
+    parent.appendChild(sec);
+    sec.appendChild(el("h2", null, "Sweep " + (i + 1) + ": " + sweep.label));
+    sec.appendChild(el("p", "sub", sweep.points + " points: " + sweep.configs.length + " configurations x " +
+      sweep.seeds + " seeds; axes " + sweep.axes.join(", ") + "; baseline " + sweep.configs[sweep.baseline].label));
+    sweep.notes.forEach(function (n) { sec.appendChild(el("p", "note", n)); });
+    var grid = el("div", "grid");
+    sec.appendChild(grid);
+    sweep.charts.forEach(function (k, j) { deltaChart(grid, "sweep" + i + "-delta-" + j, sweep, sweep.metrics[k]); });
+    var headers = ["configuration"].concat(sweep.metrics.map(function (m) { return m.metric; }));
+    var rows = sweep.configs.map(function (c, k) {
+      return [c.label + (c.baseline ? " (baseline)" : "")].concat(sweep.metrics.map(function (m) {
+        if (m.delta[k] === null) return fmtNumber(m.mean[k]);
+        return fmtNumber(m.mean[k]) + " (" + (m.delta[k] >= 0 ? "+" : "") + fmtNumber(m.delta[k]) +
+          (m.delta_ci95[k] !== null ? " \u00b1 " + fmtNumber(m.delta_ci95[k]) : "") + ")";
+      }));
+    });
+    var details = el("details");
+    details.appendChild(el("summary", null, "Every metric: mean over seeds (paired delta vs baseline \u00b1 95 % CI)"));
+    details.appendChild(table(headers, rows));
+    sec.appendChild(details);
+  }
+
+  function main() {
+    var data = JSON.parse(document.getElementById("ccsim-data").textContent);
+    var root = document.getElementById("report");
+    root.textContent = "";
+    overview(root, data.runs);
+    waitChart(root, data.runs);
+    data.runs.forEach(function (r, i) { runSection(root, r, i); });
+    data.sweeps.forEach(function (s, i) { sweepSection(root, s, i); });
+    writeStatus();
+  }
+
+  main();
+})();
