@@ -188,7 +188,7 @@
       "#000000", { borderDash: [6, 3], borderWidth: 2 }));
     var opts = baseOptions("time (" + unit.name + ")", "busy accelerators (%)");
     opts.scales.y.min = 0;
-    opts.scales.y.suggestedMax = 100;
+    opts.scales.y.max = 100;
     addChart(sec, id, title, { type: "line", data: { datasets: datasets }, options: opts });
   }
 
