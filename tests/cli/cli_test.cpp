@@ -96,6 +96,9 @@ TEST(Cli, RunWritesTheThreeResultFiles)
   EXPECT_EQ(summary["makespan_s"], 18.0);
   EXPECT_EQ(summary["ccsim"]["version"].get<std::string>().substr(0, 2), "0.");
   EXPECT_EQ(summary["scenario"]["sha256"].get<std::string>().size(), 64U);
+  EXPECT_EQ(read_file(out / "racks.csv"),
+            "rack,site,region,accelerator_type,nodes,accelerators,first_accelerator,power_cap_w,max_busy\n"
+            "alpha/r-0,alpha,east,GPU-X,2,2,0,,2\n");
   const auto run = nlohmann::json::parse(read_file(out / "run.json"));
   EXPECT_EQ(run["events"], 6);
   EXPECT_GT(run["peak_rss_bytes"].get<double>(), 0);
