@@ -343,9 +343,9 @@ int main(int argc, char** argv)
   sweep->add_flag("--mpi", sweep_opt.mpi, "Spread points over MPI ranks: mpirun -np K ccsim sweep ... --mpi");
 
   ccsim::app::ReportOptions report_opt;
-  auto* report = app.add_subcommand("report", "Write one self-contained HTML report (charts, offline) of run and "
-                                              "sweep results folders");
-  report->add_option("dirs", report_opt.dirs, "Results folders of ccsim run or ccsim sweep")->required();
+  auto* report = app.add_subcommand("report", "Write one self-contained HTML report (charts, offline) of run, "
+                                              "sweep and compare results folders");
+  report->add_option("dirs", report_opt.dirs, "Results folders of ccsim run, sweep or compare")->required();
   report->add_option("-o,--out", report_opt.out, "HTML file to write")->required();
   report->add_option("--title", report_opt.title, "Page title (default: ccsim report and the folder)");
   report->add_option("--bins", report_opt.time_bins, "Time bins of the utilization and occupancy charts (240)")

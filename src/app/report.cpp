@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -224,6 +225,26 @@ Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_c
   return out;
 }
 
+//! The run folders of a `ccsim compare` results folder, in compare.csv's order (its first column is the policy;
+//! the folder is the policy with '/' and '+' replaced by '_', as compare names it).
+std::vector<std::string> compare_runs(const fs::path& dir)
+{
+  const fs::path csv = dir / "compare.csv";
+  std::ifstream in(csv);
+  std::vector<std::string> subs;
+  std::string line;
+  std::getline(in, line); // header
+  for (std::size_t row = 2; std::getline(in, line); row++) {
+    std::string name = line.substr(0, line.find(','));
+    std::replace_if(name.begin(), name.end(), [](char c) { return c == '/' || c == '+'; }, '_');
+    if (name.empty() || name == "." || name == ".." || not fs::exists(dir / name / "summary.json"))
+      throw InputError(csv.string(), fmt::format("line {}", row),
+                       "expected a policy whose results folder (with summary.json) is beside compare.csv");
+    subs.push_back(name);
+  }
+  return subs;
+}
+
 } // namespace
 
 int report(const ReportOptions& options)
@@ -240,10 +261,13 @@ int report(const ReportOptions& options)
       data["sweeps"].push_back(sweep_data(dir, d, options.delta_charts));
     else if (fs::exists(dir / "summary.json"))
       data["runs"].push_back(ccsim::report::run_data(dir, d, limits));
+    else if (fs::exists(dir / "compare.csv"))
+      for (const auto& sub : compare_runs(dir))
+        data["runs"].push_back(ccsim::report::run_data(dir / sub, (fs::path(d) / sub).string(), limits));
     else
       throw InputError(d, "", fs::is_directory(dir)
-                                  ? "expected a results folder of ccsim run (summary.json) or ccsim sweep "
-                                    "(sweep.sqlite); this folder has neither"
+                                  ? "expected a results folder of ccsim run (summary.json), ccsim sweep "
+                                    "(sweep.sqlite) or ccsim compare (compare.csv); this folder has none of them"
                                   : "expected a results folder of ccsim run or ccsim sweep; no such folder");
   }
   const std::string title =

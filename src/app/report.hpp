@@ -8,7 +8,8 @@
 namespace ccsim::app {
 
 struct ReportOptions {
-  std::vector<std::string> dirs; //!< results folders of `ccsim run` (summary.json) or `ccsim sweep` (sweep.sqlite)
+  std::vector<std::string> dirs; //!< results folders of `ccsim run` (summary.json), `ccsim sweep` (sweep.sqlite)
+                                 //!< or `ccsim compare` (compare.csv: each policy's run)
   std::string out;               //!< the HTML file to write
   std::string title;             //!< page title (default: "ccsim report" and the folder when there is one)
   std::size_t time_bins = 240;   //!< bins of the utilization and rack occupancy charts

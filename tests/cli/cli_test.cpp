@@ -635,6 +635,24 @@ TEST(Cli, ReportIsOneSelfContainedFileWithEveryInputNameEscaped)
   EXPECT_FALSE(fs::exists(dir / "bad.html"));
 }
 
+TEST(Cli, ReportOfACompareFolderHasEachPolicysRun)
+{
+  const fs::path dir = fresh_dir("report-compare");
+  ASSERT_EQ(ccsim("compare " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() +
+                  " --policies fcfs,easy+best-fit --out " + (dir / "cmp").string())
+                .code,
+            0);
+  const Result r = ccsim("report " + (dir / "cmp").string() + " -o " + (dir / "cmp.html").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("(2 runs, 0 sweeps)"), std::string::npos) << r.output;
+  const std::string page = read_file(dir / "cmp.html");
+  const auto first = page.find("\"label\":\"" + (dir / "cmp" / "fcfs").string() + "\"");
+  const auto second = page.find("\"label\":\"" + (dir / "cmp" / "easy_best-fit").string() + "\"");
+  EXPECT_NE(first, std::string::npos);
+  EXPECT_NE(second, std::string::npos);
+  EXPECT_LT(first, second); // compare.csv's order
+}
+
 TEST(Cli, ReportRendersItsChartsInHeadlessChromium)
 {
 #ifndef CCSIM_CHROMIUM
