@@ -189,6 +189,8 @@
     var opts = baseOptions("time (" + unit.name + ")", "busy accelerators (%)");
     opts.scales.y.min = 0;
     opts.scales.y.max = 100;
+    opts.scales.x.min = 0;
+    opts.scales.x.max = h / unit.div;
     addChart(sec, id, title, { type: "line", data: { datasets: datasets }, options: opts });
   }
 
@@ -205,6 +207,8 @@
     ];
     var opts = baseOptions("time (" + unit.name + ")", "power (" + scale.name + ")");
     opts.scales.y.min = 0;
+    opts.scales.x.min = 0;
+    if (run.time) opts.scales.x.max = run.time.horizon_s / unit.div; // the same span as the other charts
     opts.scales.pue = { position: "right", title: { display: true, text: "PUE" }, grid: { drawOnChartArea: false },
       suggestedMin: 1 };
     var title = "IT and facility power, PUE" + (p.rows_per_point > 1 ? " (means of " + p.rows_per_point +
