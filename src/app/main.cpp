@@ -300,7 +300,8 @@ int main(int argc, char** argv)
                  "Load policies from a shared library (repeatable; see docs/extending.md)");
 
   RunOptions run_opt;
-  auto* run = app.add_subcommand("run", "Simulate a scenario and write jobs.csv, racks.csv, timeseries.csv, summary.json and run.json");
+  auto* run = app.add_subcommand(
+      "run", "Simulate a scenario and write jobs.csv, racks.csv, timeseries.csv, summary.json and run.json");
   run->add_option("scenario", run_opt.scenario, "Scenario JSON file (default: the bundled default scenario)");
   run->add_option("--out", run_opt.out, "Results directory (default: the scenario's output.dir, results/<name>)");
   run->add_option("--seed", run_opt.seed, "Seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);

@@ -180,7 +180,8 @@ Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_c
   Json j_configs = Json::array();
   std::size_t baseline_row = 0;
   for (std::size_t r = 0; r < configs.size(); r++) {
-    j_configs.push_back({{"config", configs[r]}, {"label", config_label(configs[r])}, {"baseline", configs[r] == baseline}});
+    j_configs.push_back(
+        {{"config", configs[r]}, {"label", config_label(configs[r])}, {"baseline", configs[r] == baseline}});
     if (configs[r] == baseline)
       baseline_row = r;
   }

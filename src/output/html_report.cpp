@@ -258,7 +258,8 @@ Json power_data(const fs::path& file, std::size_t max_points)
     it.push_back(t.number(c_it, 0, INF));
     fac.push_back(t.number(c_fac, 0, INF));
   }
-  const std::size_t group = std::max<std::size_t>(1, (time.size() + max_points - 1) / std::max<std::size_t>(1, max_points));
+  const std::size_t points = std::max<std::size_t>(1, max_points);
+  const std::size_t group = std::max<std::size_t>(1, (time.size() + points - 1) / points);
   Json j_time = Json::array(), j_it = Json::array(), j_fac = Json::array(), j_pue = Json::array();
   for (std::size_t i = 0; i < time.size(); i += group) {
     const std::size_t n = std::min(group, time.size() - i);
@@ -380,9 +381,9 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
         continue;
       const double start = t.number(c_start, 0, INF), finish = t.number(c_finish, start, INF);
       for_each_interval(t, c_alloc, [&](std::uint64_t a, std::uint64_t b) {
-        auto r = static_cast<std::size_t>(
-            std::upper_bound(racks.begin(), racks.end(), a, [](std::uint64_t x, const RackRow& rr) { return x < rr.first; }) -
-            racks.begin());
+        const auto after = std::upper_bound(racks.begin(), racks.end(), a,
+                                            [](std::uint64_t x, const RackRow& rr) { return x < rr.first; });
+        auto r = static_cast<std::size_t>(after - racks.begin()); // racks[r - 1] is the last starting at or before a
         while (a <= b) {
           if (r == 0 || a >= racks[r - 1].first + racks[r - 1].accelerators)
             t.fail(c_alloc, fmt::format("accelerator indices of racks.csv (index {} is in no rack)", a));
@@ -469,7 +470,8 @@ std::string script_json(const Json& value)
       out += "\\u003e";
     else if (c == '&')
       out += "\\u0026";
-    else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' && (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+    else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' &&
+             (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
       out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
       i += 2;
     } else {

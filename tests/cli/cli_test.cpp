@@ -581,6 +581,34 @@ TEST(Cli, SweepOnTwoMpiRanksGivesTheSameDatabaseAsALocalSweep)
   EXPECT_EQ(local, without_wall(dir / "mpi" / "sweep.csv"));
   EXPECT_EQ(read_file(dir / "local" / "deltas.csv"), read_file(dir / "mpi" / "deltas.csv"));
 }
+
+TEST(Cli, SweepOnMpiRanksEndsWithExit2OnBadInputInsteadOfHanging)
+{
+  // A bad sweep file (every rank reads it) and a point whose scenario edit is bad input (one rank runs it while
+  // the other may wait in a collective): the MPI job must end with exit 2 and the located error, not hang.
+  // `timeout` turns a hang into exit 124.
+  const fs::path dir = fresh_dir("sweep-mpi-bad");
+  const fs::path bad_file = write_sweep(dir / "file", R"([{"name": "queue", "path": "no-slash", "values": ["fcfs"]}])");
+  const fs::path bad_point =
+      write_sweep(dir / "point", R"([{"name": "queue", "path": "/scheduler/queue", "values": ["fcfs", "nope"]}])",
+                  R"(, "seeds": 2)");
+  const std::string env = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 ";
+  for (const auto& [file, expected] : {std::pair{bad_file, std::string("/axes/0/path")},
+                                       std::pair{bad_point, std::string("unknown queue policy \"nope\"")}}) {
+    const std::string cmd = env + "timeout 300 " + MPIEXEC + " --oversubscribe -np 2 " + CCSIM_BIN + " sweep " +
+                            file.string() + " -q --out " + (file.parent_path() / "out").string() + " --mpi 2>&1";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string output;
+    std::array<char, 4096> buf{};
+    for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;)
+      output.append(buf.data(), n);
+    const int status = pclose(pipe);
+    ASSERT_TRUE(WIFEXITED(status)) << output;
+    EXPECT_EQ(WEXITSTATUS(status), 2) << output;
+    EXPECT_NE(output.find(expected), std::string::npos) << output;
+  }
+}
 #endif
 
 namespace {

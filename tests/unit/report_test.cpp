@@ -58,8 +58,12 @@ TEST(Report, UtilizationIsBusyAcceleratorSecondsPerBin)
   EXPECT_EQ(by_type[1]["accelerators"], 2);
   EXPECT_EQ(by_type[1]["values"], nlohmann::json::parse("[0.75, 0.75]"));
   EXPECT_EQ(run["utilization"]["by_site"][1]["name"], "s2");
-  // The mean over bins is summary.json's utilization (busy accelerator-seconds / (A x makespan)).
+  // The mean over bins is summary.json's utilization: busy accelerator-seconds / (A x makespan) = 35 / 40.
   EXPECT_EQ(run["time"]["horizon_s"], 10.0);
+  double mean = 0;
+  for (const auto& v : run["utilization"]["total"])
+    mean += v.get<double>() / 2;
+  EXPECT_DOUBLE_EQ(mean, 35.0 / 40.0);
 }
 
 TEST(Report, BinsSplitAJobAtTheirEdges)
@@ -70,7 +74,8 @@ TEST(Report, BinsSplitAJobAtTheirEdges)
   EXPECT_EQ(run["utilization"]["by_type"][1]["values"], nlohmann::json::parse("[0.5, 1.0, 1.0, 0.5]"));
   // Occupancy rows: A is full throughout (one segment); B changes tenth at 2.5 and 7.5 s.
   EXPECT_EQ(run["gantt"]["segments"],
-            nlohmann::json::parse("[[0, 0.0, 10.0, 1.0], [1, 0.0, 2.5, 0.5], [1, 2.5, 7.5, 1.0], [1, 7.5, 10.0, 0.5]]"));
+            nlohmann::json::parse(
+                "[[0, 0.0, 10.0, 1.0], [1, 0.0, 2.5, 0.5], [1, 2.5, 7.5, 1.0], [1, 7.5, 10.0, 0.5]]"));
   EXPECT_EQ(run["gantt"]["racks_total"], 2);
 }
 
@@ -166,11 +171,12 @@ TEST(Report, NamesFromInputsCannotEscapeThePage)
   const nlohmann::ordered_json data = {{"name", hostile + "<!-- \xE2\x80\xA8"}};
   EXPECT_EQ(ccsim::report::script_json(data),
             R"({"name":"\u003cscript\u003ealert(1)\u003c/script\u003e\u003c!-- \u2028"})");
-  const std::string page = ccsim::report::html_page(hostile, {{"runs", {{{"label", hostile}}}}, {"sweeps", nlohmann::json::array()}});
+  const nlohmann::ordered_json runs = {{"runs", {{{"label", hostile}}}}, {"sweeps", nlohmann::json::array()}};
+  const std::string page = ccsim::report::html_page(hostile, runs);
   EXPECT_EQ(page.find(hostile), std::string::npos);
   EXPECT_NE(page.find("<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>"), std::string::npos);
   // The page carries Chart.js inline (no network), and the same data gives the same bytes.
   EXPECT_NE(page.find("Chart.js v3"), std::string::npos);
   EXPECT_EQ(page.find("src=\"http"), std::string::npos);
-  EXPECT_EQ(page, ccsim::report::html_page(hostile, {{"runs", {{{"label", hostile}}}}, {"sweeps", nlohmann::json::array()}}));
+  EXPECT_EQ(page, ccsim::report::html_page(hostile, runs));
 }

@@ -106,7 +106,9 @@
     var tbody = el("tbody");
     rows.forEach(function (r) {
       var row = el("tr");
-      r.forEach(function (c, k) { row.appendChild(el("td", k > 0 && /^[-+]?[0-9]/.test(String(c)) ? "num" : null, c)); });
+      r.forEach(function (c, k) {
+        row.appendChild(el("td", k > 0 && /^[-+]?[0-9]/.test(String(c)) ? "num" : null, c));
+      });
       tbody.appendChild(row);
     });
     t.appendChild(tbody);
@@ -219,7 +221,8 @@
   function occupancyColor(v) {
     // light to dark blue by occupancy
     var t = Math.max(0, Math.min(1, v));
-    var r = Math.round(222 - t * (222 - 8)), g = Math.round(235 - t * (235 - 48)), b = Math.round(247 - t * (247 - 107));
+    var r = Math.round(222 - t * (222 - 8)), g = Math.round(235 - t * (235 - 48));
+    var b = Math.round(247 - t * (247 - 107));
     return "rgb(" + r + "," + g + "," + b + ")";
   }
 
