@@ -24,6 +24,7 @@ FillResult run_fill(const Cluster& cluster, std::span<const Job> jobs, const Fil
 {
   PackState state(cluster, jobs);
   Rng rng(seed);
+  policy.node_ties = spec.node_ties;
   FillResult out;
   out.capacity_gpus = gpus(static_cast<double>(state.capacity_milli()));
   out.originals = jobs.size();

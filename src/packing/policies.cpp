@@ -10,28 +10,21 @@ namespace ccsim {
 
 namespace {
 
-//! Picks the feasible node with the highest score (ties: lowest node index) and its best-fit GPUs.
+//! Picks the feasible node with the highest score (ties: node_ties) and its best-fit GPUs.
 class ScoredPacking : public PackingPolicy {
 public:
   using Score = double (*)(const TaskShape&, const PackState&, std::uint32_t node);
   explicit ScoredPacking(Score score) : score_(score) {}
 
-  std::optional<PackChoice> choose(const TaskShape& t, const PackState& state, Rng& /*rng*/) override
+  std::optional<PackChoice> choose(const TaskShape& t, const PackState& state, Rng& rng) override
   {
-    double best = -std::numeric_limits<double>::infinity();
-    std::optional<std::uint32_t> pick;
-    for (std::uint32_t n = 0; n < state.node_count(); n++) {
-      if (not state.fits(t, n))
-        continue;
-      const double s = score_(t, state, n);
-      if (not pick || s > best) {
-        best = s;
-        pick = n;
-      }
-    }
-    if (not pick)
+    BestOf<std::uint32_t> pick(node_ties, rng);
+    for (std::uint32_t n = 0; n < state.node_count(); n++)
+      if (state.fits(t, n))
+        pick.offer(score_(t, state, n), [n] { return n; });
+    if (not pick.found())
       return std::nullopt;
-    return PackChoice{*pick, state.best_fit_slots(t, *pick)};
+    return PackChoice{pick.best(), state.best_fit_slots(t, pick.best())};
   }
 
 private:
@@ -54,18 +47,19 @@ public:
   }
 };
 
-//! FGD: the node (and, for a GPU-sharing task, the GPU) whose expected fragmentation grows least.
+//! FGD: the node (and, for a GPU-sharing task, the GPU) whose expected fragmentation grows least. Within a node,
+//! the first GPU with the least growth; between nodes, ties by node_ties.
 class FgdPacking : public PackingPolicy {
 public:
-  std::optional<PackChoice> choose(const TaskShape& t, const PackState& state, Rng& /*rng*/) override
+  std::optional<PackChoice> choose(const TaskShape& t, const PackState& state, Rng& rng) override
   {
-    double best = std::numeric_limits<double>::infinity();
-    std::optional<PackChoice> pick;
-    std::vector<std::uint32_t> slots;
+    BestOf<PackChoice> pick(node_ties, rng);
+    std::vector<std::uint32_t> slots, node_best;
     for (std::uint32_t n = 0; n < state.node_count(); n++) {
       if (not state.fits(t, n))
         continue;
       const double before = state.node_fragmentation(n);
+      double growth = std::numeric_limits<double>::infinity();
       if (t.gpus == 1 && t.gpu_milli < 1000) {
         // One candidate GPU per distinct free share (the lowest slot holding it).
         const auto frees = state.gpu_free(n);
@@ -78,22 +72,20 @@ public:
           if (not first_of_value)
             continue;
           slots.assign(1, s);
-          const double delta = state.fragmentation_after(t, n, slots) - before;
-          if (delta < best) {
-            best = delta;
-            pick = PackChoice{n, slots};
+          if (const double g = state.fragmentation_after(t, n, slots) - before; g < growth) {
+            growth = g;
+            node_best = slots;
           }
         }
       } else {
-        slots = state.best_fit_slots(t, n);
-        const double delta = state.fragmentation_after(t, n, slots) - before;
-        if (delta < best) {
-          best = delta;
-          pick = PackChoice{n, slots};
-        }
+        node_best = state.best_fit_slots(t, n);
+        growth = state.fragmentation_after(t, n, node_best) - before;
       }
+      pick.offer(-growth, [&] { return PackChoice{n, node_best}; });
     }
-    return pick;
+    if (not pick.found())
+      return std::nullopt;
+    return std::move(pick.best());
   }
 };
 

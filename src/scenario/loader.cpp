@@ -603,9 +603,16 @@ void read_scheduler(const ObjectReader& root, Scenario& s)
   if (const auto* fv = sch.value("fill", Need::OPTIONAL)) {
     if (not fill)
       sch.error("fill", "fill parameters need \"mode\": \"fill\"");
-    ObjectReader f(*fv, sch.pointer_of("fill"), root.file(), root.diagnostics(), {"demand_ratio", "step_percent"});
+    ObjectReader f(*fv, sch.pointer_of("fill"), root.file(), root.diagnostics(),
+                   {"demand_ratio", "step_percent", "node_ties"});
     s.scheduler.fill.demand_ratio = f.number("demand_ratio", Need::OPTIONAL, 0, 100, true).value_or(1.3);
     s.scheduler.fill.step_percent = f.number("step_percent", Need::OPTIONAL, 0.01, 100).value_or(1);
+    if (const auto ties = f.string("node_ties", Need::OPTIONAL)) {
+      if (*ties == "first")
+        s.scheduler.fill.node_ties = NodeTies::FIRST;
+      else if (*ties != "random")
+        f.error("node_ties", "unknown tie rule \"" + *ties + "\" (expected \"random\" or \"first\")");
+    }
   }
   s.scheduler.queue_policy = sch.string("queue", Need::OPTIONAL).value_or(s.scheduler.queue_policy);
   s.scheduler.placement_policy = sch.string("placement", Need::OPTIONAL).value_or(s.scheduler.placement_policy);

@@ -23,10 +23,13 @@ Scenario fill_scenario(int nodes, int gpus, const std::string& jobs, const std::
       test::one_site_scenario(nodes, gpus, jobs, R"({"mode": "fill", "fill": )" + fill + "}"));
 }
 
-std::optional<PackChoice> choose(const char* policy, const TaskShape& t, const PackState& state)
+std::optional<PackChoice> choose(const char* policy, const TaskShape& t, const PackState& state,
+                                 NodeTies ties = NodeTies::FIRST, std::uint64_t seed = 1)
 {
-  Rng rng(1);
-  return PolicyRegistry::global().make_packing(policy)->choose(t, state, rng);
+  Rng rng(seed);
+  auto p = PolicyRegistry::global().make_packing(policy);
+  p->node_ties = ties;
+  return p->choose(t, state, rng);
 }
 
 } // namespace
@@ -79,8 +82,21 @@ TEST(PackingPolicies, ChoicesOnAHandBuiltState)
   EXPECT_EQ(at(choose("gpu-packing", whole, st)), (P{0, {1}}));
   EXPECT_EQ(at(choose("gpu-clustering", whole, st)), (P{1, {0}}));
   EXPECT_EQ(at(choose("dot-product", whole, st)), (P{1, {0}}));
-  // FGD: node 0 -> [500, 0]: F = 0.5 x 500 = 250 (delta 0); node 1 -> [0, 1000]: F = 0 (delta 0). Tie: node 0.
+  // FGD: node 0 -> [500, 0]: F = 0.5 x 500 = 250 (delta 0); node 1 -> [0, 1000]: F = 0 (delta 0). A tie: the
+  // first node under node_ties "first"; under "random" (the default) each node about half the time, by seed.
   EXPECT_EQ(at(choose("fgd", whole, st)), (P{0, {1}}));
+  int node1 = 0;
+  for (std::uint64_t seed = 1; seed <= 1000; seed++) {
+    const auto pick = choose("fgd", whole, st, NodeTies::RANDOM, seed);
+    ASSERT_TRUE(pick);
+    EXPECT_EQ(pick->slots, std::vector<std::uint32_t>{pick->node == 0 ? 1U : 0U}); // the idle GPU on either node
+    node1 += pick->node == 1 ? 1 : 0;
+  }
+  EXPECT_GT(node1, 440); // binomial(1000, 1/2): 440..560 holds with probability > 0.9998
+  EXPECT_LT(node1, 560);
+  // Scores that differ are never broken at random: best-fit takes node 0 under every seed.
+  for (std::uint64_t seed = 1; seed <= 50; seed++)
+    EXPECT_EQ(at(choose("best-fit", whole, st, NodeTies::RANDOM, seed)), (P{0, {1}}));
   // Random picks a feasible node.
   const auto r = choose("random", whole, st);
   ASSERT_TRUE(r);

@@ -25,6 +25,45 @@ class PackingPolicy {
 public:
   virtual ~PackingPolicy() = default;
   virtual std::optional<PackChoice> choose(const TaskShape& task, const PackState& state, Rng& rng) = 0;
+  //! How the policy breaks ties between nodes of equal score (run_fill sets it from scheduler.fill.node_ties).
+  NodeTies node_ties = NodeTies::RANDOM;
+};
+
+//! Keeps the best-scoring candidate offered (higher is better). Among equal scores it keeps the first offered
+//! (NodeTies::FIRST) or each with equal probability (NodeTies::RANDOM: reservoir sampling with the run's seeded
+//! generator, which is what the Kubernetes scheduler's selectHost does among its top-scoring nodes).
+template <typename Choice>
+class BestOf {
+public:
+  BestOf(NodeTies ties, Rng& rng) : random_(ties == NodeTies::RANDOM), rng_(rng) {}
+
+  //! Offers a candidate; `make()` builds its choice only when it is kept.
+  template <typename Make>
+  void offer(double score, Make&& make)
+  {
+    if (ties_ > 0 && score < score_)
+      return;
+    if (ties_ > 0 && score == score_) {
+      ++ties_;
+      if (not random_ || rng_.below(ties_) != 0) // FIRST draws nothing: its runs match the rule's old results
+        return;
+    } else {
+      ties_ = 1;
+      score_ = score;
+    }
+    best_ = make();
+  }
+  //! Whether any candidate was offered.
+  bool found() const { return ties_ > 0; }
+  //! The kept candidate (valid when found()).
+  Choice& best() { return best_; }
+
+private:
+  bool random_;
+  Rng& rng_;
+  Choice best_{};
+  double score_ = 0;
+  std::uint64_t ties_ = 0; //!< candidates offered with the best score so far (0: none yet)
 };
 
 //! One row of fill.csv: the state when arrived GPU demand reached `arrived_percent` of capacity.

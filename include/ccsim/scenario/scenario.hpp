@@ -61,10 +61,17 @@ enum class SchedulerMode : std::uint8_t {
   FILL,   //!< fill-to-capacity packing (FGD experiment): tasks arrive in seeded random order and never depart
 };
 
+//! How a fill-mode policy chooses among nodes of equal score.
+enum class NodeTies : std::uint8_t {
+  RANDOM, //!< uniformly at random (seeded): the Kubernetes scheduler's selectHost, as in the FGD paper's simulator
+  FIRST,  //!< the lowest node index
+};
+
 //! Parameters of fill mode (docs/workloads.md).
 struct FillSpec {
   double demand_ratio = 1.3; //!< stop when arrived GPU demand would exceed this multiple of cluster GPU capacity
   double step_percent = 1;   //!< record a row of fill.csv each time arrived demand crosses a multiple of this (% of capacity)
+  NodeTies node_ties = NodeTies::RANDOM; //!< among nodes of equal score
 };
 
 //! Whether a job's accelerators are held while its input data moves to its site (docs/model.md "Data staging").
