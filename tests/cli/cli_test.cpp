@@ -25,9 +25,10 @@ struct Result {
   std::string output; // stdout and stderr
 };
 
-Result ccsim(const std::string& args)
+//! Runs a shell command line, capturing its stdout and stderr; code -1 when it did not exit normally.
+Result shell(const std::string& command_line)
 {
-  const std::string cmd = std::string(CCSIM_BIN) + " " + args + " 2>&1";
+  const std::string cmd = command_line + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr)
     return {-1, "popen failed"};
@@ -39,6 +40,8 @@ Result ccsim(const std::string& args)
   const int status = pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
+
+Result ccsim(const std::string& args) { return shell(std::string(CCSIM_BIN) + " " + args); }
 
 std::string read_file(const fs::path& p)
 {
@@ -558,16 +561,10 @@ TEST(Cli, SweepOnTwoMpiRanksGivesTheSameDatabaseAsALocalSweep)
   ASSERT_EQ(ccsim("sweep " + file.string() + " --out " + (dir / "local").string() + " -q").code, 0);
   // Open MPI refuses root without these; its own allocations at exit are not ccsim's leaks (ASan builds).
   const std::string env = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 ";
-  const std::string cmd = env + MPIEXEC + " --oversubscribe -np 2 " + CCSIM_BIN + " sweep " + file.string() +
-                          " --out " + (dir / "mpi").string() + " --mpi 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string output;
-  std::array<char, 4096> buf{};
-  for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;)
-    output.append(buf.data(), n);
-  ASSERT_EQ(pclose(pipe), 0) << output;
-  EXPECT_NE(output.find("on 2 MPI ranks"), std::string::npos) << output;
+  const Result mpi = shell(env + MPIEXEC + " --oversubscribe -np 2 " + CCSIM_BIN + " sweep " + file.string() +
+                           " --out " + (dir / "mpi").string() + " --mpi");
+  ASSERT_EQ(mpi.code, 0) << mpi.output;
+  EXPECT_NE(mpi.output.find("on 2 MPI ranks"), std::string::npos) << mpi.output;
   // The points table (sweep.csv) without its wall_s column, and the deltas table, are identical.
   const auto without_wall = [](const fs::path& csv) {
     auto rows = csv_rows(read_file(csv));
@@ -595,18 +592,10 @@ TEST(Cli, SweepOnMpiRanksEndsWithExit2OnBadInputInsteadOfHanging)
   const std::string env = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 ";
   for (const auto& [file, expected] : {std::pair{bad_file, std::string("/axes/0/path")},
                                        std::pair{bad_point, std::string("unknown queue policy \"nope\"")}}) {
-    const std::string cmd = env + "timeout 300 " + MPIEXEC + " --oversubscribe -np 2 " + CCSIM_BIN + " sweep " +
-                            file.string() + " -q --out " + (file.parent_path() / "out").string() + " --mpi 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    std::string output;
-    std::array<char, 4096> buf{};
-    for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;)
-      output.append(buf.data(), n);
-    const int status = pclose(pipe);
-    ASSERT_TRUE(WIFEXITED(status)) << output;
-    EXPECT_EQ(WEXITSTATUS(status), 2) << output;
-    EXPECT_NE(output.find(expected), std::string::npos) << output;
+    const Result r = shell(env + "timeout 300 " + MPIEXEC + " --oversubscribe -np 2 " + CCSIM_BIN + " sweep " +
+                           file.string() + " -q --out " + (file.parent_path() / "out").string() + " --mpi");
+    EXPECT_EQ(r.code, 2) << r.output; // 124: timeout killed a hang
+    EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
   }
 }
 #endif
