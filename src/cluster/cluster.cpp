@@ -104,6 +104,14 @@ Cluster Cluster::build(const Scenario& scenario)
     names.push_back(site.name);
   c.topology = Topology::build(names, scenario.network);
   c.fabric = scenario.network.fabric;
+  c.pools_of_type.resize(c.types.size());
+  c.usable_of_type.assign(c.types.size(), 0);
+  c.site_type_pool.assign(c.sites.size() * c.types.size(), UINT32_MAX);
+  for (std::uint32_t p = 0; p < c.pools.size(); p++) {
+    c.pools_of_type[c.pools[p].type].push_back(p);
+    c.usable_of_type[c.pools[p].type] += c.pools[p].usable;
+    c.site_type_pool[c.pools[p].site * c.types.size() + c.pools[p].type] = p;
+  }
   return c;
 }
 

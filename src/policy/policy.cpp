@@ -97,18 +97,32 @@ bool SchedulingContext::may_fit_now(std::uint32_t job, std::uint32_t only_pool) 
 {
   const Job& j = jobs_[job];
   const ClusterView v = view(only_pool);
-  for (std::uint32_t p = 0; p < cluster_->pools.size(); p++)
-    if (v.pool_allowed(j, p) && state_->available_in_pool(p) >= j.accelerators)
-      return true;
-  if (j.span_sites && only_pool == ANY_POOL)
-    for (std::uint16_t t = 0; t < cluster_->types.size(); t++) {
-      std::uint64_t total = 0;
-      for (std::uint32_t p = 0; p < cluster_->pools.size(); p++)
-        if (cluster_->pools[p].type == t && v.may_use(j, p))
-          total += state_->available_in_pool(p);
-      if (total >= j.accelerators)
+  if (only_pool != ANY_POOL)
+    return v.pool_allowed(j, only_pool) && state_->available_in_pool(only_pool) >= j.accelerators;
+  // Only the pools of the job's eligible types (a platform of a national scale has hundreds of pools): the one at
+  // its site for a pinned job; none when the type's free accelerators (all pools) are too few.
+  const std::uint32_t pin = v.pinned_site(j);
+  for (std::uint16_t t = 0; t < cluster_->types.size(); t++) {
+    const std::uint64_t usable = cluster_->usable_of_type[t], busy = state_->busy_of_type(t);
+    if ((j.eligible_types >> t & 1U) == 0 || busy >= usable || usable - busy < j.accelerators)
+      continue;
+    if (pin != NO_SITE) {
+      const std::uint32_t p = cluster_->pool_at(pin, t);
+      if (p != UINT32_MAX && state_->available_in_pool(p) >= j.accelerators)
         return true;
+      continue;
     }
+    std::uint64_t total = 0; // across sites, for a job that may span them
+    for (const std::uint32_t p : cluster_->pools_of_type[t])
+      if (v.may_use(j, p)) {
+        const std::uint64_t available = state_->available_in_pool(p);
+        if (available >= j.accelerators)
+          return true;
+        total += available;
+      }
+    if (j.span_sites && total >= j.accelerators)
+      return true;
+  }
   return false;
 }
 
@@ -120,8 +134,8 @@ bool SchedulingContext::place_across_sites(std::uint32_t job, std::vector<NodeSl
   for (std::uint16_t t = 0; t < cluster_->types.size(); t++) {
     pools.clear();
     std::uint64_t total = 0;
-    for (std::uint32_t p = 0; p < cluster_->pools.size(); p++)
-      if (cluster_->pools[p].type == t && v.may_use(j, p) && state_->available_in_pool(p) > 0) {
+    for (const std::uint32_t p : cluster_->pools_of_type[t])
+      if (v.may_use(j, p) && state_->available_in_pool(p) > 0) {
         pools.push_back(p);
         total += state_->available_in_pool(p);
       }

@@ -69,6 +69,8 @@ public:
   std::vector<Site> sites;
   std::vector<Rack> racks;
   std::vector<Pool> pools;
+  std::vector<std::vector<std::uint32_t>> pools_of_type; //!< per type, its pools in ascending order
+  std::vector<std::uint64_t> usable_of_type;             //!< per type, the sum of its pools' usable accelerators
   Topology topology;     //!< inter-site routes (Boost.Graph), built from the scenario's network
   FabricSpec fabric;     //!< intra-site and intra-node network
 
@@ -97,6 +99,10 @@ public:
   int find_type(std::string_view name) const;
   //! Index of the site named `name`, or -1.
   int find_site(std::string_view name) const;
+  //! The pool of type `type` at site `site`, or UINT32_MAX when the site has none.
+  std::uint32_t pool_at(std::uint32_t site, std::uint16_t type) const { return site_type_pool[site * types.size() + type]; }
+
+  std::vector<std::uint32_t> site_type_pool; //!< sites x types: see pool_at()
   //! Accelerators no job can use because rack power caps forbid them to be busy (sum of accelerators - max_busy).
   std::uint64_t stranded_by_caps() const;
 };
