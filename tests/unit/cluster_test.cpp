@@ -44,6 +44,14 @@ TEST(Cluster, NumbersSitesRacksNodesAndAcceleratorsInScenarioOrder)
   EXPECT_EQ(c.pools[2].nodes, (std::vector<std::uint32_t>{5, 6}));
   EXPECT_EQ(c.sites[0].accelerators, 24U);
   EXPECT_EQ(c.accelerators_of_type(0), 24U);
+  // The pool index EASY's availability check uses: pools by type (G = 0: pools 1 and 2; N = 1: pool 0), by site
+  // and type, and usable accelerators per type (no caps: all of them).
+  EXPECT_EQ(c.pools_of_type, (std::vector<std::vector<std::uint32_t>>{{1, 2}, {0}}));
+  EXPECT_EQ(c.pool_at(0, 1), 0U);
+  EXPECT_EQ(c.pool_at(0, 0), 1U);
+  EXPECT_EQ(c.pool_at(1, 0), 2U);
+  EXPECT_EQ(c.pool_at(1, 1), UINT32_MAX); // west1 has no N
+  EXPECT_EQ(c.usable_of_type, (std::vector<std::uint64_t>{24, 16}));
 }
 
 TEST(ClusterState, AllocateAndReleaseKeepCountsAndCursor)
