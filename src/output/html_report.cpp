@@ -92,11 +92,14 @@ void for_each_interval(const CsvTable& t, int col, F&& f)
   }
 }
 
-//! Busy accelerator-seconds per (rack, bin) over `bins` equal bins of [0, horizon_s].
+//! Busy accelerator-seconds per (row, bin) over `bins` equal bins of [0, horizon_s]. A rack's busy time goes to
+//! each of its rows (its site's, its type's, and its own when the occupancy chart shows it), so memory is
+//! (sites + types + shown racks) x bins, not racks x bins.
 class BinnedBusy {
 public:
-  BinnedBusy(std::size_t racks, std::size_t bins, double horizon_s)
-      : bins_(bins), horizon_s_(horizon_s), busy_(racks * bins, 0.0)
+  BinnedBusy(std::vector<std::vector<std::uint32_t>> rows_of_rack, std::size_t rows, std::size_t bins,
+             double horizon_s)
+      : rows_of_rack_(std::move(rows_of_rack)), bins_(bins), horizon_s_(horizon_s), busy_(rows * bins, 0.0)
   {
   }
   double edge(std::size_t k) const { return horizon_s_ * static_cast<double>(k) / static_cast<double>(bins_); }
@@ -117,10 +120,11 @@ public:
     for (; k <= last; k++) {
       const double lo = std::max(start_s, edge(k)), hi = std::min(end_s, edge(k + 1));
       if (hi > lo)
-        busy_[rack * bins_ + k] += count * (hi - lo);
+        for (const auto row : rows_of_rack_[rack])
+          busy_[row * bins_ + k] += count * (hi - lo);
     }
   }
-  double at(std::size_t rack, std::size_t k) const { return busy_[rack * bins_ + k]; }
+  double at(std::size_t row, std::size_t k) const { return busy_[row * bins_ + k]; }
 
 private:
   //! The bin holding time t, clamped to [0, bins - 1] (in double before the cast: no overflow, NaN -> 0).
@@ -132,18 +136,19 @@ private:
     return pos >= static_cast<double>(bins_ - 1) ? bins_ - 1 : static_cast<std::size_t>(pos);
   }
 
+  std::vector<std::vector<std::uint32_t>> rows_of_rack_;
   std::size_t bins_;
   double horizon_s_;
   std::vector<double> busy_;
 };
 
-//! Utilization per bin of a group of racks: busy accelerator-seconds / (accelerators x bin width).
-Json group_series(const BinnedBusy& busy, const std::vector<std::size_t>& racks, std::uint64_t accelerators)
+//! Utilization per bin of a group of rows: busy accelerator-seconds / (accelerators x bin width).
+Json group_series(const BinnedBusy& busy, const std::vector<std::size_t>& rows, std::uint64_t accelerators)
 {
   Json values = Json::array();
   for (std::size_t k = 0; k < busy.bins(); k++) {
     double sum = 0;
-    for (const auto r : racks)
+    for (const auto r : rows)
       sum += busy.at(r, k);
     values.push_back(accelerators > 0 ? sum / (static_cast<double>(accelerators) * busy.width(k)) : 0.0);
   }
@@ -152,7 +157,8 @@ Json group_series(const BinnedBusy& busy, const std::vector<std::size_t>& racks,
 
 struct Group {
   std::string name;
-  std::vector<std::size_t> racks;
+  std::vector<std::size_t> racks; //!< indices in racks.csv
+  std::vector<std::size_t> rows;  //!< its rows in BinnedBusy
   std::uint64_t accelerators = 0;
 };
 
@@ -163,7 +169,7 @@ std::vector<Group> group_racks(const std::vector<RackRow>& racks, std::string Ra
   for (std::size_t r = 0; r < racks.size(); r++) {
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.name == racks[r].*key; });
     if (it == groups.end())
-      it = groups.insert(groups.end(), Group{racks[r].*key, {}, 0});
+      it = groups.insert(groups.end(), Group{racks[r].*key, {}, {}, 0});
     it->racks.push_back(r);
     it->accelerators += racks[r].accelerators;
   }
@@ -175,7 +181,7 @@ Json series_list(const BinnedBusy& busy, const std::vector<Group>& groups)
   Json out = Json::array();
   for (const auto& g : groups)
     out.push_back({{"name", g.name}, {"accelerators", g.accelerators},
-                   {"values", group_series(busy, g.racks, g.accelerators)}});
+                   {"values", group_series(busy, g.rows, g.accelerators)}});
   return out;
 }
 
@@ -192,12 +198,12 @@ std::vector<Group> largest_sites(std::vector<Group> sites, std::size_t keep)
   for (std::size_t i = 0; i < keep; i++)
     kept[order[i]] = true;
   std::vector<Group> out;
-  Group other{fmt::format("other {} sites", sites.size() - keep), {}, 0};
+  Group other{fmt::format("other {} sites", sites.size() - keep), {}, {}, 0};
   for (std::size_t s = 0; s < sites.size(); s++) {
     if (kept[s]) {
       out.push_back(std::move(sites[s]));
     } else {
-      other.racks.insert(other.racks.end(), sites[s].racks.begin(), sites[s].racks.end());
+      other.rows.insert(other.rows.end(), sites[s].rows.begin(), sites[s].rows.end());
       other.accelerators += sites[s].accelerators;
     }
   }
@@ -205,18 +211,26 @@ std::vector<Group> largest_sites(std::vector<Group> sites, std::size_t keep)
   return out;
 }
 
-//! Rack occupancy rows: consecutive bins whose occupancy falls in the same tenth merge into one segment
-//! [row, start_s, end_s, mean occupancy]; idle stretches draw nothing.
-Json gantt(const BinnedBusy& busy, const std::vector<RackRow>& racks, std::size_t max_rows)
+//! The racks the occupancy chart shows: all, or `max_rows` evenly spaced in platform order (rack j x R / N).
+std::vector<std::size_t> shown_racks(std::size_t racks, std::size_t max_rows)
 {
   std::vector<std::size_t> rows;
-  if (racks.size() <= max_rows) {
-    rows.resize(racks.size());
+  if (racks <= max_rows) {
+    rows.resize(racks);
     std::iota(rows.begin(), rows.end(), 0);
   } else {
     for (std::size_t j = 0; j < max_rows; j++)
-      rows.push_back(j * racks.size() / max_rows);
+      rows.push_back(j * racks / max_rows);
   }
+  return rows;
+}
+
+//! Rack occupancy rows (the shown racks, whose BinnedBusy rows start at `first_row`): consecutive bins whose
+//! occupancy falls in the same tenth merge into one segment [row, start_s, end_s, mean occupancy]; idle
+//! stretches draw nothing.
+Json gantt(const BinnedBusy& busy, const std::vector<RackRow>& racks, const std::vector<std::size_t>& rows,
+           std::size_t first_row)
+{
   Json names = Json::array(), segments = Json::array();
   for (std::size_t row = 0; row < rows.size(); row++) {
     const RackRow& rack = racks[rows[row]];
@@ -230,7 +244,7 @@ Json gantt(const BinnedBusy& busy, const std::vector<RackRow>& racks, std::size_
                             seg_busy / (static_cast<double>(rack.accelerators) * (end_s - seg_start))});
     };
     for (std::size_t k = 0; k < busy.bins(); k++) {
-      const double b = busy.at(rows[row], k);
+      const double b = busy.at(first_row + row, k);
       const double occ = rack.accelerators > 0 ? b / (static_cast<double>(rack.accelerators) * busy.width(k)) : 0;
       const int lv = occ > 0 ? static_cast<int>(std::min(9.0, occ * 10)) : -1; // NaN -> idle
       if (lv != level) {
@@ -358,7 +372,23 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
       notes.push_back("racks.csv is absent (results of an older ccsim): no utilization or rack occupancy charts");
     const bool timed = not racks.empty() && horizon_s > 0;
     const std::size_t bins = std::max<std::size_t>(1, limits.time_bins);
-    BinnedBusy busy(timed ? racks.size() : 0, timed ? bins : 1, timed ? horizon_s : 1.0);
+    // BinnedBusy rows: one per site, then one per type, then one per rack the occupancy chart shows.
+    auto sites = group_racks(racks, &RackRow::site);
+    auto types = group_racks(racks, &RackRow::type);
+    const auto shown = shown_racks(racks.size(), limits.gantt_racks);
+    std::vector<std::vector<std::uint32_t>> rows_of_rack(racks.size());
+    std::size_t row_count = 0;
+    for (auto* groups : {&sites, &types})
+      for (auto& g : *groups) {
+        g.rows.push_back(row_count);
+        for (const auto r : g.racks)
+          rows_of_rack[r].push_back(static_cast<std::uint32_t>(row_count));
+        row_count++;
+      }
+    const std::size_t first_shown_row = row_count;
+    for (const auto r : shown)
+      rows_of_rack[r].push_back(static_cast<std::uint32_t>(row_count++));
+    BinnedBusy busy(std::move(rows_of_rack), timed ? row_count : 0, timed ? bins : 1, timed ? horizon_s : 1.0);
     std::vector<std::uint64_t> wait_counts(std::size(WAIT_EDGES_S) + 2, 0);
     std::uint64_t ended = 0, pending = 0;
     CsvTable t(LineSource::from_file(jobs_path.string(), "jobs.csv written by ccsim run"), "jobs.csv",
@@ -402,17 +432,16 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
     run["waits"] = {{"edges_s", WAIT_EDGES_S}, {"labels", labels}, {"counts", wait_counts}, {"jobs", ended},
                     {"pending", pending}};
     if (timed) {
-      std::vector<std::size_t> all(racks.size());
-      std::iota(all.begin(), all.end(), 0);
+      std::vector<std::size_t> all_sites(sites.size()); // every rack is in exactly one site row
+      std::iota(all_sites.begin(), all_sites.end(), 0);
       const std::uint64_t total = std::accumulate(racks.begin(), racks.end(), std::uint64_t{0},
                                                   [](std::uint64_t s, const RackRow& r) { return s + r.accelerators; });
-      const auto sites = group_racks(racks, &RackRow::site);
       run["time"] = {{"horizon_s", horizon_s}, {"bins", bins}};
-      run["utilization"] = {{"total", group_series(busy, all, total)},
-                            {"by_type", series_list(busy, group_racks(racks, &RackRow::type))},
+      run["utilization"] = {{"total", group_series(busy, all_sites, total)},
+                            {"by_type", series_list(busy, types)},
                             {"by_site", series_list(busy, largest_sites(sites, limits.site_lines))},
                             {"sites", sites.size()}};
-      run["gantt"] = gantt(busy, racks, limits.gantt_racks);
+      run["gantt"] = gantt(busy, racks, shown, first_shown_row);
     } else if (not racks.empty()) {
       notes.push_back("makespan is 0: no job ran, nothing to draw over time");
     }
