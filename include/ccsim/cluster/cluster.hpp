@@ -100,7 +100,10 @@ public:
   //! Index of the site named `name`, or -1.
   int find_site(std::string_view name) const;
   //! The pool of type `type` at site `site`, or UINT32_MAX when the site has none.
-  std::uint32_t pool_at(std::uint32_t site, std::uint16_t type) const { return site_type_pool[site * types.size() + type]; }
+  std::uint32_t pool_at(std::uint32_t site, std::uint16_t type) const
+  {
+    return site_type_pool[site * types.size() + type];
+  }
 
   std::vector<std::uint32_t> site_type_pool; //!< sites x types: see pool_at()
   //! Accelerators no job can use because rack power caps forbid them to be busy (sum of accelerators - max_busy).
