@@ -2,13 +2,13 @@
 #include "report.hpp"
 
 #include "check.hpp"
+#include "sqlite_db.hpp"
 
 #include "ccsim/core/error.hpp"
 #include "ccsim/output/html_report.hpp"
 #include "ccsim/output/writers.hpp"
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cmath>
@@ -26,50 +26,17 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-//! Read-only access to a finished sweep's database.
-class SweepDb {
-public:
-  explicit SweepDb(const fs::path& path) : path_(path.string())
-  {
-    sqlite3* raw = nullptr;
-    if (sqlite3_open_v2(path_.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-      const std::string msg = raw != nullptr ? sqlite3_errmsg(raw) : "out of memory";
-      sqlite3_close(raw);
-      throw InputError(path_, "", "cannot open the sweep database: " + msg);
-    }
-    db_.reset(raw);
-  }
-
-  //! Runs `sql`, calling row(stmt) for each result row. A malformed database is an InputError.
-  template <typename F>
-  void query(const std::string& sql, F&& row)
-  {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
-      throw InputError(path_, "", std::string("expected a database written by ccsim sweep (") +
-                                      sqlite3_errmsg(db_.get()) + ")");
-    const std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> stmt(raw, &sqlite3_finalize);
-    int rc = 0;
-    while ((rc = sqlite3_step(raw)) == SQLITE_ROW)
-      row(raw);
-    if (rc != SQLITE_DONE)
-      throw InputError(path_, "", std::string("cannot read the sweep database: ") + sqlite3_errmsg(db_.get()));
-  }
-
-  bool has_table(const std::string& name)
-  {
-    bool found = false;
-    query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + name + "'",
-          [&](sqlite3_stmt*) { found = true; });
-    return found;
-  }
-
-  const std::string& path() const { return path_; }
-
-private:
-  std::string path_;
-  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db_{nullptr, &sqlite3_close};
-};
+//! Runs `sql` on the database, calling row(stmt) for each result row.
+template <typename F>
+void query(Database& db, const std::string& sql, F&& row)
+{
+  const Stmt stmt = db.prepare(sql);
+  int rc = 0;
+  while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW)
+    row(stmt.get());
+  if (rc != SQLITE_DONE)
+    throw std::runtime_error(std::string("cannot read the sweep database: ") + sqlite3_errmsg(db.get()));
+}
 
 std::optional<double> column_number(sqlite3_stmt* s, int k)
 {
@@ -89,22 +56,23 @@ constexpr const char* PRIORITY[] = {"/wait_s/mean", "/utilization/accelerators",
 //! The delta charts and table of a finished sweep.
 Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_charts)
 {
-  SweepDb db(dir / "sweep.sqlite");
+  const std::string path = (dir / "sweep.sqlite").string();
+  Database db(path, Database::Mode::READ_ONLY);
+  const auto has_table = [&](const std::string& table) { return not db.columns(table).empty(); };
   std::string spec_text;
-  if (db.has_table("sweep"))
-    db.query("SELECT value FROM sweep WHERE key = 'spec'", [&](sqlite3_stmt* s) {
-      spec_text = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-    });
+  if (has_table("sweep"))
+    if (const auto spec = db.setting("spec"))
+      spec_text = *spec;
   if (spec_text.empty())
-    throw InputError(db.path(), "", "expected a database written by ccsim sweep (no sweep specification in it)");
+    throw InputError(path, "", "expected a database written by ccsim sweep (no sweep specification in it)");
   nlohmann::json spec;
   try {
     spec = nlohmann::json::parse(spec_text);
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(db.path(), "sweep", std::string("expected the sweep specification as JSON: ") + e.what());
+    throw InputError(path, "sweep", std::string("expected the sweep specification as JSON: ") + e.what());
   }
   if (not spec.contains("axes") || not spec["axes"].is_array() || not spec.contains("baseline"))
-    throw InputError(db.path(), "sweep", "expected the sweep specification ccsim sweep writes (axes, baseline)");
+    throw InputError(path, "sweep", "expected the sweep specification ccsim sweep writes (axes, baseline)");
 
   // Configurations: the first axis varies slowest (docs/sweeps.md).
   std::vector<std::string> axis_names;
@@ -128,8 +96,8 @@ Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_c
   const auto baseline = spec["baseline"].get<std::size_t>();
   std::size_t points = 0;
   std::size_t seeds = spec.contains("seeds") && spec["seeds"].is_array() ? spec["seeds"].size() : 0;
-  if (db.has_table("points"))
-    db.query("SELECT COUNT(*) FROM points",
+  if (has_table("points"))
+    query(db, "SELECT COUNT(*) FROM points",
              [&](sqlite3_stmt* s) { points = static_cast<std::size_t>(sqlite3_column_int64(s, 0)); });
 
   Json out;
@@ -138,7 +106,7 @@ Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_c
   out["points"] = points;
   out["seeds"] = seeds;
   Json notes = Json::array();
-  if (not db.has_table("deltas")) {
+  if (not has_table("deltas")) {
     notes.push_back("no deltas yet: the sweep has not finished (rerun the same ccsim sweep command to complete it)");
     out["configs"] = Json::array({{{"label", config_label(baseline)}, {"baseline", true}}});
     out["baseline"] = 0;
@@ -158,7 +126,7 @@ Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_c
   };
   std::map<std::pair<std::size_t, std::size_t>, Cell> cells;
   std::vector<std::optional<double>> baseline_mean;
-  db.query("SELECT config, metric, mean, baseline_mean, delta, delta_ci95 FROM deltas ORDER BY rowid",
+  query(db, "SELECT config, metric, mean, baseline_mean, delta, delta_ci95 FROM deltas ORDER BY rowid",
            [&](sqlite3_stmt* s) {
              const auto c = static_cast<std::size_t>(sqlite3_column_int64(s, 0));
              const auto* m_text = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
@@ -259,7 +227,14 @@ int report(const ReportOptions& options)
   for (const auto& d : options.dirs) {
     const fs::path dir(d);
     if (fs::exists(dir / "sweep.sqlite"))
-      data["sweeps"].push_back(sweep_data(dir, d, options.delta_charts));
+      try {
+        data["sweeps"].push_back(sweep_data(dir, d, options.delta_charts));
+      } catch (const InputError&) {
+        throw;
+      } catch (const std::runtime_error& e) { // SQL on a database that is not a sweep's: bad input, not a bug
+        throw InputError((dir / "sweep.sqlite").string(), "",
+                         std::string("expected a database written by ccsim sweep: ") + e.what());
+      }
     else if (fs::exists(dir / "summary.json"))
       data["runs"].push_back(ccsim::report::run_data(dir, d, limits));
     else if (fs::exists(dir / "compare.csv"))

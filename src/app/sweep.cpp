@@ -2,6 +2,7 @@
 #include "sweep.hpp"
 
 #include "check.hpp"
+#include "sqlite_db.hpp"
 
 #include "ccsim/core/error.hpp"
 #include "ccsim/scenario/json_reader.hpp"
@@ -176,97 +177,6 @@ std::string spec_text(const Spec& spec)
   return j.dump();
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// SQLite
-
-struct DbClose {
-  void operator()(sqlite3* db) const { sqlite3_close(db); }
-};
-struct StmtFinalize {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Db = std::unique_ptr<sqlite3, DbClose>;
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
-
-std::string quote_id(const std::string& name)
-{
-  std::string q = "\"";
-  for (const char c : name)
-    q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
-class Database {
-public:
-  explicit Database(const std::string& path) : path_(path)
-  {
-    sqlite3* raw = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
-      const std::string msg = raw != nullptr ? sqlite3_errmsg(raw) : "out of memory";
-      sqlite3_close(raw);
-      throw InputError(path, "", "cannot open the sweep database: " + msg);
-    }
-    db_.reset(raw);
-    exec("PRAGMA journal_mode=WAL");
-    exec("CREATE TABLE IF NOT EXISTS sweep (key TEXT PRIMARY KEY, value TEXT)");
-  }
-
-  void exec(const std::string& sql)
-  {
-    char* err = nullptr;
-    if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      const std::string msg = err != nullptr ? err : "unknown error";
-      sqlite3_free(err);
-      throw std::runtime_error(path_ + ": " + msg + " (in: " + sql.substr(0, 200) + ")");
-    }
-  }
-
-  Stmt prepare(const std::string& sql)
-  {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
-      throw std::runtime_error(path_ + ": " + sqlite3_errmsg(db_.get()) + " (in: " + sql.substr(0, 200) + ")");
-    return Stmt(s);
-  }
-
-  std::optional<std::string> setting(const std::string& key)
-  {
-    auto s = prepare("SELECT value FROM sweep WHERE key = ?");
-    sqlite3_bind_text(s.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s.get()) == SQLITE_ROW)
-      return std::string(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
-    return std::nullopt;
-  }
-
-  void set_setting(const std::string& key, const std::string& value)
-  {
-    auto s = prepare("INSERT OR REPLACE INTO sweep (key, value) VALUES (?, ?)");
-    sqlite3_bind_text(s.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s.get(), 2, value.c_str(), -1, SQLITE_TRANSIENT);
-    step_done(s.get());
-  }
-
-  void step_done(sqlite3_stmt* s)
-  {
-    if (sqlite3_step(s) != SQLITE_DONE)
-      throw std::runtime_error(path_ + ": " + sqlite3_errmsg(db_.get()));
-  }
-
-  std::set<std::string> columns(const std::string& table)
-  {
-    std::set<std::string> out;
-    auto s = prepare("PRAGMA table_info(" + quote_id(table) + ")");
-    while (sqlite3_step(s.get()) == SQLITE_ROW)
-      out.insert(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)));
-    return out;
-  }
-
-  sqlite3* get() { return db_.get(); }
-
-private:
-  std::string path_;
-  Db db_;
-};
 
 //! Binds an axis value as what it is: a number as REAL, a string as TEXT, anything else as its JSON text.
 void bind_value(sqlite3_stmt* s, int k, const nlohmann::json& v)

@@ -650,6 +650,13 @@ TEST(Cli, ReportIsOneSelfContainedFileWithEveryInputNameEscaped)
   const Result missing = ccsim("report " + (dir / "nope").string() + " -o " + (dir / "bad.html").string());
   EXPECT_EQ(missing.code, 2) << missing.output;
   EXPECT_FALSE(fs::exists(dir / "bad.html"));
+  // A sweep.sqlite that is not a sweep's database: bad input too.
+  fs::create_directories(dir / "not-a-sweep");
+  std::ofstream(dir / "not-a-sweep" / "sweep.sqlite") << "this is not a database";
+  const Result foreign = ccsim("report " + (dir / "not-a-sweep").string() + " -o " + (dir / "bad.html").string());
+  EXPECT_EQ(foreign.code, 2) << foreign.output;
+  EXPECT_NE(foreign.output.find("expected a database written by ccsim sweep"), std::string::npos) << foreign.output;
+  EXPECT_FALSE(fs::exists(dir / "bad.html"));
 }
 
 TEST(Cli, ReportOfACompareFolderHasEachPolicysRun)

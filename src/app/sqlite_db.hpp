@@ -1,0 +1,114 @@
+// src/app/sqlite_db.hpp: the SQLite database of a sweep (ccsim sweep writes it, ccsim report reads it).
+// App-private, header-only.
+#pragma once
+
+#include "ccsim/core/error.hpp"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+
+namespace ccsim::app {
+
+struct DbClose {
+  void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+struct StmtFinalize {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Db = std::unique_ptr<sqlite3, DbClose>;
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
+
+inline std::string quote_id(const std::string& name)
+{
+  std::string q = "\"";
+  for (const char c : name)
+    q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+class Database {
+public:
+  enum class Mode : std::uint8_t { READ_WRITE, READ_ONLY };
+
+  //! Opens (READ_WRITE: creates) a sweep database; READ_WRITE also turns on WAL and makes the `sweep` table.
+  explicit Database(const std::string& path, Mode mode = Mode::READ_WRITE) : path_(path)
+  {
+    sqlite3* raw = nullptr;
+    const int flags = mode == Mode::READ_ONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path.c_str(), &raw, flags, nullptr) != SQLITE_OK) {
+      const std::string msg = raw != nullptr ? sqlite3_errmsg(raw) : "out of memory";
+      sqlite3_close(raw);
+      throw InputError(path, "", "cannot open the sweep database: " + msg);
+    }
+    db_.reset(raw);
+    if (mode == Mode::READ_WRITE) {
+      exec("PRAGMA journal_mode=WAL");
+      exec("CREATE TABLE IF NOT EXISTS sweep (key TEXT PRIMARY KEY, value TEXT)");
+    }
+  }
+
+  void exec(const std::string& sql)
+  {
+    char* err = nullptr;
+    if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      const std::string msg = err != nullptr ? err : "unknown error";
+      sqlite3_free(err);
+      throw std::runtime_error(path_ + ": " + msg + " (in: " + sql.substr(0, 200) + ")");
+    }
+  }
+
+  Stmt prepare(const std::string& sql)
+  {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
+      throw std::runtime_error(path_ + ": " + sqlite3_errmsg(db_.get()) + " (in: " + sql.substr(0, 200) + ")");
+    return Stmt(s);
+  }
+
+  std::optional<std::string> setting(const std::string& key)
+  {
+    auto s = prepare("SELECT value FROM sweep WHERE key = ?");
+    sqlite3_bind_text(s.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s.get()) == SQLITE_ROW)
+      if (const auto* text = sqlite3_column_text(s.get(), 0); text != nullptr) // NULL in a foreign database
+        return std::string(reinterpret_cast<const char*>(text));
+    return std::nullopt;
+  }
+
+  void set_setting(const std::string& key, const std::string& value)
+  {
+    auto s = prepare("INSERT OR REPLACE INTO sweep (key, value) VALUES (?, ?)");
+    sqlite3_bind_text(s.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s.get(), 2, value.c_str(), -1, SQLITE_TRANSIENT);
+    step_done(s.get());
+  }
+
+  void step_done(sqlite3_stmt* s)
+  {
+    if (sqlite3_step(s) != SQLITE_DONE)
+      throw std::runtime_error(path_ + ": " + sqlite3_errmsg(db_.get()));
+  }
+
+  std::set<std::string> columns(const std::string& table)
+  {
+    std::set<std::string> out;
+    auto s = prepare("PRAGMA table_info(" + quote_id(table) + ")");
+    while (sqlite3_step(s.get()) == SQLITE_ROW)
+      out.insert(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)));
+    return out;
+  }
+
+  sqlite3* get() { return db_.get(); }
+
+private:
+  std::string path_;
+  Db db_;
+};
+
+} // namespace ccsim::app
