@@ -3,6 +3,7 @@
 
 #include "check.hpp"
 #include "sqlite_db.hpp"
+#include "sweep.hpp"
 
 #include "ccsim/core/error.hpp"
 #include "ccsim/output/html_report.hpp"
@@ -82,15 +83,10 @@ Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_c
     sizes.push_back(std::max<std::size_t>(1, a.contains("values") ? a["values"].size() : 1));
   }
   const auto config_label = [&](std::size_t c) {
-    std::vector<std::string> parts(sizes.size());
-    for (std::size_t a = sizes.size(); a-- > 0;) {
-      const auto& v = spec["axes"][a]["values"][c % sizes[a]];
-      parts[a] = axis_names[a] + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
-      c /= sizes[a];
-    }
+    const auto idx = config_indices(c, sizes);
     std::string out;
-    for (const auto& p : parts)
-      out += (out.empty() ? "" : ", ") + p;
+    for (std::size_t a = 0; a < idx.size(); a++)
+      out += (out.empty() ? "" : ", ") + axis_names[a] + "=" + axis_value_text(spec["axes"][a]["values"][idx[a]]);
     return out.empty() ? std::string("(no axes)") : out;
   };
   const auto baseline = spec["baseline"].get<std::size_t>();

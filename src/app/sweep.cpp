@@ -61,12 +61,10 @@ struct Spec {
 //! The values of config c, one per axis (the first axis varies slowest).
 std::vector<std::size_t> config_values(const Spec& spec, std::size_t c)
 {
-  std::vector<std::size_t> idx(spec.axes.size());
-  for (std::size_t a = spec.axes.size(); a-- > 0;) {
-    idx[a] = c % spec.axes[a].values.size();
-    c /= spec.axes[a].values.size();
-  }
-  return idx;
+  std::vector<std::size_t> sizes;
+  for (const auto& a : spec.axes)
+    sizes.push_back(a.values.size());
+  return config_indices(c, sizes);
 }
 
 Spec read_spec(const std::string& file)
@@ -190,7 +188,6 @@ void bind_value(sqlite3_stmt* s, int k, const nlohmann::json& v)
 }
 
 //! An axis value in a CSV cell: a string as itself, anything else as JSON.
-std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 std::string point_id(std::size_t config, std::uint64_t seed) { return fmt::format("c{}-s{}", config, seed); }
 
@@ -395,7 +392,7 @@ void write_deltas(Database& db, const Spec& spec, const fs::path& out, const std
       std::string row = std::to_string(c);
       for (std::size_t a = 0; a < spec.axes.size(); a++) {
         bind_value(s.get(), k++, spec.axes[a].values[idx[a]]);
-        row += "," + csv_cell(value_text(spec.axes[a].values[idx[a]]));
+        row += "," + csv_cell(axis_value_text(spec.axes[a].values[idx[a]]));
       }
       sqlite3_bind_text(s.get(), k++, m.c_str(), -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64(s.get(), k++, static_cast<sqlite3_int64>(x.size()));
@@ -576,6 +573,21 @@ struct MpiSession {
 #endif
 
 } // namespace
+
+std::vector<std::size_t> config_indices(std::size_t config, const std::vector<std::size_t>& axis_sizes)
+{
+  std::vector<std::size_t> idx(axis_sizes.size());
+  for (std::size_t a = axis_sizes.size(); a-- > 0;) {
+    idx[a] = config % axis_sizes[a];
+    config /= axis_sizes[a];
+  }
+  return idx;
+}
+
+std::string axis_value_text(const nlohmann::json& value)
+{
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
 
 bool sweep_has_mpi()
 {

@@ -102,14 +102,23 @@ private:
     const ClusterView v = ctx.view();
     const auto most_beside = [&] {
       std::uint64_t most = 0;
-      for (std::uint16_t t = 0; t < v.cluster.types.size(); t++)
-        if ((job.eligible_types >> t & 1U) != 0)
-          for (const std::uint32_t p : v.cluster.pools_of_type[t])
-            if (v.pool_allowed(job, p)) {
-              const std::uint64_t avail = v.state.available_in_pool(p);
-              const std::uint64_t reserved = p == res_pool_ ? held : 0;
-              most = std::max(most, avail > reserved ? avail - reserved : 0);
-            }
+      const auto consider = [&](std::uint32_t p) {
+        const std::uint64_t avail = v.state.available_in_pool(p);
+        const std::uint64_t reserved = p == res_pool_ ? held : 0;
+        most = std::max(most, avail > reserved ? avail - reserved : 0);
+      };
+      const std::uint32_t pin = v.pinned_site(job);
+      for (std::uint16_t t = 0; t < v.cluster.types.size(); t++) {
+        if ((job.eligible_types >> t & 1U) == 0)
+          continue;
+        if (pin != NO_SITE) { // uncached (see below): the one pool at its site, not a scan
+          if (const std::uint32_t p = v.cluster.pool_at(pin, t); p != UINT32_MAX)
+            consider(p);
+          continue;
+        }
+        for (const std::uint32_t p : v.cluster.pools_of_type[t])
+          consider(p);
+      }
       return most;
     };
     if (v.pinned_site(job) != NO_SITE) // the cache is keyed by eligibility only
