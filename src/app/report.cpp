@@ -89,6 +89,8 @@ Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_c
       out += (out.empty() ? "" : ", ") + axis_names[a] + "=" + axis_value_text(spec["axes"][a]["values"][idx[a]]);
     return out.empty() ? std::string("(no axes)") : out;
   };
+  if (not spec["baseline"].is_number_unsigned())
+    throw InputError(path, "sweep", "expected the baseline configuration as a non-negative integer");
   const auto baseline = spec["baseline"].get<std::size_t>();
   std::size_t points = 0;
   std::size_t seeds = spec.contains("seeds") && spec["seeds"].is_array() ? spec["seeds"].size() : 0;
@@ -230,6 +232,9 @@ int report(const ReportOptions& options)
       } catch (const std::runtime_error& e) { // SQL on a database that is not a sweep's: bad input, not a bug
         throw InputError((dir / "sweep.sqlite").string(), "",
                          std::string("expected a database written by ccsim sweep: ") + e.what());
+      } catch (const nlohmann::json::exception& e) { // a specification of another shape (axes not objects, ...)
+        throw InputError((dir / "sweep.sqlite").string(), "sweep",
+                         std::string("expected the sweep specification ccsim sweep writes: ") + e.what());
       }
     else if (fs::exists(dir / "summary.json"))
       data["runs"].push_back(ccsim::report::run_data(dir, d, limits));

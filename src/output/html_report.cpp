@@ -62,6 +62,18 @@ std::vector<RackRow> read_racks(const fs::path& file)
   return racks;
 }
 
+//! The index in `racks` (ascending first_accelerator, not overlapping) of the rack holding accelerator `a`, or
+//! racks.size() when `a` lies in no rack (past the last one, or in a gap between two).
+std::size_t rack_holding(const std::vector<RackRow>& racks, std::uint64_t a)
+{
+  const auto after =
+      std::upper_bound(racks.begin(), racks.end(), a, [](std::uint64_t x, const RackRow& rr) { return x < rr.first; });
+  if (after == racks.begin()) // racks[r - 1] is the last rack starting at or before a (a zero-size one comes first)
+    return racks.size();
+  const auto r = static_cast<std::size_t>(after - racks.begin()) - 1;
+  return a < racks[r].first + racks[r].accelerators ? r : racks.size();
+}
+
 //! Parses one Batsim interval set ("0-3 7 9-10") and calls f(first, last) for each interval (inclusive).
 template <typename F>
 void for_each_interval(const CsvTable& t, int col, F&& f)
@@ -411,17 +423,14 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
         continue;
       const double start = t.number(c_start, 0, INF), finish = t.number(c_finish, start, INF);
       for_each_interval(t, c_alloc, [&](std::uint64_t a, std::uint64_t b) {
-        const auto after = std::upper_bound(racks.begin(), racks.end(), a,
-                                            [](std::uint64_t x, const RackRow& rr) { return x < rr.first; });
-        auto r = static_cast<std::size_t>(after - racks.begin()); // racks[r - 1] is the last starting at or before a
-        while (a <= b) {
-          if (r == 0 || a >= racks[r - 1].first + racks[r - 1].accelerators)
+        while (a <= b) { // one rack per step: at most racks.size() steps, whatever b is
+          const auto r = rack_holding(racks, a);
+          if (r == racks.size())
             t.fail(c_alloc, fmt::format("accelerator indices of racks.csv (index {} is in no rack)", a));
-          const RackRow& rack = racks[r - 1];
+          const RackRow& rack = racks[r];
           const std::uint64_t last = std::min(b, rack.first + rack.accelerators - 1);
-          busy.add(r - 1, start, finish, static_cast<double>(last - a + 1));
+          busy.add(r, start, finish, static_cast<double>(last - a + 1));
           a = last + 1;
-          r++;
         }
       });
     }

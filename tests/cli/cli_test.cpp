@@ -1,5 +1,6 @@
 // Runs the real `ccsim` binary: exit codes, outputs, determinism, the bad-input corpus.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -657,6 +658,21 @@ TEST(Cli, ReportIsOneSelfContainedFileWithEveryInputNameEscaped)
   EXPECT_EQ(foreign.code, 2) << foreign.output;
   EXPECT_NE(foreign.output.find("expected a database written by ccsim sweep"), std::string::npos) << foreign.output;
   EXPECT_FALSE(fs::exists(dir / "bad.html"));
+  // A sweep database whose stored specification has another shape: exit 2, not an internal error.
+  for (const char* spec : {R"({"axes": [1], "baseline": 0})", R"({"axes": [], "baseline": "first"})"}) {
+    fs::remove_all(dir / "odd-spec");
+    fs::create_directories(dir / "odd-spec");
+    fs::copy_file(sweep / "sweep.sqlite", dir / "odd-spec" / "sweep.sqlite");
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir / "odd-spec" / "sweep.sqlite").string().c_str(), &db), SQLITE_OK);
+    const std::string sql = "UPDATE sweep SET value = '" + std::string(spec) + "' WHERE key = 'spec'";
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    const Result odd = ccsim("report " + (dir / "odd-spec").string() + " -o " + (dir / "bad.html").string());
+    EXPECT_EQ(odd.code, 2) << spec << "\n" << odd.output;
+    EXPECT_NE(odd.output.find("sweep.sqlite: sweep: expected"), std::string::npos) << odd.output;
+    EXPECT_FALSE(fs::exists(dir / "bad.html"));
+  }
 }
 
 TEST(Cli, ReportOfACompareFolderHasEachPolicysRun)

@@ -144,6 +144,24 @@ TEST(Report, BadFilesAreLocated)
     EXPECT_NE(msg.find("jobs.csv: line 3"), std::string::npos) << msg;
     EXPECT_NE(msg.find("index 9 is in no rack"), std::string::npos) << msg;
   }
+  // A range that runs past the last rack (found by the report fuzz target: it read past the rack list).
+  const auto expect_no_rack = [&](const std::string& jobs, const std::string& index) {
+    write(dir / "jobs.csv", "starting_time,finish_time,waiting_time,allocated_resources\n" + jobs);
+    try {
+      (void)run_data(dir, "x");
+      ADD_FAILURE() << jobs << ": accepted";
+    } catch (const ccsim::InputError& e) {
+      const std::string msg = e.diagnostics().at(0).to_string();
+      EXPECT_NE(msg.find("index " + index + " is in no rack"), std::string::npos) << msg;
+    }
+  };
+  expect_no_rack("0,10,0,3-4\n", "4");
+  expect_no_rack("0,10,0,2-18446744073709551615\n", "4");
+  // A gap between racks: B starts at 3, so accelerator 2 is in no rack; 3-4 is all of B.
+  write(dir / "racks.csv", "rack,site,accelerator_type,accelerators,first_accelerator\nA,s1,X,2,0\nB,s2,Y,2,3\n");
+  expect_no_rack("0,10,0,1-3\n", "2");
+  write(dir / "jobs.csv", "starting_time,finish_time,waiting_time,allocated_resources\n0,10,0,3-4\n");
+  EXPECT_EQ(run_data(dir, "x")["utilization"]["by_type"][1]["values"][0], 1.0);
   write(dir / "jobs.csv", "starting_time,finish_time,waiting_time,allocated_resources\n0,10,0,0-x\n");
   EXPECT_THROW((void)run_data(dir, "x"), ccsim::InputError);
   write(dir / "summary.json", "{\"makespan_s\": ");
