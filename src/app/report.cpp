@@ -52,7 +52,8 @@ Json number_or_null(std::optional<double> v) { return v && std::isfinite(*v) ? J
 constexpr const char* PRIORITY[] = {"/wait_s/mean", "/utilization/accelerators", "/makespan_s",
                                     "/energy/facility_kwh", "/cost/electricity", "/carbon/tco2",
                                     "/bounded_slowdown/mean", "/wait_s/p95", "/pue/effective",
-                                    "/final/allocation_ratio", "/staging/mean_s", "/staging/bytes"};
+                                    "/final/allocation_ratio", "/staging/mean_s", "/staging/bytes",
+                                    "/comm_slowdown/jobs", "/comm_slowdown/accelerator_hours"};
 
 //! The delta charts and table of a finished sweep.
 Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_charts)

@@ -79,6 +79,9 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
   double staging_sum = 0;
   double staging_max = 0;
   double held_idle = 0; // accelerator-seconds held idle waiting for data
+  std::uint64_t comm_jobs = 0, slowed_jobs = 0; // ended jobs with comm_share > 0; those slowed by their placement
+  double comm_slowdown_sum = 0, comm_slowdown_max = 1;
+  double slowdown_acc_s = 0; // accelerator-seconds of computing added by communication slowdowns
   for (std::size_t i = 0; i < jobs.size(); i++) {
     const JobRecord& rec = result.records[i];
     if (rec.state == JobState::PENDING)
@@ -106,6 +109,15 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
     }
     held_idle += rec.held_idle_s * jobs[i].accelerators;
     const double computing_s = m.execution_s - rec.held_idle_s;
+    if (jobs[i].comm_share > 0) {
+      comm_jobs++;
+      comm_slowdown_sum += rec.comm_slowdown;
+    }
+    if (rec.comm_slowdown > 1) {
+      slowed_jobs++;
+      comm_slowdown_max = std::max(comm_slowdown_max, rec.comm_slowdown);
+      slowdown_acc_s += computing_s * jobs[i].accelerators * (1 - 1 / rec.comm_slowdown);
+    }
     delivered_flop += computing_s * jobs[i].accelerators *
                       cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(jobs[i].precision)] *
                       jobs[i].efficiency;
@@ -167,6 +179,10 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
                   {"bytes", staged_bytes},
                   {"bytes_by_tier", bytes_by_tier},
                   {"accelerator_hours_held_idle", held_idle / 3600.0}};
+  s["comm_slowdown"] = {{"jobs", slowed_jobs},
+                        {"mean", comm_jobs > 0 ? comm_slowdown_sum / static_cast<double>(comm_jobs) : 1.0},
+                        {"max", comm_slowdown_max},
+                        {"accelerator_hours", slowdown_acc_s / 3600.0}};
   const auto stranded = cluster.stranded_by_caps();
   s["stranded"] = {{"accelerators", stranded}, {"accelerator_s", static_cast<double>(stranded) * makespan}};
   if (meter != nullptr) {

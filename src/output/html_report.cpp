@@ -328,6 +328,8 @@ constexpr Headline HEADLINES[] = {
     {"/carbon/tco2", "carbon", "t CO2"},
     {"/staging/jobs", "jobs whose data moved", ""},
     {"/staging/mean_s", "mean staging time", "s"},
+    {"/comm_slowdown/jobs", "jobs slowed by their placement's network", ""},
+    {"/comm_slowdown/accelerator_hours", "accelerator-hours added by communication slowdown", "h"},
     {"/tasks/placed", "tasks placed", ""},
     {"/tasks/failed", "tasks failed", ""},
     {"/final/allocation_ratio", "GPU allocation", "fraction"},

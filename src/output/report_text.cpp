@@ -84,6 +84,11 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
                      tiers["national"].get<double>() / 1e12, human_duration(st["mean_s"].get<double>()),
                      human_duration(st["max_s"].get<double>()), st["accelerator_hours_held_idle"].get<double>()));
   }
+  if (const auto& cs = s["comm_slowdown"]; cs["jobs"].get<std::uint64_t>() > 0)
+    line(fmt::format("collectives {} jobs slowed by the network their placement spans (mean x{:.3f} over jobs that "
+                     "communicate, max x{:.2f}): {:.1f} accelerator-h",
+                     cs["jobs"].get<std::uint64_t>(), cs["mean"].get<double>(), cs["max"].get<double>(),
+                     cs["accelerator_hours"].get<double>()));
   if (s.contains("energy")) {
     line(fmt::format("energy      IT {:.1f} MWh, facility {:.1f} MWh, effective PUE {:.3f}",
                      s["energy"]["it_kwh"].get<double>() / 1000, s["energy"]["facility_kwh"].get<double>() / 1000,

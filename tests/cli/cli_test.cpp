@@ -334,7 +334,7 @@ TEST(Cli, DefaultScenarioRunsUnderEveryPolicyPair)
   // placement policy must finish it (regressions: easy + first-fit overbooked a capped rack; conservative
   // livelocked on a pool whose caps could never power a job).
   for (const char* queue : {"fcfs", "sjf", "priority", "easy", "conservative"})
-    for (const char* placement : {"first-fit", "best-fit", "power-aware", "heterogeneity-aware"}) {
+    for (const char* placement : {"first-fit", "best-fit", "power-aware", "heterogeneity-aware", "compact"}) {
       const Result r = ccsim(std::string("run --queue ") + queue + " --placement " + placement + " -q --out " +
                              fresh_dir(std::string("default-") + queue + "-" + placement).string());
       EXPECT_EQ(r.code, 0) << queue << " + " << placement << ": " << r.output;

@@ -160,6 +160,51 @@ TEST(CommModel, SpanningTwoNodesSlowsTheJobByTheRingCostRatio)
   // Alone, k fits on one node: its reference placement, no slowdown.
   EXPECT_EQ(record_of(s, r, "k").comm_slowdown, 1.0);
   EXPECT_EQ(record_of(s, r, "k").finish_s, 2100.0);
+  // The summary: one job slowed; the mean is over j and k (x has no comm_share): (5.5 + 1) / 2; j's slowdown
+  // added 4 accelerators x 550 s x (1 - 1 / 5.5) = 1800 accelerator-s = 0.5 h.
+  const auto summary = summarize(s, c, s.jobs, r);
+  EXPECT_EQ(summary["comm_slowdown"]["jobs"], 1);
+  EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["mean"].get<double>(), 3.25);
+  EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["max"].get<double>(), 5.5);
+  EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["accelerator_hours"].get<double>(), 0.5);
+}
+
+TEST(CommModel, CompactPlacementKeepsTheJobAtItsReferenceLevel)
+{
+  // Rack a: one node of 4 (node 0); rack b: two nodes of 3 (nodes 1, 2). "j" needs 6: no node holds it, rack b
+  // does, so its reference is one rack. Best-fit takes the nodes that give the most, 4 of node 0 and 2 of node 1:
+  // several racks. Rack ring: alpha = 2 x 5 us, beta = 80 Gb/s; cross-rack: alpha = 4 x 5 us, beta = 80 / 4 Gb/s.
+  // slowdown = 0.5 + 0.5 x (2 x 5 x 20e-6 + 2 x 5/6 x 1e9 / 2.5e9) / (2 x 5 x 10e-6 + 2 x 5/6 x 1e9 / 1e10)
+  //          = 0.5 + 0.5 x 0.66686667 / 0.16676667 = 2.49940036. Compact takes rack b: slowdown 1.
+  const auto text = [](const char* placement) {
+    return std::string(
+               R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+    "sites": [{"name": "s", "region": "east", "racks": [
+      {"name": "a", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 4}},
+      {"name": "b", "count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 3}}]}],
+    "network": {"fabric": {"hop_latency_us": 5, "nic_gbps": 80, "rack_oversubscription": 4}},
+    "workload": {"jobs": [{"id": "j", "submit_s": 0, "accelerators": 6, "duration_s": 100, "comm_share": 0.5, "allreduce_bytes": 1e9}]},
+    "scheduler": {"queue": "fcfs", "placement": ")") +
+           placement + R"("}})";
+  };
+  const double expected = 0.5 + 0.5 * ring_allreduce_s(6, 1e9, 20e-6, 2.5e9) / ring_allreduce_s(6, 1e9, 10e-6, 1e10);
+  EXPECT_NEAR(expected, 2.4994003597841, 1e-12);
+  {
+    const Scenario s = test::scenario_from_text(text("best-fit"));
+    const Cluster c = Cluster::build(s);
+    const RunResult r = test::run_inline(s, c);
+    EXPECT_DOUBLE_EQ(record_of(s, r, "j").comm_slowdown, expected);
+    EXPECT_DOUBLE_EQ(record_of(s, r, "j").finish_s, 100 * expected);
+  }
+  const Scenario s = test::scenario_from_text(text("compact"));
+  const Cluster c = Cluster::build(s);
+  const RunResult r = test::run_inline(s, c);
+  EXPECT_EQ(record_of(s, r, "j").comm_slowdown, 1.0);
+  EXPECT_EQ(record_of(s, r, "j").finish_s, 100.0);
+  const auto summary = summarize(s, c, s.jobs, r);
+  EXPECT_EQ(summary["comm_slowdown"]["jobs"], 0);
+  EXPECT_EQ(summary["comm_slowdown"]["max"], 1.0);
+  EXPECT_EQ(summary["comm_slowdown"]["accelerator_hours"], 0.0);
 }
 
 TEST(Staging, JobAtItsDataSiteStagesNothing)

@@ -111,10 +111,83 @@ TEST(Placement, MultiNodeJobsRespectRackCapsAndAscendingNodes)
     "sites": [{"name": "s", "region": "east", "racks": [
       {"count": 1, "nodes_per_rack": 3, "power_cap_kw": 0.6, "node": {"accelerator": "X", "count": 4}}]}],
     "workload": {"jobs": []}})";
-  for (const char* policy : {"best-fit", "packing", "spread", "dot-product", "power-aware", "heterogeneity-aware"}) {
+  for (const char* policy :
+       {"best-fit", "packing", "spread", "dot-product", "power-aware", "heterogeneity-aware", "compact"}) {
     const auto nodes = placed_nodes(text, policy, {}, 6);
     EXPECT_TRUE(std::is_sorted(nodes.begin(), nodes.end())) << policy;
   }
+}
+
+namespace {
+//! `racks` racks of 2 nodes x 4 accelerators at one site; `cap_kw` caps the first rack (0: uncapped). Per
+//! accelerator 70 W idle, 700 W busy; 100 W per node.
+std::string racks_of_two_nodes(int racks, double cap_kw = 0)
+{
+  const std::string node = R"("nodes_per_rack": 2, "node": {"accelerator": "X", "count": 4, "base_power_w": 100})";
+  std::string text = R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 80,
+      "power_w": {"idle": 70, "max": 700}}}, "sites": [{"name": "s", "region": "east", "racks": [)";
+  text += cap_kw > 0 ? R"({"name": "capped", "count": 1, "power_cap_kw": )" + std::to_string(cap_kw) + ", " + node +
+                           R"(}, {"name": "r", "count": )" + std::to_string(racks - 1) + ", " + node + "}"
+                     : R"({"name": "r", "count": )" + std::to_string(racks) + ", " + node + "}";
+  return text + R"(]}], "workload": {"jobs": []}})";
+}
+} // namespace
+
+TEST(Placement, CompactKeepsAJobInOneRackWhereBestFitSpansTwo)
+{
+  // Rack 0: node 0 has 3 free, node 1 none; rack 1: node 2 has 2 free, node 3 all 4. A 5-accelerator job: best-fit
+  // takes the nodes that give the most (3: 4, then 0: 1) across both racks; rack 0 can give only 3, rack 1 gives 6,
+  // so compact takes rack 1: all of node 3, then 1 of node 2 (the least that holds the rest).
+  const std::vector<NodeSlots> busy = {{0, 0b0001}, {1, 0b1111}, {2, 0b0011}};
+  const std::string two = racks_of_two_nodes(2);
+  EXPECT_EQ(placed_nodes(two, "best-fit", busy, 5), (std::vector<std::uint32_t>{0, 3}));
+  EXPECT_EQ(placed_nodes(two, "compact", busy, 5), (std::vector<std::uint32_t>{2, 3}));
+  // One node holds 2: the exact fit (node 2, leftover 0) before node 0 (leftover 1) or node 3 (2).
+  EXPECT_EQ(placed_nodes(two, "compact", busy, 2), std::vector<std::uint32_t>{2});
+  // On an idle platform a 4-accelerator job takes the lowest node; 6 takes rack 0: node 0 whole, 2 of node 1.
+  EXPECT_EQ(placed_nodes(two, "compact", {}, 4), std::vector<std::uint32_t>{0});
+  EXPECT_EQ(placed_nodes(two, "compact", {}, 6), (std::vector<std::uint32_t>{0, 1}));
+}
+
+TEST(Placement, CompactTakesTheRestFromTheNodeThatHoldsItWithTheLeastToSpare)
+{
+  // Three racks of two nodes; node 5 has 1 free, the others 4. No rack holds 9: compact spans racks, taking
+  // nodes 0 and 1 whole, then the last accelerator from node 5 (it holds the rest with nothing to spare). Best-fit
+  // takes the last one from node 2, the next node that gives the most, and breaks a whole node.
+  const std::vector<NodeSlots> busy = {{5, 0b0111}};
+  const std::string three = racks_of_two_nodes(3);
+  EXPECT_EQ(placed_nodes(three, "best-fit", busy, 9), (std::vector<std::uint32_t>{0, 1, 2}));
+  EXPECT_EQ(placed_nodes(three, "compact", busy, 9), (std::vector<std::uint32_t>{0, 1, 5}));
+  Scenario s = test::scenario_from_text(three);
+  const Cluster c = Cluster::build(s);
+  ClusterState st(c);
+  st.allocate(busy);
+  Job job;
+  job.accelerators = 9;
+  job.eligible_types = 1;
+  std::vector<NodeSlots> out;
+  ASSERT_TRUE(make_compact(nullptr)->place(job, ClusterView{c, st}, out));
+  ASSERT_EQ(out.size(), 3U);
+  EXPECT_EQ(out[0].mask, 0b1111U);
+  EXPECT_EQ(out[1].mask, 0b1111U);
+  EXPECT_EQ(out[2].mask, 0b1000U); // node 5's only free slot
+}
+
+TEST(Placement, CompactCountsWhatARacksPowerCapAllows)
+{
+  // Rack 0 ("capped"): idle 2 x (100 + 4 x 70) = 760 W, 630 W more per busy accelerator, cap 3 kW: at most
+  // floor(2240 / 630) = 3 busy. Rack 1: node 2 has 2 free, node 3 has 2 free.
+  const std::vector<NodeSlots> busy = {{2, 0b0011}, {3, 0b0011}};
+  const std::string capped = racks_of_two_nodes(2, 3.0);
+  // 3 fit on node 0 within the cap (node level, leftover 0 there).
+  EXPECT_EQ(placed_nodes(capped, "compact", busy, 3), std::vector<std::uint32_t>{0});
+  // 4: no node can give 4 (node 0 only 3 under the cap), rack 0 only 3 in all: rack 1, both nodes. Best-fit
+  // takes 3 of node 0 and 1 more across the racks.
+  EXPECT_EQ(placed_nodes(capped, "compact", busy, 4), (std::vector<std::uint32_t>{2, 3}));
+  EXPECT_EQ(placed_nodes(capped, "best-fit", busy, 4), (std::vector<std::uint32_t>{0, 2}));
+  // 7 needs both racks: all that rack 0's cap allows (3) and rack 1's 4.
+  EXPECT_EQ(placed_nodes(capped, "compact", busy, 7), (std::vector<std::uint32_t>{0, 2, 3}));
+  EXPECT_THROW(make_compact(nlohmann::json{{"level", "rack"}}), std::invalid_argument);
 }
 
 TEST(Placement, UnknownParametersAreRejected)

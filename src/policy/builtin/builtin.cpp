@@ -32,9 +32,13 @@ void register_builtin_policies(PolicyRegistry& registry)
                          "the accelerator type with the best throughput per watt (or per cost) for the job's "
                          "precision; params: objective per-watt|per-cost, throughput {class: {type: value}}",
                          make_heterogeneity_aware);
+  registry.add_placement("compact",
+                         "one node if one holds the job, else one rack, else the fewest racks (least leftover): "
+                         "the fastest level for its collectives",
+                         make_compact);
   registry.add_placement("locality",
                          "the site holding the job's data, then the nearest by route latency; nodes by best-fit "
-                         "(params: nodes best-fit|first-fit, prefetch_slack_s)",
+                         "(params: nodes best-fit|first-fit|compact, prefetch_slack_s)",
                          make_locality);
   registry.add_placement("pue-aware",
                          "the site with the least estimated facility energy (IT x PUE, accelerators held idle during "

@@ -192,7 +192,7 @@ std::unique_ptr<PlacementPolicy> make_site_placement(Objective objective, const 
   if (params.is_object()) {
     if (params.contains("nodes")) {
       if (not params["nodes"].is_string())
-        throw std::invalid_argument(std::string(name) + ": \"nodes\" must be \"best-fit\" or \"first-fit\"");
+        throw std::invalid_argument(std::string(name) + ": \"nodes\" must be \"best-fit\", \"first-fit\" or \"compact\"");
       nodes = params["nodes"].get<std::string>();
     }
     if (params.contains("prefetch_slack_s")) {
@@ -213,9 +213,11 @@ std::unique_ptr<PlacementPolicy> make_site_placement(Objective objective, const 
     inner = make_best_fit(nullptr);
   else if (nodes == "first-fit")
     inner = make_first_fit(nullptr);
+  else if (nodes == "compact")
+    inner = make_compact(nullptr);
   else
     throw std::invalid_argument(std::string(name) + ": unknown \"nodes\" policy \"" + nodes +
-                                "\" (expected \"best-fit\" or \"first-fit\")");
+                                "\" (expected \"best-fit\", \"first-fit\" or \"compact\")");
   return std::make_unique<SitePlacement>(objective, std::move(inner), share, slack);
 }
 

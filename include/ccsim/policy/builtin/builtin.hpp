@@ -29,6 +29,8 @@ std::unique_ptr<PlacementPolicy> make_spread(const nlohmann::json& params);
 std::unique_ptr<PlacementPolicy> make_dot_product(const nlohmann::json& params);
 std::unique_ptr<PlacementPolicy> make_power_aware(const nlohmann::json& params);
 std::unique_ptr<PlacementPolicy> make_heterogeneity_aware(const nlohmann::json& params);
+//! The narrowest level that holds the job now (one node, else one rack, else the pool), least leftover within it.
+std::unique_ptr<PlacementPolicy> make_compact(const nlohmann::json& params);
 //! The data's site, then the nearest sites by route latency; nodes by best-fit (param nodes).
 std::unique_ptr<PlacementPolicy> make_locality(const nlohmann::json& params);
 //! The site with the least estimated facility energy for the job, staging included.
