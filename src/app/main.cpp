@@ -21,11 +21,13 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 namespace {
 
@@ -49,7 +51,20 @@ struct RunOptions {
   std::vector<std::string> sets; //!< POINTER=JSON edits of the scenario document
 };
 
-//! Applies command-line overrides (a policy named there takes no parameters from the scenario).
+//! Whether a --set edit writes `pointer`: the field itself, one inside it, or one holding it.
+bool sets_touch(const RunOptions& opt, std::string_view pointer)
+{
+  const auto within = [](std::string_view inner, std::string_view outer) {
+    return inner.starts_with(outer) && (inner.size() == outer.size() || inner[outer.size()] == '/');
+  };
+  return std::any_of(opt.sets.begin(), opt.sets.end(), [&](const std::string& text) {
+    const std::string_view edit = std::string_view(text).substr(0, text.find('='));
+    return within(edit, pointer) || within(pointer, edit);
+  });
+}
+
+//! Applies command-line overrides: a policy named there takes no parameters from the scenario file, only those
+//! given with --set (e.g. --placement cost-aware --set '/scheduler/placement_params={"nodes": "compact"}').
 void apply_overrides(ccsim::Scenario& s, const RunOptions& opt)
 {
   if (opt.seed >= 0)
@@ -59,11 +74,13 @@ void apply_overrides(ccsim::Scenario& s, const RunOptions& opt)
                                            "no --queue with a fill-mode scenario)");
   if (not opt.queue.empty()) {
     s.scheduler.queue_policy = opt.queue;
-    s.scheduler.queue_params = nullptr;
+    if (not sets_touch(opt, "/scheduler/queue_params"))
+      s.scheduler.queue_params = nullptr;
   }
   if (not opt.placement.empty()) {
     s.scheduler.placement_policy = opt.placement;
-    s.scheduler.placement_params = nullptr;
+    if (not sets_touch(opt, "/scheduler/placement_params"))
+      s.scheduler.placement_params = nullptr;
   }
 }
 

@@ -120,6 +120,37 @@ TEST(Cli, SeedOverride)
   EXPECT_EQ(nlohmann::json::parse(read_file(out / "summary.json"))["seed"], 123);
 }
 
+TEST(Cli, APolicyNamedOnTheCommandLineTakesOnlyTheParametersGivenWithSet)
+{
+  const fs::path dir = fresh_dir("policy-params");
+  fs::create_directories(dir);
+  const std::string three = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  // Parameters given with --set reach the policy named with --placement: a bad one is reported...
+  const Result bad = ccsim("run " + three + " -q --placement locality --set '/scheduler/placement_params={\"nodes\": "
+                           "\"nonsense\"}' --out " + (dir / "bad").string());
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("unknown \"nodes\" policy \"nonsense\""), std::string::npos) << bad.output;
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+  // ... and a good one is used; so is one set through a parent field.
+  for (const char* set : {"'/scheduler/placement_params={\"nodes\": \"compact\"}'",
+                          "'/scheduler={\"placement_params\": {\"nodes\": \"compact\"}}'"}) {
+    const Result ok = ccsim("run " + three + " -q --placement locality --set " + set + " --out " +
+                            (dir / "ok").string());
+    EXPECT_EQ(ok.code, 0) << set << "\n" << ok.output;
+  }
+  // Parameters in the scenario file were written for its own policy: --placement drops them.
+  auto scenario = nlohmann::json::parse(read_file(three));
+  scenario.erase("$schema");
+  scenario["scheduler"]["placement"] = "locality";
+  scenario["scheduler"]["placement_params"] = {{"nodes", "nonsense"}};
+  std::ofstream(dir / "own-params.json") << scenario.dump(2);
+  EXPECT_EQ(ccsim("run " + (dir / "own-params.json").string() + " -q --out " + (dir / "own").string()).code, 2);
+  const Result dropped = ccsim("run " + (dir / "own-params.json").string() + " -q --placement compact --out " +
+                               (dir / "dropped").string());
+  EXPECT_EQ(dropped.code, 0) << dropped.output;
+  EXPECT_EQ(nlohmann::json::parse(read_file(dir / "dropped" / "summary.json"))["scheduler"]["placement"], "compact");
+}
+
 TEST(Cli, SameScenarioAndSeedGiveByteIdenticalResults)
 {
   const fs::path a = fresh_dir("det-a");
