@@ -35,6 +35,20 @@ SchedulingContext::SchedulingContext(double now, std::span<const std::uint32_t> 
 {
 }
 
+std::uint64_t lowest_free_slots(const Cluster& cluster, const ClusterState& state, std::uint32_t node,
+                                std::uint32_t k)
+{
+  const unsigned slots = cluster.node_accels[node];
+  std::uint64_t free_mask = ~state.used_mask(node) & (slots >= 64 ? ~0ULL : (1ULL << slots) - 1);
+  std::uint64_t mask = 0;
+  for (; k > 0 && free_mask != 0; k--) {
+    const std::uint64_t bit = free_mask & (~free_mask + 1);
+    mask |= bit;
+    free_mask ^= bit;
+  }
+  return mask;
+}
+
 std::uint32_t take_lowest_free(const Cluster& cluster, const ClusterState& state, std::uint32_t pool,
                                std::uint32_t needed, std::vector<NodeSlots>& out)
 {

@@ -48,6 +48,10 @@ struct ClusterView {
   }
 };
 
+//! The mask of the `k` lowest-numbered free slots of `node` (fewer if it has fewer free).
+std::uint64_t lowest_free_slots(const Cluster& cluster, const ClusterState& state, std::uint32_t node,
+                                std::uint32_t k);
+
 //! First fit inside pool `pool`: appends the lowest-numbered free accelerators, node by node in pool order, up to
 //! `needed`, never beyond a rack's power-cap allowance. Returns how many it could not find.
 std::uint32_t take_lowest_free(const Cluster& cluster, const ClusterState& state, std::uint32_t pool,

@@ -109,25 +109,10 @@ private:
       }
       if (give == 0)
         continue;
-      take(c, st, node, give, out);
+      out.push_back(NodeSlots{node, lowest_free_slots(c, st, node, give)});
       rack_taken_[c.node_rack[node]] += give;
       needed -= give;
     }
-  }
-
-  //! The `k` lowest-numbered free slots of `node`.
-  static void take(const Cluster& c, const ClusterState& st, std::uint32_t node, std::uint32_t k,
-                   std::vector<NodeSlots>& out)
-  {
-    const unsigned slots = c.node_accels[node];
-    std::uint64_t free_mask = ~st.used_mask(node) & (slots >= 64 ? ~0ULL : (1ULL << slots) - 1);
-    std::uint64_t mask = 0;
-    for (; k > 0 && free_mask != 0; k--) {
-      const std::uint64_t bit = free_mask & (~free_mask + 1);
-      mask |= bit;
-      free_mask ^= bit;
-    }
-    out.push_back(NodeSlots{node, mask});
   }
 
   std::vector<std::uint32_t> nodes_;

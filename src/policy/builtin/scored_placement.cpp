@@ -102,15 +102,7 @@ public:
 private:
   void take(const Cluster& c, const ClusterState& st, std::uint32_t node, std::uint32_t k)
   {
-    const std::uint64_t valid = c.node_accels[node] >= 64 ? ~0ULL : (1ULL << c.node_accels[node]) - 1;
-    std::uint64_t free_mask = ~st.used_mask(node) & valid;
-    std::uint64_t mask = 0;
-    for (; k > 0; k--) {
-      const std::uint64_t bit = free_mask & (~free_mask + 1);
-      mask |= bit;
-      free_mask ^= bit;
-    }
-    pieces_.push_back(NodeSlots{node, mask});
+    pieces_.push_back(NodeSlots{node, lowest_free_slots(c, st, node, k)});
   }
 
   //! Per-pool bonus: 0, or the rank (x 2^20, dominating node features) of the pool's merit for this job:
