@@ -33,8 +33,8 @@ void register_builtin_policies(PolicyRegistry& registry)
                          "precision; params: objective per-watt|per-cost, throughput {class: {type: value}}",
                          make_heterogeneity_aware);
   registry.add_placement("compact",
-                         "one node if one holds the job, else one rack, else the fewest racks (least leftover): "
-                         "the fastest level for its collectives",
+                         "one node if one holds the job, else one rack, else the site pool (least leftover at "
+                         "that level): the fastest level for its collectives",
                          make_compact);
   registry.add_placement("locality",
                          "the site holding the job's data, then the nearest by route latency; nodes by best-fit "
