@@ -265,6 +265,24 @@ TEST(Cli, CompareRunsEachPolicyAndWritesATable)
   EXPECT_EQ(ccsim("compare " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " --policies nope").code, 2);
 }
 
+TEST(Cli, CompareShowsWhatCompactPlacementSavesAJobThatCommunicates)
+{
+  // scenarios/small/compact-two-racks.json: best-fit spans two racks (slowdown 0.5 + 0.5 x ring(20 us, 20 Gb/s) /
+  // ring(10 us, 80 Gb/s) = 2.49940036, unit.CommModel.CompactPlacementKeepsTheJobAtItsReferenceLevel), compact
+  // keeps the job in rack b: makespans 249.94 s and 100 s.
+  const fs::path out = fresh_dir("compare-compact");
+  const Result r = ccsim("compare " + (SOURCE / "scenarios/small/compact-two-racks.json").string() +
+                         " --policies fcfs+best-fit,fcfs+compact --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string csv = read_file(out / "compare.csv");
+  EXPECT_NE(csv.find("\nfcfs+best-fit,fcfs,best-fit,1,0,0,1,0.6,249.94003597841"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\nfcfs+compact,fcfs,compact,1,0,0,1,0.6,100,"), std::string::npos) << csv;
+  const auto summary = nlohmann::json::parse(read_file(out / "fcfs_best-fit" / "summary.json"));
+  EXPECT_EQ(summary["comm_slowdown"]["jobs"], 1);
+  // 6 accelerators x 249.94 s x (1 - 1 / 2.4994) = 6 x 149.94 s = 899.64 accelerator-s.
+  EXPECT_NEAR(summary["comm_slowdown"]["accelerator_hours"].get<double>(), 6 * 149.94003597841 / 3600, 1e-9);
+}
+
 TEST(Cli, AKilledRunLeavesNothingThatLooksComplete)
 {
   // A scenario big enough to still be running after 0.3 s: 300,000 inline jobs.
