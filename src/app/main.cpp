@@ -51,21 +51,20 @@ struct RunOptions {
   std::vector<std::string> sets; //!< POINTER=JSON edits of the scenario document
 };
 
-//! Whether a --set edit writes `pointer`: the field itself, one inside it, or one holding it.
-bool sets_touch(const RunOptions& opt, std::string_view pointer)
+//! Whether one of `edits` writes `pointer`: the field itself, one inside it, or one holding it.
+bool edits_touch(const std::vector<ccsim::ScenarioEdit>& edits, std::string_view pointer)
 {
   const auto within = [](std::string_view inner, std::string_view outer) {
     return inner.starts_with(outer) && (inner.size() == outer.size() || inner[outer.size()] == '/');
   };
-  return std::any_of(opt.sets.begin(), opt.sets.end(), [&](const std::string& text) {
-    const std::string_view edit = std::string_view(text).substr(0, text.find('='));
-    return within(edit, pointer) || within(pointer, edit);
+  return std::any_of(edits.begin(), edits.end(), [&](const ccsim::ScenarioEdit& e) {
+    return within(e.pointer, pointer) || within(pointer, e.pointer);
   });
 }
 
 //! Applies command-line overrides: a policy named there takes no parameters from the scenario file, only those
-//! given with --set (e.g. --placement cost-aware --set '/scheduler/placement_params={"nodes": "compact"}').
-void apply_overrides(ccsim::Scenario& s, const RunOptions& opt)
+//! given with --set (`edits`; e.g. --placement cost-aware --set '/scheduler/placement_params={"nodes": "compact"}').
+void apply_overrides(ccsim::Scenario& s, const RunOptions& opt, const std::vector<ccsim::ScenarioEdit>& edits)
 {
   if (opt.seed >= 0)
     s.seed = static_cast<std::uint64_t>(opt.seed);
@@ -74,12 +73,12 @@ void apply_overrides(ccsim::Scenario& s, const RunOptions& opt)
                                            "no --queue with a fill-mode scenario)");
   if (not opt.queue.empty()) {
     s.scheduler.queue_policy = opt.queue;
-    if (not sets_touch(opt, "/scheduler/queue_params"))
+    if (not edits_touch(edits, "/scheduler/queue_params"))
       s.scheduler.queue_params = nullptr;
   }
   if (not opt.placement.empty()) {
     s.scheduler.placement_policy = opt.placement;
-    if (not sets_touch(opt, "/scheduler/placement_params"))
+    if (not edits_touch(edits, "/scheduler/placement_params"))
       s.scheduler.placement_params = nullptr;
   }
 }
@@ -93,7 +92,7 @@ ccsim::Scenario load_checked(const std::string& path, const RunOptions& override
     edits.push_back(ccsim::parse_scenario_edit(text, "--set"));
   ccsim::Scenario s = ccsim::load_scenario(
       path, overrides.seed >= 0 ? std::optional<std::uint64_t>(overrides.seed) : std::nullopt, edits);
-  apply_overrides(s, overrides);
+  apply_overrides(s, overrides, edits);
   ccsim::make_scenario_policies(s);
   return s;
 }

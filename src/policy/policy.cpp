@@ -61,18 +61,12 @@ std::uint32_t take_lowest_free(const Cluster& cluster, const ClusterState& state
       rack = cluster.node_rack[node];
       allowance = state.rack_allowance(rack);
     }
-    const unsigned n = cluster.node_accels[node];
-    std::uint64_t free_mask = ~state.used_mask(node) & (n >= 64 ? ~0ULL : (1ULL << n) - 1);
-    std::uint64_t take = 0;
-    while (free_mask != 0 && needed > 0 && allowance > 0) {
-      const std::uint64_t lowest = free_mask & (~free_mask + 1);
-      take |= lowest;
-      free_mask ^= lowest;
-      needed--;
-      allowance--;
-    }
-    if (take != 0)
-      out.push_back(NodeSlots{node, take});
+    const std::uint32_t k = std::min({needed, allowance, state.free_on_node(node)});
+    if (k == 0)
+      continue;
+    out.push_back(NodeSlots{node, lowest_free_slots(cluster, state, node, k)});
+    needed -= k;
+    allowance -= k;
   }
   return needed;
 }
