@@ -2,6 +2,7 @@
 // Any input must either load and simulate, or fail with an InputError: never crash, leak, hang or abort.
 #include "ccsim/cluster/cluster.hpp"
 #include "ccsim/engine/dispatcher.hpp"
+#include "ccsim/engine/schedule_check.hpp"
 #include "ccsim/metrics/metrics.hpp"
 #include "ccsim/output/writers.hpp"
 #include "ccsim/packing/packing.hpp"
@@ -10,6 +11,9 @@
 #include "ccsim/scenario/loader.hpp"
 
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <cstdint>
 #include <string_view>
 
@@ -38,6 +42,13 @@ bool generates_too_much(const nlohmann::json& doc)
   const auto& g = doc["workload"]["generate"];
   return not g.is_object() || g.contains("horizon_s") || not g.contains("jobs") || not g["jobs"].is_number() ||
          g["jobs"].get<double>() > 2000;
+}
+
+//! A finding: prints it and aborts, so that libFuzzer records the input as a crash.
+[[noreturn]] void fail(const std::string& what)
+{
+  std::fprintf(stderr, "ccsim_fuzz_scenario: %s\n", what.c_str());
+  std::abort();
 }
 
 } // namespace
@@ -72,7 +83,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     ccsim::EnergyMeter meter(c, 0);
     ccsim::Dispatcher d(c, s.jobs, s.scheduler, *queue, *placement, &meter);
-    ccsim::run_without_network(d, c, 1'000'000);
+    // The run must end (a livelock of decision passes is a bug, not a slow input: inputs here hold at most a few
+    // thousand jobs), leave no job waiting, and produce a feasible, consistent schedule.
+    if (not ccsim::run_without_network(d, c, 1'000'000))
+      fail("the run did not end within 1,000,000 decision passes");
+    if (d.queued() != 0)
+      fail("the run ended with " + std::to_string(d.queued()) + " jobs still queued");
+    if (const std::string problem = ccsim::schedule_problem(c, s.jobs, d.result(), s.scheduler); not problem.empty())
+      fail("infeasible schedule: " + problem);
     meter.finish(d.result().end_s);
     const auto summary = ccsim::summarize(s, c, s.jobs, d.result(), &meter);
     (void)ccsim::jobs_csv(c, s.jobs, d.result());

@@ -139,14 +139,15 @@ int check(const CheckOptions& opt)
       const double change = base != 0 ? (now - base) / std::fabs(base) : now - base;
       change_text = base != 0 ? fmt::format("{:+.3f}%", 100 * change) : fmt::format("{:+.4g}", change);
       const Better dir = direction(pointer);
-      if (std::fabs(change) <= tol)
+      const bool improved = (dir == Better::LOWER && change < 0) || (dir == Better::HIGHER && change > 0);
+      if (std::fabs(change) <= tol) // NaN (a metric that became NaN) is never within tolerance
         verdict = "ok";
-      else if ((dir == Better::LOWER && change < 0) || (dir == Better::HIGHER && change > 0))
-        verdict = "better";
+      else if (improved)
+        verdict = opt.strict ? "CHANGED (better)" : "better";
       else
         verdict = dir == Better::SAME ? "REGRESSION (changed)" : "REGRESSION";
     }
-    if (verdict.starts_with("REGRESSION"))
+    if (verdict.starts_with("REGRESSION") || verdict.starts_with("CHANGED"))
       regressions++;
     else if (verdict == "better")
       better++;
@@ -154,8 +155,19 @@ int check(const CheckOptions& opt)
       unchanged++;
     std::cout << fmt::format("{:<44} {:>16.10g} {:>16.10g} {:>10}  {}\n", pointer, base, now, change_text, verdict);
   }
-  std::cout << fmt::format("check: {} metrics: {} regressed, {} better, {} within tolerance ({} vs {})\n",
-                           regressions + better + unchanged, regressions, better, unchanged, summary_path.string(),
+  // Strict: a metric the run has and the baseline lacks is a change too (the summary's shape moved).
+  int added = 0;
+  if (opt.strict)
+    for (const auto& [pointer, value] : now_metrics.items())
+      if (not baseline["metrics"].contains(pointer)) {
+        std::cout << fmt::format("{:<44} {:>16} {:>16.10g} {:>10}  {}\n", pointer, "-", value.get<double>(), "",
+                                 "CHANGED (not in baseline)");
+        added++;
+      }
+  regressions += added;
+  std::cout << fmt::format("check{}: {} metrics: {} {}, {} better, {} within tolerance ({} vs {})\n",
+                           opt.strict ? " (strict)" : "", regressions + better + unchanged, regressions,
+                           opt.strict ? "changed" : "regressed", better, unchanged, summary_path.string(),
                            opt.baseline);
   return regressions > 0 ? 1 : 0;
 }

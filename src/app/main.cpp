@@ -335,6 +335,8 @@ int main(int argc, char** argv)
   check->add_option("--baseline", check_opt.baseline, "Baseline file (ccsim run --save-baseline)")->required();
   check->add_option("--tolerance", check_opt.tolerances,
                     "METRIC=REL: relative tolerance for a metric or a group (/wait_s=0.05); default 1e-9");
+  check->add_flag("--strict", check_opt.strict,
+                  "Fail on any change beyond the tolerance, better or worse, and on metrics the baseline lacks");
 
   std::string validate_path;
   auto* validate = app.add_subcommand("validate", "Check a scenario file and report every problem found");

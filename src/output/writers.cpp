@@ -1,6 +1,8 @@
 // src/output/writers.cpp
 #include "ccsim/output/writers.hpp"
 
+#include "ccsim/core/process.hpp"
+
 #include "ccsim/metrics/metrics.hpp"
 
 #include <fmt/format.h>
@@ -198,7 +200,9 @@ void write_files(const std::filesystem::path& dir, const std::vector<std::pair<s
   for (const auto& [name, bytes] : files) {
     AtomicFile f(dir / name);
     f.write(bytes);
+    fault_point("writing:" + name); // its .tmp is written, not yet renamed
     f.commit();
+    fault_point("wrote:" + name);
   }
 }
 

@@ -4,6 +4,7 @@
 #include "ccsim/cluster/cluster.hpp"
 #include "ccsim/core/error.hpp"
 #include "ccsim/engine/dispatcher.hpp"
+#include "ccsim/engine/schedule_check.hpp"
 #include "ccsim/policy/registry.hpp"
 #include "ccsim/scenario/json_reader.hpp"
 #include "ccsim/scenario/loader.hpp"
@@ -67,38 +68,12 @@ inline std::string one_site_scenario(int nodes, int per_node, const std::string&
 
 namespace ccsim::test {
 
-//! Empty if the schedule is feasible: every ended job started at or after its submission, held exactly its
-//! accelerators, and no accelerator was held by two jobs at once. Otherwise a description of the first problem.
-inline std::string schedule_problem(const Cluster& cluster, std::span<const Job> jobs, const RunResult& r)
+//! Empty if the schedule is feasible (engine/schedule_check.hpp: every job ran, no double booking, rack caps
+//! held, kill states consistent); otherwise a description of the first problem.
+inline std::string schedule_problem(const Cluster& cluster, std::span<const Job> jobs, const RunResult& r,
+                                    const SchedulerSpec& scheduler = {})
 {
-  struct Use {
-    double start, finish;
-    std::size_t job;
-  };
-  std::vector<std::vector<Use>> by_accel(cluster.accelerator_count());
-  for (std::size_t j = 0; j < jobs.size(); j++) {
-    const JobRecord& rec = r.records[j];
-    if (rec.state == JobState::PENDING)
-      return "job " + jobs[j].id + " never ran";
-    if (rec.start_s < jobs[j].submit_s)
-      return "job " + jobs[j].id + " started before its submission";
-    std::uint32_t n = 0;
-    for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++)
-      for (std::uint64_t m = r.slots[k].mask; m != 0; m &= m - 1, n++)
-        by_accel[cluster.node_first_accel[r.slots[k].node] + static_cast<std::uint32_t>(std::countr_zero(m))]
-            .push_back(Use{rec.start_s, rec.finish_s, j});
-    if (n != jobs[j].accelerators)
-      return "job " + jobs[j].id + " held the wrong number of accelerators";
-  }
-  for (auto& uses : by_accel) {
-    // By start, then finish: a zero-length use [t, t) comes before a use starting at t (both are legal).
-    std::sort(uses.begin(), uses.end(),
-              [](const Use& a, const Use& b) { return a.start != b.start ? a.start < b.start : a.finish < b.finish; });
-    for (std::size_t i = 1; i < uses.size(); i++)
-      if (uses[i].start < uses[i - 1].finish)
-        return "jobs " + jobs[uses[i - 1].job].id + " and " + jobs[uses[i].job].id + " overlap on an accelerator";
-  }
-  return "";
+  return ccsim::schedule_problem(cluster, jobs, r, scheduler);
 }
 
 } // namespace ccsim::test

@@ -109,6 +109,19 @@ TEST(Dispatcher, KillAtWalltime)
   EXPECT_EQ(kept.result.records[0].state, JobState::COMPLETED_SUCCESSFULLY);
 }
 
+TEST(Dispatcher, AJobWhoseRunTimeEqualsItsWalltimeIsNotKilled)
+{
+  // Mutation guard ("mutant kill-boundary"): a job is killed only when its run time exceeds its walltime
+  // (Batsim's rule); one that needs exactly its walltime completes successfully, at the same time.
+  const std::string jobs = R"([{"id": "e", "submit_s": 0, "accelerators": 1, "duration_s": 4, "walltime_s": 4},
+      {"id": "k", "submit_s": 0, "accelerators": 1, "duration_s": 4.5, "walltime_s": 4}])";
+  const Outcome o = simulate(one_site_scenario(2, 1, jobs, R"({"kill_at_walltime": true})"));
+  EXPECT_EQ(o.result.records[0].finish_s, 4.0);
+  EXPECT_EQ(o.result.records[0].state, JobState::COMPLETED_SUCCESSFULLY);
+  EXPECT_EQ(o.result.records[1].finish_s, 4.0);
+  EXPECT_EQ(o.result.records[1].state, JobState::COMPLETED_WALLTIME_REACHED);
+}
+
 TEST(Dispatcher, JobSpansNodesOfItsPoolLowestSlotsFirst)
 {
   // Nodes of 2 accelerators: a 3-accelerator job takes node 0 slots 0-1 and node 1 slot 0.

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <tuple>
 
 using namespace ccsim;
 
@@ -154,11 +156,28 @@ TEST(FillMode, OpenbDefaultTraceUnderEveryPackingPolicy)
   const Cluster c = Cluster::build(s);
   ASSERT_EQ(c.accelerator_count(), 6212U);
   ASSERT_EQ(s.jobs.size(), 8152U);
+  // Seeded, so exact: per policy, clones, tasks placed, GPUs allocated and fragmented at the end, and the arrived
+  // demand (% of capacity) at the first failure.
+  const std::map<std::string, std::tuple<std::uint64_t, std::uint64_t, double, double, double>> expected = {
+      {"best-fit", {2624, 8197, 5794.84, 416.28222536806516, 92.848679974243396}},
+      {"dot-product", {2624, 8684, 5780.69, 428.28339467723885, 30.221989697359948}},
+      {"fgd", {2624, 8309, 5876.94, 332.54001274065894, 91.7203799098519}},
+      {"gpu-clustering", {2624, 7329, 4898.59, 1308.7952052661426, 75.693979394719904}},
+      {"gpu-packing", {2624, 8268, 5860.89, 348.70582672706735, 93.956213779781066}},
+      {"random", {2624, 8100, 5453.77, 755.44234003397924, 45.79443013522215}},
+  };
   for (const auto& e : PolicyRegistry::global().packing_policies()) {
     SCOPED_TRACE(e.name);
     auto policy = PolicyRegistry::global().make_packing(e.name);
     const FillResult r = run_fill(c, s.jobs, s.scheduler.fill, *policy, s.seed, s.file);
     const FillRow& last = r.rows.back();
+    ASSERT_TRUE(expected.contains(e.name)) << "a fill policy without expected values";
+    const auto& [clones, placed, allocated, fragmented, first_failure] = expected.at(e.name);
+    EXPECT_EQ(r.clones, clones);
+    EXPECT_EQ(last.tasks_placed, placed);
+    EXPECT_DOUBLE_EQ(last.allocated_gpus, allocated);
+    EXPECT_DOUBLE_EQ(last.fragmented_gpus, fragmented);
+    EXPECT_DOUBLE_EQ(r.first_failure_percent, first_failure);
     EXPECT_EQ(r.originals, 8152U);
     EXPECT_GT(r.clones, 0U);
     EXPECT_EQ(last.tasks_arrived, r.originals + r.clones);

@@ -332,5 +332,5 @@ TEST(SpanSites, AJobLargerThanAnySiteSpansTwoAndPaysTheWideAreaRing)
   EXPECT_DOUBLE_EQ(j.staging_s, 0.82);
   EXPECT_DOUBLE_EQ(j.finish_s, 0.82 + 100 * j.comm_slowdown);
   EXPECT_NE(jobs_csv(c, s.jobs, r).find(",east+west,G,2,0.82"), std::string::npos) << jobs_csv(c, s.jobs, r);
-  EXPECT_TRUE(test::schedule_problem(c, s.jobs, r).empty());
+  EXPECT_TRUE(test::schedule_problem(c, s.jobs, r, s.scheduler).empty());
 }

@@ -12,10 +12,11 @@
 using namespace ccsim;
 
 namespace {
-//! Where `policy` puts a job of `n` accelerators after `busy` slots are taken; returns the nodes used.
-std::vector<std::uint32_t> placed_nodes(const std::string& scenario_text, const std::string& policy,
-                                        std::vector<NodeSlots> busy, std::uint32_t n, const char* job_extra = "",
-                                        const nlohmann::json& params = nullptr)
+//! Where `policy` puts a job of `n` accelerators after `busy` slots are taken: the pieces it chose, checked to be
+//! free, n in all, and accepted by ClusterState::allocate (which refuses busy slots and rack cap overruns).
+std::vector<NodeSlots> placed_slots(const std::string& scenario_text, const std::string& policy,
+                                    std::vector<NodeSlots> busy, std::uint32_t n, const char* job_extra = "",
+                                    const nlohmann::json& params = nullptr)
 {
   Scenario s = test::scenario_from_text(scenario_text);
   const Cluster c = Cluster::build(s);
@@ -30,14 +31,24 @@ std::vector<std::uint32_t> placed_nodes(const std::string& scenario_text, const 
   auto placement = PolicyRegistry::global().make_placement(policy, params);
   std::vector<NodeSlots> out;
   EXPECT_TRUE(placement->place(job, ClusterView{c, st}, out)) << policy;
-  std::vector<std::uint32_t> nodes;
   std::uint32_t got = 0;
   for (const auto& p : out) {
-    nodes.push_back(p.node);
     got += static_cast<std::uint32_t>(std::popcount(p.mask));
     EXPECT_EQ(st.used_mask(p.node) & p.mask, 0U) << policy << " chose busy slots";
   }
   EXPECT_EQ(got, n) << policy;
+  EXPECT_NO_THROW(st.allocate(out)) << policy << " chose slots the cluster state refuses (busy or over a rack cap)";
+  return out;
+}
+
+//! The nodes of placed_slots(), in the order the policy gave them.
+std::vector<std::uint32_t> placed_nodes(const std::string& scenario_text, const std::string& policy,
+                                        std::vector<NodeSlots> busy, std::uint32_t n, const char* job_extra = "",
+                                        const nlohmann::json& params = nullptr)
+{
+  std::vector<std::uint32_t> nodes;
+  for (const auto& p : placed_slots(scenario_text, policy, std::move(busy), n, job_extra, params))
+    nodes.push_back(p.node);
   return nodes;
 }
 
@@ -105,17 +116,37 @@ TEST(Placement, HeterogeneityAwarePicksTheBestThroughputPerWatt)
 
 TEST(Placement, MultiNodeJobsRespectRackCapsAndAscendingNodes)
 {
-  // 3 nodes x 4 in one rack capped at 6 busy: a 6-accelerator job under spread must stop at the cap.
+  // Rack c (nodes 0-2, 4 accelerators each) is capped at 0.6 kW: 6 busy at 100 W each; rack u (nodes 3-5) is not.
+  // An 8-accelerator job fits the pool only if at least 2 of its accelerators are outside rack c: every policy
+  // must stop at the cap (a policy that filled nodes 0 and 1 would put 8 in rack c), and give pieces in ascending
+  // node order. ClusterState::allocate checks the cap too.
   const std::string text = R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100},
       "memory_gib": 80, "power_w": {"idle": 0, "max": 100}}},
     "sites": [{"name": "s", "region": "east", "racks": [
-      {"count": 1, "nodes_per_rack": 3, "power_cap_kw": 0.6, "node": {"accelerator": "X", "count": 4}}]}],
+      {"name": "c", "count": 1, "nodes_per_rack": 3, "power_cap_kw": 0.6, "node": {"accelerator": "X", "count": 4}},
+      {"name": "u", "count": 1, "nodes_per_rack": 3, "node": {"accelerator": "X", "count": 4}}]}],
     "workload": {"jobs": []}})";
-  for (const char* policy :
-       {"best-fit", "packing", "spread", "dot-product", "power-aware", "heterogeneity-aware", "compact"}) {
-    const auto nodes = placed_nodes(text, policy, {}, 6);
-    EXPECT_TRUE(std::is_sorted(nodes.begin(), nodes.end())) << policy;
+  for (const char* policy : {"first-fit", "best-fit", "packing", "spread", "dot-product", "power-aware",
+                             "heterogeneity-aware", "compact"}) {
+    SCOPED_TRACE(policy);
+    // Busy: 1 slot on node 1 (rack c's allowance is 5 more) and 3 on node 4, so that policies differ.
+    const auto pieces = placed_slots(text, policy, {{1, 0b0001}, {4, 0b0111}}, 8);
+    std::uint32_t in_capped = 0;
+    for (const auto& p : pieces)
+      in_capped += p.node < 3 ? static_cast<std::uint32_t>(std::popcount(p.mask)) : 0;
+    EXPECT_LE(in_capped, 5U);
+    EXPECT_TRUE(std::is_sorted(pieces.begin(), pieces.end(),
+                               [](const NodeSlots& a, const NodeSlots& b) { return a.node < b.node; }));
   }
+  // First fit, by hand: node 0 gives 4, node 1 the 1 the cap still allows, node 2 none, node 3 gives 3.
+  const auto ff = placed_slots(text, "first-fit", {{1, 0b0001}, {4, 0b0111}}, 8);
+  ASSERT_EQ(ff.size(), 3U);
+  EXPECT_EQ(ff[0].node, 0U);
+  EXPECT_EQ(ff[0].mask, 0b1111U);
+  EXPECT_EQ(ff[1].node, 1U);
+  EXPECT_EQ(ff[1].mask, 0b0010U);
+  EXPECT_EQ(ff[2].node, 3U);
+  EXPECT_EQ(ff[2].mask, 0b0111U);
 }
 
 namespace {
@@ -132,6 +163,18 @@ std::string racks_of_two_nodes(int racks, double cap_kw = 0)
   return text + R"(]}], "workload": {"jobs": []}})";
 }
 } // namespace
+
+TEST(Placement, BestFitBreaksTiesToTheLowestNode)
+{
+  // Mutation guard ("mutant best-fit-tie"): two empty nodes leave the same 2 free after a 2-accelerator job: node 0.
+  EXPECT_EQ(placed_nodes(TWO_NODES, "best-fit", {}, 2), std::vector<std::uint32_t>{0});
+  // Three nodes: node 0 is full, nodes 1 and 2 tie: node 1.
+  const std::string three = test::one_site_scenario(3, 4, "[]");
+  EXPECT_EQ(placed_nodes(three, "best-fit", {{0, 0b1111}}, 2), std::vector<std::uint32_t>{1});
+  // Across racks: node 1 (rack 0) and node 2 (rack 1) both hold it with nothing left over: node 1.
+  EXPECT_EQ(placed_nodes(racks_of_two_nodes(2), "best-fit", {{0, 0b1111}, {1, 0b0011}, {2, 0b0011}}, 2),
+            std::vector<std::uint32_t>{1});
+}
 
 TEST(Placement, CompactKeepsAJobInOneRackWhereBestFitSpansTwo)
 {

@@ -280,3 +280,104 @@ TEST(Loader, CapThatStrandsEveryAcceleratorMakesJobsUnrunnable)
       R"("power_cap_kw": 1.92, )"));
   EXPECT_TRUE(test::has_error(diags, "/workload/jobs/0/accelerators", "holds 0 usable within rack power caps"));
 }
+
+TEST(Flops, ReferencePeakFallsBackInTheDocumentedOrder)
+{
+  // Mutation guard ("mutant reference-peak-order"): docs/model.md, "Delivered computing": bf16, else fp16, fp32,
+  // fp64, tf32, fp8, int8, the first the type supports. Each case removes the precisions ahead of the next one.
+  const auto at = [](Precision p) { return static_cast<std::size_t>(p); };
+  AcceleratorType t;
+  t.peak_flop_per_s[at(Precision::INT8)] = 7;
+  EXPECT_EQ(reference_peak_flop_per_s(t), 7.0);
+  t.peak_flop_per_s[at(Precision::FP8)] = 6;
+  EXPECT_EQ(reference_peak_flop_per_s(t), 6.0);
+  t.peak_flop_per_s[at(Precision::TF32)] = 5;
+  EXPECT_EQ(reference_peak_flop_per_s(t), 5.0);
+  t.peak_flop_per_s[at(Precision::FP64)] = 4;
+  EXPECT_EQ(reference_peak_flop_per_s(t), 4.0);
+  t.peak_flop_per_s[at(Precision::FP32)] = 3;
+  EXPECT_EQ(reference_peak_flop_per_s(t), 3.0);
+  t.peak_flop_per_s[at(Precision::FP16)] = 2;
+  EXPECT_EQ(reference_peak_flop_per_s(t), 2.0);
+  t.peak_flop_per_s[at(Precision::BF16)] = 1;
+  EXPECT_EQ(reference_peak_flop_per_s(t), 1.0);
+  EXPECT_EQ(reference_peak_flop_per_s(AcceleratorType{}), 0.0);
+}
+
+TEST(Energy, AJobIsChargedItsShareOfItsNodesBasePower)
+{
+  // Mutation guard ("mutant job-energy-base-share"): a job on 3 of a node's 8 accelerators is charged 3/8 of the
+  // node's 400 W base power: (3 x 700 + 400 x 3 / 8) W x 100 s = 225,000 J. A 10-accelerator job on nodes 0 (8)
+  // and 1 (2): (10 x 700 + 400 + 400 x 2 / 8) W x 50 s = 375,000 J.
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 3, "duration_s": 100},
+                            {"id": "b", "submit_s": 100, "accelerators": 10, "duration_s": 50}])"));
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots), 225000.0);
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[1], m.result.slots), 375000.0);
+}
+
+TEST(Energy, EachSiteIsIntegratedUpToTheMakespanWithItsOwnPuePriceAndCarbon)
+{
+  // Mutation guard ("mutant meter-finish-skips-idle"): sites a (PUE 1.5, 0.6 per kWh, 0.8 kg/kWh) and b (PUE 1.2,
+  // 0.3, 0.2), one node of 2 accelerators each (idle 50 W, max 450 W, base 100 W: idle node 200 W). One job
+  // that accepts only b's type Y. b: 2 x 450 + 100 = 1,000 W for 3,600 s = 1 kWh IT; a: idle 200 W for the whole makespan = 0.2 kWh IT, which
+  // only finish() integrates (no event ever changes a's power).
+  const Metered m = run_metered(R"({"currency": "CNY", "accelerators": {
+      "X": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 80, "power_w": {"idle": 50, "max": 450}},
+      "Y": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 80, "power_w": {"idle": 50, "max": 450}}},
+    "sites": [
+      {"name": "a", "region": "east", "pue": 1.5, "electricity_price_per_kwh": 0.6, "carbon_kg_per_kwh": 0.8,
+       "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "X", "count": 2, "base_power_w": 100}}]},
+      {"name": "b", "region": "west", "pue": 1.2, "electricity_price_per_kwh": 0.3, "carbon_kg_per_kwh": 0.2,
+       "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "Y", "count": 2, "base_power_w": 100}}]}],
+    "workload": {"jobs": [{"id": "j", "submit_s": 0, "accelerators": 2, "duration_s": 3600, "accept": ["Y"]}]},
+    "output": {"timeseries_interval_s": 0}})");
+  const auto& e = m.summary["energy"];
+  EXPECT_DOUBLE_EQ(e["by_site"]["a"]["it_kwh"].get<double>(), 0.2);
+  EXPECT_DOUBLE_EQ(e["by_site"]["a"]["facility_kwh"].get<double>(), 0.2 * 1.5);
+  EXPECT_DOUBLE_EQ(e["by_site"]["b"]["it_kwh"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(e["by_site"]["b"]["facility_kwh"].get<double>(), 1.2);
+  EXPECT_DOUBLE_EQ(e["it_kwh"].get<double>(), 1.2);
+  EXPECT_DOUBLE_EQ(e["facility_kwh"].get<double>(), 0.3 + 1.2);
+  EXPECT_DOUBLE_EQ(m.summary["pue"]["effective"].get<double>(), 1.5 / 1.2);
+  EXPECT_DOUBLE_EQ(m.summary["cost"]["electricity"].get<double>(), 0.3 * 0.6 + 1.2 * 0.3);
+  EXPECT_DOUBLE_EQ(m.summary["carbon"]["tco2"].get<double>(), (0.3 * 0.8 + 1.2 * 0.2) / 1000);
+}
+
+TEST(Energy, ASampleAtAnEventTimeShowsTheStateAfterTheEvent)
+{
+  // Mutation guard ("mutant sample-at-event"): samples every 1,800 s; the job runs from 1,800 s to 3,600 s, so
+  // both its start and its end fall on sample times. The state at t holds from t on: the sample at 1,800 s sees the
+  // job running (6,960 W), the one at 3,600 s sees it ended (1,920 W).
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 1800, "accelerators": 8, "duration_s": 1800}])"));
+  const std::size_t w = m.series.columns.size();
+  ASSERT_EQ(m.series.rows(), 3U);
+  EXPECT_EQ(m.series.values[0 * w + 0], 0.0);
+  EXPECT_EQ(m.series.values[0 * w + 5], 1920.0);
+  EXPECT_EQ(m.series.values[1 * w + 0], 1800.0);
+  EXPECT_EQ(m.series.values[1 * w + 4], 8.0);
+  EXPECT_EQ(m.series.values[1 * w + 5], 6960.0);
+  EXPECT_EQ(m.series.values[2 * w + 0], 3600.0);
+  EXPECT_EQ(m.series.values[2 * w + 4], 0.0);
+  EXPECT_EQ(m.series.values[2 * w + 5], 1920.0);
+}
+
+TEST(Pue, EveryPresetHasTheValuesOfDocsModel)
+{
+  // Mutation guard ("mutant pue-preset-value"): docs/model.md's table, all 9 values, and a point between two.
+  const struct {
+    const char* name;
+    double at_02, at_05, at_10;
+  } table[] = {{"legacy-air", 1.85, 1.65, 1.55}, {"modern-air", 1.60, 1.42, 1.30}, {"liquid-cooled", 1.30, 1.16, 1.10}};
+  ASSERT_EQ(pue_preset_names(), (std::vector<std::string>{"legacy-air", "modern-air", "liquid-cooled"}));
+  for (const auto& row : table) {
+    SCOPED_TRACE(row.name);
+    const auto curve = pue_preset(row.name);
+    ASSERT_TRUE(curve.has_value());
+    EXPECT_EQ(curve->points, (std::vector<std::pair<double, double>>{{0.2, row.at_02}, {0.5, row.at_05},
+                                                                       {1.0, row.at_10}}));
+    EXPECT_DOUBLE_EQ(curve->at(0.0), row.at_02); // constant below the first point
+    EXPECT_DOUBLE_EQ(curve->at(0.75), (row.at_05 + row.at_10) / 2);
+  }
+}

@@ -38,7 +38,7 @@ Outcome outcome_of(const std::string& scenario_text)
   Scenario s = test::scenario_from_text(scenario_text);
   Cluster c = Cluster::build(s);
   RunResult r = test::run_inline(s, c);
-  EXPECT_EQ(test::schedule_problem(c, s.jobs, r), "");
+  EXPECT_EQ(test::schedule_problem(c, s.jobs, r, s.scheduler), "");
   return Outcome{std::move(s), std::move(c), std::move(r)};
 }
 
@@ -308,5 +308,53 @@ TEST(QueuePolicy, BackfillingReservesOnlyInPoolsWhoseCapsCanPowerTheJob)
     EXPECT_EQ(o.start("J"), 50.0);
     EXPECT_EQ(o.accels("J"), (std::vector<std::uint32_t>{4, 5, 6}));
     EXPECT_LT(o.result.decision_points, 20U);
+  }
+}
+
+TEST(QueuePolicy, BackfillingReservesTheLowestPoolAmongEqualStarts)
+{
+  // Mutation guard (docs/reliability.md, "mutant easy-reservation-tie"): two identical pools, sites a (accelerators
+  // 0-2) and b (3-5). A holds 0-1 and B holds 3-4 until 10; J needs 3, so both pools could hold it at 10. The tie
+  // goes to the lowest pool: J is reserved on a's 0-2, which holds free slot 2 now, so D (1 slot, 100 s, past the
+  // reservation) takes b's slot 5, and J starts at 10 on 0-2. Reserving the highest pool instead holds slot 5,
+  // D takes slot 2, and J starts at 10 on 3-5.
+  for (const char* queue : {"easy", "conservative"}) {
+    SCOPED_TRACE(queue);
+    const Outcome o = outcome_of(R"({"name": "tie", "accelerators": {"G": {"kind": "gpu",
+        "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+      "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 3,
+                  "node": {"accelerator": "G", "count": 1}}]},
+                {"name": "b", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 3,
+                  "node": {"accelerator": "G", "count": 1}}]}],
+      "workload": {"jobs": [
+        {"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 10},
+        {"id": "B", "submit_s": 0, "accelerators": 2, "duration_s": 10},
+        {"id": "J", "submit_s": 1, "accelerators": 3, "duration_s": 10},
+        {"id": "D", "submit_s": 1, "accelerators": 1, "duration_s": 100}]},
+      "scheduler": {"queue": ")" + std::string(queue) + R"(", "placement": "first-fit"}})");
+    // First fit: A on 0-1, then B finds one slot left at a and goes to b's 3-4.
+    ASSERT_EQ(o.accels("A"), (std::vector<std::uint32_t>{0, 1}));
+    ASSERT_EQ(o.accels("B"), (std::vector<std::uint32_t>{3, 4}));
+    EXPECT_EQ(o.start("D"), 1.0);
+    EXPECT_EQ(o.accels("D"), std::vector<std::uint32_t>{5});
+    EXPECT_EQ(o.start("J"), 10.0);
+    EXPECT_EQ(o.accels("J"), (std::vector<std::uint32_t>{0, 1, 2}));
+  }
+}
+
+TEST(QueuePolicy, AJobEndingExactlyAtTheReservationMayBackfill)
+{
+  // Mutation guard ("mutant easy-backfill-boundary", "mutant conservative-backfill-boundary"): A holds slots 0-1
+  // until 10; B needs all 4 and is reserved at 10. E's walltime is exactly 10: it ends when B's reservation
+  // begins, so it may start now, on slot 2 (the lowest free). Batsched uses <= at this boundary.
+  for (const char* queue : {"easy", "conservative"}) {
+    SCOPED_TRACE(queue);
+    const Outcome r = run(4, queue, R"([
+        {"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 10},
+        {"id": "B", "submit_s": 0, "accelerators": 4, "duration_s": 5},
+        {"id": "E", "submit_s": 0, "accelerators": 1, "duration_s": 10, "walltime_s": 10}])");
+    EXPECT_EQ(r.start("E"), 0.0);
+    EXPECT_EQ(r.accels("E"), std::vector<std::uint32_t>{2});
+    EXPECT_EQ(r.start("B"), 10.0);
   }
 }
