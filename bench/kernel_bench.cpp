@@ -1,6 +1,6 @@
 // bench/kernel_bench.cpp: the placement-scoring kernel, SIMD (Highway, dispatched) vs its scalar build, on
 // 1k to 300k nodes. Reports node-scores per second ("nodes/s"). Run: build/release/bench/ccsim_bench_kernel
-#include "ccsim/policy/score_kernel.hpp"
+#include "ccsim/cluster/score_kernel.hpp"
 
 #include <benchmark/benchmark.h>
 

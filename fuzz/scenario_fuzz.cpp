@@ -7,7 +7,7 @@
 #include "ccsim/output/writers.hpp"
 #include "ccsim/packing/packing.hpp"
 #include "ccsim/policy/registry.hpp"
-#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/core/json_reader.hpp"
 #include "ccsim/scenario/loader.hpp"
 
 #include <cstddef>

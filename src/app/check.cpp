@@ -2,7 +2,7 @@
 #include "check.hpp"
 
 #include "ccsim/core/error.hpp"
-#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/core/json_reader.hpp"
 
 #include <fmt/format.h>
 

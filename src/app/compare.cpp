@@ -4,7 +4,7 @@
 #include "ccsim/core/error.hpp"
 #include "ccsim/output/writers.hpp"
 #include "ccsim/policy/registry.hpp"
-#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/core/json_reader.hpp"
 
 #include <fmt/format.h>
 

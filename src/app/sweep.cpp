@@ -5,7 +5,7 @@
 #include "sqlite_db.hpp"
 
 #include "ccsim/core/error.hpp"
-#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/core/json_reader.hpp"
 
 #include <boost/math/distributions/students_t.hpp>
 #include <fmt/format.h>

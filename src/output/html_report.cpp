@@ -3,8 +3,8 @@
 
 #include "ccsim/core/error.hpp"
 #include "ccsim/core/version.hpp"
-#include "ccsim/scenario/json_reader.hpp"
-#include "workload/csv_table.hpp"
+#include "ccsim/core/json_reader.hpp"
+#include "ccsim/core/csv_table.hpp"
 
 #include <fmt/format.h>
 

@@ -2,7 +2,7 @@
 // docs/workloads.md, "Fill-to-capacity mode".
 #include "ccsim/packing/policies.hpp"
 
-#include "../policy/builtin/params.hpp"
+#include "ccsim/core/params.hpp"
 
 #include <limits>
 

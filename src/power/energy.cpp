@@ -1,7 +1,7 @@
 // src/power/energy.cpp
 #include "ccsim/power/energy.hpp"
 
-#include "ccsim/policy/score_kernel.hpp"
+#include "ccsim/cluster/score_kernel.hpp"
 
 #include <fmt/format.h>
 

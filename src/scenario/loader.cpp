@@ -5,7 +5,7 @@
 #include "ccsim/core/hash.hpp"
 #include "ccsim/scenario/catalog.hpp"
 #include "ccsim/scenario/schema_check.hpp"
-#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/core/json_reader.hpp"
 #include "ccsim/workload/generator.hpp"
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/workload.hpp"

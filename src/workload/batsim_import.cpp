@@ -1,5 +1,5 @@
 // src/workload/batsim_import.cpp
-#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/core/json_reader.hpp"
 #include "ccsim/workload/importers.hpp"
 
 #include <fmt/format.h>

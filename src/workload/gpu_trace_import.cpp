@@ -2,8 +2,8 @@
 // v2020 (task and job tables) and Tiresias. Mapping rules: docs/workloads.md.
 #include "ccsim/workload/importers.hpp"
 
-#include "csv_table.hpp"
-#include "line_source.hpp"
+#include "ccsim/core/csv_table.hpp"
+#include "ccsim/core/line_source.hpp"
 #include "trace_options.hpp"
 
 #include <fmt/format.h>

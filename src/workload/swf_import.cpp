@@ -2,7 +2,7 @@
 // line by line (memory grows with the jobs kept, not with the file). Mapping rules: docs/workloads.md.
 #include "ccsim/workload/importers.hpp"
 
-#include "line_source.hpp"
+#include "ccsim/core/line_source.hpp"
 #include "trace_options.hpp"
 
 #include <fmt/format.h>

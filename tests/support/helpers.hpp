@@ -6,7 +6,7 @@
 #include "ccsim/engine/dispatcher.hpp"
 #include "ccsim/engine/schedule_check.hpp"
 #include "ccsim/policy/registry.hpp"
-#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/core/json_reader.hpp"
 #include "ccsim/scenario/loader.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/core/json_reader.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include "../support/helpers.hpp"
 
 #include "ccsim/policy/builtin/builtin.hpp"
-#include "ccsim/policy/score_kernel.hpp"
+#include "ccsim/cluster/score_kernel.hpp"
 
 #include <gtest/gtest.h>
 

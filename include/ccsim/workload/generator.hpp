@@ -3,7 +3,7 @@
 
 #include "ccsim/core/error.hpp"
 #include "ccsim/core/random.hpp"
-#include "ccsim/scenario/json_reader.hpp"
+#include "ccsim/core/json_reader.hpp"
 #include "ccsim/workload/job.hpp"
 
 #include <optional>

@@ -4,7 +4,7 @@
 // model (docs/model.md, "Communication"). Within a level, the least leftover (best fit); inside the chosen rack
 // or pool, the nodes with the most free first and the rest from the node that holds it with the least to spare.
 #include "ccsim/policy/builtin/builtin.hpp"
-#include "params.hpp"
+#include "ccsim/core/params.hpp"
 
 #include <algorithm>
 #include <map>

@@ -5,7 +5,7 @@
 // ended, the queue is walked in order and each job is re-inserted first-fit while every other reservation stays
 // in place. A job whose reservation lands at now starts.
 #include "ccsim/policy/builtin/builtin.hpp"
-#include "params.hpp"
+#include "ccsim/core/params.hpp"
 #include "ccsim/policy/slot_profile.hpp"
 
 #include <algorithm>

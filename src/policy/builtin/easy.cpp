@@ -6,7 +6,7 @@
 //   it can start now without touching the reserved slots, or ends (by its walltime) no later than t.
 //   The reservation is recomputed at every decision pass.
 #include "ccsim/policy/builtin/builtin.hpp"
-#include "params.hpp"
+#include "ccsim/core/params.hpp"
 
 #include <algorithm>
 #include <bit>

@@ -3,7 +3,7 @@
 // accelerators; within it the lowest-numbered free accelerators, node by node, skipping what a rack's power
 // cap forbids.
 #include "ccsim/policy/builtin/builtin.hpp"
-#include "params.hpp"
+#include "ccsim/core/params.hpp"
 
 #include <bit>
 #include <stdexcept>

@@ -4,7 +4,7 @@
 //   sjf:      walltime estimate ascending, then submission order
 //   priority: job priority descending, then submission order
 #include "ccsim/policy/builtin/builtin.hpp"
-#include "params.hpp"
+#include "ccsim/core/params.hpp"
 
 #include <set>
 #include <stdexcept>

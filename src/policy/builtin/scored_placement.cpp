@@ -4,8 +4,8 @@
 // pool; the job then takes nodes of that pool by descending score (ties: lowest node), each giving what it can
 // within its rack's power cap, lowest-numbered free slots first.
 #include "ccsim/policy/builtin/builtin.hpp"
-#include "ccsim/policy/score_kernel.hpp"
-#include "params.hpp"
+#include "ccsim/cluster/score_kernel.hpp"
+#include "ccsim/core/params.hpp"
 
 #include <algorithm>
 #include <bit>

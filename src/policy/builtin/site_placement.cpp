@@ -10,7 +10,7 @@
 //   cost-aware - the same, weighing each site's energy by its electricity price.
 #include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/workload/workload.hpp"
-#include "params.hpp"
+#include "ccsim/core/params.hpp"
 
 #include <algorithm>
 #include <cmath>

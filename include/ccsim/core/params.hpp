@@ -1,4 +1,4 @@
-// src/policy/builtin/params.hpp (private): parameter checks shared by the built-in policies' factories.
+// include/ccsim/core/params.hpp: checks of policy parameter objects, for built-in and plug-in policy factories.
 #pragma once
 
 #include <nlohmann/json.hpp>

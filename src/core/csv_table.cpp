@@ -1,5 +1,5 @@
-// src/workload/csv_table.cpp
-#include "csv_table.hpp"
+// src/core/csv_table.cpp
+#include "ccsim/core/csv_table.hpp"
 
 #include "ccsim/core/error.hpp"
 

@@ -1,8 +1,8 @@
-// src/workload/csv_table.hpp: a header-addressed CSV reader (RFC 4180, via libcsv) for the trace importers
-// (internal).
+// include/ccsim/core/csv_table.hpp: a header-addressed CSV reader (RFC 4180, via libcsv): the trace importers and
+// ccsim report read CSV files with it.
 #pragma once
 
-#include "line_source.hpp"
+#include "ccsim/core/line_source.hpp"
 
 #include <cstdint>
 #include <initializer_list>

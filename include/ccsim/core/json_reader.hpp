@@ -1,4 +1,4 @@
-// include/ccsim/scenario/json_reader.hpp
+// include/ccsim/core/json_reader.hpp
 #pragma once
 
 #include "ccsim/core/error.hpp"

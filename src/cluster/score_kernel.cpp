@@ -1,11 +1,11 @@
-// src/policy/kernel/score_kernel.cpp: the node-scoring kernel, compiled once per SIMD target by Highway and
+// src/cluster/score_kernel.cpp: the node-scoring kernel, compiled once per SIMD target by Highway and
 // dispatched at run time (foreach_target.h re-includes this file for each target).
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "policy/kernel/score_kernel.cpp"
+#define HWY_TARGET_INCLUDE "score_kernel.cpp" // found through this file's own include directory (src/CMakeLists.txt)
 #include <hwy/foreach_target.h> // IWYU pragma: keep
 #include <hwy/highway.h>
 
-#include "ccsim/policy/score_kernel.hpp"
+#include "ccsim/cluster/score_kernel.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
-// src/workload/line_source.cpp
-#include "line_source.hpp"
+// src/core/line_source.cpp
+#include "ccsim/core/line_source.hpp"
 
 #include "ccsim/core/error.hpp"
 

@@ -1,4 +1,4 @@
-// src/workload/line_source.hpp: line-by-line input for the trace importers (internal).
+// include/ccsim/core/line_source.hpp: line-by-line input (plain or gzip files, or text in memory).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// include/ccsim/policy/score_kernel.hpp
+// include/ccsim/cluster/score_kernel.hpp
 #pragma once
 
 #include <cstdint>

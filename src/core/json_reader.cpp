@@ -1,5 +1,5 @@
-// src/scenario/json_reader.cpp
-#include "ccsim/scenario/json_reader.hpp"
+// src/core/json_reader.cpp
+#include "ccsim/core/json_reader.hpp"
 
 #include <fmt/format.h>
 
