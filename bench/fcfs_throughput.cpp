@@ -36,20 +36,20 @@ int main(int argc, char** argv)
   CLI11_PARSE(app, argc, argv);
 
   const auto t0 = std::chrono::steady_clock::now();
-  ccsim::Scenario scenario = ccsim::bench::synthetic_scenario(jobs, accelerators, load, seed, sites, types);
+  auto [scenario, workload] = ccsim::bench::synthetic_scenario(jobs, accelerators, load, seed, sites, types);
   scenario.scheduler.queue_policy = queue_name;
   scenario.scheduler.placement_policy = placement_name;
   const ccsim::Cluster cluster = ccsim::Cluster::build(scenario);
   const auto t1 = std::chrono::steady_clock::now();
   const auto& registry = ccsim::PolicyRegistry::global();
-  auto queue = registry.make_queue(queue_name);
-  auto placement = registry.make_placement(placement_name);
+  auto queue = registry.queues.make(queue_name);
+  auto placement = registry.placements.make(placement_name);
   // The same path as `ccsim run`: energy meter with hourly timeseries samples.
   ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s);
   const ccsim::SimulationRun run =
-      ccsim::run_simulation(scenario, cluster, scenario.jobs, *queue, *placement, &meter);
+      ccsim::run_simulation(scenario, cluster, workload, *queue, *placement, &meter);
   const auto t2 = std::chrono::steady_clock::now();
-  const auto summary = ccsim::summarize(scenario, cluster, scenario.jobs, run.result, &meter);
+  const auto summary = ccsim::summarize(scenario, cluster, workload, run.result, &meter);
   const auto t3 = std::chrono::steady_clock::now();
 
   const double gen_s = std::chrono::duration<double>(t1 - t0).count();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace ccsim::bench {
 
@@ -15,11 +16,16 @@ namespace ccsim::bench {
 //! accelerator types (1..4; every site has racks of every type); `jobs` jobs with Poisson arrivals at offered load
 //! `load`, sizes log-uniform in [1, 64], lognormal run times (mu 7, sigma 1.5: median ~1,100 s), walltime = run time
 //! x U(1, 3). With several types, 30 % of the jobs accept one type only (drawn uniformly), the rest any.
-//! Same seed, same scenario.
-inline Scenario synthetic_scenario(std::uint64_t jobs, std::uint64_t accelerators, double load, std::uint64_t seed,
+//! Same seed, same scenario. The jobs come resolved (eligible types, walltimes), as prepare() would leave them.
+struct Synthetic {
+  Scenario scenario;
+  std::vector<Job> jobs;
+};
+inline Synthetic synthetic_scenario(std::uint64_t jobs, std::uint64_t accelerators, double load, std::uint64_t seed,
                                    std::uint32_t sites = 1, std::uint32_t types = 1)
 {
-  Scenario s;
+  Synthetic out;
+  Scenario& s = out.scenario;
   s.name = "synthetic";
   s.seed = seed;
   types = std::clamp<std::uint32_t>(types, 1, 4);
@@ -62,10 +68,10 @@ inline Scenario synthetic_scenario(std::uint64_t jobs, std::uint64_t accelerator
   const double mean_size = (64.0 - 1.0) / std::log(64.0);
   const double mean_run = std::exp(7.0 + 1.5 * 1.5 / 2);
   std::exponential_distribution<double> gap(load * capacity / (mean_size * mean_run));
-  s.jobs.resize(jobs);
+  out.jobs.resize(jobs);
   double t = 0;
   for (std::uint64_t i = 0; i < jobs; i++) {
-    Job& j = s.jobs[i];
+    Job& j = out.jobs[i];
     j.id = std::to_string(i);
     t += gap(rng);
     j.submit_s = std::floor(t);
@@ -76,7 +82,7 @@ inline Scenario synthetic_scenario(std::uint64_t jobs, std::uint64_t accelerator
     if (types > 1 && pick(rng) < 0.3)
       j.eligible_types = 1ULL << static_cast<std::uint32_t>(pick(rng) * types);
   }
-  return s;
+  return out;
 }
 
 } // namespace ccsim::bench

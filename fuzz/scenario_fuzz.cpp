@@ -5,8 +5,9 @@
 #include "ccsim/engine/schedule_check.hpp"
 #include "ccsim/metrics/metrics.hpp"
 #include "ccsim/output/writers.hpp"
-#include "ccsim/packing/packing.hpp"
+#include "ccsim/fill/fill.hpp"
 #include "ccsim/policy/registry.hpp"
+#include "ccsim/prepare/prepare.hpp"
 #include "ccsim/core/json_reader.hpp"
 #include "ccsim/scenario/loader.hpp"
 
@@ -61,39 +62,39 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // A fuzzer must not read other files: trace workloads and node lists have their own targets.
     if (reads_files(doc) || generates_too_much(doc))
       return 0;
-    ccsim::Scenario s = ccsim::scenario_from_json(doc, "fuzz.json", "");
-    auto [queue, placement, packing] = ccsim::make_scenario_policies(s);
-    const ccsim::Cluster c = ccsim::Cluster::build(s);
+    const ccsim::PreparedRun run = ccsim::prepare(ccsim::scenario_from_json(doc, "fuzz.json", ""));
+    const ccsim::Scenario& s = run.scenario;
+    const ccsim::Cluster& c = run.cluster;
     if (c.accelerator_count() > 20'000)
       return 0; // valid, but too large to simulate at fuzzing speed
-    if (packing) {
+    if (run.policies.fill) {
       // Fill mode clones tasks up to demand_ratio x capacity: skip inputs asking for too many at fuzzing speed.
       double total_milli = 0;
-      for (const auto& j : s.jobs)
+      for (const auto& j : run.jobs)
         total_milli += static_cast<double>(j.accelerators) * j.gpu_milli;
       const double capacity_milli = static_cast<double>(c.accelerator_count()) * 1000;
       if (total_milli > 0 &&
-          s.scheduler.fill.demand_ratio * capacity_milli / (total_milli / static_cast<double>(s.jobs.size())) > 2e4)
+          s.scheduler.fill.demand_ratio * capacity_milli / (total_milli / static_cast<double>(run.jobs.size())) > 2e4)
         return 0;
-      const auto r = ccsim::run_fill(c, s.jobs, s.scheduler.fill, *packing, s.seed, "fuzz.json");
+      const auto r = ccsim::run_fill(c, run.jobs, s.scheduler.fill, *run.policies.fill, s.seed, "fuzz.json");
       (void)ccsim::fill_csv(r);
-      (void)ccsim::placements_csv(c, s.jobs, r);
-      (void)ccsim::json_text(ccsim::fill_summary(s, r));
+      (void)ccsim::placements_csv(c, run.jobs, r);
+      (void)ccsim::json_text(ccsim::fill_summary(s, run.jobs, r));
       return 0;
     }
     ccsim::EnergyMeter meter(c, 0);
-    ccsim::Dispatcher d(c, s.jobs, s.scheduler, *queue, *placement, &meter);
+    ccsim::Dispatcher d(c, run.jobs, s.scheduler, *run.policies.queue, *run.policies.placement, &meter);
     // The run must end (a livelock of decision passes is a bug, not a slow input: inputs here hold at most a few
     // thousand jobs), leave no job waiting, and produce a feasible, consistent schedule.
     if (not ccsim::run_without_network(d, c, 1'000'000))
       fail("the run did not end within 1,000,000 decision passes");
     if (d.queued() != 0)
       fail("the run ended with " + std::to_string(d.queued()) + " jobs still queued");
-    if (const std::string problem = ccsim::schedule_problem(c, s.jobs, d.result(), s.scheduler); not problem.empty())
+    if (const std::string problem = ccsim::schedule_problem(c, run.jobs, d.result(), s.scheduler); not problem.empty())
       fail("infeasible schedule: " + problem);
     meter.finish(d.result().end_s);
-    const auto summary = ccsim::summarize(s, c, s.jobs, d.result(), &meter);
-    (void)ccsim::jobs_csv(c, s.jobs, d.result());
+    const auto summary = ccsim::summarize(s, c, run.jobs, d.result(), &meter);
+    (void)ccsim::jobs_csv(c, run.jobs, d.result());
     (void)ccsim::json_text(summary);
   } catch (const ccsim::InputError&) {
     // Bad input, reported with a location: the expected outcome for most inputs.

@@ -38,7 +38,7 @@ private:
 
 extern "C" void ccsim_register_policies(ccsim::PolicyRegistry& registry)
 {
-  registry.add_queue("largest-first", "example plug-in: most accelerators first; the head blocks later jobs",
+  registry.queues.add("largest-first", "example plug-in: most accelerators first; the head blocks later jobs",
                      [](const nlohmann::json& params) -> std::unique_ptr<ccsim::QueuePolicy> {
                        if (not params.is_null() && not params.empty())
                          throw std::invalid_argument("largest-first takes no parameters");

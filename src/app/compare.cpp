@@ -33,22 +33,22 @@ Choice parse_choice(const std::string& item, const PolicyRegistry& registry)
   const std::string second = plus == std::string::npos ? "" : item.substr(plus + 1);
   auto expected = [&registry] {
     std::string names;
-    for (const auto& e : registry.queue_policies())
+    for (const auto& e : registry.queues.entries())
       names += (names.empty() ? "" : ", ") + e.name;
-    for (const auto& e : registry.placement_policies())
+    for (const auto& e : registry.placements.entries())
       names += ", " + e.name;
-    for (const auto& e : registry.packing_policies())
+    for (const auto& e : registry.fills.entries())
       names += ", " + e.name + " (fill mode)";
     return names;
   };
-  if (registry.has_queue(first))
+  if (registry.queues.has(first))
     c.queue = first;
-  else if (plus == std::string::npos && (registry.has_placement(first) || registry.has_packing(first)))
+  else if (plus == std::string::npos && (registry.placements.has(first) || registry.fills.has(first)))
     c.placement = first;
   else
     throw InputError("--policies", item, "unknown policy \"" + first + "\" (expected one of: " + expected() + ")");
   if (not second.empty()) {
-    if (not registry.has_placement(second))
+    if (not registry.placements.has(second))
       throw InputError("--policies", item, "unknown placement policy \"" + second + "\"");
     c.placement = second;
   }

@@ -9,6 +9,7 @@
 #include "ccsim/output/writers.hpp"
 #include "ccsim/policy/plugin.hpp"
 #include "ccsim/policy/registry.hpp"
+#include "ccsim/prepare/prepare.hpp"
 #include "ccsim/scenario/loader.hpp"
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/workload_json.hpp"
@@ -62,52 +63,37 @@ bool edits_touch(const std::vector<ccsim::ScenarioEdit>& edits, std::string_view
   });
 }
 
-//! Applies command-line overrides: a policy named there takes no parameters from the scenario file, only those
-//! given with --set (`edits`; e.g. --placement cost-aware --set '/scheduler/placement_params={"nodes": "compact"}').
-void apply_overrides(ccsim::Scenario& s, const RunOptions& opt, const std::vector<ccsim::ScenarioEdit>& edits)
-{
-  if (opt.seed >= 0)
-    s.seed = static_cast<std::uint64_t>(opt.seed);
-  if (not opt.queue.empty() && s.scheduler.mode == ccsim::SchedulerMode::FILL)
-    throw ccsim::InputError("--queue", "", "fill mode has no queue: tasks are placed once, in arrival order (expected "
-                                           "no --queue with a fill-mode scenario)");
-  if (not opt.queue.empty()) {
-    s.scheduler.queue_policy = opt.queue;
-    if (not edits_touch(edits, "/scheduler/queue_params"))
-      s.scheduler.queue_params = nullptr;
-  }
-  if (not opt.placement.empty()) {
-    s.scheduler.placement_policy = opt.placement;
-    if (not edits_touch(edits, "/scheduler/placement_params"))
-      s.scheduler.placement_params = nullptr;
-  }
-}
-
-//! Loads the scenario, applies overrides and checks what the scenario file cannot check alone (registered
-//! policies and their parameters).
-ccsim::Scenario load_checked(const std::string& path, const RunOptions& overrides = {})
+//! The run's stages up to simulation: load (the file with the --set edits applied), then prepare with the
+//! command line's overrides (a policy named with --queue or --placement takes parameters only from --set, e.g.
+//! --placement cost-aware --set '/scheduler/placement_params={"nodes": "compact"}', never from the file).
+ccsim::PreparedRun load_and_prepare(const std::string& path, const RunOptions& opt = {})
 {
   std::vector<ccsim::ScenarioEdit> edits;
-  for (const auto& text : overrides.sets)
+  for (const auto& text : opt.sets)
     edits.push_back(ccsim::parse_scenario_edit(text, "--set"));
-  ccsim::Scenario s = ccsim::load_scenario(
-      path, overrides.seed >= 0 ? std::optional<std::uint64_t>(overrides.seed) : std::nullopt, edits);
-  apply_overrides(s, overrides, edits);
-  ccsim::make_scenario_policies(s);
-  return s;
+  ccsim::Scenario scenario = ccsim::load_scenario(path, edits);
+  ccsim::Overrides overrides;
+  if (opt.seed >= 0)
+    overrides.seed = static_cast<std::uint64_t>(opt.seed);
+  overrides.queue_policy = opt.queue;
+  overrides.placement_policy = opt.placement;
+  overrides.keep_queue_params = edits_touch(edits, "/scheduler/queue_params");
+  overrides.keep_placement_params = edits_touch(edits, "/scheduler/placement_params");
+  return ccsim::prepare(std::move(scenario), overrides);
 }
 
 //! run.json's fields common to both modes.
-nlohmann::ordered_json run_info(const ccsim::Scenario& scenario, const std::vector<std::string>& command_line)
+nlohmann::ordered_json run_info(const ccsim::PreparedRun& run, const std::vector<std::string>& command_line)
 {
+  const ccsim::Scenario& scenario = run.scenario;
+  const ccsim::ImportReport& w = run.workload_report;
   nlohmann::ordered_json info;
   info["ccsim"] = {{"version", std::string(ccsim::version())}};
   info["command"] = command_line;
   info["scenario"] = {{"file", scenario.file}, {"name", scenario.name}, {"sha256", scenario.sha256}};
   info["seed"] = scenario.seed;
-  info["workload"] = {{"format", scenario.workload_report.format}, {"path", scenario.workload_report.path},
-                      {"read", scenario.workload_report.read}, {"kept", scenario.workload_report.kept},
-                      {"skipped", scenario.workload_report.skipped}};
+  info["workload"] = {
+      {"format", w.format}, {"path", w.path}, {"read", w.read}, {"kept", w.kept}, {"skipped", w.skipped}};
   for (const auto& r : scenario.node_reports)
     info["node_lists"].push_back(
         {{"format", r.format}, {"path", r.path}, {"read", r.read}, {"kept", r.kept}, {"skipped", r.skipped}});
@@ -150,18 +136,19 @@ double seconds_since(std::chrono::steady_clock::time_point start)
 }
 
 //! Fill mode: packs the tasks once each (no SimGrid: nothing happens in time).
-int run_fill_mode(const ccsim::Scenario& scenario, const ccsim::Cluster& cluster, ccsim::PackingPolicy& policy,
-                  const RunOptions& opt, const std::vector<std::string>& command_line,
+int run_fill_mode(const ccsim::PreparedRun& run, const RunOptions& opt, const std::vector<std::string>& command_line,
                   std::chrono::steady_clock::time_point wall_start)
 {
+  const ccsim::Scenario& scenario = run.scenario;
   const std::string out_dir = opt.out.empty() ? scenario.output.dir : opt.out;
   const ccsim::FillResult result =
-      ccsim::run_fill(cluster, scenario.jobs, scenario.scheduler.fill, policy, scenario.seed, scenario.file);
-  const nlohmann::ordered_json summary = ccsim::fill_summary(scenario, result);
+      ccsim::run_fill(run.cluster, run.jobs, scenario.scheduler.fill, *run.policies.fill, scenario.seed,
+                      scenario.file);
+  const nlohmann::ordered_json summary = ccsim::fill_summary(scenario, run.jobs, result);
   std::vector<std::pair<std::string, std::string>> files;
   files.emplace_back("fill.csv", ccsim::fill_csv(result));
-  files.emplace_back("placements.csv", ccsim::placements_csv(cluster, scenario.jobs, result));
-  nlohmann::ordered_json info = run_info(scenario, command_line);
+  files.emplace_back("placements.csv", ccsim::placements_csv(run.cluster, run.jobs, result));
+  nlohmann::ordered_json info = run_info(run, command_line);
   const double wall_s = seconds_since(wall_start);
   info["wall_s"] = wall_s;
   info["peak_rss_bytes"] = ccsim::peak_rss_bytes();
@@ -172,7 +159,7 @@ int run_fill_mode(const ccsim::Scenario& scenario, const ccsim::Cluster& cluster
     const auto& fin = summary["final"];
     std::cout << fmt::format("scenario    {} (fill mode, policy {}, seed {})\n", scenario.name,
                              scenario.scheduler.placement_policy, scenario.seed);
-    std::cout << fmt::format("platform    {} nodes, {} GPUs\n", cluster.node_count(), result.capacity_gpus);
+    std::cout << fmt::format("platform    {} nodes, {} GPUs\n", run.cluster.node_count(), result.capacity_gpus);
     std::cout << fmt::format("tasks       {} ({} originals + {} clones): {} placed, {} failed\n",
                              result.placements.size(), result.originals, result.clones,
                              summary["tasks"]["placed"].get<std::uint64_t>(),
@@ -191,33 +178,33 @@ int run_fill_mode(const ccsim::Scenario& scenario, const ccsim::Cluster& cluster
 int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
 {
   const auto wall_start = std::chrono::steady_clock::now();
-  const ccsim::Scenario scenario = load_checked(opt.scenario.empty() ? default_scenario_path() : opt.scenario, opt);
-  const std::string out_dir = opt.out.empty() ? scenario.output.dir : opt.out;
-  const ccsim::Cluster cluster = ccsim::Cluster::build(scenario);
-  auto [queue, placement, packing] = ccsim::make_scenario_policies(scenario);
-  if (packing)
-    return run_fill_mode(scenario, cluster, *packing, opt, command_line, wall_start);
+  const ccsim::PreparedRun run = load_and_prepare(opt.scenario.empty() ? default_scenario_path() : opt.scenario, opt);
+  if (run.policies.fill)
+    return run_fill_mode(run, opt, command_line, wall_start);
 
+  const ccsim::Scenario& scenario = run.scenario;
+  const ccsim::Cluster& cluster = run.cluster;
+  const std::string out_dir = opt.out.empty() ? scenario.output.dir : opt.out;
   ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s, scenario.file);
-  const ccsim::SimulationRun run =
-      ccsim::run_simulation(scenario, cluster, scenario.jobs, *queue, *placement, &meter);
-  const nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, scenario.jobs, run.result, &meter);
+  const ccsim::SimulationRun sim =
+      ccsim::run_simulation(scenario, cluster, run.jobs, *run.policies.queue, *run.policies.placement, &meter);
+  const nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, run.jobs, sim.result, &meter);
   std::vector<std::pair<std::string, std::string>> files;
-  files.emplace_back("jobs.csv", ccsim::jobs_csv(cluster, scenario.jobs, run.result));
+  files.emplace_back("jobs.csv", ccsim::jobs_csv(cluster, run.jobs, sim.result));
   files.emplace_back("racks.csv", ccsim::racks_csv(cluster));
   if (scenario.output.timeseries_interval_s > 0)
     files.emplace_back("timeseries.csv", ccsim::timeseries_csv(meter.timeseries()));
 
   const double wall_s = seconds_since(wall_start);
-  nlohmann::ordered_json info = run_info(scenario, command_line);
-  info["simgrid"] = {{"version", std::string(ccsim::simgrid_version())}, {"config", run.simgrid_config}};
+  nlohmann::ordered_json info = run_info(run, command_line);
+  info["simgrid"] = {{"version", std::string(ccsim::simgrid_version())}, {"config", sim.simgrid_config}};
   info["wall_s"] = wall_s;
   info["peak_rss_bytes"] = ccsim::peak_rss_bytes();
-  info["events"] = run.result.events;
-  info["decision_points"] = run.result.decision_points;
-  info["clock_advances"] = run.clock_advances;
-  info["simulated_s"] = run.simulated_end_s;
-  info["events_per_s"] = wall_s > 0 ? static_cast<double>(run.result.events) / wall_s : 0.0;
+  info["events"] = sim.result.events;
+  info["decision_points"] = sim.result.decision_points;
+  info["clock_advances"] = sim.clock_advances;
+  info["simulated_s"] = sim.simulated_end_s;
+  info["events_per_s"] = wall_s > 0 ? static_cast<double>(sim.result.events) / wall_s : 0.0;
 
   write_results(out_dir, files, info, summary);
   save_baseline(opt, scenario, summary);
@@ -230,17 +217,18 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
 
 int cmd_validate(const std::string& path)
 {
-  const ccsim::Scenario s = load_checked(path);
-  const ccsim::Cluster cluster = ccsim::Cluster::build(s);
+  const ccsim::PreparedRun run = load_and_prepare(path);
+  const ccsim::Scenario& s = run.scenario;
+  const ccsim::Cluster& cluster = run.cluster;
   std::cout << fmt::format("{}: valid scenario \"{}\": {} sites, {} nodes, {} accelerators, {} jobs\n", path, s.name,
-                           cluster.sites.size(), cluster.node_count(), cluster.accelerator_count(), s.jobs.size());
+                           cluster.sites.size(), cluster.node_count(), cluster.accelerator_count(), run.jobs.size());
   for (const auto& n : s.node_reports) {
     std::string skipped;
     for (const auto& [reason, count] : n.skipped)
       skipped += fmt::format(", skipped {} ({})", count, reason);
     std::cout << fmt::format("nodes: {} node list {}: read {}, kept {}{}\n", n.format, n.path, n.read, n.kept, skipped);
   }
-  const auto& r = s.workload_report;
+  const auto& r = run.workload_report;
   if (r.format != "inline") {
     std::string skipped;
     for (const auto& [reason, n] : r.skipped)
@@ -283,13 +271,13 @@ int cmd_list_policies()
 {
   const auto& registry = ccsim::PolicyRegistry::global();
   std::cout << "queue policies:\n";
-  for (const auto& e : registry.queue_policies())
+  for (const auto& e : registry.queues.entries())
     std::cout << fmt::format("  {:<16} {}\n", e.name, e.description);
   std::cout << "placement policies:\n";
-  for (const auto& e : registry.placement_policies())
+  for (const auto& e : registry.placements.entries())
     std::cout << fmt::format("  {:<16} {}\n", e.name, e.description);
   std::cout << "fill-mode placement policies (scheduler.mode = \"fill\"):\n";
-  for (const auto& e : registry.packing_policies())
+  for (const auto& e : registry.fills.entries())
     std::cout << fmt::format("  {:<16} {}\n", e.name, e.description);
   return 0;
 }

@@ -1,7 +1,8 @@
 // src/engine/dispatcher.cpp
 #include "ccsim/engine/dispatcher.hpp"
 
-#include "ccsim/network/comm_model.hpp"
+#include "ccsim/perf/comm_model.hpp"
+#include "ccsim/perf/runtime.hpp"
 #include "ccsim/workload/workload.hpp"
 
 #include <algorithm>

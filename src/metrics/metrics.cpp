@@ -212,4 +212,44 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
   return s;
 }
 
+nlohmann::ordered_json fill_summary(const Scenario& scenario, std::span<const Job> jobs, const FillResult& result)
+{
+  nlohmann::ordered_json s;
+  s["scenario"] = scenario.name;
+  s["mode"] = "fill";
+  s["policy"] = scenario.scheduler.placement_policy;
+  s["seed"] = scenario.seed;
+  s["demand_ratio"] = scenario.scheduler.fill.demand_ratio;
+  s["capacity_gpus"] = result.capacity_gpus;
+  const FillRow last = result.rows.empty() ? FillRow{} : result.rows.back();
+  std::uint64_t failed_milli = 0;
+  for (const auto& p : result.placements)
+    if (not p.choice)
+      failed_milli += TaskShape::of(jobs[p.job]).gpu_demand_milli();
+  const double failed_gpus = static_cast<double>(failed_milli) / 1000.0;
+  s["tasks"] = {{"originals", result.originals}, {"clones", result.clones},
+                {"total", result.placements.size()},  {"placed", last.tasks_placed},
+                {"failed", last.tasks_failed},        {"failed_gpu_demand", failed_gpus}};
+  const auto state = [&](const FillRow& r) {
+    nlohmann::ordered_json o;
+    o["arrived_percent"] = r.arrived_percent;
+    o["allocated_gpus"] = r.allocated_gpus;
+    o["allocation_ratio"] = result.capacity_gpus > 0 ? r.allocated_gpus / result.capacity_gpus : 0.0;
+    o["fragmented_gpus"] = r.fragmented_gpus;
+    o["fragmentation_ratio"] = r.idle_gpus > 0 ? r.fragmented_gpus / r.idle_gpus : 0.0;
+    return o;
+  };
+  s["final"] = state(last);
+  for (const auto& r : result.rows)
+    if (r.arrived_percent >= 100) {
+      s["at_full_demand"] = state(r);
+      break;
+    }
+  if (result.first_failure_percent >= 0)
+    s["first_failure_percent"] = result.first_failure_percent;
+  else
+    s["first_failure_percent"] = nullptr;
+  return s;
+}
+
 } // namespace ccsim

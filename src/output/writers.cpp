@@ -206,4 +206,45 @@ void write_files(const std::filesystem::path& dir, const std::vector<std::pair<s
   }
 }
 
+std::string fill_csv(const FillResult& result)
+{
+  std::string out = "arrived_percent,tasks_arrived,tasks_placed,tasks_failed,arrived_gpus,allocated_gpus,"
+                    "allocation_ratio,idle_gpus,fragmented_gpus,fragmentation_ratio\n";
+  for (const auto& r : result.rows)
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", r.arrived_percent, r.tasks_arrived, r.tasks_placed,
+                       r.tasks_failed, r.arrived_gpus, r.allocated_gpus,
+                       result.capacity_gpus > 0 ? r.allocated_gpus / result.capacity_gpus : 0.0, r.idle_gpus,
+                       r.fragmented_gpus, r.idle_gpus > 0 ? r.fragmented_gpus / r.idle_gpus : 0.0);
+  return out;
+}
+
+std::string placements_csv(const Cluster& cluster, std::span<const Job> jobs, const FillResult& result)
+{
+  std::string out = "order,task_id,cpu_milli,gpus,gpu_milli,placed,node,site,accelerator_type,gpu_slots\n";
+  for (std::size_t i = 0; i < result.placements.size(); i++) {
+    const auto& p = result.placements[i];
+    const Job& job = jobs[p.job];
+    // Ids and names come from input files: csv_field quotes them when needed.
+    out += fmt::format("{},", i);
+    csv_field(out, p.task_id);
+    out += fmt::format(",{},{},{},{},", job.cpu_milli, job.accelerators, job.accelerators > 0 ? job.gpu_milli : 0,
+                       p.choice ? 1 : 0);
+    if (p.choice) {
+      const std::uint32_t n = p.choice->node;
+      csv_field(out, cluster.node_name(n));
+      out += ',';
+      csv_field(out, cluster.sites[cluster.node_site[n]].name);
+      out += ',';
+      csv_field(out, cluster.types[cluster.node_type[n]].name);
+      out += ',';
+      for (std::size_t k = 0; k < p.choice->slots.size(); k++)
+        out += (k == 0 ? "" : " ") + std::to_string(p.choice->slots[k]);
+    } else {
+      out += ",,,";
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 } // namespace ccsim

@@ -1,14 +1,13 @@
 // src/scenario/loader.cpp
 #include "ccsim/scenario/loader.hpp"
 
-#include "ccsim/cluster/cluster.hpp"
 #include "ccsim/core/hash.hpp"
 #include "ccsim/scenario/catalog.hpp"
 #include "ccsim/scenario/schema_check.hpp"
 #include "ccsim/core/json_reader.hpp"
 #include "ccsim/workload/generator.hpp"
 #include "ccsim/workload/importers.hpp"
-#include "ccsim/workload/workload.hpp"
+#include "ccsim/workload/workload_json.hpp"
 
 #include <fmt/format.h>
 
@@ -38,31 +37,6 @@ constexpr std::size_t MAX_TYPES_IN_PLATFORM = 64;       // eligibility is a 64-b
 // Platform size limits: indices are 32-bit, and no input may make ccsim allocate without bound.
 constexpr std::uint64_t MAX_PLATFORM_NODES = 1ULL << 22;        // 4,194,304
 constexpr std::uint64_t MAX_PLATFORM_ACCELERATORS = 1ULL << 24; // 16,777,216
-
-template <std::size_t N>
-std::string names_list(const std::array<std::string_view, N>& names)
-{
-  std::string out;
-  for (const auto n : names)
-    out += (out.empty() ? "" : ", ") + std::string(n);
-  return out;
-}
-
-//! Iterates a JSON array at `key`, calling f(element, pointer). Reports a non-array value.
-template <typename F>
-void for_each_element(const ObjectReader& obj, std::string_view key, Need need, F&& f)
-{
-  const auto* v = obj.value(key, need);
-  if (v == nullptr)
-    return;
-  if (not v->is_array()) {
-    obj.error(key, "expected an array, found " + describe_json(*v));
-    return;
-  }
-  const std::string base = obj.pointer_of(key);
-  for (std::size_t i = 0; i < v->size(); i++)
-    f((*v)[i], base + "/" + std::to_string(i));
-}
 
 void read_catalog(const ObjectReader& root, Scenario& s)
 {
@@ -297,64 +271,6 @@ void read_sites(const ObjectReader& root, Scenario& s)
                                     nodes, accelerators, MAX_PLATFORM_NODES, MAX_PLATFORM_ACCELERATORS));
 }
 
-//! `min_accelerators`: 0 in fill mode (CPU-only tasks), 1 otherwise.
-void read_job(const nlohmann::json& value, const std::string& ptr, const ObjectReader& root, Job& job,
-              std::int64_t min_accelerators = 1)
-{
-  ObjectReader j(value, ptr, root.file(), root.diagnostics(),
-                 {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "precision", "class",
-                  "efficiency", "accept", "memory_gib", "priority", "gpu_milli", "cpu_milli", "host_memory_mib",
-                  "tenant", "data_site", "data_bytes", "comm_share", "allreduce_bytes", "span_sites"});
-  job.id = j.identifier("id", Need::REQUIRED).value_or("");
-  job.submit_s = j.number("submit_s", Need::REQUIRED, 0, INF).value_or(0);
-  job.accelerators =
-      static_cast<std::uint32_t>(j.integer("accelerators", Need::REQUIRED, min_accelerators, MAX_COUNT).value_or(1));
-  const bool has_duration = j.has("duration_s");
-  const bool has_work = j.has("work_flop");
-  if (has_duration == has_work)
-    j.error_here("expected exactly one of \"duration_s\" (seconds) or \"work_flop\" (FLOP), found " +
-                 std::string(has_duration ? "both" : "neither"));
-  if (has_duration)
-    job.duration_s = j.number("duration_s", Need::REQUIRED, 0, INF).value_or(0);
-  if (has_work)
-    job.work_flop = j.number("work_flop", Need::REQUIRED, 0, INF, true).value_or(1);
-  if (j.has("walltime_s"))
-    job.walltime_s = j.number("walltime_s", Need::REQUIRED, 0, INF, true).value_or(UNSET);
-  job.efficiency = j.number("efficiency", Need::OPTIONAL, 0, 1, true).value_or(1.0);
-  job.memory_gib = j.number("memory_gib", Need::OPTIONAL, 0, INF).value_or(0);
-  job.priority = j.integer("priority", Need::OPTIONAL, -1'000'000'000, 1'000'000'000).value_or(0);
-  job.gpu_milli = static_cast<std::uint16_t>(j.integer("gpu_milli", Need::OPTIONAL, 1, 1000).value_or(1000));
-  job.cpu_milli = static_cast<std::uint32_t>(j.integer("cpu_milli", Need::OPTIONAL, 0, MAX_COUNT).value_or(0));
-  job.host_memory_mib = j.number("host_memory_mib", Need::OPTIONAL, 0, INF).value_or(0);
-  job.tenant = j.string("tenant", Need::OPTIONAL).value_or("");
-  job.data_site = j.string("data_site", Need::OPTIONAL).value_or("");
-  job.data_bytes = j.number("data_bytes", Need::OPTIONAL, 0, INF).value_or(0);
-  if (job.data_bytes > 0 && job.data_site.empty())
-    j.error("data_bytes", "input data needs a place: expected \"data_site\" (the site holding it) with \"data_bytes\"");
-  job.comm_share = j.number("comm_share", Need::OPTIONAL, 0, MAX_COMM_SHARE).value_or(0);
-  job.allreduce_bytes = j.number("allreduce_bytes", Need::OPTIONAL, 0, INF, true).value_or(job.allreduce_bytes);
-  job.span_sites = j.boolean("span_sites", Need::OPTIONAL).value_or(false);
-  if (const auto cls = j.string("class", Need::OPTIONAL)) {
-    if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
-      job.job_class = *c;
-    else
-      j.error("class", "unknown job class \"" + *cls + "\" (expected one of: " + names_list(JOB_CLASS_NAMES) + ")");
-  }
-  job.precision = default_precision(job.job_class);
-  if (const auto prec = j.string("precision", Need::OPTIONAL)) {
-    if (const auto p = enum_from_name<Precision>(PRECISION_NAMES, *prec))
-      job.precision = *p;
-    else
-      j.error("precision", "unknown precision \"" + *prec + "\" (expected one of: " + names_list(PRECISION_NAMES) + ")");
-  }
-  for_each_element(j, "accept", Need::OPTIONAL, [&](const nlohmann::json& a, const std::string& aptr) {
-    if (a.is_string() && not a.get_ref<const std::string&>().empty())
-      job.accept.push_back(a.get<std::string>());
-    else
-      root.diagnostics().add(root.file(), aptr, "expected an accelerator type or kind name, found " + describe_json(a));
-  });
-}
-
 //! "network": hubs, inter-site links (tier, bandwidth, optional one-way latency) and the fabric.
 void read_network(const ObjectReader& root, Scenario& s)
 {
@@ -431,31 +347,23 @@ void read_network(const ObjectReader& root, Scenario& s)
   }
 }
 
-//! Checks job ids are unique; `pointer_of(i)` locates job i for the message.
-template <typename Locate>
-void check_unique_ids(const std::vector<Job>& jobs, const std::string& file, Diagnostics& diags, Locate pointer_of)
-{
-  std::unordered_set<std::string> ids;
-  ids.reserve(jobs.size());
-  for (std::size_t i = 0; i < jobs.size(); i++)
-    if (not jobs[i].id.empty() && not ids.insert(jobs[i].id).second)
-      diags.add(file, pointer_of(i), "duplicate job id \"" + jobs[i].id + "\" (expected unique ids)");
-}
-
+//! The workload section: inline jobs (read here), a trace to import or a generator to run (both in prepare).
 void read_workload(const ObjectReader& root, Scenario& s)
 {
   const auto* wv = root.value("workload", Need::REQUIRED);
   if (wv == nullptr)
     return;
+  WorkloadSpec& spec = s.workload;
   const std::int64_t min_accelerators = s.scheduler.mode == SchedulerMode::FILL ? 0 : 1;
   if (wv->is_object() && wv->contains("format")) {
     ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
                    {"format", "path", "options", "defaults"});
+    spec.source = WorkloadSpec::Source::TRACE;
     const auto format = w.string("format", Need::REQUIRED);
     const auto path = w.string("path", Need::REQUIRED);
-    const auto* options = w.value("options", Need::OPTIONAL);
+    if (const auto* options = w.value("options", Need::OPTIONAL))
+      spec.options = *options;
     // Defaults for what trace records do not carry: read as a job with only these fields.
-    Job defaults;
     if (const auto* d = w.value("defaults", Need::OPTIONAL)) {
       nlohmann::json as_job = d->is_object() ? *d : nlohmann::json::object();
       if (not d->is_object())
@@ -466,88 +374,29 @@ void read_workload(const ObjectReader& root, Scenario& s)
           w.error("defaults", std::string("\"") + k + "\" comes from the trace (expected only class, precision, "
                                                      "efficiency, accept, memory_gib, tenant, data_site, data_bytes, "
                                                      "comm_share, allreduce_bytes, span_sites)");
+      for (const auto& [k, _] : as_job.items())
+        spec.defaults_given.push_back(k);
       as_job.update({{"id", "defaults"}, {"submit_s", 0}, {"accelerators", 1}, {"duration_s", 0}});
-      read_job(as_job, w.pointer_of("defaults"), root, defaults);
+      spec.defaults = read_job_json(as_job, w.pointer_of("defaults"), root.file(), root.diagnostics());
     }
     if (not format || not path)
       return;
+    spec.format = *format;
     // A relative path is relative to the scenario file's folder.
     std::filesystem::path trace(*path);
     if (trace.is_relative() && not root.file().empty())
       trace = std::filesystem::path(root.file()).parent_path() / trace;
+    spec.path = trace.string();
     if (*format == "ccsim") {
-      // A ccsim workload file (`ccsim workload convert` writes them): {"source": ..., "jobs": [...]}.
-      if (options != nullptr)
+      // A ccsim workload file (`ccsim workload convert` writes them): every job field is in it.
+      if (w.has("options"))
         w.error("options", "the ccsim format takes no options (expected none)");
       if (w.has("defaults"))
         w.error("defaults", "a ccsim workload file carries every job field (expected no defaults)");
-      try {
-        const nlohmann::json doc = parse_json_file(trace.string());
-        ObjectReader file_root(doc, "", trace.string(), root.diagnostics(), {"jobs", "source"});
-        for_each_element(file_root, "jobs", Need::REQUIRED, [&](const nlohmann::json& jv, const std::string& ptr) {
-          s.jobs.emplace_back();
-          read_job(jv, ptr, file_root, s.jobs.back(), min_accelerators);
-        });
-      } catch (const InputError& e) {
-        for (const auto& d : e.diagnostics())
-          root.diagnostics().add(d.file, d.location, d.message);
-        return;
-      }
-      s.workload_report.format = "ccsim";
-      s.workload_report.path = trace.string();
-      s.workload_report.read = s.workload_report.kept = s.jobs.size();
-      check_unique_ids(s.jobs, trace.string(), root.diagnostics(),
-                       [](std::size_t i) { return "/jobs/" + std::to_string(i) + "/id"; });
-      return;
+    } else if (std::find(TRACE_FORMATS.begin(), TRACE_FORMATS.end(), *format) == TRACE_FORMATS.end()) {
+      w.error("format", "unknown workload format \"" + *format + "\" (expected one of: ccsim, " +
+                            names_list(TRACE_FORMATS) + ")");
     }
-    ImportedWorkload imported;
-    try {
-      const nlohmann::json opts = options != nullptr ? *options : nlohmann::json();
-      if (std::find(TRACE_FORMATS.begin(), TRACE_FORMATS.end(), *format) == TRACE_FORMATS.end()) {
-        std::string known;
-        for (const auto f : TRACE_FORMATS)
-          known += (known.empty() ? "" : ", ") + std::string(f);
-        w.error("format", "unknown workload format \"" + *format + "\" (expected one of: ccsim, " + known + ")");
-        return;
-      }
-      imported = import_trace(*format, trace.string(), opts,
-                              s.scheduler.mode == SchedulerMode::FILL ? ImportUse::FILL : ImportUse::EVENTS);
-    } catch (const InputError& e) {
-      for (const auto& d : e.diagnostics())
-        root.diagnostics().add(d.file, d.location, d.message);
-      return;
-    }
-    s.jobs = std::move(imported.jobs);
-    // Only the fields the defaults object names replace what the importer set.
-    const auto given = [d = w.value("defaults", Need::OPTIONAL)](const char* key) {
-      return d != nullptr && d->is_object() && d->contains(key);
-    };
-    using Apply = void (*)(Job&, const Job&);
-    static constexpr std::pair<const char*, Apply> FIELDS[] = {
-        {"efficiency", [](Job& j, const Job& d) { j.efficiency = d.efficiency; }},
-        {"accept", [](Job& j, const Job& d) { j.accept = d.accept; }},
-        {"memory_gib", [](Job& j, const Job& d) { j.memory_gib = d.memory_gib; }},
-        {"tenant", [](Job& j, const Job& d) { j.tenant = d.tenant; }},
-        {"data_site", [](Job& j, const Job& d) { j.data_site = d.data_site; }},
-        {"data_bytes", [](Job& j, const Job& d) { j.data_bytes = d.data_bytes; }},
-        {"comm_share", [](Job& j, const Job& d) { j.comm_share = d.comm_share; }},
-        {"allreduce_bytes", [](Job& j, const Job& d) { j.allreduce_bytes = d.allreduce_bytes; }},
-        {"span_sites", [](Job& j, const Job& d) { j.span_sites = d.span_sites; }},
-    };
-    for (Job& job : s.jobs) {
-      if (given("class"))
-        job.job_class = defaults.job_class;
-      if (given("class") || given("precision")) // the class's default precision unless one is given
-        job.precision = defaults.precision;
-      for (const auto& [key, apply] : FIELDS)
-        if (given(key))
-          apply(job, defaults);
-    }
-    s.workload_report = std::move(imported.report);
-    check_unique_ids(s.jobs, trace.string(), root.diagnostics(), [&s](std::size_t i) {
-      const std::string at = s.workload_report.locate(i, "/jobs");
-      return at.starts_with("/") ? at + "/id" : at;
-    });
     return;
   }
   if (wv->is_object() && wv->contains("generate")) {
@@ -556,8 +405,8 @@ void read_workload(const ObjectReader& root, Scenario& s)
                    {"seed", "jobs", "horizon_s", "arrival", "mix", "tenants"});
     const std::string base_dir =
         root.file().empty() ? std::string(".") : std::filesystem::path(root.file()).parent_path().string();
-    s.generator = read_generator(g, base_dir.empty() ? std::string(".") : base_dir);
-    s.workload_report.format = "generate";
+    spec.source = WorkloadSpec::Source::GENERATE;
+    spec.generator = read_generator(g, base_dir.empty() ? std::string(".") : base_dir);
     return;
   }
   ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(), {"jobs", "source"});
@@ -568,14 +417,14 @@ void read_workload(const ObjectReader& root, Scenario& s)
     w.error("jobs", "expected an array of jobs, found " + describe_json(*jobs));
     return;
   }
-  s.jobs.resize(jobs->size());
+  spec.source = WorkloadSpec::Source::INLINE;
+  spec.jobs.reserve(jobs->size());
   const std::string base = w.pointer_of("jobs");
   for (std::size_t i = 0; i < jobs->size(); i++)
-    read_job((*jobs)[i], base + "/" + std::to_string(i), root, s.jobs[i], min_accelerators);
-  check_unique_ids(s.jobs, root.file(), root.diagnostics(),
+    spec.jobs.push_back(
+        read_job_json((*jobs)[i], base + "/" + std::to_string(i), root.file(), root.diagnostics(), min_accelerators));
+  check_unique_ids(spec.jobs, root.file(), root.diagnostics(),
                    [&base](std::size_t i) { return base + "/" + std::to_string(i) + "/id"; });
-  s.workload_report.format = "inline";
-  s.workload_report.read = s.workload_report.kept = s.jobs.size();
 }
 
 void read_scheduler(const ObjectReader& root, Scenario& s)
@@ -648,8 +497,7 @@ int Scenario::find_accelerator(std::string_view accelerator_name) const
   return -1;
 }
 
-Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256,
-                            std::optional<std::uint64_t> seed)
+Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256)
 {
   Diagnostics diags;
   ObjectReader root(doc, "", file, diags,
@@ -669,8 +517,6 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
       root.error("description", "expected a string, found " + describe_json(*d));
   }
   s.seed = static_cast<std::uint64_t>(root.integer("seed", Need::OPTIONAL, 0, INT64_MAX).value_or(1));
-  if (seed)
-    s.seed = *seed;
   s.currency = root.string("currency", Need::OPTIONAL).value_or("");
   read_catalog(root, s);
   read_sites(root, s);
@@ -693,61 +539,6 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   check_scenario_schema(doc, file, diags);
   diags.throw_if_any();
 
-  // Cross-checks that need the resolved platform: every job must be runnable somewhere.
-  const Cluster cluster = Cluster::build(s);
-  if (cluster.types.size() > MAX_TYPES_IN_PLATFORM) {
-    diags.add(file, "/sites", fmt::format("nodes use {} accelerator types (expected at most {})",
-                                          cluster.types.size(), MAX_TYPES_IN_PLATFORM));
-    diags.throw_if_any();
-  }
-  if (not s.network.links.empty() && not cluster.topology.connected()) {
-    const auto [a, b] = cluster.topology.first_unreachable();
-    diags.add(file, "/network/links",
-              fmt::format("site \"{}\" cannot reach site \"{}\" (expected a connected topology: links joining "
-                          "every site to every other, directly or through sites and hubs)",
-                          cluster.sites[a].name, cluster.sites[b].name));
-    diags.throw_if_any();
-  }
-  const bool fill = s.scheduler.mode == SchedulerMode::FILL;
-  if (s.generator) {
-    std::uint64_t capacity = 0;
-    for (const auto& p : cluster.pools)
-      capacity += p.usable;
-    s.jobs = generate_jobs(*s.generator, capacity, s.seed);
-    s.workload_report.read = s.workload_report.kept = s.jobs.size();
-    if (s.jobs.size() >= MAX_GENERATED_JOBS)
-      diags.add(file, "/workload/generate", fmt::format("the generator would produce more than {} jobs (expected "
-                                                        "a shorter horizon_s or a lower rate)",
-                                                        MAX_GENERATED_JOBS));
-    if (s.jobs.empty())
-      diags.add(file, "/workload/generate", "the generator produced no job (expected a horizon_s longer than the "
-                                            "first arrival)");
-    diags.throw_if_any();
-  }
-  bool any_spanning = false;
-  for (Job& j : s.jobs) {
-    j.span_sites = j.span_sites || s.scheduler.span_sites;
-    any_spanning = any_spanning || j.span_sites;
-  }
-  if (any_spanning && cluster.sites.size() > 1 && not cluster.topology.connected())
-    diags.add(file, s.network.links.empty() ? "/scheduler" : "/network/links",
-              "jobs may span sites, so every pair of sites needs a network path (expected \"network\" links "
-              "connecting all sites)");
-  if (any_spanning && s.scheduler.queue_policy == "conservative")
-    diags.add(file, "/scheduler/queue",
-              "conservative backfilling books one pool per job and cannot reserve across sites (expected another "
-              "queue policy, or no span_sites)");
-  if (s.generator)
-    resolve_jobs(s.jobs, cluster, file,
-                 [&s](std::size_t i) { return "generated job " + s.jobs[i].id + " (/workload/generate)"; }, diags,
-                 fill);
-  else if (s.workload_report.format == "inline")
-    resolve_jobs(s.jobs, cluster, file, [](std::size_t i) { return "/workload/jobs/" + std::to_string(i); }, diags,
-                 fill);
-  else
-    resolve_jobs(s.jobs, cluster, s.workload_report.path,
-                 [&s](std::size_t i) { return s.workload_report.locate(i, "/jobs"); }, diags, fill);
-  diags.throw_if_any();
   return s;
 }
 
@@ -771,11 +562,8 @@ ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& sou
   return edit;
 }
 
-Scenario load_scenario(const std::string& path, std::optional<std::uint64_t> seed,
-                       const std::vector<ScenarioEdit>& edits)
+Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>& edits)
 {
-  if (edits.empty())
-    return load_scenario(path, seed);
   std::string bytes;
   nlohmann::json doc = parse_json_file(path, &bytes);
   for (const auto& e : edits) {
@@ -787,14 +575,7 @@ Scenario load_scenario(const std::string& path, std::optional<std::uint64_t> see
     }
     bytes += "\n--set " + e.pointer + "=" + e.value.dump();
   }
-  return scenario_from_json(doc, path, sha256_hex(bytes), seed);
-}
-
-Scenario load_scenario(const std::string& path, std::optional<std::uint64_t> seed)
-{
-  std::string bytes;
-  const nlohmann::json doc = parse_json_file(path, &bytes);
-  return scenario_from_json(doc, path, sha256_hex(bytes), seed);
+  return scenario_from_json(doc, path, sha256_hex(bytes));
 }
 
 } // namespace ccsim

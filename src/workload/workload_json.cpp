@@ -1,11 +1,108 @@
 // src/workload/workload_json.cpp: jobs as ccsim workload JSON (the inline job format of docs/scenario.md).
 #include "ccsim/workload/workload_json.hpp"
 
+#include "ccsim/core/json_reader.hpp"
 #include "ccsim/core/version.hpp"
 
 #include <cmath>
+#include <limits>
+#include <unordered_set>
 
 namespace ccsim {
+
+namespace {
+using Need = ObjectReader::Need;
+constexpr double INF = std::numeric_limits<double>::infinity();
+constexpr std::int64_t MAX_COUNT = 1'000'000'000;
+constexpr double MAX_COMM_SHARE = 0.99; // a job spending all its time in collectives would never progress
+} // namespace
+
+Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std::string& file, Diagnostics& diags,
+                  std::int64_t min_accelerators)
+{
+  Job job;
+  ObjectReader j(value, ptr, file, diags,
+                 {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "precision", "class",
+                  "efficiency", "accept", "memory_gib", "priority", "gpu_milli", "cpu_milli", "host_memory_mib",
+                  "tenant", "data_site", "data_bytes", "comm_share", "allreduce_bytes", "span_sites"});
+  job.id = j.identifier("id", Need::REQUIRED).value_or("");
+  job.submit_s = j.number("submit_s", Need::REQUIRED, 0, INF).value_or(0);
+  job.accelerators =
+      static_cast<std::uint32_t>(j.integer("accelerators", Need::REQUIRED, min_accelerators, MAX_COUNT).value_or(1));
+  const bool has_duration = j.has("duration_s");
+  const bool has_work = j.has("work_flop");
+  if (has_duration == has_work)
+    j.error_here("expected exactly one of \"duration_s\" (seconds) or \"work_flop\" (FLOP), found " +
+                 std::string(has_duration ? "both" : "neither"));
+  if (has_duration)
+    job.duration_s = j.number("duration_s", Need::REQUIRED, 0, INF).value_or(0);
+  if (has_work)
+    job.work_flop = j.number("work_flop", Need::REQUIRED, 0, INF, true).value_or(1);
+  if (j.has("walltime_s"))
+    job.walltime_s = j.number("walltime_s", Need::REQUIRED, 0, INF, true).value_or(UNSET);
+  job.efficiency = j.number("efficiency", Need::OPTIONAL, 0, 1, true).value_or(1.0);
+  job.memory_gib = j.number("memory_gib", Need::OPTIONAL, 0, INF).value_or(0);
+  job.priority = j.integer("priority", Need::OPTIONAL, -1'000'000'000, 1'000'000'000).value_or(0);
+  job.gpu_milli = static_cast<std::uint16_t>(j.integer("gpu_milli", Need::OPTIONAL, 1, 1000).value_or(1000));
+  job.cpu_milli = static_cast<std::uint32_t>(j.integer("cpu_milli", Need::OPTIONAL, 0, MAX_COUNT).value_or(0));
+  job.host_memory_mib = j.number("host_memory_mib", Need::OPTIONAL, 0, INF).value_or(0);
+  job.tenant = j.string("tenant", Need::OPTIONAL).value_or("");
+  job.data_site = j.string("data_site", Need::OPTIONAL).value_or("");
+  job.data_bytes = j.number("data_bytes", Need::OPTIONAL, 0, INF).value_or(0);
+  if (job.data_bytes > 0 && job.data_site.empty())
+    j.error("data_bytes", "input data needs a place: expected \"data_site\" (the site holding it) with \"data_bytes\"");
+  job.comm_share = j.number("comm_share", Need::OPTIONAL, 0, MAX_COMM_SHARE).value_or(0);
+  job.allreduce_bytes = j.number("allreduce_bytes", Need::OPTIONAL, 0, INF, true).value_or(job.allreduce_bytes);
+  job.span_sites = j.boolean("span_sites", Need::OPTIONAL).value_or(false);
+  if (const auto cls = j.string("class", Need::OPTIONAL)) {
+    if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
+      job.job_class = *c;
+    else
+      j.error("class", "unknown job class \"" + *cls + "\" (expected one of: " + names_list(JOB_CLASS_NAMES) + ")");
+  }
+  job.precision = default_precision(job.job_class);
+  if (const auto prec = j.string("precision", Need::OPTIONAL)) {
+    if (const auto p = enum_from_name<Precision>(PRECISION_NAMES, *prec))
+      job.precision = *p;
+    else
+      j.error("precision", "unknown precision \"" + *prec + "\" (expected one of: " + names_list(PRECISION_NAMES) + ")");
+  }
+  for_each_element(j, "accept", Need::OPTIONAL, [&](const nlohmann::json& a, const std::string& aptr) {
+    if (a.is_string() && not a.get_ref<const std::string&>().empty())
+      job.accept.push_back(a.get<std::string>());
+    else
+      diags.add(file, aptr, "expected an accelerator type or kind name, found " + describe_json(a));
+  });
+  return job;
+}
+
+
+void check_unique_ids(std::span<const Job> jobs, const std::string& file, Diagnostics& diags,
+                      const std::function<std::string(std::size_t)>& locate)
+{
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(jobs.size());
+  for (std::size_t i = 0; i < jobs.size(); i++)
+    if (not jobs[i].id.empty() && not ids.insert(jobs[i].id).second)
+      diags.add(file, locate(i), "duplicate job id \"" + jobs[i].id + "\" (expected unique ids)");
+}
+
+ImportedWorkload import_ccsim(const std::string& path, ImportUse use)
+{
+  ImportedWorkload out;
+  Diagnostics diags;
+  const nlohmann::json doc = parse_json_file(path);
+  ObjectReader root(doc, "", path, diags, {"jobs", "source"});
+  for_each_element(root, "jobs", Need::REQUIRED, [&](const nlohmann::json& jv, const std::string& ptr) {
+    out.jobs.push_back(read_job_json(jv, ptr, path, diags, use == ImportUse::FILL ? 0 : 1));
+  });
+  check_unique_ids(out.jobs, path, diags, [](std::size_t i) { return "/jobs/" + std::to_string(i) + "/id"; });
+  diags.throw_if_any();
+  out.report.format = "ccsim";
+  out.report.path = path;
+  out.report.read = out.report.kept = out.jobs.size();
+  return out;
+}
 
 nlohmann::ordered_json job_to_json(const Job& job)
 {

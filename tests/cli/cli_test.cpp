@@ -357,21 +357,21 @@ TEST(Cli, FillModeWritesItsFilesDeterministically)
     GTEST_SKIP() << "../shared/data/gpu is absent: skipping the openb fill scenario";
   const std::string scenario = (SOURCE / "scenarios/fill/openb-default.json").string();
   const fs::path a = fresh_dir("fill-a"), b = fresh_dir("fill-b");
-  const Result r = ccsim("run " + scenario + " --placement best-fit --out " + a.string());
+  const Result r = ccsim("run " + scenario + " --placement fill-best-fit --out " + a.string());
   ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("fill mode, policy best-fit"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("fill mode, policy fill-best-fit"), std::string::npos) << r.output;
   for (const char* f : {"fill.csv", "placements.csv", "summary.json", "run.json"})
     EXPECT_TRUE(fs::exists(a / f)) << f;
   const auto summary = nlohmann::json::parse(read_file(a / "summary.json"));
   EXPECT_EQ(summary["mode"], "fill");
   EXPECT_EQ(summary["tasks"]["originals"], 8152);
   EXPECT_EQ(summary["capacity_gpus"], 6212.0);
-  ASSERT_EQ(ccsim("run " + scenario + " --placement best-fit -q --out " + b.string()).code, 0);
+  ASSERT_EQ(ccsim("run " + scenario + " --placement fill-best-fit -q --out " + b.string()).code, 0);
   for (const char* f : {"fill.csv", "placements.csv", "summary.json"})
     EXPECT_EQ(read_file(a / f), read_file(b / f)) << f << " differs between identical runs";
   // Another seed shuffles differently.
   const fs::path c = fresh_dir("fill-c");
-  ASSERT_EQ(ccsim("run " + scenario + " --placement best-fit -q --seed 2 --out " + c.string()).code, 0);
+  ASSERT_EQ(ccsim("run " + scenario + " --placement fill-best-fit -q --seed 2 --out " + c.string()).code, 0);
   EXPECT_NE(read_file(a / "placements.csv"), read_file(c / "placements.csv"));
   // Fill mode has no queue.
   EXPECT_EQ(ccsim("run " + scenario + " --queue easy --out " + fresh_dir("fill-q").string()).code, 2);
@@ -533,7 +533,7 @@ TEST(Cli, CompareRunsFillModePolicies)
     GTEST_SKIP() << "../shared/data/gpu is absent: skipping the openb fill comparison";
   const fs::path out = fresh_dir("compare-fill");
   const Result r = ccsim("compare " + (SOURCE / "scenarios/fill/openb-default.json").string() +
-                         " --policies best-fit,random --out " + out.string());
+                         " --policies fill-best-fit,random --out " + out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   const std::string csv = read_file(out / "compare.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "policy,tasks_placed,tasks_failed,allocation_ratio_at_full_demand,"

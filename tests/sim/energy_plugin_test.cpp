@@ -17,19 +17,20 @@ TEST(EnergyPlugin, AgreesWithTheEnergyMeter)
 {
   // 2 nodes x 8 (idle 70 W, max 700 W, base 400 W). Job a: 8 accelerators for 3,600 s from 0 (fills node 0);
   // job b: 3 accelerators for 1,000 s from 0 (node 1, partly busy).
-  const Scenario s = test::scenario_from_text(R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100},
+  const PreparedRun prep = test::prepared_from_text(R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100},
         "memory_gib": 80, "power_w": {"idle": 70, "max": 700}}},
       "sites": [{"name": "s", "region": "east", "pue": 1.0, "racks": [{"count": 1, "nodes_per_rack": 2,
         "node": {"accelerator": "X", "count": 8, "base_power_w": 400}}]}],
       "workload": {"jobs": [{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600},
                             {"id": "b", "submit_s": 0, "accelerators": 3, "duration_s": 1000}]}})");
-  const Cluster c = Cluster::build(s);
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
 
   // ccsim's meter, in-process.
   EnergyMeter meter(c, 0);
-  auto queue = PolicyRegistry::global().make_queue("fcfs");
-  auto placement = PolicyRegistry::global().make_placement("first-fit");
-  Dispatcher d(c, s.jobs, s.scheduler, *queue, *placement, &meter);
+  auto queue = PolicyRegistry::global().queues.make("fcfs");
+  auto placement = PolicyRegistry::global().placements.make("first-fit");
+  Dispatcher d(c, prep.jobs, s.scheduler, *queue, *placement, &meter);
   run_without_network(d, c);
   const RunResult r = d.take_result();
   meter.finish(r.end_s);
@@ -44,7 +45,7 @@ TEST(EnergyPlugin, AgreesWithTheEnergyMeter)
   const SgPlatform platform = materialize_platform(c);
   sg4::Actor::create("replay", platform.controller, [&] {
     std::vector<sg4::ExecPtr> execs;
-    for (std::size_t j = 0; j < s.jobs.size(); j++) {
+    for (std::size_t j = 0; j < prep.jobs.size(); j++) {
       const JobRecord& rec = r.records[j];
       for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++) {
         sg4::Host* host = platform.node_hosts[r.slots[k].node];

@@ -11,14 +11,15 @@ using namespace ccsim;
 
 TEST(Engine, FcfsScheduleOnTheSimGridClock)
 {
-  const Scenario s = test::scenario_from_text(test::one_site_scenario(2, 1, R"([
+  const PreparedRun prep = test::prepared_from_text(test::one_site_scenario(2, 1, R"([
       {"id": "j1", "submit_s": 0, "accelerators": 1, "duration_s": 10},
       {"id": "j2", "submit_s": 0, "accelerators": 2, "duration_s": 5},
       {"id": "j3", "submit_s": 1, "accelerators": 1, "duration_s": 3}])"));
-  const Cluster c = Cluster::build(s);
-  auto queue = PolicyRegistry::global().make_queue("fcfs");
-  auto placement = PolicyRegistry::global().make_placement("first-fit");
-  const SimulationRun run = run_simulation(s, c, s.jobs, *queue, *placement);
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
+  auto queue = PolicyRegistry::global().queues.make("fcfs");
+  auto placement = PolicyRegistry::global().placements.make("first-fit");
+  const SimulationRun run = run_simulation(s, c, prep.jobs, *queue, *placement);
   const auto& r = run.result.records;
   EXPECT_EQ(r[0].start_s, 0.0);
   EXPECT_EQ(r[0].finish_s, 10.0);
@@ -40,11 +41,12 @@ TEST(Engine, PinsTheNetworkModel)
 
 TEST(Engine, EmptyWorkloadEndsAtZero)
 {
-  const Scenario s = test::scenario_from_text(test::one_site_scenario(1, 1, "[]"));
-  const Cluster c = Cluster::build(s);
-  auto queue = PolicyRegistry::global().make_queue("fcfs");
-  auto placement = PolicyRegistry::global().make_placement("first-fit");
-  const SimulationRun run = run_simulation(s, c, s.jobs, *queue, *placement);
+  const PreparedRun prep = test::prepared_from_text(test::one_site_scenario(1, 1, "[]"));
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
+  auto queue = PolicyRegistry::global().queues.make("fcfs");
+  auto placement = PolicyRegistry::global().placements.make("first-fit");
+  const SimulationRun run = run_simulation(s, c, prep.jobs, *queue, *placement);
   EXPECT_EQ(run.simulated_end_s, 0.0);
   EXPECT_EQ(run.result.events, 0U);
 }
@@ -63,26 +65,26 @@ private:
 
 TEST(Engine, APolicyThatStarvesJobsIsReportedNotHung)
 {
-  const Scenario s = test::scenario_from_text(
+  const PreparedRun prep = test::prepared_from_text(
       test::one_site_scenario(1, 1, R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1}])"));
-  const Cluster c = Cluster::build(s);
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
   Hoarder queue;
-  auto placement = PolicyRegistry::global().make_placement("first-fit");
-  EXPECT_THROW(run_simulation(s, c, s.jobs, queue, *placement), std::runtime_error);
+  auto placement = PolicyRegistry::global().placements.make("first-fit");
+  EXPECT_THROW(run_simulation(s, c, prep.jobs, queue, *placement), std::runtime_error);
 }
 
 TEST(Engine, AnExceptionInsideTheSimulationIsRethrownNotAborted)
 {
   // 10,000 s sampled every millisecond: the meter refuses to record 10 million samples. The error crosses the
   // SimGrid actor boundary as an InputError (exit code 2 in the CLI), not an abort.
-  Scenario s = test::scenario_from_text(test::one_site_scenario(
+  PreparedRun prep = test::prepared_from_text(test::one_site_scenario(
       1, 1, R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 10000}])"));
-  s.output.timeseries_interval_s = 0.001;
-  const Cluster c = Cluster::build(s);
-  auto [queue, placement, packing] = make_scenario_policies(s);
-  EnergyMeter meter(c, s.output.timeseries_interval_s, "test.json");
+  prep.scenario.output.timeseries_interval_s = 0.001;
+  const Scenario& s = prep.scenario;
+  EnergyMeter meter(prep.cluster, s.output.timeseries_interval_s, "test.json");
   try {
-    run_simulation(s, c, s.jobs, *queue, *placement, &meter);
+    run_simulation(s, prep.cluster, prep.jobs, *prep.policies.queue, *prep.policies.placement, &meter);
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_EQ(e.diagnostics()[0].location, "/output/timeseries_interval_s");
@@ -97,12 +99,11 @@ TEST(Engine, ManyEventsAtOneTimestamp)
     jobs += (i ? "," : "") + std::string(R"({"id": )") + std::to_string(i) +
             R"(, "submit_s": 5, "accelerators": 1, "duration_s": 7})";
   jobs += "]";
-  const Scenario s = test::scenario_from_text(test::one_site_scenario(125, 8, jobs));
-  const Cluster c = Cluster::build(s);
-  auto [queue, placement, packing] = make_scenario_policies(s);
-  const SimulationRun run = run_simulation(s, c, s.jobs, *queue, *placement);
+  const PreparedRun prep = test::prepared_from_text(test::one_site_scenario(125, 8, jobs));
+  const SimulationRun run =
+      run_simulation(prep.scenario, prep.cluster, prep.jobs, *prep.policies.queue, *prep.policies.placement);
   EXPECT_EQ(run.result.events, 4000U);
   EXPECT_EQ(run.result.decision_points, 3U); // t = 5, 12, 19
   EXPECT_EQ(run.simulated_end_s, 19.0);
-  EXPECT_EQ(test::schedule_problem(c, s.jobs, run.result), "");
+  EXPECT_EQ(test::schedule_problem(prep.cluster, prep.jobs, run.result), "");
 }

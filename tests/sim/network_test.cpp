@@ -27,10 +27,9 @@ std::string east_west(const std::string& jobs)
          jobs + R"(}, "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
 }
 
-SimulationRun simulate(const Scenario& s, const Cluster& c)
+SimulationRun simulate(const PreparedRun& run)
 {
-  auto [queue, placement, packing] = make_scenario_policies(s);
-  return run_simulation(s, c, s.jobs, *queue, *placement);
+  return run_simulation(run.scenario, run.cluster, run.jobs, *run.policies.queue, *run.policies.placement);
 }
 
 } // namespace
@@ -38,10 +37,9 @@ SimulationRun simulate(const Scenario& s, const Cluster& c)
 TEST(Network, TenGigabytesOverTwentyMillisecondsAndHundredGigabitsTakes082Seconds)
 {
   // 0.020 s latency + 1e10 B / (100e9 / 8 B/s) = 0.82 s.
-  const Scenario s = test::scenario_from_text(east_west(
+  const PreparedRun prep = test::prepared_from_text(east_west(
       R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 0, "accept": ["G"], "data_site": "east", "data_bytes": 1e10}])"));
-  const Cluster c = Cluster::build(s);
-  const SimulationRun run = simulate(s, c);
+  const SimulationRun run = simulate(prep);
   const JobRecord& j = run.result.records[0];
   EXPECT_LT(std::abs(j.staging_s - 0.82) / 0.82, 1e-6) << j.staging_s;
   EXPECT_LT(std::abs(j.finish_s - 0.82) / 0.82, 1e-6) << j.finish_s;
@@ -52,12 +50,11 @@ TEST(Network, TwoConcurrentTransfersShareTheBottleneckLink)
 {
   // Both start at 0 on the same link: each gets 50 Gb/s, 0.02 + 1e10 / 6.25e9 = 1.62 s. A third transfer that
   // starts when they are done (t = 10) has the link alone again: 0.82 s.
-  const Scenario s = test::scenario_from_text(east_west(R"([
+  const PreparedRun prep = test::prepared_from_text(east_west(R"([
       {"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1, "accept": ["G"], "data_site": "east", "data_bytes": 1e10},
       {"id": "b", "submit_s": 0, "accelerators": 1, "duration_s": 1, "accept": ["G"], "data_site": "east", "data_bytes": 1e10},
       {"id": "c", "submit_s": 10, "accelerators": 1, "duration_s": 1, "accept": ["G"], "data_site": "east", "data_bytes": 1e10}])"));
-  const Cluster c = Cluster::build(s);
-  const SimulationRun run = simulate(s, c);
+  const SimulationRun run = simulate(prep);
   const auto& r = run.result.records;
   for (int k : {0, 1}) {
     EXPECT_LT(std::abs(r[k].staging_s - 1.62) / 1.62, 1e-6) << r[k].staging_s;
@@ -69,10 +66,9 @@ TEST(Network, TwoConcurrentTransfersShareTheBottleneckLink)
 
 TEST(Network, JobAtItsDataSiteStagesNothing)
 {
-  const Scenario s = test::scenario_from_text(east_west(
+  const PreparedRun prep = test::prepared_from_text(east_west(
       R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 3, "accept": ["G"], "data_site": "west", "data_bytes": 1e10}])"));
-  const Cluster c = Cluster::build(s);
-  const SimulationRun run = simulate(s, c);
+  const SimulationRun run = simulate(prep);
   EXPECT_EQ(run.result.records[0].staging_s, 0.0);
   EXPECT_EQ(run.result.records[0].staged_bytes, 0.0);
   EXPECT_EQ(run.result.records[0].finish_s, 3.0);
@@ -84,9 +80,8 @@ TEST(Network, PrefetchOnSimGridMatchesTheAnalyticalTimesWhenTransfersDoNotOverla
   std::string text = east_west(
       R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 5, "accept": ["G"], "data_site": "east", "data_bytes": 1e10}])");
   text.replace(text.find(R"("queue": "fcfs")"), 15, R"("queue": "fcfs", "staging": "prefetch")");
-  const Scenario s = test::scenario_from_text(text);
-  const Cluster c = Cluster::build(s);
-  const SimulationRun run = simulate(s, c);
+  const PreparedRun prep = test::prepared_from_text(text);
+  const SimulationRun run = simulate(prep);
   const JobRecord& j = run.result.records[0];
   EXPECT_LT(std::abs(j.start_s - 0.82) / 0.82, 1e-6) << j.start_s;
   EXPECT_LT(std::abs(j.finish_s - 5.82) / 5.82, 1e-6) << j.finish_s;

@@ -7,26 +7,34 @@
 #include "ccsim/engine/schedule_check.hpp"
 #include "ccsim/policy/registry.hpp"
 #include "ccsim/core/json_reader.hpp"
+#include "ccsim/prepare/prepare.hpp"
 #include "ccsim/scenario/loader.hpp"
 
 #include <algorithm>
 #include <bit>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace ccsim::test {
 
-//! Parses and validates scenario JSON text as if read from "test.json".
+//! Loads scenario JSON text as if read from "test.json" (the load stage only: parsed and validated).
 inline Scenario scenario_from_text(const std::string& text)
 {
   return scenario_from_json(parse_json_text(text, "test.json"), "test.json", "");
 }
 
-//! The diagnostics loading `text` produces (empty if it loads).
+//! Loads and prepares scenario JSON text: the platform, the jobs resolved against it, the policies.
+inline PreparedRun prepared_from_text(const std::string& text, const Overrides& overrides = {})
+{
+  return prepare(scenario_from_text(text), overrides);
+}
+
+//! The diagnostics loading and preparing `text` produce (empty if it loads and prepares).
 inline std::vector<Diagnostic> load_errors(const std::string& text)
 {
   try {
-    scenario_from_text(text);
+    prepared_from_text(text);
   } catch (const InputError& e) {
     return e.diagnostics();
   }
@@ -42,13 +50,23 @@ inline bool has_error(const std::vector<Diagnostic>& diags, const std::string& l
   return false;
 }
 
-//! Runs the dispatcher to completion without SimGrid (the SimGrid engine drives the same object).
-inline RunResult run_inline(const Scenario& s, const Cluster& cluster)
+//! Runs a prepared run's dispatcher to completion without SimGrid (the SimGrid engine drives the same object).
+inline RunResult run_inline(const PreparedRun& run)
 {
-  auto [queue, placement, packing] = make_scenario_policies(s);
-  Dispatcher d(cluster, s.jobs, s.scheduler, *queue, *placement);
-  run_without_network(d, cluster);
+  // The policies are stateful: a fresh pair, so that a PreparedRun may be run more than once.
+  auto [queue, placement, fill] = make_scenario_policies(run.scenario);
+  Dispatcher d(run.cluster, run.jobs, run.scenario.scheduler, *queue, *placement);
+  run_without_network(d, run.cluster);
   return d.take_result();
+}
+
+//! The index of the job with id `id` in `run.jobs` (throws std::out_of_range when there is none).
+inline std::size_t job_index(const PreparedRun& run, const std::string& id)
+{
+  for (std::size_t i = 0; i < run.jobs.size(); i++)
+    if (run.jobs[i].id == id)
+      return i;
+  throw std::out_of_range("no job " + id);
 }
 
 //! A one-site platform with `nodes` nodes of `per_node` accelerators of type "G" (fp32 10, bf16 and fp16 100 TFLOP/s),

@@ -6,20 +6,18 @@
 using namespace ccsim;
 using ccsim::test::one_site_scenario;
 using ccsim::test::run_inline;
-using ccsim::test::scenario_from_text;
 
 namespace {
 struct Outcome {
-  Scenario scenario;
-  Cluster cluster;
+  PreparedRun run;
   RunResult result;
+  const Cluster& cluster() const { return run.cluster; }
 };
 Outcome simulate(const std::string& text)
 {
-  Scenario s = scenario_from_text(text);
-  Cluster c = Cluster::build(s);
-  RunResult r = run_inline(s, c);
-  return Outcome{std::move(s), std::move(c), std::move(r)};
+  PreparedRun p = test::prepared_from_text(text);
+  RunResult r = run_inline(p);
+  return Outcome{std::move(p), std::move(r)};
 }
 std::vector<std::uint32_t> accelerators_of(const Outcome& o, std::size_t job)
 {
@@ -28,7 +26,7 @@ std::vector<std::uint32_t> accelerators_of(const Outcome& o, std::size_t job)
   for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++)
     for (unsigned b = 0; b < 64; b++)
       if ((o.result.slots[k].mask >> b & 1U) != 0)
-        out.push_back(o.cluster.node_first_accel[o.result.slots[k].node] + b);
+        out.push_back(o.cluster().node_first_accel[o.result.slots[k].node] + b);
   return out;
 }
 } // namespace
@@ -143,11 +141,11 @@ TEST(Dispatcher, Fp64JobNeverLandsOnATypeWithoutFp64)
     "workload": {"jobs": [
       {"id": "hpc", "submit_s": 0, "accelerators": 2, "work_flop": 1e15, "class": "hpc"},
       {"id": "train", "submit_s": 0, "accelerators": 2, "work_flop": 6e14}]}})");
-  const Pool& hpc_pool = o.cluster.pools[o.result.records[0].pool];
-  EXPECT_EQ(o.cluster.sites[hpc_pool.site].name, "b");
+  const Pool& hpc_pool = o.cluster().pools[o.result.records[0].pool];
+  EXPECT_EQ(o.cluster().sites[hpc_pool.site].name, "b");
   EXPECT_DOUBLE_EQ(o.result.records[0].finish_s, 1e15 / (2 * 50e12)); // 10 s
-  const Pool& train_pool = o.cluster.pools[o.result.records[1].pool];
-  EXPECT_EQ(o.cluster.sites[train_pool.site].name, "a");
+  const Pool& train_pool = o.cluster().pools[o.result.records[1].pool];
+  EXPECT_EQ(o.cluster().sites[train_pool.site].name, "a");
   EXPECT_DOUBLE_EQ(o.result.records[1].finish_s, 6e14 / (2 * 300e12)); // 1 s
 }
 
@@ -160,7 +158,7 @@ TEST(Dispatcher, JobGoesToNextSiteWhenFirstIsFull)
       {"id": "1", "submit_s": 0, "accelerators": 1, "duration_s": 5},
       {"id": "2", "submit_s": 0, "accelerators": 2, "duration_s": 5}]}})");
   EXPECT_EQ(o.result.records[1].start_s, 0.0);
-  EXPECT_EQ(o.cluster.pools[o.result.records[1].pool].site, 1U);
+  EXPECT_EQ(o.cluster().pools[o.result.records[1].pool].site, 1U);
   EXPECT_EQ(accelerators_of(o, 1), (std::vector<std::uint32_t>{2, 3}));
 }
 

@@ -2,7 +2,7 @@
 // hand-computed values; and the openb default trace under every packing policy (skipped without ../shared/data).
 #include "../support/helpers.hpp"
 
-#include "ccsim/packing/packing.hpp"
+#include "ccsim/fill/fill.hpp"
 #include "ccsim/policy/registry.hpp"
 
 #include <gtest/gtest.h>
@@ -19,32 +19,32 @@ namespace {
 const char* const TWO_SHAPES = R"([{"id": "w", "submit_s": 0, "accelerators": 1, "duration_s": 1},
                                    {"id": "h", "submit_s": 0, "accelerators": 1, "gpu_milli": 500, "duration_s": 1}])";
 
-Scenario fill_scenario(int nodes, int gpus, const std::string& jobs, const std::string& fill = "{}")
+PreparedRun fill_scenario(int nodes, int gpus, const std::string& jobs, const std::string& fill = "{}")
 {
-  return test::scenario_from_text(
+  return test::prepared_from_text(
       test::one_site_scenario(nodes, gpus, jobs, R"({"mode": "fill", "fill": )" + fill + "}"));
 }
 
-std::optional<PackChoice> choose(const char* policy, const TaskShape& t, const PackState& state,
+std::optional<FillChoice> choose(const char* policy, const TaskShape& t, const FillState& state,
                                  NodeTies ties = NodeTies::FIRST, std::uint64_t seed = 1)
 {
   Rng rng(seed);
-  auto p = PolicyRegistry::global().make_packing(policy);
+  auto p = PolicyRegistry::global().fills.make(policy);
   p->node_ties = ties;
   return p->choose(t, state, rng);
 }
 
 } // namespace
 
-TEST(PackState, ExpectedFragmentationByHand)
+TEST(FillState, ExpectedFragmentationByHand)
 {
-  const Scenario s = fill_scenario(2, 2, TWO_SHAPES);
-  const Cluster c = Cluster::build(s);
-  PackState st(c, s.jobs);
+  const PreparedRun prep = fill_scenario(2, 2, TWO_SHAPES);
+  const Cluster& c = prep.cluster;
+  FillState st(c, prep.jobs);
   ASSERT_EQ(st.distribution().size(), 2U);
   EXPECT_EQ(st.fragmentation_total(), 0); // idle GPUs serve both shapes
-  const TaskShape half = TaskShape::of(s.jobs[1]);
-  const TaskShape whole = TaskShape::of(s.jobs[0]);
+  const TaskShape half = TaskShape::of(prep.jobs[1]);
+  const TaskShape whole = TaskShape::of(prep.jobs[0]);
   st.place(half, 0, std::vector<std::uint32_t>{0});
   // Node 0 frees [500, 1000]: a whole-GPU task cannot use GPU 0's 500 (fragment 500), a half task can use all:
   // F = 0.5 x 500 + 0.5 x 0 = 250 milli-GPUs.
@@ -61,29 +61,29 @@ TEST(PackState, ExpectedFragmentationByHand)
 
 TEST(PackingPolicies, ChoicesOnAHandBuiltState)
 {
-  const Scenario s = fill_scenario(2, 2, TWO_SHAPES);
-  const Cluster c = Cluster::build(s);
-  PackState st(c, s.jobs);
-  const TaskShape whole = TaskShape::of(s.jobs[0]);
-  const TaskShape half = TaskShape::of(s.jobs[1]);
+  const PreparedRun prep = fill_scenario(2, 2, TWO_SHAPES);
+  const Cluster& c = prep.cluster;
+  FillState st(c, prep.jobs);
+  const TaskShape whole = TaskShape::of(prep.jobs[0]);
+  const TaskShape half = TaskShape::of(prep.jobs[1]);
   st.place(half, 0, std::vector<std::uint32_t>{0}); // node 0: [500, 1000]; node 1: [1000, 1000]
-  const auto at = [](const std::optional<PackChoice>& choice) {
+  const auto at = [](const std::optional<FillChoice>& choice) {
     return choice ? std::make_pair(static_cast<int>(choice->node), choice->slots)
                   : std::make_pair(-1, std::vector<std::uint32_t>{});
   };
   using P = std::pair<int, std::vector<std::uint32_t>>;
   // A half task: FGD fills GPU 0 of node 0 (fragmentation 250 -> 0), as do best-fit and GPU packing.
   EXPECT_EQ(at(choose("fgd", half, st)), (P{0, {0}}));
-  EXPECT_EQ(at(choose("best-fit", half, st)), (P{0, {0}}));
+  EXPECT_EQ(at(choose("fill-best-fit", half, st)), (P{0, {0}}));
   EXPECT_EQ(at(choose("gpu-packing", half, st)), (P{0, {0}}));
   EXPECT_EQ(at(choose("gpu-clustering", half, st)), (P{0, {0}})); // node 0 hosts a half task already
   // A whole-GPU task: best-fit (leftover 0.5 vs 1.5 GPUs) and GPU packing (node in use) take node 0's idle GPU;
   // clustering avoids node 0 (it hosts another request) for the idle node; dot-product (Tetris) prefers the node
   // with the most free GPU: (1000/2000)(1500/2000) = 0.375 < (1000/2000)(2000/2000) = 0.5.
-  EXPECT_EQ(at(choose("best-fit", whole, st)), (P{0, {1}}));
+  EXPECT_EQ(at(choose("fill-best-fit", whole, st)), (P{0, {1}}));
   EXPECT_EQ(at(choose("gpu-packing", whole, st)), (P{0, {1}}));
   EXPECT_EQ(at(choose("gpu-clustering", whole, st)), (P{1, {0}}));
-  EXPECT_EQ(at(choose("dot-product", whole, st)), (P{1, {0}}));
+  EXPECT_EQ(at(choose("fill-dot-product", whole, st)), (P{1, {0}}));
   // FGD: node 0 -> [500, 0]: F = 0.5 x 500 = 250 (delta 0); node 1 -> [0, 1000]: F = 0 (delta 0). A tie: the
   // first node under node_ties "first"; under "random" (the default) each node about half the time, by seed.
   EXPECT_EQ(at(choose("fgd", whole, st)), (P{0, {1}}));
@@ -98,7 +98,7 @@ TEST(PackingPolicies, ChoicesOnAHandBuiltState)
   EXPECT_LT(node1, 560);
   // Scores that differ are never broken at random: best-fit takes node 0 under every seed.
   for (std::uint64_t seed = 1; seed <= 50; seed++)
-    EXPECT_EQ(at(choose("best-fit", whole, st, NodeTies::RANDOM, seed)), (P{0, {1}}));
+    EXPECT_EQ(at(choose("fill-best-fit", whole, st, NodeTies::RANDOM, seed)), (P{0, {1}}));
   // Random picks a feasible node.
   const auto r = choose("random", whole, st);
   ASSERT_TRUE(r);
@@ -120,12 +120,13 @@ TEST(FillMode, ExactFractionalPacking)
   const std::string jobs = R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1},
                                {"id": "b", "submit_s": 0, "accelerators": 1, "gpu_milli": 500, "duration_s": 1},
                                {"id": "c", "submit_s": 0, "accelerators": 1, "gpu_milli": 500, "duration_s": 1}])";
-  const Scenario s = fill_scenario(1, 2, jobs, R"({"demand_ratio": 1, "step_percent": 50})");
-  const Cluster c = Cluster::build(s);
-  for (const auto& e : PolicyRegistry::global().packing_policies()) {
+  const PreparedRun prep = fill_scenario(1, 2, jobs, R"({"demand_ratio": 1, "step_percent": 50})");
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
+  for (const auto& e : PolicyRegistry::global().fills.entries()) {
     SCOPED_TRACE(e.name);
-    auto policy = PolicyRegistry::global().make_packing(e.name);
-    const FillResult r = run_fill(c, s.jobs, s.scheduler.fill, *policy, 1, "");
+    auto policy = PolicyRegistry::global().fills.make(e.name);
+    const FillResult r = run_fill(c, prep.jobs, s.scheduler.fill, *policy, 1, "");
     EXPECT_EQ(r.clones, 0U);
     ASSERT_EQ(r.rows.size(), 2U);
     EXPECT_EQ(r.rows[0].arrived_percent, 50);
@@ -136,10 +137,10 @@ TEST(FillMode, ExactFractionalPacking)
     EXPECT_EQ(r.first_failure_percent, -1);
   }
   // Demand ratio 1.3 (2.6 GPUs): at most one half-GPU clone fits under the target, and it fails: the node is full.
-  const Scenario more = fill_scenario(1, 2, jobs, R"({"demand_ratio": 1.3})");
-  auto fgd = PolicyRegistry::global().make_packing("fgd");
+  const PreparedRun more = fill_scenario(1, 2, jobs, R"({"demand_ratio": 1.3})");
+  auto fgd = PolicyRegistry::global().fills.make("fgd");
   for (std::uint64_t seed = 1; seed <= 20; seed++) {
-    const FillResult r = run_fill(c, more.jobs, more.scheduler.fill, *fgd, seed, "");
+    const FillResult r = run_fill(c, more.jobs, more.scenario.scheduler.fill, *fgd, seed, "");
     EXPECT_LE(r.clones, 1U);
     EXPECT_EQ(r.rows.back().tasks_failed, r.clones);
     EXPECT_EQ(r.rows.back().allocated_gpus, 2);
@@ -152,24 +153,25 @@ TEST(FillMode, OpenbDefaultTraceUnderEveryPackingPolicy)
   const std::filesystem::path file = std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/fill/openb-default.json";
   if (not std::filesystem::exists(std::filesystem::path(CCSIM_SOURCE_DIR) / "../shared/data/gpu/alibaba-openb-v2023"))
     GTEST_SKIP() << "../shared/data/gpu is absent: skipping the openb fill experiment";
-  const Scenario s = load_scenario(file.string());
-  const Cluster c = Cluster::build(s);
+  const PreparedRun prep = prepare(load_scenario(file.string()));
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
   ASSERT_EQ(c.accelerator_count(), 6212U);
-  ASSERT_EQ(s.jobs.size(), 8152U);
+  ASSERT_EQ(prep.jobs.size(), 8152U);
   // Seeded, so exact: per policy, clones, tasks placed, GPUs allocated and fragmented at the end, and the arrived
   // demand (% of capacity) at the first failure.
   const std::map<std::string, std::tuple<std::uint64_t, std::uint64_t, double, double, double>> expected = {
-      {"best-fit", {2624, 8197, 5794.84, 416.28222536806516, 92.848679974243396}},
-      {"dot-product", {2624, 8684, 5780.69, 428.28339467723885, 30.221989697359948}},
+      {"fill-best-fit", {2624, 8197, 5794.84, 416.28222536806516, 92.848679974243396}},
+      {"fill-dot-product", {2624, 8684, 5780.69, 428.28339467723885, 30.221989697359948}},
       {"fgd", {2624, 8309, 5876.94, 332.54001274065894, 91.7203799098519}},
       {"gpu-clustering", {2624, 7329, 4898.59, 1308.7952052661426, 75.693979394719904}},
       {"gpu-packing", {2624, 8268, 5860.89, 348.70582672706735, 93.956213779781066}},
       {"random", {2624, 8100, 5453.77, 755.44234003397924, 45.79443013522215}},
   };
-  for (const auto& e : PolicyRegistry::global().packing_policies()) {
+  for (const auto& e : PolicyRegistry::global().fills.entries()) {
     SCOPED_TRACE(e.name);
-    auto policy = PolicyRegistry::global().make_packing(e.name);
-    const FillResult r = run_fill(c, s.jobs, s.scheduler.fill, *policy, s.seed, s.file);
+    auto policy = PolicyRegistry::global().fills.make(e.name);
+    const FillResult r = run_fill(c, prep.jobs, s.scheduler.fill, *policy, s.seed, s.file);
     const FillRow& last = r.rows.back();
     ASSERT_TRUE(expected.contains(e.name)) << "a fill policy without expected values";
     const auto& [clones, placed, allocated, fragmented, first_failure] = expected.at(e.name);

@@ -229,11 +229,11 @@ void expect_convert_round_trip(const std::string& platform_json, const std::stri
   const fs::path converted = fs::temp_directory_path() / ("ccsim-convert-" + format + ".json");
   std::ofstream(converted) << workload_json_text(imported.jobs, imported.report);
   const auto scenario = [&](const std::string& workload) {
-    return test::scenario_from_text("{\"name\": \"rt\", " + platform_json + ", \"workload\": " + workload +
+    return test::prepared_from_text("{\"name\": \"rt\", " + platform_json + ", \"workload\": " + workload +
                                     ", \"scheduler\": " + scheduler_json + "}");
   };
-  const Scenario direct = scenario(R"({"format": ")" + format + R"(", "path": ")" + trace.string() + "\"}");
-  const Scenario via_file = scenario(R"({"format": "ccsim", "path": ")" + converted.string() + "\"}");
+  const PreparedRun direct = scenario(R"({"format": ")" + format + R"(", "path": ")" + trace.string() + "\"}");
+  const PreparedRun via_file = scenario(R"({"format": "ccsim", "path": ")" + converted.string() + "\"}");
   expect_same_jobs(direct.jobs, via_file.jobs);
   EXPECT_EQ(via_file.workload_report.format, "ccsim");
   fs::remove(converted);
@@ -264,9 +264,9 @@ TEST(Convert, RoundTripsSwfTiresiasAndOpenb)
 
 namespace {
 
-Scenario generated(const std::string& generate_json)
+PreparedRun generated(const std::string& generate_json)
 {
-  return test::scenario_from_text(
+  return test::prepared_from_text(
       R"({"name": "gen", "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 4,
           "node": {"accelerator": "H100-SXM", "count": 8}}]}], "workload": {"generate": )" +
       generate_json + "}}");
@@ -282,28 +282,28 @@ const char* const MIX = R"({"jobs": 100000, "arrival": {"rate_per_hour": 720},
 
 TEST(Generator, SameSeedSameJobsAtTheSeededPoissonRate)
 {
-  const Scenario s = generated(std::string(MIX) + "}");
-  ASSERT_EQ(s.jobs.size(), 100000U);
-  EXPECT_EQ(s.workload_report.format, "generate");
+  const PreparedRun prep = generated(std::string(MIX) + "}");
+  ASSERT_EQ(prep.jobs.size(), 100000U);
+  EXPECT_EQ(prep.workload_report.format, "generate");
   // Seeded, so exact: the 100,000th arrival's time (a rate of 0.200275 jobs/s against the 0.2 asked for).
-  EXPECT_DOUBLE_EQ(s.jobs.back().submit_s, 499314.80408917606);
+  EXPECT_DOUBLE_EQ(prep.jobs.back().submit_s, 499314.80408917606);
   std::map<std::string, int> tenants;
   int inference = 0;
-  for (const Job& j : s.jobs) {
+  for (const Job& j : prep.jobs) {
     tenants[j.tenant]++;
     inference += j.job_class == JobClass::INFERENCE ? 1 : 0;
     ASSERT_GE(j.accelerators, 1U);
   }
   EXPECT_EQ(tenants.size(), 3U);
   EXPECT_EQ(inference, 66654); // mix shares 1 : 2: 66,667 of 100,000 expected
-  EXPECT_EQ(s.jobs[0].id, "g0");
-  EXPECT_EQ(s.jobs[0].precision, Precision::BF16); // training's default precision
+  EXPECT_EQ(prep.jobs[0].id, "g0");
+  EXPECT_EQ(prep.jobs[0].precision, Precision::BF16); // training's default precision
   // Deterministic: the same seed gives the same jobs; another seed gives others.
-  const Scenario again = generated(std::string(MIX) + "}");
-  EXPECT_EQ(again.jobs.back().submit_s, s.jobs.back().submit_s);
-  EXPECT_EQ(again.jobs[17].duration_s, s.jobs[17].duration_s);
-  const Scenario other = generated(std::string(MIX) + R"(, "seed": 99})");
-  EXPECT_NE(other.jobs.back().submit_s, s.jobs.back().submit_s);
+  const PreparedRun again = generated(std::string(MIX) + "}");
+  EXPECT_EQ(again.jobs.back().submit_s, prep.jobs.back().submit_s);
+  EXPECT_EQ(again.jobs[17].duration_s, prep.jobs[17].duration_s);
+  const PreparedRun other = generated(std::string(MIX) + R"(, "seed": 99})");
+  EXPECT_NE(other.jobs.back().submit_s, prep.jobs.back().submit_s);
 }
 
 TEST(Generator, DiurnalRateAndOfferedLoad)

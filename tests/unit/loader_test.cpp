@@ -12,19 +12,20 @@ using ccsim::test::scenario_from_text;
 
 TEST(Loader, DefaultsAreApplied)
 {
-  const Scenario s = scenario_from_text(
+  const PreparedRun prep = test::prepared_from_text(
       one_site_scenario(2, 1, R"([{"id": 1, "submit_s": 0, "accelerators": 1, "duration_s": 10}])", "{}"));
+  const Scenario& s = prep.scenario;
   EXPECT_EQ(s.name, "t");
   EXPECT_EQ(s.seed, 1U);
   EXPECT_EQ(s.output.dir, "results/t");
   EXPECT_EQ(s.scheduler.queue_policy, "fcfs");
   EXPECT_EQ(s.scheduler.placement_policy, "first-fit");
   EXPECT_FALSE(s.scheduler.kill_at_walltime);
-  ASSERT_EQ(s.jobs.size(), 1U);
-  EXPECT_EQ(s.jobs[0].id, "1");                 // integer ids become strings
-  EXPECT_EQ(s.jobs[0].walltime_s, 10.0);        // default walltime: the duration
-  EXPECT_EQ(s.jobs[0].precision, Precision::BF16); // training default
-  EXPECT_EQ(s.jobs[0].eligible_types, 1U);
+  ASSERT_EQ(prep.jobs.size(), 1U);
+  EXPECT_EQ(prep.jobs[0].id, "1");                 // integer ids become strings
+  EXPECT_EQ(prep.jobs[0].walltime_s, 10.0);        // default walltime: the duration
+  EXPECT_EQ(prep.jobs[0].precision, Precision::BF16); // training default
+  EXPECT_EQ(prep.jobs[0].eligible_types, 1U);
   const auto& g = s.accelerators[static_cast<std::size_t>(s.find_accelerator("G"))];
   EXPECT_EQ(g.peak_flop_per_s[static_cast<std::size_t>(Precision::BF16)], 100e12);
   EXPECT_EQ(g.peak_flop_per_s[static_cast<std::size_t>(Precision::FP64)], 0.0);
@@ -37,16 +38,16 @@ TEST(Loader, DefaultsAreApplied)
 TEST(Loader, WorkJobDefaultWalltimeIsItsRuntimeOnTheSlowestEligibleType)
 {
   // 3.6e15 FLOP on 2 accelerators of 100 TFLOP/s bf16 at efficiency 0.5: 36 s.
-  const Scenario s = scenario_from_text(one_site_scenario(
+  const PreparedRun prep = test::prepared_from_text(one_site_scenario(
       2, 1, R"([{"id": "w", "submit_s": 0, "accelerators": 2, "work_flop": 3.6e15, "efficiency": 0.5}])"));
-  EXPECT_DOUBLE_EQ(s.jobs[0].walltime_s, 36.0);
+  EXPECT_DOUBLE_EQ(prep.jobs[0].walltime_s, 36.0);
 }
 
 TEST(Loader, ClassSetsDefaultPrecision)
 {
-  const Scenario s = scenario_from_text(one_site_scenario(
+  const PreparedRun prep = test::prepared_from_text(one_site_scenario(
       1, 1, R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1, "class": "inference"}])"));
-  EXPECT_EQ(s.jobs[0].precision, Precision::FP16);
+  EXPECT_EQ(prep.jobs[0].precision, Precision::FP16);
 }
 
 TEST(Loader, ReportsEveryErrorWithItsJsonPointer)

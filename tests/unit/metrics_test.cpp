@@ -48,10 +48,11 @@ TEST(Metrics, QuantileInterpolatesLinearly)
 
 TEST(Metrics, SummaryOfTheThreeJobSchedule)
 {
-  const Scenario s = test::scenario_from_text(THREE_JOBS);
-  const Cluster c = Cluster::build(s);
-  const RunResult r = test::run_inline(s, c);
-  const auto sum = summarize(s, c, s.jobs, r);
+  const PreparedRun prep = test::prepared_from_text(THREE_JOBS);
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
+  const RunResult r = test::run_inline(prep);
+  const auto sum = summarize(s, c, prep.jobs, r);
   EXPECT_EQ(sum["jobs"]["submitted"], 3);
   EXPECT_EQ(sum["jobs"]["completed"], 3);
   // waits 0, 10, 14; turnarounds 10, 15, 17; runs 10, 5, 3.
@@ -79,10 +80,10 @@ TEST(Output, IntervalSet)
 
 TEST(Output, JobsCsvUsesBatsimColumns)
 {
-  const Scenario s = test::scenario_from_text(THREE_JOBS);
-  const Cluster c = Cluster::build(s);
-  const RunResult r = test::run_inline(s, c);
-  EXPECT_EQ(jobs_csv(c, s.jobs, r),
+  const PreparedRun prep = test::prepared_from_text(THREE_JOBS);
+  const Cluster& c = prep.cluster;
+  const RunResult r = test::run_inline(prep);
+  EXPECT_EQ(jobs_csv(c, prep.jobs, r),
             "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,execution_time,"
             "finish_time,waiting_time,turnaround_time,stretch,consumed_energy,allocated_resources,final_state,"
             "site,accelerator_type,nodes,staging_time,staged_bytes,comm_slowdown\n"
@@ -94,10 +95,10 @@ TEST(Output, JobsCsvUsesBatsimColumns)
 
 TEST(Output, CsvQuotesFieldsWithCommas)
 {
-  const Scenario s = test::scenario_from_text(
+  const PreparedRun prep = test::prepared_from_text(
       test::one_site_scenario(1, 1, R"([{"id": "a,\"b\"", "submit_s": 0, "accelerators": 1, "duration_s": 0}])"));
-  const Cluster c = Cluster::build(s);
-  const std::string csv = jobs_csv(c, s.jobs, test::run_inline(s, c));
+  const Cluster& c = prep.cluster;
+  const std::string csv = jobs_csv(c, prep.jobs, test::run_inline(prep));
   // Zero execution time: stretch is left empty, energy is 0.
   EXPECT_NE(csv.find("\n\"a,\"\"b\"\"\",0,1,0,0,0,0,0,0,,0,0,"), std::string::npos) << csv;
 }

@@ -4,7 +4,7 @@
 
 #include "ccsim/metrics/metrics.hpp"
 #include "ccsim/output/writers.hpp"
-#include "ccsim/network/comm_model.hpp"
+#include "ccsim/perf/comm_model.hpp"
 #include "ccsim/network/topology.hpp"
 
 #include <gtest/gtest.h>
@@ -31,12 +31,9 @@ std::string three_sites(const std::string& jobs, const std::string& scheduler, i
     "workload": {"jobs": )" + jobs + R"(}, "scheduler": )" + scheduler + "}";
 }
 
-const JobRecord& record_of(const Scenario& s, const RunResult& r, const std::string& id)
+const JobRecord& record_of(const PreparedRun& run, const RunResult& r, const std::string& id)
 {
-  for (std::size_t i = 0; i < s.jobs.size(); i++)
-    if (s.jobs[i].id == id)
-      return r.records[i];
-  throw std::invalid_argument("no job " + id);
+  return r.records[test::job_index(run, id)];
 }
 
 std::string site_of(const Cluster& c, const JobRecord& rec) { return c.sites[c.pools[rec.pool].site].name; }
@@ -152,17 +149,18 @@ TEST(CommModel, SpanningTwoNodesSlowsTheJobByTheRingCostRatio)
                           {"id": "j", "submit_s": 0, "accelerators": 4, "duration_s": 100, "comm_share": 0.5, "allreduce_bytes": 1e9},
                           {"id": "k", "submit_s": 2000, "accelerators": 4, "duration_s": 100, "comm_share": 0.5}]},
     "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
-  const Scenario s = test::scenario_from_text(text);
-  const Cluster c = Cluster::build(s);
-  const RunResult r = test::run_inline(s, c);
-  EXPECT_DOUBLE_EQ(record_of(s, r, "j").comm_slowdown, 5.5);
-  EXPECT_DOUBLE_EQ(record_of(s, r, "j").finish_s, 550.0);
+  const PreparedRun prep = test::prepared_from_text(text);
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
+  const RunResult r = test::run_inline(prep);
+  EXPECT_DOUBLE_EQ(record_of(prep, r, "j").comm_slowdown, 5.5);
+  EXPECT_DOUBLE_EQ(record_of(prep, r, "j").finish_s, 550.0);
   // Alone, k fits on one node: its reference placement, no slowdown.
-  EXPECT_EQ(record_of(s, r, "k").comm_slowdown, 1.0);
-  EXPECT_EQ(record_of(s, r, "k").finish_s, 2100.0);
+  EXPECT_EQ(record_of(prep, r, "k").comm_slowdown, 1.0);
+  EXPECT_EQ(record_of(prep, r, "k").finish_s, 2100.0);
   // The summary: one job slowed; the mean is over j and k (x has no comm_share): (5.5 + 1) / 2; j's slowdown
   // added 4 accelerators x 550 s x (1 - 1 / 5.5) = 1800 accelerator-s = 0.5 h.
-  const auto summary = summarize(s, c, s.jobs, r);
+  const auto summary = summarize(s, c, prep.jobs, r);
   EXPECT_EQ(summary["comm_slowdown"]["jobs"], 1);
   EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["mean"].get<double>(), 3.25);
   EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["max"].get<double>(), 5.5);
@@ -190,18 +188,18 @@ TEST(CommModel, CompactPlacementKeepsTheJobAtItsReferenceLevel)
   const double expected = 0.5 + 0.5 * ring_allreduce_s(6, 1e9, 20e-6, 2.5e9) / ring_allreduce_s(6, 1e9, 10e-6, 1e10);
   EXPECT_NEAR(expected, 2.4994003597841, 1e-12);
   {
-    const Scenario s = test::scenario_from_text(text("best-fit"));
-    const Cluster c = Cluster::build(s);
-    const RunResult r = test::run_inline(s, c);
-    EXPECT_DOUBLE_EQ(record_of(s, r, "j").comm_slowdown, expected);
-    EXPECT_DOUBLE_EQ(record_of(s, r, "j").finish_s, 100 * expected);
+    const PreparedRun prep = test::prepared_from_text(text("best-fit"));
+    const RunResult r = test::run_inline(prep);
+    EXPECT_DOUBLE_EQ(record_of(prep, r, "j").comm_slowdown, expected);
+    EXPECT_DOUBLE_EQ(record_of(prep, r, "j").finish_s, 100 * expected);
   }
-  const Scenario s = test::scenario_from_text(text("compact"));
-  const Cluster c = Cluster::build(s);
-  const RunResult r = test::run_inline(s, c);
-  EXPECT_EQ(record_of(s, r, "j").comm_slowdown, 1.0);
-  EXPECT_EQ(record_of(s, r, "j").finish_s, 100.0);
-  const auto summary = summarize(s, c, s.jobs, r);
+  const PreparedRun prep = test::prepared_from_text(text("compact"));
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
+  const RunResult r = test::run_inline(prep);
+  EXPECT_EQ(record_of(prep, r, "j").comm_slowdown, 1.0);
+  EXPECT_EQ(record_of(prep, r, "j").finish_s, 100.0);
+  const auto summary = summarize(s, c, prep.jobs, r);
   EXPECT_EQ(summary["comm_slowdown"]["jobs"], 0);
   EXPECT_EQ(summary["comm_slowdown"]["max"], 1.0);
   EXPECT_EQ(summary["comm_slowdown"]["accelerator_hours"], 0.0);
@@ -209,11 +207,11 @@ TEST(CommModel, CompactPlacementKeepsTheJobAtItsReferenceLevel)
 
 TEST(Staging, JobAtItsDataSiteStagesNothing)
 {
-  const Scenario s = test::scenario_from_text(three_sites(
+  const PreparedRun prep = test::prepared_from_text(three_sites(
       R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 10, "data_site": "east", "data_bytes": 1e10}])",
       R"({"queue": "fcfs", "placement": "locality"})"));
-  const Cluster c = Cluster::build(s);
-  const RunResult r = test::run_inline(s, c);
+  const Cluster& c = prep.cluster;
+  const RunResult r = test::run_inline(prep);
   EXPECT_EQ(site_of(c, r.records[0]), "east");
   EXPECT_EQ(r.records[0].staging_s, 0.0);
   EXPECT_EQ(r.records[0].staged_bytes, 0.0);
@@ -243,10 +241,10 @@ std::string hold_or_prefetch(const std::string& mode)
 
 TEST(Staging, HoldKeepsTheAcceleratorIdleWhileDataMoves)
 {
-  const Scenario s = test::scenario_from_text(hold_or_prefetch("hold"));
-  const Cluster c = Cluster::build(s);
-  const RunResult r = test::run_inline(s, c);
-  const JobRecord& j = record_of(s, r, "j");
+  const PreparedRun prep = test::prepared_from_text(hold_or_prefetch("hold"));
+  const Cluster& c = prep.cluster;
+  const RunResult r = test::run_inline(prep);
+  const JobRecord& j = record_of(prep, r, "j");
   EXPECT_EQ(site_of(c, j), "west");
   EXPECT_EQ(j.start_s, 0.5); // held from 0.5
   EXPECT_DOUBLE_EQ(j.staging_s, 0.82);
@@ -260,10 +258,10 @@ TEST(Staging, HoldKeepsTheAcceleratorIdleWhileDataMoves)
 
 TEST(Staging, PrefetchMovesDataWhileTheJobWaits)
 {
-  const Scenario s = test::scenario_from_text(hold_or_prefetch("prefetch"));
-  const Cluster c = Cluster::build(s);
-  const RunResult r = test::run_inline(s, c);
-  const JobRecord& j = record_of(s, r, "j");
+  const PreparedRun prep = test::prepared_from_text(hold_or_prefetch("prefetch"));
+  const Cluster& c = prep.cluster;
+  const RunResult r = test::run_inline(prep);
+  const JobRecord& j = record_of(prep, r, "j");
   // Pinned at submission to west (the only site that runs it); queued when the data arrives at 0.82 s, when b
   // has already left; no accelerator held idle.
   EXPECT_EQ(site_of(c, j), "west");
@@ -279,10 +277,10 @@ TEST(SitePlacement, LocalityPueAwareAndCostAwareChooseByTheirObjective)
   const std::string job =
       R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 100, "data_site": "east", "data_bytes": 1e10}])";
   const auto site_under = [&](const std::string& placement) {
-    const Scenario s = test::scenario_from_text(three_sites(job, R"({"queue": "fcfs", "placement_params": )" +
+    const PreparedRun prep = test::prepared_from_text(three_sites(job, R"({"queue": "fcfs", "placement_params": )" +
                                                                      placement + "}"));
-    const Cluster c = Cluster::build(s);
-    return site_of(c, test::run_inline(s, c).records[0]);
+    const Cluster& c = prep.cluster;
+    return site_of(c, test::run_inline(prep).records[0]);
   };
   const auto run_with = [&](const std::string& name, const std::string& params = "{}") {
     return site_under(params + R"(, "placement": ")" + name + "\"");
@@ -319,9 +317,10 @@ TEST(SpanSites, AJobLargerThanAnySiteSpansTwoAndPaysTheWideAreaRing)
   };
   EXPECT_TRUE(test::has_error(test::load_errors(with("")), "/workload/jobs/0/accelerators",
                               "the largest site pool of an eligible type holds 2"));
-  const Scenario s = test::scenario_from_text(with(R"(, "span_sites": true)"));
-  const Cluster c = Cluster::build(s);
-  const RunResult r = test::run_inline(s, c);
+  const PreparedRun prep = test::prepared_from_text(with(R"(, "span_sites": true)"));
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
+  const RunResult r = test::run_inline(prep);
   const JobRecord& j = r.records[0];
   const double t_actual = 2 * 2 * (2e-5 + 0.02) + 2.0 * 2 / 3 * 1e9 / 1e10;
   const double t_ref = 2 * 2 * 2e-5 + 2.0 * 2 / 3 * 1e9 / 1e10;
@@ -331,6 +330,6 @@ TEST(SpanSites, AJobLargerThanAnySiteSpansTwoAndPaysTheWideAreaRing)
   EXPECT_EQ(j.staged_bytes, 1e10);
   EXPECT_DOUBLE_EQ(j.staging_s, 0.82);
   EXPECT_DOUBLE_EQ(j.finish_s, 0.82 + 100 * j.comm_slowdown);
-  EXPECT_NE(jobs_csv(c, s.jobs, r).find(",east+west,G,2,0.82"), std::string::npos) << jobs_csv(c, s.jobs, r);
-  EXPECT_TRUE(test::schedule_problem(c, s.jobs, r, s.scheduler).empty());
+  EXPECT_NE(jobs_csv(c, prep.jobs, r).find(",east+west,G,2,0.82"), std::string::npos) << jobs_csv(c, prep.jobs, r);
+  EXPECT_TRUE(test::schedule_problem(c, prep.jobs, r, s.scheduler).empty());
 }

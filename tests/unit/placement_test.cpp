@@ -18,8 +18,8 @@ std::vector<NodeSlots> placed_slots(const std::string& scenario_text, const std:
                                     std::vector<NodeSlots> busy, std::uint32_t n, const char* job_extra = "",
                                     const nlohmann::json& params = nullptr)
 {
-  Scenario s = test::scenario_from_text(scenario_text);
-  const Cluster c = Cluster::build(s);
+  const PreparedRun prep = test::prepared_from_text(scenario_text);
+  const Cluster& c = prep.cluster;
   ClusterState st(c);
   st.allocate(busy);
   Job job;
@@ -28,7 +28,7 @@ std::vector<NodeSlots> placed_slots(const std::string& scenario_text, const std:
   job.eligible_types = (1ULL << c.types.size()) - 1;
   if (std::string(job_extra) == "fp64")
     job.precision = Precision::FP64;
-  auto placement = PolicyRegistry::global().make_placement(policy, params);
+  auto placement = PolicyRegistry::global().placements.make(policy, params);
   std::vector<NodeSlots> out;
   EXPECT_TRUE(placement->place(job, ClusterView{c, st}, out)) << policy;
   std::uint32_t got = 0;
@@ -201,8 +201,8 @@ TEST(Placement, CompactTakesTheRestFromTheNodeThatHoldsItWithTheLeastToSpare)
   const std::string three = racks_of_two_nodes(3);
   EXPECT_EQ(placed_nodes(three, "best-fit", busy, 9), (std::vector<std::uint32_t>{0, 1, 2}));
   EXPECT_EQ(placed_nodes(three, "compact", busy, 9), (std::vector<std::uint32_t>{0, 1, 5}));
-  Scenario s = test::scenario_from_text(three);
-  const Cluster c = Cluster::build(s);
+  const PreparedRun prep = test::prepared_from_text(three);
+  const Cluster& c = prep.cluster;
   ClusterState st(c);
   st.allocate(busy);
   Job job;

@@ -4,7 +4,7 @@
 #include "ccsim/metrics/metrics.hpp"
 #include "ccsim/output/writers.hpp"
 #include "ccsim/power/energy.hpp"
-#include "ccsim/power/pue.hpp"
+#include "ccsim/scenario/pue.hpp"
 #include "ccsim/scenario/catalog.hpp"
 
 #include <gtest/gtest.h>
@@ -22,15 +22,16 @@ struct Metered {
 
 Metered run_metered(const std::string& text)
 {
-  Scenario s = test::scenario_from_text(text);
-  Cluster c = Cluster::build(s);
+  const PreparedRun prep = test::prepared_from_text(text);
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
   EnergyMeter meter(c, s.output.timeseries_interval_s);
   auto [queue, placement, packing] = make_scenario_policies(s);
-  Dispatcher d(c, s.jobs, s.scheduler, *queue, *placement, &meter);
+  Dispatcher d(c, prep.jobs, s.scheduler, *queue, *placement, &meter);
   run_without_network(d, c);
   RunResult r = d.take_result();
   meter.finish(r.end_s);
-  auto summary = summarize(s, c, s.jobs, r, &meter);
+  auto summary = summarize(s, c, prep.jobs, r, &meter);
   return Metered{std::move(s), std::move(c), std::move(r), std::move(summary), meter.timeseries()};
 }
 

@@ -10,8 +10,7 @@ using namespace ccsim;
 
 namespace {
 struct Outcome {
-  Scenario scenario;
-  Cluster cluster;
+  PreparedRun run;
   RunResult result;
   double start(const std::string& id) const { return result.records[index(id)].start_s; }
   std::vector<std::uint32_t> accels(const std::string& id) const
@@ -20,26 +19,20 @@ struct Outcome {
     const JobRecord& rec = result.records[index(id)];
     for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++)
       for (std::uint64_t m = result.slots[k].mask; m != 0; m &= m - 1)
-        out.push_back(cluster.node_first_accel[result.slots[k].node] + static_cast<std::uint32_t>(std::countr_zero(m)));
+        out.push_back(run.cluster.node_first_accel[result.slots[k].node] +
+                      static_cast<std::uint32_t>(std::countr_zero(m)));
     return out;
   }
-  std::size_t index(const std::string& id) const
-  {
-    for (std::size_t i = 0; i < scenario.jobs.size(); i++)
-      if (scenario.jobs[i].id == id)
-        return i;
-    throw std::out_of_range(id);
-  }
+  std::size_t index(const std::string& id) const { return test::job_index(run, id); }
 };
 
 //! Runs a scenario (given as JSON text) to completion and checks the schedule is feasible.
 Outcome outcome_of(const std::string& scenario_text)
 {
-  Scenario s = test::scenario_from_text(scenario_text);
-  Cluster c = Cluster::build(s);
-  RunResult r = test::run_inline(s, c);
-  EXPECT_EQ(test::schedule_problem(c, s.jobs, r, s.scheduler), "");
-  return Outcome{std::move(s), std::move(c), std::move(r)};
+  PreparedRun p = test::prepared_from_text(scenario_text);
+  RunResult r = test::run_inline(p);
+  EXPECT_EQ(test::schedule_problem(p.cluster, p.jobs, r, p.scenario.scheduler), "");
+  return Outcome{std::move(p), std::move(r)};
 }
 
 Outcome run(int machines, const std::string& queue, const std::string& jobs)
@@ -186,13 +179,12 @@ TEST(QueuePolicy, StrictOrderHeadBlocksEvenWhenLaterJobsFit)
 TEST(QueuePolicy, BackfillingPoliciesRunKilledJobsExactly)
 {
   for (const char* policy : {"easy", "conservative"}) {
-    Scenario s = test::scenario_from_text(test::one_site_scenario(
+    const PreparedRun p = test::prepared_from_text(test::one_site_scenario(
         2, 1,
         R"([{"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 50, "walltime_s": 10},
             {"id": "B", "submit_s": 0, "accelerators": 1, "duration_s": 5, "walltime_s": 5}])",
         std::string(R"({"queue": ")") + policy + R"(", "kill_at_walltime": true})"));
-    const Cluster c = Cluster::build(s);
-    const RunResult res = test::run_inline(s, c);
+    const RunResult res = test::run_inline(p);
     EXPECT_EQ(res.records[0].finish_s, 10.0) << policy;
     EXPECT_EQ(res.records[1].start_s, 10.0) << policy;
   }

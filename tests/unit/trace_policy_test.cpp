@@ -14,11 +14,12 @@ using namespace ccsim;
 namespace {
 const std::filesystem::path SHARED = std::filesystem::path(CCSIM_SOURCE_DIR) / ".." / "shared" / "data";
 
-Scenario batsim_paper(const std::string& queue)
+PreparedRun batsim_paper(const std::string& queue)
 {
-  Scenario s = load_scenario((std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/traces/batsim-paper.json").string());
-  s.scheduler.queue_policy = queue;
-  return s;
+  Overrides o;
+  o.queue_policy = queue;
+  return prepare(load_scenario((std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/traces/batsim-paper.json").string()),
+                 o);
 }
 } // namespace
 
@@ -33,20 +34,21 @@ protected:
 
 TEST_P(BatsimPaper, EveryJobRunsInAFeasibleSchedule)
 {
-  const Scenario s = batsim_paper(GetParam());
-  ASSERT_EQ(s.jobs.size(), 801U);
-  EXPECT_EQ(s.workload_report.read, 801U);
-  const Cluster c = Cluster::build(s);
+  const PreparedRun prep = batsim_paper(GetParam());
+  ASSERT_EQ(prep.jobs.size(), 801U);
+  EXPECT_EQ(prep.workload_report.read, 801U);
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
   ASSERT_EQ(c.accelerator_count(), 32U);
-  const RunResult r = test::run_inline(s, c);
-  EXPECT_EQ(test::schedule_problem(c, s.jobs, r, s.scheduler), "");
-  const auto summary = summarize(s, c, s.jobs, r);
+  const RunResult r = test::run_inline(prep);
+  EXPECT_EQ(test::schedule_problem(c, prep.jobs, r, s.scheduler), "");
+  const auto summary = summarize(s, c, prep.jobs, r);
   EXPECT_EQ(summary["jobs"]["completed"], 801);
   EXPECT_EQ(summary["jobs"]["killed_at_walltime"], 0); // every delay <= its walltime (trace-formats.md)
   // The late job (id 424242, submitted at 16,000 s) arrives on an idle platform and starts at once.
-  const auto late = static_cast<std::size_t>(std::find_if(s.jobs.begin(), s.jobs.end(), [](const Job& j) {
+  const auto late = static_cast<std::size_t>(std::find_if(prep.jobs.begin(), prep.jobs.end(), [](const Job& j) {
                                                return j.id == "424242";
-                                             }) - s.jobs.begin());
+                                             }) - prep.jobs.begin());
   EXPECT_EQ(r.records[late].start_s, 16000.0);
 }
 
@@ -66,9 +68,8 @@ TEST(BatsimPaperComparison, BackfillingWaitsLessThanFcfs)
                   {"conservative", 9.852251355127189, 62.41688460546743, 1.2383477916682757}};
   for (const auto& e : expected) {
     SCOPED_TRACE(e.policy);
-    const Scenario s = batsim_paper(e.policy);
-    const Cluster c = Cluster::build(s);
-    const auto summary = summarize(s, c, s.jobs, test::run_inline(s, c));
+    const PreparedRun prep = batsim_paper(e.policy);
+    const auto summary = summarize(prep.scenario, prep.cluster, prep.jobs, test::run_inline(prep));
     EXPECT_DOUBLE_EQ(summary["wait_s"]["mean"].get<double>(), e.wait_mean);
     EXPECT_DOUBLE_EQ(summary["wait_s"]["p95"].get<double>(), e.wait_p95);
     EXPECT_DOUBLE_EQ(summary["bounded_slowdown"]["mean"].get<double>(), e.bsld_mean);
@@ -147,11 +148,13 @@ TEST_F(SwfTraces, HeaderWalltimeAndStatusRules)
 
 TEST_F(SwfTraces, KthUnderEasyIsFeasibleAndMatchesTheOfferedLoad)
 {
-  const Scenario s = load_scenario((std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/traces/kth-sp2.json").string());
-  const Cluster c = Cluster::build(s);
-  const RunResult r = test::run_inline(s, c);
-  EXPECT_EQ(test::schedule_problem(c, s.jobs, r, s.scheduler), "");
-  const auto summary = summarize(s, c, s.jobs, r);
+  const PreparedRun prep =
+      prepare(load_scenario((std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/traces/kth-sp2.json").string()));
+  const Scenario& s = prep.scenario;
+  const Cluster& c = prep.cluster;
+  const RunResult r = test::run_inline(prep);
+  EXPECT_EQ(test::schedule_problem(c, prep.jobs, r, s.scheduler), "");
+  const auto summary = summarize(s, c, prep.jobs, r);
   EXPECT_EQ(summary["jobs"]["completed"], 28475);
   // trace-formats.md: offered load sum(run x procs) / (100 x span) = 0.701; every job runs, so utilization
   // over the makespan is close to it: 0.70109 (the busy accelerator-seconds are the trace's; the makespan is this

@@ -1,6 +1,7 @@
 // include/ccsim/cluster/cluster.hpp
 #pragma once
 
+#include "ccsim/network/topology.hpp"
 #include "ccsim/scenario/scenario.hpp"
 
 #include <cstdint>

@@ -63,4 +63,21 @@ private:
   Diagnostics* diags_;
 };
 
+//! Iterates the JSON array at `key` of `obj`, calling f(element, its JSON pointer). Reports a value that is not an
+//! array (and a missing one when REQUIRED).
+template <typename F>
+void for_each_element(const ObjectReader& obj, std::string_view key, ObjectReader::Need need, F&& f)
+{
+  const auto* v = obj.value(key, need);
+  if (v == nullptr)
+    return;
+  if (not v->is_array()) {
+    obj.error(key, "expected an array, found " + describe_json(*v));
+    return;
+  }
+  const std::string base = obj.pointer_of(key);
+  for (std::size_t i = 0; i < v->size(); i++)
+    f((*v)[i], base + "/" + std::to_string(i));
+}
+
 } // namespace ccsim

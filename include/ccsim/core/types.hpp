@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace ccsim {
@@ -30,6 +31,16 @@ std::optional<E> enum_from_name(const std::array<std::string_view, N>& names, st
     if (names[i] == name)
       return static_cast<E>(i);
   return std::nullopt;
+}
+
+//! The names of a table joined by ", " (for messages listing what was expected).
+template <std::size_t N>
+std::string names_list(const std::array<std::string_view, N>& names)
+{
+  std::string out;
+  for (const auto n : names)
+    out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
 }
 
 template <typename E, std::size_t N>

@@ -1,7 +1,8 @@
 // include/ccsim/engine/schedule_check.hpp: an independent check of a finished run's schedule.
 #pragma once
 
-#include "ccsim/engine/dispatcher.hpp"
+#include "ccsim/engine/run_result.hpp"
+#include "ccsim/scenario/scenario.hpp"
 
 #include <span>
 #include <string>

@@ -1,7 +1,9 @@
 // include/ccsim/metrics/metrics.hpp
 #pragma once
 
-#include "ccsim/engine/dispatcher.hpp"
+#include "ccsim/engine/run_result.hpp"
+#include "ccsim/fill/fill.hpp"
+#include "ccsim/scenario/scenario.hpp"
 #include "ccsim/power/energy.hpp"
 
 #include <nlohmann/json.hpp>
@@ -38,5 +40,8 @@ double reference_peak_flop_per_s(const AcceleratorType& type);
 //! `meter` (optional) adds energy, PUE, cost and carbon.
 nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
                                  const RunResult& result, const EnergyMeter* meter = nullptr);
+
+//! summary.json of a fill-mode run (docs/workloads.md, "Fill-to-capacity mode").
+nlohmann::ordered_json fill_summary(const Scenario& scenario, std::span<const Job> jobs, const FillResult& result);
 
 } // namespace ccsim

@@ -1,7 +1,8 @@
 // include/ccsim/output/writers.hpp
 #pragma once
 
-#include "ccsim/engine/dispatcher.hpp"
+#include "ccsim/engine/run_result.hpp"
+#include "ccsim/fill/fill.hpp"
 #include "ccsim/power/energy.hpp"
 
 #include <nlohmann/json.hpp>
@@ -58,5 +59,9 @@ std::string json_text(const nlohmann::ordered_json& value);
 //! Writes each (file name, bytes) into `dir` (created if needed), every file atomically, in the given order.
 void write_files(const std::filesystem::path& dir,
                  const std::vector<std::pair<std::string, std::string>>& files);
+
+//! Fill mode's fill.csv (one row per step of arrived demand) and placements.csv (one row per task).
+std::string fill_csv(const FillResult& result);
+std::string placements_csv(const Cluster& cluster, std::span<const Job> jobs, const FillResult& result);
 
 } // namespace ccsim

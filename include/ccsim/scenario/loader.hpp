@@ -10,11 +10,6 @@
 
 namespace ccsim {
 
-//! Reads, parses and validates a scenario file. Throws InputError with every problem found,
-//! each located by JSON pointer (or line and column for malformed JSON).
-//! `seed` replaces the file's seed before anything depends on it (the generator draws its jobs with it).
-Scenario load_scenario(const std::string& path, std::optional<std::uint64_t> seed = std::nullopt);
-
 //! One edit of a scenario document before it is read: the value at a JSON pointer (RFC 6901) is replaced, or
 //! created with its missing parent objects. `ccsim run --set` and `ccsim sweep` axes use it.
 struct ScenarioEdit {
@@ -24,13 +19,14 @@ struct ScenarioEdit {
 //! Parses "POINTER=JSON" (e.g. `/scheduler/placement="best-fit"`, `/sites/0/pue=1.2`); a value that is not valid
 //! JSON is taken as a string. Throws InputError naming `source` on a malformed pointer.
 ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& source);
-//! load_scenario with edits applied to the parsed document; relative paths inside still resolve against `path`'s
-//! folder, and the scenario's sha256 covers the file's bytes and the edits.
-Scenario load_scenario(const std::string& path, std::optional<std::uint64_t> seed,
-                       const std::vector<ScenarioEdit>& edits);
+//! The load stage: reads, parses and validates a scenario file, with `edits` applied to the parsed document first
+//! (relative paths inside still resolve against `path`'s folder; the scenario's sha256 covers the file's bytes
+//! and the edits). Throws InputError with every problem found, each located by JSON pointer (or line and column
+//! for malformed JSON). It reads the files that define the platform (catalog, node lists) and trace-backed
+//! generator distributions, but not the workload's trace and does not generate jobs: prepare() does.
+Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>& edits = {});
 
 //! Same from JSON already parsed; `file` names the source in messages, `sha256` is stored as given.
-Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256,
-                            std::optional<std::uint64_t> seed = std::nullopt);
+Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256);
 
 } // namespace ccsim

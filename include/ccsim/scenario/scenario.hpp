@@ -2,8 +2,8 @@
 #pragma once
 
 #include "ccsim/core/types.hpp"
-#include "ccsim/network/topology.hpp"
-#include "ccsim/power/pue.hpp"
+#include "ccsim/scenario/network_spec.hpp"
+#include "ccsim/scenario/pue.hpp"
 #include "ccsim/workload/generator.hpp"
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/job.hpp"
@@ -98,6 +98,19 @@ struct OutputSpec {
   double timeseries_interval_s = 3600; //!< sampling interval of timeseries.csv, s; 0 = no timeseries
 };
 
+//! Where the jobs come from. Load reads inline jobs; prepare imports a trace or runs the generator.
+struct WorkloadSpec {
+  enum class Source : std::uint8_t { INLINE, TRACE, GENERATE };
+  Source source = Source::INLINE;
+  std::vector<Job> jobs; //!< INLINE: the jobs as the file gives them (not yet resolved against the platform)
+  std::string format;    //!< TRACE: "ccsim" or one of TRACE_FORMATS
+  std::string path;      //!< TRACE: the trace file, relative paths resolved against the scenario's folder
+  nlohmann::json options; //!< TRACE: importer options (null when absent)
+  Job defaults;           //!< TRACE: job fields the trace does not carry ...
+  std::vector<std::string> defaults_given; //!< ... and which of them the file gives (only those are applied)
+  GeneratorSpec generator; //!< GENERATE
+};
+
 //! A parsed, validated scenario: platform + workload + scheduler + outputs.
 struct Scenario {
   std::string file;        //!< path the scenario was read from ("" when built in memory)
@@ -109,10 +122,8 @@ struct Scenario {
   std::vector<AcceleratorSpec> accelerators; //!< the effective catalog (built-in entries plus the scenario's)
   std::vector<SiteSpec> sites;
   NetworkSpec network;     //!< inter-site links and fabric (no links: sites are not connected)
-  std::vector<Job> jobs;
-  ImportReport workload_report; //!< where the jobs came from ("inline" or a trace format) and the counts
+  WorkloadSpec workload;
   std::vector<ImportReport> node_reports; //!< node list files read for sites' "nodes"
-  std::optional<GeneratorSpec> generator; //!< workload.generate, when the jobs are synthetic
   SchedulerSpec scheduler;
   OutputSpec output;
 

@@ -9,7 +9,7 @@
 //                while the data's site can run it.
 //   cost-aware - the same, weighing each site's energy by its electricity price.
 #include "ccsim/policy/builtin/builtin.hpp"
-#include "ccsim/workload/workload.hpp"
+#include "ccsim/perf/runtime.hpp"
 #include "ccsim/core/params.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// include/ccsim/packing/pack_state.hpp: node state of fill mode, where tasks share GPUs by thousandths.
+// include/ccsim/fill/fill_state.hpp: node state of fill mode, where tasks share GPUs by thousandths.
 #pragma once
 
 #include "ccsim/cluster/cluster.hpp"
@@ -32,11 +32,11 @@ struct TaskShape {
 
 //! Per node: free CPU (milli-cores), free memory (MiB) and the free share of each GPU (thousandths), plus the
 //! expected fragmentation of each node under the workload distribution (FGD, docs/workloads.md), kept up to date.
-class PackState {
+class FillState {
 public:
   //! `distribution`: the tasks whose shapes, weighted by frequency, define expected fragmentation (GPU tasks
   //! only; CPU-only tasks cannot use GPUs).
-  PackState(const Cluster& cluster, std::span<const Job> distribution);
+  FillState(const Cluster& cluster, std::span<const Job> distribution);
 
   const Cluster& cluster() const { return *cluster_; }
   std::uint32_t node_count() const { return cluster_->node_count(); }

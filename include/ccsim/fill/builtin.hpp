@@ -1,7 +1,7 @@
-// include/ccsim/packing/policies.hpp
+// include/ccsim/fill/builtin.hpp
 #pragma once
 
-#include "ccsim/packing/packing.hpp"
+#include "ccsim/fill/fill.hpp"
 
 #include <functional>
 #include <memory>
@@ -11,12 +11,12 @@ namespace ccsim {
 
 //! A fill-mode policy as registered: name, description and a factory taking its parameters (null when absent;
 //! throws std::invalid_argument when they are wrong).
-struct PackingRegistration {
+struct FillRegistration {
   std::string name, description;
-  std::function<std::unique_ptr<PackingPolicy>(const nlohmann::json& params)> factory;
+  std::function<std::unique_ptr<FillPolicy>(const nlohmann::json& params)> factory;
 };
 
 //! random, best-fit, dot-product, gpu-packing, gpu-clustering, fgd.
-std::vector<PackingRegistration> builtin_packing_policies();
+std::vector<FillRegistration> builtin_fill_policies();
 
 } // namespace ccsim

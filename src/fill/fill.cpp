@@ -1,8 +1,7 @@
-// src/packing/fill.cpp: fill-to-capacity mode (docs/workloads.md).
-#include "ccsim/packing/packing.hpp"
+// src/fill/fill.cpp: fill-to-capacity mode (docs/workloads.md).
+#include "ccsim/fill/fill.hpp"
 
 #include "ccsim/core/error.hpp"
-#include "ccsim/output/writers.hpp"
 
 #include <fmt/format.h>
 
@@ -19,10 +18,10 @@ double gpus(double milli) { return milli / 1000.0; }
 
 } // namespace
 
-FillResult run_fill(const Cluster& cluster, std::span<const Job> jobs, const FillSpec& spec, PackingPolicy& policy,
+FillResult run_fill(const Cluster& cluster, std::span<const Job> jobs, const FillSpec& spec, FillPolicy& policy,
                     std::uint64_t seed, const std::string& file)
 {
-  PackState state(cluster, jobs);
+  FillState state(cluster, jobs);
   Rng rng(seed);
   policy.node_ties = spec.node_ties;
   FillResult out;
@@ -100,87 +99,6 @@ FillResult run_fill(const Cluster& cluster, std::span<const Job> jobs, const Fil
   if (out.rows.empty() || out.rows.back().tasks_arrived != row.tasks_arrived)
     record(final_percent);
   return out;
-}
-
-std::string fill_csv(const FillResult& result)
-{
-  std::string out = "arrived_percent,tasks_arrived,tasks_placed,tasks_failed,arrived_gpus,allocated_gpus,"
-                    "allocation_ratio,idle_gpus,fragmented_gpus,fragmentation_ratio\n";
-  for (const auto& r : result.rows)
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", r.arrived_percent, r.tasks_arrived, r.tasks_placed,
-                       r.tasks_failed, r.arrived_gpus, r.allocated_gpus,
-                       result.capacity_gpus > 0 ? r.allocated_gpus / result.capacity_gpus : 0.0, r.idle_gpus,
-                       r.fragmented_gpus, r.idle_gpus > 0 ? r.fragmented_gpus / r.idle_gpus : 0.0);
-  return out;
-}
-
-std::string placements_csv(const Cluster& cluster, std::span<const Job> jobs, const FillResult& result)
-{
-  std::string out = "order,task_id,cpu_milli,gpus,gpu_milli,placed,node,site,accelerator_type,gpu_slots\n";
-  for (std::size_t i = 0; i < result.placements.size(); i++) {
-    const auto& p = result.placements[i];
-    const Job& job = jobs[p.job];
-    // Ids and names come from input files: csv_field quotes them when needed.
-    out += fmt::format("{},", i);
-    csv_field(out, p.task_id);
-    out += fmt::format(",{},{},{},{},", job.cpu_milli, job.accelerators, job.accelerators > 0 ? job.gpu_milli : 0,
-                       p.choice ? 1 : 0);
-    if (p.choice) {
-      const std::uint32_t n = p.choice->node;
-      csv_field(out, cluster.node_name(n));
-      out += ',';
-      csv_field(out, cluster.sites[cluster.node_site[n]].name);
-      out += ',';
-      csv_field(out, cluster.types[cluster.node_type[n]].name);
-      out += ',';
-      for (std::size_t k = 0; k < p.choice->slots.size(); k++)
-        out += (k == 0 ? "" : " ") + std::to_string(p.choice->slots[k]);
-    } else {
-      out += ",,,";
-    }
-    out += '\n';
-  }
-  return out;
-}
-
-nlohmann::ordered_json fill_summary(const Scenario& scenario, const FillResult& result)
-{
-  nlohmann::ordered_json s;
-  s["scenario"] = scenario.name;
-  s["mode"] = "fill";
-  s["policy"] = scenario.scheduler.placement_policy;
-  s["seed"] = scenario.seed;
-  s["demand_ratio"] = scenario.scheduler.fill.demand_ratio;
-  s["capacity_gpus"] = result.capacity_gpus;
-  const FillRow last = result.rows.empty() ? FillRow{} : result.rows.back();
-  std::uint64_t failed_milli = 0;
-  for (const auto& p : result.placements)
-    if (not p.choice)
-      failed_milli += TaskShape::of(scenario.jobs[p.job]).gpu_demand_milli();
-  const double failed_gpus = gpus(static_cast<double>(failed_milli));
-  s["tasks"] = {{"originals", result.originals}, {"clones", result.clones},
-                {"total", result.placements.size()},  {"placed", last.tasks_placed},
-                {"failed", last.tasks_failed},        {"failed_gpu_demand", failed_gpus}};
-  const auto state = [&](const FillRow& r) {
-    nlohmann::ordered_json o;
-    o["arrived_percent"] = r.arrived_percent;
-    o["allocated_gpus"] = r.allocated_gpus;
-    o["allocation_ratio"] = result.capacity_gpus > 0 ? r.allocated_gpus / result.capacity_gpus : 0.0;
-    o["fragmented_gpus"] = r.fragmented_gpus;
-    o["fragmentation_ratio"] = r.idle_gpus > 0 ? r.fragmented_gpus / r.idle_gpus : 0.0;
-    return o;
-  };
-  s["final"] = state(last);
-  for (const auto& r : result.rows)
-    if (r.arrived_percent >= 100) {
-      s["at_full_demand"] = state(r);
-      break;
-    }
-  if (result.first_failure_percent >= 0)
-    s["first_failure_percent"] = result.first_failure_percent;
-  else
-    s["first_failure_percent"] = nullptr;
-  return s;
 }
 
 } // namespace ccsim

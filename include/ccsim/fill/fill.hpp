@@ -1,8 +1,8 @@
-// include/ccsim/packing/packing.hpp: fill-to-capacity mode (the FGD paper's packing experiment).
+// include/ccsim/fill/fill.hpp: fill-to-capacity mode (the FGD paper's packing experiment).
 #pragma once
 
 #include "ccsim/core/random.hpp"
-#include "ccsim/packing/pack_state.hpp"
+#include "ccsim/fill/fill_state.hpp"
 #include "ccsim/scenario/scenario.hpp"
 
 #include <nlohmann/json.hpp>
@@ -15,16 +15,16 @@
 namespace ccsim {
 
 //! Where a task goes: a node and the GPU slots it takes (empty for a CPU-only task).
-struct PackChoice {
+struct FillChoice {
   std::uint32_t node = 0;
   std::vector<std::uint32_t> slots;
 };
 
 //! A fill-mode placement policy: picks a node (and GPUs) for one task, or none when it fits nowhere.
-class PackingPolicy {
+class FillPolicy {
 public:
-  virtual ~PackingPolicy() = default;
-  virtual std::optional<PackChoice> choose(const TaskShape& task, const PackState& state, Rng& rng) = 0;
+  virtual ~FillPolicy() = default;
+  virtual std::optional<FillChoice> choose(const TaskShape& task, const FillState& state, Rng& rng) = 0;
   //! How the policy breaks ties between nodes of equal score (run_fill sets it from scheduler.fill.node_ties).
   NodeTies node_ties = NodeTies::RANDOM;
 };
@@ -77,7 +77,7 @@ struct FillRow {
 struct FillPlacement {
   std::string task_id;   //!< the job id; clones are "<id>#<n>"
   std::uint32_t job = 0; //!< index of the original job
-  std::optional<PackChoice> choice;
+  std::optional<FillChoice> choice;
 };
 
 struct FillResult {
@@ -91,13 +91,8 @@ struct FillResult {
 //! Runs fill mode: the jobs sorted by id, shuffled with `seed`, extended with clones drawn uniformly from them
 //! until the next clone would push GPU demand above demand_ratio x capacity, then placed once each, in order.
 //! `file` (the scenario) names the source when the demand ratio asks for more than 10,000,000 tasks (InputError).
-FillResult run_fill(const Cluster& cluster, std::span<const Job> jobs, const FillSpec& spec, PackingPolicy& policy,
+FillResult run_fill(const Cluster& cluster, std::span<const Job> jobs, const FillSpec& spec, FillPolicy& policy,
                     std::uint64_t seed, const std::string& file);
 
-//! fill.csv and placements.csv.
-std::string fill_csv(const FillResult& result);
-std::string placements_csv(const Cluster& cluster, std::span<const Job> jobs, const FillResult& result);
-//! summary.json of a fill run.
-nlohmann::ordered_json fill_summary(const Scenario& scenario, const FillResult& result);
 
 } // namespace ccsim

@@ -1,4 +1,4 @@
-// include/ccsim/power/pue.hpp
+// include/ccsim/scenario/pue.hpp: PUE as a function of IT load (a site's "pue" field) and its named presets.
 #pragma once
 
 #include <optional>

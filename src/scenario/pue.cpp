@@ -1,5 +1,5 @@
-// src/power/pue.cpp
-#include "ccsim/power/pue.hpp"
+// src/scenario/pue.cpp
+#include "ccsim/scenario/pue.hpp"
 
 #include <array>
 

@@ -1,5 +1,5 @@
-// src/packing/pack_state.cpp
-#include "ccsim/packing/pack_state.hpp"
+// src/fill/fill_state.cpp
+#include "ccsim/fill/fill_state.hpp"
 
 #include <algorithm>
 #include <array>
@@ -35,7 +35,7 @@ TaskShape TaskShape::of(const Job& job)
   return t;
 }
 
-PackState::PackState(const Cluster& cluster, std::span<const Job> distribution)
+FillState::FillState(const Cluster& cluster, std::span<const Job> distribution)
     : cluster_(&cluster)
     , gpu_free_(cluster.accelerator_count(), MILLI)
     , gpu_free_total_(cluster.node_count())
@@ -73,7 +73,7 @@ PackState::PackState(const Cluster& cluster, std::span<const Job> distribution)
     node_frag_[n] = fragmentation_of(n, cpu_free_[n], mem_free_[n], gpu_free(n));
 }
 
-std::uint32_t PackState::same_gpu_request_on(std::uint32_t node, const TaskShape& t) const
+std::uint32_t FillState::same_gpu_request_on(std::uint32_t node, const TaskShape& t) const
 {
   const std::uint32_t key = request_key(t);
   for (const auto& [k, n] : requests_on_[node])
@@ -82,7 +82,7 @@ std::uint32_t PackState::same_gpu_request_on(std::uint32_t node, const TaskShape
   return 0;
 }
 
-bool PackState::fits(const TaskShape& t, std::uint32_t node) const
+bool FillState::fits(const TaskShape& t, std::uint32_t node) const
 {
   const Cluster& c = *cluster_;
   if ((t.eligible_types >> c.node_type[node] & 1U) == 0)
@@ -101,7 +101,7 @@ bool PackState::fits(const TaskShape& t, std::uint32_t node) const
   return enough >= t.gpus;
 }
 
-std::vector<std::uint32_t> PackState::best_fit_slots(const TaskShape& t, std::uint32_t node) const
+std::vector<std::uint32_t> FillState::best_fit_slots(const TaskShape& t, std::uint32_t node) const
 {
   const auto frees = gpu_free(node);
   std::vector<std::uint32_t> slots;
@@ -114,7 +114,7 @@ std::vector<std::uint32_t> PackState::best_fit_slots(const TaskShape& t, std::ui
   return slots;
 }
 
-double PackState::fragmentation_of(std::uint32_t node, std::uint32_t cpu_free, double mem_free,
+double FillState::fragmentation_of(std::uint32_t node, std::uint32_t cpu_free, double mem_free,
                                    std::span<const std::uint16_t> frees) const
 {
   std::uint32_t total = 0;
@@ -160,7 +160,7 @@ double PackState::fragmentation_of(std::uint32_t node, std::uint32_t cpu_free, d
   return frag;
 }
 
-double PackState::fragmentation_after(const TaskShape& t, std::uint32_t node, std::span<const std::uint32_t> slots) const
+double FillState::fragmentation_after(const TaskShape& t, std::uint32_t node, std::span<const std::uint32_t> slots) const
 {
   std::array<std::uint16_t, 64> frees{};
   const auto now = gpu_free(node);
@@ -172,15 +172,15 @@ double PackState::fragmentation_after(const TaskShape& t, std::uint32_t node, st
                           std::span<const std::uint16_t>(frees.data(), now.size()));
 }
 
-void PackState::place(const TaskShape& t, std::uint32_t node, std::span<const std::uint32_t> slots)
+void FillState::place(const TaskShape& t, std::uint32_t node, std::span<const std::uint32_t> slots)
 {
   const Cluster& c = *cluster_;
   if (not fits(t, node) || slots.size() != t.gpus)
-    throw std::logic_error("PackState::place(): task does not fit node " + std::to_string(node));
+    throw std::logic_error("FillState::place(): task does not fit node " + std::to_string(node));
   const std::uint32_t first = c.node_first_accel[node];
   for (const auto s : slots) {
     if (s >= c.node_accels[node] || gpu_free_[first + s] < t.gpu_milli)
-      throw std::logic_error("PackState::place(): GPU slot " + std::to_string(s) + " of node " +
+      throw std::logic_error("FillState::place(): GPU slot " + std::to_string(s) + " of node " +
                              std::to_string(node) + " lacks the share");
     gpu_free_[first + s] = static_cast<std::uint16_t>(gpu_free_[first + s] - t.gpu_milli);
   }
@@ -201,7 +201,7 @@ void PackState::place(const TaskShape& t, std::uint32_t node, std::span<const st
   node_frag_[node] = fragmentation_of(node, cpu_free_[node], mem_free_[node], gpu_free(node));
 }
 
-double PackState::fragmentation_total() const
+double FillState::fragmentation_total() const
 {
   double sum = 0;
   for (const double f : node_frag_)

@@ -1,6 +1,6 @@
-// src/packing/policies.cpp: fill-mode placement policies (the FGD paper's baselines and FGD). Scoring rules:
+// src/fill/builtin.cpp: fill-mode placement policies (the FGD paper's baselines and FGD). Scoring rules:
 // docs/workloads.md, "Fill-to-capacity mode".
-#include "ccsim/packing/policies.hpp"
+#include "ccsim/fill/builtin.hpp"
 
 #include "ccsim/core/params.hpp"
 
@@ -11,12 +11,12 @@ namespace ccsim {
 namespace {
 
 //! Picks the feasible node with the highest score (ties: node_ties) and its best-fit GPUs.
-class ScoredPacking : public PackingPolicy {
+class ScoredFill : public FillPolicy {
 public:
-  using Score = double (*)(const TaskShape&, const PackState&, std::uint32_t node);
-  explicit ScoredPacking(Score score) : score_(score) {}
+  using Score = double (*)(const TaskShape&, const FillState&, std::uint32_t node);
+  explicit ScoredFill(Score score) : score_(score) {}
 
-  std::optional<PackChoice> choose(const TaskShape& t, const PackState& state, Rng& rng) override
+  std::optional<FillChoice> choose(const TaskShape& t, const FillState& state, Rng& rng) override
   {
     BestOf<std::uint32_t> pick(node_ties, rng);
     for (std::uint32_t n = 0; n < state.node_count(); n++)
@@ -24,7 +24,7 @@ public:
         pick.offer(score_(t, state, n), [n] { return n; });
     if (not pick.found())
       return std::nullopt;
-    return PackChoice{pick.best(), state.best_fit_slots(t, pick.best())};
+    return FillChoice{pick.best(), state.best_fit_slots(t, pick.best())};
   }
 
 private:
@@ -32,9 +32,9 @@ private:
 };
 
 //! Uniformly random feasible node (reservoir sampling over node order), best-fit GPUs.
-class RandomPacking : public PackingPolicy {
+class RandomFill : public FillPolicy {
 public:
-  std::optional<PackChoice> choose(const TaskShape& t, const PackState& state, Rng& rng) override
+  std::optional<FillChoice> choose(const TaskShape& t, const FillState& state, Rng& rng) override
   {
     std::uint64_t seen = 0;
     std::optional<std::uint32_t> pick;
@@ -43,17 +43,17 @@ public:
         pick = n;
     if (not pick)
       return std::nullopt;
-    return PackChoice{*pick, state.best_fit_slots(t, *pick)};
+    return FillChoice{*pick, state.best_fit_slots(t, *pick)};
   }
 };
 
 //! FGD: the node (and, for a GPU-sharing task, the GPU) whose expected fragmentation grows least. Within a node,
 //! the first GPU with the least growth; between nodes, ties by node_ties.
-class FgdPacking : public PackingPolicy {
+class FgdFill : public FillPolicy {
 public:
-  std::optional<PackChoice> choose(const TaskShape& t, const PackState& state, Rng& rng) override
+  std::optional<FillChoice> choose(const TaskShape& t, const FillState& state, Rng& rng) override
   {
-    BestOf<PackChoice> pick(node_ties, rng);
+    BestOf<FillChoice> pick(node_ties, rng);
     std::vector<std::uint32_t> slots, node_best;
     for (std::uint32_t n = 0; n < state.node_count(); n++) {
       if (not state.fits(t, n))
@@ -81,7 +81,7 @@ public:
         node_best = state.best_fit_slots(t, n);
         growth = state.fragmentation_after(t, n, node_best) - before;
       }
-      pick.offer(-growth, [&] { return PackChoice{n, node_best}; });
+      pick.offer(-growth, [&] { return FillChoice{n, node_best}; });
     }
     if (not pick.found())
       return std::nullopt;
@@ -89,7 +89,7 @@ public:
   }
 };
 
-double best_fit_score(const TaskShape& t, const PackState& s, std::uint32_t n)
+double best_fit_score(const TaskShape& t, const FillState& s, std::uint32_t n)
 {
   const auto& c = s.cluster();
   double score = 1.0;
@@ -100,7 +100,7 @@ double best_fit_score(const TaskShape& t, const PackState& s, std::uint32_t n)
   return score;
 }
 
-double dot_product_score(const TaskShape& t, const PackState& s, std::uint32_t n)
+double dot_product_score(const TaskShape& t, const FillState& s, std::uint32_t n)
 {
   const auto& c = s.cluster();
   double score = 0;
@@ -113,7 +113,7 @@ double dot_product_score(const TaskShape& t, const PackState& s, std::uint32_t n
   return score;
 }
 
-double gpu_packing_score(const TaskShape& t, const PackState& s, std::uint32_t n)
+double gpu_packing_score(const TaskShape& t, const FillState& s, std::uint32_t n)
 {
   const auto frees = s.gpu_free(n);
   bool partial_fit = false; // a GPU already partly used that can take this share
@@ -128,7 +128,7 @@ double gpu_packing_score(const TaskShape& t, const PackState& s, std::uint32_t n
   return tier - left / (64.0 * 1000 + 1);
 }
 
-double gpu_clustering_score(const TaskShape& t, const PackState& s, std::uint32_t n)
+double gpu_clustering_score(const TaskShape& t, const FillState& s, std::uint32_t n)
 {
   if (s.same_gpu_request_on(n, t) > 0)
     return 2;
@@ -136,9 +136,9 @@ double gpu_clustering_score(const TaskShape& t, const PackState& s, std::uint32_
 }
 
 template <typename Make>
-PackingRegistration entry(const char* name, const char* description, Make make)
+FillRegistration entry(const char* name, const char* description, Make make)
 {
-  return PackingRegistration{name, description, [name, make](const nlohmann::json& params) {
+  return FillRegistration{name, description, [name, make](const nlohmann::json& params) {
                                expect_params(params, name, {});
                                return make();
                              }};
@@ -146,21 +146,21 @@ PackingRegistration entry(const char* name, const char* description, Make make)
 
 } // namespace
 
-std::vector<PackingRegistration> builtin_packing_policies()
+std::vector<FillRegistration> builtin_fill_policies()
 {
   return {
       entry("random", "uniformly random feasible node (seeded), best-fit GPUs",
-            [] { return std::make_unique<RandomPacking>(); }),
-      entry("best-fit", "least normalized CPU and GPU leftover on the node",
-            [] { return std::make_unique<ScoredPacking>(best_fit_score); }),
-      entry("dot-product", "Tetris: largest dot product of the task's request and the node's free CPU and GPU",
-            [] { return std::make_unique<ScoredPacking>(dot_product_score); }),
+            [] { return std::make_unique<RandomFill>(); }),
+      entry("fill-best-fit", "least normalized CPU and GPU leftover on the node",
+            [] { return std::make_unique<ScoredFill>(best_fit_score); }),
+      entry("fill-dot-product", "Tetris: largest dot product of the task's request and the node's free CPU and GPU",
+            [] { return std::make_unique<ScoredFill>(dot_product_score); }),
       entry("gpu-packing", "partly used GPUs, then nodes with GPUs in use, then idle nodes",
-            [] { return std::make_unique<ScoredPacking>(gpu_packing_score); }),
+            [] { return std::make_unique<ScoredFill>(gpu_packing_score); }),
       entry("gpu-clustering", "nodes already hosting tasks with the same GPU request, then idle nodes",
-            [] { return std::make_unique<ScoredPacking>(gpu_clustering_score); }),
+            [] { return std::make_unique<ScoredFill>(gpu_clustering_score); }),
       entry("fgd", "fragmentation gradient descent: least growth of expected GPU fragmentation (Weng et al., ATC'23)",
-            [] { return std::make_unique<FgdPacking>(); }),
+            [] { return std::make_unique<FgdFill>(); }),
   };
 }
 

@@ -1,4 +1,4 @@
-// include/ccsim/network/comm_model.hpp
+// include/ccsim/perf/comm_model.hpp: how much a placement's network slows a job's collectives (docs/model.md "Communication").
 #pragma once
 
 #include "ccsim/cluster/state.hpp"

@@ -1,5 +1,5 @@
-// src/network/comm_model.cpp
-#include "ccsim/network/comm_model.hpp"
+// src/perf/comm_model.cpp
+#include "ccsim/perf/comm_model.hpp"
 
 #include <algorithm>
 #include <bit>

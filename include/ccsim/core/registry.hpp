@@ -1,0 +1,68 @@
+// include/ccsim/core/registry.hpp: components of one kind (a queue policy, a placement policy, a fill policy) by
+// registered name. The one registry mechanism of ccsim: every kind of policy is chosen by name from the scenario.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ccsim {
+
+template <typename T>
+class Registry {
+public:
+  //! A factory gets the component's parameters (the scenario's *_params object; null when absent) and throws
+  //! std::invalid_argument with a message saying what was expected when they are wrong.
+  using Factory = std::function<std::unique_ptr<T>(const nlohmann::json& params)>;
+  struct Entry {
+    std::string name, description;
+  };
+
+  //! `kind` names the components in messages ("queue policy").
+  explicit Registry(std::string kind) : kind_(std::move(kind)) {}
+
+  //! Throws std::invalid_argument when `name` is taken.
+  void add(const std::string& name, const std::string& description, Factory factory)
+  {
+    if (not items_.try_emplace(name, Registered{description, std::move(factory)}).second)
+      throw std::invalid_argument(kind_ + " \"" + name + "\" is already registered");
+  }
+  bool has(const std::string& name) const { return items_.contains(name); }
+  //! Precondition: has(name). The factory's own exceptions pass through.
+  std::unique_ptr<T> make(const std::string& name, const nlohmann::json& params = nlohmann::json()) const
+  {
+    return items_.at(name).factory(params);
+  }
+  //! Every registered name with its description, by name.
+  std::vector<Entry> entries() const
+  {
+    std::vector<Entry> out;
+    for (const auto& [name, r] : items_)
+      out.push_back(Entry{name, r.description});
+    return out;
+  }
+  //! "a, b, c": the registered names, for messages.
+  std::string names() const
+  {
+    std::string out;
+    for (const auto& [name, r] : items_)
+      out += (out.empty() ? "" : ", ") + name;
+    return out;
+  }
+  const std::string& kind() const { return kind_; }
+
+private:
+  struct Registered {
+    std::string description;
+    Factory factory;
+  };
+  std::string kind_;
+  std::map<std::string, Registered> items_;
+};
+
+} // namespace ccsim

@@ -1,0 +1,13 @@
+// include/ccsim/perf/runtime.hpp: how long a job computes on a type of accelerator (docs/model.md "Run time").
+#pragma once
+
+#include "ccsim/cluster/cluster.hpp"
+#include "ccsim/workload/job.hpp"
+
+namespace ccsim {
+
+//! Seconds `job` runs on its accelerators of `type`: its duration when replaying a trace, else
+//! work_flop / (accelerators x peak_flop_per_s[precision] x efficiency).
+double runtime_s(const Job& job, const AcceleratorType& type);
+
+} // namespace ccsim
