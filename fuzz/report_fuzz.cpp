@@ -3,6 +3,7 @@
 // written into a scratch folder; the reader must return or throw InputError, never crash or hang.
 #include "ccsim/core/error.hpp"
 #include "ccsim/output/html_report.hpp"
+#include "ccsim/output/report_data.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,8 @@
 // src/app/compare.cpp
 #include "compare.hpp"
 
+#include "child_process.hpp"
+
 #include "ccsim/core/error.hpp"
 #include "ccsim/output/writers.hpp"
 #include "ccsim/policy/registry.hpp"
@@ -8,13 +10,8 @@
 
 #include <fmt/format.h>
 
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <filesystem>
 #include <iostream>
-
-extern char** environ;
 
 namespace ccsim::app {
 
@@ -55,22 +52,6 @@ Choice parse_choice(const std::string& item, const PolicyRegistry& registry)
   return c;
 }
 
-int run_child(const std::string& exe, const std::vector<std::string>& args)
-{
-  std::vector<char*> argv;
-  std::vector<std::string> all{exe};
-  all.insert(all.end(), args.begin(), args.end());
-  for (auto& a : all)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), environ) != 0)
-    return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 double get(const nlohmann::json& s, std::initializer_list<const char*> path)
 {
   const nlohmann::json* v = &s;
@@ -101,11 +82,7 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
   bool fill = false;
   for (std::size_t i = 0; i < choices.size(); i++) {
     const Choice& c = choices[i];
-    std::string dir_name = c.label;
-    for (char& ch : dir_name)
-      if (ch == '/' || ch == '+')
-        ch = '_';
-    const std::filesystem::path dir = out / dir_name;
+    const std::filesystem::path dir = out / run_folder_name(c.label);
     std::vector<std::string> args{"run", opt.scenario, "--out", dir.string(), "-q"};
     if (not c.queue.empty())
       args.insert(args.end(), {"--queue", c.queue});
@@ -141,7 +118,8 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
                                100 * get(s, {"at_full_demand", "allocation_ratio"}),
                                100 * get(s, {"final", "allocation_ratio"}),
                                100 * get(s, {"final", "fragmentation_ratio"}), get(s, {"first_failure_percent"}));
-      csv += fmt::format("{},{},{},{},{},{},{}\n", c.label, get(s, {"tasks", "placed"}), get(s, {"tasks", "failed"}),
+      csv_field(csv, c.label);
+      csv += fmt::format(",{},{},{},{},{},{}\n", get(s, {"tasks", "placed"}), get(s, {"tasks", "failed"}),
                          get(s, {"at_full_demand", "allocation_ratio"}), get(s, {"final", "allocation_ratio"}),
                          get(s, {"final", "fragmentation_ratio"}), get(s, {"first_failure_percent"}));
       continue;
@@ -152,8 +130,11 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
                              get(s, {"wait_s", "mean"}), get(s, {"wait_s", "p95"}),
                              get(s, {"bounded_slowdown", "mean"}), 100 * get(s, {"utilization", "accelerators"}),
                              get(s, {"energy", "facility_kwh"}), get(s, {"makespan_s"}));
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", c.label, queue, placement,
-                       get(s, {"jobs", "completed"}), get(s, {"wait_s", "mean"}), get(s, {"wait_s", "p95"}),
+    for (const std::string* text : {&c.label, &queue, &placement}) {
+      csv_field(csv, *text);
+      csv += ',';
+    }
+    csv += fmt::format("{},{},{},{},{},{},{},{}\n", get(s, {"jobs", "completed"}), get(s, {"wait_s", "mean"}), get(s, {"wait_s", "p95"}),
                        get(s, {"bounded_slowdown", "mean"}), get(s, {"utilization", "accelerators"}),
                        get(s, {"makespan_s"}), get(s, {"energy", "facility_kwh"}),
                        get(s, {"cost", "electricity"}));

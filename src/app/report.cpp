@@ -2,11 +2,14 @@
 #include "report.hpp"
 
 #include "check.hpp"
-#include "sqlite_db.hpp"
-#include "sweep.hpp"
+#include "child_process.hpp"
+#include "sweep_db.hpp"
+#include "sweep_spec.hpp"
 
+#include "ccsim/core/csv_table.hpp"
 #include "ccsim/core/error.hpp"
 #include "ccsim/output/html_report.hpp"
+#include "ccsim/output/report_data.hpp"
 #include "ccsim/output/writers.hpp"
 
 #include <fmt/format.h>
@@ -193,21 +196,17 @@ Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_c
   return out;
 }
 
-//! The run folders of a `ccsim compare` results folder, in compare.csv's order (its first column is the policy;
-//! the folder is the policy with '/' and '+' replaced by '_', as compare names it).
+//! The run folders of a `ccsim compare` results folder, in compare.csv's order: its `policy` column, each in the
+//! folder ccsim compare named after it (run_folder_name).
 std::vector<std::string> compare_runs(const fs::path& dir)
 {
-  const fs::path csv = dir / "compare.csv";
-  std::ifstream in(csv);
+  CsvTable table(LineSource::from_file((dir / "compare.csv").string(), "a compare.csv"), "compare.csv", {"policy"});
+  const int policy = table.column("policy");
   std::vector<std::string> subs;
-  std::string line;
-  std::getline(in, line); // header
-  for (std::size_t row = 2; std::getline(in, line); row++) {
-    std::string name = line.substr(0, line.find(','));
-    std::replace_if(name.begin(), name.end(), [](char c) { return c == '/' || c == '+'; }, '_');
-    if (name.empty() || name == "." || name == ".." || not fs::exists(dir / name / "summary.json"))
-      throw InputError(csv.string(), fmt::format("line {}", row),
-                       "expected a policy whose results folder (with summary.json) is beside compare.csv");
+  while (table.next_row()) {
+    const std::string name = run_folder_name(table.required_text(policy, "a policy label"));
+    if (name == "." || name == ".." || not fs::exists(dir / name / "summary.json"))
+      table.fail(policy, "a policy whose results folder (with summary.json) is beside compare.csv");
     subs.push_back(name);
   }
   return subs;

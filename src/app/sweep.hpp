@@ -30,11 +30,4 @@ int sweep(const SweepOptions& options, const std::string& self_exe);
 //! Whether this build has MPI (CCSIM_WITH_MPI).
 bool sweep_has_mpi();
 
-//! The value index of each axis in configuration `config`, given each axis's number of values (configurations
-//! are numbered with the first axis varying slowest).
-std::vector<std::size_t> config_indices(std::size_t config, const std::vector<std::size_t>& axis_sizes);
-
-//! An axis value as text (CSV cells, report labels): a string as itself, anything else as its JSON.
-std::string axis_value_text(const nlohmann::json& value);
-
 } // namespace ccsim::app

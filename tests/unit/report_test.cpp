@@ -1,6 +1,7 @@
 // The report's chart data (hand-computed bins, occupancy segments, wait histogram, power groups) and escaping.
 #include "ccsim/core/error.hpp"
 #include "ccsim/output/html_report.hpp"
+#include "ccsim/output/report_data.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,19 +1,25 @@
-// src/app/sqlite_db.hpp: the SQLite database of a sweep (ccsim sweep writes it, ccsim report reads it).
-// App-private, header-only.
+// src/app/sweep_db.hpp: the SQLite database of a sweep: ccsim sweep writes it (points, deltas, the spec), ccsim
+// report reads it (app-private).
 #pragma once
+
+#include "sweep_spec.hpp"
 
 #include "ccsim/core/error.hpp"
 
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace ccsim::app {
+
 
 struct DbClose {
   void operator()(sqlite3* db) const { sqlite3_close(db); }
@@ -110,5 +116,22 @@ private:
   std::string path_;
   Db db_;
 };
+
+
+//! Records a finished point in one transaction: its id, config, seed, wall time, axis values and every summary
+//! metric (a REAL column per metric, added on first sight).
+void record_point(Database& db, const SweepSpec& spec, std::size_t config, std::uint64_t seed, double wall_s,
+                  const nlohmann::ordered_json& metrics);
+
+//! The metric columns of the points table, in table order.
+std::vector<std::string> metric_columns(Database& db);
+
+//! sweep.csv: the points table ordered by config and seed (written through AtomicFile).
+void write_points_csv(Database& db, const std::filesystem::path& out);
+
+//! The deltas table and deltas.csv: per config and metric, mean and 95 % CI over seeds, and the paired difference
+//! with the baseline config over the seeds both have.
+void write_deltas(Database& db, const SweepSpec& spec, const std::filesystem::path& out,
+                  const std::vector<std::string>& metrics);
 
 } // namespace ccsim::app

@@ -1,0 +1,27 @@
+// src/app/child_process.hpp: how ccsim runs itself in child processes (sweep points, compare's policies) and
+// names their results folders (app-private).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace ccsim::app {
+
+//! Starts `exe` with `args`. Its stdout and stderr go to the file `log` (created or truncated), or are inherited
+//! when `log` is empty. Throws std::runtime_error when it cannot be started.
+pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& log = "");
+
+//! The exit code of a child that exited (`status` from waitpid), or -1 when a signal ended it.
+int exit_code(int status);
+
+//! Runs `exe` with `args` (output inherited) and waits for it: its exit code, or -1.
+int run_child(const std::string& exe, const std::vector<std::string>& args);
+
+//! The results folder of a run labelled `label` (a compare choice such as "easy+best-fit"): the label with '/'
+//! and '+' written as '_'. ccsim compare writes, and ccsim report reads, the same name.
+std::string run_folder_name(std::string_view label);
+
+} // namespace ccsim::app

@@ -1,0 +1,233 @@
+// src/app/sweep_db.cpp
+#include "sweep_db.hpp"
+
+#include "ccsim/output/writers.hpp"
+
+#include <boost/math/distributions/students_t.hpp>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+
+namespace fs = std::filesystem;
+
+namespace ccsim::app {
+
+namespace {
+
+//! Binds an axis value as what it is: a number as REAL, a string as TEXT, anything else as its JSON text.
+void bind_value(sqlite3_stmt* s, int k, const nlohmann::json& v)
+{
+  if (v.is_number())
+    sqlite3_bind_double(s, k, v.get<double>());
+  else if (v.is_string())
+    sqlite3_bind_text(s, k, v.get_ref<const std::string&>().c_str(), -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_text(s, k, v.dump().c_str(), -1, SQLITE_TRANSIENT);
+}
+
+} // namespace
+
+//! Records a finished point: one row with its axis values (JSON text), seed, wall time and every summary metric
+//! (a REAL column per metric, added on first sight), in one transaction.
+void record_point(Database& db, const SweepSpec& spec, std::size_t config, std::uint64_t seed, double wall_s,
+                  const nlohmann::ordered_json& metrics)
+{
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    auto have = db.columns("points");
+    for (const auto& [m, _] : metrics.items())
+      if (not have.contains(m))
+        db.exec("ALTER TABLE points ADD COLUMN " + quote_id(m) + " REAL");
+    std::string cols = "point, config, seed, wall_s";
+    std::string marks = "?, ?, ?, ?";
+    for (const auto& a : spec.axes) {
+      cols += ", " + quote_id("axis:" + a.name);
+      marks += ", ?";
+    }
+    for (const auto& [m, _] : metrics.items()) {
+      cols += ", " + quote_id(m);
+      marks += ", ?";
+    }
+    auto s = db.prepare("INSERT INTO points (" + cols + ") VALUES (" + marks + ")");
+    int k = 1;
+    const std::string id = point_id(config, seed);
+    sqlite3_bind_text(s.get(), k++, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s.get(), k++, static_cast<sqlite3_int64>(config));
+    sqlite3_bind_int64(s.get(), k++, static_cast<sqlite3_int64>(seed));
+    sqlite3_bind_double(s.get(), k++, wall_s);
+    const auto idx = config_values(spec, config);
+    for (std::size_t a = 0; a < spec.axes.size(); a++)
+      bind_value(s.get(), k++, spec.axes[a].values[idx[a]]);
+    for (const auto& [_, v] : metrics.items())
+      sqlite3_bind_double(s.get(), k++, v.get<double>());
+    db.step_done(s.get());
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
+std::vector<std::string> metric_columns(Database& db)
+{
+  std::vector<std::string> metrics;
+  auto s = db.prepare("SELECT name FROM pragma_table_info('points') ORDER BY cid");
+  while (sqlite3_step(s.get()) == SQLITE_ROW) {
+    const std::string name = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+    if (name.starts_with("/"))
+      metrics.push_back(name);
+  }
+  return metrics;
+}
+
+void write_points_csv(Database& db, const fs::path& out)
+{
+  auto s = db.prepare("SELECT * FROM points ORDER BY config, seed");
+  std::string text;
+  const int n = sqlite3_column_count(s.get());
+  for (int c = 0; c < n; c++) {
+    if (c > 0)
+      text += ",";
+    csv_field(text, sqlite3_column_name(s.get(), c));
+  }
+  text += "\n";
+  while (sqlite3_step(s.get()) == SQLITE_ROW) {
+    for (int c = 0; c < n; c++) {
+      if (c > 0)
+        text += ",";
+      const auto type = sqlite3_column_type(s.get(), c);
+      if (type == SQLITE_FLOAT)
+        text += fmt::format("{}", sqlite3_column_double(s.get(), c));
+      else if (type != SQLITE_NULL)
+        csv_field(text, reinterpret_cast<const char*>(sqlite3_column_text(s.get(), c)));
+    }
+    text += "\n";
+  }
+  AtomicFile file(out);
+  file.write(text);
+  file.commit();
+}
+
+namespace {
+
+//! Two-sided 95 % half-width of the mean of n samples with sample standard deviation sd (0 for n < 2).
+double ci95(double sd, std::size_t n)
+{
+  if (n < 2)
+    return 0;
+  const boost::math::students_t t(static_cast<double>(n - 1));
+  return boost::math::quantile(boost::math::complement(t, 0.025)) * sd / std::sqrt(static_cast<double>(n));
+}
+
+std::pair<double, double> mean_sd(const std::vector<double>& x)
+{
+  double mean = 0;
+  for (const double v : x)
+    mean += v;
+  mean /= static_cast<double>(x.size());
+  double ss = 0;
+  for (const double v : x)
+    ss += (v - mean) * (v - mean);
+  return {mean, x.size() > 1 ? std::sqrt(ss / static_cast<double>(x.size() - 1)) : 0.0};
+}
+
+} // namespace
+
+//! deltas table and deltas.csv: per config and metric, mean and 95 % CI over seeds, and the paired difference
+//! with the baseline config over the seeds both have.
+void write_deltas(Database& db, const SweepSpec& spec, const fs::path& out, const std::vector<std::string>& metrics)
+{
+  // value[config][metric][seed]
+  std::map<std::size_t, std::map<std::string, std::map<std::uint64_t, double>>> value;
+  {
+    std::string cols = "config, seed";
+    for (const auto& m : metrics)
+      cols += ", " + quote_id(m);
+    auto s = db.prepare("SELECT " + cols + " FROM points");
+    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+      const auto c = static_cast<std::size_t>(sqlite3_column_int64(s.get(), 0));
+      const auto seed = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 1));
+      for (std::size_t m = 0; m < metrics.size(); m++)
+        if (sqlite3_column_type(s.get(), static_cast<int>(m + 2)) != SQLITE_NULL)
+          value[c][metrics[m]][seed] = sqlite3_column_double(s.get(), static_cast<int>(m + 2));
+    }
+  }
+  db.exec("BEGIN IMMEDIATE");
+  db.exec("DROP TABLE IF EXISTS deltas");
+  std::string axis_cols;
+  for (const auto& a : spec.axes)
+    axis_cols += quote_id("axis:" + a.name) + ", ";
+  db.exec("CREATE TABLE deltas (config INTEGER, " + axis_cols +
+          "metric TEXT, n INTEGER, mean REAL, ci95 REAL, baseline_mean REAL, delta REAL, delta_ci95 REAL, "
+          "PRIMARY KEY (config, metric))");
+  std::string header = "config";
+  for (const auto& a : spec.axes) {
+    header += ",";
+    csv_field(header, a.name);
+  }
+  header += ",metric,n,mean,ci95,baseline_mean,delta,delta_ci95\n";
+  std::string text = header;
+  const auto& base = value[spec.baseline];
+  for (const auto& [c, by_metric] : value) {
+    const auto idx = config_values(spec, c);
+    for (const auto& m : metrics) {
+      const auto it = by_metric.find(m);
+      if (it == by_metric.end())
+        continue;
+      std::vector<double> x, diff, b;
+      const auto bit = base.find(m);
+      for (const auto& [seed, v] : it->second) {
+        x.push_back(v);
+        if (bit != base.end())
+          if (const auto bs = bit->second.find(seed); bs != bit->second.end()) {
+            diff.push_back(v - bs->second);
+            b.push_back(bs->second);
+          }
+      }
+      const auto [mean, sd] = mean_sd(x);
+      const double half = ci95(sd, x.size());
+      double delta = std::nan(""), delta_half = std::nan(""), base_mean = std::nan("");
+      if (not diff.empty()) {
+        const auto [dm, dsd] = mean_sd(diff);
+        delta = dm;
+        delta_half = ci95(dsd, diff.size());
+        base_mean = mean_sd(b).first;
+      }
+      std::string marks = "?"; // config, the axes, metric, n, mean, ci95, baseline_mean, delta, delta_ci95
+      for (std::size_t k = 0; k < spec.axes.size() + 7; k++)
+        marks += ", ?";
+      auto s = db.prepare("INSERT INTO deltas VALUES (" + marks + ")");
+      int k = 1;
+      sqlite3_bind_int64(s.get(), k++, static_cast<sqlite3_int64>(c));
+      std::string row = std::to_string(c);
+      for (std::size_t a = 0; a < spec.axes.size(); a++) {
+        bind_value(s.get(), k++, spec.axes[a].values[idx[a]]);
+        row += ",";
+        csv_field(row, axis_value_text(spec.axes[a].values[idx[a]]));
+      }
+      sqlite3_bind_text(s.get(), k++, m.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(s.get(), k++, static_cast<sqlite3_int64>(x.size()));
+      for (const double v : {mean, half, base_mean, delta, delta_half}) {
+        if (std::isnan(v))
+          sqlite3_bind_null(s.get(), k++);
+        else
+          sqlite3_bind_double(s.get(), k++, v);
+      }
+      db.step_done(s.get());
+      const auto num = [](double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); };
+      row += ",";
+      csv_field(row, m);
+      row += "," + std::to_string(x.size()) + "," + num(mean) + "," + num(half) + "," +
+             num(base_mean) + "," + num(delta) + "," + num(delta_half) + "\n";
+      text += row;
+    }
+  }
+  db.exec("COMMIT");
+  AtomicFile file(out);
+  file.write(text);
+  file.commit();
+}
+
+
+} // namespace ccsim::app

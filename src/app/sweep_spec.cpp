@@ -1,0 +1,155 @@
+// src/app/sweep_spec.cpp
+#include "sweep_spec.hpp"
+
+#include "ccsim/core/error.hpp"
+#include "ccsim/core/json_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace ccsim::app {
+
+namespace {
+using Need = ObjectReader::Need;
+} // namespace
+
+SweepSpec read_sweep_spec(const std::string& file)
+{
+  const nlohmann::json doc = parse_json_file(file);
+  Diagnostics diags;
+  ObjectReader root(doc, "", file, diags, {"$schema", "description", "scenario", "axes", "seeds", "baseline", "args", "keep"});
+  SweepSpec spec;
+  if (const auto s = root.string("scenario", Need::REQUIRED)) {
+    fs::path p(*s);
+    if (p.is_relative())
+      p = fs::path(file).parent_path() / p;
+    spec.scenario = p.string();
+  }
+  if (const auto* axes = root.value("axes", Need::REQUIRED)) {
+    if (not axes->is_array() || axes->empty())
+      root.error("axes", "expected a non-empty array of {\"name\", \"path\", \"values\"}");
+    else
+      for (std::size_t i = 0; i < axes->size(); i++) {
+        ObjectReader a((*axes)[i], root.pointer_of("axes") + "/" + std::to_string(i), file, diags,
+                       {"name", "path", "values"});
+        Axis axis;
+        axis.pointer = a.string("path", Need::REQUIRED).value_or("/");
+        axis.name = a.string("name", Need::OPTIONAL).value_or(axis.pointer);
+        if (not axis.pointer.starts_with("/"))
+          a.error("path", "expected a JSON pointer into the scenario, such as /scheduler/placement");
+        const auto* values = a.value("values", Need::REQUIRED);
+        if (values != nullptr && values->is_array() && not values->empty())
+          axis.values.assign(values->begin(), values->end());
+        else if (values != nullptr)
+          a.error("values", "expected a non-empty array of values");
+        for (const auto& other : spec.axes)
+          if (other.name == axis.name)
+            a.error("name", "duplicate axis name \"" + axis.name + "\" (expected unique names)");
+        spec.axes.push_back(std::move(axis));
+      }
+  }
+  if (const auto* seeds = root.value("seeds", Need::OPTIONAL)) {
+    if (seeds->is_number_integer() && seeds->get<std::int64_t>() >= 1 && seeds->get<std::int64_t>() <= 10000) {
+      for (std::int64_t s = 1; s <= seeds->get<std::int64_t>(); s++)
+        spec.seeds.push_back(static_cast<std::uint64_t>(s));
+    } else if (seeds->is_array() && not seeds->empty()) {
+      for (const auto& s : *seeds)
+        if (s.is_number_integer() && s.get<std::int64_t>() >= 0)
+          spec.seeds.push_back(s.get<std::uint64_t>());
+      if (spec.seeds.size() != seeds->size() || std::set(spec.seeds.begin(), spec.seeds.end()).size() != spec.seeds.size())
+        root.error("seeds", "expected distinct integers >= 0");
+    } else {
+      root.error("seeds", "expected a count in [1, 10000] or an array of distinct seeds");
+    }
+  } else {
+    spec.seeds = {1};
+  }
+  if (const auto* args = root.value("args", Need::OPTIONAL)) {
+    if (args->is_array() && std::all_of(args->begin(), args->end(), [](const auto& x) { return x.is_string(); }))
+      for (const auto& x : *args)
+        spec.args.push_back(x.get<std::string>());
+    else
+      root.error("args", "expected an array of `ccsim run` arguments (strings)");
+  }
+  if (const auto keep = root.string("keep", Need::OPTIONAL)) {
+    if (*keep == "summary")
+      spec.keep_all = false;
+    else if (*keep != "all")
+      root.error("keep", "expected \"all\" (every output of every point) or \"summary\" (summary.json and run.json)");
+  }
+  diags.throw_if_any();
+  for (const auto& a : spec.axes)
+    spec.configs *= a.values.size();
+  // The baseline: one value per axis, by axis name (default: every axis's first value).
+  if (const auto* b = root.value("baseline", Need::OPTIONAL)) {
+    if (not b->is_object())
+      root.error("baseline", "expected an object {axis name: value}");
+    else {
+      std::size_t c = 0;
+      for (const auto& axis : spec.axes) {
+        std::size_t k = 0;
+        if (b->contains(axis.name)) {
+          const auto& v = (*b)[axis.name];
+          k = static_cast<std::size_t>(std::find(axis.values.begin(), axis.values.end(), v) - axis.values.begin());
+          if (k == axis.values.size()) {
+            root.error("baseline", "value " + v.dump() + " of axis \"" + axis.name + "\" is not one of its values");
+            k = 0;
+          }
+        }
+        c = c * axis.values.size() + k;
+      }
+      for (const auto& [k, _] : b->items())
+        if (std::none_of(spec.axes.begin(), spec.axes.end(), [&k](const Axis& a) { return a.name == k; }))
+          root.error("baseline", "\"" + k + "\" is not an axis name");
+      spec.baseline = c;
+    }
+  }
+  diags.throw_if_any();
+  return spec;
+}
+
+//! The canonical text of a spec: a rerun must be the same sweep.
+std::string spec_text(const SweepSpec& spec)
+{
+  nlohmann::ordered_json j;
+  j["scenario"] = fs::weakly_canonical(spec.scenario).string();
+  for (const auto& a : spec.axes)
+    j["axes"].push_back({{"name", a.name}, {"path", a.pointer}, {"values", a.values}});
+  j["seeds"] = spec.seeds;
+  j["baseline"] = spec.baseline;
+  j["args"] = spec.args;
+  return j.dump();
+}
+
+
+std::vector<std::size_t> config_indices(std::size_t config, const std::vector<std::size_t>& axis_sizes)
+{
+  std::vector<std::size_t> idx(axis_sizes.size());
+  for (std::size_t a = axis_sizes.size(); a-- > 0;) {
+    idx[a] = config % axis_sizes[a];
+    config /= axis_sizes[a];
+  }
+  return idx;
+}
+
+std::vector<std::size_t> config_values(const SweepSpec& spec, std::size_t config)
+{
+  std::vector<std::size_t> sizes;
+  for (const auto& a : spec.axes)
+    sizes.push_back(a.values.size());
+  return config_indices(config, sizes);
+}
+
+std::string axis_value_text(const nlohmann::json& value)
+{
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+std::string point_id(std::size_t config, std::uint64_t seed) { return fmt::format("c{}-s{}", config, seed); }
+
+} // namespace ccsim::app

@@ -1,0 +1,47 @@
+// src/app/sweep_spec.hpp: a sweep file (docs/sweeps.md): the base scenario, its axes, seeds and baseline
+// (app-private).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ccsim::app {
+
+//! One axis: a JSON pointer into the scenario and the values it takes.
+struct Axis {
+  std::string name, pointer;
+  std::vector<nlohmann::json> values;
+};
+
+struct SweepSpec {
+  std::string scenario; //!< resolved path
+  std::vector<Axis> axes;
+  std::vector<std::uint64_t> seeds;
+  std::size_t baseline = 0;      //!< config index of the baseline point
+  std::vector<std::string> args; //!< extra `ccsim run` arguments (e.g. --queue easy)
+  bool keep_all = true;          //!< false: keep only each point's summary.json and run.json
+  std::size_t configs = 1;       //!< the product of the axes' sizes
+};
+
+//! Reads and checks a sweep file; throws InputError with every problem, located by JSON pointer.
+SweepSpec read_sweep_spec(const std::string& file);
+
+//! The canonical text of a spec, stored in the database: a rerun must be the same sweep.
+std::string spec_text(const SweepSpec& spec);
+
+//! The value index of each axis in configuration `config`, given each axis's number of values (configurations
+//! are numbered with the first axis varying slowest).
+std::vector<std::size_t> config_indices(std::size_t config, const std::vector<std::size_t>& axis_sizes);
+//! config_indices() for the spec's axes.
+std::vector<std::size_t> config_values(const SweepSpec& spec, std::size_t config);
+
+//! An axis value as text (CSV cells, report labels): a string as itself, anything else as its JSON.
+std::string axis_value_text(const nlohmann::json& value);
+
+//! A point's id and folder name: "c<config>-s<seed>".
+std::string point_id(std::size_t config, std::uint64_t seed);
+
+} // namespace ccsim::app
