@@ -46,8 +46,7 @@ int main(int argc, char** argv)
   auto placement = registry.placements.make(placement_name);
   // The same path as `ccsim run`: energy meter with hourly timeseries samples.
   ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s);
-  const ccsim::SimulationRun run =
-      ccsim::run_simulation(scenario, cluster, workload, *queue, *placement, &meter);
+  const ccsim::SimulationRun run = ccsim::run_simulation(scenario, cluster, workload, *queue, *placement, &meter);
   const auto t2 = std::chrono::steady_clock::now();
   const auto summary = ccsim::summarize(scenario, cluster, workload, run.result, &meter);
   const auto t3 = std::chrono::steady_clock::now();
@@ -56,12 +55,11 @@ int main(int argc, char** argv)
   const double sim_s = std::chrono::duration<double>(t2 - t1).count();
   const double wall_s = std::chrono::duration<double>(t3 - t0).count();
   fmt::print("jobs={} accelerators={} nodes={} sites={} types={} queue={} placement={} load={}\n", jobs,
-             cluster.accelerator_count(), cluster.node_count(), sites, cluster.types.size(), queue_name,
-             placement_name, load);
+             cluster.accelerator_count(), cluster.node_count(), sites, cluster.types.size(), queue_name, placement_name,
+             load);
   fmt::print("generate_s={:.3f} simulate_s={:.3f} wall_s={:.3f}\n", gen_s, sim_s, wall_s);
-  fmt::print("jobs_per_s={:.0f} events_per_s={:.0f} events={} clock_advances={}\n",
-             static_cast<double>(jobs) / sim_s, static_cast<double>(run.result.events) / sim_s, run.result.events,
-             run.clock_advances);
+  fmt::print("jobs_per_s={:.0f} events_per_s={:.0f} events={} clock_advances={}\n", static_cast<double>(jobs) / sim_s,
+             static_cast<double>(run.result.events) / sim_s, run.result.events, run.clock_advances);
   fmt::print("peak_rss_mib={:.1f}\n", static_cast<double>(ccsim::peak_rss_bytes()) / (1024.0 * 1024.0));
   fmt::print("utilization={:.4f} mean_wait_s={:.1f} makespan_s={:.0f}\n",
              summary["utilization"]["accelerators"].get<double>(), summary["wait_s"]["mean"].get<double>(),

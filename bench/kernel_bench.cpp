@@ -13,7 +13,11 @@ struct Nodes {
   std::vector<std::uint8_t> ef, cap;
   std::vector<std::int32_t> allow;
   std::vector<std::int32_t> out;
-  explicit Nodes(std::size_t n) : ef(n), cap(n), allow(n), out(n)
+  explicit Nodes(std::size_t n)
+      : ef(n)
+      , cap(n)
+      , allow(n)
+      , out(n)
   {
     std::mt19937 rng(42);
     for (std::size_t i = 0; i < n; i++) {
@@ -35,9 +39,8 @@ void simd(benchmark::State& state)
     benchmark::DoNotOptimize(n.out.data());
     benchmark::ClobberMemory();
   }
-  state.counters["nodes/s"] = benchmark::Counter(static_cast<double>(state.iterations()) *
-                                                     static_cast<double>(state.range(0)),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["nodes/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(state.range(0)), benchmark::Counter::kIsRate);
   state.SetLabel(ccsim::score_kernel_target());
 }
 
@@ -50,19 +53,18 @@ void scalar(benchmark::State& state)
     benchmark::DoNotOptimize(n.out.data());
     benchmark::ClobberMemory();
   }
-  state.counters["nodes/s"] = benchmark::Counter(static_cast<double>(state.iterations()) *
-                                                     static_cast<double>(state.range(0)),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["nodes/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(state.range(0)), benchmark::Counter::kIsRate);
 }
 
 void aggregate_simd(benchmark::State& state)
 {
   Nodes n(static_cast<std::size_t>(state.range(0)));
   for (auto _ : state)
-    benchmark::DoNotOptimize(ccsim::aggregate_nodes(n.ef.data(), n.cap.data(), 0, static_cast<std::uint32_t>(n.ef.size())));
-  state.counters["nodes/s"] = benchmark::Counter(static_cast<double>(state.iterations()) *
-                                                     static_cast<double>(state.range(0)),
-                                                 benchmark::Counter::kIsRate);
+    benchmark::DoNotOptimize(
+        ccsim::aggregate_nodes(n.ef.data(), n.cap.data(), 0, static_cast<std::uint32_t>(n.ef.size())));
+  state.counters["nodes/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(state.range(0)), benchmark::Counter::kIsRate);
 }
 
 void aggregate_scalar(benchmark::State& state)
@@ -71,9 +73,8 @@ void aggregate_scalar(benchmark::State& state)
   for (auto _ : state)
     benchmark::DoNotOptimize(
         ccsim::aggregate_nodes_scalar(n.ef.data(), n.cap.data(), 0, static_cast<std::uint32_t>(n.ef.size())));
-  state.counters["nodes/s"] = benchmark::Counter(static_cast<double>(state.iterations()) *
-                                                     static_cast<double>(state.range(0)),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["nodes/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(state.range(0)), benchmark::Counter::kIsRate);
 }
 
 } // namespace

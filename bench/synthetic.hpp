@@ -22,7 +22,7 @@ struct Synthetic {
   std::vector<Job> jobs;
 };
 inline Synthetic synthetic_scenario(std::uint64_t jobs, std::uint64_t accelerators, double load, std::uint64_t seed,
-                                   std::uint32_t sites = 1, std::uint32_t types = 1)
+                                    std::uint32_t sites = 1, std::uint32_t types = 1)
 {
   Synthetic out;
   Scenario& s = out.scenario;
@@ -46,8 +46,8 @@ inline Synthetic synthetic_scenario(std::uint64_t jobs, std::uint64_t accelerato
   constexpr std::uint32_t NODES_PER_RACK = 4;
   const auto nodes = static_cast<std::uint32_t>((accelerators + PER_NODE - 1) / PER_NODE);
   const std::uint32_t groups = sites * types;
-  const std::uint32_t racks_per_group = std::max<std::uint32_t>(1, (nodes + NODES_PER_RACK * groups - 1) /
-                                                                       (NODES_PER_RACK * groups));
+  const std::uint32_t racks_per_group =
+      std::max<std::uint32_t>(1, (nodes + NODES_PER_RACK * groups - 1) / (NODES_PER_RACK * groups));
   double capacity = 0;
   for (std::uint32_t i = 0; i < sites; i++) {
     SiteSpec site{"site" + std::to_string(i), "east", {}};

@@ -18,26 +18,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options["models"] = {{"G2", "A100-SXM"}, {"T4", "L40S"}};
   try {
     switch (mode & 7U) {
-    case 0:
-    case 1:
-      (void)ccsim::import_openb_text(text, "fuzz.csv", options, use);
-      break;
-    case 2: {
-      ccsim::ImportReport report;
-      (void)ccsim::import_openb_nodes_text(text, "fuzz.csv", options, report);
-      break;
-    }
-    case 3:
-      (void)ccsim::import_tiresias_text(text, "fuzz.csv", nullptr, use);
-      break;
-    default: {
-      const auto split = text.find('\x1e');
-      options["start_at_zero"] = (mode & 32U) != 0;
-      (void)ccsim::import_pai_text(text.substr(0, split),
-                                   split == std::string_view::npos ? std::string_view() : text.substr(split + 1),
-                                   "fuzz.csv", options, use);
-      break;
-    }
+      case 0:
+      case 1:
+        (void)ccsim::import_openb_text(text, "fuzz.csv", options, use);
+        break;
+      case 2: {
+        ccsim::ImportReport report;
+        (void)ccsim::import_openb_nodes_text(text, "fuzz.csv", options, report);
+        break;
+      }
+      case 3:
+        (void)ccsim::import_tiresias_text(text, "fuzz.csv", nullptr, use);
+        break;
+      default: {
+        const auto split = text.find('\x1e');
+        options["start_at_zero"] = (mode & 32U) != 0;
+        (void)ccsim::import_pai_text(text.substr(0, split),
+                                     split == std::string_view::npos ? std::string_view() : text.substr(split + 1),
+                                     "fuzz.csv", options, use);
+        break;
+      }
     }
   } catch (const ccsim::InputError&) {
   }

@@ -1,21 +1,21 @@
 // fuzz/scenario_fuzz.cpp: libFuzzer target for the scenario loader, the policies' parameters and the dispatcher.
 // Any input must either load and simulate, or fail with an InputError: never crash, leak, hang or abort.
 #include "ccsim/cluster/cluster.hpp"
+#include "ccsim/core/json_reader.hpp"
 #include "ccsim/engine/dispatcher.hpp"
 #include "ccsim/engine/schedule_check.hpp"
+#include "ccsim/fill/fill.hpp"
 #include "ccsim/metrics/metrics.hpp"
 #include "ccsim/output/writers.hpp"
-#include "ccsim/fill/fill.hpp"
 #include "ccsim/policy/registry.hpp"
 #include "ccsim/prepare/prepare.hpp"
-#include "ccsim/core/json_reader.hpp"
 #include "ccsim/scenario/loader.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <cstdint>
 #include <string_view>
 
 namespace {

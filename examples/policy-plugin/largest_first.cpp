@@ -39,9 +39,9 @@ private:
 extern "C" void ccsim_register_policies(ccsim::PolicyRegistry& registry)
 {
   registry.queues.add("largest-first", "example plug-in: most accelerators first; the head blocks later jobs",
-                     [](const nlohmann::json& params) -> std::unique_ptr<ccsim::QueuePolicy> {
-                       if (not params.is_null() && not params.empty())
-                         throw std::invalid_argument("largest-first takes no parameters");
-                       return std::make_unique<LargestFirst>();
-                     });
+                      [](const nlohmann::json& params) -> std::unique_ptr<ccsim::QueuePolicy> {
+                        if (not params.is_null() && not params.empty())
+                          throw std::invalid_argument("largest-first takes no parameters");
+                        return std::make_unique<LargestFirst>();
+                      });
 }

@@ -44,30 +44,33 @@ enum class Better : std::uint8_t { LOWER, HIGHER, SAME };
 //! Which way a metric should move, from its name (docs/metrics.md lists them).
 Better direction(const std::string& pointer)
 {
-  for (const char* lower : {"wait", "slowdown", "turnaround", "makespan", "energy", "kwh", "cost", "carbon",
-                            "staging", "killed", "failed", "fragment", "stranded", "first_failure"})
+  for (const char* lower : {"wait", "slowdown", "turnaround", "makespan", "energy", "kwh", "cost", "carbon", "staging",
+                            "killed", "failed", "fragment", "stranded", "first_failure"})
     if (pointer.find(lower) != std::string::npos)
       return pointer.find("first_failure") != std::string::npos ? Better::HIGHER : Better::LOWER;
-  for (const char* higher : {"utilization", "completed", "placed", "allocation", "allocated", "delivered",
-                             "accelerator_hours"})
+  for (const char* higher :
+       {"utilization", "completed", "placed", "allocation", "allocated", "delivered", "accelerator_hours"})
     if (pointer.find(higher) != std::string::npos)
       return Better::HIGHER;
   return Better::SAME; // counts that define the experiment (platform, jobs submitted, seed): must not move
 }
 
-nlohmann::json read_json(const std::string& path) { return parse_json_file(path); }
+nlohmann::json read_json(const std::string& path)
+{
+  return parse_json_file(path);
+}
 
 } // namespace
 
 std::string metric_direction(const std::string& pointer)
 {
   switch (direction(pointer)) {
-  case Better::LOWER:
-    return "lower";
-  case Better::HIGHER:
-    return "higher";
-  case Better::SAME:
-    break;
+    case Better::LOWER:
+      return "lower";
+    case Better::HIGHER:
+      return "higher";
+    case Better::SAME:
+      break;
   }
   return "none";
 }
@@ -104,8 +107,9 @@ int check(const CheckOptions& opt)
     } catch (const std::exception&) {
     }
     if (eq == std::string::npos || eq == 0 || not(value >= 0) || not std::isfinite(value))
-      throw InputError("--tolerance", t, "expected METRIC=REL, METRIC a JSON pointer such as /wait_s/mean (or a "
-                                         "prefix such as /wait_s) and REL a relative tolerance >= 0");
+      throw InputError("--tolerance", t,
+                       "expected METRIC=REL, METRIC a JSON pointer such as /wait_s/mean (or a "
+                       "prefix such as /wait_s) and REL a relative tolerance >= 0");
     tolerance[t.substr(0, eq)] = value;
   }
   const auto tolerance_of = [&](const std::string& pointer) {

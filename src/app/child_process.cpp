@@ -1,9 +1,9 @@
 // src/app/child_process.cpp
 #include "child_process.hpp"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 
 #include <cerrno>
 #include <cstring>
@@ -35,7 +35,10 @@ pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const 
   return pid;
 }
 
-int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+int exit_code(int status)
+{
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 int run_child(const std::string& exe, const std::vector<std::string>& args)
 {

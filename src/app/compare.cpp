@@ -4,9 +4,9 @@
 #include "child_process.hpp"
 
 #include "ccsim/core/error.hpp"
+#include "ccsim/core/json_reader.hpp"
 #include "ccsim/output/writers.hpp"
 #include "ccsim/policy/registry.hpp"
-#include "ccsim/core/json_reader.hpp"
 
 #include <fmt/format.h>
 
@@ -72,10 +72,10 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
   std::vector<Choice> choices;
   for (const auto& item : opt.policies)
     choices.push_back(parse_choice(item, PolicyRegistry::global()));
-  const std::filesystem::path out = opt.out.empty()
-                                        ? std::filesystem::path("results") /
-                                              ("compare-" + std::filesystem::path(opt.scenario).stem().string())
-                                        : std::filesystem::path(opt.out);
+  const std::filesystem::path out =
+      opt.out.empty()
+          ? std::filesystem::path("results") / ("compare-" + std::filesystem::path(opt.scenario).stem().string())
+          : std::filesystem::path(opt.out);
   // Event-mode and fill-mode summaries have different metrics: the header follows the first run's mode (every run
   // uses the same scenario, so the same mode).
   std::string csv;
@@ -134,10 +134,10 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
       csv_field(csv, *text);
       csv += ',';
     }
-    csv += fmt::format("{},{},{},{},{},{},{},{}\n", get(s, {"jobs", "completed"}), get(s, {"wait_s", "mean"}), get(s, {"wait_s", "p95"}),
-                       get(s, {"bounded_slowdown", "mean"}), get(s, {"utilization", "accelerators"}),
-                       get(s, {"makespan_s"}), get(s, {"energy", "facility_kwh"}),
-                       get(s, {"cost", "electricity"}));
+    csv += fmt::format("{},{},{},{},{},{},{},{}\n", get(s, {"jobs", "completed"}), get(s, {"wait_s", "mean"}),
+                       get(s, {"wait_s", "p95"}), get(s, {"bounded_slowdown", "mean"}),
+                       get(s, {"utilization", "accelerators"}), get(s, {"makespan_s"}),
+                       get(s, {"energy", "facility_kwh"}), get(s, {"cost", "electricity"}));
   }
   write_files(out, {{"compare.csv", csv}});
   std::cout << fmt::format("results     {}/compare.csv and one folder per policy\n", out.string());

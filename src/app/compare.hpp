@@ -9,7 +9,7 @@ namespace ccsim::app {
 struct CompareOptions {
   std::string scenario;
   std::vector<std::string> policies; //!< "queue", "placement" or "queue+placement" (registered names)
-  std::string out;                    //!< results folder: one subfolder per policy, plus compare.csv
+  std::string out;                   //!< results folder: one subfolder per policy, plus compare.csv
   std::vector<std::string> policy_libs;
   std::int64_t seed = -1;
 };

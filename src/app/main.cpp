@@ -24,9 +24,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string_view>
 
@@ -48,7 +48,7 @@ struct RunOptions {
   std::string queue;
   std::string placement;
   bool quiet = false;
-  std::string save_baseline; //!< also write a baseline of summary.json here (ccsim check)
+  std::string save_baseline;     //!< also write a baseline of summary.json here (ccsim check)
   std::vector<std::string> sets; //!< POINTER=JSON edits of the scenario document
 };
 
@@ -142,8 +142,7 @@ int run_fill_mode(const ccsim::PreparedRun& run, const RunOptions& opt, const st
   const ccsim::Scenario& scenario = run.scenario;
   const std::string out_dir = opt.out.empty() ? scenario.output.dir : opt.out;
   const ccsim::FillResult result =
-      ccsim::run_fill(run.cluster, run.jobs, scenario.scheduler.fill, *run.policies.fill, scenario.seed,
-                      scenario.file);
+      ccsim::run_fill(run.cluster, run.jobs, scenario.scheduler.fill, *run.policies.fill, scenario.seed, scenario.file);
   const nlohmann::ordered_json summary = ccsim::fill_summary(scenario, run.jobs, result);
   std::vector<std::pair<std::string, std::string>> files;
   files.emplace_back("fill.csv", ccsim::fill_csv(result));
@@ -333,8 +332,9 @@ int main(int argc, char** argv)
   ccsim::app::CompareOptions cmp;
   auto* compare = app.add_subcommand("compare", "Run a scenario under several policies and tabulate the results");
   compare->add_option("scenario", cmp.scenario, "Scenario JSON file")->required();
-  compare->add_option("--policies", cmp.policies,
-                      "Comma-separated policies: a queue or placement name, or queue+placement")
+  compare
+      ->add_option("--policies", cmp.policies,
+                   "Comma-separated policies: a queue or placement name, or queue+placement")
       ->delimiter(',')
       ->required();
   compare->add_option("--out", cmp.out, "Results folder (default results/compare-<scenario>)");

@@ -49,14 +49,26 @@ std::optional<double> column_number(sqlite3_stmt* s, int k)
   return sqlite3_column_double(s, k);
 }
 
-Json number_or_null(std::optional<double> v) { return v && std::isfinite(*v) ? Json(*v) : Json(nullptr); }
+Json number_or_null(std::optional<double> v)
+{
+  return v && std::isfinite(*v) ? Json(*v) : Json(nullptr);
+}
 
 //! Metrics drawn first when they moved (the rest follow in database order).
-constexpr const char* PRIORITY[] = {"/wait_s/mean", "/utilization/accelerators", "/makespan_s",
-                                    "/energy/facility_kwh", "/cost/electricity", "/carbon/tco2",
-                                    "/bounded_slowdown/mean", "/wait_s/p95", "/pue/effective",
-                                    "/final/allocation_ratio", "/staging/mean_s", "/staging/bytes",
-                                    "/comm_slowdown/jobs", "/comm_slowdown/accelerator_hours"};
+constexpr const char* PRIORITY[] = {"/wait_s/mean",
+                                    "/utilization/accelerators",
+                                    "/makespan_s",
+                                    "/energy/facility_kwh",
+                                    "/cost/electricity",
+                                    "/carbon/tco2",
+                                    "/bounded_slowdown/mean",
+                                    "/wait_s/p95",
+                                    "/pue/effective",
+                                    "/final/allocation_ratio",
+                                    "/staging/mean_s",
+                                    "/staging/bytes",
+                                    "/comm_slowdown/jobs",
+                                    "/comm_slowdown/accelerator_hours"};
 
 //! The delta charts and table of a finished sweep.
 Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_charts)
@@ -100,7 +112,7 @@ Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_c
   std::size_t seeds = spec.contains("seeds") && spec["seeds"].is_array() ? spec["seeds"].size() : 0;
   if (has_table("points"))
     query(db, "SELECT COUNT(*) FROM points",
-             [&](sqlite3_stmt* s) { points = static_cast<std::size_t>(sqlite3_column_int64(s, 0)); });
+          [&](sqlite3_stmt* s) { points = static_cast<std::size_t>(sqlite3_column_int64(s, 0)); });
 
   Json out;
   out["label"] = label;
@@ -129,24 +141,24 @@ Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_c
   std::map<std::pair<std::size_t, std::size_t>, Cell> cells;
   std::vector<std::optional<double>> baseline_mean;
   query(db, "SELECT config, metric, mean, baseline_mean, delta, delta_ci95 FROM deltas ORDER BY rowid",
-           [&](sqlite3_stmt* s) {
-             const auto c = static_cast<std::size_t>(sqlite3_column_int64(s, 0));
-             const auto* m_text = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
-             const std::string m = m_text != nullptr ? m_text : "";
-             if (not config_row.contains(c)) {
-               config_row[c] = configs.size();
-               configs.push_back(c);
-             }
-             if (not metric_index.contains(m)) {
-               metric_index[m] = metric_names.size();
-               metric_names.push_back(m);
-               baseline_mean.emplace_back();
-             }
-             const std::size_t mi = metric_index[m];
-             cells[{config_row[c], mi}] = Cell{column_number(s, 2), column_number(s, 4), column_number(s, 5)};
-             if (not baseline_mean[mi])
-               baseline_mean[mi] = column_number(s, 3);
-           });
+        [&](sqlite3_stmt* s) {
+          const auto c = static_cast<std::size_t>(sqlite3_column_int64(s, 0));
+          const auto* m_text = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
+          const std::string m = m_text != nullptr ? m_text : "";
+          if (not config_row.contains(c)) {
+            config_row[c] = configs.size();
+            configs.push_back(c);
+          }
+          if (not metric_index.contains(m)) {
+            metric_index[m] = metric_names.size();
+            metric_names.push_back(m);
+            baseline_mean.emplace_back();
+          }
+          const std::size_t mi = metric_index[m];
+          cells[{config_row[c], mi}] = Cell{column_number(s, 2), column_number(s, 4), column_number(s, 5)};
+          if (not baseline_mean[mi])
+            baseline_mean[mi] = column_number(s, 3);
+        });
   Json j_configs = Json::array();
   std::size_t baseline_row = 0;
   for (std::size_t r = 0; r < configs.size(); r++) {
@@ -170,8 +182,11 @@ Json sweep_data(const fs::path& dir, const std::string& label, std::size_t max_c
         changed = true;
     }
     const std::string better = metric_direction(metric_names[mi]);
-    metrics.push_back({{"metric", metric_names[mi]}, {"better", better},
-                       {"baseline_mean", number_or_null(baseline_mean[mi])}, {"mean", mean}, {"delta", delta},
+    metrics.push_back({{"metric", metric_names[mi]},
+                       {"better", better},
+                       {"baseline_mean", number_or_null(baseline_mean[mi])},
+                       {"mean", mean},
+                       {"delta", delta},
                        {"delta_ci95", ci}});
     if (changed && better != "none")
       moved.push_back(mi);
@@ -242,13 +257,14 @@ int report(const ReportOptions& options)
       for (const auto& sub : compare_runs(dir))
         data["runs"].push_back(ccsim::report::run_data(dir / sub, (fs::path(d) / sub).string(), limits));
     else
-      throw InputError(d, "", fs::is_directory(dir)
-                                  ? "expected a results folder of ccsim run (summary.json), ccsim sweep "
-                                    "(sweep.sqlite) or ccsim compare (compare.csv); this folder has none of them"
-                                  : "expected a results folder of ccsim run or ccsim sweep; no such folder");
+      throw InputError(d, "",
+                       fs::is_directory(dir)
+                           ? "expected a results folder of ccsim run (summary.json), ccsim sweep "
+                             "(sweep.sqlite) or ccsim compare (compare.csv); this folder has none of them"
+                           : "expected a results folder of ccsim run or ccsim sweep; no such folder");
   }
-  const std::string title =
-      not options.title.empty() ? options.title
+  const std::string title = not options.title.empty()
+                                ? options.title
                                 : (options.dirs.size() == 1 ? "ccsim report: " + options.dirs[0] : "ccsim report");
   const fs::path out(options.out);
   if (out.has_parent_path())

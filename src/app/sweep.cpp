@@ -44,7 +44,9 @@ std::string read_text(const fs::path& p)
 
 std::string human_s(double s)
 {
-  return s < 120 ? fmt::format("{:.1f} s", s) : s < 7200 ? fmt::format("{:.1f} min", s / 60) : fmt::format("{:.1f} h", s / 3600);
+  return s < 120    ? fmt::format("{:.1f} s", s)
+         : s < 7200 ? fmt::format("{:.1f} min", s / 60)
+                    : fmt::format("{:.1f} h", s / 3600);
 }
 
 //! Runs `mine`, `jobs` at a time, each as `ccsim run` in DIR/points/<id>/, reporting each end to `done`. After a
@@ -68,8 +70,8 @@ void run_points(const SweepSpec& spec, const SweepOptions& opt, const std::strin
         args.push_back("--policy-lib");
         args.push_back(lib);
       }
-      args.insert(args.end(), {"run", spec.scenario, "--seed", std::to_string(seed), "--out", (dir / "out").string(),
-                               "-q"});
+      args.insert(args.end(),
+                  {"run", spec.scenario, "--seed", std::to_string(seed), "--out", (dir / "out").string(), "-q"});
       const auto idx = config_values(spec, c);
       for (std::size_t a = 0; a < spec.axes.size(); a++) {
         args.push_back("--set");
@@ -125,8 +127,9 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string&
     db.emplace((out / "sweep.sqlite").string());
     const std::string text = spec_text(spec);
     if (const auto existing = db->setting("spec"); existing && *existing != text)
-      throw InputError((out / "sweep.sqlite").string(), "",
-                       "this folder holds a different sweep (expected the same sweep file to resume, or another --out)");
+      throw InputError(
+          (out / "sweep.sqlite").string(), "",
+          "this folder holds a different sweep (expected the same sweep file to resume, or another --out)");
     db->set_setting("spec", text);
     std::string cols = "point TEXT PRIMARY KEY, config INTEGER NOT NULL, seed INTEGER NOT NULL, wall_s REAL";
     for (const auto& a : spec.axes)
@@ -161,9 +164,7 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string&
 
   const std::size_t skipped = total - pending.size();
   const auto t0 = std::chrono::steady_clock::now();
-  const auto elapsed = [&t0] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
+  const auto elapsed = [&t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   std::size_t finished = 0;
   std::size_t reported = 0;
   std::size_t not_run = 0;
@@ -173,7 +174,8 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string&
     if (opt.quiet)
       return;
     const double e = elapsed();
-    const double eta = finished > 0 ? e / static_cast<double>(finished) * static_cast<double>(pending.size() - finished) : 0;
+    const double eta =
+        finished > 0 ? e / static_cast<double>(finished) * static_cast<double>(pending.size() - finished) : 0;
     std::cerr << fmt::format("\rsweep: {}/{} points ({} already done), {} elapsed, ETA {}   ", skipped + finished,
                              total, skipped, human_s(e), finished > 0 ? human_s(eta) : std::string("-"))
               << std::flush;

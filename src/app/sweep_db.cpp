@@ -218,8 +218,8 @@ void write_deltas(Database& db, const SweepSpec& spec, const fs::path& out, cons
       const auto num = [](double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); };
       row += ",";
       csv_field(row, m);
-      row += "," + std::to_string(x.size()) + "," + num(mean) + "," + num(half) + "," +
-             num(base_mean) + "," + num(delta) + "," + num(delta_half) + "\n";
+      row += "," + std::to_string(x.size()) + "," + num(mean) + "," + num(half) + "," + num(base_mean) + "," +
+             num(delta) + "," + num(delta_half) + "\n";
       text += row;
     }
   }
@@ -228,6 +228,5 @@ void write_deltas(Database& db, const SweepSpec& spec, const fs::path& out, cons
   file.write(text);
   file.commit();
 }
-
 
 } // namespace ccsim::app

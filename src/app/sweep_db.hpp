@@ -20,7 +20,6 @@
 
 namespace ccsim::app {
 
-
 struct DbClose {
   void operator()(sqlite3* db) const { sqlite3_close(db); }
 };
@@ -43,7 +42,8 @@ public:
   enum class Mode : std::uint8_t { READ_WRITE, READ_ONLY };
 
   //! Opens (READ_WRITE: creates) a sweep database; READ_WRITE also turns on WAL and makes the `sweep` table.
-  explicit Database(const std::string& path, Mode mode = Mode::READ_WRITE) : path_(path)
+  explicit Database(const std::string& path, Mode mode = Mode::READ_WRITE)
+      : path_(path)
   {
     sqlite3* raw = nullptr;
     const int flags = mode == Mode::READ_ONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -116,7 +116,6 @@ private:
   std::string path_;
   Db db_;
 };
-
 
 //! Records a finished point in one transaction: its id, config, seed, wall time, axis values and every summary
 //! metric (a REAL column per metric, added on first sight).

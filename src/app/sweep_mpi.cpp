@@ -14,14 +14,18 @@ constexpr int TAG_OUTCOME = 1;
 
 nlohmann::json outcome_json(const PointOutcome& o)
 {
-  return {{"config", o.config}, {"seed", o.seed}, {"code", o.code}, {"wall_s", o.wall_s}, {"summary", o.summary},
-          {"log", o.log}};
+  return {{"config", o.config}, {"seed", o.seed},       {"code", o.code},
+          {"wall_s", o.wall_s}, {"summary", o.summary}, {"log", o.log}};
 }
 
 PointOutcome outcome_from(const nlohmann::json& j)
 {
-  return PointOutcome{j["config"].get<std::size_t>(), j["seed"].get<std::uint64_t>(), j["code"].get<int>(),
-                      j["wall_s"].get<double>(), j["summary"], j["log"].get<std::string>()};
+  return PointOutcome{j["config"].get<std::size_t>(),
+                      j["seed"].get<std::uint64_t>(),
+                      j["code"].get<int>(),
+                      j["wall_s"].get<double>(),
+                      j["summary"],
+                      j["log"].get<std::string>()};
 }
 
 } // namespace
@@ -78,7 +82,10 @@ MpiSession::MpiSession()
   MPI_Comm_size(MPI_COMM_WORLD, &size);
 }
 
-MpiSession::~MpiSession() { MPI_Finalize(); }
+MpiSession::~MpiSession()
+{
+  MPI_Finalize();
+}
 
 void mpi_abort(int code)
 {

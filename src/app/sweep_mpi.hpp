@@ -15,7 +15,7 @@ namespace ccsim::app {
 struct PointOutcome {
   std::size_t config = 0;
   std::uint64_t seed = 0;
-  int code = 0;           //!< the `ccsim run` exit code; NOT_RUN when it was never started
+  int code = 0; //!< the `ccsim run` exit code; NOT_RUN when it was never started
   double wall_s = 0;
   nlohmann::json summary; //!< summary.json (code 0)
   std::string log;        //!< what it printed (code != 0)

@@ -22,7 +22,8 @@ SweepSpec read_sweep_spec(const std::string& file)
 {
   const nlohmann::json doc = parse_json_file(file);
   Diagnostics diags;
-  ObjectReader root(doc, "", file, diags, {"$schema", "description", "scenario", "axes", "seeds", "baseline", "args", "keep"});
+  ObjectReader root(doc, "", file, diags,
+                    {"$schema", "description", "scenario", "axes", "seeds", "baseline", "args", "keep"});
   SweepSpec spec;
   if (const auto s = root.string("scenario", Need::REQUIRED)) {
     fs::path p(*s);
@@ -61,7 +62,8 @@ SweepSpec read_sweep_spec(const std::string& file)
       for (const auto& s : *seeds)
         if (s.is_number_integer() && s.get<std::int64_t>() >= 0)
           spec.seeds.push_back(s.get<std::uint64_t>());
-      if (spec.seeds.size() != seeds->size() || std::set(spec.seeds.begin(), spec.seeds.end()).size() != spec.seeds.size())
+      if (spec.seeds.size() != seeds->size() ||
+          std::set(spec.seeds.begin(), spec.seeds.end()).size() != spec.seeds.size())
         root.error("seeds", "expected distinct integers >= 0");
     } else {
       root.error("seeds", "expected a count in [1, 10000] or an array of distinct seeds");
@@ -126,7 +128,6 @@ std::string spec_text(const SweepSpec& spec)
   return j.dump();
 }
 
-
 std::vector<std::size_t> config_indices(std::size_t config, const std::vector<std::size_t>& axis_sizes)
 {
   std::vector<std::size_t> idx(axis_sizes.size());
@@ -150,6 +151,9 @@ std::string axis_value_text(const nlohmann::json& value)
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
-std::string point_id(std::size_t config, std::uint64_t seed) { return fmt::format("c{}-s{}", config, seed); }
+std::string point_id(std::size_t config, std::uint64_t seed)
+{
+  return fmt::format("c{}-s{}", config, seed);
+}
 
 } // namespace ccsim::app

@@ -38,8 +38,8 @@ Cluster Cluster::build(const Scenario& scenario)
     const auto site_index = static_cast<std::uint32_t>(c.sites.size());
     std::map<std::uint16_t, std::uint32_t> pool_of_type; // deterministic: pools numbered in first-appearance order
     for (const auto& g : site_spec.rack_groups) {
-      const auto type = static_cast<std::uint16_t>(type_of_catalog[static_cast<std::size_t>(
-          scenario.find_accelerator(g.node.accelerator))]);
+      const auto type = static_cast<std::uint16_t>(
+          type_of_catalog[static_cast<std::size_t>(scenario.find_accelerator(g.node.accelerator))]);
       auto [it, added] = pool_of_type.try_emplace(type, static_cast<std::uint32_t>(c.pools.size()));
       if (added)
         c.pools.push_back(Pool{site_index, type, {}, 0, 0, {}, 0, 0});
@@ -60,8 +60,8 @@ Cluster Cluster::build(const Scenario& scenario)
         rack.max_busy = rack.accelerators;
         if (not std::isnan(rack.power_cap_w) && rack.delta_w > 0) {
           const double headroom = std::max(0.0, rack.power_cap_w - rack.idle_w);
-          rack.max_busy = static_cast<std::uint32_t>(
-              std::min<double>(rack.accelerators, std::floor(headroom / rack.delta_w)));
+          rack.max_busy =
+              static_cast<std::uint32_t>(std::min<double>(rack.accelerators, std::floor(headroom / rack.delta_w)));
         }
         pool.usable += rack.max_busy;
         pool.max_node_accelerators = std::max(pool.max_node_accelerators, g.node.accelerators);

@@ -2,7 +2,7 @@
 // dispatched at run time (foreach_target.h re-includes this file for each target).
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "score_kernel.cpp" // found through this file's own include directory (src/CMakeLists.txt)
-#include <hwy/foreach_target.h> // IWYU pragma: keep
+#include <hwy/foreach_target.h>               // IWYU pragma: keep
 #include <hwy/highway.h>
 
 #include "ccsim/cluster/score_kernel.hpp"
@@ -21,12 +21,12 @@ inline std::int32_t score_one(const KernelNodes& nodes, std::uint32_t i, std::in
   if (ef == 0)
     return NO_SCORE;
   const std::int32_t contrib = std::min(ef, n);
-  return bonus + ef * w.free + (nodes.cap[i] - ef) * w.busy + std::max(ef - n, 0) * w.leftover +
-         contrib * w.contrib + ef * contrib * w.product + nodes.rack_allow[i] * w.rack;
+  return bonus + ef * w.free + (nodes.cap[i] - ef) * w.busy + std::max(ef - n, 0) * w.leftover + contrib * w.contrib +
+         ef * contrib * w.product + nodes.rack_allow[i] * w.rack;
 }
 
-void ScoreNodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n,
-                const ScoreWeights& w, std::int32_t bonus, std::int32_t* HWY_RESTRICT out, std::int32_t* best)
+void ScoreNodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n, const ScoreWeights& w,
+                std::int32_t bonus, std::int32_t* HWY_RESTRICT out, std::int32_t* best)
 {
   const hn::ScalableTag<std::int32_t> d;
   const hn::Rebind<std::uint8_t, decltype(d)> d8;
@@ -119,9 +119,10 @@ std::int32_t score_nodes(const KernelNodes& nodes, std::uint32_t begin, std::uin
 }
 
 // Kept scalar on purpose (the baseline the SIMD build is measured against): no auto-vectorization.
-__attribute__((optimize("no-tree-vectorize"))) std::int32_t
-score_nodes_scalar(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n,
-                   const ScoreWeights& w, std::int32_t bonus, std::int32_t* out)
+__attribute__((optimize("no-tree-vectorize"))) std::int32_t score_nodes_scalar(const KernelNodes& nodes,
+                                                                               std::uint32_t begin, std::uint32_t end,
+                                                                               std::int32_t n, const ScoreWeights& w,
+                                                                               std::int32_t bonus, std::int32_t* out)
 {
   std::int32_t best = NO_SCORE;
   for (std::uint32_t i = begin; i < end; i++) {

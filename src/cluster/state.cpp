@@ -48,8 +48,10 @@ void ClusterState::allocate(std::span<const NodeSlots> slots)
     pool_busy_[pool] += n;
     const std::uint32_t rack = cluster_->node_rack[s.node];
     if (rack_busy_[rack] + n > cluster_->racks[rack].max_busy)
-      throw std::logic_error("ClusterState::allocate(): node " + std::to_string(s.node) + " would exceed the power "
-                             "cap of rack " + cluster_->racks[rack].name);
+      throw std::logic_error("ClusterState::allocate(): node " + std::to_string(s.node) +
+                             " would exceed the power "
+                             "cap of rack " +
+                             cluster_->racks[rack].name);
     rack_busy_[rack] += n;
     busy_ += n;
     busy_type_[cluster_->node_type[s.node]] += n;

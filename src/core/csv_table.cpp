@@ -38,7 +38,8 @@ void CsvTable::on_row(int /*terminator*/, void* self)
 
 CsvTable::CsvTable(LineSource source, std::string format, std::initializer_list<std::string_view> required,
                    std::vector<std::string> implicit_header)
-    : source_(std::move(source)), format_(std::move(format))
+    : source_(std::move(source))
+    , format_(std::move(format))
 {
   auto* p = new csv_parser;
   if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI) != 0) {

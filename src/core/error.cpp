@@ -36,7 +36,8 @@ void Diagnostics::throw_if_any() const
 }
 
 InputError::InputError(std::vector<Diagnostic> diagnostics)
-    : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics))
+    : std::runtime_error(join(diagnostics))
+    , diagnostics_(std::move(diagnostics))
 {
 }
 

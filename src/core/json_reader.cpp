@@ -43,7 +43,8 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& file)
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
     // nlohmann's byte offset is 1-based and points one past the culprit.
-    throw InputError(file, line_column(text, e.byte == 0 ? 0 : e.byte - 1), "malformed JSON: " + strip_prefix(e.what()));
+    throw InputError(file, line_column(text, e.byte == 0 ? 0 : e.byte - 1),
+                     "malformed JSON: " + strip_prefix(e.what()));
   } catch (const nlohmann::json::exception& e) {
     // e.g. out_of_range 406 "number overflow parsing '1e400'": locate the quoted token.
     const std::string message = strip_prefix(e.what());
@@ -110,7 +111,9 @@ std::string describe_json(const nlohmann::json& value)
 
 ObjectReader::ObjectReader(const nlohmann::json& value, std::string pointer, std::string file, Diagnostics& diags,
                            std::initializer_list<std::string_view> known_keys)
-    : pointer_(std::move(pointer)), file_(std::move(file)), diags_(&diags)
+    : pointer_(std::move(pointer))
+    , file_(std::move(file))
+    , diags_(&diags)
 {
   if (not value.is_object()) {
     diags_->add(file_, pointer_.empty() ? "/" : pointer_, "expected an object, found " + describe_json(value));

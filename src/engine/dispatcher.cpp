@@ -13,8 +13,8 @@
 
 namespace ccsim {
 
-Dispatcher::Dispatcher(const Cluster& cluster, std::span<const Job> jobs, const SchedulerSpec& spec,
-                       QueuePolicy& queue, PlacementPolicy& placement, EnergyMeter* meter)
+Dispatcher::Dispatcher(const Cluster& cluster, std::span<const Job> jobs, const SchedulerSpec& spec, QueuePolicy& queue,
+                       PlacementPolicy& placement, EnergyMeter* meter)
     : cluster_(&cluster)
     , jobs_(jobs)
     , spec_(spec)
@@ -148,8 +148,7 @@ void Dispatcher::process(double now)
   result_.decision_points++;
 
   // 3. Decisions.
-  SchedulingContext ctx(now, finished_, submitted_, jobs_, *cluster_, state_, *placement_, site_pin_,
-                        pinned_backlog_);
+  SchedulingContext ctx(now, finished_, submitted_, jobs_, *cluster_, state_, *placement_, site_pin_, pinned_backlog_);
   queue_->decide(ctx);
   if (ctx.held() != 0)
     throw std::logic_error("Dispatcher::process(): queue policy \"" + spec_.queue_policy +
@@ -185,9 +184,8 @@ void Dispatcher::process(double now)
       changed_sites_.push_back(site);
       if (spec_.staging == StagingMode::HOLD && job.data_site_index != NO_SITE && job.data_bytes > 0 &&
           site != job.data_site_index &&
-          std::none_of(staging_requests_.begin(), staging_requests_.end(), [&](const StagingRequest& r) {
-            return r.job == s.job && r.to_site == site;
-          })) {
+          std::none_of(staging_requests_.begin(), staging_requests_.end(),
+                       [&](const StagingRequest& r) { return r.job == s.job && r.to_site == site; })) {
         request_staging(s.job, site, now);
         staging = true;
       }

@@ -10,7 +10,10 @@ namespace ccsim {
 
 namespace {
 
-bool close(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)}); }
+bool close(double a, double b)
+{
+  return std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)});
+}
 
 } // namespace
 
@@ -74,8 +77,7 @@ std::string schedule_problem(const Cluster& cluster, std::span<const Job> jobs, 
         return name + " was killed at its walltime without kill_at_walltime";
       if (not close(computing_s, job.walltime_s))
         return name + " was killed after computing " + std::to_string(computing_s) + " s, not its walltime";
-    } else if (scheduler.kill_at_walltime && computing_s > job.walltime_s &&
-               not close(computing_s, job.walltime_s)) {
+    } else if (scheduler.kill_at_walltime && computing_s > job.walltime_s && not close(computing_s, job.walltime_s)) {
       return name + " computed past its walltime under kill_at_walltime";
     }
   }
@@ -98,8 +100,7 @@ std::string schedule_problem(const Cluster& cluster, std::span<const Job> jobs, 
       busy += e.delta;
       if (busy > static_cast<std::int64_t>(cluster.racks[r].max_busy))
         return "rack " + cluster.racks[r].name + " had " + std::to_string(busy) +
-               " accelerators held, more than its power cap allows (" + std::to_string(cluster.racks[r].max_busy) +
-               ")";
+               " accelerators held, more than its power cap allows (" + std::to_string(cluster.racks[r].max_busy) + ")";
     }
   }
   return "";

@@ -20,8 +20,8 @@ std::vector<std::string> simgrid_configuration()
   // CM02 without the TCP window cap: a transfer of S bytes alone on a path takes latency + S / bandwidth
   // (LV08's defaults multiply latency by 13.01 and cap rates at gamma / (2 x latency)).
   // Factors pinned to 1 and no weight-S penalty, so the model is exactly max-min sharing of link bandwidths.
-  return {"network/model:CM02",           "network/TCP-gamma:0",     "network/crosstraffic:0",
-          "network/latency-factor:1",     "network/bandwidth-factor:1", "network/weight-S:0"};
+  return {"network/model:CM02",       "network/TCP-gamma:0",        "network/crosstraffic:0",
+          "network/latency-factor:1", "network/bandwidth-factor:1", "network/weight-S:0"};
 }
 
 SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
@@ -54,8 +54,8 @@ SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, s
       std::vector<std::uint32_t> transfer_job;
       const auto start_transfers = [&] {
         for (const auto& r : dispatcher.take_staging_requests()) {
-          transfers.push_back(sg4::Comm::sendto_async(platform.storage_hosts[r.from_site],
-                                                      platform.storage_hosts[r.to_site], r.bytes));
+          transfers.push_back(
+              sg4::Comm::sendto_async(platform.storage_hosts[r.from_site], platform.storage_hosts[r.to_site], r.bytes));
           transfer_job.push_back(r.job);
         }
       };

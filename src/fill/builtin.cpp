@@ -14,7 +14,10 @@ namespace {
 class ScoredFill : public FillPolicy {
 public:
   using Score = double (*)(const TaskShape&, const FillState&, std::uint32_t node);
-  explicit ScoredFill(Score score) : score_(score) {}
+  explicit ScoredFill(Score score)
+      : score_(score)
+  {
+  }
 
   std::optional<FillChoice> choose(const TaskShape& t, const FillState& state, Rng& rng) override
   {
@@ -95,8 +98,8 @@ double best_fit_score(const TaskShape& t, const FillState& s, std::uint32_t n)
   double score = 1.0;
   if (s.max_cpu_milli() > 0 && c.node_cpu_milli[n] > 0)
     score -= 0.5 * (static_cast<double>(s.cpu_free(n)) - t.cpu_milli) / s.max_cpu_milli();
-  score -= 0.5 * (static_cast<double>(s.gpu_free_total(n)) - static_cast<double>(t.gpu_demand_milli())) /
-           s.max_gpu_milli();
+  score -=
+      0.5 * (static_cast<double>(s.gpu_free_total(n)) - static_cast<double>(t.gpu_demand_milli())) / s.max_gpu_milli();
   return score;
 }
 
@@ -139,9 +142,9 @@ template <typename Make>
 FillRegistration entry(const char* name, const char* description, Make make)
 {
   return FillRegistration{name, description, [name, make](const nlohmann::json& params) {
-                               expect_params(params, name, {});
-                               return make();
-                             }};
+                            expect_params(params, name, {});
+                            return make();
+                          }};
 }
 
 } // namespace

@@ -14,7 +14,10 @@ namespace {
 
 constexpr std::uint64_t MAX_FILL_TASKS = 10'000'000;
 
-double gpus(double milli) { return milli / 1000.0; }
+double gpus(double milli)
+{
+  return milli / 1000.0;
+}
 
 } // namespace
 

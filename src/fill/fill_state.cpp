@@ -12,7 +12,10 @@ namespace {
 
 constexpr std::uint16_t MILLI = 1000;
 
-std::uint32_t request_key(const TaskShape& t) { return t.gpus << 16 | t.gpu_milli; }
+std::uint32_t request_key(const TaskShape& t)
+{
+  return t.gpus << 16 | t.gpu_milli;
+}
 
 template <typename T>
 void append_bytes(std::string& key, const T& v)
@@ -160,7 +163,8 @@ double FillState::fragmentation_of(std::uint32_t node, std::uint32_t cpu_free, d
   return frag;
 }
 
-double FillState::fragmentation_after(const TaskShape& t, std::uint32_t node, std::span<const std::uint32_t> slots) const
+double FillState::fragmentation_after(const TaskShape& t, std::uint32_t node,
+                                      std::span<const std::uint32_t> slots) const
 {
   std::array<std::uint16_t, 64> frees{};
   const auto now = gpu_free(node);
@@ -180,8 +184,8 @@ void FillState::place(const TaskShape& t, std::uint32_t node, std::span<const st
   const std::uint32_t first = c.node_first_accel[node];
   for (const auto s : slots) {
     if (s >= c.node_accels[node] || gpu_free_[first + s] < t.gpu_milli)
-      throw std::logic_error("FillState::place(): GPU slot " + std::to_string(s) + " of node " +
-                             std::to_string(node) + " lacks the share");
+      throw std::logic_error("FillState::place(): GPU slot " + std::to_string(s) + " of node " + std::to_string(node) +
+                             " lacks the share");
     gpu_free_[first + s] = static_cast<std::uint16_t>(gpu_free_[first + s] - t.gpu_milli);
   }
   gpu_free_total_[node] -= static_cast<std::uint32_t>(t.gpu_demand_milli());

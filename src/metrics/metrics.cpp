@@ -78,7 +78,7 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
   std::uint64_t staged_jobs = 0;
   double staging_sum = 0;
   double staging_max = 0;
-  double held_idle = 0; // accelerator-seconds held idle waiting for data
+  double held_idle = 0;                         // accelerator-seconds held idle waiting for data
   std::uint64_t comm_jobs = 0, slowed_jobs = 0; // ended jobs with comm_share > 0; those slowed by their placement
   double comm_slowdown_sum = 0, comm_slowdown_max = 1;
   double slowdown_acc_s = 0; // accelerator-seconds of computing added by communication slowdowns
@@ -142,10 +142,7 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
                    {"accelerators", cluster.accelerator_count()}};
   s["jobs"] = {{"submitted", jobs.size()}, {"completed", completed}, {"killed_at_walltime", killed}};
   std::vector<double> q = waits;
-  s["wait_s"] = {{"mean", mean(wait_sum)},
-                 {"median", quantile(q, 0.5)},
-                 {"p95", quantile(q, 0.95)},
-                 {"max", wait_max}};
+  s["wait_s"] = {{"mean", mean(wait_sum)}, {"median", quantile(q, 0.5)}, {"p95", quantile(q, 0.95)}, {"max", wait_max}};
   s["turnaround_s"] = {{"mean", mean(turnaround_sum)}, {"max", turnaround_max}};
   s["bounded_slowdown"] = {{"mean", mean(bsld_sum)}, {"max", bsld_max}, {"tau_s", BSLD_TAU_S}};
   s["makespan_s"] = makespan;
@@ -202,8 +199,7 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
       energy_by_site[cluster.sites[i].name] = {{"it_kwh", site_it / J_PER_KWH},
                                                {"facility_kwh", site_facility / J_PER_KWH}};
     }
-    s["energy"] = {
-        {"it_kwh", it_j / J_PER_KWH}, {"facility_kwh", facility_j / J_PER_KWH}, {"by_site", energy_by_site}};
+    s["energy"] = {{"it_kwh", it_j / J_PER_KWH}, {"facility_kwh", facility_j / J_PER_KWH}, {"by_site", energy_by_site}};
     s["pue"] = {{"effective", it_j > 0 ? facility_j / it_j : 0.0}};
     s["cost"] = {{"electricity", cost}, {"currency", scenario.currency}};
     s["carbon"] = {{"tco2", carbon_kg / 1000.0}};
@@ -227,9 +223,8 @@ nlohmann::ordered_json fill_summary(const Scenario& scenario, std::span<const Jo
     if (not p.choice)
       failed_milli += TaskShape::of(jobs[p.job]).gpu_demand_milli();
   const double failed_gpus = static_cast<double>(failed_milli) / 1000.0;
-  s["tasks"] = {{"originals", result.originals}, {"clones", result.clones},
-                {"total", result.placements.size()},  {"placed", last.tasks_placed},
-                {"failed", last.tasks_failed},        {"failed_gpu_demand", failed_gpus}};
+  s["tasks"] = {{"originals", result.originals}, {"clones", result.clones},     {"total", result.placements.size()},
+                {"placed", last.tasks_placed},   {"failed", last.tasks_failed}, {"failed_gpu_demand", failed_gpus}};
   const auto state = [&](const FillRow& r) {
     nlohmann::ordered_json o;
     o["arrived_percent"] = r.arrived_percent;

@@ -50,14 +50,13 @@ Topology Topology::build(std::span<const std::string> site_names, const NetworkS
   t.pairs_.assign(static_cast<std::size_t>(t.sites_) * t.sites_, Pair{});
   const std::size_t n = boost::num_vertices(g);
   std::vector<double> dist(n);
-  std::vector<Edge> via(n);           // the edge that reached each vertex
+  std::vector<Edge> via(n); // the edge that reached each vertex
   std::vector<bool> has_via(n);
   std::vector<Hop> reversed;
   for (std::uint32_t a = 0; a < t.sites_; a++) {
     std::fill(has_via.begin(), has_via.end(), false);
-    auto record_edge = boost::make_dijkstra_visitor(
-        boost::record_edge_predecessors(boost::make_iterator_property_map(via.begin(), boost::get(boost::vertex_index, g)),
-                                        boost::on_edge_relaxed()));
+    auto record_edge = boost::make_dijkstra_visitor(boost::record_edge_predecessors(
+        boost::make_iterator_property_map(via.begin(), boost::get(boost::vertex_index, g)), boost::on_edge_relaxed()));
     boost::dijkstra_shortest_paths(
         g, static_cast<Vertex>(a),
         boost::weight_map(boost::get(&EdgeProps::latency_s, g))

@@ -1,9 +1,9 @@
 // src/output/report_data.cpp: the chart data of a run's results folder (ccsim report).
 #include "ccsim/output/report_data.hpp"
 
+#include "ccsim/core/csv_table.hpp"
 #include "ccsim/core/error.hpp"
 #include "ccsim/core/json_reader.hpp"
-#include "ccsim/core/csv_table.hpp"
 
 #include <fmt/format.h>
 
@@ -16,7 +16,6 @@
 #include <optional>
 #include <vector>
 
-
 namespace ccsim::report {
 
 namespace {
@@ -28,7 +27,7 @@ constexpr double INF = std::numeric_limits<double>::infinity();
 
 struct RackRow {
   std::string name, site, type;
-  std::uint64_t first = 0;        //!< global index of its first accelerator
+  std::uint64_t first = 0; //!< global index of its first accelerator
   std::uint64_t accelerators = 0;
 };
 
@@ -102,9 +101,11 @@ void for_each_interval(const CsvTable& t, int col, F&& f)
 //! (sites + types + shown racks) x bins, not racks x bins.
 class BinnedBusy {
 public:
-  BinnedBusy(std::vector<std::vector<std::uint32_t>> rows_of_rack, std::size_t rows, std::size_t bins,
-             double horizon_s)
-      : rows_of_rack_(std::move(rows_of_rack)), bins_(bins), horizon_s_(horizon_s), busy_(rows * bins, 0.0)
+  BinnedBusy(std::vector<std::vector<std::uint32_t>> rows_of_rack, std::size_t rows, std::size_t bins, double horizon_s)
+      : rows_of_rack_(std::move(rows_of_rack))
+      , bins_(bins)
+      , horizon_s_(horizon_s)
+      , busy_(rows * bins, 0.0)
   {
   }
   double edge(std::size_t k) const { return horizon_s_ * static_cast<double>(k) / static_cast<double>(bins_); }
@@ -185,8 +186,8 @@ Json series_list(const BinnedBusy& busy, const std::vector<Group>& groups)
 {
   Json out = Json::array();
   for (const auto& g : groups)
-    out.push_back({{"name", g.name}, {"accelerators", g.accelerators},
-                   {"values", group_series(busy, g.rows, g.accelerators)}});
+    out.push_back(
+        {{"name", g.name}, {"accelerators", g.accelerators}, {"values", group_series(busy, g.rows, g.accelerators)}});
   return out;
 }
 
@@ -239,14 +240,14 @@ Json gantt(const BinnedBusy& busy, const std::vector<RackRow>& racks, const std:
   Json names = Json::array(), segments = Json::array();
   for (std::size_t row = 0; row < rows.size(); row++) {
     const RackRow& rack = racks[rows[row]];
-    names.push_back({{"name", rack.name}, {"site", rack.site}, {"type", rack.type},
-                     {"accelerators", rack.accelerators}});
+    names.push_back(
+        {{"name", rack.name}, {"site", rack.site}, {"type", rack.type}, {"accelerators", rack.accelerators}});
     int level = -1;
     double seg_start = 0, seg_busy = 0;
     const auto close = [&](double end_s) {
       if (level >= 0)
-        segments.push_back({row, seg_start, end_s,
-                            seg_busy / (static_cast<double>(rack.accelerators) * (end_s - seg_start))});
+        segments.push_back(
+            {row, seg_start, end_s, seg_busy / (static_cast<double>(rack.accelerators) * (end_s - seg_start))});
     };
     for (std::size_t k = 0; k < busy.bins(); k++) {
       const double b = busy.at(first_row + row, k);
@@ -294,8 +295,8 @@ Json power_data(const fs::path& file, std::size_t max_points)
     j_fac.push_back(sf / dn);
     j_pue.push_back(si > 0 ? Json(sf / si) : Json(nullptr));
   }
-  return {{"rows", time.size()}, {"rows_per_point", group}, {"time_s", j_time}, {"it_w", j_it},
-          {"facility_w", j_fac}, {"pue", j_pue}};
+  return {{"rows", time.size()}, {"rows_per_point", group}, {"time_s", j_time},
+          {"it_w", j_it},        {"facility_w", j_fac},     {"pue", j_pue}};
 }
 
 struct Headline {
@@ -433,8 +434,8 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
     const char* names[] = {"<= 1 min", "1-10 min", "10-60 min", "1-6 h", "6-24 h", "> 1 day"};
     for (const char* n : names)
       labels.push_back(n);
-    run["waits"] = {{"edges_s", WAIT_EDGES_S}, {"labels", labels}, {"counts", wait_counts}, {"jobs", ended},
-                    {"pending", pending}};
+    run["waits"] = {
+        {"edges_s", WAIT_EDGES_S}, {"labels", labels}, {"counts", wait_counts}, {"jobs", ended}, {"pending", pending}};
     if (timed) {
       std::vector<std::size_t> all_sites(sites.size()); // every rack is in exactly one site row
       std::iota(all_sites.begin(), all_sites.end(), 0);

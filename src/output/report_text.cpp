@@ -44,14 +44,14 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
   const auto& jobs = s["jobs"];
   line(fmt::format("jobs        {} submitted, {} completed, {} killed at walltime; makespan {}",
                    jobs["submitted"].get<std::uint64_t>(), jobs["completed"].get<std::uint64_t>(),
-                   jobs["killed_at_walltime"].get<std::uint64_t>(),
-                   human_duration(s["makespan_s"].get<double>())));
+                   jobs["killed_at_walltime"].get<std::uint64_t>(), human_duration(s["makespan_s"].get<double>())));
   const auto& w = s["wait_s"];
   line(fmt::format("wait        mean {}, median {}, p95 {}, max {}", human_duration(w["mean"].get<double>()),
                    human_duration(w["median"].get<double>()), human_duration(w["p95"].get<double>()),
                    human_duration(w["max"].get<double>())));
-  line(fmt::format("slowdown    bounded (tau {} s): mean {:.2f}, max {:.1f}", s["bounded_slowdown"]["tau_s"].get<double>(),
-                   s["bounded_slowdown"]["mean"].get<double>(), s["bounded_slowdown"]["max"].get<double>()));
+  line(fmt::format("slowdown    bounded (tau {} s): mean {:.2f}, max {:.1f}",
+                   s["bounded_slowdown"]["tau_s"].get<double>(), s["bounded_slowdown"]["mean"].get<double>(),
+                   s["bounded_slowdown"]["max"].get<double>()));
   const auto& u = s["utilization"];
   line(fmt::format("utilization {} of accelerator time over the makespan", pct(u["accelerators"].get<double>())));
   std::string by_type;
@@ -66,14 +66,16 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
   }
   std::string by_region;
   for (const auto& [region, r] : region_busy)
-    by_region += fmt::format("{}{} {}", by_region.empty() ? "" : ", ", region, pct(r.second > 0 ? r.first / r.second : 0));
+    by_region +=
+        fmt::format("{}{} {}", by_region.empty() ? "" : ", ", region, pct(r.second > 0 ? r.first / r.second : 0));
   line("  by region " + by_region);
   line(fmt::format("computing   {:.1f} % of peak FLOPs delivered (bf16-rated capacity over the makespan)",
                    100 * s["flops"]["delivered_fraction"].get<double>()));
   if (const auto stranded = s["stranded"]["accelerators"].get<std::uint64_t>(); stranded > 0)
     line(fmt::format("stranded    {} accelerators can never run: rack power caps forbid them ({:.1f} % of the "
                      "platform)",
-                     stranded, 100.0 * static_cast<double>(stranded) / static_cast<double>(cluster.accelerator_count())));
+                     stranded,
+                     100.0 * static_cast<double>(stranded) / static_cast<double>(cluster.accelerator_count())));
   if (const auto& st = s["staging"]; st["jobs"].get<std::uint64_t>() > 0) {
     const auto& tiers = st["bytes_by_tier"];
     line(fmt::format("staging     {} jobs moved {:.2f} TB of input ({} hold): metro {:.2f}, regional {:.2f}, national "

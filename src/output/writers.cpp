@@ -9,14 +9,16 @@
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
 namespace ccsim {
 
-AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)), tmp_(path_)
+AtomicFile::AtomicFile(std::filesystem::path path)
+    : path_(std::move(path))
+    , tmp_(path_)
 {
   tmp_ += ".tmp";
   file_ = std::fopen(tmp_.c_str(), "wb");

@@ -13,12 +13,12 @@ CommPath level_path(const Cluster& c, CommLevel level)
 {
   const FabricSpec& f = c.fabric;
   switch (level) {
-  case CommLevel::NODE:
-    return {level, f.intra_node_latency_s, f.intra_node_Bps};
-  case CommLevel::RACK: // node -> top-of-rack switch -> node
-    return {level, 2 * f.hop_latency_s, f.nic_Bps};
-  default: // node -> top of rack -> spine -> top of rack -> node
-    return {level, 4 * f.hop_latency_s, f.nic_Bps / f.rack_oversubscription};
+    case CommLevel::NODE:
+      return {level, f.intra_node_latency_s, f.intra_node_Bps};
+    case CommLevel::RACK: // node -> top-of-rack switch -> node
+      return {level, 2 * f.hop_latency_s, f.nic_Bps};
+    default: // node -> top of rack -> spine -> top of rack -> node
+      return {level, 4 * f.hop_latency_s, f.nic_Bps / f.rack_oversubscription};
   }
 }
 
@@ -79,7 +79,8 @@ double comm_slowdown(const Cluster& c, const Job& job, std::span<const NodeSlots
   const CommPath ref = reference_path(c, c.node_pool[slots.front().node], job.accelerators);
   if (actual.level <= ref.level)
     return 1;
-  const double t_actual = ring_allreduce_s(job.accelerators, job.allreduce_bytes, actual.latency_s, actual.bandwidth_Bps);
+  const double t_actual =
+      ring_allreduce_s(job.accelerators, job.allreduce_bytes, actual.latency_s, actual.bandwidth_Bps);
   const double t_ref = ring_allreduce_s(job.accelerators, job.allreduce_bytes, ref.latency_s, ref.bandwidth_Bps);
   return (1 - job.comm_share) + job.comm_share * t_actual / t_ref;
 }

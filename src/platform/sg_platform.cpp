@@ -45,9 +45,10 @@ SgPlatform materialize_platform(const Cluster& cluster)
   links.reserve(topo.links().size());
   for (std::size_t l = 0; l < topo.links().size(); l++) {
     const LinkSpec& spec = topo.links()[l];
-    links.push_back(p.world->create_split_duplex_link(fmt::format("{}--{}#{}", spec.from, spec.to, l), spec.bandwidth_Bps)
-                        ->set_latency(spec.latency_s)
-                        ->seal());
+    links.push_back(
+        p.world->create_split_duplex_link(fmt::format("{}--{}#{}", spec.from, spec.to, l), spec.bandwidth_Bps)
+            ->set_latency(spec.latency_s)
+            ->seal());
   }
   auto* engine = sg4::Engine::get_instance();
   std::vector<sg4::LinkInRoute> route;

@@ -14,7 +14,7 @@ struct SgPlatform {
   simgrid::s4u::NetZone* world = nullptr;
   simgrid::s4u::Host* controller = nullptr; //!< where ccsim's controller actor runs
   std::vector<simgrid::s4u::NetZone*> site_zones;
-  std::vector<simgrid::s4u::Host*> node_hosts; //!< indexed by node
+  std::vector<simgrid::s4u::Host*> node_hosts;    //!< indexed by node
   std::vector<simgrid::s4u::Host*> storage_hosts; //!< indexed by site: source and sink of data staging
 };
 

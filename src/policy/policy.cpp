@@ -35,8 +35,7 @@ SchedulingContext::SchedulingContext(double now, std::span<const std::uint32_t> 
 {
 }
 
-std::uint64_t lowest_free_slots(const Cluster& cluster, const ClusterState& state, std::uint32_t node,
-                                std::uint32_t k)
+std::uint64_t lowest_free_slots(const Cluster& cluster, const ClusterState& state, std::uint32_t node, std::uint32_t k)
 {
   const unsigned slots = cluster.node_accels[node];
   std::uint64_t free_mask = ~state.used_mask(node) & (slots >= 64 ? ~0ULL : (1ULL << slots) - 1);
@@ -204,13 +203,12 @@ void SchedulingContext::start(std::uint32_t job, std::span<const NodeSlots> slot
   for (std::size_t i = 0; i < slots.size(); i++) {
     const NodeSlots& s = slots[i];
     const bool out_of_order = i > 0 && s.node <= slots[i - 1].node; // one piece per node, ascending
-    const bool other_pool = s.node < cluster_->node_count() && cluster_->node_pool[s.node] != pool &&
-                            not(j.span_sites && cluster_->pools[cluster_->node_pool[s.node]].type ==
-                                                    cluster_->pools[pool].type &&
-                                view().may_use(j, cluster_->node_pool[s.node]));
+    const bool other_pool =
+        s.node < cluster_->node_count() && cluster_->node_pool[s.node] != pool &&
+        not(j.span_sites && cluster_->pools[cluster_->node_pool[s.node]].type == cluster_->pools[pool].type &&
+            view().may_use(j, cluster_->node_pool[s.node]));
     const bool bad = out_of_order || s.node >= cluster_->node_count() || other_pool ||
-                     (state_->used_mask(s.node) & s.mask) != 0 ||
-                     (s.mask >> cluster_->node_accels[s.node]) != 0;
+                     (state_->used_mask(s.node) & s.mask) != 0 || (s.mask >> cluster_->node_accels[s.node]) != 0;
     if (bad)
       throw std::logic_error("SchedulingContext::start(): job " + j.id + " given slots on node " +
                              std::to_string(s.node) + " that are busy, missing, or in another pool");

@@ -7,7 +7,9 @@
 
 namespace ccsim {
 
-SlotSet::SlotSet(std::uint32_t size, bool full) : size_(size), words_((size + 63) / 64, full ? ~0ULL : 0ULL)
+SlotSet::SlotSet(std::uint32_t size, bool full)
+    : size_(size)
+    , words_((size + 63) / 64, full ? ~0ULL : 0ULL)
 {
   if (full && size % 64 != 0)
     words_.back() = (1ULL << (size % 64)) - 1;
@@ -57,7 +59,9 @@ SlotSet& SlotSet::subtract(const SlotSet& o)
   return *this;
 }
 
-PoolSlots::PoolSlots(const Cluster& cluster, std::uint32_t pool) : cluster_(&cluster), pool_(pool)
+PoolSlots::PoolSlots(const Cluster& cluster, std::uint32_t pool)
+    : cluster_(&cluster)
+    , pool_(pool)
 {
   for (const std::uint32_t node : cluster.pools[pool].nodes) {
     first_.push_back(size_);

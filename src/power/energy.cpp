@@ -56,10 +56,10 @@ void EnergyMeter::record_sample(double t)
   double utilization = 0;
   double fragmentation = 0;
   if (state_ != nullptr) {
-    const NodeAggregates a = aggregate_nodes(state_->free_counts(), cluster_->node_accels.data(), 0,
-                                             cluster_->node_count());
-    utilization = a.accelerators > 0 ? static_cast<double>(a.accelerators - a.free) / static_cast<double>(a.accelerators)
-                                     : 0.0;
+    const NodeAggregates a =
+        aggregate_nodes(state_->free_counts(), cluster_->node_accels.data(), 0, cluster_->node_count());
+    utilization =
+        a.accelerators > 0 ? static_cast<double>(a.accelerators - a.free) / static_cast<double>(a.accelerators) : 0.0;
     fragmentation = a.free > 0 ? static_cast<double>(a.free_on_partial) / static_cast<double>(a.free) : 0.0;
   }
   fragmentation_sum_ += fragmentation;
@@ -108,7 +108,8 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
     m.last_s = now;
     double it = cluster_->sites[s].idle_w;
     for (const std::uint32_t p : site_pools_[s]) {
-      const double delta_w = cluster_->types[cluster_->pools[p].type].max_w - cluster_->types[cluster_->pools[p].type].idle_w;
+      const double delta_w =
+          cluster_->types[cluster_->pools[p].type].max_w - cluster_->types[cluster_->pools[p].type].idle_w;
       const std::uint64_t waiting = waiting_by_pool.empty() ? 0 : waiting_by_pool[p];
       it += static_cast<double>(state.busy_in_pool(p) - waiting) * delta_w;
     }

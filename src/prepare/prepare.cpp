@@ -22,8 +22,9 @@ void apply_overrides(Scenario& s, const Overrides& o)
   if (o.seed)
     s.seed = *o.seed;
   if (not o.queue_policy.empty() && s.scheduler.mode == SchedulerMode::FILL)
-    throw InputError("--queue", "", "fill mode has no queue: tasks are placed once, in arrival order (expected no "
-                                    "--queue with a fill-mode scenario)");
+    throw InputError("--queue", "",
+                     "fill mode has no queue: tasks are placed once, in arrival order (expected no "
+                     "--queue with a fill-mode scenario)");
   if (not o.queue_policy.empty()) {
     s.scheduler.queue_policy = o.queue_policy;
     if (not o.keep_queue_params)
@@ -83,8 +84,9 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
   run.cluster = Cluster::build(s);
   const Cluster& cluster = run.cluster;
   if (cluster.types.size() > MAX_TYPES_IN_PLATFORM) {
-    diags.add(file, "/sites", fmt::format("nodes use {} accelerator types (expected at most {})",
-                                          cluster.types.size(), MAX_TYPES_IN_PLATFORM));
+    diags.add(file, "/sites",
+              fmt::format("nodes use {} accelerator types (expected at most {})", cluster.types.size(),
+                          MAX_TYPES_IN_PLATFORM));
     diags.throw_if_any();
   }
   if (not s.network.links.empty() && not cluster.topology.connected()) {
@@ -112,9 +114,8 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
       break;
     case WorkloadSpec::Source::TRACE: {
       ImportedWorkload imported =
-          w.format == "ccsim"
-              ? import_ccsim(w.path, fill ? ImportUse::FILL : ImportUse::EVENTS)
-              : import_trace(w.format, w.path, w.options, fill ? ImportUse::FILL : ImportUse::EVENTS);
+          w.format == "ccsim" ? import_ccsim(w.path, fill ? ImportUse::FILL : ImportUse::EVENTS)
+                              : import_trace(w.format, w.path, w.options, fill ? ImportUse::FILL : ImportUse::EVENTS);
       jobs = std::move(imported.jobs);
       report = std::move(imported.report);
       apply_defaults(jobs, w);
@@ -135,12 +136,14 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
       report.format = "generate";
       report.read = report.kept = jobs.size();
       if (jobs.size() >= MAX_GENERATED_JOBS)
-        diags.add(file, "/workload/generate", fmt::format("the generator would produce more than {} jobs (expected "
-                                                          "a shorter horizon_s or a lower rate)",
-                                                          MAX_GENERATED_JOBS));
+        diags.add(file, "/workload/generate",
+                  fmt::format("the generator would produce more than {} jobs (expected "
+                              "a shorter horizon_s or a lower rate)",
+                              MAX_GENERATED_JOBS));
       if (jobs.empty())
-        diags.add(file, "/workload/generate", "the generator produced no job (expected a horizon_s longer than the "
-                                              "first arrival)");
+        diags.add(file, "/workload/generate",
+                  "the generator produced no job (expected a horizon_s longer than the "
+                  "first arrival)");
       diags.throw_if_any();
       locate = [&jobs](std::size_t i) { return "generated job " + jobs[i].id + " (/workload/generate)"; };
       break;
@@ -221,8 +224,7 @@ void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string
     double slowest = 0;
     bool memory_excluded = false;
     for (std::size_t t = 0; t < cluster.types.size(); t++) {
-      if ((accepted >> t & 1U) == 0 ||
-          cluster.types[t].peak_flop_per_s[static_cast<std::size_t>(job.precision)] <= 0)
+      if ((accepted >> t & 1U) == 0 || cluster.types[t].peak_flop_per_s[static_cast<std::size_t>(job.precision)] <= 0)
         continue;
       if (cluster.types[t].memory_gib < job.memory_gib) {
         memory_excluded = true;

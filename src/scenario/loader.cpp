@@ -2,9 +2,9 @@
 #include "ccsim/scenario/loader.hpp"
 
 #include "ccsim/core/hash.hpp"
+#include "ccsim/core/json_reader.hpp"
 #include "ccsim/scenario/catalog.hpp"
 #include "ccsim/scenario/schema_check.hpp"
-#include "ccsim/core/json_reader.hpp"
 #include "ccsim/workload/generator.hpp"
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/workload_json.hpp"
@@ -33,7 +33,7 @@ constexpr double MIN_TIMESERIES_INTERVAL_S = 1e-3;
 constexpr std::int64_t MAX_COUNT = 1'000'000'000;
 constexpr double MAX_COMM_SHARE = 0.99; // a job spending all its time in collectives would never progress
 constexpr std::int64_t MAX_ACCELERATORS_PER_NODE = 64; // slots are bits of a 64-bit mask
-constexpr std::size_t MAX_TYPES_IN_PLATFORM = 64;       // eligibility is a 64-bit mask
+constexpr std::size_t MAX_TYPES_IN_PLATFORM = 64;      // eligibility is a 64-bit mask
 // Platform size limits: indices are 32-bit, and no input may make ccsim allocate without bound.
 constexpr std::uint64_t MAX_PLATFORM_NODES = 1ULL << 22;        // 4,194,304
 constexpr std::uint64_t MAX_PLATFORM_ACCELERATORS = 1ULL << 24; // 16,777,216
@@ -55,8 +55,8 @@ void read_catalog(const ObjectReader& root, Scenario& s)
       if (const auto k = enum_from_name<AcceleratorKind>(ACCELERATOR_KIND_NAMES, *kind))
         spec.kind = *k;
       else
-        a.error("kind", "unknown accelerator kind \"" + *kind + "\" (expected one of: " +
-                            names_list(ACCELERATOR_KIND_NAMES) + ")");
+        a.error("kind", "unknown accelerator kind \"" + *kind +
+                            "\" (expected one of: " + names_list(ACCELERATOR_KIND_NAMES) + ")");
     }
     if (const auto* peaks = a.value("peak_tflops", Need::REQUIRED)) {
       const std::string ptr = a.pointer_of("peak_tflops");
@@ -77,8 +77,8 @@ void read_catalog(const ObjectReader& root, Scenario& s)
       spec.idle_w = p.number("idle", Need::REQUIRED, 0, INF).value_or(0);
       spec.max_w = p.number("max", Need::REQUIRED, 0, INF).value_or(0);
       if (spec.idle_w > spec.max_w && p.has("idle") && p.has("max"))
-        p.error("idle", fmt::format("idle power {} W is above max power {} W (expected idle <= max)", spec.idle_w,
-                                    spec.max_w));
+        p.error("idle",
+                fmt::format("idle power {} W is above max power {} W (expected idle <= max)", spec.idle_w, spec.max_w));
     }
     s.accelerators.push_back(std::move(spec));
   }
@@ -121,12 +121,12 @@ PueCurve read_pue(const ObjectReader& site)
     const double load = shaped ? pt[0].get<double>() : -1;
     const double pue = shaped ? pt[1].get<double>() : 0;
     if (not shaped || not(load >= 0 && load <= 1) || not(pue >= 1.0) || not std::isfinite(pue)) {
-      site.diagnostics().add(site.file(), ptr,
-                             "expected [load fraction in [0, 1], PUE >= 1], found " + pt.dump());
+      site.diagnostics().add(site.file(), ptr, "expected [load fraction in [0, 1], PUE >= 1], found " + pt.dump());
       continue;
     }
     if (not curve.points.empty() && load <= curve.points.back().first) {
-      site.diagnostics().add(site.file(), ptr, "expected load fractions in strictly ascending order, found " + pt.dump());
+      site.diagnostics().add(site.file(), ptr,
+                             "expected load fractions in strictly ascending order, found " + pt.dump());
       continue;
     }
     curve.points.emplace_back(load, pue);
@@ -223,8 +223,8 @@ void read_sites(const ObjectReader& root, Scenario& s)
           node.error("accelerator", "unknown accelerator type \"" + g.node.accelerator +
                                         "\" (expected a name from /accelerators: " + known + ")");
         }
-        g.node.accelerators = static_cast<std::uint32_t>(
-            node.integer("count", Need::REQUIRED, 1, MAX_ACCELERATORS_PER_NODE).value_or(0));
+        g.node.accelerators =
+            static_cast<std::uint32_t>(node.integer("count", Need::REQUIRED, 1, MAX_ACCELERATORS_PER_NODE).value_or(0));
         g.node.base_power_w = node.number("base_power_w", Need::OPTIONAL, 0, INF).value_or(0);
         g.node.cpu_milli =
             static_cast<std::uint32_t>(node.integer("cpu_milli", Need::OPTIONAL, 0, MAX_COUNT).value_or(0));
@@ -277,7 +277,8 @@ void read_network(const ObjectReader& root, Scenario& s)
   const auto* v = root.value("network", Need::OPTIONAL);
   if (v == nullptr)
     return;
-  ObjectReader net(*v, root.pointer_of("network"), root.file(), root.diagnostics(), {"tiers", "hubs", "links", "fabric"});
+  ObjectReader net(*v, root.pointer_of("network"), root.file(), root.diagnostics(),
+                   {"tiers", "hubs", "links", "fabric"});
   NetworkSpec& spec = s.network;
   if (const auto* tv = net.value("tiers", Need::OPTIONAL)) {
     ObjectReader tiers(*tv, net.pointer_of("tiers"), root.file(), root.diagnostics(),
@@ -296,8 +297,9 @@ void read_network(const ObjectReader& root, Scenario& s)
       root.diagnostics().add(root.file(), ptr, "expected a hub name (a non-empty string), found " + describe_json(h));
     else if (not names.insert(h.get<std::string>()).second)
       root.diagnostics().add(root.file(), ptr,
-                             "duplicate name \"" + h.get<std::string>() + "\" (expected hub names unique among sites "
-                                                                         "and hubs)");
+                             "duplicate name \"" + h.get<std::string>() +
+                                 "\" (expected hub names unique among sites "
+                                 "and hubs)");
     else
       spec.hubs.push_back(h.get<std::string>());
   });
@@ -337,9 +339,11 @@ void read_network(const ObjectReader& root, Scenario& s)
       return f.number(key, Need::OPTIONAL, 0, INF, true).value_or(fallback_Bps * BITS_PER_BYTE / GIGA) * GIGA /
              BITS_PER_BYTE;
     };
-    fab.hop_latency_s = f.number("hop_latency_us", Need::OPTIONAL, 0, INF, true).value_or(fab.hop_latency_s / MICRO) * MICRO;
+    fab.hop_latency_s =
+        f.number("hop_latency_us", Need::OPTIONAL, 0, INF, true).value_or(fab.hop_latency_s / MICRO) * MICRO;
     fab.intra_node_latency_s =
-        f.number("intra_node_latency_us", Need::OPTIONAL, 0, INF, true).value_or(fab.intra_node_latency_s / MICRO) * MICRO;
+        f.number("intra_node_latency_us", Need::OPTIONAL, 0, INF, true).value_or(fab.intra_node_latency_s / MICRO) *
+        MICRO;
     fab.nic_Bps = gbps("nic_gbps", fab.nic_Bps);
     fab.intra_node_Bps = gbps("intra_node_gbps", fab.intra_node_Bps);
     fab.storage_Bps = gbps("storage_gbps", fab.storage_Bps);
@@ -371,9 +375,10 @@ void read_workload(const ObjectReader& root, Scenario& s)
       for (const char* k : {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "priority",
                             "gpu_milli", "cpu_milli", "host_memory_mib"})
         if (as_job.contains(k))
-          w.error("defaults", std::string("\"") + k + "\" comes from the trace (expected only class, precision, "
-                                                     "efficiency, accept, memory_gib, tenant, data_site, data_bytes, "
-                                                     "comm_share, allreduce_bytes, span_sites)");
+          w.error("defaults", std::string("\"") + k +
+                                  "\" comes from the trace (expected only class, precision, "
+                                  "efficiency, accept, memory_gib, tenant, data_site, data_bytes, "
+                                  "comm_share, allreduce_bytes, span_sites)");
       for (const auto& [k, _] : as_job.items())
         spec.defaults_given.push_back(k);
       as_job.update({{"id", "defaults"}, {"submit_s", 0}, {"accelerators", 1}, {"duration_s", 0}});
@@ -546,8 +551,10 @@ ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& sou
 {
   const auto eq = text.find('=');
   if (eq == std::string::npos || text.empty() || text[0] != '/')
-    throw InputError(source, "", "\"" + text + "\": expected POINTER=VALUE, a JSON pointer such as "
-                                                "/scheduler/placement and a JSON value (strings may be bare)");
+    throw InputError(source, "",
+                     "\"" + text +
+                         "\": expected POINTER=VALUE, a JSON pointer such as "
+                         "/scheduler/placement and a JSON value (strings may be bare)");
   ScenarioEdit edit;
   edit.pointer = text.substr(0, eq);
   try {
@@ -570,8 +577,10 @@ Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>&
     try {
       doc[nlohmann::json::json_pointer(e.pointer)] = e.value;
     } catch (const nlohmann::json::exception& ex) {
-      throw InputError(path, e.pointer, std::string("cannot set this value (expected a path into objects and "
-                                                    "existing array elements): ") + ex.what());
+      throw InputError(path, e.pointer,
+                       std::string("cannot set this value (expected a path into objects and "
+                                   "existing array elements): ") +
+                           ex.what());
     }
     bytes += "\n--set " + e.pointer + "=" + e.value.dump();
   }

@@ -17,7 +17,7 @@ namespace {
 
 using Need = ObjectReader::Need;
 constexpr double INF = std::numeric_limits<double>::infinity();
-constexpr std::uint64_t MEAN_SAMPLES = 200'000;  // draws estimating E[accelerators x duration] for offered_load
+constexpr std::uint64_t MEAN_SAMPLES = 200'000;      // draws estimating E[accelerators x duration] for offered_load
 constexpr std::uint64_t MEAN_SEED = 0x5eed'0ff'10ad; // fixed: the rate must not depend on the run's seed
 
 struct ClassDefaults {
@@ -28,12 +28,12 @@ struct ClassDefaults {
 ClassDefaults class_defaults(JobClass c)
 {
   switch (c) {
-  case JobClass::TRAINING:
-    return {Precision::BF16, 0.4}; // typical model-FLOPs utilization of large training runs
-  case JobClass::INFERENCE:
-    return {Precision::FP16, 0.3};
-  case JobClass::HPC:
-    return {Precision::FP64, 0.6};
+    case JobClass::TRAINING:
+      return {Precision::BF16, 0.4}; // typical model-FLOPs utilization of large training runs
+    case JobClass::INFERENCE:
+      return {Precision::FP16, 0.3};
+    case JobClass::HPC:
+      return {Precision::FP64, 0.6};
   }
   return {Precision::BF16, 1.0};
 }
@@ -53,13 +53,13 @@ Distribution read_distribution(const nlohmann::json& v, const std::string& ptr, 
   if (v.is_number()) { // shorthand: a constant
     d.a = v.get<double>();
     if (not(d.a >= 0) || not std::isfinite(d.a))
-      parent.diagnostics().add(parent.file(), ptr, "expected a number >= 0 or a distribution object, found " +
-                                                       describe_json(v));
+      parent.diagnostics().add(parent.file(), ptr,
+                               "expected a number >= 0 or a distribution object, found " + describe_json(v));
     return d;
   }
-  ObjectReader r(v, ptr, parent.file(), parent.diagnostics(),
-                 {"dist", "value", "mean", "median", "mu", "sigma", "min", "max", "values", "weights", "trace",
-                  "field"});
+  ObjectReader r(
+      v, ptr, parent.file(), parent.diagnostics(),
+      {"dist", "value", "mean", "median", "mu", "sigma", "min", "max", "values", "weights", "trace", "field"});
   const auto kind = r.string("dist", Need::REQUIRED).value_or("");
   d.min = r.number("min", Need::OPTIONAL, 0, INF).value_or(0);
   d.max = r.number("max", Need::OPTIONAL, 0, INF).value_or(1e300);
@@ -132,12 +132,12 @@ Distribution read_distribution(const nlohmann::json& v, const std::string& ptr, 
           p = std::filesystem::path(base_dir) / p;
         try {
           const auto* opts = t.value("options", Need::OPTIONAL);
-          const auto w = import_trace(*format, p.string(), opts != nullptr ? *opts : nlohmann::json(),
-                                      ImportUse::EVENTS);
+          const auto w =
+              import_trace(*format, p.string(), opts != nullptr ? *opts : nlohmann::json(), ImportUse::EVENTS);
           for (const Job& j : w.jobs) {
             const double x = *field == "accelerators" ? j.accelerators
-                             : *field == "duration_s"  ? j.duration_s
-                                                       : j.walltime_s;
+                             : *field == "duration_s" ? j.duration_s
+                                                      : j.walltime_s;
             if (std::isfinite(x) && x >= 0)
               d.values.push_back(x);
           }
@@ -176,24 +176,24 @@ double Distribution::draw(Rng& rng) const
 {
   double x = 0;
   switch (kind) {
-  case Kind::CONSTANT:
-    x = a;
-    break;
-  case Kind::EXPONENTIAL:
-    x = rng.exponential(1.0 / a);
-    break;
-  case Kind::LOGNORMAL:
-    x = rng.lognormal(a, b);
-    break;
-  case Kind::UNIFORM:
-    x = a + (b - a) * rng.uniform();
-    break;
-  case Kind::EMPIRICAL: {
-    const double u = rng.uniform();
-    const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
-    x = values[std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()), values.size() - 1)];
-    break;
-  }
+    case Kind::CONSTANT:
+      x = a;
+      break;
+    case Kind::EXPONENTIAL:
+      x = rng.exponential(1.0 / a);
+      break;
+    case Kind::LOGNORMAL:
+      x = rng.lognormal(a, b);
+      break;
+    case Kind::UNIFORM:
+      x = a + (b - a) * rng.uniform();
+      break;
+    case Kind::EMPIRICAL: {
+      const double u = rng.uniform();
+      const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
+      x = values[std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()), values.size() - 1)];
+      break;
+    }
   }
   return std::clamp(x, min, max);
 }
@@ -354,7 +354,8 @@ double generator_rate_per_s(const GeneratorSpec& spec, std::uint64_t capacity_ac
   Rng rng(MEAN_SEED);
   double sum = 0;
   for (std::uint64_t i = 0; i < MEAN_SAMPLES; i++) {
-    const auto& m = spec.mix[pick(spec.mix.size(), [&](std::size_t k) { return spec.mix[k].share; }, total_share, rng)];
+    const auto& m = spec.mix[pick(
+        spec.mix.size(), [&](std::size_t k) { return spec.mix[k].share; }, total_share, rng)];
     const double acc = draw_accelerators(m.accelerators, rng);
     sum += acc * (m.duration_s ? m.duration_s->draw(rng) : 0.0);
   }
@@ -393,7 +394,8 @@ std::vector<Job> generate_jobs(const GeneratorSpec& spec, std::uint64_t capacity
       break;
     if (jobs.size() >= MAX_GENERATED_JOBS)
       break;
-    const auto& m = spec.mix[pick(spec.mix.size(), [&](std::size_t k) { return spec.mix[k].share; }, total_share, rng)];
+    const auto& m = spec.mix[pick(
+        spec.mix.size(), [&](std::size_t k) { return spec.mix[k].share; }, total_share, rng)];
     Job job;
     job.id = "g" + std::to_string(jobs.size());
     job.submit_s = t;
@@ -416,14 +418,17 @@ std::vector<Job> generate_jobs(const GeneratorSpec& spec, std::uint64_t capacity
       for (const auto& d : m.data_sites)
         data_total += d.second;
       job.data_site =
-          m.data_sites[pick(m.data_sites.size(), [&](std::size_t k) { return m.data_sites[k].second; }, data_total, rng)]
+          m.data_sites[pick(
+                           m.data_sites.size(), [&](std::size_t k) { return m.data_sites[k].second; }, data_total, rng)]
               .first;
       job.data_bytes = m.data_bytes->draw(rng);
     }
     if (not spec.tenants.empty())
-      job.tenant = spec.tenants[pick(spec.tenants.size(), [&](std::size_t k) { return spec.tenants[k].second; },
-                                     tenant_total, rng)]
-                       .first;
+      job.tenant =
+          spec
+              .tenants[pick(
+                  spec.tenants.size(), [&](std::size_t k) { return spec.tenants[k].second; }, tenant_total, rng)]
+              .first;
     jobs.push_back(std::move(job));
   }
   return jobs;

@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <optional>
 #include <limits>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -250,7 +250,7 @@ ImportedWorkload pai_tasks(CsvTable& t, const std::unordered_map<std::string, Pa
       job.tenant = it->second.user;
     }
     job.cpu_milli = static_cast<std::uint32_t>(std::llround(t.number(c_cpu, 0, 1e8, 0.0) * 10)); // percent of a core
-    job.host_memory_mib = t.number(c_mem, 0, 1e9, 0.0) * 1024;                                  // GB -> MiB
+    job.host_memory_mib = t.number(c_mem, 0, 1e9, 0.0) * 1024;                                   // GB -> MiB
     if (plan_gpu <= 0) {
       if (not keep_cpu_only) {
         out.report.skipped["cpu-only (plan_gpu 0)"]++;
@@ -261,8 +261,8 @@ ImportedWorkload pai_tasks(CsvTable& t, const std::unordered_map<std::string, Pa
       job.accelerators = static_cast<std::uint32_t>(inst);
       job.gpu_milli = static_cast<std::uint16_t>(std::clamp<long long>(std::llround(plan_gpu * 10), 1, 1000));
     } else {
-      job.accelerators = static_cast<std::uint32_t>(std::min<double>(
-          1e9, static_cast<double>(inst) * std::ceil(plan_gpu / 100.0 - 1e-9)));
+      job.accelerators = static_cast<std::uint32_t>(
+          std::min<double>(1e9, static_cast<double>(inst) * std::ceil(plan_gpu / 100.0 - 1e-9)));
     }
     const std::string_view type = t.text(c_type);
     if (not type.empty() && type != "MISC")
@@ -296,8 +296,7 @@ ImportedWorkload import_openb_text(std::string_view text, const std::string& pat
   return openb_pods(t, options, use);
 }
 
-std::vector<NodeRecord> import_openb_nodes(const std::string& path, const nlohmann::json& options,
-                                           ImportReport& report)
+std::vector<NodeRecord> import_openb_nodes(const std::string& path, const nlohmann::json& options, ImportReport& report)
 {
   CsvTable t(LineSource::from_file(path, "openb node list CSV"), "openb node list",
              {"sn", "cpu_milli", "memory_mib", "gpu", "model"});
@@ -359,8 +358,8 @@ ImportedWorkload import_pai(const std::string& path, const nlohmann::json& optio
   return pai_from(LineSource::from_file(path, "PAI task table CSV"), std::move(job_table), options, use);
 }
 
-ImportedWorkload import_pai_text(std::string_view task_text, std::string_view job_table_text,
-                                 const std::string& path, const nlohmann::json& options, ImportUse use)
+ImportedWorkload import_pai_text(std::string_view task_text, std::string_view job_table_text, const std::string& path,
+                                 const nlohmann::json& options, ImportUse use)
 {
   std::optional<LineSource> job_table;
   if (not job_table_text.empty())

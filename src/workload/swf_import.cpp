@@ -19,17 +19,17 @@ namespace {
 struct SwfOptions {
   bool start_at_zero = true;
   std::uint32_t procs_per_accelerator = 1;
-  bool raise_walltime = true;      // walltime below the run time -> the run time
-  bool keep_failed = true;         // status 0 jobs held their processors: keep
+  bool raise_walltime = true; // walltime below the run time -> the run time
+  bool keep_failed = true;    // status 0 jobs held their processors: keep
   std::string cancelled = "drop-zero-runtime";
   bool keep_zero_runtime = true;
 };
 
 SwfOptions read_options(const nlohmann::json& o, const std::string& path)
 {
-  const TraceOptions t(o, path, "swf",
-                       {"start_at_zero", "processors_per_accelerator", "walltime_below_runtime", "failed",
-                        "cancelled", "zero_runtime"});
+  const TraceOptions t(
+      o, path, "swf",
+      {"start_at_zero", "processors_per_accelerator", "walltime_below_runtime", "failed", "cancelled", "zero_runtime"});
   SwfOptions opt;
   opt.start_at_zero = t.flag("start_at_zero", true);
   opt.procs_per_accelerator = static_cast<std::uint32_t>(t.integer("processors_per_accelerator", 1, 1'000'000, 1));
@@ -78,7 +78,8 @@ ImportedWorkload import_swf_lines(LineSource& lines, const std::string& path, co
     std::size_t pos = start;
     while (pos < view.size()) {
       const auto end = view.find_first_of(" \t\r", pos);
-      const std::string_view token = view.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+      const std::string_view token =
+          view.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
       if (n < FIELDS) {
         double value = 0;
         const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
@@ -100,8 +101,7 @@ ImportedWorkload import_swf_lines(LineSource& lines, const std::string& path, co
     out.report.read++;
     const double submit = f[1], run = f[3], allocated = f[4], requested = f[7], wall = f[8], status = f[10];
     if (submit < 0)
-      throw InputError(path, fmt::format("line {}", line_no),
-                       fmt::format("submit time {} (expected >= 0)", submit));
+      throw InputError(path, fmt::format("line {}", line_no), fmt::format("submit time {} (expected >= 0)", submit));
     auto skip = [&out](const char* reason) { out.report.skipped[reason]++; };
     const double procs = allocated > 0 ? allocated : requested;
     if (procs <= 0) {
@@ -128,8 +128,8 @@ ImportedWorkload import_swf_lines(LineSource& lines, const std::string& path, co
     job.id = fmt::format("{}", f[0]);
     job.submit_s = submit;
     job.duration_s = run;
-    job.accelerators = static_cast<std::uint32_t>(
-        std::min(1e9, std::ceil(procs / static_cast<double>(opt.procs_per_accelerator))));
+    job.accelerators =
+        static_cast<std::uint32_t>(std::min(1e9, std::ceil(procs / static_cast<double>(opt.procs_per_accelerator))));
     if (wall > 0 && (wall >= run || not opt.raise_walltime))
       job.walltime_s = wall;
     else

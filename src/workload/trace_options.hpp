@@ -20,7 +20,9 @@ class TraceOptions {
 public:
   TraceOptions(const nlohmann::json& o, std::string path, std::string format,
                std::initializer_list<std::string_view> known)
-      : o_(o), path_(std::move(path)), format_(std::move(format))
+      : o_(o)
+      , path_(std::move(path))
+      , format_(std::move(format))
   {
     if (o.is_null())
       return;
@@ -55,7 +57,10 @@ public:
   }
 
   //! "keep" or "drop" (default `dflt`), as a bool: keep?
-  bool keep(const char* key, bool dflt) const { return choice(key, {"keep", "drop"}, dflt ? "keep" : "drop") == "keep"; }
+  bool keep(const char* key, bool dflt) const
+  {
+    return choice(key, {"keep", "drop"}, dflt ? "keep" : "drop") == "keep";
+  }
 
   //! An integer in [min, max] (default `dflt`).
   std::int64_t integer(const char* key, std::int64_t min, std::int64_t max, std::int64_t dflt) const

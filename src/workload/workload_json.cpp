@@ -22,9 +22,10 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
 {
   Job job;
   ObjectReader j(value, ptr, file, diags,
-                 {"id", "submit_s", "accelerators", "duration_s", "work_flop", "walltime_s", "precision", "class",
-                  "efficiency", "accept", "memory_gib", "priority", "gpu_milli", "cpu_milli", "host_memory_mib",
-                  "tenant", "data_site", "data_bytes", "comm_share", "allreduce_bytes", "span_sites"});
+                 {"id",         "submit_s",        "accelerators",    "duration_s", "work_flop",  "walltime_s",
+                  "precision",  "class",           "efficiency",      "accept",     "memory_gib", "priority",
+                  "gpu_milli",  "cpu_milli",       "host_memory_mib", "tenant",     "data_site",  "data_bytes",
+                  "comm_share", "allreduce_bytes", "span_sites"});
   job.id = j.identifier("id", Need::REQUIRED).value_or("");
   job.submit_s = j.number("submit_s", Need::REQUIRED, 0, INF).value_or(0);
   job.accelerators =
@@ -65,7 +66,8 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
     if (const auto p = enum_from_name<Precision>(PRECISION_NAMES, *prec))
       job.precision = *p;
     else
-      j.error("precision", "unknown precision \"" + *prec + "\" (expected one of: " + names_list(PRECISION_NAMES) + ")");
+      j.error("precision",
+              "unknown precision \"" + *prec + "\" (expected one of: " + names_list(PRECISION_NAMES) + ")");
   }
   for_each_element(j, "accept", Need::OPTIONAL, [&](const nlohmann::json& a, const std::string& aptr) {
     if (a.is_string() && not a.get_ref<const std::string&>().empty())
@@ -75,7 +77,6 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
   });
   return job;
 }
-
 
 void check_unique_ids(std::span<const Job> jobs, const std::string& file, Diagnostics& diags,
                       const std::function<std::string(std::size_t)>& locate)

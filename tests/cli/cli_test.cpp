@@ -1,19 +1,19 @@
 // Runs the real `ccsim` binary: exit codes, outputs, determinism, the bad-input corpus.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <iostream>
 #include <fstream>
-#include <sstream>
-#include <csignal>
+#include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,7 +42,10 @@ Result shell(const std::string& command_line)
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-Result ccsim(const std::string& args) { return shell(std::string(CCSIM_BIN) + " " + args); }
+Result ccsim(const std::string& args)
+{
+  return shell(std::string(CCSIM_BIN) + " " + args);
+}
 
 std::string read_file(const fs::path& p)
 {
@@ -113,10 +116,10 @@ TEST(Cli, RunWritesTheThreeResultFiles)
 TEST(Cli, SeedOverride)
 {
   const fs::path out = fresh_dir("seed");
-  ASSERT_EQ(ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " -q --seed 123 --out " +
-                  out.string())
-                .code,
-            0);
+  ASSERT_EQ(
+      ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " -q --seed 123 --out " + out.string())
+          .code,
+      0);
   EXPECT_EQ(nlohmann::json::parse(read_file(out / "summary.json"))["seed"], 123);
 }
 
@@ -126,16 +129,18 @@ TEST(Cli, APolicyNamedOnTheCommandLineTakesOnlyTheParametersGivenWithSet)
   fs::create_directories(dir);
   const std::string three = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
   // Parameters given with --set reach the policy named with --placement: a bad one is reported...
-  const Result bad = ccsim("run " + three + " -q --placement locality --set '/scheduler/placement_params={\"nodes\": "
-                           "\"nonsense\"}' --out " + (dir / "bad").string());
+  const Result bad = ccsim("run " + three +
+                           " -q --placement locality --set '/scheduler/placement_params={\"nodes\": "
+                           "\"nonsense\"}' --out " +
+                           (dir / "bad").string());
   EXPECT_EQ(bad.code, 2) << bad.output;
   EXPECT_NE(bad.output.find("unknown \"nodes\" policy \"nonsense\""), std::string::npos) << bad.output;
   EXPECT_FALSE(fs::exists(dir / "bad"));
   // ... and a good one is used; so is one set through a parent field.
   for (const char* set : {"'/scheduler/placement_params={\"nodes\": \"compact\"}'",
                           "'/scheduler={\"placement_params\": {\"nodes\": \"compact\"}}'"}) {
-    const Result ok = ccsim("run " + three + " -q --placement locality --set " + set + " --out " +
-                            (dir / "ok").string());
+    const Result ok =
+        ccsim("run " + three + " -q --placement locality --set " + set + " --out " + (dir / "ok").string());
     EXPECT_EQ(ok.code, 0) << set << "\n" << ok.output;
   }
   // Parameters in the scenario file were written for its own policy: --placement drops them.
@@ -234,7 +239,8 @@ TEST(Cli, BadInputCorpus)
     while (std::getline(lines, fragment)) {
       if (not fragment.empty()) {
         EXPECT_NE(r.output.find(fragment), std::string::npos)
-            << e.path().filename() << ": expected \"" << fragment << "\" in:\n" << r.output;
+            << e.path().filename() << ": expected \"" << fragment << "\" in:\n"
+            << r.output;
       }
     }
     EXPECT_FALSE(fs::exists(out)) << e.path() << " left output behind";
@@ -339,8 +345,8 @@ TEST(Cli, AKilledRunLeavesNothingThatLooksComplete)
     SCOPED_TRACE(point);
     ASSERT_EQ(ccsim("run " + small + " -q --out " + results.string()).code, 0);
     ASSERT_TRUE(fs::exists(results / "summary.json"));
-    const Result killed = shell("CCSIM_FAULT=" + std::string(point) + " " + CCSIM_BIN + " run " + other +
-                                " -q --out " + results.string() + "; echo status=$?");
+    const Result killed = shell("CCSIM_FAULT=" + std::string(point) + " " + CCSIM_BIN + " run " + other + " -q --out " +
+                                results.string() + "; echo status=$?");
     EXPECT_NE(killed.output.find("status=137"), std::string::npos) << "not killed by the hook:\n" << killed.output;
     EXPECT_FALSE(fs::exists(results / "summary.json")) << "a summary.json beside a killed run's files";
     // The killed run did get that far: its jobs.csv (one job, "j") replaced the earlier run's.
@@ -405,10 +411,10 @@ TEST(Cli, WorkloadConvertThenRunTheConvertedFile)
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.output.find("line 3: num_gpu is \"two\""), std::string::npos) << bad.output;
   EXPECT_FALSE(fs::exists(dir / "bad.json"));
-  EXPECT_EQ(ccsim("workload convert " + (dir / "jobs.csv").string() + " --format nope --out " +
-                  (dir / "x.json").string())
-                .code,
-            2);
+  EXPECT_EQ(
+      ccsim("workload convert " + (dir / "jobs.csv").string() + " --format nope --out " + (dir / "x.json").string())
+          .code,
+      2);
 }
 
 TEST(Cli, DefaultScenarioRunsUnderEveryPolicyPair)
@@ -441,8 +447,8 @@ int check_bench_scenarios(bool shared)
       args += " " + a.get<std::string>();
     const std::string name = run["baseline"].get<std::string>();
     const fs::path out = fresh_dir("bench-" + name);
-    const Result r = ccsim("run " + (bench / run["scenario"].get<std::string>()).string() + args + " -q --out " +
-                           out.string());
+    const Result r =
+        ccsim("run " + (bench / run["scenario"].get<std::string>()).string() + args + " -q --out " + out.string());
     EXPECT_EQ(r.code, 0) << name << ": " << r.output;
     if (r.code != 0)
       continue;
@@ -470,8 +476,8 @@ TEST(Cli, BenchScenariosOnSharedTracesMatchTheirBaselines)
 TEST(Cli, CheckFailsOnAPlantedRegressionOnly)
 {
   const fs::path dir = fresh_dir("check");
-  ASSERT_EQ(ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " -q --out " +
-                  (dir / "r").string() + " --save-baseline " + (dir / "base.json").string())
+  ASSERT_EQ(ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " -q --out " + (dir / "r").string() +
+                  " --save-baseline " + (dir / "base.json").string())
                 .code,
             0);
   auto base = nlohmann::json::parse(read_file(dir / "base.json"));
@@ -521,10 +527,9 @@ TEST(Cli, CheckFailsOnAPlantedRegressionOnly)
   std::ofstream(dir / "bad.json") << R"({"metrics": {"/wait_s/mean": "x"}})";
   EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "bad.json").string()).code, 2);
   EXPECT_EQ(ccsim("check " + (dir / "missing").string() + " --baseline " + (dir / "base.json").string()).code, 2);
-  EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "base.json").string() +
-                  " --tolerance nope")
-                .code,
-            2);
+  EXPECT_EQ(
+      ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "base.json").string() + " --tolerance nope").code,
+      2);
 }
 
 TEST(Cli, CompareRunsFillModePolicies)
@@ -590,7 +595,8 @@ TEST(Cli, SweepOfTwoAxesAndTwoSeedsGivesTheExpectedRowsAndDeltas)
       makespan[row[1] + "/" + row[2]] = row;
   ASSERT_EQ(makespan.size(), 4U);
   // config, queue, j1, metric, n, mean, ci95, baseline_mean, delta, delta_ci95
-  EXPECT_EQ(makespan["fcfs/10"], (std::vector<std::string>{"0", "fcfs", "10", "/makespan_s", "2", "18", "0", "18", "0", "0"}));
+  EXPECT_EQ(makespan["fcfs/10"],
+            (std::vector<std::string>{"0", "fcfs", "10", "/makespan_s", "2", "18", "0", "18", "0", "0"}));
   EXPECT_EQ(makespan["fcfs/20"][5], "28");
   EXPECT_EQ(makespan["fcfs/20"][8], "10");
   EXPECT_EQ(makespan["easy/10"][5], "15");
@@ -705,7 +711,8 @@ TEST(Cli, SweepResumedAfterSigkillRecordsEveryPointExactlyOnce)
 TEST(Cli, SweepFileMistakesAreLocated)
 {
   const fs::path dir = fresh_dir("sweep-bad");
-  const fs::path file = write_sweep(dir, R"([{"path": "scheduler", "values": []}])", R"(, "seeds": 0, "baseline": {"nope": 1})");
+  const fs::path file =
+      write_sweep(dir, R"([{"path": "scheduler", "values": []}])", R"(, "seeds": 0, "baseline": {"nope": 1})");
   const Result r = ccsim("sweep " + file.string() + " --out " + (dir / "out").string());
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.output.find("/axes/0/path: expected a JSON pointer"), std::string::npos) << r.output;
@@ -787,8 +794,9 @@ std::pair<fs::path, fs::path> hostile_results(const fs::path& dir)
   const Result run = ccsim("run " + (dir / "hostile.json").string() + " -q --out " + (dir / "run").string());
   EXPECT_EQ(run.code, 0) << run.output;
   nlohmann::json sweep = {{"scenario", (dir / "hostile.json").string()},
-                          {"axes", {{{"name", HOSTILE}, {"path", "/scheduler/queue"}, {"values", {"fcfs", "easy"}}},
-                                    {{"name", "j1"}, {"path", "/workload/jobs/0/duration_s"}, {"values", {10, 20}}}}},
+                          {"axes",
+                           {{{"name", HOSTILE}, {"path", "/scheduler/queue"}, {"values", {"fcfs", "easy"}}},
+                            {{"name", "j1"}, {"path", "/workload/jobs/0/duration_s"}, {"values", {10, 20}}}}},
                           {"seeds", 2}};
   std::ofstream(dir / "sweep.json") << sweep.dump(2);
   const Result sw = ccsim("sweep " + (dir / "sweep.json").string() + " -q -j 2 --out " + (dir / "sweep").string());
@@ -873,9 +881,10 @@ TEST(Cli, ReportRendersItsChartsInHeadlessChromium)
   const auto [run, sweep] = hostile_results(dir);
   const fs::path html = dir / "report.html";
   ASSERT_EQ(ccsim("report " + run.string() + " " + sweep.string() + " -q -o " + html.string()).code, 0);
-  const std::string browser = std::string(CCSIM_CHROMIUM) +
-                              " --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=" +
-                              (dir / "profile").string() + " --virtual-time-budget=10000 ";
+  const std::string browser =
+      std::string(CCSIM_CHROMIUM) +
+      " --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=" + (dir / "profile").string() +
+      " --virtual-time-budget=10000 ";
   // The DOM after the page's scripts ran; console messages (errors included) go to stderr as "CONSOLE" lines.
   const std::string dump = browser + "--enable-logging=stderr --v=0 --dump-dom file://" + html.string() + " > " +
                            (dir / "dom.html").string() + " 2> " + (dir / "console.txt").string();

@@ -17,7 +17,8 @@ TEST(EnergyPlugin, AgreesWithTheEnergyMeter)
 {
   // 2 nodes x 8 (idle 70 W, max 700 W, base 400 W). Job a: 8 accelerators for 3,600 s from 0 (fills node 0);
   // job b: 3 accelerators for 1,000 s from 0 (node 1, partly busy).
-  const PreparedRun prep = test::prepared_from_text(R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100},
+  const PreparedRun prep =
+      test::prepared_from_text(R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100},
         "memory_gib": 80, "power_w": {"idle": 70, "max": 700}}},
       "sites": [{"name": "s", "region": "east", "pue": 1.0, "racks": [{"count": 1, "nodes_per_rack": 2,
         "node": {"accelerator": "X", "count": 8, "base_power_w": 400}}]}],

@@ -78,8 +78,8 @@ TEST(Engine, AnExceptionInsideTheSimulationIsRethrownNotAborted)
 {
   // 10,000 s sampled every millisecond: the meter refuses to record 10 million samples. The error crosses the
   // SimGrid actor boundary as an InputError (exit code 2 in the CLI), not an abort.
-  PreparedRun prep = test::prepared_from_text(test::one_site_scenario(
-      1, 1, R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 10000}])"));
+  PreparedRun prep = test::prepared_from_text(
+      test::one_site_scenario(1, 1, R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 10000}])"));
   prep.scenario.output.timeseries_interval_s = 0.001;
   const Scenario& s = prep.scenario;
   EnergyMeter meter(prep.cluster, s.output.timeseries_interval_s, "test.json");

@@ -3,10 +3,10 @@
 
 #include "ccsim/cluster/cluster.hpp"
 #include "ccsim/core/error.hpp"
+#include "ccsim/core/json_reader.hpp"
 #include "ccsim/engine/dispatcher.hpp"
 #include "ccsim/engine/schedule_check.hpp"
 #include "ccsim/policy/registry.hpp"
-#include "ccsim/core/json_reader.hpp"
 #include "ccsim/prepare/prepare.hpp"
 #include "ccsim/scenario/loader.hpp"
 
@@ -71,8 +71,9 @@ inline std::size_t job_index(const PreparedRun& run, const std::string& id)
 
 //! A one-site platform with `nodes` nodes of `per_node` accelerators of type "G" (fp32 10, bf16 and fp16 100 TFLOP/s),
 //! plus the given jobs array (JSON text).
-inline std::string one_site_scenario(int nodes, int per_node, const std::string& jobs_json,
-                                     const std::string& scheduler_json = R"({"queue": "fcfs", "placement": "first-fit"})")
+inline std::string
+one_site_scenario(int nodes, int per_node, const std::string& jobs_json,
+                  const std::string& scheduler_json = R"({"queue": "fcfs", "placement": "first-fit"})")
 {
   return R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 10, "bf16": 100, "fp16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
              "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": )" +

@@ -123,8 +123,8 @@ TEST(Dispatcher, AJobWhoseRunTimeEqualsItsWalltimeIsNotKilled)
 TEST(Dispatcher, JobSpansNodesOfItsPoolLowestSlotsFirst)
 {
   // Nodes of 2 accelerators: a 3-accelerator job takes node 0 slots 0-1 and node 1 slot 0.
-  const Outcome o = simulate(one_site_scenario(
-      3, 2, R"([{"id": "x", "submit_s": 0, "accelerators": 3, "duration_s": 1}])"));
+  const Outcome o =
+      simulate(one_site_scenario(3, 2, R"([{"id": "x", "submit_s": 0, "accelerators": 3, "duration_s": 1}])"));
   EXPECT_EQ(accelerators_of(o, 0), (std::vector<std::uint32_t>{0, 1, 2}));
   EXPECT_EQ(o.result.records[0].slot_count, 2U);
 }
@@ -151,7 +151,8 @@ TEST(Dispatcher, Fp64JobNeverLandsOnATypeWithoutFp64)
 
 TEST(Dispatcher, JobGoesToNextSiteWhenFirstIsFull)
 {
-  const Outcome o = simulate(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+  const Outcome o = simulate(
+      R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 1}}]},
               {"name": "b", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 1}}]}],
     "workload": {"jobs": [

@@ -51,8 +51,9 @@ TEST(FillState, ExpectedFragmentationByHand)
   EXPECT_DOUBLE_EQ(st.node_fragmentation(0), 250);
   EXPECT_DOUBLE_EQ(st.fragmentation_total(), 250);
   EXPECT_EQ(st.allocated_milli(), 500U);
-  EXPECT_DOUBLE_EQ(st.fragmentation_after(half, 0, std::vector<std::uint32_t>{0}), 0);   // fills GPU 0
-  EXPECT_DOUBLE_EQ(st.fragmentation_after(half, 0, std::vector<std::uint32_t>{1}), 500); // [500, 500]: whole-GPU tasks lose both
+  EXPECT_DOUBLE_EQ(st.fragmentation_after(half, 0, std::vector<std::uint32_t>{0}), 0); // fills GPU 0
+  EXPECT_DOUBLE_EQ(st.fragmentation_after(half, 0, std::vector<std::uint32_t>{1}),
+                   500); // [500, 500]: whole-GPU tasks lose both
   EXPECT_TRUE(st.fits(whole, 0));
   EXPECT_EQ(st.best_fit_slots(whole, 0), std::vector<std::uint32_t>{1});
   EXPECT_EQ(st.best_fit_slots(half, 0), std::vector<std::uint32_t>{0}); // the least free share that fits

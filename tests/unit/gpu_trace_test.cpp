@@ -22,8 +22,8 @@ const fs::path SOURCE(CCSIM_SOURCE_DIR);
 const fs::path OPENB = SOURCE / ".." / "shared" / "data" / "gpu" / "alibaba-openb-v2023";
 const fs::path TIRESIAS = SOURCE / ".." / "shared" / "data" / "gpu" / "tiresias";
 
-#define SKIP_WITHOUT(path)                                                                                            \
-  if (not fs::exists(path))                                                                                          \
+#define SKIP_WITHOUT(path)                                                                                             \
+  if (not fs::exists(path))                                                                                            \
   GTEST_SKIP() << (path).string() << " is absent (../shared/data beside the repository): skipping"
 
 struct OpenbCounts {
@@ -155,7 +155,7 @@ TEST(PaiTrace, TaskTableJoinedWithJobTable)
   EXPECT_DOUBLE_EQ(a.duration_s, 3000);
   EXPECT_EQ(a.accelerators, 2U); // 2 instances x 100 % of a GPU
   EXPECT_EQ(a.gpu_milli, 1000);
-  EXPECT_EQ(a.cpu_milli, 6000U);           // plan_cpu 600 % of a core
+  EXPECT_EQ(a.cpu_milli, 6000U);              // plan_cpu 600 % of a core
   EXPECT_DOUBLE_EQ(a.host_memory_mib, 30000); // 29.296875 GB
   EXPECT_EQ(a.accept, std::vector<std::string>{"V100"});
   EXPECT_EQ(a.tenant, "user1");
@@ -250,13 +250,16 @@ TEST(Convert, RoundTripsSwfTiresiasAndOpenb)
                             SOURCE / "../shared/data/swf/KTH-SP2-1996-2.1-cln.swf.gz", ImportUse::EVENTS);
   expect_convert_round_trip(big, R"({"queue": "fcfs"})", "tiresias", TIRESIAS / "60_job.csv", ImportUse::EVENTS);
   const std::string openb_platform =
-      R"("accelerators": {)" + [] {
+      R"("accelerators": {)" +
+      [] {
         std::string a;
         for (const char* m : {"G2", "G3", "T4", "P100", "V100M16", "V100M32", "A10"})
-          a += std::string(a.empty() ? "" : ", ") + "\"" + m +
-               R"(": {"kind": "gpu", "peak_tflops": {"fp32": 10}, "memory_gib": 16, "power_w": {"idle": 10, "max": 100}})";
+          a +=
+              std::string(a.empty() ? "" : ", ") + "\"" + m +
+              R"(": {"kind": "gpu", "peak_tflops": {"fp32": 10}, "memory_gib": 16, "power_w": {"idle": 10, "max": 100}})";
         return a;
-      }() + R"(}, "sites": [{"name": "o", "region": "east", "nodes": {"format": "openb", "path": ")" +
+      }() +
+      R"(}, "sites": [{"name": "o", "region": "east", "nodes": {"format": "openb", "path": ")" +
       (OPENB / "openb_node_list_gpu_node.csv").string() + "\"}}]";
   expect_convert_round_trip(openb_platform, R"({"mode": "fill"})", "openb", OPENB / "openb_pod_list_gpuspec33.csv",
                             ImportUse::FILL);

@@ -22,8 +22,8 @@ TEST(Loader, DefaultsAreApplied)
   EXPECT_EQ(s.scheduler.placement_policy, "first-fit");
   EXPECT_FALSE(s.scheduler.kill_at_walltime);
   ASSERT_EQ(prep.jobs.size(), 1U);
-  EXPECT_EQ(prep.jobs[0].id, "1");                 // integer ids become strings
-  EXPECT_EQ(prep.jobs[0].walltime_s, 10.0);        // default walltime: the duration
+  EXPECT_EQ(prep.jobs[0].id, "1");                    // integer ids become strings
+  EXPECT_EQ(prep.jobs[0].walltime_s, 10.0);           // default walltime: the duration
   EXPECT_EQ(prep.jobs[0].precision, Precision::BF16); // training default
   EXPECT_EQ(prep.jobs[0].eligible_types, 1U);
   const auto& g = s.accelerators[static_cast<std::size_t>(s.find_accelerator("G"))];
@@ -61,7 +61,8 @@ TEST(Loader, ReportsEveryErrorWithItsJsonPointer)
       {"id": "f", "submit_s": 1, "accelerators": 1, "duration_s": 1, "precision": "fp4"}])"));
   EXPECT_TRUE(has_error(diags, "/workload/jobs/0/submit_s", "expected a finite number >= 0, found -5"));
   EXPECT_TRUE(has_error(diags, "/workload/jobs/1/submit_s", "missing required field"));
-  EXPECT_TRUE(has_error(diags, "/workload/jobs/1/accelerators", "expected an integer in [1, 1000000000], found number 0"));
+  EXPECT_TRUE(
+      has_error(diags, "/workload/jobs/1/accelerators", "expected an integer in [1, 1000000000], found number 0"));
   EXPECT_TRUE(has_error(diags, "/workload/jobs/2", "exactly one of \"duration_s\""));
   EXPECT_TRUE(has_error(diags, "/workload/jobs/2/id", "duplicate job id \"a\""));
   EXPECT_TRUE(has_error(diags, "/workload/jobs/3/precison", "unknown field \"precison\""));
@@ -74,7 +75,8 @@ TEST(Loader, ReportsEveryErrorWithItsJsonPointer)
 
 TEST(Loader, UnknownAcceleratorTypeIsNamedWithTheKnownOnes)
 {
-  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+  const auto diags = load_errors(
+      R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1,
                "node": {"accelerator": "H100", "count": 8}}]}],
     "workload": {"jobs": []}})");
@@ -88,7 +90,8 @@ TEST(Loader, UnknownAcceleratorTypeIsNamedWithTheKnownOnes)
 
 TEST(Loader, CatalogErrors)
 {
-  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "tpu", "peak_tflops": {"fp32": -1, "fp4": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+  const auto diags = load_errors(
+      R"({"accelerators": {"G": {"kind": "tpu", "peak_tflops": {"fp32": -1, "fp4": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1,
                "node": {"accelerator": "G", "count": 65}}]}],
     "workload": {"jobs": []}})");
@@ -101,7 +104,8 @@ TEST(Loader, CatalogErrors)
 TEST(Loader, JobLargerThanAnyPoolIsRejected)
 {
   // Two sites of 2 accelerators each: a job runs within one site, so 3 never fits.
-  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+  const auto diags = load_errors(
+      R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 1}}]},
               {"name": "b", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 1}}]}],
     "workload": {"jobs": [{"id": "big", "submit_s": 0, "accelerators": 3, "duration_s": 1}]}})");
@@ -113,8 +117,8 @@ TEST(Loader, JobLargerThanAnyPoolIsRejected)
 
 TEST(Loader, JobWithoutHardwareForItsPrecisionIsRejected)
 {
-  const auto diags = load_errors(one_site_scenario(
-      1, 1, R"([{"id": "h", "submit_s": 0, "accelerators": 1, "work_flop": 1e12, "class": "hpc"},
+  const auto diags = load_errors(
+      one_site_scenario(1, 1, R"([{"id": "h", "submit_s": 0, "accelerators": 1, "work_flop": 1e12, "class": "hpc"},
                 {"id": "k", "submit_s": 0, "accelerators": 1, "duration_s": 1, "accept": ["fpga"]}])"));
   EXPECT_TRUE(has_error(diags, "/workload/jobs/0", "needs fp64 but no accepted accelerator type"));
   EXPECT_TRUE(has_error(diags, "/workload/jobs/1/accept/0", "\"fpga\" names no accelerator type or kind"));
@@ -134,7 +138,8 @@ TEST(Loader, StructuralErrors)
 
 TEST(Loader, DuplicateSiteNames)
 {
-  const auto diags = load_errors(R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+  const auto diags = load_errors(
+      R"({"accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 1}}]},
               {"name": "a", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 1}}]}],
     "workload": {"jobs": []}})");
@@ -145,11 +150,15 @@ TEST(Loader, AtMost64AcceleratorTypesInThePlatform)
 {
   std::string catalog, racks;
   for (int i = 0; i < 65; i++) {
-    catalog += (i ? "," : "") + std::string("\"T") + std::to_string(i) + R"(": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}})";
+    catalog +=
+        (i ? "," : "") + std::string("\"T") + std::to_string(i) +
+        R"(": {"kind": "gpu", "peak_tflops": {"bf16": 1}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}})";
     racks += (i ? "," : "") + std::string(R"({"name": "g)") + std::to_string(i) +
-             R"(", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "T)" + std::to_string(i) + R"(", "count": 1}})";
+             R"(", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "T)" + std::to_string(i) +
+             R"(", "count": 1}})";
   }
-  const auto diags = load_errors("{\"accelerators\": {" + catalog + "}, \"sites\": [{\"name\": \"s\", \"region\": \"e\", \"racks\": [" +
-                                 racks + "]}], \"workload\": {\"jobs\": []}}");
+  const auto diags = load_errors("{\"accelerators\": {" + catalog +
+                                 "}, \"sites\": [{\"name\": \"s\", \"region\": \"e\", \"racks\": [" + racks +
+                                 "]}], \"workload\": {\"jobs\": []}}");
   EXPECT_TRUE(has_error(diags, "/sites", "nodes use 65 accelerator types (expected at most 64)"));
 }

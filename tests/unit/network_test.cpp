@@ -3,9 +3,9 @@
 #include "../support/helpers.hpp"
 
 #include "ccsim/metrics/metrics.hpp"
+#include "ccsim/network/topology.hpp"
 #include "ccsim/output/writers.hpp"
 #include "ccsim/perf/comm_model.hpp"
-#include "ccsim/network/topology.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,16 +19,20 @@ namespace {
 //! east-west data takes the direct link (20 ms < 2.5 + 30 ms).
 std::string three_sites(const std::string& jobs, const std::string& scheduler, int per_node = 1)
 {
-  const std::string node = R"({"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": )" +
-                           std::to_string(per_node) + "}}";
+  const std::string node =
+      R"({"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": )" + std::to_string(per_node) + "}}";
   return R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
-    "sites": [{"name": "east", "region": "east", "pue": 1.6, "electricity_price_per_kwh": 0.5, "racks": [)" + node + R"(]},
-              {"name": "west", "region": "west", "pue": 1.1, "electricity_price_per_kwh": 1.0, "racks": [)" + node + R"(]},
-              {"name": "central", "region": "central", "pue": 1.3, "electricity_price_per_kwh": 0.6, "racks": [)" + node + R"(]}],
+    "sites": [{"name": "east", "region": "east", "pue": 1.6, "electricity_price_per_kwh": 0.5, "racks": [)" +
+         node + R"(]},
+              {"name": "west", "region": "west", "pue": 1.1, "electricity_price_per_kwh": 1.0, "racks": [)" +
+         node + R"(]},
+              {"name": "central", "region": "central", "pue": 1.3, "electricity_price_per_kwh": 0.6, "racks": [)" +
+         node + R"(]}],
     "network": {"links": [{"from": "east", "to": "central", "tier": "regional", "bandwidth_gbps": 100},
                           {"from": "central", "to": "west", "tier": "national", "bandwidth_gbps": 100, "latency_ms": 30},
                           {"from": "east", "to": "west", "tier": "national", "bandwidth_gbps": 100, "latency_ms": 20}]},
-    "workload": {"jobs": )" + jobs + R"(}, "scheduler": )" + scheduler + "}";
+    "workload": {"jobs": )" +
+         jobs + R"(}, "scheduler": )" + scheduler + "}";
 }
 
 const JobRecord& record_of(const PreparedRun& run, const RunResult& r, const std::string& id)
@@ -36,7 +40,10 @@ const JobRecord& record_of(const PreparedRun& run, const RunResult& r, const std
   return r.records[test::job_index(run, id)];
 }
 
-std::string site_of(const Cluster& c, const JobRecord& rec) { return c.sites[c.pools[rec.pool].site].name; }
+std::string site_of(const Cluster& c, const JobRecord& rec)
+{
+  return c.sites[c.pools[rec.pool].site].name;
+}
 
 } // namespace
 
@@ -95,7 +102,7 @@ TEST(Network, LinkLatencyDefaultsToHalfTheTierRoundTrip)
   EXPECT_DOUBLE_EQ(s.network.links[0].latency_s, 2.5e-3); // regional: 5 ms round trip
   EXPECT_DOUBLE_EQ(s.network.links[1].latency_s, 30e-3);  // given one-way
   EXPECT_DOUBLE_EQ(s.network.links[2].latency_s, 20e-3);
-  EXPECT_EQ(s.network.links[0].bandwidth_Bps, 12.5e9);    // 100 Gb/s
+  EXPECT_EQ(s.network.links[0].bandwidth_Bps, 12.5e9); // 100 Gb/s
 }
 
 TEST(Network, RejectsBadLinksAndDisconnectedTopologies)
@@ -107,8 +114,8 @@ TEST(Network, RejectsBadLinksAndDisconnectedTopologies)
               {"name": "c", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 1}}]}],
     "workload": {"jobs": [{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 1, "data_site": "a", "data_bytes": 5}]},
     "network": )";
-  auto errors = test::load_errors(
-      platform + R"({"links": [{"from": "a", "to": "b", "tier": "metro", "bandwidth_gbps": 10}]}})");
+  auto errors =
+      test::load_errors(platform + R"({"links": [{"from": "a", "to": "b", "tier": "metro", "bandwidth_gbps": 10}]}})");
   EXPECT_TRUE(test::has_error(errors, "/network/links", "site \"a\" cannot reach site \"c\""));
   errors = test::load_errors(platform + R"({"links": [{"from": "a", "to": "x", "tier": "metro", "bandwidth_gbps": 10},
       {"from": "a", "to": "b", "tier": "galactic", "bandwidth_gbps": 0, "latency_ms": -1},
@@ -233,8 +240,9 @@ std::string hold_or_prefetch(const std::string& mode)
   const std::string x_node = R"("node": {"accelerator": "X", "count": 1})";
   text.replace(text.find(g_node), g_node.size(), x_node);
   text.replace(text.rfind(g_node), g_node.size(), x_node);
-  text.replace(text.find(R"("accelerators": {)") + 17, 0,
-               R"("X": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}, )");
+  text.replace(
+      text.find(R"("accelerators": {)") + 17, 0,
+      R"("X": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}, )");
   return text;
 }
 } // namespace
@@ -277,8 +285,8 @@ TEST(SitePlacement, LocalityPueAwareAndCostAwareChooseByTheirObjective)
   const std::string job =
       R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 100, "data_site": "east", "data_bytes": 1e10}])";
   const auto site_under = [&](const std::string& placement) {
-    const PreparedRun prep = test::prepared_from_text(three_sites(job, R"({"queue": "fcfs", "placement_params": )" +
-                                                                     placement + "}"));
+    const PreparedRun prep =
+        test::prepared_from_text(three_sites(job, R"({"queue": "fcfs", "placement_params": )" + placement + "}"));
     const Cluster& c = prep.cluster;
     return site_of(c, test::run_inline(prep).records[0]);
   };

@@ -2,8 +2,8 @@
 // its scalar build.
 #include "../support/helpers.hpp"
 
-#include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/cluster/score_kernel.hpp"
+#include "ccsim/policy/builtin/builtin.hpp"
 
 #include <gtest/gtest.h>
 
@@ -126,8 +126,8 @@ TEST(Placement, MultiNodeJobsRespectRackCapsAndAscendingNodes)
       {"name": "c", "count": 1, "nodes_per_rack": 3, "power_cap_kw": 0.6, "node": {"accelerator": "X", "count": 4}},
       {"name": "u", "count": 1, "nodes_per_rack": 3, "node": {"accelerator": "X", "count": 4}}]}],
     "workload": {"jobs": []}})";
-  for (const char* policy : {"first-fit", "best-fit", "packing", "spread", "dot-product", "power-aware",
-                             "heterogeneity-aware", "compact"}) {
+  for (const char* policy :
+       {"first-fit", "best-fit", "packing", "spread", "dot-product", "power-aware", "heterogeneity-aware", "compact"}) {
     SCOPED_TRACE(policy);
     // Busy: 1 slot on node 1 (rack c's allowance is 5 more) and 3 on node 4, so that policies differ.
     const auto pieces = placed_slots(text, policy, {{1, 0b0001}, {4, 0b0111}}, 8);

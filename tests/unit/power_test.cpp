@@ -4,8 +4,8 @@
 #include "ccsim/metrics/metrics.hpp"
 #include "ccsim/output/writers.hpp"
 #include "ccsim/power/energy.hpp"
-#include "ccsim/scenario/pue.hpp"
 #include "ccsim/scenario/catalog.hpp"
+#include "ccsim/scenario/pue.hpp"
 
 #include <gtest/gtest.h>
 
@@ -53,9 +53,9 @@ std::string two_node_scenario(const std::string& extra_site_fields, const std::s
 
 TEST(Energy, OneJobOnEightAcceleratorsWithConstantPue)
 {
-  const Metered m = run_metered(two_node_scenario(
-      R"("pue": 1.25, "electricity_price_per_kwh": 0.5, "carbon_kg_per_kwh": 0.6,)",
-      R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])"));
+  const Metered m =
+      run_metered(two_node_scenario(R"("pue": 1.25, "electricity_price_per_kwh": 0.5, "carbon_kg_per_kwh": 0.6,)",
+                                    R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])"));
   // IT power while the job runs: 2 x 400 + 16 x 70 + 8 x (700 - 70) = 6,960 W for 3,600 s = 6.96 kWh.
   EXPECT_DOUBLE_EQ(m.summary["energy"]["it_kwh"].get<double>(), 6.96);
   EXPECT_DOUBLE_EQ(m.summary["energy"]["facility_kwh"].get<double>(), 8.70);
@@ -64,8 +64,7 @@ TEST(Energy, OneJobOnEightAcceleratorsWithConstantPue)
   EXPECT_EQ(m.summary["cost"]["currency"], "CNY");
   EXPECT_DOUBLE_EQ(m.summary["carbon"]["tco2"].get<double>(), 8.70 * 0.6 / 1000);
   // The job's own energy: 8 x 700 W + its node's 400 W base (it holds all 8 of that node), for 3,600 s.
-  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots),
-                   (8 * 700 + 400) * 3600.0);
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots), (8 * 700 + 400) * 3600.0);
 }
 
 TEST(Energy, IdleTimeBeforeTheFirstJobCounts)
@@ -102,8 +101,8 @@ TEST(Energy, TimeseriesSamplesTheStateInEffect)
 TEST(Energy, FragmentationCountsFreeAcceleratorsOnPartlyUsedNodes)
 {
   // A 4-accelerator job on node 0 (of 8): 4 free on a partly used node, 8 on an empty one: 4 / 12.
-  const Metered m = run_metered(two_node_scenario(
-      R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 4, "duration_s": 3600}])"));
+  const Metered m = run_metered(
+      two_node_scenario(R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 4, "duration_s": 3600}])"));
   const std::size_t w = m.series.columns.size();
   EXPECT_DOUBLE_EQ(m.series.values[1 * w + 3], 4.0 / 12.0);
   EXPECT_DOUBLE_EQ(m.series.values[1 * w + 2], 4.0 / 16.0);
@@ -130,9 +129,9 @@ TEST(Pue, CurveInterpolatesAtAndBetweenPointsAndClamps)
 TEST(Energy, LoadDependentPueFollowsTheSiteLoad)
 {
   // Site max IT power: 2 x 400 + 16 x 700 = 12,000 W. Idle 1,920 W -> load 0.16; busy 6,960 W -> load 0.58.
-  const Metered m = run_metered(two_node_scenario(
-      R"("pue": {"curve": [[0.0, 2.0], [1.0, 1.0]]},)",
-      R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])"));
+  const Metered m =
+      run_metered(two_node_scenario(R"("pue": {"curve": [[0.0, 2.0], [1.0, 1.0]]},)",
+                                    R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])"));
   const double load = 6960.0 / 12000.0;
   EXPECT_DOUBLE_EQ(m.summary["energy"]["facility_kwh"].get<double>(), 6960.0 * (2.0 - load) * 3600 / 3.6e6);
 }
@@ -141,11 +140,10 @@ TEST(RackCap, SecondJobWaitsWhenTheCapForbidsIt)
 {
   // Cap 8 kW: idle rack 1,920 W leaves 6,080 W = 9 busy accelerators at 630 W each (floor(6080/630) = 9).
   // Job a takes 8; job b needs 2 and waits for a although 8 accelerators are free.
-  const Metered m = run_metered(two_node_scenario(
-      R"("pue": 1.0,)",
-      R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 100},
+  const Metered m = run_metered(two_node_scenario(R"("pue": 1.0,)",
+                                                  R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 100},
           {"id": "b", "submit_s": 0, "accelerators": 2, "duration_s": 10}])",
-      R"("power_cap_kw": 8, )"));
+                                                  R"("power_cap_kw": 8, )"));
   EXPECT_EQ(m.cluster.racks[0].max_busy, 9U);
   EXPECT_EQ(m.result.records[1].start_s, 100.0);
   // 7 accelerators can never be busy: stranded by the cap.
@@ -156,11 +154,10 @@ TEST(RackCap, SecondJobWaitsWhenTheCapForbidsIt)
 TEST(RackCap, AJobOfOneGoesNextToTheCapStillAllows)
 {
   // Same cap: a job of 1 fits beside job a (8 + 1 = 9 busy).
-  const Metered m = run_metered(two_node_scenario(
-      R"("pue": 1.0,)",
-      R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 100},
+  const Metered m = run_metered(two_node_scenario(R"("pue": 1.0,)",
+                                                  R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 100},
           {"id": "b", "submit_s": 0, "accelerators": 1, "duration_s": 10}])",
-      R"("power_cap_kw": 8, )"));
+                                                  R"("power_cap_kw": 8, )"));
   EXPECT_EQ(m.result.records[1].start_s, 0.0);
 }
 
@@ -268,17 +265,17 @@ TEST(Loader, PowerAndPueErrorsAreLocated)
 
 TEST(Loader, JobNeedingMoreMemoryThanAnyTypeIsRejected)
 {
-  const auto diags = test::load_errors(
-      test::one_site_scenario(1, 1, R"([{"id": "m", "submit_s": 0, "accelerators": 1, "duration_s": 1, "memory_gib": 40}])"));
+  const auto diags = test::load_errors(test::one_site_scenario(
+      1, 1, R"([{"id": "m", "submit_s": 0, "accelerators": 1, "duration_s": 1, "memory_gib": 40}])"));
   EXPECT_TRUE(test::has_error(diags, "/workload/jobs/0/memory_gib", "needs 40 GiB per accelerator"));
 }
 
 TEST(Loader, CapThatStrandsEveryAcceleratorMakesJobsUnrunnable)
 {
   // Cap equal to the idle power: no accelerator may ever be busy.
-  const auto diags = test::load_errors(two_node_scenario(
-      R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1}])",
-      R"("power_cap_kw": 1.92, )"));
+  const auto diags = test::load_errors(
+      two_node_scenario(R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1}])",
+                        R"("power_cap_kw": 1.92, )"));
   EXPECT_TRUE(test::has_error(diags, "/workload/jobs/0/accelerators", "holds 0 usable within rack power caps"));
 }
 
@@ -310,8 +307,8 @@ TEST(Energy, AJobIsChargedItsShareOfItsNodesBasePower)
   // Mutation guard ("mutant job-energy-base-share"): a job on 3 of a node's 8 accelerators is charged 3/8 of the
   // node's 400 W base power: (3 x 700 + 400 x 3 / 8) W x 100 s = 225,000 J. A 10-accelerator job on nodes 0 (8)
   // and 1 (2): (10 x 700 + 400 + 400 x 2 / 8) W x 50 s = 375,000 J.
-  const Metered m = run_metered(two_node_scenario(
-      R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 3, "duration_s": 100},
+  const Metered m = run_metered(
+      two_node_scenario(R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 3, "duration_s": 100},
                             {"id": "b", "submit_s": 100, "accelerators": 10, "duration_s": 50}])"));
   EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots), 225000.0);
   EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[1], m.result.slots), 375000.0);
@@ -350,8 +347,8 @@ TEST(Energy, ASampleAtAnEventTimeShowsTheStateAfterTheEvent)
   // Mutation guard ("mutant sample-at-event"): samples every 1,800 s; the job runs from 1,800 s to 3,600 s, so
   // both its start and its end fall on sample times. The state at t holds from t on: the sample at 1,800 s sees the
   // job running (6,960 W), the one at 3,600 s sees it ended (1,920 W).
-  const Metered m = run_metered(two_node_scenario(
-      R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 1800, "accelerators": 8, "duration_s": 1800}])"));
+  const Metered m = run_metered(
+      two_node_scenario(R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 1800, "accelerators": 8, "duration_s": 1800}])"));
   const std::size_t w = m.series.columns.size();
   ASSERT_EQ(m.series.rows(), 3U);
   EXPECT_EQ(m.series.values[0 * w + 0], 0.0);
@@ -376,8 +373,8 @@ TEST(Pue, EveryPresetHasTheValuesOfDocsModel)
     SCOPED_TRACE(row.name);
     const auto curve = pue_preset(row.name);
     ASSERT_TRUE(curve.has_value());
-    EXPECT_EQ(curve->points, (std::vector<std::pair<double, double>>{{0.2, row.at_02}, {0.5, row.at_05},
-                                                                       {1.0, row.at_10}}));
+    EXPECT_EQ(curve->points,
+              (std::vector<std::pair<double, double>>{{0.2, row.at_02}, {0.5, row.at_05}, {1.0, row.at_10}}));
     EXPECT_DOUBLE_EQ(curve->at(0.0), row.at_02); // constant below the first point
     EXPECT_DOUBLE_EQ(curve->at(0.75), (row.at_05 + row.at_10) / 2);
   }

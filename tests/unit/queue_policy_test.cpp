@@ -179,11 +179,11 @@ TEST(QueuePolicy, StrictOrderHeadBlocksEvenWhenLaterJobsFit)
 TEST(QueuePolicy, BackfillingPoliciesRunKilledJobsExactly)
 {
   for (const char* policy : {"easy", "conservative"}) {
-    const PreparedRun p = test::prepared_from_text(test::one_site_scenario(
-        2, 1,
-        R"([{"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 50, "walltime_s": 10},
+    const PreparedRun p = test::prepared_from_text(
+        test::one_site_scenario(2, 1,
+                                R"([{"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 50, "walltime_s": 10},
             {"id": "B", "submit_s": 0, "accelerators": 1, "duration_s": 5, "walltime_s": 5}])",
-        std::string(R"({"queue": ")") + policy + R"(", "kill_at_walltime": true})"));
+                                std::string(R"({"queue": ")") + policy + R"(", "kill_at_walltime": true})"));
     const RunResult res = test::run_inline(p);
     EXPECT_EQ(res.records[0].finish_s, 10.0) << policy;
     EXPECT_EQ(res.records[1].start_s, 10.0) << policy;
@@ -260,7 +260,8 @@ Outcome run_capped(const std::string& queue)
       {"id": "A", "submit_s": 0, "accelerators": 2, "duration_s": 100},
       {"id": "B", "submit_s": 1, "accelerators": 2, "duration_s": 10},
       {"id": "C", "submit_s": 1, "accelerators": 1, "duration_s": 5}]},
-    "scheduler": {"queue": ")" + queue + R"(", "placement": "first-fit"}})");
+    "scheduler": {"queue": ")" +
+                    queue + R"(", "placement": "first-fit"}})");
 }
 } // namespace
 
@@ -295,7 +296,8 @@ TEST(QueuePolicy, BackfillingReservesOnlyInPoolsWhoseCapsCanPowerTheJob)
       "workload": {"jobs": [
         {"id": "K", "submit_s": 0, "accelerators": 4, "duration_s": 50},
         {"id": "J", "submit_s": 0, "accelerators": 3, "duration_s": 10}]},
-      "scheduler": {"queue": ")" + std::string(queue) + R"(", "placement": "first-fit"}})");
+      "scheduler": {"queue": ")" +
+                                 std::string(queue) + R"(", "placement": "first-fit"}})");
     EXPECT_EQ(o.start("K"), 0.0);
     EXPECT_EQ(o.start("J"), 50.0);
     EXPECT_EQ(o.accels("J"), (std::vector<std::uint32_t>{4, 5, 6}));
@@ -323,7 +325,8 @@ TEST(QueuePolicy, BackfillingReservesTheLowestPoolAmongEqualStarts)
         {"id": "B", "submit_s": 0, "accelerators": 2, "duration_s": 10},
         {"id": "J", "submit_s": 1, "accelerators": 3, "duration_s": 10},
         {"id": "D", "submit_s": 1, "accelerators": 1, "duration_s": 100}]},
-      "scheduler": {"queue": ")" + std::string(queue) + R"(", "placement": "first-fit"}})");
+      "scheduler": {"queue": ")" +
+                                 std::string(queue) + R"(", "placement": "first-fit"}})");
     // First fit: A on 0-1, then B finds one slot left at a and goes to b's 3-4.
     ASSERT_EQ(o.accels("A"), (std::vector<std::uint32_t>{0, 1}));
     ASSERT_EQ(o.accels("B"), (std::vector<std::uint32_t>{3, 4}));

@@ -23,7 +23,10 @@ fs::path results_dir(const std::string& name)
   return dir;
 }
 
-void write(const fs::path& file, const std::string& text) { std::ofstream(file, std::ios::binary) << text; }
+void write(const fs::path& file, const std::string& text)
+{
+  std::ofstream(file, std::ios::binary) << text;
+}
 
 // Two racks: A (accelerators 0-1, type X at site s1) and B (2-3, type Y at site s2); makespan 10 s.
 // j1 holds 0-2 (both of A, one of B) over [0, 10); j2 holds 3 over [2.5, 7.5) after a 61 s wait; j3 never ran.
@@ -74,9 +77,9 @@ TEST(Report, BinsSplitAJobAtTheirEdges)
   const auto run = run_data(two_rack_run(), "label", limits);
   EXPECT_EQ(run["utilization"]["by_type"][1]["values"], nlohmann::json::parse("[0.5, 1.0, 1.0, 0.5]"));
   // Occupancy rows: A is full throughout (one segment); B changes tenth at 2.5 and 7.5 s.
-  EXPECT_EQ(run["gantt"]["segments"],
-            nlohmann::json::parse(
-                "[[0, 0.0, 10.0, 1.0], [1, 0.0, 2.5, 0.5], [1, 2.5, 7.5, 1.0], [1, 7.5, 10.0, 0.5]]"));
+  EXPECT_EQ(
+      run["gantt"]["segments"],
+      nlohmann::json::parse("[[0, 0.0, 10.0, 1.0], [1, 0.0, 2.5, 0.5], [1, 2.5, 7.5, 1.0], [1, 7.5, 10.0, 0.5]]"));
   EXPECT_EQ(run["gantt"]["racks_total"], 2);
 }
 

@@ -18,8 +18,8 @@ PreparedRun batsim_paper(const std::string& queue)
 {
   Overrides o;
   o.queue_policy = queue;
-  return prepare(load_scenario((std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/traces/batsim-paper.json").string()),
-                 o);
+  return prepare(
+      load_scenario((std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/traces/batsim-paper.json").string()), o);
 }
 } // namespace
 
@@ -46,9 +46,9 @@ TEST_P(BatsimPaper, EveryJobRunsInAFeasibleSchedule)
   EXPECT_EQ(summary["jobs"]["completed"], 801);
   EXPECT_EQ(summary["jobs"]["killed_at_walltime"], 0); // every delay <= its walltime (trace-formats.md)
   // The late job (id 424242, submitted at 16,000 s) arrives on an idle platform and starts at once.
-  const auto late = static_cast<std::size_t>(std::find_if(prep.jobs.begin(), prep.jobs.end(), [](const Job& j) {
-                                               return j.id == "424242";
-                                             }) - prep.jobs.begin());
+  const auto late = static_cast<std::size_t>(
+      std::find_if(prep.jobs.begin(), prep.jobs.end(), [](const Job& j) { return j.id == "424242"; }) -
+      prep.jobs.begin());
   EXPECT_EQ(r.records[late].start_s, 16000.0);
 }
 

@@ -40,10 +40,10 @@ struct Rack {
   std::uint32_t site = 0;
   std::uint32_t first_node = 0, node_count = 0;
   std::uint32_t accelerators = 0;
-  double idle_w = 0;                //!< IT power with every node idle, W
-  double delta_w = 0;               //!< extra power per busy accelerator (max - idle), W
-  double power_cap_w = UNSET;       //!< NaN = uncapped
-  std::uint32_t max_busy = 0;       //!< accelerators that may be busy at once under the cap (<= accelerators)
+  double idle_w = 0;          //!< IT power with every node idle, W
+  double delta_w = 0;         //!< extra power per busy accelerator (max - idle), W
+  double power_cap_w = UNSET; //!< NaN = uncapped
+  std::uint32_t max_busy = 0; //!< accelerators that may be busy at once under the cap (<= accelerators)
 };
 
 //! The nodes of one site that hold one accelerator type: a job runs inside one pool
@@ -55,8 +55,8 @@ struct Pool {
   std::uint64_t accelerators = 0;
   std::uint64_t usable = 0; //!< accelerators that may be busy at once within rack power caps (sum of max_busy)
   std::vector<std::pair<std::uint32_t, std::uint32_t>> runs; //!< its nodes as ranges [first, last) of node indices
-  std::uint32_t max_node_accelerators = 0; //!< most accelerators on one of its nodes
-  std::uint32_t max_rack_accelerators = 0; //!< most accelerators in one of its racks
+  std::uint32_t max_node_accelerators = 0;                   //!< most accelerators on one of its nodes
+  std::uint32_t max_rack_accelerators = 0;                   //!< most accelerators in one of its racks
 };
 
 //! The static platform in structure-of-arrays form: sites, racks, nodes and accelerators, each numbered
@@ -72,8 +72,8 @@ public:
   std::vector<Pool> pools;
   std::vector<std::vector<std::uint32_t>> pools_of_type; //!< per type, its pools in ascending order
   std::vector<std::uint64_t> usable_of_type;             //!< per type, the sum of its pools' usable accelerators
-  Topology topology;     //!< inter-site routes (Boost.Graph), built from the scenario's network
-  FabricSpec fabric;     //!< intra-site and intra-node network
+  Topology topology; //!< inter-site routes (Boost.Graph), built from the scenario's network
+  FabricSpec fabric; //!< intra-site and intra-node network
 
   // Per node (index = node id).
   std::vector<std::uint32_t> node_rack;
@@ -83,7 +83,7 @@ public:
   std::vector<std::uint32_t> node_first_accel;
   std::vector<std::uint16_t> node_type;
   std::vector<std::uint8_t> node_accels;
-  std::vector<double> node_base_w; //!< W
+  std::vector<double> node_base_w;           //!< W
   std::vector<std::uint32_t> node_cpu_milli; //!< host CPU capacity, milli-cores (0 = not modeled)
   std::vector<double> node_memory_mib;       //!< host memory capacity, MiB (0 = not modeled)
 

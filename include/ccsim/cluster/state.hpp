@@ -23,10 +23,7 @@ public:
   std::uint64_t used_mask(std::uint32_t node) const { return used_[node]; }
   std::uint32_t free_on_node(std::uint32_t node) const { return free_[node]; }
   //! Accelerators a job could take in the pool now: free, and within every rack's power cap.
-  std::uint64_t available_in_pool(std::uint32_t pool) const
-  {
-    return cluster_->pools[pool].usable - pool_busy_[pool];
-  }
+  std::uint64_t available_in_pool(std::uint32_t pool) const { return cluster_->pools[pool].usable - pool_busy_[pool]; }
   std::uint64_t busy_in_pool(std::uint32_t pool) const { return pool_busy_[pool]; }
   //! Accelerators that may still become busy in the rack under its power cap.
   std::uint32_t rack_allowance(std::uint32_t rack) const { return cluster_->racks[rack].max_busy - rack_busy_[rack]; }

@@ -65,8 +65,8 @@ private:
   //! Owned, so a constructor that throws (a bad header) frees it too.
   std::unique_ptr<csv_parser, ParserDeleter> parser_;
   std::vector<std::string> header_;
-  std::vector<std::string> fields_;   //!< the current row
-  std::vector<std::string> pending_;  //!< fields of the row being parsed
+  std::vector<std::string> fields_;                //!< the current row
+  std::vector<std::string> pending_;               //!< fields of the row being parsed
   std::vector<std::vector<std::string>> complete_; //!< rows completed by the last chunk fed to the parser
   std::size_t complete_pos_ = 0;
   bool replay_first_ = false; //!< the first row read was data (implicit header): next_row() returns it first

@@ -27,7 +27,8 @@ inline void expect_params(const nlohmann::json& params, const char* policy, std:
     std::string list;
     for (const char* name : known)
       list += (list.empty() ? "" : ", ") + std::string(name);
-    throw std::invalid_argument(std::string(policy) + ": unknown parameter \"" + k + "\" (expected one of: " + list + ")");
+    throw std::invalid_argument(std::string(policy) + ": unknown parameter \"" + k + "\" (expected one of: " + list +
+                                ")");
   }
 }
 

@@ -13,7 +13,10 @@ namespace ccsim {
 //! specified bit for bit).
 class Rng {
 public:
-  explicit Rng(std::uint64_t seed) : engine_(seed) {}
+  explicit Rng(std::uint64_t seed)
+      : engine_(seed)
+  {
+  }
 
   std::uint64_t next() { return engine_(); }
   //! Uniform in [0, 1) with 53 random bits.

@@ -24,7 +24,10 @@ public:
   };
 
   //! `kind` names the components in messages ("queue policy").
-  explicit Registry(std::string kind) : kind_(std::move(kind)) {}
+  explicit Registry(std::string kind)
+      : kind_(std::move(kind))
+  {
+  }
 
   //! Throws std::invalid_argument when `name` is taken.
   void add(const std::string& name, const std::string& description, Factory factory)

@@ -9,10 +9,10 @@
 
 #include <array>
 #include <cstdint>
-#include <utility>
 #include <limits>
 #include <queue>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace ccsim {
@@ -37,10 +37,7 @@ public:
   double next_event_time() const;
   //! Handles all events at `now` (== next_event_time()) and the decisions they trigger.
   void process(double now);
-  bool done() const
-  {
-    return next_event_time() == std::numeric_limits<double>::infinity() && staging_in_flight_ == 0;
-  }
+  bool done() const { return next_event_time() == std::numeric_limits<double>::infinity() && staging_in_flight_ == 0; }
 
   //! Transfers asked for since the last call (the caller carries them and reports each with staging_done()).
   std::vector<StagingRequest> take_staging_requests() { return std::exchange(staging_requests_, {}); }

@@ -23,7 +23,7 @@ struct JobRecord {
   std::uint32_t slot_count = 0;
   std::uint32_t pool = 0;
   JobState state = JobState::PENDING;
-  double staging_s = 0;   //!< seconds its input data took to reach its site (0: nothing moved)
+  double staging_s = 0;    //!< seconds its input data took to reach its site (0: nothing moved)
   double staged_bytes = 0; //!< bytes moved to its site
   double held_idle_s = 0;  //!< of its execution, seconds its accelerators were held idle waiting for data (hold mode)
   //! Slowdown of its compute phase from the network its placement spans (>= 1; docs/model.md "Communication").
@@ -32,10 +32,10 @@ struct JobRecord {
 
 //! Everything a run produced, for metrics and outputs.
 struct RunResult {
-  std::vector<JobRecord> records; //!< indexed like the workload's jobs
-  std::vector<NodeSlots> slots;   //!< allocation pieces of all jobs
+  std::vector<JobRecord> records;                        //!< indexed like the workload's jobs
+  std::vector<NodeSlots> slots;                          //!< allocation pieces of all jobs
   std::array<double, TIER_COUNT> staged_bytes_by_tier{}; //!< bytes moved, by the tier of their route
-  std::uint64_t events = 0;        //!< job submissions + job completions handled
+  std::uint64_t events = 0;                              //!< job submissions + job completions handled
   std::uint64_t decision_points = 0; //!< decision passes (event timestamps, repeats for zero-length jobs, wake-ups)
   double end_s = 0;                  //!< time of the last event processed
 };

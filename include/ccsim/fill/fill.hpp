@@ -35,7 +35,11 @@ public:
 template <typename Choice>
 class BestOf {
 public:
-  BestOf(NodeTies ties, Rng& rng) : random_(ties == NodeTies::RANDOM), rng_(rng) {}
+  BestOf(NodeTies ties, Rng& rng)
+      : random_(ties == NodeTies::RANDOM)
+      , rng_(rng)
+  {
+  }
 
   //! Offers a candidate; `make()` builds its choice only when it is kept.
   template <typename Make>
@@ -93,6 +97,5 @@ struct FillResult {
 //! `file` (the scenario) names the source when the demand ratio asks for more than 10,000,000 tasks (InputError).
 FillResult run_fill(const Cluster& cluster, std::span<const Job> jobs, const FillSpec& spec, FillPolicy& policy,
                     std::uint64_t seed, const std::string& file);
-
 
 } // namespace ccsim

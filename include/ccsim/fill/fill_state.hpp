@@ -16,7 +16,7 @@ namespace ccsim {
 struct TaskShape {
   std::uint32_t cpu_milli = 0;
   double memory_mib = 0;
-  std::uint32_t gpus = 0;        //!< GPUs needed (0 = CPU-only)
+  std::uint32_t gpus = 0;         //!< GPUs needed (0 = CPU-only)
   std::uint16_t gpu_milli = 1000; //!< share needed on each of them, thousandths
   std::uint64_t eligible_types = 0;
   double weight = 0; //!< probability in the workload distribution (FGD's "typical tasks")
@@ -79,7 +79,8 @@ private:
   std::vector<std::uint16_t> gpu_free_; //!< per accelerator
   std::vector<std::uint32_t> gpu_free_total_, cpu_free_, tasks_on_;
   std::vector<double> mem_free_, node_frag_;
-  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> requests_on_; //!< per node: (gpu request key, count)
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>
+      requests_on_; //!< per node: (gpu request key, count)
   std::vector<TaskShape> shapes_;
   std::uint32_t max_cpu_ = 0, max_gpu_ = 0;
   std::uint64_t capacity_milli_ = 0, allocated_milli_ = 0;

@@ -3,8 +3,8 @@
 
 #include "ccsim/engine/run_result.hpp"
 #include "ccsim/fill/fill.hpp"
-#include "ccsim/scenario/scenario.hpp"
 #include "ccsim/power/energy.hpp"
+#include "ccsim/scenario/scenario.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -57,8 +57,7 @@ std::string timeseries_csv(const Timeseries& series);
 std::string json_text(const nlohmann::ordered_json& value);
 
 //! Writes each (file name, bytes) into `dir` (created if needed), every file atomically, in the given order.
-void write_files(const std::filesystem::path& dir,
-                 const std::vector<std::pair<std::string, std::string>>& files);
+void write_files(const std::filesystem::path& dir, const std::vector<std::pair<std::string, std::string>>& files);
 
 //! Fill mode's fill.csv (one row per step of arrived demand) and placements.csv (one row per task).
 std::string fill_csv(const FillResult& result);

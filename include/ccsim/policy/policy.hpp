@@ -49,8 +49,7 @@ struct ClusterView {
 };
 
 //! The mask of the `k` lowest-numbered free slots of `node` (fewer if it has fewer free).
-std::uint64_t lowest_free_slots(const Cluster& cluster, const ClusterState& state, std::uint32_t node,
-                                std::uint32_t k);
+std::uint64_t lowest_free_slots(const Cluster& cluster, const ClusterState& state, std::uint32_t node, std::uint32_t k);
 
 //! First fit inside pool `pool`: appends the lowest-numbered free accelerators, node by node in pool order, up to
 //! `needed`, never beyond a rack's power-cap allowance. Returns how many it could not find.
@@ -80,9 +79,8 @@ class SchedulingContext {
 public:
   //! `site_pin` (optional, indexed like `jobs`): the site each job must run at, NO_SITE for none.
   SchedulingContext(double now, std::span<const std::uint32_t> finished, std::span<const std::uint32_t> submitted,
-                    std::span<const Job> jobs, const Cluster& cluster, ClusterState& state,
-                    PlacementPolicy& placement, std::span<const std::uint32_t> site_pin = {},
-                    std::span<const double> pinned_backlog = {});
+                    std::span<const Job> jobs, const Cluster& cluster, ClusterState& state, PlacementPolicy& placement,
+                    std::span<const std::uint32_t> site_pin = {}, std::span<const double> pinned_backlog = {});
 
   double now() const { return now_; }
   //! Jobs (indices into jobs()) that ended at now(), ascending.

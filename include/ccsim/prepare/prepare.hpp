@@ -34,9 +34,9 @@ struct Overrides {
 struct PreparedRun {
   Scenario scenario;
   Cluster cluster;
-  std::vector<Job> jobs;       //!< resolved, in input order
+  std::vector<Job> jobs;        //!< resolved, in input order
   ImportReport workload_report; //!< where the jobs came from ("inline", "generate" or a trace format) and counts
-  ScenarioPolicies policies;   //!< queue and placement (event mode) or fill policy (fill mode)
+  ScenarioPolicies policies;    //!< queue and placement (event mode) or fill policy (fill mode)
 };
 
 //! The prepare stage. Throws InputError with every problem found, located in the scenario (JSON pointer) or the

@@ -20,20 +20,20 @@ inline constexpr std::array<double, TIER_COUNT> DEFAULT_TIER_RTT_S = {1e-3, 5e-3
 
 //! One inter-site link, full duplex (each direction has the whole bandwidth).
 struct LinkSpec {
-  std::string from, to;    //!< site or hub names
+  std::string from, to; //!< site or hub names
   Tier tier = Tier::NATIONAL;
-  double latency_s = 0;    //!< one-way latency, s
+  double latency_s = 0;     //!< one-way latency, s
   double bandwidth_Bps = 0; //!< bytes/s per direction (given in the file in Gb/s)
 };
 
 //! The network inside a site and inside a node (analytical: docs/model.md "Network").
 struct FabricSpec {
-  double hop_latency_s = 2e-6;          //!< one-way latency of one switch hop inside a site, s
-  double nic_Bps = 200e9 / 8;           //!< per-node NIC bandwidth, bytes/s
-  double intra_node_latency_s = 1e-6;   //!< one-way latency between accelerators of one node, s
-  double intra_node_Bps = 3600e9 / 8;   //!< per-accelerator bandwidth inside a node (NVLink class), bytes/s
-  double rack_oversubscription = 1;     //!< rack uplink oversubscription: cross-rack bandwidth = NIC / this
-  double storage_Bps = 400e9 / 8;       //!< a site's storage to its gateway, bytes/s (staging source and sink)
+  double hop_latency_s = 2e-6;        //!< one-way latency of one switch hop inside a site, s
+  double nic_Bps = 200e9 / 8;         //!< per-node NIC bandwidth, bytes/s
+  double intra_node_latency_s = 1e-6; //!< one-way latency between accelerators of one node, s
+  double intra_node_Bps = 3600e9 / 8; //!< per-accelerator bandwidth inside a node (NVLink class), bytes/s
+  double rack_oversubscription = 1;   //!< rack uplink oversubscription: cross-rack bandwidth = NIC / this
+  double storage_Bps = 400e9 / 8;     //!< a site's storage to its gateway, bytes/s (staging source and sink)
 };
 
 //! Scenario "network": hubs (routers that are not sites), inter-site links and the fabric.

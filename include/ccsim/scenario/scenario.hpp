@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
-#include <optional>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,14 +23,14 @@ struct AcceleratorSpec {
   std::string name;
   AcceleratorKind kind = AcceleratorKind::GPU;
   std::array<double, PRECISION_COUNT> peak_flop_per_s{}; //!< FLOP/s (OP/s for int8) per precision; 0 = unsupported
-  double memory_gib = 0; //!< memory per accelerator, GiB
-  double idle_w = 0;     //!< power when idle, W
-  double max_w = 0;      //!< power while a job holds it (utilization 1), W
+  double memory_gib = 0;                                 //!< memory per accelerator, GiB
+  double idle_w = 0;                                     //!< power when idle, W
+  double max_w = 0;                                      //!< power while a job holds it (utilization 1), W
 };
 
 //! What one node holds.
 struct NodeSpec {
-  std::string accelerator;       //!< catalog name
+  std::string accelerator;        //!< catalog name
   std::uint32_t accelerators = 0; //!< accelerators per node, 1..64
   double base_power_w = 0;        //!< node power besides its accelerators (CPUs, memory, NICs, fans), W
   std::uint32_t cpu_milli = 0;    //!< host CPU capacity, milli-cores (0 = not modeled: never a constraint)
@@ -39,8 +39,8 @@ struct NodeSpec {
 
 //! A group of identical racks in a site (a hall, a row).
 struct RackGroupSpec {
-  std::string name;               //!< rack names are "<site>/<name>-<i>"
-  std::uint32_t racks = 0;        //!< number of racks
+  std::string name;        //!< rack names are "<site>/<name>-<i>"
+  std::uint32_t racks = 0; //!< number of racks
   std::uint32_t nodes_per_rack = 0;
   NodeSpec node;
   double power_cap_w = UNSET; //!< rack IT power budget, W (NaN = uncapped); given in the file as power_cap_kw
@@ -70,7 +70,8 @@ enum class NodeTies : std::uint8_t {
 //! Parameters of fill mode (docs/workloads.md).
 struct FillSpec {
   double demand_ratio = 1.3; //!< stop when arrived GPU demand would exceed this multiple of cluster GPU capacity
-  double step_percent = 1;   //!< record a row of fill.csv each time arrived demand crosses a multiple of this (% of capacity)
+  double step_percent =
+      1; //!< record a row of fill.csv each time arrived demand crosses a multiple of this (% of capacity)
   NodeTies node_ties = NodeTies::RANDOM; //!< among nodes of equal score
 };
 
@@ -88,13 +89,14 @@ struct SchedulerSpec {
   std::string placement_policy = "first-fit";
   StagingMode staging = StagingMode::HOLD;
   bool span_sites = false; //!< every job may span sites (a job's own span_sites also allows it)
-  bool kill_at_walltime = false; //!< kill a job that runs past its walltime (Batsim semantics) instead of letting it finish
+  bool kill_at_walltime =
+      false; //!< kill a job that runs past its walltime (Batsim semantics) instead of letting it finish
   nlohmann::json queue_params;     //!< parameters handed to the queue policy's factory (null when absent)
   nlohmann::json placement_params; //!< parameters handed to the placement policy's factory (null when absent)
 };
 
 struct OutputSpec {
-  std::string dir;                    //!< results directory; default "results/<scenario name>"
+  std::string dir;                     //!< results directory; default "results/<scenario name>"
   double timeseries_interval_s = 3600; //!< sampling interval of timeseries.csv, s; 0 = no timeseries
 };
 
@@ -102,26 +104,26 @@ struct OutputSpec {
 struct WorkloadSpec {
   enum class Source : std::uint8_t { INLINE, TRACE, GENERATE };
   Source source = Source::INLINE;
-  std::vector<Job> jobs; //!< INLINE: the jobs as the file gives them (not yet resolved against the platform)
-  std::string format;    //!< TRACE: "ccsim" or one of TRACE_FORMATS
-  std::string path;      //!< TRACE: the trace file, relative paths resolved against the scenario's folder
+  std::vector<Job> jobs;  //!< INLINE: the jobs as the file gives them (not yet resolved against the platform)
+  std::string format;     //!< TRACE: "ccsim" or one of TRACE_FORMATS
+  std::string path;       //!< TRACE: the trace file, relative paths resolved against the scenario's folder
   nlohmann::json options; //!< TRACE: importer options (null when absent)
   Job defaults;           //!< TRACE: job fields the trace does not carry ...
   std::vector<std::string> defaults_given; //!< ... and which of them the file gives (only those are applied)
-  GeneratorSpec generator; //!< GENERATE
+  GeneratorSpec generator;                 //!< GENERATE
 };
 
 //! A parsed, validated scenario: platform + workload + scheduler + outputs.
 struct Scenario {
-  std::string file;        //!< path the scenario was read from ("" when built in memory)
-  std::string sha256;      //!< SHA-256 of the file's bytes
+  std::string file;   //!< path the scenario was read from ("" when built in memory)
+  std::string sha256; //!< SHA-256 of the file's bytes
   std::string name;
   std::string description;
   std::uint64_t seed = 1;
   std::string currency;                      //!< label of electricity prices and costs, e.g. "CNY"
   std::vector<AcceleratorSpec> accelerators; //!< the effective catalog (built-in entries plus the scenario's)
   std::vector<SiteSpec> sites;
-  NetworkSpec network;     //!< inter-site links and fabric (no links: sites are not connected)
+  NetworkSpec network; //!< inter-site links and fabric (no links: sites are not connected)
   WorkloadSpec workload;
   std::vector<ImportReport> node_reports; //!< node list files read for sites' "nodes"
   SchedulerSpec scheduler;

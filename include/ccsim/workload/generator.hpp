@@ -2,8 +2,8 @@
 #pragma once
 
 #include "ccsim/core/error.hpp"
-#include "ccsim/core/random.hpp"
 #include "ccsim/core/json_reader.hpp"
+#include "ccsim/core/random.hpp"
 #include "ccsim/workload/job.hpp"
 
 #include <optional>
@@ -47,15 +47,15 @@ struct MixEntry {
 struct GeneratorSpec {
   enum class Process : std::uint8_t { POISSON, DIURNAL };
   Process process = Process::POISSON;
-  double rate_per_s = 0;      //!< mean arrival rate (set directly, or from offered_load once capacity is known)
-  double offered_load = 0;    //!< > 0: rate = load x capacity / E[accelerators x duration_s]
-  double amplitude = 0;       //!< diurnal: rate(t) = mean x (1 + amplitude x cos(2 pi (t/3600 - peak_hour) / 24))
+  double rate_per_s = 0;   //!< mean arrival rate (set directly, or from offered_load once capacity is known)
+  double offered_load = 0; //!< > 0: rate = load x capacity / E[accelerators x duration_s]
+  double amplitude = 0;    //!< diurnal: rate(t) = mean x (1 + amplitude x cos(2 pi (t/3600 - peak_hour) / 24))
   double peak_hour = 14;
-  std::uint64_t jobs = 0;     //!< number of jobs, or ...
-  double horizon_s = 0;       //!< ... arrivals until this time
+  std::uint64_t jobs = 0; //!< number of jobs, or ...
+  double horizon_s = 0;   //!< ... arrivals until this time
   std::vector<MixEntry> mix;
   std::vector<std::pair<std::string, double>> tenants; //!< (name, share)
-  std::optional<std::uint64_t> seed; //!< default: the scenario's seed
+  std::optional<std::uint64_t> seed;                   //!< default: the scenario's seed
 };
 
 //! Reads workload.generate, reporting every problem at its JSON pointer. Trace-backed empirical distributions

@@ -21,8 +21,8 @@ struct ImportReport {
   std::uint64_t read = 0;
   std::uint64_t kept = 0;
   std::map<std::string, std::uint64_t> skipped; //!< reason -> count
-  std::map<std::string, std::string> header;     //!< trace header keys (SWF: MaxProcs, MaxNodes, UnixStartTime, ...)
-  std::vector<std::uint64_t> lines;              //!< line-based formats: the source line of each kept job
+  std::map<std::string, std::string> header;    //!< trace header keys (SWF: MaxProcs, MaxNodes, UnixStartTime, ...)
+  std::vector<std::uint64_t> lines;             //!< line-based formats: the source line of each kept job
 
   //! Where job `i` (index among kept jobs) comes from, for messages: "line N", or a JSON pointer.
   std::string locate(std::size_t i, const std::string& pointer_base) const
@@ -94,8 +94,8 @@ ImportedWorkload import_tiresias_text(std::string_view text, const std::string& 
 //! models, cpu_only, start_at_zero (true), statuses (array, default ["Terminated", "Failed"]).
 ImportedWorkload import_pai(const std::string& path, const nlohmann::json& options, ImportUse use);
 //! The same from texts: `job_table_text` may be empty (no job table).
-ImportedWorkload import_pai_text(std::string_view task_text, std::string_view job_table_text,
-                                 const std::string& path, const nlohmann::json& options, ImportUse use);
+ImportedWorkload import_pai_text(std::string_view task_text, std::string_view job_table_text, const std::string& path,
+                                 const nlohmann::json& options, ImportUse use);
 
 //! Trace formats a scenario's workload (or `ccsim workload convert`) can name.
 inline constexpr std::array<std::string_view, 5> TRACE_FORMATS = {"batsim", "swf", "openb", "pai", "tiresias"};

@@ -22,26 +22,26 @@ struct Job {
   //! Share of each of its accelerators the job needs, in thousandths (1..1000; openb's gpu_milli). Fill mode packs
   //! shares onto GPUs; the event engine holds whole accelerators (docs/workloads.md).
   std::uint16_t gpu_milli = 1000;
-  double duration_s = UNSET;      //!< run time in seconds, when replaying a trace
-  double work_flop = UNSET;       //!< total work in floating-point (or integer, for int8) operations
-  double efficiency = 1.0;        //!< fraction of peak throughput achieved, in (0, 1]
-  double walltime_s = UNSET;      //!< user's runtime estimate in seconds (what backfilling uses); resolved if unset
-  double memory_gib = 0;          //!< memory needed on each accelerator, GiB
-  std::int64_t priority = 0;      //!< higher runs first under the `priority` queue policy
-  std::uint32_t cpu_milli = 0;    //!< host CPU requested, milli-cores (fill mode checks it against nodes)
-  double host_memory_mib = 0;     //!< host memory requested, MiB (fill mode checks it against nodes)
-  std::string tenant;             //!< user, group or tenant label ("" = none)
-  std::string data_site;          //!< site holding the job's input data ("" = none: nothing to stage)
-  double data_bytes = 0;          //!< input data moved to the job's site before it computes, bytes
+  double duration_s = UNSET;   //!< run time in seconds, when replaying a trace
+  double work_flop = UNSET;    //!< total work in floating-point (or integer, for int8) operations
+  double efficiency = 1.0;     //!< fraction of peak throughput achieved, in (0, 1]
+  double walltime_s = UNSET;   //!< user's runtime estimate in seconds (what backfilling uses); resolved if unset
+  double memory_gib = 0;       //!< memory needed on each accelerator, GiB
+  std::int64_t priority = 0;   //!< higher runs first under the `priority` queue policy
+  std::uint32_t cpu_milli = 0; //!< host CPU requested, milli-cores (fill mode checks it against nodes)
+  double host_memory_mib = 0;  //!< host memory requested, MiB (fill mode checks it against nodes)
+  std::string tenant;          //!< user, group or tenant label ("" = none)
+  std::string data_site;       //!< site holding the job's input data ("" = none: nothing to stage)
+  double data_bytes = 0;       //!< input data moved to the job's site before it computes, bytes
   //! Fraction of step time spent in collectives at the job's reference (most compact) placement, [0, 1).
   double comm_share = 0;
-  double allreduce_bytes = 1e9;   //!< bytes all-reduced per step (gradient size); sets the latency/bandwidth mix
+  double allreduce_bytes = 1e9; //!< bytes all-reduced per step (gradient size); sets the latency/bandwidth mix
   //! May take accelerators (of one type) at several sites when no single site can place it (default no; also
   //! set for every job by scheduler.span_sites).
   bool span_sites = false;
   Precision precision = Precision::BF16;
   JobClass job_class = JobClass::TRAINING;
-  std::vector<std::string> accept; //!< accepted accelerator type or kind names; empty = any that supports precision
+  std::vector<std::string> accept;  //!< accepted accelerator type or kind names; empty = any that supports precision
   std::uint64_t eligible_types = 0; //!< resolved: bit t set when cluster type t may run this job
   std::uint32_t data_site_index = NO_SITE; //!< resolved: index of data_site
 };

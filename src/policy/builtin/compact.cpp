@@ -3,8 +3,8 @@
 // else one rack, else the site pool - so that its collectives run at the fastest level of the communication
 // model (docs/model.md, "Communication"). Within a level, the least leftover (best fit); inside the chosen rack
 // or pool, the nodes with the most free first and the rest from the node that holds it with the least to spare.
-#include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/core/params.hpp"
+#include "ccsim/policy/builtin/builtin.hpp"
 
 #include <algorithm>
 #include <map>
@@ -21,8 +21,11 @@ struct Choice {
   std::uint64_t leftover = 0; //!< what the node, rack or pool can still give after the job
   std::uint32_t key = 0;      //!< its first node (ties go to the lowest)
   std::uint32_t pool = 0;
-  std::uint32_t unit = 0;     //!< the node, or the rack
-  bool operator<(const Choice& o) const { return std::tie(level, leftover, key) < std::tie(o.level, o.leftover, o.key); }
+  std::uint32_t unit = 0; //!< the node, or the rack
+  bool operator<(const Choice& o) const
+  {
+    return std::tie(level, leftover, key) < std::tie(o.level, o.leftover, o.key);
+  }
 };
 
 class Compact final : public PlacementPolicy {

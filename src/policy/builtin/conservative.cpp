@@ -4,8 +4,8 @@
 // their slots until start + walltime. When no job ended at t, only newly submitted jobs are inserted; when a job
 // ended, the queue is walked in order and each job is re-inserted first-fit while every other reservation stays
 // in place. A job whose reservation lands at now starts.
-#include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/core/params.hpp"
+#include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/policy/slot_profile.hpp"
 
 #include <algorithm>

@@ -5,8 +5,8 @@
 //   holds its slots until start + walltime, on the lowest-numbered such slots; every later job starts only if
 //   it can start now without touching the reserved slots, or ends (by its walltime) no later than t.
 //   The reservation is recomputed at every decision pass.
-#include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/core/params.hpp"
+#include "ccsim/policy/builtin/builtin.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -288,7 +288,6 @@ private:
     return best_t;
   }
 
-
   std::deque<std::uint32_t> queue_;
   std::unordered_map<std::uint32_t, Running> running_;
   //! Per pool: (est_end, job) of running jobs -> its accelerators in that pool.
@@ -298,12 +297,12 @@ private:
     std::uint32_t job, count;
     bool operator<(const End& o) const { return end != o.end ? end < o.end : job < o.job; }
   };
-  std::vector<End> overrun_; //!< scratch of for_each_end()
-  std::unordered_map<std::uint64_t, std::uint32_t> no_room_;       //!< per pass: eligibility -> smallest size rejected
-  std::vector<NodeSlots> active_hold_;                             //!< the reservation's slots still free
-  std::size_t hold_version_ = SIZE_MAX;                            //!< starts in this pass when active_hold_ was made
-  std::unordered_map<std::uint64_t, std::uint64_t> best_beside_;   //!< eligibility -> most available beside the hold
-  std::uint32_t res_pool_ = 0;                                     //!< pool of this pass's reservation
+  std::vector<End> overrun_;                                     //!< scratch of for_each_end()
+  std::unordered_map<std::uint64_t, std::uint32_t> no_room_;     //!< per pass: eligibility -> smallest size rejected
+  std::vector<NodeSlots> active_hold_;                           //!< the reservation's slots still free
+  std::size_t hold_version_ = SIZE_MAX;                          //!< starts in this pass when active_hold_ was made
+  std::unordered_map<std::uint64_t, std::uint64_t> best_beside_; //!< eligibility -> most available beside the hold
+  std::uint32_t res_pool_ = 0;                                   //!< pool of this pass's reservation
 };
 
 } // namespace

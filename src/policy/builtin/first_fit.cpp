@@ -2,8 +2,8 @@
 // First-fit: the first pool (site x type, in platform order) of an eligible type with enough free
 // accelerators; within it the lowest-numbered free accelerators, node by node, skipping what a rack's power
 // cap forbids.
-#include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/core/params.hpp"
+#include "ccsim/policy/builtin/builtin.hpp"
 
 #include <bit>
 #include <stdexcept>

@@ -3,8 +3,8 @@
 //   fcfs:     submission order
 //   sjf:      walltime estimate ascending, then submission order
 //   priority: job priority descending, then submission order
-#include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/core/params.hpp"
+#include "ccsim/policy/builtin/builtin.hpp"
 
 #include <set>
 #include <stdexcept>
@@ -18,7 +18,10 @@ enum class Order : std::uint8_t { FCFS, SJF, PRIORITY };
 
 class OrderedQueue final : public QueuePolicy {
 public:
-  explicit OrderedQueue(Order order) : order_(order) {}
+  explicit OrderedQueue(Order order)
+      : order_(order)
+  {
+  }
 
   void decide(SchedulingContext& ctx) override
   {

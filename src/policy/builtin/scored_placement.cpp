@@ -3,9 +3,9 @@
 // the job (hierarchy: pools are skipped by their counts before any node is scored); the best node picks the
 // pool; the job then takes nodes of that pool by descending score (ties: lowest node), each giving what it can
 // within its rack's power cap, lowest-numbered free slots first.
-#include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/cluster/score_kernel.hpp"
 #include "ccsim/core/params.hpp"
+#include "ccsim/policy/builtin/builtin.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -23,7 +23,9 @@ enum class Bonus : std::uint8_t { NONE, PERF_PER_WATT, PERF_PER_COST };
 class ScoredPlacement final : public PlacementPolicy {
 public:
   ScoredPlacement(ScoreWeights weights, Bonus bonus, nlohmann::json throughput)
-      : w_(weights), bonus_mode_(bonus), throughput_(std::move(throughput))
+      : w_(weights)
+      , bonus_mode_(bonus)
+      , throughput_(std::move(throughput))
   {
   }
 
@@ -46,8 +48,8 @@ public:
         const std::int32_t m = score_nodes(nodes, a, b, n, w_, bonus, scores_.data());
         if (m == NO_SCORE || m < best || (m == best && a >= best_node))
           continue;
-        const auto first = static_cast<std::uint32_t>(std::find(scores_.data() + a, scores_.data() + b, m) -
-                                                      scores_.data());
+        const auto first =
+            static_cast<std::uint32_t>(std::find(scores_.data() + a, scores_.data() + b, m) - scores_.data());
         if (m > best || first < best_node) {
           best = m;
           best_node = first;

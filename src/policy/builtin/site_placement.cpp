@@ -8,9 +8,9 @@
 //                a site whose staging time exceeds max_staging_share x the job's runtime is not considered
 //                while the data's site can run it.
 //   cost-aware - the same, weighing each site's energy by its electricity price.
-#include "ccsim/policy/builtin/builtin.hpp"
-#include "ccsim/perf/runtime.hpp"
 #include "ccsim/core/params.hpp"
+#include "ccsim/perf/runtime.hpp"
+#include "ccsim/policy/builtin/builtin.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -172,7 +172,7 @@ private:
   std::unique_ptr<PlacementPolicy> nodes_;
   double max_staging_share_;
   double prefetch_slack_s_;
-  std::vector<double> usable_; //!< per site: accelerators of pools the job may use
+  std::vector<double> usable_;      //!< per site: accelerators of pools the job may use
   std::vector<double> site_busy_w_; //!< per site: busy accelerators x (max - idle), W
   std::vector<double> key_;
   std::vector<std::uint32_t> best_pool_;
@@ -192,7 +192,8 @@ std::unique_ptr<PlacementPolicy> make_site_placement(Objective objective, const 
   if (params.is_object()) {
     if (params.contains("nodes")) {
       if (not params["nodes"].is_string())
-        throw std::invalid_argument(std::string(name) + ": \"nodes\" must be \"best-fit\", \"first-fit\" or \"compact\"");
+        throw std::invalid_argument(std::string(name) +
+                                    ": \"nodes\" must be \"best-fit\", \"first-fit\" or \"compact\"");
       nodes = params["nodes"].get<std::string>();
     }
     if (params.contains("prefetch_slack_s")) {
