@@ -25,6 +25,7 @@ packages=(
 if [ "${1:-}" = "--test" ]; then
   packages+=(
     clang libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for scripts/fuzz.sh
+    clang-format             # the format test (.clang-format)
     chromium                 # headless browser: cli.Cli.ReportRendersItsChartsInHeadlessChromium
   )
 fi
