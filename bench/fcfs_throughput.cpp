@@ -44,11 +44,15 @@ int main(int argc, char** argv)
   const auto& registry = ccsim::PolicyRegistry::global();
   auto queue = registry.queues.make(queue_name);
   auto placement = registry.placements.make(placement_name);
-  // The same path as `ccsim run`: energy meter with hourly timeseries samples.
+  // The same path as `ccsim run`: jobs streamed in, energy meter with hourly timeseries samples, metrics streamed
+  // out (the timeseries and jobs.csv are not written).
+  ccsim::VectorJobSource source(std::move(workload));
   ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s);
-  const ccsim::SimulationRun run = ccsim::run_simulation(scenario, cluster, workload, *queue, *placement, &meter);
+  ccsim::RunMetrics metrics(cluster);
+  const ccsim::SimulationRun run =
+      ccsim::run_simulation(scenario, cluster, source, *queue, *placement, &meter, {&metrics});
   const auto t2 = std::chrono::steady_clock::now();
-  const auto summary = ccsim::summarize(scenario, cluster, workload, run.result, &meter);
+  const auto summary = ccsim::summarize(scenario, cluster, metrics, run.counters, &meter);
   const auto t3 = std::chrono::steady_clock::now();
 
   const double gen_s = std::chrono::duration<double>(t1 - t0).count();
@@ -59,7 +63,7 @@ int main(int argc, char** argv)
              load);
   fmt::print("generate_s={:.3f} simulate_s={:.3f} wall_s={:.3f}\n", gen_s, sim_s, wall_s);
   fmt::print("jobs_per_s={:.0f} events_per_s={:.0f} events={} clock_advances={}\n", static_cast<double>(jobs) / sim_s,
-             static_cast<double>(run.result.events) / sim_s, run.result.events, run.clock_advances);
+             static_cast<double>(run.counters.events) / sim_s, run.counters.events, run.clock_advances);
   fmt::print("peak_rss_mib={:.1f}\n", static_cast<double>(ccsim::peak_rss_bytes()) / (1024.0 * 1024.0));
   fmt::print("utilization={:.4f} mean_wait_s={:.1f} makespan_s={:.0f}\n",
              summary["utilization"]["accelerators"].get<double>(), summary["wait_s"]["mean"].get<double>(),

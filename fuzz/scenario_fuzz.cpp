@@ -62,7 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // A fuzzer must not read other files: trace workloads and node lists have their own targets.
     if (reads_files(doc) || generates_too_much(doc))
       return 0;
-    const ccsim::PreparedRun run = ccsim::prepare(ccsim::scenario_from_json(doc, "fuzz.json", ""));
+    const ccsim::PreparedRun run = ccsim::prepare(ccsim::scenario_from_json(doc, "fuzz.json", ""), {},
+                                                  ccsim::PolicyRegistry::global(), /*hold_jobs=*/true);
     const ccsim::Scenario& s = run.scenario;
     const ccsim::Cluster& c = run.cluster;
     if (c.accelerator_count() > 20'000)
@@ -83,18 +84,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       return 0;
     }
     ccsim::EnergyMeter meter(c, 0);
-    ccsim::Dispatcher d(c, run.jobs, s.scheduler, *run.policies.queue, *run.policies.placement, &meter);
+    ccsim::RunCollector records;
+    ccsim::RunMetrics metrics(c);
+    const auto jobs = run.open_jobs();
+    ccsim::Dispatcher d(c, *jobs, s.scheduler, *run.policies.queue, *run.policies.placement, &meter,
+                        {&records, &metrics});
     // The run must end (a livelock of decision passes is a bug, not a slow input: inputs here hold at most a few
     // thousand jobs), leave no job waiting, and produce a feasible, consistent schedule.
     if (not ccsim::run_without_network(d, c, 1'000'000))
       fail("the run did not end within 1,000,000 decision passes");
     if (d.queued() != 0)
       fail("the run ended with " + std::to_string(d.queued()) + " jobs still queued");
-    if (const std::string problem = ccsim::schedule_problem(c, run.jobs, d.result(), s.scheduler); not problem.empty())
+    const ccsim::RunResult result = records.take(d.counters(), run.job_count);
+    if (const std::string problem = ccsim::schedule_problem(c, run.jobs, result, s.scheduler); not problem.empty())
       fail("infeasible schedule: " + problem);
-    meter.finish(d.result().end_s);
-    const auto summary = ccsim::summarize(s, c, run.jobs, d.result(), &meter);
-    (void)ccsim::jobs_csv(c, run.jobs, d.result());
+    if (metrics.ended() != run.job_count)
+      fail("the run ended " + std::to_string(metrics.ended()) + " of " + std::to_string(run.job_count) + " jobs");
+    meter.finish(d.counters().end_s);
+    const auto summary = ccsim::summarize(s, c, metrics, d.counters(), &meter);
+    // The streaming summary equals the one from every record (sums are exact, whatever the order jobs ended in).
+    if (summary != ccsim::summarize(s, c, run.jobs, result, &meter))
+      fail("the streamed summary differs from the summary of the collected records");
+    (void)ccsim::jobs_csv(c, run.jobs, result);
     (void)ccsim::json_text(summary);
   } catch (const ccsim::InputError&) {
     // Bad input, reported with a location: the expected outcome for most inputs.

@@ -23,6 +23,11 @@ run() { # NAME ARGS...
     exit 1
   fi
   rm -f "$out/$name/run.json" "$out/$name.log"
+  # jobs.csv is written in the order jobs end: its rows sorted, so that two builds compare by schedule.
+  if [ -f "$out/$name/jobs.csv" ]; then
+    { head -n 1 "$out/$name/jobs.csv"; tail -n +2 "$out/$name/jobs.csv" | LC_ALL=C sort; } >"$out/$name/jobs.sorted.csv"
+    rm "$out/$name/jobs.csv"
+  fi
 }
 
 have_data=0

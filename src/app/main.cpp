@@ -6,6 +6,7 @@
 #include "ccsim/engine/simulation.hpp"
 #include "ccsim/metrics/metrics.hpp"
 #include "ccsim/output/report_text.hpp"
+#include "ccsim/output/results_folder.hpp"
 #include "ccsim/output/writers.hpp"
 #include "ccsim/policy/plugin.hpp"
 #include "ccsim/policy/registry.hpp"
@@ -28,6 +29,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string_view>
 
 namespace {
@@ -79,7 +81,9 @@ ccsim::PreparedRun load_and_prepare(const std::string& path, const RunOptions& o
   overrides.placement_policy = opt.placement;
   overrides.keep_queue_params = edits_touch(edits, "/scheduler/queue_params");
   overrides.keep_placement_params = edits_touch(edits, "/scheduler/placement_params");
-  return ccsim::prepare(std::move(scenario), overrides);
+  // Fill mode shuffles every task at once: it holds the jobs. Event mode streams them.
+  const bool hold_jobs = scenario.scheduler.mode == ccsim::SchedulerMode::FILL;
+  return ccsim::prepare(std::move(scenario), overrides, ccsim::PolicyRegistry::global(), hold_jobs);
 }
 
 //! run.json's fields common to both modes.
@@ -100,16 +104,16 @@ nlohmann::ordered_json run_info(const ccsim::PreparedRun& run, const std::vector
   return info;
 }
 
-//! Writes the files of a run, summary.json last: its presence marks a complete result set. A previous run's
-//! summary goes first, so a run killed while writing never leaves an old summary beside new files.
-void write_results(const std::string& out_dir, std::vector<std::pair<std::string, std::string>>& files,
+//! Writes the last files of a run into its folder (run.json, then summary.json) and moves them all into place,
+//! summary.json last: its presence marks a complete result set.
+void write_results(ccsim::ResultsFolder& folder, std::vector<std::pair<std::string, std::string>>& files,
                    const nlohmann::ordered_json& info, const nlohmann::ordered_json& summary)
 {
   files.emplace_back("run.json", ccsim::json_text(info));
   files.emplace_back("summary.json", ccsim::json_text(summary));
-  std::error_code ignored;
-  std::filesystem::remove(std::filesystem::path(out_dir) / "summary.json", ignored);
-  ccsim::write_files(out_dir, files);
+  for (const auto& [name, bytes] : files)
+    folder.write(name, bytes);
+  folder.commit();
 }
 
 //! --save-baseline: the summary's metrics as a baseline file for `ccsim check`.
@@ -140,7 +144,7 @@ int run_fill_mode(const ccsim::PreparedRun& run, const RunOptions& opt, const st
                   std::chrono::steady_clock::time_point wall_start)
 {
   const ccsim::Scenario& scenario = run.scenario;
-  const std::string out_dir = opt.out.empty() ? scenario.output.dir : opt.out;
+  ccsim::ResultsFolder folder(opt.out.empty() ? scenario.output.dir : opt.out);
   const ccsim::FillResult result =
       ccsim::run_fill(run.cluster, run.jobs, scenario.scheduler.fill, *run.policies.fill, scenario.seed, scenario.file);
   const nlohmann::ordered_json summary = ccsim::fill_summary(scenario, run.jobs, result);
@@ -152,7 +156,7 @@ int run_fill_mode(const ccsim::PreparedRun& run, const RunOptions& opt, const st
   info["wall_s"] = wall_s;
   info["peak_rss_bytes"] = ccsim::peak_rss_bytes();
   info["tasks_placed_per_s"] = wall_s > 0 ? static_cast<double>(result.placements.size()) / wall_s : 0.0;
-  write_results(out_dir, files, info, summary);
+  write_results(folder, files, info, summary);
   save_baseline(opt, scenario, summary);
   if (not opt.quiet) {
     const auto& fin = summary["final"];
@@ -169,11 +173,14 @@ int run_fill_mode(const ccsim::PreparedRun& run, const RunOptions& opt, const st
                              100 * fin["fragmentation_ratio"].get<double>());
     if (result.first_failure_percent >= 0)
       std::cout << fmt::format("first fail  at {:.2f}% arrived demand\n", result.first_failure_percent);
-    std::cout << fmt::format("results     {}/{{{}}} ({:.2f} s wall)\n", out_dir, file_names(files), wall_s);
+    std::cout << fmt::format("results     {}/{{{}}} ({:.2f} s wall)\n", folder.path().string(), file_names(files),
+                             wall_s);
   }
   return 0;
 }
 
+//! Event mode: jobs stream from the workload through the engine, and each job's row of jobs.csv, its metrics and
+//! the timeseries stream to the results folder as the run goes.
 int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
 {
   const auto wall_start = std::chrono::steady_clock::now();
@@ -183,33 +190,43 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
 
   const ccsim::Scenario& scenario = run.scenario;
   const ccsim::Cluster& cluster = run.cluster;
-  const std::string out_dir = opt.out.empty() ? scenario.output.dir : opt.out;
+  ccsim::ResultsFolder folder(opt.out.empty() ? scenario.output.dir : opt.out);
+  ccsim::JobsCsvWriter jobs_csv(cluster, folder.file("jobs.csv"));
+  ccsim::RunMetrics metrics(cluster);
   ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s, scenario.file);
-  const ccsim::SimulationRun sim =
-      ccsim::run_simulation(scenario, cluster, run.jobs, *run.policies.queue, *run.policies.placement, &meter);
-  const nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, run.jobs, sim.result, &meter);
-  std::vector<std::pair<std::string, std::string>> files;
-  files.emplace_back("jobs.csv", ccsim::jobs_csv(cluster, run.jobs, sim.result));
-  files.emplace_back("racks.csv", ccsim::racks_csv(cluster));
+  std::optional<ccsim::TimeseriesCsvWriter> timeseries;
   if (scenario.output.timeseries_interval_s > 0)
-    files.emplace_back("timeseries.csv", ccsim::timeseries_csv(meter.timeseries()));
+    meter.stream_to(timeseries.emplace(folder.file("timeseries.csv")));
+  const auto jobs = run.open_jobs();
+  const ccsim::SimulationRun sim = ccsim::run_simulation(scenario, cluster, *jobs, *run.policies.queue,
+                                                         *run.policies.placement, &meter, {&metrics, &jobs_csv});
+  jobs_csv.commit();
+  if (timeseries)
+    timeseries->commit();
+  const nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, metrics, sim.counters, &meter);
+  std::vector<std::pair<std::string, std::string>> files;
+  files.emplace_back("racks.csv", ccsim::racks_csv(cluster));
 
   const double wall_s = seconds_since(wall_start);
   nlohmann::ordered_json info = run_info(run, command_line);
   info["simgrid"] = {{"version", std::string(ccsim::simgrid_version())}, {"config", sim.simgrid_config}};
   info["wall_s"] = wall_s;
   info["peak_rss_bytes"] = ccsim::peak_rss_bytes();
-  info["events"] = sim.result.events;
-  info["decision_points"] = sim.result.decision_points;
+  info["events"] = sim.counters.events;
+  info["decision_points"] = sim.counters.decision_points;
   info["clock_advances"] = sim.clock_advances;
   info["simulated_s"] = sim.simulated_end_s;
-  info["events_per_s"] = wall_s > 0 ? static_cast<double>(sim.result.events) / wall_s : 0.0;
+  info["events_per_s"] = wall_s > 0 ? static_cast<double>(sim.counters.events) / wall_s : 0.0;
 
-  write_results(out_dir, files, info, summary);
+  write_results(folder, files, info, summary);
   save_baseline(opt, scenario, summary);
   if (not opt.quiet) {
     std::cout << ccsim::summary_text(summary, cluster);
-    std::cout << fmt::format("results     {}/{{{}}} ({:.2f} s wall)\n", out_dir, file_names(files), wall_s);
+    std::string names = "jobs.csv, racks.csv";
+    if (timeseries)
+      names += ", timeseries.csv";
+    std::cout << fmt::format("results     {}/{{{}, run.json, summary.json}} ({:.2f} s wall)\n", folder.path().string(),
+                             names, wall_s);
   }
   return 0;
 }
@@ -220,7 +237,7 @@ int cmd_validate(const std::string& path)
   const ccsim::Scenario& s = run.scenario;
   const ccsim::Cluster& cluster = run.cluster;
   std::cout << fmt::format("{}: valid scenario \"{}\": {} sites, {} nodes, {} accelerators, {} jobs\n", path, s.name,
-                           cluster.sites.size(), cluster.node_count(), cluster.accelerator_count(), run.jobs.size());
+                           cluster.sites.size(), cluster.node_count(), cluster.accelerator_count(), run.job_count);
   for (const auto& n : s.node_reports) {
     std::string skipped;
     for (const auto& [reason, count] : n.skipped)

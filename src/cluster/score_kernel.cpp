@@ -21,8 +21,9 @@ inline std::int32_t score_one(const KernelNodes& nodes, std::uint32_t i, std::in
   if (ef == 0)
     return NO_SCORE;
   const std::int32_t contrib = std::min(ef, n);
+  const std::int32_t allow = w.rack != 0 ? nodes.rack_allow[nodes.rack[i]] : 0;
   return bonus + ef * w.free + (nodes.cap[i] - ef) * w.busy + std::max(ef - n, 0) * w.leftover + contrib * w.contrib +
-         ef * contrib * w.product + nodes.rack_allow[i] * w.rack;
+         ef * contrib * w.product + allow * w.rack;
 }
 
 void ScoreNodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end, std::int32_t n, const ScoreWeights& w,
@@ -30,6 +31,7 @@ void ScoreNodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end
 {
   const hn::ScalableTag<std::int32_t> d;
   const hn::Rebind<std::uint8_t, decltype(d)> d8;
+  const hn::RebindToUnsigned<decltype(d)> du;
   const std::size_t lanes = hn::Lanes(d);
   const auto vn = hn::Set(d, n);
   const auto zero = hn::Zero(d);
@@ -42,14 +44,16 @@ void ScoreNodes(const KernelNodes& nodes, std::uint32_t begin, std::uint32_t end
   for (; i + lanes <= end; i += static_cast<std::uint32_t>(lanes)) {
     const auto ef = hn::PromoteTo(d, hn::LoadU(d8, nodes.ef + i));
     const auto cap = hn::PromoteTo(d, hn::LoadU(d8, nodes.cap + i));
-    const auto allow = hn::LoadU(d, nodes.rack_allow + i);
     const auto contrib = hn::Min(ef, vn);
     auto s = hn::Add(vbonus, hn::Mul(ef, wf));
     s = hn::Add(s, hn::Mul(hn::Sub(cap, ef), wb));
     s = hn::Add(s, hn::Mul(hn::Max(hn::Sub(ef, vn), zero), wl));
     s = hn::Add(s, hn::Mul(contrib, wc));
     s = hn::Add(s, hn::Mul(hn::Mul(ef, contrib), wp));
-    s = hn::Add(s, hn::Mul(allow, wr));
+    if (w.rack != 0) { // the rack's allowance, gathered through the node's rack index
+      const auto racks = hn::BitCast(d, hn::LoadU(du, nodes.rack + i));
+      s = hn::Add(s, hn::Mul(hn::GatherIndex(d, nodes.rack_allow, racks), wr));
+    }
     const auto scored = hn::IfThenElse(hn::Eq(ef, zero), none, s);
     hn::StoreU(scored, d, out + i);
     vmax = hn::Max(vmax, scored);
@@ -132,8 +136,9 @@ __attribute__((optimize("no-tree-vectorize"))) std::int32_t score_nodes_scalar(c
       continue;
     }
     const std::int32_t contrib = std::min(ef, n);
+    const std::int32_t allow = w.rack != 0 ? nodes.rack_allow[nodes.rack[i]] : 0;
     out[i] = bonus + ef * w.free + (nodes.cap[i] - ef) * w.busy + std::max(ef - n, 0) * w.leftover +
-             contrib * w.contrib + ef * contrib * w.product + nodes.rack_allow[i] * w.rack;
+             contrib * w.contrib + ef * contrib * w.product + allow * w.rack;
     best = std::max(best, out[i]);
   }
   return best;

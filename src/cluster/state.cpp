@@ -17,7 +17,7 @@ ClusterState::ClusterState(const Cluster& cluster)
     , pool_cursor_(cluster.pools.size(), 0)
     , busy_type_(cluster.types.size(), 0)
     , ef_(cluster.node_count(), 0)
-    , rack_allow_(cluster.node_count(), 0)
+    , rack_allow_(cluster.racks.size(), 0)
 {
   for (std::uint32_t r = 0; r < cluster.racks.size(); r++)
     refresh_rack(r);
@@ -29,10 +29,23 @@ void ClusterState::refresh_rack(std::uint32_t rack)
 {
   const Rack& r = cluster_->racks[rack];
   const std::uint32_t allow = r.max_busy - rack_busy_[rack];
-  for (std::uint32_t n = r.first_node; n < r.first_node + r.node_count; n++) {
-    rack_allow_[n] = static_cast<std::int32_t>(allow);
+  rack_allow_[rack] = static_cast<std::int32_t>(allow);
+  for (std::uint32_t n = r.first_node; n < r.first_node + r.node_count; n++)
     ef_[n] = static_cast<std::uint8_t>(std::min<std::uint32_t>(free_[n], allow));
+}
+
+void ClusterState::refresh(std::uint32_t node, std::uint32_t rack)
+{
+  const auto before = static_cast<std::uint32_t>(rack_allow_[rack]);
+  const std::uint32_t after = cluster_->racks[rack].max_busy - rack_busy_[rack];
+  const std::uint32_t node_size = cluster_->node_accels[node]; // a rack's nodes are identical
+  if (before >= node_size && after >= node_size) {
+    // The cap binds no node of the rack, before or after: ef = free everywhere, and only this node changed.
+    rack_allow_[rack] = static_cast<std::int32_t>(after);
+    ef_[node] = free_[node];
+    return;
   }
+  refresh_rack(rack);
 }
 
 void ClusterState::allocate(std::span<const NodeSlots> slots)
@@ -55,7 +68,7 @@ void ClusterState::allocate(std::span<const NodeSlots> slots)
     rack_busy_[rack] += n;
     busy_ += n;
     busy_type_[cluster_->node_type[s.node]] += n;
-    refresh_rack(cluster_->node_rack[s.node]);
+    refresh(s.node, rack);
     // Keep the cursor on the first node that still has a free slot.
     const auto& nodes = cluster_->pools[pool].nodes;
     std::uint32_t& cursor = pool_cursor_[pool];
@@ -91,11 +104,12 @@ void ClusterState::release(std::span<const NodeSlots> slots)
     free_[s.node] = static_cast<std::uint8_t>(free_[s.node] + n);
     const std::uint32_t pool = cluster_->node_pool[s.node];
     pool_busy_[pool] -= n;
-    rack_busy_[cluster_->node_rack[s.node]] -= n;
+    const std::uint32_t rack = cluster_->node_rack[s.node];
+    rack_busy_[rack] -= n;
     busy_ -= n;
     busy_type_[cluster_->node_type[s.node]] -= n;
     pool_cursor_[pool] = std::min(pool_cursor_[pool], cluster_->node_pos_in_pool[s.node]);
-    refresh_rack(cluster_->node_rack[s.node]);
+    refresh(s.node, rack);
   }
 }
 

@@ -3,7 +3,6 @@
 
 #include "ccsim/perf/comm_model.hpp"
 #include "ccsim/perf/runtime.hpp"
-#include "ccsim/workload/workload.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -13,31 +12,64 @@
 
 namespace ccsim {
 
-Dispatcher::Dispatcher(const Cluster& cluster, std::span<const Job> jobs, const SchedulerSpec& spec, QueuePolicy& queue,
-                       PlacementPolicy& placement, EnergyMeter* meter)
+Dispatcher::Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerSpec& spec, QueuePolicy& queue,
+                       PlacementPolicy& placement, EnergyMeter* meter, std::vector<JobRecordSink*> sinks)
     : cluster_(&cluster)
-    , jobs_(jobs)
+    , source_(&jobs)
     , spec_(spec)
     , queue_(&queue)
     , placement_(&placement)
     , meter_(meter)
+    , sinks_(std::move(sinks))
     , state_(cluster)
-    , arrivals_(submission_order(jobs))
 {
-  result_.records.resize(jobs.size());
   staging_held_.assign(cluster.pools.size(), 0);
-  bool any_data = false;
-  for (const Job& j : jobs)
-    any_data = any_data || (j.data_site_index != NO_SITE && j.data_bytes > 0);
-  if (any_data) {
-    staging_since_.assign(jobs.size(), UNSET);
-    compute_s_.assign(jobs.size(), 0);
-    staging_pending_.assign(jobs.size(), 0);
-  }
-  if (spec.staging == StagingMode::PREFETCH) {
-    site_pin_.assign(jobs.size(), NO_SITE);
+  if (spec.staging == StagingMode::PREFETCH)
     pinned_backlog_.assign(cluster.sites.size(), 0);
+  pull_next();
+}
+
+void Dispatcher::pull_next()
+{
+  Job job;
+  if (source_->next(job))
+    next_job_ = std::move(job);
+  else
+    next_job_.reset();
+}
+
+std::uint32_t Dispatcher::admit(Job&& job)
+{
+  std::uint32_t h = 0;
+  if (not free_.empty()) {
+    h = free_.back();
+    free_.pop_back();
+    jobs_[h] = std::move(job);
+    records_[h] = JobRecord{};
+    slots_[h].clear();
+  } else {
+    h = static_cast<std::uint32_t>(jobs_.size());
+    jobs_.push_back(std::move(job));
+    records_.emplace_back();
+    slots_.emplace_back();
+    staging_since_.push_back(UNSET);
+    compute_s_.push_back(0);
+    staging_pending_.push_back(0);
+    if (spec_.staging == StagingMode::PREFETCH)
+      site_pin_.push_back(NO_SITE);
   }
+  staging_since_[h] = UNSET;
+  compute_s_[h] = 0;
+  staging_pending_[h] = 0;
+  if (not site_pin_.empty())
+    site_pin_[h] = NO_SITE;
+  return h;
+}
+
+void Dispatcher::end_job(std::uint32_t job)
+{
+  for (JobRecordSink* sink : sinks_)
+    sink->job_ended(jobs_[job], records_[job], slots_[job]);
 }
 
 void Dispatcher::request_staging(std::uint32_t job, std::uint32_t to_site, double now)
@@ -47,20 +79,20 @@ void Dispatcher::request_staging(std::uint32_t job, std::uint32_t to_site, doubl
   staging_since_[job] = now;
   staging_in_flight_++;
   staging_pending_[job]++;
-  JobRecord& rec = result_.records[job];
-  rec.staged_bytes += j.data_bytes;
-  result_.staged_bytes_by_tier[static_cast<std::size_t>(cluster_->topology.tier(j.data_site_index, to_site))] +=
+  records_[job].staged_bytes += j.data_bytes;
+  counters_.staged_bytes_by_tier[static_cast<std::size_t>(cluster_->topology.tier(j.data_site_index, to_site))] +=
       j.data_bytes;
 }
 
 void Dispatcher::staging_done(std::uint32_t job, double now)
 {
-  if (staging_in_flight_ == 0 || staging_since_.empty() || std::isnan(staging_since_[job]))
-    throw std::logic_error("Dispatcher::staging_done(): job " + jobs_[job].id + " has no transfer in flight");
+  if (staging_in_flight_ == 0 || job >= staging_since_.size() || std::isnan(staging_since_[job]))
+    throw std::logic_error("Dispatcher::staging_done(): job handle " + std::to_string(job) +
+                           " has no transfer in flight");
   staging_in_flight_--;
   if (--staging_pending_[job] > 0)
     return; // a job spanning sites computes when its data has reached all of them
-  JobRecord& rec = result_.records[job];
+  JobRecord& rec = records_[job];
   rec.staging_s = now - staging_since_[job];
   staging_since_[job] = UNSET;
   if (spec_.staging == StagingMode::PREFETCH) {
@@ -72,15 +104,14 @@ void Dispatcher::staging_done(std::uint32_t job, double now)
   // Hold mode: its accelerators, held idle since it started, begin computing.
   rec.held_idle_s = rec.staging_s;
   rec.finish_s = now + compute_s_[job];
-  running_.push(Completion{rec.finish_s, job});
-  for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++)
-    staging_held_[cluster_->node_pool[result_.slots[k].node]] -=
-        static_cast<std::uint64_t>(std::popcount(result_.slots[k].mask));
+  running_.push(Completion{rec.finish_s, jobs_[job].index, job});
+  for (const NodeSlots& piece : slots_[job])
+    staging_held_[cluster_->node_pool[piece.node]] -= static_cast<std::uint64_t>(std::popcount(piece.mask));
   if (meter_ != nullptr) {
     meter_->sample_until(now);
     changed_sites_.clear();
-    for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++)
-      changed_sites_.push_back(cluster_->node_site[result_.slots[k].node]);
+    for (const NodeSlots& piece : slots_[job])
+      changed_sites_.push_back(cluster_->node_site[piece.node]);
     std::sort(changed_sites_.begin(), changed_sites_.end());
     changed_sites_.erase(std::unique(changed_sites_.begin(), changed_sites_.end()), changed_sites_.end());
     meter_->update(now, state_, changed_sites_, queue_->queued(), staging_held_);
@@ -90,8 +121,8 @@ void Dispatcher::staging_done(std::uint32_t job, double now)
 double Dispatcher::next_event_time() const
 {
   double t = std::numeric_limits<double>::infinity();
-  if (next_arrival_ < arrivals_.size())
-    t = jobs_[arrivals_[next_arrival_]].submit_s;
+  if (next_job_)
+    t = next_job_->submit_s;
   if (not running_.empty())
     t = std::min(t, running_.top().time);
   if (not timers_.empty())
@@ -104,26 +135,30 @@ void Dispatcher::process(double now)
   finished_.clear();
   submitted_.clear();
   changed_sites_.clear();
-  result_.end_s = now;
+  counters_.end_s = now;
   if (meter_ != nullptr)
     meter_->sample_until(now);
-  // 1. Every job ending at `now` releases its accelerators.
+  // 1. Every job ending at `now` releases its accelerators (popped in input order among equal times) and goes to
+  //    the sinks.
   while (not running_.empty() && running_.top().time <= now) {
-    const std::uint32_t j = running_.top().job;
+    const std::uint32_t j = running_.top().handle;
     running_.pop();
-    JobRecord& rec = result_.records[j];
-    state_.release(std::span(result_.slots).subspan(rec.first_slot, rec.slot_count));
+    state_.release(slots_[j]);
     finished_.push_back(j);
-    for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++)
-      changed_sites_.push_back(cluster_->node_site[result_.slots[k].node]);
+    for (const NodeSlots& piece : slots_[j])
+      changed_sites_.push_back(cluster_->node_site[piece.node]);
+    end_job(j);
   }
-  std::sort(finished_.begin(), finished_.end());
+  std::sort(finished_.begin(), finished_.end(),
+            [this](std::uint32_t a, std::uint32_t b) { return jobs_[a].index < jobs_[b].index; });
   while (not timers_.empty() && timers_.top() <= now)
     timers_.pop();
   // 2. Every job submitted at `now` enters the queue, except, in prefetch mode, a job whose data must first move
   //    to the site chosen for it; jobs whose data arrived enter it too.
-  while (next_arrival_ < arrivals_.size() && jobs_[arrivals_[next_arrival_]].submit_s <= now) {
-    const std::uint32_t j = arrivals_[next_arrival_++];
+  while (next_job_ && next_job_->submit_s <= now) {
+    const std::uint32_t j = admit(std::move(*next_job_));
+    pull_next();
+    counters_.submitted++;
     const Job& job = jobs_[j];
     if (not site_pin_.empty() && job.data_site_index != NO_SITE) {
       const ClusterView view{*cluster_, state_, ANY_POOL, site_pin_, jobs_.data(), pinned_backlog_};
@@ -140,12 +175,13 @@ void Dispatcher::process(double now)
     submitted_.push_back(j);
   }
   if (not staged_ready_.empty()) {
-    std::sort(staged_ready_.begin(), staged_ready_.end());
+    std::sort(staged_ready_.begin(), staged_ready_.end(),
+              [this](std::uint32_t a, std::uint32_t b) { return jobs_[a].index < jobs_[b].index; });
     submitted_.insert(submitted_.end(), staged_ready_.begin(), staged_ready_.end());
     staged_ready_.clear();
   }
-  result_.events += finished_.size() + submitted_.size();
-  result_.decision_points++;
+  counters_.events += finished_.size() + submitted_.size();
+  counters_.decision_points++;
 
   // 3. Decisions.
   SchedulingContext ctx(now, finished_, submitted_, jobs_, *cluster_, state_, *placement_, site_pin_, pinned_backlog_);
@@ -157,18 +193,15 @@ void Dispatcher::process(double now)
     timers_.push(t);
   for (const auto& s : ctx.started()) {
     const Job& job = jobs_[s.job];
-    JobRecord& rec = result_.records[s.job];
+    JobRecord& rec = records_[s.job];
     assert(rec.state == JobState::PENDING && "Dispatcher::process(): a job was started twice");
     rec.start_s = now;
-    rec.first_slot = static_cast<std::uint32_t>(result_.slots.size());
-    rec.slot_count = s.slot_count;
     const auto& pieces = ctx.started_slots();
-    result_.slots.insert(result_.slots.end(), pieces.begin() + s.first_slot,
-                         pieces.begin() + s.first_slot + s.slot_count);
-    rec.pool = cluster_->node_pool[pieces[s.first_slot].node];
+    const std::span<const NodeSlots> placed(pieces.begin() + s.first_slot, s.slot_count);
+    slots_[s.job].assign(placed.begin(), placed.end());
+    rec.pool = cluster_->node_pool[placed.front().node];
     if (not site_pin_.empty() && site_pin_[s.job] != NO_SITE)
       pinned_backlog_[site_pin_[s.job]] -= job.accelerators * job.walltime_s;
-    const std::span<const NodeSlots> placed(pieces.begin() + s.first_slot, s.slot_count);
     rec.comm_slowdown = comm_slowdown(*cluster_, job, placed);
     double run = runtime_s(job, cluster_->types[cluster_->pools[rec.pool].type]) * rec.comm_slowdown;
     rec.state = JobState::COMPLETED_SUCCESSFULLY;
@@ -196,7 +229,7 @@ void Dispatcher::process(double now)
         staging_held_[cluster_->node_pool[piece.node]] += static_cast<std::uint64_t>(std::popcount(piece.mask));
     } else {
       rec.finish_s = now + run;
-      running_.push(Completion{rec.finish_s, s.job});
+      running_.push(Completion{rec.finish_s, job.index, s.job});
     }
   }
   if (meter_ != nullptr) {
@@ -204,14 +237,17 @@ void Dispatcher::process(double now)
     changed_sites_.erase(std::unique(changed_sites_.begin(), changed_sites_.end()), changed_sites_.end());
     meter_->update(now, state_, changed_sites_, queue_->queued(), staging_held_);
   }
+  // The policies have seen this pass's ends: those handles are free for the next arrivals.
+  free_.insert(free_.end(), finished_.begin(), finished_.end());
 }
 
 bool run_without_network(Dispatcher& d, const Cluster& cluster, std::uint64_t max_passes)
 {
   struct Arrival {
     double time;
-    std::uint32_t job;
-    bool operator>(const Arrival& o) const { return time != o.time ? time > o.time : job > o.job; }
+    std::uint32_t index; //!< Job::index: ties between transfers ending at the same time
+    std::uint32_t job;   //!< handle
+    bool operator>(const Arrival& o) const { return time != o.time ? time > o.time : index > o.index; }
   };
   std::priority_queue<Arrival, std::vector<Arrival>, std::greater<>> transfers;
   for (std::uint64_t pass = 0; not d.done(); pass++) {
@@ -226,7 +262,8 @@ bool run_without_network(Dispatcher& d, const Cluster& cluster, std::uint64_t ma
     }
     d.process(t);
     for (const auto& r : d.take_staging_requests())
-      transfers.push(Arrival{t + cluster.topology.transfer_time_s(r.from_site, r.to_site, r.bytes), r.job});
+      transfers.push(
+          Arrival{t + cluster.topology.transfer_time_s(r.from_site, r.to_site, r.bytes), d.job(r.job).index, r.job});
   }
   return true;
 }

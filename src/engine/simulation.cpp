@@ -24,8 +24,8 @@ std::vector<std::string> simgrid_configuration()
           "network/latency-factor:1", "network/bandwidth-factor:1", "network/weight-S:0"};
 }
 
-SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
-                             QueuePolicy& queue, PlacementPolicy& placement, EnergyMeter* meter)
+SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, JobSource& jobs, QueuePolicy& queue,
+                             PlacementPolicy& placement, EnergyMeter* meter, std::vector<JobRecordSink*> sinks)
 {
   SimulationRun run;
   run.simgrid_config = simgrid_configuration();
@@ -39,7 +39,7 @@ SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, s
   sg4::Engine engine(&argc, argv.data());
 
   const SgPlatform platform = materialize_platform(cluster);
-  Dispatcher dispatcher(cluster, jobs, scenario.scheduler, queue, placement, meter);
+  Dispatcher dispatcher(cluster, jobs, scenario.scheduler, queue, placement, meter, std::move(sinks));
 
   // One controller actor: the SimGrid clock is its timer (sleep_until the next event), so the cost per
   // event is a heap operation, not an actor or an activity per job.
@@ -96,8 +96,8 @@ SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, s
                              std::to_string(dispatcher.queued()) +
                              " jobs waiting on an idle platform (a policy must start a job that fits)");
   if (meter != nullptr)
-    meter->finish(dispatcher.result().end_s);
-  run.result = dispatcher.take_result();
+    meter->finish(dispatcher.counters().end_s);
+  run.counters = dispatcher.counters();
   return run;
 }
 

@@ -1,6 +1,7 @@
 // src/metrics/metrics.cpp
 #include "ccsim/metrics/metrics.hpp"
 
+#include "ccsim/core/exact_sum.hpp"
 #include "ccsim/core/version.hpp"
 
 #include <algorithm>
@@ -37,8 +38,7 @@ double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<c
 {
   double busy_w = 0;
   double idle_w = 0;
-  for (std::uint32_t k = record.first_slot; k < record.first_slot + record.slot_count; k++) {
-    const NodeSlots& piece = slots[k];
+  for (const NodeSlots& piece : slots) {
     const double n = std::popcount(piece.mask);
     const double base_w = cluster.node_base_w[piece.node] * n / cluster.node_accels[piece.node];
     busy_w += n * cluster.types[cluster.node_type[piece.node]].max_w + base_w;
@@ -58,78 +58,64 @@ double reference_peak_flop_per_s(const AcceleratorType& type)
   return 0;
 }
 
-nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
-                                 const RunResult& result, const EnergyMeter* meter)
+RunMetrics::RunMetrics(const Cluster& cluster)
+    : cluster_(&cluster)
+    , busy_by_type_(cluster.types.size())
+    , busy_by_site_(cluster.sites.size())
 {
-  std::uint64_t completed = 0;
-  std::uint64_t killed = 0;
-  double makespan = 0;
-  double wait_sum = 0;
-  double wait_max = 0;
-  double turnaround_sum = 0;
-  double turnaround_max = 0;
-  double bsld_sum = 0;
-  double bsld_max = 0;
-  std::vector<double> waits;
-  waits.reserve(jobs.size());
-  std::vector<double> busy_by_type(cluster.types.size(), 0); // accelerator-seconds
-  std::vector<double> busy_by_site(cluster.sites.size(), 0);
-  double delivered_flop = 0;
-  std::uint64_t staged_jobs = 0;
-  double staging_sum = 0;
-  double staging_max = 0;
-  double held_idle = 0;                         // accelerator-seconds held idle waiting for data
-  std::uint64_t comm_jobs = 0, slowed_jobs = 0; // ended jobs with comm_share > 0; those slowed by their placement
-  double comm_slowdown_sum = 0, comm_slowdown_max = 1;
-  double slowdown_acc_s = 0; // accelerator-seconds of computing added by communication slowdowns
-  for (std::size_t i = 0; i < jobs.size(); i++) {
-    const JobRecord& rec = result.records[i];
-    if (rec.state == JobState::PENDING)
-      continue;
-    (rec.state == JobState::COMPLETED_SUCCESSFULLY ? completed : killed)++;
-    const JobMetrics m = job_metrics(jobs[i], rec);
-    makespan = std::max(makespan, rec.finish_s);
-    wait_sum += m.wait_s;
-    wait_max = std::max(wait_max, m.wait_s);
-    waits.push_back(m.wait_s);
-    turnaround_sum += m.turnaround_s;
-    turnaround_max = std::max(turnaround_max, m.turnaround_s);
-    bsld_sum += m.bounded_slowdown;
-    bsld_max = std::max(bsld_max, m.bounded_slowdown);
-    const Pool& pool = cluster.pools[rec.pool];
-    const double busy = m.execution_s * jobs[i].accelerators;
-    busy_by_type[pool.type] += busy;
-    for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++) // by site, for spanning jobs
-      busy_by_site[cluster.node_site[result.slots[k].node]] +=
-          m.execution_s * static_cast<double>(std::popcount(result.slots[k].mask));
-    if (rec.staged_bytes > 0) {
-      staged_jobs++;
-      staging_sum += rec.staging_s;
-      staging_max = std::max(staging_max, rec.staging_s);
-    }
-    held_idle += rec.held_idle_s * jobs[i].accelerators;
-    const double computing_s = m.execution_s - rec.held_idle_s;
-    if (jobs[i].comm_share > 0) {
-      comm_jobs++;
-      comm_slowdown_sum += rec.comm_slowdown;
-    }
-    if (rec.comm_slowdown > 1) {
-      slowed_jobs++;
-      comm_slowdown_max = std::max(comm_slowdown_max, rec.comm_slowdown);
-      slowdown_acc_s += computing_s * jobs[i].accelerators * (1 - 1 / rec.comm_slowdown);
-    }
-    delivered_flop += computing_s * jobs[i].accelerators *
-                      cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(jobs[i].precision)] *
-                      jobs[i].efficiency;
+}
+
+void RunMetrics::job_ended(const Job& job, const JobRecord& rec, std::span<const NodeSlots> slots)
+{
+  if (rec.state == JobState::PENDING)
+    return;
+  const Cluster& cluster = *cluster_;
+  (rec.state == JobState::COMPLETED_SUCCESSFULLY ? completed_ : killed_)++;
+  const JobMetrics m = job_metrics(job, rec);
+  makespan_ = std::max(makespan_, rec.finish_s);
+  wait_sum_ += m.wait_s;
+  wait_max_ = std::max(wait_max_, m.wait_s);
+  waits_.push_back(m.wait_s);
+  turnaround_sum_ += m.turnaround_s;
+  turnaround_max_ = std::max(turnaround_max_, m.turnaround_s);
+  bsld_sum_ += m.bounded_slowdown;
+  bsld_max_ = std::max(bsld_max_, m.bounded_slowdown);
+  const Pool& pool = cluster.pools[rec.pool];
+  busy_by_type_[pool.type] += m.execution_s * job.accelerators;
+  for (const NodeSlots& piece : slots) // by site, for spanning jobs
+    busy_by_site_[cluster.node_site[piece.node]] += m.execution_s * static_cast<double>(std::popcount(piece.mask));
+  if (rec.staged_bytes > 0) {
+    staged_jobs_++;
+    staging_sum_ += rec.staging_s;
+    staging_max_ = std::max(staging_max_, rec.staging_s);
   }
-  const double ended = static_cast<double>(completed + killed);
-  const auto mean = [ended](double sum) { return ended > 0 ? sum / ended : 0.0; };
+  held_idle_ += rec.held_idle_s * job.accelerators;
+  const double computing_s = m.execution_s - rec.held_idle_s;
+  if (job.comm_share > 0) {
+    comm_jobs_++;
+    comm_slowdown_sum_ += rec.comm_slowdown;
+  }
+  if (rec.comm_slowdown > 1) {
+    slowed_jobs_++;
+    comm_slowdown_max_ = std::max(comm_slowdown_max_, rec.comm_slowdown);
+    slowdown_acc_s_ += computing_s * job.accelerators * (1 - 1 / rec.comm_slowdown);
+  }
+  delivered_flop_ += computing_s * job.accelerators *
+                     cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(job.precision)] * job.efficiency;
+}
+
+nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, const RunMetrics& run,
+                                 const RunCounters& counters, const EnergyMeter* meter)
+{
+  const double makespan = run.makespan_;
+  const double ended = static_cast<double>(run.completed_ + run.killed_);
+  const auto mean = [ended](const ExactSum& sum) { return ended > 0 ? sum.value() / ended : 0.0; };
   const auto util = [makespan](double busy, double accelerators) {
     return makespan > 0 && accelerators > 0 ? busy / (accelerators * makespan) : 0.0;
   };
-  double busy_total = 0;
-  for (const double b : busy_by_type)
-    busy_total += b;
+  ExactSum busy_total;
+  for (const ExactSum& b : run.busy_by_type_)
+    busy_total += b.value();
 
   nlohmann::ordered_json s;
   s["ccsim"] = {{"version", std::string(version())}};
@@ -140,46 +126,51 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
                    {"racks", cluster.racks.size()},
                    {"nodes", cluster.node_count()},
                    {"accelerators", cluster.accelerator_count()}};
-  s["jobs"] = {{"submitted", jobs.size()}, {"completed", completed}, {"killed_at_walltime", killed}};
-  std::vector<double> q = waits;
-  s["wait_s"] = {{"mean", mean(wait_sum)}, {"median", quantile(q, 0.5)}, {"p95", quantile(q, 0.95)}, {"max", wait_max}};
-  s["turnaround_s"] = {{"mean", mean(turnaround_sum)}, {"max", turnaround_max}};
-  s["bounded_slowdown"] = {{"mean", mean(bsld_sum)}, {"max", bsld_max}, {"tau_s", BSLD_TAU_S}};
+  s["jobs"] = {{"submitted", counters.submitted}, {"completed", run.completed_}, {"killed_at_walltime", run.killed_}};
+  std::vector<double> q = run.waits_;
+  s["wait_s"] = {
+      {"mean", mean(run.wait_sum_)}, {"median", quantile(q, 0.5)}, {"p95", quantile(q, 0.95)}, {"max", run.wait_max_}};
+  s["turnaround_s"] = {{"mean", mean(run.turnaround_sum_)}, {"max", run.turnaround_max_}};
+  s["bounded_slowdown"] = {{"mean", mean(run.bsld_sum_)}, {"max", run.bsld_max_}, {"tau_s", BSLD_TAU_S}};
   s["makespan_s"] = makespan;
   nlohmann::ordered_json by_type = nlohmann::ordered_json::object();
   for (std::size_t t = 0; t < cluster.types.size(); t++)
-    by_type[cluster.types[t].name] =
-        util(busy_by_type[t], static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))));
+    by_type[cluster.types[t].name] = util(
+        run.busy_by_type_[t].value(), static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))));
   nlohmann::ordered_json by_site = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < cluster.sites.size(); i++)
-    by_site[cluster.sites[i].name] = util(busy_by_site[i], static_cast<double>(cluster.sites[i].accelerators));
-  s["utilization"] = {{"accelerators", util(busy_total, static_cast<double>(cluster.accelerator_count()))},
+    by_site[cluster.sites[i].name] =
+        util(run.busy_by_site_[i].value(), static_cast<double>(cluster.sites[i].accelerators));
+  s["utilization"] = {{"accelerators", util(busy_total.value(), static_cast<double>(cluster.accelerator_count()))},
                       {"by_type", by_type},
                       {"by_site", by_site}};
-  s["accelerator_hours"] = {{"busy", busy_total / 3600.0}};
-  double available_flop = 0;
+  s["accelerator_hours"] = {{"busy", busy_total.value() / 3600.0}};
+  ExactSum available_flop;
   for (std::size_t t = 0; t < cluster.types.size(); t++)
     available_flop += static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))) *
                       reference_peak_flop_per_s(cluster.types[t]) * makespan;
-  s["flops"] = {{"delivered_fraction", available_flop > 0 ? delivered_flop / available_flop : 0.0},
+  const double delivered_flop = run.delivered_flop_.value();
+  s["flops"] = {{"delivered_fraction", available_flop.value() > 0 ? delivered_flop / available_flop.value() : 0.0},
                 {"delivered_eflop", delivered_flop / 1e18}};
   nlohmann::ordered_json bytes_by_tier = nlohmann::ordered_json::object();
-  double staged_bytes = 0;
+  ExactSum staged_bytes;
   for (std::size_t t = 0; t < TIER_COUNT; t++) {
-    bytes_by_tier[std::string(TIER_NAMES[t])] = result.staged_bytes_by_tier[t];
-    staged_bytes += result.staged_bytes_by_tier[t];
+    bytes_by_tier[std::string(TIER_NAMES[t])] = counters.staged_bytes_by_tier[t];
+    staged_bytes += counters.staged_bytes_by_tier[t];
   }
-  s["staging"] = {{"mode", scenario.scheduler.staging == StagingMode::HOLD ? "hold" : "prefetch"},
-                  {"jobs", staged_jobs},
-                  {"mean_s", staged_jobs > 0 ? staging_sum / static_cast<double>(staged_jobs) : 0.0},
-                  {"max_s", staging_max},
-                  {"bytes", staged_bytes},
-                  {"bytes_by_tier", bytes_by_tier},
-                  {"accelerator_hours_held_idle", held_idle / 3600.0}};
-  s["comm_slowdown"] = {{"jobs", slowed_jobs},
-                        {"mean", comm_jobs > 0 ? comm_slowdown_sum / static_cast<double>(comm_jobs) : 1.0},
-                        {"max", comm_slowdown_max},
-                        {"accelerator_hours", slowdown_acc_s / 3600.0}};
+  s["staging"] = {
+      {"mode", scenario.scheduler.staging == StagingMode::HOLD ? "hold" : "prefetch"},
+      {"jobs", run.staged_jobs_},
+      {"mean_s", run.staged_jobs_ > 0 ? run.staging_sum_.value() / static_cast<double>(run.staged_jobs_) : 0.0},
+      {"max_s", run.staging_max_},
+      {"bytes", staged_bytes.value()},
+      {"bytes_by_tier", bytes_by_tier},
+      {"accelerator_hours_held_idle", run.held_idle_.value() / 3600.0}};
+  s["comm_slowdown"] = {
+      {"jobs", run.slowed_jobs_},
+      {"mean", run.comm_jobs_ > 0 ? run.comm_slowdown_sum_.value() / static_cast<double>(run.comm_jobs_) : 1.0},
+      {"max", run.comm_slowdown_max_},
+      {"accelerator_hours", run.slowdown_acc_s_.value() / 3600.0}};
   const auto stranded = cluster.stranded_by_caps();
   s["stranded"] = {{"accelerators", stranded}, {"accelerator_s", static_cast<double>(stranded) * makespan}};
   if (meter != nullptr) {
@@ -206,6 +197,22 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
     s["fragmentation"] = {{"mean", meter->mean_fragmentation()}};
   }
   return s;
+}
+
+nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
+                                 const RunResult& result, const EnergyMeter* meter)
+{
+  RunMetrics run(cluster);
+  for (const Job& job : jobs)
+    if (job.index < result.records.size())
+      run.job_ended(job, result.records[job.index], result.slots_of(result.records[job.index]));
+  RunCounters counters;
+  counters.submitted = jobs.size();
+  counters.events = result.events;
+  counters.decision_points = result.decision_points;
+  counters.end_s = result.end_s;
+  counters.staged_bytes_by_tier = result.staged_bytes_by_tier;
+  return summarize(scenario, cluster, run, counters, meter);
 }
 
 nlohmann::ordered_json fill_summary(const Scenario& scenario, std::span<const Job> jobs, const FillResult& result)

@@ -124,56 +124,112 @@ std::string racks_csv(const Cluster& cluster)
   return out;
 }
 
+void append_job_row(std::string& out, const Cluster& cluster, const Job& job, const JobRecord& rec,
+                    std::span<const NodeSlots> slots)
+{
+  csv_field(out, job.id);
+  const auto back = std::back_inserter(out);
+  fmt::format_to(back, ",{},{},{}", job.submit_s, job.accelerators, job.walltime_s);
+  if (rec.state == JobState::PENDING) {
+    fmt::format_to(back, ",,,,,,,-1,,PENDING,,,0,{},{},\n", rec.staging_s, rec.staged_bytes);
+    return;
+  }
+  const double execution = rec.finish_s - rec.start_s;
+  const double turnaround = rec.finish_s - job.submit_s;
+  fmt::format_to(back, ",{},{},{},{},{},", rec.start_s, execution, rec.finish_s, rec.start_s - job.submit_s,
+                 turnaround);
+  if (execution > 0)
+    fmt::format_to(back, "{}", turnaround / execution);
+  fmt::format_to(back, ",{},", job_energy_j(cluster, rec, slots));
+  thread_local std::vector<std::uint32_t> accels;
+  accels.clear();
+  for (const NodeSlots& s : slots)
+    for (std::uint64_t m = s.mask; m != 0; m &= m - 1)
+      accels.push_back(cluster.node_first_accel[s.node] + static_cast<std::uint32_t>(std::countr_zero(m)));
+  std::sort(accels.begin(), accels.end());
+  out += interval_set(accels);
+  const Pool& pool = cluster.pools[rec.pool];
+  out += ',';
+  out += state_name(rec.state);
+  out += ',';
+  // The site, or the sites joined by '+' for a job spanning sites (in platform order).
+  std::string sites = cluster.sites[pool.site].name;
+  std::uint32_t last = pool.site;
+  for (const NodeSlots& s : slots)
+    if (const std::uint32_t site = cluster.node_site[s.node]; site != last && site != pool.site) {
+      sites += "+" + cluster.sites[site].name;
+      last = site;
+    }
+  csv_field(out, sites);
+  out += ',';
+  csv_field(out, cluster.types[pool.type].name);
+  fmt::format_to(back, ",{},{},{},{}\n", slots.size(), rec.staging_s, rec.staged_bytes, rec.comm_slowdown);
+}
+
 std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result)
 {
   std::string out;
   out.reserve(jobs.size() * 160 + 256);
-  out += "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,execution_time,"
-         "finish_time,waiting_time,turnaround_time,stretch,consumed_energy,allocated_resources,final_state,"
-         "site,accelerator_type,nodes,staging_time,staged_bytes,comm_slowdown\n";
-  std::vector<std::uint32_t> accels;
-  for (std::size_t i = 0; i < jobs.size(); i++) {
-    const Job& job = jobs[i];
-    const JobRecord& rec = result.records[i];
-    csv_field(out, job.id);
-    const auto back = std::back_inserter(out);
-    fmt::format_to(back, ",{},{},{}", job.submit_s, job.accelerators, job.walltime_s);
-    if (rec.state == JobState::PENDING) {
-      fmt::format_to(back, ",,,,,,,-1,,PENDING,,,0,{},{},\n", rec.staging_s, rec.staged_bytes);
-      continue;
-    }
-    const double execution = rec.finish_s - rec.start_s;
-    const double turnaround = rec.finish_s - job.submit_s;
-    fmt::format_to(back, ",{},{},{},{},{},", rec.start_s, execution, rec.finish_s, rec.start_s - job.submit_s,
-                   turnaround);
-    if (execution > 0)
-      fmt::format_to(back, "{}", turnaround / execution);
-    fmt::format_to(back, ",{},", job_energy_j(cluster, rec, result.slots));
-    accels.clear();
-    for (std::uint32_t k = rec.first_slot; k < rec.first_slot + rec.slot_count; k++) {
-      const NodeSlots& s = result.slots[k];
-      for (std::uint64_t m = s.mask; m != 0; m &= m - 1)
-        accels.push_back(cluster.node_first_accel[s.node] + static_cast<std::uint32_t>(std::countr_zero(m)));
-    }
-    std::sort(accels.begin(), accels.end());
-    out += interval_set(accels);
-    const Pool& pool = cluster.pools[rec.pool];
-    out += ',';
-    out += state_name(rec.state);
-    out += ',';
-    // The site, or the sites joined by '+' for a job spanning sites (in platform order).
-    std::string sites = cluster.sites[pool.site].name;
-    for (std::uint32_t k = rec.first_slot, last = pool.site; k < rec.first_slot + rec.slot_count; k++)
-      if (const std::uint32_t site = cluster.node_site[result.slots[k].node]; site != last && site != pool.site) {
-        sites += "+" + cluster.sites[site].name;
-        last = site;
-      }
-    csv_field(out, sites);
-    out += ',';
-    csv_field(out, cluster.types[pool.type].name);
-    fmt::format_to(back, ",{},{},{},{}\n", rec.slot_count, rec.staging_s, rec.staged_bytes, rec.comm_slowdown);
-  }
+  out += JOBS_CSV_HEADER;
+  for (const Job& job : jobs)
+    append_job_row(out, cluster, job, result.records[job.index], result.slots_of(result.records[job.index]));
   return out;
+}
+
+JobsCsvWriter::JobsCsvWriter(const Cluster& cluster, const std::filesystem::path& path)
+    : cluster_(&cluster)
+    , file_(path)
+{
+  buffer_ = JOBS_CSV_HEADER;
+}
+
+void JobsCsvWriter::job_ended(const Job& job, const JobRecord& record, std::span<const NodeSlots> slots)
+{
+  append_job_row(buffer_, *cluster_, job, record, slots);
+  if (buffer_.size() >= FLUSH_BYTES) {
+    file_.write(buffer_);
+    buffer_.clear();
+  }
+}
+
+void JobsCsvWriter::commit()
+{
+  fault_point("writing:jobs.csv"); // the run is over, jobs.csv not complete yet
+  file_.write(buffer_);
+  buffer_.clear();
+  file_.commit();
+}
+
+TimeseriesCsvWriter::TimeseriesCsvWriter(const std::filesystem::path& path)
+    : file_(path)
+{
+}
+
+void TimeseriesCsvWriter::columns(std::span<const std::string> names)
+{
+  for (std::size_t c = 0; c < names.size(); c++) {
+    if (c > 0)
+      buffer_ += ',';
+    csv_field(buffer_, names[c]);
+  }
+  buffer_ += '\n';
+}
+
+void TimeseriesCsvWriter::row(std::span<const double> values)
+{
+  for (std::size_t i = 0; i < values.size(); i++)
+    fmt::format_to(std::back_inserter(buffer_), "{}{}", values[i], i + 1 == values.size() ? "\n" : ",");
+  if (buffer_.size() >= FLUSH_BYTES) {
+    file_.write(buffer_);
+    buffer_.clear();
+  }
+}
+
+void TimeseriesCsvWriter::commit()
+{
+  file_.write(buffer_);
+  buffer_.clear();
+  file_.commit();
 }
 
 std::string timeseries_csv(const Timeseries& series)

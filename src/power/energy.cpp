@@ -47,7 +47,7 @@ double EnergyMeter::facility_of(std::uint32_t site, double it_w) const
 
 void EnergyMeter::record_sample(double t)
 {
-  if (series_.rows() >= MAX_SAMPLES)
+  if (samples_ >= MAX_SAMPLES)
     throw InputError(source_, "/output/timeseries_interval_s",
                      fmt::format("the timeseries would exceed {} samples (at t = {} s): expected an interval of at "
                                  "least the makespan / {} (now {} s)",
@@ -64,7 +64,8 @@ void EnergyMeter::record_sample(double t)
   }
   fragmentation_sum_ += fragmentation;
   samples_++;
-  auto& v = series_.values;
+  auto& v = row_;
+  v.clear();
   v.push_back(t);
   v.push_back(static_cast<double>(queued_));
   v.push_back(utilization);
@@ -83,6 +84,16 @@ void EnergyMeter::record_sample(double t)
     v.push_back(s.it_w);
   for (const auto& s : sites_)
     v.push_back(s.facility_w);
+  if (sink_ != nullptr)
+    sink_->row(v);
+  else
+    series_.values.insert(series_.values.end(), v.begin(), v.end());
+}
+
+void EnergyMeter::stream_to(TimeseriesSink& sink)
+{
+  sink_ = &sink;
+  sink.columns(series_.columns);
 }
 
 void EnergyMeter::sample_until(double t)

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <unordered_map>
 #include <utility>
 
 namespace ccsim {
@@ -37,41 +39,128 @@ void apply_overrides(Scenario& s, const Overrides& o)
   }
 }
 
-//! Replaces, in every imported job, only the fields the trace's "defaults" object names.
-void apply_defaults(std::vector<Job>& jobs, const WorkloadSpec& spec)
-{
-  const auto given = [&spec](const char* key) {
-    return std::find(spec.defaults_given.begin(), spec.defaults_given.end(), key) != spec.defaults_given.end();
-  };
-  using Apply = void (*)(Job&, const Job&);
-  static constexpr std::pair<const char*, Apply> FIELDS[] = {
-      {"efficiency", [](Job& j, const Job& d) { j.efficiency = d.efficiency; }},
-      {"accept", [](Job& j, const Job& d) { j.accept = d.accept; }},
-      {"memory_gib", [](Job& j, const Job& d) { j.memory_gib = d.memory_gib; }},
-      {"tenant", [](Job& j, const Job& d) { j.tenant = d.tenant; }},
-      {"data_site", [](Job& j, const Job& d) { j.data_site = d.data_site; }},
-      {"data_bytes", [](Job& j, const Job& d) { j.data_bytes = d.data_bytes; }},
-      {"comm_share", [](Job& j, const Job& d) { j.comm_share = d.comm_share; }},
-      {"allreduce_bytes", [](Job& j, const Job& d) { j.allreduce_bytes = d.allreduce_bytes; }},
-      {"span_sites", [](Job& j, const Job& d) { j.span_sites = d.span_sites; }},
-  };
-  if (spec.defaults_given.empty())
-    return;
-  const Job& d = spec.defaults;
-  for (Job& job : jobs) {
+} // namespace
+
+namespace detail {
+
+//! How the workload's jobs are read, as often as needed: the raw jobs in submission order, then finished (trace
+//! defaults, the scheduler's span_sites) and resolved against the platform. Holds copies of what it reads from,
+//! never pointers into the PreparedRun (which moves).
+struct Workload {
+  WorkloadSpec::Source source = WorkloadSpec::Source::INLINE;
+  std::string file;                        //!< where problems are located: the scenario, or the trace
+  std::vector<Job> jobs;                   //!< INLINE and TRACE: the jobs in input order (TRACE: as imported)
+  ImportReport report;                     //!< TRACE: for locating a job by index ("line N" or a pointer)
+  GeneratorSpec generator;                 //!< GENERATE
+  std::uint64_t capacity = 0;              //!< GENERATE: usable accelerators (sets an offered-load rate)
+  std::uint64_t seed = 0;                  //!< GENERATE
+  Job defaults;                            //!< TRACE: job fields the trace does not carry ...
+  std::vector<std::string> defaults_given; //!< ... and which of them the file gives
+  bool span_sites = false;                 //!< scheduler.span_sites: every job may span sites
+  bool cpu_only_allowed = false;           //!< fill mode
+
+  //! The raw jobs, in submission order, each with its Job::index.
+  std::unique_ptr<JobSource> open_raw() const
+  {
+    if (source == WorkloadSpec::Source::GENERATE)
+      return std::make_unique<GeneratedJobs>(generator, capacity, seed);
+    return std::make_unique<VectorJobSource>(jobs);
+  }
+
+  //! Where job `index` comes from, for messages.
+  std::string locate(const Job& job) const
+  {
+    switch (source) {
+      case WorkloadSpec::Source::INLINE:
+        return "/workload/jobs/" + std::to_string(job.index);
+      case WorkloadSpec::Source::TRACE:
+        return report.locate(job.index, "/jobs");
+      case WorkloadSpec::Source::GENERATE:
+        break;
+    }
+    return "generated job " + job.id + " (/workload/generate)";
+  }
+
+  //! Trace defaults and the scheduler's span_sites, before resolution.
+  void finish(Job& job) const
+  {
+    if (not defaults_given.empty())
+      apply_defaults(job);
+    job.span_sites = job.span_sites || span_sites;
+  }
+
+private:
+  //! Replaces only the fields the trace's "defaults" object names.
+  void apply_defaults(Job& job) const
+  {
+    const auto given = [this](const char* key) {
+      return std::find(defaults_given.begin(), defaults_given.end(), key) != defaults_given.end();
+    };
+    using Apply = void (*)(Job&, const Job&);
+    static constexpr std::pair<const char*, Apply> FIELDS[] = {
+        {"efficiency", [](Job& j, const Job& d) { j.efficiency = d.efficiency; }},
+        {"accept", [](Job& j, const Job& d) { j.accept = d.accept; }},
+        {"memory_gib", [](Job& j, const Job& d) { j.memory_gib = d.memory_gib; }},
+        {"tenant", [](Job& j, const Job& d) { j.tenant = d.tenant; }},
+        {"data_site", [](Job& j, const Job& d) { j.data_site = d.data_site; }},
+        {"data_bytes", [](Job& j, const Job& d) { j.data_bytes = d.data_bytes; }},
+        {"comm_share", [](Job& j, const Job& d) { j.comm_share = d.comm_share; }},
+        {"allreduce_bytes", [](Job& j, const Job& d) { j.allreduce_bytes = d.allreduce_bytes; }},
+        {"span_sites", [](Job& j, const Job& d) { j.span_sites = d.span_sites; }},
+    };
     if (given("class"))
-      job.job_class = d.job_class;
+      job.job_class = defaults.job_class;
     if (given("class") || given("precision")) // the class's default precision unless one is given
-      job.precision = d.precision;
+      job.precision = defaults.precision;
     for (const auto& [key, apply] : FIELDS)
       if (given(key))
-        apply(job, d);
+        apply(job, defaults);
   }
-}
+};
+
+} // namespace detail
+
+namespace {
+
+//! The jobs the simulation reads: raw jobs, finished and resolved (they were checked by prepare()'s pass, so a
+//! problem here is a bug).
+class ResolvedJobs final : public JobSource {
+public:
+  ResolvedJobs(std::shared_ptr<const detail::Workload> workload, const Cluster& cluster)
+      : workload_(std::move(workload))
+      , raw_(workload_->open_raw())
+      , resolver_(cluster, workload_->cpu_only_allowed)
+  {
+  }
+  bool next(Job& job) override
+  {
+    if (not raw_->next(job))
+      return false;
+    workload_->finish(job);
+    if (not resolver_.resolve(
+            job, workload_->file, [&] { return workload_->locate(job); }, diags_))
+      throw std::logic_error("job " + job.id +
+                             " was checked by prepare() but does not resolve: " + diags_.items().front().to_string());
+    return true;
+  }
+
+private:
+  std::shared_ptr<const detail::Workload> workload_;
+  std::unique_ptr<JobSource> raw_;
+  JobResolver resolver_;
+  Diagnostics diags_;
+};
 
 } // namespace
 
-PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyRegistry& registry)
+std::unique_ptr<JobSource> PreparedRun::open_jobs() const
+{
+  if (not jobs.empty() || workload_ == nullptr)
+    return std::make_unique<VectorJobSource>(jobs);
+  return std::make_unique<ResolvedJobs>(workload_, cluster);
+}
+
+PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyRegistry& registry, bool hold_jobs)
 {
   apply_overrides(scenario, overrides);
   PreparedRun run;
@@ -98,64 +187,86 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
     diags.throw_if_any();
   }
 
-  // The workload.
+  // How the workload is read.
   const bool fill = s.scheduler.mode == SchedulerMode::FILL;
-  const WorkloadSpec& w = s.workload;
-  std::vector<Job>& jobs = run.jobs;
+  auto w = std::make_shared<detail::Workload>();
+  const WorkloadSpec& spec = s.workload;
+  w->source = spec.source;
+  w->file = file;
+  w->span_sites = s.scheduler.span_sites;
+  w->cpu_only_allowed = fill;
   ImportReport& report = run.workload_report;
-  std::function<std::string(std::size_t)> locate;
-  std::string jobs_file = file;
-  switch (w.source) {
+  switch (spec.source) {
     case WorkloadSpec::Source::INLINE:
-      jobs = w.jobs;
+      w->jobs = spec.jobs;
       report.format = "inline";
-      report.read = report.kept = jobs.size();
-      locate = [](std::size_t i) { return "/workload/jobs/" + std::to_string(i); };
+      report.read = report.kept = spec.jobs.size();
       break;
     case WorkloadSpec::Source::TRACE: {
       ImportedWorkload imported =
-          w.format == "ccsim" ? import_ccsim(w.path, fill ? ImportUse::FILL : ImportUse::EVENTS)
-                              : import_trace(w.format, w.path, w.options, fill ? ImportUse::FILL : ImportUse::EVENTS);
-      jobs = std::move(imported.jobs);
+          spec.format == "ccsim"
+              ? import_ccsim(spec.path, fill ? ImportUse::FILL : ImportUse::EVENTS)
+              : import_trace(spec.format, spec.path, spec.options, fill ? ImportUse::FILL : ImportUse::EVENTS);
+      w->jobs = std::move(imported.jobs);
+      w->report = imported.report;
+      w->file = spec.path;
+      w->defaults = spec.defaults;
+      w->defaults_given = spec.defaults_given;
       report = std::move(imported.report);
-      apply_defaults(jobs, w);
-      jobs_file = w.path;
-      locate = [&report](std::size_t i) { return report.locate(i, "/jobs"); };
-      check_unique_ids(jobs, w.path, diags, [&report](std::size_t i) {
-        const std::string at = report.locate(i, "/jobs");
+      report.lines.clear(); // w->report keeps them for messages
+      const ImportReport& where = w->report;
+      check_unique_ids(w->jobs, spec.path, diags, [&where](std::size_t i) {
+        const std::string at = where.locate(i, "/jobs");
         return at.starts_with("/") ? at + "/id" : at;
       });
       diags.throw_if_any();
       break;
     }
-    case WorkloadSpec::Source::GENERATE: {
-      std::uint64_t capacity = 0;
+    case WorkloadSpec::Source::GENERATE:
+      w->generator = spec.generator;
       for (const auto& p : cluster.pools)
-        capacity += p.usable;
-      jobs = generate_jobs(w.generator, capacity, s.seed);
+        w->capacity += p.usable;
+      w->seed = s.seed;
       report.format = "generate";
-      report.read = report.kept = jobs.size();
-      if (jobs.size() >= MAX_GENERATED_JOBS)
+      break;
+  }
+
+  // One pass over every job: each finished and resolved against the platform (problems collected, located).
+  // Nothing is kept per job unless hold_jobs.
+  JobResolver resolver(cluster, fill);
+  bool any_spanning = false;
+  std::uint64_t count = 0;
+  {
+    const auto raw = w->open_raw();
+    for (Job job; raw->next(job);) {
+      count++;
+      w->finish(job);
+      any_spanning = any_spanning || job.span_sites;
+      resolver.resolve(
+          job, w->file, [&] { return w->locate(job); }, diags);
+      if (hold_jobs) {
+        if (run.jobs.size() <= job.index)
+          run.jobs.resize(static_cast<std::size_t>(job.index) + 1);
+        run.jobs[job.index] = std::move(job);
+      }
+    }
+    if (spec.source == WorkloadSpec::Source::GENERATE) {
+      const auto* generated = static_cast<const GeneratedJobs*>(raw.get());
+      if (generated->truncated())
         diags.add(file, "/workload/generate",
-                  fmt::format("the generator would produce more than {} jobs (expected "
-                              "a shorter horizon_s or a lower rate)",
+                  fmt::format("the generator would produce more than {} jobs (expected a shorter horizon_s or a lower "
+                              "rate)",
                               MAX_GENERATED_JOBS));
-      if (jobs.empty())
+      if (count == 0)
         diags.add(file, "/workload/generate",
                   "the generator produced no job (expected a horizon_s longer than the "
                   "first arrival)");
-      diags.throw_if_any();
-      locate = [&jobs](std::size_t i) { return "generated job " + jobs[i].id + " (/workload/generate)"; };
-      break;
+      report.read = report.kept = count;
     }
   }
+  run.job_count = count;
 
-  // Checks that depend on the scheduler's choices (after the overrides), then the jobs against the platform.
-  bool any_spanning = false;
-  for (Job& j : jobs) {
-    j.span_sites = j.span_sites || s.scheduler.span_sites;
-    any_spanning = any_spanning || j.span_sites;
-  }
+  // Checks that depend on the scheduler's choices (after the overrides).
   if (any_spanning && cluster.sites.size() > 1 && not cluster.topology.connected())
     diags.add(file, s.network.links.empty() ? "/scheduler" : "/network/links",
               "jobs may span sites, so every pair of sites needs a network path (expected \"network\" links "
@@ -164,130 +275,153 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
     diags.add(file, "/scheduler/queue",
               "conservative backfilling books one pool per job and cannot reserve across sites (expected another "
               "queue policy, or no span_sites)");
-  resolve_jobs(jobs, cluster, jobs_file, locate, diags, fill);
   diags.throw_if_any();
 
+  run.workload_ = std::move(w);
   run.policies = make_scenario_policies(s, registry);
   return run;
+}
+
+JobResolver::JobResolver(const Cluster& cluster, bool cpu_only_allowed)
+    : cluster_(&cluster)
+    , cpu_only_allowed_(cpu_only_allowed)
+    , largest_pool_(cluster.types.size(), 0)
+    , all_pools_(cluster.types.size(), 0)
+{
+  // Largest pool per type: a job must fit in one pool (one site, one type); a job spanning sites may use all.
+  for (const auto& p : cluster.pools) {
+    largest_pool_[p.type] = std::max(largest_pool_[p.type], p.usable);
+    all_pools_[p.type] += p.usable;
+  }
+  for (const auto& t : cluster.types)
+    known_types_ += (known_types_.empty() ? "" : ", ") + t.name;
+  for (std::uint32_t i = 0; i < cluster.sites.size(); i++) {
+    known_sites_ += (known_sites_.empty() ? "" : ", ") + cluster.sites[i].name;
+    site_index_.try_emplace(cluster.sites[i].name, i);
+  }
+}
+
+bool JobResolver::resolve(Job& job, const std::string& file, const std::function<std::string()>& where,
+                          Diagnostics& diags)
+{
+  const Cluster& cluster = *cluster_;
+  const std::size_t problems = diags.size();
+  // Sub-locations are pointers below a JSON job; a line-based trace has only the line.
+  std::string ptr;
+  const auto at = [&](const std::string& sub) {
+    if (ptr.empty())
+      ptr = where();
+    return ptr.starts_with("/") ? ptr + sub : ptr;
+  };
+  std::uint64_t accepted = 0;
+  if (job.accept.empty()) {
+    accepted = cluster.types.size() >= 64 ? ~0ULL : (1ULL << cluster.types.size()) - 1;
+  } else {
+    for (std::size_t k = 0; k < job.accept.size(); k++) {
+      const auto& name = job.accept[k];
+      std::uint64_t match = 0;
+      for (std::size_t t = 0; t < cluster.types.size(); t++)
+        if (cluster.types[t].name == name || enum_name(ACCELERATOR_KIND_NAMES, cluster.types[t].kind) == name)
+          match |= 1ULL << t;
+      if (match == 0)
+        diags.add(file, at("/accept/" + std::to_string(k)),
+                  "\"" + name + "\" names no accelerator type or kind in the platform (expected one of: " +
+                      known_types_ + ", gpu, asic, fpga)");
+      accepted |= match;
+    }
+  }
+  if (job.accelerators == 0) {
+    if (not cpu_only_allowed_)
+      diags.add(file, at("/accelerators"),
+                fmt::format("job \"{}\" asks for 0 accelerators (CPU-only tasks run only in fill mode, "
+                            "scheduler.mode = \"fill\"; expected at least 1)",
+                            job.id));
+    job.eligible_types = accepted;
+    if (std::isnan(job.walltime_s))
+      job.walltime_s = std::isnan(job.duration_s) ? 0 : job.duration_s;
+    return diags.size() == problems;
+  }
+  std::uint64_t eligible = 0;
+  std::uint64_t capacity = 0;
+  double slowest = 0;
+  bool memory_excluded = false;
+  for (std::size_t t = 0; t < cluster.types.size(); t++) {
+    if ((accepted >> t & 1U) == 0 || cluster.types[t].peak_flop_per_s[static_cast<std::size_t>(job.precision)] <= 0)
+      continue;
+    if (cluster.types[t].memory_gib < job.memory_gib) {
+      memory_excluded = true;
+      continue;
+    }
+    eligible |= 1ULL << t;
+    capacity = std::max(capacity, job.span_sites ? all_pools_[t] : largest_pool_[t]);
+    slowest = std::max(slowest, runtime_s(job, cluster.types[t]));
+  }
+  job.eligible_types = eligible;
+  if (not job.data_site.empty()) {
+    const auto found = site_index_.find(job.data_site);
+    if (found == site_index_.end()) {
+      diags.add(file, at("/data_site"),
+                fmt::format("job \"{}\" names data site \"{}\", which is not a site of the platform (expected one "
+                            "of: {})",
+                            job.id, job.data_site, known_sites_));
+    } else {
+      job.data_site_index = found->second;
+      // Every site with an eligible pool may run the job: its data must be able to get there (the first site it
+      // cannot reach, per data site and eligibility, cached).
+      if (job.data_bytes > 0) {
+        auto [it, added] = unreachable_.try_emplace({job.data_site_index, eligible}, NO_SITE);
+        if (added)
+          for (const auto& p : cluster.pools)
+            if ((eligible >> p.type & 1U) != 0 && not cluster.topology.reachable(job.data_site_index, p.site)) {
+              it->second = p.site;
+              break;
+            }
+        if (it->second != NO_SITE)
+          diags.add(file, at("/data_site"),
+                    fmt::format("job \"{}\" has its data at site \"{}\" and may run at site \"{}\", but the "
+                                "network has no path between them (expected \"network\" links connecting them)",
+                                job.id, job.data_site, cluster.sites[it->second].name));
+      }
+    }
+  }
+  if (eligible == 0) {
+    if (accepted != 0 && memory_excluded)
+      diags.add(file, at("/memory_gib"),
+                fmt::format("job \"{}\" needs {} GiB per accelerator but no accepted type with {} has that much "
+                            "(expected at most the largest memory_gib of an eligible type)",
+                            job.id, job.memory_gib, enum_name(PRECISION_NAMES, job.precision)));
+    else if (accepted != 0)
+      diags.add(file, at(""),
+                fmt::format("job \"{}\" needs {} but no accepted accelerator type in the platform supports it "
+                            "(expected a type with a peak_tflops entry for {})",
+                            job.id, enum_name(PRECISION_NAMES, job.precision),
+                            enum_name(PRECISION_NAMES, job.precision)));
+    return diags.size() == problems;
+  }
+  if (job.accelerators > capacity)
+    diags.add(file, at("/accelerators"),
+              job.span_sites
+                  ? fmt::format("job \"{}\" asks for {} accelerators but all sites together hold {} usable of one "
+                                "eligible type within rack power caps (expected at most {})",
+                                job.id, job.accelerators, capacity, capacity)
+                  : fmt::format("job \"{}\" asks for {} accelerators but the largest site pool of an eligible type "
+                                "holds {} usable within rack power caps (a job runs within one site and one "
+                                "accelerator type unless it may span sites; expected at most {})",
+                                job.id, job.accelerators, capacity, capacity));
+  if (std::isnan(job.walltime_s))
+    job.walltime_s = slowest;
+  if (not std::isfinite(job.walltime_s))
+    diags.add(file, at(""), fmt::format("job \"{}\" has a runtime that is not finite on this platform", job.id));
+  return diags.size() == problems;
 }
 
 void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string& file,
                   const std::function<std::string(std::size_t)>& locate, Diagnostics& diags, bool cpu_only_allowed)
 {
-  // Largest pool per type: a job must fit in one pool (one site, one type).
-  std::vector<std::uint64_t> largest_pool(cluster.types.size(), 0);
-  std::vector<std::uint64_t> all_pools(cluster.types.size(), 0); // a job spanning sites may use every pool of a type
-  for (const auto& p : cluster.pools) {
-    largest_pool[p.type] = std::max(largest_pool[p.type], p.usable);
-    all_pools[p.type] += p.usable;
-  }
-  std::string known;
-  for (const auto& t : cluster.types)
-    known += (known.empty() ? "" : ", ") + t.name;
-
-  for (std::size_t i = 0; i < jobs.size(); i++) {
-    Job& job = jobs[i];
-    const std::string ptr = locate(i);
-    // Sub-locations are pointers below a JSON job; a line-based trace has only the line.
-    const bool json_location = ptr.starts_with("/");
-    const auto at = [&ptr, json_location](const std::string& sub) { return json_location ? ptr + sub : ptr; };
-    std::uint64_t accepted = 0;
-    if (job.accept.empty()) {
-      accepted = cluster.types.size() >= 64 ? ~0ULL : (1ULL << cluster.types.size()) - 1;
-    } else {
-      for (std::size_t k = 0; k < job.accept.size(); k++) {
-        const auto& name = job.accept[k];
-        std::uint64_t match = 0;
-        for (std::size_t t = 0; t < cluster.types.size(); t++)
-          if (cluster.types[t].name == name || enum_name(ACCELERATOR_KIND_NAMES, cluster.types[t].kind) == name)
-            match |= 1ULL << t;
-        if (match == 0)
-          diags.add(file, at("/accept/" + std::to_string(k)),
-                    "\"" + name + "\" names no accelerator type or kind in the platform (expected one of: " + known +
-                        ", gpu, asic, fpga)");
-        accepted |= match;
-      }
-    }
-    if (job.accelerators == 0) {
-      if (not cpu_only_allowed)
-        diags.add(file, at("/accelerators"),
-                  fmt::format("job \"{}\" asks for 0 accelerators (CPU-only tasks run only in fill mode, "
-                              "scheduler.mode = \"fill\"; expected at least 1)",
-                              job.id));
-      job.eligible_types = accepted;
-      if (std::isnan(job.walltime_s))
-        job.walltime_s = std::isnan(job.duration_s) ? 0 : job.duration_s;
-      continue;
-    }
-    std::uint64_t eligible = 0;
-    std::uint64_t capacity = 0;
-    double slowest = 0;
-    bool memory_excluded = false;
-    for (std::size_t t = 0; t < cluster.types.size(); t++) {
-      if ((accepted >> t & 1U) == 0 || cluster.types[t].peak_flop_per_s[static_cast<std::size_t>(job.precision)] <= 0)
-        continue;
-      if (cluster.types[t].memory_gib < job.memory_gib) {
-        memory_excluded = true;
-        continue;
-      }
-      eligible |= 1ULL << t;
-      capacity = std::max(capacity, job.span_sites ? all_pools[t] : largest_pool[t]);
-      slowest = std::max(slowest, runtime_s(job, cluster.types[t]));
-    }
-    job.eligible_types = eligible;
-    if (not job.data_site.empty()) {
-      const int site = cluster.find_site(job.data_site);
-      if (site < 0) {
-        std::string sites;
-        for (const auto& s : cluster.sites)
-          sites += (sites.empty() ? "" : ", ") + s.name;
-        diags.add(file, at("/data_site"),
-                  fmt::format("job \"{}\" names data site \"{}\", which is not a site of the platform (expected one "
-                              "of: {})",
-                              job.id, job.data_site, sites));
-      } else {
-        job.data_site_index = static_cast<std::uint32_t>(site);
-        // Every site with an eligible pool may run the job: its data must be able to get there.
-        for (const auto& p : cluster.pools)
-          if ((eligible >> p.type & 1U) != 0 && job.data_bytes > 0 &&
-              not cluster.topology.reachable(job.data_site_index, p.site)) {
-            diags.add(file, at("/data_site"),
-                      fmt::format("job \"{}\" has its data at site \"{}\" and may run at site \"{}\", but the "
-                                  "network has no path between them (expected \"network\" links connecting them)",
-                                  job.id, job.data_site, cluster.sites[p.site].name));
-            break;
-          }
-      }
-    }
-    if (eligible == 0) {
-      if (accepted != 0 && memory_excluded)
-        diags.add(file, at("/memory_gib"),
-                  fmt::format("job \"{}\" needs {} GiB per accelerator but no accepted type with {} has that much "
-                              "(expected at most the largest memory_gib of an eligible type)",
-                              job.id, job.memory_gib, enum_name(PRECISION_NAMES, job.precision)));
-      else if (accepted != 0)
-        diags.add(file, ptr,
-                  fmt::format("job \"{}\" needs {} but no accepted accelerator type in the platform supports it "
-                              "(expected a type with a peak_tflops entry for {})",
-                              job.id, enum_name(PRECISION_NAMES, job.precision),
-                              enum_name(PRECISION_NAMES, job.precision)));
-      continue;
-    }
-    if (job.accelerators > capacity)
-      diags.add(file, at("/accelerators"),
-                job.span_sites
-                    ? fmt::format("job \"{}\" asks for {} accelerators but all sites together hold {} usable of one "
-                                  "eligible type within rack power caps (expected at most {})",
-                                  job.id, job.accelerators, capacity, capacity)
-                    : fmt::format("job \"{}\" asks for {} accelerators but the largest site pool of an eligible type "
-                                  "holds {} usable within rack power caps (a job runs within one site and one "
-                                  "accelerator type unless it may span sites; expected at most {})",
-                                  job.id, job.accelerators, capacity, capacity));
-    if (std::isnan(job.walltime_s))
-      job.walltime_s = slowest;
-    if (not std::isfinite(job.walltime_s))
-      diags.add(file, ptr, fmt::format("job \"{}\" has a runtime that is not finite on this platform", job.id));
-  }
+  JobResolver resolver(cluster, cpu_only_allowed);
+  for (std::size_t i = 0; i < jobs.size(); i++)
+    resolver.resolve(
+        jobs[i], file, [&] { return locate(i); }, diags);
 }
 
 } // namespace ccsim

@@ -363,74 +363,88 @@ double generator_rate_per_s(const GeneratorSpec& spec, std::uint64_t capacity_ac
   return mean_area > 0 ? spec.offered_load * static_cast<double>(capacity_accelerators) / mean_area : 0;
 }
 
+GeneratedJobs::GeneratedJobs(const GeneratorSpec& spec, std::uint64_t capacity_accelerators, std::uint64_t seed)
+    : spec_(spec)
+    , rate_(generator_rate_per_s(spec, capacity_accelerators))
+    , rng_(spec.seed.value_or(seed))
+{
+  for (const auto& m : spec_.mix)
+    total_share_ += m.share;
+  for (const auto& t : spec_.tenants)
+    tenant_total_ += t.second;
+  for (const auto& m : spec_.mix) {
+    double total = 0;
+    for (const auto& d : m.data_sites)
+      total += d.second;
+    data_totals_.push_back(total);
+  }
+  done_ = not(rate_ > 0) || spec_.mix.empty();
+}
+
+bool GeneratedJobs::next(Job& job)
+{
+  if (done_ || (spec_.jobs > 0 && produced_ >= spec_.jobs))
+    return false;
+  // Poisson: exponential gaps at the rate. Diurnal: thinning of a Poisson process at the peak rate.
+  const double peak_rate = rate_ * (1 + spec_.amplitude);
+  if (spec_.process == GeneratorSpec::Process::POISSON) {
+    t_ += rng_.exponential(rate_);
+  } else {
+    for (;;) {
+      t_ += rng_.exponential(peak_rate);
+      const double phase = 2 * std::numbers::pi * (t_ / 3600.0 - spec_.peak_hour) / 24.0;
+      if (rng_.uniform() * peak_rate <= rate_ * (1 + spec_.amplitude * std::cos(phase)))
+        break;
+    }
+  }
+  if ((spec_.jobs == 0 && t_ > spec_.horizon_s) || produced_ >= MAX_GENERATED_JOBS) {
+    truncated_ = produced_ >= MAX_GENERATED_JOBS;
+    done_ = true;
+    return false;
+  }
+  const std::size_t k = pick(
+      spec_.mix.size(), [&](std::size_t i) { return spec_.mix[i].share; }, total_share_, rng_);
+  const MixEntry& m = spec_.mix[k];
+  job = Job{};
+  job.id = "g" + std::to_string(produced_);
+  job.index = static_cast<std::uint32_t>(produced_);
+  job.submit_s = t_;
+  job.job_class = m.job_class;
+  job.precision = m.precision;
+  job.efficiency = m.efficiency;
+  job.accept = m.accept;
+  job.memory_gib = m.memory_gib;
+  job.accelerators = draw_accelerators(m.accelerators, rng_);
+  if (m.duration_s) {
+    job.duration_s = m.duration_s->draw(rng_);
+    if (job.duration_s > 0)
+      job.walltime_s = job.duration_s * m.walltime_factor;
+  } else {
+    job.work_flop = std::max(1.0, m.work_flop->draw(rng_));
+  }
+  job.comm_share = m.comm_share;
+  if (not m.data_sites.empty() && m.data_bytes) {
+    const std::size_t d = pick(
+        m.data_sites.size(), [&](std::size_t i) { return m.data_sites[i].second; }, data_totals_[k], rng_);
+    job.data_site = m.data_sites[d].first;
+    job.data_bytes = m.data_bytes->draw(rng_);
+  }
+  if (not spec_.tenants.empty())
+    job.tenant =
+        spec_
+            .tenants[pick(
+                spec_.tenants.size(), [&](std::size_t i) { return spec_.tenants[i].second; }, tenant_total_, rng_)]
+            .first;
+  produced_++;
+  return true;
+}
+
 std::vector<Job> generate_jobs(const GeneratorSpec& spec, std::uint64_t capacity_accelerators, std::uint64_t seed)
 {
   std::vector<Job> jobs;
-  const double rate = generator_rate_per_s(spec, capacity_accelerators);
-  if (not(rate > 0) || spec.mix.empty())
-    return jobs;
-  Rng rng(spec.seed.value_or(seed));
-  double total_share = 0;
-  for (const auto& m : spec.mix)
-    total_share += m.share;
-  double tenant_total = 0;
-  for (const auto& t : spec.tenants)
-    tenant_total += t.second;
-  const double peak_rate = rate * (1 + spec.amplitude);
-  double t = 0;
-  while (spec.jobs > 0 ? jobs.size() < spec.jobs : true) {
-    // Poisson: exponential gaps at `rate`. Diurnal: thinning of a Poisson process at the peak rate.
-    if (spec.process == GeneratorSpec::Process::POISSON) {
-      t += rng.exponential(rate);
-    } else {
-      for (;;) {
-        t += rng.exponential(peak_rate);
-        const double phase = 2 * std::numbers::pi * (t / 3600.0 - spec.peak_hour) / 24.0;
-        if (rng.uniform() * peak_rate <= rate * (1 + spec.amplitude * std::cos(phase)))
-          break;
-      }
-    }
-    if (spec.jobs == 0 && t > spec.horizon_s)
-      break;
-    if (jobs.size() >= MAX_GENERATED_JOBS)
-      break;
-    const auto& m = spec.mix[pick(
-        spec.mix.size(), [&](std::size_t k) { return spec.mix[k].share; }, total_share, rng)];
-    Job job;
-    job.id = "g" + std::to_string(jobs.size());
-    job.submit_s = t;
-    job.job_class = m.job_class;
-    job.precision = m.precision;
-    job.efficiency = m.efficiency;
-    job.accept = m.accept;
-    job.memory_gib = m.memory_gib;
-    job.accelerators = draw_accelerators(m.accelerators, rng);
-    if (m.duration_s) {
-      job.duration_s = m.duration_s->draw(rng);
-      if (job.duration_s > 0)
-        job.walltime_s = job.duration_s * m.walltime_factor;
-    } else {
-      job.work_flop = std::max(1.0, m.work_flop->draw(rng));
-    }
-    job.comm_share = m.comm_share;
-    if (not m.data_sites.empty() && m.data_bytes) {
-      double data_total = 0;
-      for (const auto& d : m.data_sites)
-        data_total += d.second;
-      job.data_site =
-          m.data_sites[pick(
-                           m.data_sites.size(), [&](std::size_t k) { return m.data_sites[k].second; }, data_total, rng)]
-              .first;
-      job.data_bytes = m.data_bytes->draw(rng);
-    }
-    if (not spec.tenants.empty())
-      job.tenant =
-          spec
-              .tenants[pick(
-                  spec.tenants.size(), [&](std::size_t k) { return spec.tenants[k].second; }, tenant_total, rng)]
-              .first;
+  GeneratedJobs source(spec, capacity_accelerators, seed);
+  for (Job job; source.next(job);)
     jobs.push_back(std::move(job));
-  }
   return jobs;
 }
 

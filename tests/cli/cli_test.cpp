@@ -334,27 +334,50 @@ TEST(Cli, CompareShowsWhatCompactPlacementSavesAJobThatCommunicates)
 
 TEST(Cli, AKilledRunLeavesNothingThatLooksComplete)
 {
-  // A run killed (SIGKILL, as by the OOM killer) at known points while writing its results, through the fault hook
-  // CCSIM_FAULT (docs/reliability.md): after jobs.csv is in place, and while summary.json is half-way (written to
-  // its .tmp, not renamed). Each time a complete earlier run sits in the same folder: the killed rerun must never
-  // leave that run's summary.json beside its own new files, nor a summary.json of its own.
+  // A run killed (SIGKILL, as by the OOM killer) at known points, through the fault hook CCSIM_FAULT
+  // (docs/reliability.md), with a complete earlier run in the same results folder. Results are written into a
+  // temporary folder beside it and moved in at the end, summary.json last.
   const fs::path results = fresh_dir("killed");
   const std::string small = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
   const std::string other = (SOURCE / "scenarios/small/compact-two-racks.json").string();
-  for (const char* point : {"wrote:jobs.csv", "writing:summary.json"}) {
-    SCOPED_TRACE(point);
-    ASSERT_EQ(ccsim("run " + small + " -q --out " + results.string()).code, 0);
-    ASSERT_TRUE(fs::exists(results / "summary.json"));
-    const Result killed = shell("CCSIM_FAULT=" + std::string(point) + " " + CCSIM_BIN + " run " + other + " -q --out " +
-                                results.string() + "; echo status=$?");
-    EXPECT_NE(killed.output.find("status=137"), std::string::npos) << "not killed by the hook:\n" << killed.output;
-    EXPECT_FALSE(fs::exists(results / "summary.json")) << "a summary.json beside a killed run's files";
-    // The killed run did get that far: its jobs.csv (one job, "j") replaced the earlier run's.
-    EXPECT_NE(read_file(results / "jobs.csv").find("\nj,"), std::string::npos) << read_file(results / "jobs.csv");
-    // Without the hook the same run completes (the hook is what stopped it).
-    ASSERT_EQ(ccsim("run " + other + " -q --out " + results.string()).code, 0);
-    EXPECT_EQ(nlohmann::json::parse(read_file(results / "summary.json"))["scenario"]["name"], "compact-two-racks");
-  }
+  const auto killed_run = [&](const std::string& point) {
+    const Result r = shell("CCSIM_FAULT=" + point + " " + CCSIM_BIN + " run " + other + " -q --out " +
+                           results.string() + "; echo status=$?");
+    EXPECT_NE(r.output.find("status=137"), std::string::npos) << "not killed by the hook at " << point << ":\n"
+                                                              << r.output;
+  };
+  ASSERT_EQ(ccsim("run " + small + " -q --out " + results.string()).code, 0);
+  // Killed while the run is still writing (jobs.csv not complete): the earlier results are untouched, complete.
+  killed_run("writing:jobs.csv");
+  EXPECT_EQ(nlohmann::json::parse(read_file(results / "summary.json"))["scenario"]["name"], "fcfs-3jobs");
+  EXPECT_NE(read_file(results / "jobs.csv").find("\nj1,"), std::string::npos);
+  // Killed while moving its files in, before summary.json: the new files are there, no summary.json at all.
+  killed_run("committing:summary.json");
+  EXPECT_FALSE(fs::exists(results / "summary.json")) << "a summary.json beside a killed run's files";
+  EXPECT_NE(read_file(results / "jobs.csv").find("\nj,"), std::string::npos) << read_file(results / "jobs.csv");
+  // The temporary folders the killed runs left beside the results are removed by the next run, which completes.
+  int temporary = 0;
+  for (const auto& e : fs::directory_iterator(results.parent_path()))
+    temporary += e.path().filename().string().starts_with(".killed.ccsim-tmp-") ? 1 : 0;
+  EXPECT_GE(temporary, 1);
+  ASSERT_EQ(ccsim("run " + other + " -q --out " + results.string()).code, 0);
+  EXPECT_EQ(nlohmann::json::parse(read_file(results / "summary.json"))["scenario"]["name"], "compact-two-racks");
+  for (const auto& e : fs::directory_iterator(results.parent_path()))
+    EXPECT_FALSE(e.path().filename().string().starts_with(".killed.ccsim-tmp-")) << e.path();
+}
+
+TEST(Cli, ARunThatFailsLeavesNoResultsFolder)
+{
+  // Bad input found while the run goes (the timeseries would exceed its sample limit): exit 2, and neither the
+  // results folder nor a temporary folder is left.
+  const fs::path dir = fresh_dir("fails");
+  fs::create_directories(dir);
+  const Result r = ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() +
+                         " --set /output/timeseries_interval_s=0.001 --set /workload/jobs/0/duration_s=2000 --out " +
+                         (dir / "out").string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("/output/timeseries_interval_s"), std::string::npos) << r.output;
+  EXPECT_TRUE(fs::is_empty(dir)) << "something left in " << dir;
 }
 
 TEST(Cli, FillModeWritesItsFilesDeterministically)

@@ -24,17 +24,11 @@ TEST(EnergyPlugin, AgreesWithTheEnergyMeter)
         "node": {"accelerator": "X", "count": 8, "base_power_w": 400}}]}],
       "workload": {"jobs": [{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600},
                             {"id": "b", "submit_s": 0, "accelerators": 3, "duration_s": 1000}]}})");
-  const Scenario& s = prep.scenario;
   const Cluster& c = prep.cluster;
 
   // ccsim's meter, in-process.
   EnergyMeter meter(c, 0);
-  auto queue = PolicyRegistry::global().queues.make("fcfs");
-  auto placement = PolicyRegistry::global().placements.make("first-fit");
-  Dispatcher d(c, prep.jobs, s.scheduler, *queue, *placement, &meter);
-  run_without_network(d, c);
-  const RunResult r = d.take_result();
-  meter.finish(r.end_s);
+  const RunResult r = test::run_inline(prep, &meter);
 
   // SimGrid's plugin on the materialized platform, replaying the same allocation as Execs.
   sg_host_energy_plugin_init();

@@ -9,18 +9,33 @@
 
 using namespace ccsim;
 
+namespace {
+//! One SimGrid run of `prep` with the given policies, every record kept.
+struct Simulated {
+  SimulationRun run;
+  RunResult result;
+};
+Simulated simulate(const PreparedRun& prep, QueuePolicy& queue, PlacementPolicy& placement,
+                   EnergyMeter* meter = nullptr)
+{
+  RunCollector records;
+  const auto jobs = prep.open_jobs();
+  SimulationRun run = run_simulation(prep.scenario, prep.cluster, *jobs, queue, placement, meter, {&records});
+  RunResult result = records.take(run.counters, prep.job_count);
+  return {std::move(run), std::move(result)};
+}
+} // namespace
+
 TEST(Engine, FcfsScheduleOnTheSimGridClock)
 {
   const PreparedRun prep = test::prepared_from_text(test::one_site_scenario(2, 1, R"([
       {"id": "j1", "submit_s": 0, "accelerators": 1, "duration_s": 10},
       {"id": "j2", "submit_s": 0, "accelerators": 2, "duration_s": 5},
       {"id": "j3", "submit_s": 1, "accelerators": 1, "duration_s": 3}])"));
-  const Scenario& s = prep.scenario;
-  const Cluster& c = prep.cluster;
   auto queue = PolicyRegistry::global().queues.make("fcfs");
   auto placement = PolicyRegistry::global().placements.make("first-fit");
-  const SimulationRun run = run_simulation(s, c, prep.jobs, *queue, *placement);
-  const auto& r = run.result.records;
+  const auto [run, result] = simulate(prep, *queue, *placement);
+  const auto& r = result.records;
   EXPECT_EQ(r[0].start_s, 0.0);
   EXPECT_EQ(r[0].finish_s, 10.0);
   EXPECT_EQ(r[1].start_s, 10.0);
@@ -42,13 +57,11 @@ TEST(Engine, PinsTheNetworkModel)
 TEST(Engine, EmptyWorkloadEndsAtZero)
 {
   const PreparedRun prep = test::prepared_from_text(test::one_site_scenario(1, 1, "[]"));
-  const Scenario& s = prep.scenario;
-  const Cluster& c = prep.cluster;
   auto queue = PolicyRegistry::global().queues.make("fcfs");
   auto placement = PolicyRegistry::global().placements.make("first-fit");
-  const SimulationRun run = run_simulation(s, c, prep.jobs, *queue, *placement);
+  const auto [run, result] = simulate(prep, *queue, *placement);
   EXPECT_EQ(run.simulated_end_s, 0.0);
-  EXPECT_EQ(run.result.events, 0U);
+  EXPECT_EQ(result.events, 0U);
 }
 
 namespace {
@@ -67,11 +80,9 @@ TEST(Engine, APolicyThatStarvesJobsIsReportedNotHung)
 {
   const PreparedRun prep = test::prepared_from_text(
       test::one_site_scenario(1, 1, R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1}])"));
-  const Scenario& s = prep.scenario;
-  const Cluster& c = prep.cluster;
   Hoarder queue;
   auto placement = PolicyRegistry::global().placements.make("first-fit");
-  EXPECT_THROW(run_simulation(s, c, prep.jobs, queue, *placement), std::runtime_error);
+  EXPECT_THROW(simulate(prep, queue, *placement), std::runtime_error);
 }
 
 TEST(Engine, AnExceptionInsideTheSimulationIsRethrownNotAborted)
@@ -84,7 +95,7 @@ TEST(Engine, AnExceptionInsideTheSimulationIsRethrownNotAborted)
   const Scenario& s = prep.scenario;
   EnergyMeter meter(prep.cluster, s.output.timeseries_interval_s, "test.json");
   try {
-    run_simulation(s, prep.cluster, prep.jobs, *prep.policies.queue, *prep.policies.placement, &meter);
+    simulate(prep, *prep.policies.queue, *prep.policies.placement, &meter);
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_EQ(e.diagnostics()[0].location, "/output/timeseries_interval_s");
@@ -100,10 +111,9 @@ TEST(Engine, ManyEventsAtOneTimestamp)
             R"(, "submit_s": 5, "accelerators": 1, "duration_s": 7})";
   jobs += "]";
   const PreparedRun prep = test::prepared_from_text(test::one_site_scenario(125, 8, jobs));
-  const SimulationRun run =
-      run_simulation(prep.scenario, prep.cluster, prep.jobs, *prep.policies.queue, *prep.policies.placement);
-  EXPECT_EQ(run.result.events, 4000U);
-  EXPECT_EQ(run.result.decision_points, 3U); // t = 5, 12, 19
+  const auto [run, result] = simulate(prep, *prep.policies.queue, *prep.policies.placement);
+  EXPECT_EQ(result.events, 4000U);
+  EXPECT_EQ(result.decision_points, 3U); // t = 5, 12, 19
   EXPECT_EQ(run.simulated_end_s, 19.0);
-  EXPECT_EQ(test::schedule_problem(prep.cluster, prep.jobs, run.result), "");
+  EXPECT_EQ(test::schedule_problem(prep.cluster, prep.jobs, result), "");
 }

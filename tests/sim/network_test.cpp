@@ -27,9 +27,14 @@ std::string east_west(const std::string& jobs)
          jobs + R"(}, "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
 }
 
-SimulationRun simulate(const PreparedRun& run)
+//! One SimGrid run, every record kept.
+RunResult simulate(const PreparedRun& prep)
 {
-  return run_simulation(run.scenario, run.cluster, run.jobs, *run.policies.queue, *run.policies.placement);
+  RunCollector records;
+  const auto jobs = prep.open_jobs();
+  const SimulationRun run = run_simulation(prep.scenario, prep.cluster, *jobs, *prep.policies.queue,
+                                           *prep.policies.placement, nullptr, {&records});
+  return records.take(run.counters, prep.job_count);
 }
 
 } // namespace
@@ -39,11 +44,11 @@ TEST(Network, TenGigabytesOverTwentyMillisecondsAndHundredGigabitsTakes082Second
   // 0.020 s latency + 1e10 B / (100e9 / 8 B/s) = 0.82 s.
   const PreparedRun prep = test::prepared_from_text(east_west(
       R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 0, "accept": ["G"], "data_site": "east", "data_bytes": 1e10}])"));
-  const SimulationRun run = simulate(prep);
-  const JobRecord& j = run.result.records[0];
+  const RunResult result = simulate(prep);
+  const JobRecord& j = result.records[0];
   EXPECT_LT(std::abs(j.staging_s - 0.82) / 0.82, 1e-6) << j.staging_s;
   EXPECT_LT(std::abs(j.finish_s - 0.82) / 0.82, 1e-6) << j.finish_s;
-  EXPECT_EQ(run.result.staged_bytes_by_tier[static_cast<std::size_t>(Tier::NATIONAL)], 1e10);
+  EXPECT_EQ(result.staged_bytes_by_tier[static_cast<std::size_t>(Tier::NATIONAL)], 1e10);
 }
 
 TEST(Network, TwoConcurrentTransfersShareTheBottleneckLink)
@@ -54,25 +59,25 @@ TEST(Network, TwoConcurrentTransfersShareTheBottleneckLink)
       {"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1, "accept": ["G"], "data_site": "east", "data_bytes": 1e10},
       {"id": "b", "submit_s": 0, "accelerators": 1, "duration_s": 1, "accept": ["G"], "data_site": "east", "data_bytes": 1e10},
       {"id": "c", "submit_s": 10, "accelerators": 1, "duration_s": 1, "accept": ["G"], "data_site": "east", "data_bytes": 1e10}])"));
-  const SimulationRun run = simulate(prep);
-  const auto& r = run.result.records;
+  const RunResult result = simulate(prep);
+  const auto& r = result.records;
   for (int k : {0, 1}) {
     EXPECT_LT(std::abs(r[k].staging_s - 1.62) / 1.62, 1e-6) << r[k].staging_s;
     EXPECT_LT(std::abs(r[k].finish_s - 2.62) / 2.62, 1e-6) << r[k].finish_s;
   }
   EXPECT_LT(std::abs(r[2].staging_s - 0.82) / 0.82, 1e-6) << r[2].staging_s;
-  EXPECT_EQ(run.result.staged_bytes_by_tier[static_cast<std::size_t>(Tier::NATIONAL)], 3e10);
+  EXPECT_EQ(result.staged_bytes_by_tier[static_cast<std::size_t>(Tier::NATIONAL)], 3e10);
 }
 
 TEST(Network, JobAtItsDataSiteStagesNothing)
 {
   const PreparedRun prep = test::prepared_from_text(east_west(
       R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 3, "accept": ["G"], "data_site": "west", "data_bytes": 1e10}])"));
-  const SimulationRun run = simulate(prep);
-  EXPECT_EQ(run.result.records[0].staging_s, 0.0);
-  EXPECT_EQ(run.result.records[0].staged_bytes, 0.0);
-  EXPECT_EQ(run.result.records[0].finish_s, 3.0);
-  EXPECT_EQ(run.simulated_end_s, 3.0);
+  const RunResult result = simulate(prep);
+  EXPECT_EQ(result.records[0].staging_s, 0.0);
+  EXPECT_EQ(result.records[0].staged_bytes, 0.0);
+  EXPECT_EQ(result.records[0].finish_s, 3.0);
+  EXPECT_EQ(result.end_s, 3.0);
 }
 
 TEST(Network, PrefetchOnSimGridMatchesTheAnalyticalTimesWhenTransfersDoNotOverlap)
@@ -81,8 +86,8 @@ TEST(Network, PrefetchOnSimGridMatchesTheAnalyticalTimesWhenTransfersDoNotOverla
       R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 5, "accept": ["G"], "data_site": "east", "data_bytes": 1e10}])");
   text.replace(text.find(R"("queue": "fcfs")"), 15, R"("queue": "fcfs", "staging": "prefetch")");
   const PreparedRun prep = test::prepared_from_text(text);
-  const SimulationRun run = simulate(prep);
-  const JobRecord& j = run.result.records[0];
+  const RunResult result = simulate(prep);
+  const JobRecord& j = result.records[0];
   EXPECT_LT(std::abs(j.start_s - 0.82) / 0.82, 1e-6) << j.start_s;
   EXPECT_LT(std::abs(j.finish_s - 5.82) / 5.82, 1e-6) << j.finish_s;
   EXPECT_EQ(j.held_idle_s, 0.0);

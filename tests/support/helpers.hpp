@@ -27,7 +27,13 @@ inline Scenario scenario_from_text(const std::string& text)
 //! Loads and prepares scenario JSON text: the platform, the jobs resolved against it, the policies.
 inline PreparedRun prepared_from_text(const std::string& text, const Overrides& overrides = {})
 {
-  return prepare(scenario_from_text(text), overrides);
+  return prepare(scenario_from_text(text), overrides, PolicyRegistry::global(), /*hold_jobs=*/true);
+}
+
+//! Loads and prepares a scenario file, holding its jobs (PreparedRun::jobs).
+inline PreparedRun prepared_from_file(const std::string& path, const Overrides& overrides = {})
+{
+  return prepare(load_scenario(path), overrides, PolicyRegistry::global(), /*hold_jobs=*/true);
 }
 
 //! The diagnostics loading and preparing `text` produce (empty if it loads and prepares).
@@ -51,13 +57,19 @@ inline bool has_error(const std::vector<Diagnostic>& diags, const std::string& l
 }
 
 //! Runs a prepared run's dispatcher to completion without SimGrid (the SimGrid engine drives the same object).
-inline RunResult run_inline(const PreparedRun& run)
+//! `meter` (optional) is told every power change and finished at the last event (while the cluster state it
+//! samples still exists).
+inline RunResult run_inline(const PreparedRun& run, EnergyMeter* meter = nullptr)
 {
   // The policies are stateful: a fresh pair, so that a PreparedRun may be run more than once.
   auto [queue, placement, fill] = make_scenario_policies(run.scenario);
-  Dispatcher d(run.cluster, run.jobs, run.scenario.scheduler, *queue, *placement);
+  RunCollector records;
+  const auto jobs = run.open_jobs();
+  Dispatcher d(run.cluster, *jobs, run.scenario.scheduler, *queue, *placement, meter, {&records});
   run_without_network(d, run.cluster);
-  return d.take_result();
+  if (meter != nullptr)
+    meter->finish(d.counters().end_s);
+  return records.take(d.counters(), run.job_count);
 }
 
 //! The index of the job with id `id` in `run.jobs` (throws std::out_of_range when there is none).

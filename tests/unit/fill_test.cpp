@@ -154,7 +154,7 @@ TEST(FillMode, OpenbDefaultTraceUnderEveryPackingPolicy)
   const std::filesystem::path file = std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/fill/openb-default.json";
   if (not std::filesystem::exists(std::filesystem::path(CCSIM_SOURCE_DIR) / "../shared/data/gpu/alibaba-openb-v2023"))
     GTEST_SKIP() << "../shared/data/gpu is absent: skipping the openb fill experiment";
-  const PreparedRun prep = prepare(load_scenario(file.string()));
+  const PreparedRun prep = test::prepared_from_file(file.string());
   const Scenario& s = prep.scenario;
   const Cluster& c = prep.cluster;
   ASSERT_EQ(c.accelerator_count(), 6212U);

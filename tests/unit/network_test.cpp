@@ -261,7 +261,7 @@ TEST(Staging, HoldKeepsTheAcceleratorIdleWhileDataMoves)
   EXPECT_EQ(j.staged_bytes, 1e10);
   EXPECT_EQ(r.staged_bytes_by_tier[static_cast<std::size_t>(Tier::NATIONAL)], 1e10);
   // Energy: 5 s at 110 W plus 0.82 s held idle at 10 W.
-  EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots), 5 * 110 + 0.82 * 10);
+  EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots_of(j)), 5 * 110 + 0.82 * 10);
 }
 
 TEST(Staging, PrefetchMovesDataWhileTheJobWaits)
@@ -277,7 +277,7 @@ TEST(Staging, PrefetchMovesDataWhileTheJobWaits)
   EXPECT_DOUBLE_EQ(j.start_s, 0.82);
   EXPECT_DOUBLE_EQ(j.finish_s, 5.82);
   EXPECT_EQ(j.held_idle_s, 0.0);
-  EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots), 5 * 110);
+  EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots_of(j)), 5 * 110);
 }
 
 TEST(SitePlacement, LocalityPueAwareAndCostAwareChooseByTheirObjective)

@@ -245,14 +245,18 @@ TEST(ScoreKernel, SimdEqualsScalarOnRandomNodes)
 {
   std::mt19937 rng(7);
   for (const std::uint32_t size : {1U, 7U, 8U, 63U, 1000U, 4099U}) {
+    // Racks of 1 to 40 nodes, each with its own allowance.
     std::vector<std::uint8_t> ef(size), cap(size);
-    std::vector<std::int32_t> allow(size);
+    std::vector<std::uint32_t> rack(size);
+    std::vector<std::int32_t> allow;
     for (std::uint32_t i = 0; i < size; i++) {
+      if (i == 0 || rng() % 40 == 0)
+        allow.push_back(static_cast<std::int32_t>(rng() % 200));
+      rack[i] = static_cast<std::uint32_t>(allow.size() - 1);
       cap[i] = static_cast<std::uint8_t>(1 + rng() % 64);
       ef[i] = static_cast<std::uint8_t>(rng() % (cap[i] + 1));
-      allow[i] = static_cast<std::int32_t>(rng() % 200);
     }
-    const KernelNodes nodes{ef.data(), cap.data(), allow.data()};
+    const KernelNodes nodes{ef.data(), cap.data(), rack.data(), allow.data()};
     for (const ScoreWeights w : {ScoreWeights{.leftover = -100, .contrib = 1}, ScoreWeights{.busy = 100, .contrib = 1},
                                  ScoreWeights{.free = 3, .product = 2, .rack = -5}}) {
       for (const std::int32_t n : {1, 4, 9, 64}) {
@@ -284,9 +288,10 @@ TEST(ScoreKernel, HandComputedScores)
   // 100 + 3 + 1 + max(1, 0) + 2 + 3 x 2 + 10 = 123. ef 0: NO_SCORE.
   const std::uint8_t ef[2] = {3, 0};
   const std::uint8_t cap[2] = {4, 4};
-  const std::int32_t allow[2] = {10, 10};
+  const std::uint32_t rack[2] = {0, 0};
+  const std::int32_t allow[1] = {10};
   std::int32_t out[2];
-  score_nodes(KernelNodes{ef, cap, allow}, 0, 2, 2, ScoreWeights{1, 1, 1, 1, 1, 1}, 100, out);
+  score_nodes(KernelNodes{ef, cap, rack, allow}, 0, 2, 2, ScoreWeights{1, 1, 1, 1, 1, 1}, 100, out);
   EXPECT_EQ(out[0], 123);
   EXPECT_EQ(out[1], NO_SCORE);
   const NodeAggregates agg = aggregate_nodes(ef, cap, 0, 2);

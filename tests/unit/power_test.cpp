@@ -26,11 +26,7 @@ Metered run_metered(const std::string& text)
   const Scenario& s = prep.scenario;
   const Cluster& c = prep.cluster;
   EnergyMeter meter(c, s.output.timeseries_interval_s);
-  auto [queue, placement, packing] = make_scenario_policies(s);
-  Dispatcher d(c, prep.jobs, s.scheduler, *queue, *placement, &meter);
-  run_without_network(d, c);
-  RunResult r = d.take_result();
-  meter.finish(r.end_s);
+  RunResult r = test::run_inline(prep, &meter);
   auto summary = summarize(s, c, prep.jobs, r, &meter);
   return Metered{std::move(s), std::move(c), std::move(r), std::move(summary), meter.timeseries()};
 }
@@ -64,7 +60,8 @@ TEST(Energy, OneJobOnEightAcceleratorsWithConstantPue)
   EXPECT_EQ(m.summary["cost"]["currency"], "CNY");
   EXPECT_DOUBLE_EQ(m.summary["carbon"]["tco2"].get<double>(), 8.70 * 0.6 / 1000);
   // The job's own energy: 8 x 700 W + its node's 400 W base (it holds all 8 of that node), for 3,600 s.
-  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots), (8 * 700 + 400) * 3600.0);
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots_of(m.result.records[0])),
+                   (8 * 700 + 400) * 3600.0);
 }
 
 TEST(Energy, IdleTimeBeforeTheFirstJobCounts)
@@ -310,8 +307,8 @@ TEST(Energy, AJobIsChargedItsShareOfItsNodesBasePower)
   const Metered m = run_metered(
       two_node_scenario(R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 3, "duration_s": 100},
                             {"id": "b", "submit_s": 100, "accelerators": 10, "duration_s": 50}])"));
-  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots), 225000.0);
-  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[1], m.result.slots), 375000.0);
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots_of(m.result.records[0])), 225000.0);
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[1], m.result.slots_of(m.result.records[1])), 375000.0);
 }
 
 TEST(Energy, EachSiteIsIntegratedUpToTheMakespanWithItsOwnPuePriceAndCarbon)

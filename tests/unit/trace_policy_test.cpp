@@ -18,8 +18,8 @@ PreparedRun batsim_paper(const std::string& queue)
 {
   Overrides o;
   o.queue_policy = queue;
-  return prepare(
-      load_scenario((std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/traces/batsim-paper.json").string()), o);
+  return test::prepared_from_file(
+      (std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/traces/batsim-paper.json").string(), o);
 }
 } // namespace
 
@@ -149,7 +149,7 @@ TEST_F(SwfTraces, HeaderWalltimeAndStatusRules)
 TEST_F(SwfTraces, KthUnderEasyIsFeasibleAndMatchesTheOfferedLoad)
 {
   const PreparedRun prep =
-      prepare(load_scenario((std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/traces/kth-sp2.json").string()));
+      test::prepared_from_file((std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/traces/kth-sp2.json").string());
   const Scenario& s = prep.scenario;
   const Cluster& c = prep.cluster;
   const RunResult r = test::run_inline(prep);

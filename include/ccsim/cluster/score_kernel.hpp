@@ -23,11 +23,14 @@ struct ScoreWeights {
 
 inline constexpr std::int32_t NO_SCORE = std::numeric_limits<std::int32_t>::min();
 
-//! Node state in structure-of-arrays form, indexed by node.
+//! Node state in structure-of-arrays form: ef, cap and rack indexed by node, rack_allow by rack (so that a rack's
+//! allowance is one value, updated in O(1) when its busy count changes, whatever the rack's size). The kernel
+//! reads rack_allow (a gather through the node's rack) only when w.rack != 0.
 struct KernelNodes {
-  const std::uint8_t* ef;         //!< effective free accelerators
-  const std::uint8_t* cap;        //!< accelerators on the node
-  const std::int32_t* rack_allow; //!< accelerators the node's rack may still power
+  const std::uint8_t* ef;         //!< per node: effective free accelerators (free, and within its rack's cap)
+  const std::uint8_t* cap;        //!< per node: accelerators on the node
+  const std::uint32_t* rack;      //!< per node: its rack
+  const std::int32_t* rack_allow; //!< per rack: accelerators the rack may still power
 };
 
 //! Scores nodes [begin, end) for a job of `n` accelerators into out[begin, end) and returns the highest score

@@ -15,7 +15,8 @@ struct NodeSlots {
   std::uint64_t mask = 0;
 };
 
-//! Which accelerators are held: per node (bit masks), per rack and per pool (busy counts). O(1) per node touched.
+//! Which accelerators are held: per node (bit masks), per rack and per pool (busy counts). O(1) per node touched
+//! (a rack whose power cap binds also refreshes its nodes' effective free counts).
 class ClusterState {
 public:
   explicit ClusterState(const Cluster& cluster);
@@ -33,8 +34,8 @@ public:
   std::uint64_t busy_accelerators() const { return busy_; }
   //! Accelerators that could still become busy, over all pools: sum of (usable - busy). O(1).
   std::uint64_t available_total() const { return usable_total_ - busy_; }
-  //! Structure-of-arrays node state for the scoring kernel (indexed by node):
-  //! effective free = min(free, its rack's allowance), and its rack's allowance.
+  //! Structure-of-arrays state for the scoring kernel: per node, effective free = min(free, its rack's allowance);
+  //! per node, free; per rack, its allowance (max_busy - busy).
   const std::uint8_t* effective_free() const { return ef_.data(); }
   const std::uint8_t* free_counts() const { return free_.data(); }
   const std::int32_t* rack_allowances() const { return rack_allow_.data(); }
@@ -59,11 +60,15 @@ private:
   std::vector<std::uint32_t> pool_cursor_;
   std::vector<std::uint64_t> busy_type_;
   std::vector<std::uint8_t> ef_;         //!< per node: min(free, its rack's allowance)
-  std::vector<std::int32_t> rack_allow_; //!< per node: its rack's max_busy - busy
+  std::vector<std::int32_t> rack_allow_; //!< per rack: max_busy - busy
   std::uint64_t busy_ = 0;
   std::uint64_t usable_total_ = 0;
 
-  //! Recomputes ef_ and rack_allow_ for the nodes of `rack` after its busy count changed.
+  //! Updates the rack's allowance after `node`'s free count and the rack's busy count changed, and ef_: O(1) (that
+  //! node only) while the rack can power at least a node's worth of accelerators before and after, which is
+  //! always the case for an uncapped rack; every node of the rack when the cap binds (ef = min(free, allowance)).
+  void refresh(std::uint32_t node, std::uint32_t rack);
+  //! ef_ of every node of the rack.
   void refresh_rack(std::uint32_t rack);
 };
 

@@ -1,4 +1,4 @@
-// include/ccsim/engine/dispatcher.hpp
+// include/ccsim/engine/dispatcher.hpp: the discrete-event core (SimGrid-free).
 #pragma once
 
 #include "ccsim/cluster/state.hpp"
@@ -6,10 +6,12 @@
 #include "ccsim/policy/policy.hpp"
 #include "ccsim/power/energy.hpp"
 #include "ccsim/scenario/scenario.hpp"
+#include "ccsim/workload/job_source.hpp"
 
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <queue>
 #include <span>
 #include <utility>
@@ -19,7 +21,7 @@ namespace ccsim {
 
 //! A transfer of a job's input data between sites' storage, for whatever carries bytes (SimGrid in the engine).
 struct StagingRequest {
-  std::uint32_t job = 0;
+  std::uint32_t job = 0; //!< the job's handle
   std::uint32_t from_site = 0, to_site = 0;
   double bytes = 0;
 };
@@ -27,11 +29,17 @@ struct StagingRequest {
 //! The discrete-event core, independent of what advances the clock: it knows the next event time and handles
 //! every event of one timestamp together (first jobs ending at t, then jobs submitted at t, then decisions).
 //! The SimGrid engine drives it; tests may drive it directly.
+//!
+//! Jobs stream through it: it pulls the next job from its source only when the clock reaches that job's submission,
+//! keeps a job only while it waits or runs, and hands each job to the sinks when it ends. Policies see a job by a
+//! handle (an index into SchedulingContext::jobs()), valid from its submission until the pass that reports it
+//! finished; a handle is then reused by a later job. Job::index (input order) breaks ties, never the handle.
 class Dispatcher {
 public:
   //! `meter` (optional) is told every power change and sampling point; the caller calls meter->finish(end).
-  Dispatcher(const Cluster& cluster, std::span<const Job> jobs, const SchedulerSpec& spec, QueuePolicy& queue,
-             PlacementPolicy& placement, EnergyMeter* meter = nullptr);
+  //! `sinks` receive every job when it ends.
+  Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerSpec& spec, QueuePolicy& queue,
+             PlacementPolicy& placement, EnergyMeter* meter = nullptr, std::vector<JobRecordSink*> sinks = {});
 
   //! Time of the next event, +infinity when none is left (transfers in flight end at times only their carrier knows).
   double next_event_time() const;
@@ -41,48 +49,61 @@ public:
 
   //! Transfers asked for since the last call (the caller carries them and reports each with staging_done()).
   std::vector<StagingRequest> take_staging_requests() { return std::exchange(staging_requests_, {}); }
-  //! The input data of `job` has arrived at `now` (>= the time it was requested).
+  //! The input data of the job with handle `job` has arrived at `now` (>= the time it was requested).
   void staging_done(std::uint32_t job, double now);
   std::size_t staging_in_flight() const { return staging_in_flight_; }
 
-  const RunResult& result() const { return result_; }
-  RunResult take_result() { return std::move(result_); }
+  const RunCounters& counters() const { return counters_; }
+  //! The live job with handle `handle`.
+  const Job& job(std::uint32_t handle) const { return jobs_[handle]; }
   const ClusterState& state() const { return state_; }
   std::size_t queued() const { return queue_->queued(); }
+  //! Jobs held now (waiting, staging or running): the engine's memory is proportional to this, not to the run.
+  std::size_t live_jobs() const { return jobs_.size() - free_.size(); }
 
 private:
   struct Completion {
     double time;
-    std::uint32_t job;
-    bool operator>(const Completion& o) const { return time != o.time ? time > o.time : job > o.job; }
+    std::uint32_t index; //!< Job::index: ties between jobs ending at the same time
+    std::uint32_t handle;
+    bool operator>(const Completion& o) const { return time != o.time ? time > o.time : index > o.index; }
   };
 
   const Cluster* cluster_;
-  std::span<const Job> jobs_;
+  JobSource* source_;
   SchedulerSpec spec_;
   QueuePolicy* queue_;
   PlacementPolicy* placement_;
   EnergyMeter* meter_;
+  std::vector<JobRecordSink*> sinks_;
   ClusterState state_;
-  std::vector<std::uint32_t> arrivals_; //!< job indices by submission order
-  std::size_t next_arrival_ = 0;
+  std::optional<Job> next_job_; //!< the next submission, pulled ahead from the source
+  // Live jobs by handle, and per handle what the engine keeps for them.
+  std::vector<Job> jobs_;
+  std::vector<JobRecord> records_;
+  std::vector<std::vector<NodeSlots>> slots_; //!< per handle: its allocation while it runs
+  std::vector<std::uint32_t> free_;           //!< handles free for the next arrivals
   std::priority_queue<Completion, std::vector<Completion>, std::greater<>> running_;
   std::priority_queue<double, std::vector<double>, std::greater<>> timers_; //!< wake-ups policies asked for
   std::vector<std::uint32_t> finished_, submitted_, changed_sites_;
-  RunResult result_;
-  // Data staging (docs/model.md "Data staging").
+  RunCounters counters_;
+  // Data staging (docs/model.md "Data staging"), per handle unless said otherwise.
   std::vector<StagingRequest> staging_requests_;
   std::size_t staging_in_flight_ = 0;
-  std::vector<std::uint32_t> site_pin_;       //!< prefetch mode: per job, the site it must run at (else empty)
+  std::vector<std::uint32_t> site_pin_;       //!< prefetch mode: the site a job must run at (NO_SITE: none)
   std::vector<double> pinned_backlog_;        //!< prefetch mode: per site, accelerator-s pinned and not started
-  std::vector<double> staging_since_;         //!< per job: when its transfer was asked for (NaN: none)
-  std::vector<double> compute_s_;             //!< per job held during staging: its compute time once data is in
-  std::vector<std::uint8_t> staging_pending_; //!< per job: transfers still in flight (one per remote site it uses)
+  std::vector<double> staging_since_;         //!< when its transfer was asked for (NaN: none)
+  std::vector<double> compute_s_;             //!< held during staging: its compute time once data is in
+  std::vector<std::uint8_t> staging_pending_; //!< transfers still in flight (one per remote site it uses)
   std::vector<std::uint64_t> staging_held_;   //!< per pool: accelerators held by jobs waiting for their data
   std::vector<std::uint32_t> staged_ready_;   //!< prefetch mode: jobs whose data arrived, to enter the queue
 
+  //! A handle for an arriving job (reusing a free one), its per-handle state reset.
+  std::uint32_t admit(Job&& job);
+  void pull_next();
   void request_staging(std::uint32_t job, std::uint32_t to_site, double now);
-  void update_meter(double now);
+  //! `job` ended: the sinks get it, its handle is freed after the pass.
+  void end_job(std::uint32_t job);
 };
 
 //! Drives `d` to completion without SimGrid: each staging transfer takes the time it would take alone on its

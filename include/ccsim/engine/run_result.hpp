@@ -1,4 +1,4 @@
-// include/ccsim/engine/run_result.hpp: what a run produced, job by job, for metrics and outputs.
+// include/ccsim/engine/run_result.hpp: what a run produces, job by job as jobs end, for metrics and outputs.
 #pragma once
 
 #include "ccsim/cluster/state.hpp"
@@ -7,19 +7,20 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace ccsim {
 
-//! How a job ended (Batsim's final_state names). The dispatcher knows a job's end when it starts it, so a started
-//! job's record holds its final state at once; PENDING means it never started.
+//! How a job ended (Batsim's final_state names). The dispatcher knows a job's end when it starts it; PENDING means
+//! it never started.
 enum class JobState : std::uint8_t { PENDING, COMPLETED_SUCCESSFULLY, COMPLETED_WALLTIME_REACHED };
 
 //! What happened to one job.
 struct JobRecord {
   double start_s = UNSET;
   double finish_s = UNSET;
-  std::uint32_t first_slot = 0; //!< its allocation: RunResult::slots[first_slot, first_slot + slot_count)
+  std::uint32_t first_slot = 0; //!< in a RunResult: its allocation is slots[first_slot, first_slot + slot_count)
   std::uint32_t slot_count = 0;
   std::uint32_t pool = 0;
   JobState state = JobState::PENDING;
@@ -30,14 +31,48 @@ struct JobRecord {
   double comm_slowdown = 1;
 };
 
-//! Everything a run produced, for metrics and outputs.
-struct RunResult {
-  std::vector<JobRecord> records;                        //!< indexed like the workload's jobs
-  std::vector<NodeSlots> slots;                          //!< allocation pieces of all jobs
-  std::array<double, TIER_COUNT> staged_bytes_by_tier{}; //!< bytes moved, by the tier of their route
-  std::uint64_t events = 0;                              //!< job submissions + job completions handled
+//! Receives every job when it ends, in the order jobs end (time, then input order), with its record and the
+//! accelerators it held (one piece per node, ascending). Outputs and metrics stream from here: nothing keeps
+//! every job.
+class JobRecordSink {
+public:
+  virtual ~JobRecordSink() = default;
+  virtual void job_ended(const Job& job, const JobRecord& record, std::span<const NodeSlots> slots) = 0;
+};
+
+//! Counts of a whole run.
+struct RunCounters {
+  std::uint64_t submitted = 0;       //!< jobs that arrived
+  std::uint64_t events = 0;          //!< job submissions + job completions handled
   std::uint64_t decision_points = 0; //!< decision passes (event timestamps, repeats for zero-length jobs, wake-ups)
   double end_s = 0;                  //!< time of the last event processed
+  std::array<double, TIER_COUNT> staged_bytes_by_tier{}; //!< bytes moved, by the tier of their route
+};
+
+//! Every job's record, for tests and small runs (RunCollector fills it).
+struct RunResult {
+  std::vector<JobRecord> records; //!< indexed by Job::index
+  std::vector<NodeSlots> slots;   //!< allocation pieces of all jobs
+  std::array<double, TIER_COUNT> staged_bytes_by_tier{};
+  std::uint64_t events = 0;
+  std::uint64_t decision_points = 0;
+  double end_s = 0;
+  //! The pieces of the job whose record is `r` (one of `records`).
+  std::span<const NodeSlots> slots_of(const JobRecord& r) const
+  {
+    return std::span<const NodeSlots>(slots).subspan(r.first_slot, r.slot_count);
+  }
+};
+
+//! Keeps every record it receives (memory grows with the run: for tests and small runs).
+class RunCollector final : public JobRecordSink {
+public:
+  void job_ended(const Job& job, const JobRecord& record, std::span<const NodeSlots> slots) override;
+  //! The records (jobs that never ended stay PENDING) with the run's counters.
+  RunResult take(const RunCounters& counters, std::size_t jobs);
+
+private:
+  RunResult result_;
 };
 
 } // namespace ccsim

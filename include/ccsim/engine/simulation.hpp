@@ -13,7 +13,7 @@ std::vector<std::string> simgrid_configuration();
 
 //! Outcome of one simulation run.
 struct SimulationRun {
-  RunResult result;
+  RunCounters counters;
   std::uint64_t clock_advances = 0; //!< times the SimGrid clock was advanced
   double simulated_end_s = 0;       //!< SimGrid clock at the end, seconds
   std::vector<std::string> simgrid_config;
@@ -22,9 +22,11 @@ struct SimulationRun {
 //! Runs the scenario on SimGrid: materializes the platform (a zone per site, a host per node) and drives the
 //! dispatcher from one controller actor that sleeps until the next event on the SimGrid clock.
 //! SimGrid allows one engine per process: call this at most once per process.
-//! `meter` (optional) integrates power and energy; it is finished at the last event.
+//! `meter` (optional) integrates power and energy; it is finished at the last event. `sinks` receive every job as
+//! it ends (a RunCollector keeps them all).
 //! Throws std::runtime_error if the queue policy leaves jobs waiting on an idle platform.
-SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
-                             QueuePolicy& queue, PlacementPolicy& placement, EnergyMeter* meter = nullptr);
+SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, JobSource& jobs, QueuePolicy& queue,
+                             PlacementPolicy& placement, EnergyMeter* meter = nullptr,
+                             std::vector<JobRecordSink*> sinks = {});
 
 } // namespace ccsim

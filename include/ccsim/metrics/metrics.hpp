@@ -1,6 +1,7 @@
 // include/ccsim/metrics/metrics.hpp
 #pragma once
 
+#include "ccsim/core/exact_sum.hpp"
 #include "ccsim/engine/run_result.hpp"
 #include "ccsim/fill/fill.hpp"
 #include "ccsim/power/energy.hpp"
@@ -29,15 +30,46 @@ JobMetrics job_metrics(const Job& job, const JobRecord& record);
 double quantile(std::vector<double>& values, double q);
 
 //! IT energy attributed to a job, J: execution x sum over its nodes of (k x accelerator max power + node base
-//! power x k / accelerators on the node), k = its accelerators on that node.
+//! power x k / accelerators on the node), k = its accelerators on that node. `slots`: the job's own pieces.
 double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<const NodeSlots> slots);
 
 //! Peak FLOP/s a type is rated at for "available computing power": its bf16 peak, else fp16, fp32, fp64, tf32,
 //! fp8, int8 (the first it supports).
 double reference_peak_flop_per_s(const AcceleratorType& type);
 
+//! The figures of a run, accumulated job by job as jobs end (a JobRecordSink): counts, sums, maxima, and one value
+//! per job (its wait, 8 bytes) for the exact median and p95. Sums are exact and rounded once (ExactSum), so a
+//! metric does not depend on the order jobs end in. docs/metrics.md lists what is kept and why.
+class RunMetrics final : public JobRecordSink {
+public:
+  explicit RunMetrics(const Cluster& cluster);
+  void job_ended(const Job& job, const JobRecord& record, std::span<const NodeSlots> slots) override;
+  std::uint64_t ended() const { return completed_ + killed_; }
+
+private:
+  friend nlohmann::ordered_json summarize(const Scenario&, const Cluster&, const RunMetrics&, const RunCounters&,
+                                          const EnergyMeter*);
+  const Cluster* cluster_;
+  std::uint64_t completed_ = 0, killed_ = 0;
+  double makespan_ = 0;
+  ExactSum wait_sum_, turnaround_sum_, bsld_sum_;
+  double wait_max_ = 0, turnaround_max_ = 0, bsld_max_ = 0;
+  std::vector<double> waits_;                         //!< per ended job, for the exact quantiles
+  std::vector<ExactSum> busy_by_type_, busy_by_site_; //!< accelerator-seconds
+  ExactSum delivered_flop_;
+  std::uint64_t staged_jobs_ = 0;
+  ExactSum staging_sum_, held_idle_; //!< s; accelerator-s held idle waiting for data
+  double staging_max_ = 0;
+  std::uint64_t comm_jobs_ = 0, slowed_jobs_ = 0; //!< ended jobs with comm_share > 0; those slowed by their placement
+  ExactSum comm_slowdown_sum_, slowdown_acc_s_;   //!< accelerator-s of computing added by communication slowdowns
+  double comm_slowdown_max_ = 1;
+};
+
 //! summary.json: simulated results only (no wall-clock figures), so reruns are byte-identical.
 //! `meter` (optional) adds energy, PUE, cost and carbon.
+nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, const RunMetrics& run,
+                                 const RunCounters& counters, const EnergyMeter* meter = nullptr);
+//! The same from every job's record (tests, small runs): `jobs` with Job::index into result.records.
 nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
                                  const RunResult& result, const EnergyMeter* meter = nullptr);
 

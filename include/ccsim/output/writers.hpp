@@ -40,9 +40,48 @@ void csv_field(std::string& out, std::string_view s);
 //! Batsim interval-set text of sorted indices: "0-3 7 9-10".
 std::string interval_set(std::span<const std::uint32_t> sorted_indices);
 
-//! jobs.csv: Batsim's columns (job_id ... final_state) then ccsim's (site, accelerator_type, nodes), one row per
-//! job in input order. Times in seconds, shortest round-trip decimal form; consumed_energy in J (job_energy_j).
+//! jobs.csv's header: Batsim's columns (job_id ... final_state) then ccsim's (site, accelerator_type, nodes,
+//! staging_time, staged_bytes, comm_slowdown).
+inline constexpr std::string_view JOBS_CSV_HEADER =
+    "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,execution_time,"
+    "finish_time,waiting_time,turnaround_time,stretch,consumed_energy,allocated_resources,final_state,"
+    "site,accelerator_type,nodes,staging_time,staged_bytes,comm_slowdown\n";
+//! One row of jobs.csv: times in seconds, shortest round-trip decimal form; consumed_energy in J (job_energy_j).
+//! `slots`: the job's own pieces.
+void append_job_row(std::string& out, const Cluster& cluster, const Job& job, const JobRecord& record,
+                    std::span<const NodeSlots> slots);
+//! jobs.csv of every job in `jobs`' order (tests and small runs; `ccsim run` streams it with JobsCsvWriter).
 std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result);
+
+//! jobs.csv written as jobs end, in that order (time, then input order), as Batsim writes its jobs file: a row is
+//! formatted when its job ends and written in blocks, so memory does not grow with the run. Written to
+//! `path`.tmp and renamed by commit().
+class JobsCsvWriter final : public JobRecordSink {
+public:
+  JobsCsvWriter(const Cluster& cluster, const std::filesystem::path& path);
+  void job_ended(const Job& job, const JobRecord& record, std::span<const NodeSlots> slots) override;
+  void commit();
+
+private:
+  static constexpr std::size_t FLUSH_BYTES = 1 << 20;
+  const Cluster* cluster_;
+  AtomicFile file_;
+  std::string buffer_;
+};
+
+//! timeseries.csv written row by row as the meter samples.
+class TimeseriesCsvWriter final : public TimeseriesSink {
+public:
+  explicit TimeseriesCsvWriter(const std::filesystem::path& path);
+  void columns(std::span<const std::string> names) override;
+  void row(std::span<const double> values) override;
+  void commit();
+
+private:
+  static constexpr std::size_t FLUSH_BYTES = 1 << 20;
+  AtomicFile file_;
+  std::string buffer_;
+};
 
 //! racks.csv: one row per rack in platform order: rack, site, region, accelerator_type, nodes, accelerators,
 //! first_accelerator (global index of its first accelerator: a rack's accelerators are consecutive), power_cap_w

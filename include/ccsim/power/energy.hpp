@@ -17,6 +17,14 @@ struct Timeseries {
   std::size_t rows() const { return columns.empty() ? 0 : values.size() / columns.size(); }
 };
 
+//! Receives the timeseries as it is sampled (timeseries.csv is written from here, so no sample is kept).
+class TimeseriesSink {
+public:
+  virtual ~TimeseriesSink() = default;
+  virtual void columns(std::span<const std::string> names) = 0;
+  virtual void row(std::span<const double> values) = 0;
+};
+
 //! Power and energy of every site over a run. Power is piecewise constant between dispatcher events, so energy
 //! is integrated exactly: each site accumulates power x duration whenever its power changes (docs/model.md).
 //!   site IT power       = sum over nodes (base + accelerators x idle) + computing accelerators x (max - idle)
@@ -27,6 +35,8 @@ public:
   //! `interval_s` > 0 samples a timeseries at 0, interval, 2 x interval, ...; 0 records none. `source` names the
   //! scenario file in the InputError raised when the interval would produce more than MAX_SAMPLES samples.
   EnergyMeter(const Cluster& cluster, double interval_s, std::string source = "");
+  //! Sends every sample to `sink` (its columns at once) instead of keeping them in timeseries().
+  void stream_to(TimeseriesSink& sink);
 
   //! Records samples due strictly before `t` (the state since the previous update holds until t).
   void sample_until(double t);
@@ -35,7 +45,8 @@ public:
   //! idle power, not busy power.
   void update(double now, const ClusterState& state, std::span<const std::uint32_t> sites, std::size_t queued,
               std::span<const std::uint64_t> waiting_by_pool = {});
-  //! Records samples due at or before `end`, and integrates every site up to `end`.
+  //! Records samples due at or before `end`, and integrates every site up to `end`. The ClusterState last given to
+  //! update() must still exist (samples read it).
   void finish(double end);
 
   double it_energy_j(std::uint32_t site) const { return sites_[site].it_j; }
@@ -71,6 +82,8 @@ private:
   double fragmentation_sum_ = 0;
   std::uint64_t samples_ = 0;
   Timeseries series_;
+  TimeseriesSink* sink_ = nullptr;
+  std::vector<double> row_; //!< the sample being recorded
 };
 
 } // namespace ccsim

@@ -7,12 +7,16 @@
 #include "ccsim/scenario/scenario.hpp"
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/job.hpp"
+#include "ccsim/workload/job_source.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ccsim {
@@ -28,28 +32,60 @@ struct Overrides {
   bool keep_queue_params = false, keep_placement_params = false;
 };
 
+//! Resolves jobs against a platform: eligible types (precision, memory, `accept`), the data site's index and a
+//! default walltime (the duration, or the runtime on the slowest eligible type). One instance serves a whole
+//! workload (it caches per data site and eligibility what every job would otherwise recompute).
+class JobResolver {
+public:
+  //! CPU-only jobs (0 accelerators) are allowed only with `cpu_only_allowed` (fill mode); they are eligible on
+  //! every node type.
+  JobResolver(const Cluster& cluster, bool cpu_only_allowed);
+  //! Resolves `job`; reports a job no pool can hold (unknown accept name, no eligible type, more accelerators than
+  //! the largest eligible pool, or than all pools for a job that may span sites) into `diags`, located in `file`
+  //! at where() (called only on a problem: a JSON pointer, or "line N" for line-based traces). Returns false when
+  //! it reported a problem.
+  bool resolve(Job& job, const std::string& file, const std::function<std::string()>& where, Diagnostics& diags);
+
+private:
+  const Cluster* cluster_;
+  bool cpu_only_allowed_;
+  std::vector<std::uint64_t> largest_pool_, all_pools_; //!< per type
+  std::string known_types_, known_sites_;
+  std::map<std::string, std::uint32_t, std::less<>> site_index_;
+  std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t>
+      unreachable_; //!< (site, eligible) -> site or NO_SITE
+};
+
+namespace detail {
+struct Workload;
+} // namespace detail
+
 //! Everything a run needs, built once, in this order: the overrides applied, the platform (Cluster) with its
-//! cross-checks, the workload imported or generated and resolved against the platform (eligible types, default
-//! walltimes, data sites), the policy-specific checks, the policies from the registry.
+//! cross-checks, the workload checked in one streaming pass (every job resolved against the platform, ids unique,
+//! counts), the policy-specific checks, the policies from the registry. The jobs themselves are not held (unless
+//! asked for): open_jobs() streams them again for the simulation.
 struct PreparedRun {
   Scenario scenario;
   Cluster cluster;
-  std::vector<Job> jobs;        //!< resolved, in input order
   ImportReport workload_report; //!< where the jobs came from ("inline", "generate" or a trace format) and counts
+  std::uint64_t job_count = 0;  //!< jobs the workload holds (kept by its importer)
   ScenarioPolicies policies;    //!< queue and placement (event mode) or fill policy (fill mode)
+  //! Every resolved job by Job::index, when prepare() was asked to hold them (fill mode, tests); else empty.
+  std::vector<Job> jobs;
+
+  //! A stream of the resolved jobs in submission order, from the start; one per simulation. The PreparedRun must
+  //! outlive it and stay where it is.
+  std::unique_ptr<JobSource> open_jobs() const;
+
+  std::shared_ptr<const detail::Workload> workload_; //!< how open_jobs() reads the workload again
 };
 
 //! The prepare stage. Throws InputError with every problem found, located in the scenario (JSON pointer) or the
-//! trace (line or pointer).
+//! trace (line or pointer). With `hold_jobs`, run.jobs keeps every resolved job.
 PreparedRun prepare(Scenario scenario, const Overrides& overrides = {},
-                    const PolicyRegistry& registry = PolicyRegistry::global());
+                    const PolicyRegistry& registry = PolicyRegistry::global(), bool hold_jobs = false);
 
-//! Resolves each job against the platform: sets eligible_types (types that support the job's precision, have the
-//! memory it needs and match its `accept` list), its data site's index, and a default walltime (its duration, or
-//! its runtime on the slowest eligible type). Reports a job no pool can hold (unknown accept name, no eligible
-//! type, more accelerators than the largest eligible pool, or all pools for a job that may span sites) at
-//! locate(index) (a JSON pointer, or "line N" for line-based traces). CPU-only jobs (0 accelerators) are allowed
-//! only when `cpu_only_allowed` (fill mode); they are eligible on every node type.
+//! Resolves every job of `jobs` (JobResolver), locating job i at locate(i).
 void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string& file,
                   const std::function<std::string(std::size_t)>& locate, Diagnostics& diags,
                   bool cpu_only_allowed = false);

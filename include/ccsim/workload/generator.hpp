@@ -5,6 +5,7 @@
 #include "ccsim/core/json_reader.hpp"
 #include "ccsim/core/random.hpp"
 #include "ccsim/workload/job.hpp"
+#include "ccsim/workload/job_source.hpp"
 
 #include <optional>
 #include <string>
@@ -62,7 +63,29 @@ struct GeneratorSpec {
 //! are read here (paths relative to `base_dir`).
 GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_dir);
 
-//! The jobs, in arrival order, ids "g<n>". `capacity_accelerators` sets the rate of an offered-load spec.
+//! The generated jobs, one at a time in arrival order (ids "g<n>", Job::index n): the same draws, in the same
+//! order, whether they are streamed or collected. `capacity_accelerators` sets the rate of an offered-load spec.
+class GeneratedJobs final : public JobSource {
+public:
+  //! `spec` must outlive the source.
+  GeneratedJobs(const GeneratorSpec& spec, std::uint64_t capacity_accelerators, std::uint64_t seed);
+  bool next(Job& job) override;
+  std::uint64_t produced() const { return produced_; }
+  //! Whether it stopped at MAX_GENERATED_JOBS rather than at its horizon or count.
+  bool truncated() const { return truncated_; }
+
+private:
+  const GeneratorSpec& spec_;
+  double rate_;
+  Rng rng_;
+  double total_share_ = 0, tenant_total_ = 0;
+  std::vector<double> data_totals_; //!< per mix entry: the sum of its data sites' shares
+  double t_ = 0;
+  std::uint64_t produced_ = 0;
+  bool done_ = false, truncated_ = false;
+};
+
+//! Every generated job (GeneratedJobs collected).
 std::vector<Job> generate_jobs(const GeneratorSpec& spec, std::uint64_t capacity_accelerators, std::uint64_t seed);
 
 //! Mean arrival rate (jobs/s) the spec asks for on a platform of `capacity_accelerators`.

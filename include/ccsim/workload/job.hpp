@@ -16,7 +16,10 @@ inline constexpr std::uint32_t NO_SITE = UINT32_MAX;
 //! One job of the workload. Either `duration_s` (trace replay: the same on any hardware) or `work_flop`
 //! (runtime = work_flop / (accelerators x peak[precision] x efficiency)) is set, never both.
 struct Job {
-  std::string id;                 //!< unique id from the input
+  std::string id; //!< unique id from the input
+  //! Position in the workload's input order (0, 1, ...): identifies the job in records and outputs and breaks
+  //! ties between jobs submitted or ending at the same time. Set by the job source.
+  std::uint32_t index = 0;
   double submit_s = 0;            //!< submission time, seconds from simulation start
   std::uint32_t accelerators = 1; //!< accelerators held (0 = a CPU-only task, fill mode only)
   //! Share of each of its accelerators the job needs, in thousandths (1..1000; openb's gpu_milli). Fill mode packs

@@ -34,7 +34,7 @@ public:
     const Cluster& c = view.cluster;
     const ClusterState& st = view.state;
     scores_.resize(c.node_count());
-    const KernelNodes nodes{st.effective_free(), c.node_accels.data(), st.rack_allowances()};
+    const KernelNodes nodes{st.effective_free(), c.node_accels.data(), c.node_rack.data(), st.rack_allowances()};
     const auto n = static_cast<std::int32_t>(job.accelerators);
     std::int32_t best = NO_SCORE;
     std::uint32_t best_node = 0;
@@ -85,7 +85,7 @@ public:
         }
         const std::uint32_t node = candidates_[ci];
         const std::uint32_t rack = c.node_rack[node];
-        auto [it, fresh] = rack_left_.try_emplace(rack, static_cast<std::uint32_t>(st.rack_allowances()[node]));
+        auto [it, fresh] = rack_left_.try_emplace(rack, st.rack_allowance(rack));
         const std::uint32_t k = std::min({needed, static_cast<std::uint32_t>(st.free_counts()[node]), it->second});
         if (k == 0)
           continue;

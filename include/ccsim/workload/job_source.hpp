@@ -1,0 +1,38 @@
+// include/ccsim/workload/job_source.hpp: jobs delivered one at a time, in submission order, as the engine needs them.
+#pragma once
+
+#include "ccsim/workload/job.hpp"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace ccsim {
+
+//! A stream of jobs in submission order (ties: input order), each with its input position in Job::index. The
+//! engine pulls the next job only when the simulation reaches its submission time, so a workload of any length
+//! is never held whole (docs/performance.md, "Memory").
+class JobSource {
+public:
+  virtual ~JobSource() = default;
+  //! The next job into `job`, or false at the end.
+  virtual bool next(Job& job) = 0;
+};
+
+//! Jobs held in memory (inline jobs, tests, a trace that is not in submission order), delivered in submission
+//! order by a stable sort of their submit times. Job::index is each job's position in `jobs`.
+class VectorJobSource final : public JobSource {
+public:
+  explicit VectorJobSource(std::vector<Job> jobs);
+  bool next(Job& job) override;
+
+private:
+  std::vector<Job> jobs_;
+  std::vector<std::uint32_t> order_;
+  std::size_t next_ = 0;
+};
+
+//! Job indices sorted by (submit time, input order): the order the engine submits them.
+std::vector<std::uint32_t> submission_order(std::span<const Job> jobs);
+
+} // namespace ccsim
