@@ -110,7 +110,8 @@ SlotSet PoolSlots::free_now(const ClusterState& state) const
 
 SlotProfile::SlotProfile(std::uint32_t slots, double origin)
 {
-  free_.emplace(origin, SlotSet(slots, true));
+  SlotSet all(slots, true);
+  free_.emplace(origin, Segment{all, all.count()});
 }
 
 void SlotProfile::split_at(double t)
@@ -122,11 +123,16 @@ void SlotProfile::split_at(double t)
     free_.emplace_hint(std::next(it), t, it->second);
 }
 
-void SlotProfile::merge_equal()
+void SlotProfile::merge_around(double from, double to)
 {
-  for (auto it = free_.begin(); it != free_.end();) {
+  auto it = free_.lower_bound(from);
+  if (it != free_.begin())
+    --it;
+  while (it != free_.end()) {
     auto next = std::next(it);
-    if (next != free_.end() && next->second == it->second)
+    if (next == free_.end() || next->first > to)
+      break;
+    if (next->second.count == it->second.count && next->second.free == it->second.free)
       free_.erase(next);
     else
       it = next;
@@ -139,9 +145,11 @@ void SlotProfile::occupy(const SlotSet& slots, double from, double to)
     return;
   split_at(from);
   split_at(to);
-  for (auto it = free_.find(from); it != free_.end() && it->first < to; ++it)
-    it->second.subtract(slots);
-  merge_equal();
+  for (auto it = free_.find(from); it != free_.end() && it->first < to; ++it) {
+    it->second.free.subtract(slots);
+    it->second.count = it->second.free.count();
+  }
+  merge_around(from, to);
 }
 
 void SlotProfile::release(const SlotSet& slots, double from, double to)
@@ -150,9 +158,11 @@ void SlotProfile::release(const SlotSet& slots, double from, double to)
     return;
   split_at(from);
   split_at(to);
-  for (auto it = free_.find(from); it != free_.end() && it->first < to; ++it)
-    it->second |= slots;
-  merge_equal();
+  for (auto it = free_.find(from); it != free_.end() && it->first < to; ++it) {
+    it->second.free |= slots;
+    it->second.count = it->second.free.count();
+  }
+  merge_around(from, to);
 }
 
 void SlotProfile::forget_before(double now)
@@ -163,7 +173,7 @@ void SlotProfile::forget_before(double now)
   --it; // the segment holding `now`
   if (it == free_.begin() && it->first == now)
     return;
-  SlotSet current = it->second;
+  Segment current = it->second;
   free_.erase(free_.begin(), std::next(it));
   free_.emplace(now, std::move(current));
 }
@@ -173,37 +183,51 @@ SlotSet SlotProfile::free_throughout(double from, double to) const
   auto it = free_.upper_bound(from);
   assert(it != free_.begin() && "SlotProfile::free_throughout(): time before the profile's origin");
   --it;
-  SlotSet window = it->second;
+  SlotSet window = it->second.free;
   for (++it; it != free_.end() && it->first < to; ++it)
-    window &= it->second;
+    window &= it->second.free;
   return window;
 }
 
 std::optional<SlotProfile::Fit> SlotProfile::first_fit(std::uint32_t count, double duration, double earliest) const
 {
-  if (free_.empty())
-    return std::nullopt;
-  // Candidate starts: `earliest`, then every breakpoint after it.
-  std::vector<double> candidates{earliest};
-  for (auto it = free_.upper_bound(earliest); it != free_.end(); ++it)
-    candidates.push_back(it->first);
-  for (const double t : candidates) {
-    auto it = free_.upper_bound(t);
-    if (it == free_.begin())
-      continue;
-    --it; // segment holding t
-    SlotSet window = it->second;
-    if (window.count() < count)
-      continue;
-    for (++it; it != free_.end() && it->first < t + duration; ++it) {
-      window &= it->second;
-      if (window.count() < count)
-        break;
+  // Candidate starts: `earliest`, then every breakpoint after it. For a candidate t, the window is the segment
+  // holding t and every segment starting before t + duration.
+  auto next = free_.upper_bound(earliest); // the candidate after this one
+  auto holding = next == free_.begin() ? free_.end() : std::prev(next);
+  double t = earliest;
+  for (;;) {
+    if (holding != free_.end()) {
+      // Counts first: a segment of the window with too few free slots fails this candidate and every later one up
+      // to that segment's start (their windows overlap it too).
+      auto too_few = free_.end();
+      for (auto it = holding; it != free_.end() && (it == holding || it->first < t + duration); ++it)
+        if (it->second.count < count) {
+          too_few = it;
+          break;
+        }
+      if (too_few != free_.end()) {
+        next = std::next(too_few);
+      } else {
+        SlotSet window = holding->second.free;
+        bool enough = true;
+        for (auto it = std::next(holding); it != free_.end() && it->first < t + duration; ++it) {
+          window &= it->second.free;
+          if (window.count() < count) {
+            enough = false;
+            break;
+          }
+        }
+        if (enough)
+          return Fit{t, window.lowest(count)};
+      }
     }
-    if (window.count() >= count)
-      return Fit{t, window.lowest(count)};
+    if (next == free_.end())
+      return std::nullopt;
+    t = next->first;
+    holding = next;
+    ++next;
   }
-  return std::nullopt;
 }
 
 } // namespace ccsim

@@ -54,8 +54,10 @@ private:
 };
 
 //! Availability profile of one pool: which slots are free over time, as a step function. Batsched keeps the
-//! same structure (free machines per time interval). Cost: O(breakpoints x words) per operation; first_fit is
-//! O(breakpoints^2 x words).
+//! same structure (free machines per time interval). Each segment also keeps its count of free slots, so that
+//! first_fit rejects windows by counts before it intersects sets: a segment with too few free slots rules out
+//! every window that overlaps it at once. Cost: occupy/release O(segments touched x words); first_fit
+//! O(breakpoints) count checks plus one intersection per window that passes them.
 class SlotProfile {
 public:
   SlotProfile() = default;
@@ -80,9 +82,14 @@ public:
   std::size_t breakpoints() const { return free_.size(); }
 
 private:
+  struct Segment {
+    SlotSet free;
+    std::uint32_t count = 0; //!< free.count()
+  };
   void split_at(double t);
-  void merge_equal();
-  std::map<double, SlotSet> free_; //!< free slots from each key until the next key (the last one: forever)
+  //! Merges equal neighbours among the segments from the one before `from` to the one starting at `to`.
+  void merge_around(double from, double to);
+  std::map<double, Segment> free_; //!< free slots from each key until the next key (the last one: forever)
 };
 
 } // namespace ccsim

@@ -7,13 +7,15 @@
 //   The reservation is recomputed at every decision pass.
 #include "ccsim/core/params.hpp"
 #include "ccsim/policy/builtin/builtin.hpp"
+#include "ordered_min_index.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <deque>
 #include <limits>
 #include <map>
+#include <optional>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -27,124 +29,235 @@ public:
   {
     for (const std::uint32_t j : ctx.finished())
       forget(j);
-    queue_.insert(queue_.end(), ctx.submitted().begin(), ctx.submitted().end());
-    const double now = ctx.now();
+    for (const std::uint32_t j : ctx.submitted())
+      enqueue(ctx, j);
 
-    bool reserved = false;
+    // The head of the queue, in order: each job that fits starts; the first that cannot gets the reservation.
+    std::uint64_t head = 0;
     double t_res = 0;
     std::vector<NodeSlots> hold; // reserved slots that are free now
-    // Within a pass availability only shrinks (holds are released after each attempt), so a job that an
-    // availability check rejects rejects every later job with the same eligible types and at least as many
-    // accelerators: remember the smallest rejected size per eligibility mask and skip those without a pool scan.
-    no_room_.clear();
-    best_beside_.clear();
-    hold_version_ = SIZE_MAX;
+    for (;;) {
+      if (order_.empty())
+        return;
+      const auto [pos, j] = *order_.begin();
+      if (ctx.may_fit_now(j) && ctx.try_start(j)) {
+        dequeue(j);
+        remember(ctx, j);
+        continue;
+      }
+      head = pos;
+      t_res = reserve(ctx, ctx.jobs()[j], hold);
+      if (t_res == std::numeric_limits<double>::infinity())
+        return; // a job spanning sites, larger than any one pool: no per-pool reservation, so no backfilling
+      break;
+    }
+    backfill(ctx, head, t_res, hold);
+  }
+
+  std::size_t queued() const override { return order_.size(); }
+
+private:
+  // The queue, indexed so that a pass visits only the jobs that may start (docs/policies.md, "EASY at depth"). A
+  // queued job belongs to the class of its eligible types, or, pinned to a site or allowed to span sites, to the
+  // few "special" jobs checked one by one.
+  struct Entry {
+    std::uint64_t pos;
+    std::uint32_t cls; //!< SPECIAL, or an index into classes_
+    std::uint32_t size;
+  };
+  static constexpr std::uint32_t SPECIAL = UINT32_MAX;
+  struct Class {
+    std::uint64_t types; //!< eligible types
+    OrderedMinIndex<std::uint32_t> by_size;
+    std::map<std::uint32_t, OrderedMinIndex<double>> by_walltime; //!< per size, the jobs of that size by walltime
+    // Per pass, recomputed after every start:
+    std::uint64_t avail = 0;  //!< most available accelerators in one pool of its types: may_fit_now() is size <= this
+    std::uint64_t beside = 0; //!< the same with the reservation's still-free slots held (fits_beside_hold())
+    bool fresh = false;       //!< `next` is valid
+    std::optional<std::uint64_t> next; //!< its first candidate after the pass's cursor
+  };
+
+  void enqueue(const SchedulingContext& ctx, std::uint32_t j)
+  {
+    const Job& job = ctx.jobs()[j];
+    Entry e{next_pos_++, SPECIAL, job.accelerators};
+    if (ctx.view().pinned_site(job) == NO_SITE && not job.span_sites) {
+      auto [it, added] = class_of_.try_emplace(job.eligible_types, static_cast<std::uint32_t>(classes_.size()));
+      if (added)
+        classes_.push_back(Class{job.eligible_types, {}, {}, 0, 0, false, std::nullopt});
+      e.cls = it->second;
+      Class& c = classes_[e.cls];
+      c.by_size.append(e.pos, e.size);
+      c.by_walltime[e.size].append(e.pos, job.walltime_s);
+    } else {
+      special_.insert(e.pos);
+    }
+    order_.emplace(e.pos, j);
+    entries_.emplace(j, e);
+  }
+
+  void dequeue(std::uint32_t j)
+  {
+    const auto it = entries_.find(j);
+    const Entry e = it->second;
+    entries_.erase(it);
+    order_.erase(e.pos);
+    if (e.cls == SPECIAL) {
+      special_.erase(e.pos);
+      return;
+    }
+    Class& c = classes_[e.cls];
+    c.by_size.erase(e.pos);
+    auto w = c.by_walltime.find(e.size);
+    w->second.erase(e.pos);
+    if (w->second.empty())
+      c.by_walltime.erase(w);
+  }
+
+  //! Backfilling behind the reservation (at t_res, on `hold` of pool res_pool_): every later job, in queue order,
+  //! starts if it fits now and either ends by t_res (walltime) or fits beside the reserved slots still free. The
+  //! jobs visited are only those a count says may start (a job that cannot start leaves the state unchanged, so
+  //! skipping it changes nothing); each is then judged exactly as batsched does.
+  void backfill(SchedulingContext& ctx, std::uint64_t head, double t_res, const std::vector<NodeSlots>& hold)
+  {
+    const double now = ctx.now();
     const ClusterState& state = ctx.view().state;
+    // A walltime limit a little above t_res - now for the index: the exact test (now + walltime <= t_res) decides.
+    const double window = t_res - now;
+    const double w_limit = window + std::fabs(t_res) * 1e-12 + 1e-12;
     std::uint64_t held = 0;
-    for (auto it = queue_.begin(); it != queue_.end();) {
-      const std::uint32_t j = *it;
-      const Job& job = ctx.jobs()[j];
-      bool started = false;
-      if (not reserved) {
-        started = ctx.may_fit_now(j) && ctx.try_start(j);
-        if (not started) {
-          reserved = true;
-          t_res = reserve(ctx, job, hold);
-          if (t_res == std::numeric_limits<double>::infinity())
-            break; // a job spanning sites, larger than any one pool: no per-pool reservation, so no backfilling
-        }
-      } else if (state.available_total() == 0) {
+    bool stale = true; // availability changed since the classes' counts were taken
+    std::uint64_t cursor = head;
+    for (;;) {
+      if (state.available_total() == 0)
         break; // nothing later in the queue can start in this pass
-      } else if (fits_by_count(ctx, j)) {
+      if (stale) {
+        held = refresh_hold(state, hold);
+        refresh_classes(ctx, held);
+        stale = false;
+      }
+      // The next candidate: the first, after the cursor, of each class's own first candidate and special jobs.
+      std::optional<std::uint64_t> next;
+      for (Class& c : classes_) {
+        if (not c.fresh || (c.next && *c.next <= cursor)) {
+          c.next = candidate(c, cursor, w_limit);
+          c.fresh = true;
+        }
+        if (c.next && (not next || *c.next < *next))
+          next = c.next;
+      }
+      if (const auto sp = special_.upper_bound(cursor); sp != special_.end() && (not next || *sp < *next))
+        next = *sp;
+      if (not next)
+        break;
+      cursor = *next;
+      const std::uint32_t j = order_.at(cursor);
+      const Job& job = ctx.jobs()[j];
+      const Entry& e = entries_.at(j);
+      bool started = false;
+      const bool fits = e.cls == SPECIAL ? ctx.may_fit_now(j) : job.accelerators <= classes_[e.cls].avail;
+      if (fits) {
         if (now + job.walltime_s <= t_res) {
           started = ctx.try_start(j);
-        } else {
-          // Jobs that end before t_res may have taken reserved slots this pass: hold only those still free.
-          // Recomputed only after a start (nothing else changes the state within a pass).
-          if (hold_version_ != ctx.started().size()) {
-            hold_version_ = ctx.started().size();
-            best_beside_.clear();
-            active_hold_.clear();
-            held = 0;
-            for (const auto& h : hold)
-              if (const std::uint64_t still_free = h.mask & ~state.used_mask(h.node); still_free != 0)
-                active_hold_.push_back(NodeSlots{h.node, still_free});
-            state.trim_to_rack_allowances(active_hold_); // jobs started since may have used a rack's headroom
-            for (const auto& h : active_hold_)
-              held += static_cast<std::uint64_t>(std::popcount(h.mask));
-          }
-          // Holding the slots would leave available_in_pool(reserved pool) - held: check by count first (the
-          // answer may_fit_now() would give under the hold), and hold (a state change) only for a job that may
-          // fit beside the reservation.
-          if (fits_beside_hold(ctx, job, held)) {
-            ctx.hold(active_hold_);
-            started = ctx.try_start(j);
-            ctx.release_hold(active_hold_);
-          }
+        } else if (e.cls == SPECIAL ? fits_beside_hold(ctx, job, held) : job.accelerators <= classes_[e.cls].beside) {
+          // Holding the slots would leave available_in_pool(reserved pool) - held: the count said it may fit
+          // beside the reservation; the hold (a state change) is made only then.
+          ctx.hold(active_hold_);
+          started = ctx.try_start(j);
+          ctx.release_hold(active_hold_);
         }
       }
       if (started) {
+        dequeue(j);
         remember(ctx, j);
-        it = queue_.erase(it);
-      } else {
-        ++it;
+        stale = true;
+        for (Class& c : classes_)
+          c.fresh = false;
       }
     }
   }
 
-  std::size_t queued() const override { return queue_.size(); }
-
-private:
-  //! ctx.may_fit_now(job) as it would answer with `held` free slots of the reserved pool held. The answer's
-  //! pool scan is cached per eligibility until the next start (best_beside_, cleared with the hold).
-  bool fits_beside_hold(const SchedulingContext& ctx, const Job& job, std::uint64_t held)
+  //! The class's first job after `cursor` that a count says may start: size <= beside (any walltime), or
+  //! beside < size <= avail with a walltime that may end by the reservation.
+  static std::optional<std::uint64_t> candidate(const Class& c, std::uint64_t cursor, double w_limit)
   {
-    const ClusterView v = ctx.view();
-    const auto most_beside = [&] {
-      std::uint64_t most = 0;
-      const auto consider = [&](std::uint32_t p) {
-        const std::uint64_t avail = v.state.available_in_pool(p);
-        const std::uint64_t reserved = p == res_pool_ ? held : 0;
-        most = std::max(most, avail > reserved ? avail - reserved : 0);
-      };
-      const std::uint32_t pin = v.pinned_site(job);
-      for (std::uint16_t t = 0; t < v.cluster.types.size(); t++) {
-        if ((job.eligible_types >> t & 1U) == 0)
-          continue;
-        if (pin != NO_SITE) { // uncached (see below): the one pool at its site, not a scan
-          if (const std::uint32_t p = v.cluster.pool_at(pin, t); p != UINT32_MAX)
-            consider(p);
-          continue;
-        }
-        for (const std::uint32_t p : v.cluster.pools_of_type[t])
-          consider(p);
-      }
-      return most;
-    };
-    if (v.pinned_site(job) != NO_SITE) // the cache is keyed by eligibility only
-      return most_beside() >= job.accelerators;
-    const auto [it, added] = best_beside_.try_emplace(job.eligible_types, 0);
-    if (added)
-      it->second = most_beside();
-    return it->second >= job.accelerators;
+    std::optional<std::uint64_t> best;
+    if (c.avail == 0)
+      return best;
+    if (c.beside > 0)
+      best = c.by_size.first_after(cursor, static_cast<std::uint32_t>(std::min<std::uint64_t>(c.beside, UINT32_MAX)));
+    for (auto it = c.by_walltime.upper_bound(static_cast<std::uint32_t>(std::min<std::uint64_t>(c.beside, UINT32_MAX)));
+         it != c.by_walltime.end() && it->first <= c.avail; ++it)
+      if (const auto p = it->second.first_after(cursor, w_limit); p && (not best || *p < *best))
+        best = p;
+    return best;
   }
 
-  //! ctx.may_fit_now(j), skipping the pool scan when a job with the same eligibility and no more accelerators than
-  //! this one already failed it in this pass.
-  bool fits_by_count(const SchedulingContext& ctx, std::uint32_t j)
+  //! The reserved slots still free (jobs that end before the reservation may have taken some), trimmed to what
+  //! their racks may still power; returns how many.
+  std::uint64_t refresh_hold(const ClusterState& state, const std::vector<NodeSlots>& hold)
   {
-    const Job& job = ctx.jobs()[j];
-    // The cache is keyed by eligibility only: a pinned job sees fewer pools, a job spanning sites sums them.
-    if (ctx.view().pinned_site(job) != NO_SITE || job.span_sites)
-      return ctx.may_fit_now(j);
-    const auto known = no_room_.find(job.eligible_types);
-    if (known != no_room_.end() && job.accelerators >= known->second)
-      return false;
-    if (ctx.may_fit_now(j))
-      return true;
-    auto& smallest = no_room_[job.eligible_types];
-    smallest = smallest == 0 ? job.accelerators : std::min(smallest, job.accelerators);
-    return false;
+    active_hold_.clear();
+    for (const auto& h : hold)
+      if (const std::uint64_t still_free = h.mask & ~state.used_mask(h.node); still_free != 0)
+        active_hold_.push_back(NodeSlots{h.node, still_free});
+    state.trim_to_rack_allowances(active_hold_); // jobs started since may have used a rack's headroom
+    std::uint64_t held = 0;
+    for (const auto& h : active_hold_)
+      held += static_cast<std::uint64_t>(std::popcount(h.mask));
+    return held;
+  }
+
+  //! Each class's counts: the most available accelerators in one pool of its types, and the same beside the hold.
+  void refresh_classes(const SchedulingContext& ctx, std::uint64_t held)
+  {
+    const Cluster& c = ctx.view().cluster;
+    const ClusterState& state = ctx.view().state;
+    type_avail_.assign(c.types.size(), 0);
+    type_beside_.assign(c.types.size(), 0);
+    for (std::uint16_t t = 0; t < c.types.size(); t++)
+      for (const std::uint32_t p : c.pools_of_type[t]) {
+        const std::uint64_t a = state.available_in_pool(p);
+        const std::uint64_t reserved = p == res_pool_ ? held : 0;
+        type_avail_[t] = std::max(type_avail_[t], a);
+        type_beside_[t] = std::max(type_beside_[t], a > reserved ? a - reserved : 0);
+      }
+    for (Class& k : classes_) {
+      k.avail = k.beside = 0;
+      for (std::uint64_t m = k.types; m != 0; m &= m - 1) {
+        const auto t = static_cast<std::size_t>(std::countr_zero(m));
+        if (t >= c.types.size())
+          break;
+        k.avail = std::max(k.avail, type_avail_[t]);
+        k.beside = std::max(k.beside, type_beside_[t]);
+      }
+      k.fresh = false;
+    }
+  }
+
+  //! ctx.may_fit_now(job) as it would answer with `held` free slots of the reserved pool held (special jobs).
+  bool fits_beside_hold(const SchedulingContext& ctx, const Job& job, std::uint64_t held) const
+  {
+    const ClusterView v = ctx.view();
+    std::uint64_t most = 0;
+    const auto consider = [&](std::uint32_t p) {
+      const std::uint64_t avail = v.state.available_in_pool(p);
+      const std::uint64_t reserved = p == res_pool_ ? held : 0;
+      most = std::max(most, avail > reserved ? avail - reserved : 0);
+    };
+    const std::uint32_t pin = v.pinned_site(job);
+    for (std::uint16_t t = 0; t < v.cluster.types.size(); t++) {
+      if ((job.eligible_types >> t & 1U) == 0)
+        continue;
+      if (pin != NO_SITE) {
+        if (const std::uint32_t p = v.cluster.pool_at(pin, t); p != UINT32_MAX)
+          consider(p);
+        continue;
+      }
+      for (const std::uint32_t p : v.cluster.pools_of_type[t])
+        consider(p);
+    }
+    return most >= job.accelerators;
   }
 
   struct Running {
@@ -288,7 +401,13 @@ private:
     return best_t;
   }
 
-  std::deque<std::uint32_t> queue_;
+  std::map<std::uint64_t, std::uint32_t> order_;     //!< queue position -> job handle
+  std::unordered_map<std::uint32_t, Entry> entries_; //!< job handle -> its place in the index
+  std::vector<Class> classes_;
+  std::unordered_map<std::uint64_t, std::uint32_t> class_of_; //!< eligible types -> class
+  std::set<std::uint64_t> special_;                           //!< positions of pinned and site-spanning jobs
+  std::uint64_t next_pos_ = 0;
+  std::vector<std::uint64_t> type_avail_, type_beside_; //!< per type, per pass (refresh_classes)
   std::unordered_map<std::uint32_t, Running> running_;
   //! Per pool: (est_end, job) of running jobs -> its accelerators in that pool.
   std::vector<std::map<std::pair<double, std::uint32_t>, std::uint32_t>> by_end_;
@@ -297,12 +416,9 @@ private:
     std::uint32_t job, count;
     bool operator<(const End& o) const { return end != o.end ? end < o.end : job < o.job; }
   };
-  std::vector<End> overrun_;                                     //!< scratch of for_each_end()
-  std::unordered_map<std::uint64_t, std::uint32_t> no_room_;     //!< per pass: eligibility -> smallest size rejected
-  std::vector<NodeSlots> active_hold_;                           //!< the reservation's slots still free
-  std::size_t hold_version_ = SIZE_MAX;                          //!< starts in this pass when active_hold_ was made
-  std::unordered_map<std::uint64_t, std::uint64_t> best_beside_; //!< eligibility -> most available beside the hold
-  std::uint32_t res_pool_ = 0;                                   //!< pool of this pass's reservation
+  std::vector<End> overrun_;           //!< scratch of for_each_end()
+  std::vector<NodeSlots> active_hold_; //!< the reservation's slots still free
+  std::uint32_t res_pool_ = 0;         //!< pool of this pass's reservation
 };
 
 } // namespace
