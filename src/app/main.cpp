@@ -245,7 +245,9 @@ int cmd_validate(const std::string& path)
     std::cout << fmt::format("nodes: {} node list {}: read {}, kept {}{}\n", n.format, n.path, n.read, n.kept, skipped);
   }
   const auto& r = run.workload_report;
-  if (r.format != "inline") {
+  if (r.format == "generate") {
+    std::cout << fmt::format("workload: generated, {} jobs\n", r.kept);
+  } else if (r.format != "inline") {
     std::string skipped;
     for (const auto& [reason, n] : r.skipped)
       skipped += fmt::format(", skipped {} ({})", n, reason);

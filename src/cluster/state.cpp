@@ -21,8 +21,39 @@ ClusterState::ClusterState(const Cluster& cluster)
 {
   for (std::uint32_t r = 0; r < cluster.racks.size(); r++)
     refresh_rack(r);
-  for (const auto& p : cluster.pools)
+  bits_first_.push_back(0);
+  for (const auto& p : cluster.pools) {
     usable_total_ += p.usable;
+    bits_first_.push_back(bits_first_.back() + (p.nodes.size() + 63) / 64);
+  }
+  free_bits_.assign(bits_first_.back(), 0);
+  for (std::uint32_t pool = 0; pool < cluster.pools.size(); pool++)
+    for (const std::uint32_t node : cluster.pools[pool].nodes)
+      refresh_free_bit(node, pool);
+}
+
+void ClusterState::refresh_free_bit(std::uint32_t node, std::uint32_t pool)
+{
+  const std::uint32_t pos = cluster_->node_pos_in_pool[node];
+  std::uint64_t& word = free_bits_[bits_first_[pool] + pos / 64];
+  const std::uint64_t bit = std::uint64_t{1} << (pos % 64);
+  word = free_[node] > 0 ? word | bit : word & ~bit;
+}
+
+std::uint32_t ClusterState::next_free_position(std::uint32_t pool, std::uint32_t from) const
+{
+  const auto size = static_cast<std::uint32_t>(cluster_->pools[pool].nodes.size());
+  const std::span<const std::uint64_t> bits = pool_free_bits(pool);
+  std::size_t w = from / 64;
+  if (from >= size)
+    return size;
+  std::uint64_t word = bits[w] & (~std::uint64_t{0} << (from % 64));
+  while (word == 0) {
+    if (++w == bits.size())
+      return size;
+    word = bits[w];
+  }
+  return static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(word)));
 }
 
 void ClusterState::refresh_rack(std::uint32_t rack)
@@ -50,6 +81,7 @@ void ClusterState::refresh(std::uint32_t node, std::uint32_t rack)
 
 void ClusterState::allocate(std::span<const NodeSlots> slots)
 {
+  changes_++;
   for (const auto& s : slots) {
     // Always checked: a double booking would silently corrupt every count after it.
     if ((used_[s.node] & s.mask) != 0)
@@ -69,11 +101,10 @@ void ClusterState::allocate(std::span<const NodeSlots> slots)
     busy_ += n;
     busy_type_[cluster_->node_type[s.node]] += n;
     refresh(s.node, rack);
+    refresh_free_bit(s.node, pool);
     // Keep the cursor on the first node that still has a free slot.
-    const auto& nodes = cluster_->pools[pool].nodes;
-    std::uint32_t& cursor = pool_cursor_[pool];
-    while (cursor < nodes.size() && free_[nodes[cursor]] == 0)
-      cursor++;
+    if (cluster_->node_pos_in_pool[s.node] == pool_cursor_[pool])
+      pool_cursor_[pool] = next_free_position(pool, pool_cursor_[pool]);
   }
 }
 
@@ -96,6 +127,7 @@ void ClusterState::trim_to_rack_allowances(std::vector<NodeSlots>& slots) const
 
 void ClusterState::release(std::span<const NodeSlots> slots)
 {
+  changes_++;
   for (const auto& s : slots) {
     if ((used_[s.node] & s.mask) != s.mask)
       throw std::logic_error("ClusterState::release(): node " + std::to_string(s.node) + " slots not held");
@@ -110,6 +142,7 @@ void ClusterState::release(std::span<const NodeSlots> slots)
     busy_type_[cluster_->node_type[s.node]] -= n;
     pool_cursor_[pool] = std::min(pool_cursor_[pool], cluster_->node_pos_in_pool[s.node]);
     refresh(s.node, rack);
+    refresh_free_bit(s.node, pool);
   }
 }
 

@@ -1,11 +1,11 @@
 // src/core/json_reader.cpp
 #include "ccsim/core/json_reader.hpp"
 
+#include "ccsim/core/line_source.hpp"
+
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 namespace ccsim {
 
@@ -60,12 +60,7 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& file)
 
 nlohmann::json parse_json_file(const std::string& path, std::string* bytes_out)
 {
-  std::ifstream in(path, std::ios::binary);
-  if (not in)
-    throw InputError(path, "", "cannot open file (expected a readable JSON file)");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string bytes = buffer.str();
+  std::string bytes = read_file_text(path, "JSON file");
   nlohmann::json value = parse_json_text(bytes, path);
   if (bytes_out != nullptr)
     *bytes_out = std::move(bytes);

@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <array>
+#include <memory>
 
 namespace ccsim {
 
@@ -45,6 +46,26 @@ LineSource LineSource::from_file(const std::string& path, const std::string& wha
     return false;
   };
   return src;
+}
+
+std::string read_file_text(const std::string& path, const std::string& what)
+{
+  const std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
+  if (not file)
+    throw InputError(path, "", "cannot open file (expected a readable " + what + ")");
+  gzbuffer(file.get(), 1 << 16);
+  std::string text;
+  std::array<char, 1 << 16> buf{};
+  int n = 0;
+  while ((n = gzread(file.get(), buf.data(), static_cast<unsigned>(buf.size()))) > 0)
+    text.append(buf.data(), static_cast<std::size_t>(n));
+  int err = Z_OK;
+  const char* message = gzerror(file.get(), &err);
+  if (n < 0 || (err != Z_OK && err != Z_STREAM_END)) { // a truncated stream ends with Z_BUF_ERROR, not n < 0
+    throw InputError(path, fmt::format("byte {}", text.size()),
+                     std::string("truncated or corrupt gzip data (") + message + "); expected a complete file");
+  }
+  return text;
 }
 
 LineSource LineSource::from_text(std::string_view text, std::string path)

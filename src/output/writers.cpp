@@ -5,9 +5,11 @@
 
 #include "ccsim/metrics/metrics.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cerrno>
 #include <cmath>
@@ -53,22 +55,40 @@ void AtomicFile::commit()
   std::filesystem::rename(tmp_, path_);
 }
 
-std::string interval_set(std::span<const std::uint32_t> sorted_indices)
+namespace {
+//! Appends `value` as fmt's "{}" does (integers in decimal, doubles in their shortest round-trip form), without
+//! parsing a format string at run time: jobs.csv writes a dozen numbers per job.
+template <typename T>
+void put(std::string& out, T value)
 {
-  std::string out;
+  std::array<char, 40> buf; // NOLINT(cppcoreguidelines-pro-type-member-init): written before it is read
+  char* end = fmt::format_to(buf.data(), FMT_COMPILE("{}"), value);
+  out.append(buf.data(), end);
+}
+
+void append_interval_set(std::string& out, std::span<const std::uint32_t> sorted_indices)
+{
   std::size_t i = 0;
   while (i < sorted_indices.size()) {
     std::size_t j = i;
     while (j + 1 < sorted_indices.size() && sorted_indices[j + 1] == sorted_indices[j] + 1)
       j++;
-    if (not out.empty())
+    if (i > 0)
       out += ' ';
-    if (j == i)
-      fmt::format_to(std::back_inserter(out), "{}", sorted_indices[i]);
-    else
-      fmt::format_to(std::back_inserter(out), "{}-{}", sorted_indices[i], sorted_indices[j]);
+    put(out, sorted_indices[i]);
+    if (j != i) {
+      out += '-';
+      put(out, sorted_indices[j]);
+    }
     i = j + 1;
   }
+}
+} // namespace
+
+std::string interval_set(std::span<const std::uint32_t> sorted_indices)
+{
+  std::string out;
+  append_interval_set(out, sorted_indices);
   return out;
 }
 
@@ -128,42 +148,65 @@ void append_job_row(std::string& out, const Cluster& cluster, const Job& job, co
                     std::span<const NodeSlots> slots)
 {
   csv_field(out, job.id);
-  const auto back = std::back_inserter(out);
-  fmt::format_to(back, ",{},{},{}", job.submit_s, job.accelerators, job.walltime_s);
+  out += ',';
+  put(out, job.submit_s);
+  out += ',';
+  put(out, job.accelerators);
+  out += ',';
+  put(out, job.walltime_s);
   if (rec.state == JobState::PENDING) {
-    fmt::format_to(back, ",,,,,,,-1,,PENDING,,,0,{},{},\n", rec.staging_s, rec.staged_bytes);
+    out += ",,,,,,,-1,,PENDING,,,0,";
+    put(out, rec.staging_s);
+    out += ',';
+    put(out, rec.staged_bytes);
+    out += ",\n";
     return;
   }
   const double execution = rec.finish_s - rec.start_s;
   const double turnaround = rec.finish_s - job.submit_s;
-  fmt::format_to(back, ",{},{},{},{},{},", rec.start_s, execution, rec.finish_s, rec.start_s - job.submit_s,
-                 turnaround);
+  for (const double v : {rec.start_s, execution, rec.finish_s, rec.start_s - job.submit_s, turnaround}) {
+    out += ',';
+    put(out, v);
+  }
+  out += ',';
   if (execution > 0)
-    fmt::format_to(back, "{}", turnaround / execution);
-  fmt::format_to(back, ",{},", job_energy_j(cluster, rec, slots));
+    put(out, turnaround / execution);
+  out += ',';
+  put(out, job_energy_j(cluster, rec, slots));
+  out += ',';
   thread_local std::vector<std::uint32_t> accels;
   accels.clear();
   for (const NodeSlots& s : slots)
     for (std::uint64_t m = s.mask; m != 0; m &= m - 1)
       accels.push_back(cluster.node_first_accel[s.node] + static_cast<std::uint32_t>(std::countr_zero(m)));
   std::sort(accels.begin(), accels.end());
-  out += interval_set(accels);
+  append_interval_set(out, accels);
   const Pool& pool = cluster.pools[rec.pool];
   out += ',';
   out += state_name(rec.state);
   out += ',';
   // The site, or the sites joined by '+' for a job spanning sites (in platform order).
-  std::string sites = cluster.sites[pool.site].name;
+  thread_local std::string sites;
+  sites = cluster.sites[pool.site].name;
   std::uint32_t last = pool.site;
   for (const NodeSlots& s : slots)
     if (const std::uint32_t site = cluster.node_site[s.node]; site != last && site != pool.site) {
-      sites += "+" + cluster.sites[site].name;
+      sites += '+';
+      sites += cluster.sites[site].name;
       last = site;
     }
   csv_field(out, sites);
   out += ',';
   csv_field(out, cluster.types[pool.type].name);
-  fmt::format_to(back, ",{},{},{},{}\n", slots.size(), rec.staging_s, rec.staged_bytes, rec.comm_slowdown);
+  out += ',';
+  put(out, slots.size());
+  out += ',';
+  put(out, rec.staging_s);
+  out += ',';
+  put(out, rec.staged_bytes);
+  out += ',';
+  put(out, rec.comm_slowdown);
+  out += '\n';
 }
 
 std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result)

@@ -54,7 +54,9 @@ std::uint32_t take_lowest_free(const Cluster& cluster, const ClusterState& state
   const Pool& p = cluster.pools[pool];
   std::uint32_t rack = UINT32_MAX;
   std::uint32_t allowance = 0; // what the current rack's cap still allows
-  for (std::size_t i = state.pool_first_free(pool); needed > 0 && i < p.nodes.size(); i++) {
+  const auto size = static_cast<std::uint32_t>(p.nodes.size());
+  for (std::uint32_t i = state.next_free_position(pool, state.pool_first_free(pool)); needed > 0 && i < size;
+       i = state.next_free_position(pool, i + 1)) {
     const std::uint32_t node = p.nodes[i];
     if (cluster.node_rack[node] != rack) {
       rack = cluster.node_rack[node];

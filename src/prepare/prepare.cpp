@@ -3,6 +3,7 @@
 
 #include "ccsim/perf/runtime.hpp"
 #include "ccsim/workload/generator.hpp"
+#include "ccsim/workload/trace_reader.hpp"
 #include "ccsim/workload/workload_json.hpp"
 
 #include <fmt/format.h>
@@ -10,7 +11,9 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace ccsim {
@@ -48,28 +51,36 @@ namespace detail {
 //! never pointers into the PreparedRun (which moves).
 struct Workload {
   WorkloadSpec::Source source = WorkloadSpec::Source::INLINE;
-  std::string file;                        //!< where problems are located: the scenario, or the trace
-  std::vector<Job> jobs;                   //!< INLINE and TRACE: the jobs in input order (TRACE: as imported)
-  ImportReport report;                     //!< TRACE: for locating a job by index ("line N" or a pointer)
-  GeneratorSpec generator;                 //!< GENERATE
-  std::uint64_t capacity = 0;              //!< GENERATE: usable accelerators (sets an offered-load rate)
-  std::uint64_t seed = 0;                  //!< GENERATE
-  Job defaults;                            //!< TRACE: job fields the trace does not carry ...
-  std::vector<std::string> defaults_given; //!< ... and which of them the file gives
-  bool span_sites = false;                 //!< scheduler.span_sites: every job may span sites
-  bool cpu_only_allowed = false;           //!< fill mode
+  std::string file;                  //!< where problems are located: the scenario, or the trace
+  std::vector<Job> jobs;             //!< INLINE and TRACE: the jobs in input order (TRACE: as imported)
+  ImportReport report;               //!< TRACE: for locating a job by index ("line N" or a pointer)
+  std::string format;                //!< TRACE, streamed: the line-based format ...
+  nlohmann::json options;            //!< ... its options ...
+  ImportUse use = ImportUse::EVENTS; //!< ... and use
+  bool streamed = false;             //!< TRACE: read from the file at each pass instead of held in `jobs`
+  double shift_s = 0;                //!< TRACE, streamed: subtracted from submit times (start_at_zero)
+  GeneratorSpec generator;           //!< GENERATE
+  std::uint64_t capacity = 0;        //!< GENERATE: usable accelerators (sets an offered-load rate)
+  std::uint64_t seed = 0;            //!< GENERATE
+  Job defaults;                      //!< TRACE: job fields the trace does not carry (set_defaults_given())
+  bool span_sites = false;           //!< scheduler.span_sites: every job may span sites
+  bool cpu_only_allowed = false;     //!< fill mode
 
   //! The raw jobs, in submission order, each with its Job::index.
   std::unique_ptr<JobSource> open_raw() const
   {
     if (source == WorkloadSpec::Source::GENERATE)
       return std::make_unique<GeneratedJobs>(generator, capacity, seed);
+    if (streamed)
+      return std::make_unique<TraceJobSource>(open_trace_reader(format, file, options, use), shift_s);
     return std::make_unique<VectorJobSource>(jobs);
   }
 
-  //! Where job `index` comes from, for messages.
-  std::string locate(const Job& job) const
+  //! Where `job`, just read from `src`, comes from, for messages.
+  std::string locate(const Job& job, const JobSource& src) const
   {
+    if (std::string where = src.where(); not where.empty())
+      return where;
     switch (source) {
       case WorkloadSpec::Source::INLINE:
         return "/workload/jobs/" + std::to_string(job.index);
@@ -84,20 +95,19 @@ struct Workload {
   //! Trace defaults and the scheduler's span_sites, before resolution.
   void finish(Job& job) const
   {
-    if (not defaults_given.empty())
-      apply_defaults(job);
+    for (const Apply apply : appliers)
+      apply(job, defaults);
     job.span_sites = job.span_sites || span_sites;
   }
 
-private:
-  //! Replaces only the fields the trace's "defaults" object names.
-  void apply_defaults(Job& job) const
+  //! Sets which fields of `defaults` replace a job's: only those the trace's "defaults" object names.
+  void set_defaults_given(const std::vector<std::string>& given_keys)
   {
-    const auto given = [this](const char* key) {
-      return std::find(defaults_given.begin(), defaults_given.end(), key) != defaults_given.end();
+    const auto given = [&](const char* key) {
+      return std::find(given_keys.begin(), given_keys.end(), key) != given_keys.end();
     };
-    using Apply = void (*)(Job&, const Job&);
     static constexpr std::pair<const char*, Apply> FIELDS[] = {
+        {"class", [](Job& j, const Job& d) { j.job_class = d.job_class; }},
         {"efficiency", [](Job& j, const Job& d) { j.efficiency = d.efficiency; }},
         {"accept", [](Job& j, const Job& d) { j.accept = d.accept; }},
         {"memory_gib", [](Job& j, const Job& d) { j.memory_gib = d.memory_gib; }},
@@ -108,19 +118,59 @@ private:
         {"allreduce_bytes", [](Job& j, const Job& d) { j.allreduce_bytes = d.allreduce_bytes; }},
         {"span_sites", [](Job& j, const Job& d) { j.span_sites = d.span_sites; }},
     };
-    if (given("class"))
-      job.job_class = defaults.job_class;
-    if (given("class") || given("precision")) // the class's default precision unless one is given
-      job.precision = defaults.precision;
+    appliers.clear();
     for (const auto& [key, apply] : FIELDS)
       if (given(key))
-        apply(job, defaults);
+        appliers.push_back(apply);
+    if (given("class") || given("precision")) // the class's default precision unless one is given
+      appliers.push_back([](Job& j, const Job& d) { j.precision = d.precision; });
   }
+
+private:
+  using Apply = void (*)(Job&, const Job&);
+  std::vector<Apply> appliers; //!< what finish() copies from `defaults`
 };
 
 } // namespace detail
 
 namespace {
+
+//! What prepare()'s pass learns of a streamed trace: whether its rows are in submission order, the earliest submit
+//! time, and a hash of each id (8 bytes per job; equal hashes are then checked on the ids themselves).
+struct StreamCheck {
+  bool sorted = true;
+  double last_submit = -std::numeric_limits<double>::infinity();
+  double first_submit = std::numeric_limits<double>::infinity();
+  std::vector<std::uint64_t> id_hashes;
+
+  void add(const Job& job)
+  {
+    sorted = sorted && job.submit_s >= last_submit;
+    last_submit = job.submit_s;
+    first_submit = std::min(first_submit, job.submit_s);
+    if (not job.id.empty())
+      id_hashes.push_back(std::hash<std::string_view>()(job.id));
+  }
+
+  //! Reports each repeated id at the line that repeats it. Only when two hashes are equal is the trace read again.
+  void check_ids(const detail::Workload& w, Diagnostics& diags)
+  {
+    std::sort(id_hashes.begin(), id_hashes.end());
+    std::unordered_set<std::uint64_t> suspects;
+    for (std::size_t i = 1; i < id_hashes.size(); i++)
+      if (id_hashes[i] == id_hashes[i - 1])
+        suspects.insert(id_hashes[i]);
+    id_hashes = {};
+    if (suspects.empty())
+      return;
+    TraceJobSource again(open_trace_reader(w.format, w.file, w.options, w.use), 0);
+    std::unordered_set<std::string> seen;
+    for (Job job; again.next(job);)
+      if (not job.id.empty() && suspects.contains(std::hash<std::string_view>()(job.id)) &&
+          not seen.insert(job.id).second)
+        diags.add(w.file, again.where(), "duplicate job id \"" + job.id + "\" (expected unique ids)");
+  }
+};
 
 //! The jobs the simulation reads: raw jobs, finished and resolved (they were checked by prepare()'s pass, so a
 //! problem here is a bug).
@@ -138,7 +188,7 @@ public:
       return false;
     workload_->finish(job);
     if (not resolver_.resolve(
-            job, workload_->file, [&] { return workload_->locate(job); }, diags_))
+            job, workload_->file, [&] { return workload_->locate(job, *raw_); }, diags_))
       throw std::logic_error("job " + job.id +
                              " was checked by prepare() but does not resolve: " + diags_.items().front().to_string());
     return true;
@@ -189,6 +239,7 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
 
   // How the workload is read.
   const bool fill = s.scheduler.mode == SchedulerMode::FILL;
+  const ImportUse use = fill ? ImportUse::FILL : ImportUse::EVENTS;
   auto w = std::make_shared<detail::Workload>();
   const WorkloadSpec& spec = s.workload;
   w->source = spec.source;
@@ -203,15 +254,21 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
       report.read = report.kept = spec.jobs.size();
       break;
     case WorkloadSpec::Source::TRACE: {
-      ImportedWorkload imported =
-          spec.format == "ccsim"
-              ? import_ccsim(spec.path, fill ? ImportUse::FILL : ImportUse::EVENTS)
-              : import_trace(spec.format, spec.path, spec.options, fill ? ImportUse::FILL : ImportUse::EVENTS);
-      w->jobs = std::move(imported.jobs);
-      w->report = imported.report;
       w->file = spec.path;
       w->defaults = spec.defaults;
-      w->defaults_given = spec.defaults_given;
+      w->set_defaults_given(spec.defaults_given);
+      if (spec.format != "ccsim" && open_trace_reader(spec.format, spec.path, spec.options, use) != nullptr) {
+        // A line-based trace: streamed, checked by the pass below (and held after all if out of order).
+        w->streamed = true;
+        w->format = spec.format;
+        w->options = spec.options;
+        w->use = use;
+        break;
+      }
+      ImportedWorkload imported = spec.format == "ccsim" ? import_ccsim(spec.path, use)
+                                                         : import_trace(spec.format, spec.path, spec.options, use);
+      w->jobs = std::move(imported.jobs);
+      w->report = imported.report;
       report = std::move(imported.report);
       report.lines.clear(); // w->report keeps them for messages
       const ImportReport& where = w->report;
@@ -236,14 +293,17 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
   JobResolver resolver(cluster, fill);
   bool any_spanning = false;
   std::uint64_t count = 0;
+  StreamCheck stream; // a streamed trace: its order, earliest submit time and ids
   {
     const auto raw = w->open_raw();
     for (Job job; raw->next(job);) {
       count++;
+      if (w->streamed)
+        stream.add(job);
       w->finish(job);
       any_spanning = any_spanning || job.span_sites;
       resolver.resolve(
-          job, w->file, [&] { return w->locate(job); }, diags);
+          job, w->file, [&] { return w->locate(job, *raw); }, diags);
       if (hold_jobs) {
         if (run.jobs.size() <= job.index)
           run.jobs.resize(static_cast<std::size_t>(job.index) + 1);
@@ -262,6 +322,21 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
                   "the generator produced no job (expected a horizon_s longer than the "
                   "first arrival)");
       report.read = report.kept = count;
+    }
+    if (w->streamed) {
+      const TraceReader& reader = static_cast<const TraceJobSource&>(*raw).reader();
+      report = reader.report();
+      stream.check_ids(*w, diags);
+      w->shift_s = reader.start_at_zero() && count > 0 ? stream.first_submit : 0.0;
+      if (not stream.sorted) {
+        // Out of submission order: held in memory and sorted, as a trace read whole (docs/workloads.md).
+        ImportedWorkload all = read_whole(*open_trace_reader(w->format, w->file, w->options, w->use));
+        w->jobs = std::move(all.jobs);
+        w->report = std::move(all.report);
+        w->streamed = false;
+      }
+      for (Job& job : run.jobs) // held jobs were read before the shift was known
+        job.submit_s -= w->shift_s;
     }
   }
   run.job_count = count;

@@ -4,6 +4,8 @@
 
 #include "ccsim/core/csv_table.hpp"
 #include "ccsim/core/line_source.hpp"
+#include "ccsim/workload/trace_reader.hpp"
+#include "readers.hpp"
 #include "trace_options.hpp"
 
 #include <fmt/format.h>
@@ -51,74 +53,96 @@ std::vector<std::string> split_spec(std::string_view spec, const std::unordered_
   return out;
 }
 
-ImportedWorkload openb_pods(CsvTable& t, const nlohmann::json& options, ImportUse use)
-{
-  const TraceOptions opt(options, t.path(), "openb", {"models", "cpu_only", "pending"});
-  const bool fill = use == ImportUse::FILL;
-  const bool keep_cpu_only = opt.keep("cpu_only", fill);
-  const bool keep_pending = opt.keep("pending", fill);
-  const auto models = opt.models();
-  const int c_name = t.column("name"), c_cpu = t.column("cpu_milli"), c_mem = t.column("memory_mib"),
-            c_num = t.column("num_gpu"), c_milli = t.column("gpu_milli"), c_spec = t.column("gpu_spec"),
-            c_create = t.column("creation_time"), c_delete = t.column("deletion_time"),
-            c_sched = t.column("scheduled_time");
-  const bool timed = c_create != CsvTable::ABSENT && c_delete != CsvTable::ABSENT && c_sched != CsvTable::ABSENT;
-  if (not timed && not fill)
-    throw InputError(t.path(), "line 1",
-                     "this pod list has no creation_time, deletion_time and scheduled_time columns (the multigpuNN "
-                     "variants carry none); expected a timed pod list, or scheduler.mode = \"fill\"");
-  ImportedWorkload out;
-  out.report.format = "openb";
-  out.report.path = t.path();
-  while (t.next_row()) {
-    out.report.read++;
-    Job job;
-    job.id = t.required_text(c_name, "a pod name");
-    job.cpu_milli = static_cast<std::uint32_t>(t.integer(c_cpu, 0, MAX_MILLI));
-    job.host_memory_mib = t.number(c_mem, 0, INF);
-    const auto num_gpu = t.integer(c_num, 0, 64);
-    const auto milli = t.integer(c_milli, 0, MAX_MILLI);
-    if (c_spec != CsvTable::ABSENT && not t.text(c_spec).empty())
-      job.accept = split_spec(t.text(c_spec), models, t, c_spec);
-    if (timed) {
-      job.submit_s = t.number(c_create, 0, INF);
-      const double deleted = t.number(c_delete, 0, INF);
-      if (deleted < job.submit_s)
-        t.fail(c_delete, fmt::format("a time >= creation_time {}", job.submit_s));
-      const double scheduled = t.number(c_sched, 0, INF, -1.0);
-      if (scheduled >= 0 && (scheduled < job.submit_s || scheduled > deleted))
-        t.fail(c_sched, fmt::format("a time in [creation_time {}, deletion_time {}], or empty for a pending pod",
-                                    job.submit_s, deleted));
-      if (scheduled < 0 && not keep_pending) {
-        out.report.skipped["pending (never scheduled)"]++;
-        continue;
-      }
-      // The pod held its resources from scheduling to deletion; a pending pod never ran.
-      job.duration_s = scheduled >= 0 ? deleted - scheduled : 0;
-    } else {
-      job.duration_s = 0;
-    }
-    job.walltime_s = job.duration_s;
-    if (num_gpu == 0) {
-      if (not keep_cpu_only) {
-        out.report.skipped["cpu-only (num_gpu 0)"]++;
-        continue;
-      }
-      job.accelerators = 0;
-      job.gpu_milli = 1000;
-    } else {
-      job.accelerators = static_cast<std::uint32_t>(num_gpu);
-      // As the FGD simulator does: gpu_milli clamped into [1, 1000] (a GPU task asks for some share).
-      job.gpu_milli = static_cast<std::uint16_t>(std::clamp<std::int64_t>(milli, 1, 1000));
-    }
-    job.precision = Precision::FP32; // every GPU model of the trace supports it (eligibility by gpu_spec only)
-    job.job_class = JobClass::INFERENCE;
-    out.jobs.push_back(std::move(job));
-    out.report.lines.push_back(t.line());
+//! openb pods as jobs, one at a time.
+class OpenbReader final : public TraceReader {
+public:
+  OpenbReader(LineSource lines, const nlohmann::json& options, ImportUse use)
+      : t_(std::move(lines), "openb pod list", {"name", "cpu_milli", "memory_mib", "num_gpu", "gpu_milli"})
+  {
+    const TraceOptions opt(options, t_.path(), "openb", {"models", "cpu_only", "pending"});
+    const bool fill = use == ImportUse::FILL;
+    keep_cpu_only_ = opt.keep("cpu_only", fill);
+    keep_pending_ = opt.keep("pending", fill);
+    models_ = opt.models();
+    c_name_ = t_.column("name");
+    c_cpu_ = t_.column("cpu_milli");
+    c_mem_ = t_.column("memory_mib");
+    c_num_ = t_.column("num_gpu");
+    c_milli_ = t_.column("gpu_milli");
+    c_spec_ = t_.column("gpu_spec");
+    c_create_ = t_.column("creation_time");
+    c_delete_ = t_.column("deletion_time");
+    c_sched_ = t_.column("scheduled_time");
+    timed_ = c_create_ != CsvTable::ABSENT && c_delete_ != CsvTable::ABSENT && c_sched_ != CsvTable::ABSENT;
+    if (not timed_ && not fill)
+      throw InputError(t_.path(), "line 1",
+                       "this pod list has no creation_time, deletion_time and scheduled_time columns (the multigpuNN "
+                       "variants carry none); expected a timed pod list, or scheduler.mode = \"fill\"");
+    report_.format = "openb";
+    report_.path = t_.path();
   }
-  out.report.kept = out.jobs.size();
-  return out;
-}
+
+  std::uint64_t line() const override { return t_.line(); }
+
+  bool next(Job& job) override
+  {
+    CsvTable& t = t_;
+    while (t.next_row()) {
+      report_.read++;
+      job = Job();
+      job.id = t.required_text(c_name_, "a pod name");
+      job.cpu_milli = static_cast<std::uint32_t>(t.integer(c_cpu_, 0, MAX_MILLI));
+      job.host_memory_mib = t.number(c_mem_, 0, INF);
+      const auto num_gpu = t.integer(c_num_, 0, 64);
+      const auto milli = t.integer(c_milli_, 0, MAX_MILLI);
+      if (c_spec_ != CsvTable::ABSENT && not t.text(c_spec_).empty())
+        job.accept = split_spec(t.text(c_spec_), models_, t, c_spec_);
+      if (timed_) {
+        job.submit_s = t.number(c_create_, 0, INF);
+        const double deleted = t.number(c_delete_, 0, INF);
+        if (deleted < job.submit_s)
+          t.fail(c_delete_, fmt::format("a time >= creation_time {}", job.submit_s));
+        const double scheduled = t.number(c_sched_, 0, INF, -1.0);
+        if (scheduled >= 0 && (scheduled < job.submit_s || scheduled > deleted))
+          t.fail(c_sched_, fmt::format("a time in [creation_time {}, deletion_time {}], or empty for a pending pod",
+                                       job.submit_s, deleted));
+        if (scheduled < 0 && not keep_pending_) {
+          report_.skipped["pending (never scheduled)"]++;
+          continue;
+        }
+        // The pod held its resources from scheduling to deletion; a pending pod never ran.
+        job.duration_s = scheduled >= 0 ? deleted - scheduled : 0;
+      } else {
+        job.duration_s = 0;
+      }
+      job.walltime_s = job.duration_s;
+      if (num_gpu == 0) {
+        if (not keep_cpu_only_) {
+          report_.skipped["cpu-only (num_gpu 0)"]++;
+          continue;
+        }
+        job.accelerators = 0;
+        job.gpu_milli = 1000;
+      } else {
+        job.accelerators = static_cast<std::uint32_t>(num_gpu);
+        // As the FGD simulator does: gpu_milli clamped into [1, 1000] (a GPU task asks for some share).
+        job.gpu_milli = static_cast<std::uint16_t>(std::clamp<std::int64_t>(milli, 1, 1000));
+      }
+      job.precision = Precision::FP32; // every GPU model of the trace supports it (eligibility by gpu_spec only)
+      job.job_class = JobClass::INFERENCE;
+      report_.kept++;
+      return true;
+    }
+    return false;
+  }
+
+private:
+  CsvTable t_;
+  bool keep_cpu_only_ = false, keep_pending_ = false, timed_ = false;
+  std::unordered_map<std::string, std::string> models_;
+  int c_name_ = 0, c_cpu_ = 0, c_mem_ = 0, c_num_ = 0, c_milli_ = 0, c_spec_ = 0, c_create_ = 0, c_delete_ = 0,
+      c_sched_ = 0;
+};
 
 std::vector<NodeRecord> openb_nodes(CsvTable& t, const nlohmann::json& options, ImportReport& report)
 {
@@ -151,28 +175,42 @@ std::vector<NodeRecord> openb_nodes(CsvTable& t, const nlohmann::json& options, 
   return out;
 }
 
-ImportedWorkload tiresias(CsvTable& t, const nlohmann::json& options)
-{
-  const TraceOptions opt(options, t.path(), "tiresias", {});
-  const int c_id = t.column("job_id"), c_gpu = t.column("num_gpu"), c_submit = t.column("submit_time"),
-            c_duration = t.column("duration");
-  ImportedWorkload out;
-  out.report.format = "tiresias";
-  out.report.path = t.path();
-  while (t.next_row()) {
-    out.report.read++;
-    Job job;
-    job.id = t.required_text(c_id, "a job id");
-    job.accelerators = static_cast<std::uint32_t>(t.integer(c_gpu, 1, MAX_GPUS));
-    job.submit_s = t.number(c_submit, 0, INF);
-    job.duration_s = t.number(c_duration, 0, INF);
-    job.walltime_s = job.duration_s > 0 ? job.duration_s : UNSET;
-    out.jobs.push_back(std::move(job));
-    out.report.lines.push_back(t.line());
+//! Tiresias jobs, one at a time.
+class TiresiasReader final : public TraceReader {
+public:
+  TiresiasReader(LineSource lines, const nlohmann::json& options)
+      : t_(std::move(lines), "tiresias", {"job_id", "num_gpu", "submit_time", "duration"})
+  {
+    const TraceOptions opt(options, t_.path(), "tiresias", {});
+    c_id_ = t_.column("job_id");
+    c_gpu_ = t_.column("num_gpu");
+    c_submit_ = t_.column("submit_time");
+    c_duration_ = t_.column("duration");
+    report_.format = "tiresias";
+    report_.path = t_.path();
   }
-  out.report.kept = out.jobs.size();
-  return out;
-}
+
+  std::uint64_t line() const override { return t_.line(); }
+
+  bool next(Job& job) override
+  {
+    if (not t_.next_row())
+      return false;
+    report_.read++;
+    job = Job();
+    job.id = t_.required_text(c_id_, "a job id");
+    job.accelerators = static_cast<std::uint32_t>(t_.integer(c_gpu_, 1, MAX_GPUS));
+    job.submit_s = t_.number(c_submit_, 0, INF);
+    job.duration_s = t_.number(c_duration_, 0, INF);
+    job.walltime_s = job.duration_s > 0 ? job.duration_s : UNSET;
+    report_.kept++;
+    return true;
+  }
+
+private:
+  CsvTable t_;
+  int c_id_ = 0, c_gpu_ = 0, c_submit_ = 0, c_duration_ = 0;
+};
 
 const std::vector<std::string> PAI_TASK_COLUMNS = {"job_name", "task_name", "inst_num", "status",   "start_time",
                                                    "end_time", "plan_cpu",  "plan_mem", "plan_gpu", "gpu_type"};
@@ -198,102 +236,132 @@ std::unordered_map<std::string, PaiJob> pai_jobs(CsvTable& t)
   return out;
 }
 
-ImportedWorkload pai_tasks(CsvTable& t, const std::unordered_map<std::string, PaiJob>* jobs,
-                           const nlohmann::json& options, ImportUse use)
-{
-  const TraceOptions opt(options, t.path(), "pai", {"job_table", "models", "cpu_only", "start_at_zero", "statuses"});
-  const bool keep_cpu_only = opt.keep("cpu_only", use == ImportUse::FILL);
-  const bool start_at_zero = opt.flag("start_at_zero", true);
-  const auto statuses = opt.string_set("statuses", {"Terminated", "Failed"});
-  const auto models = opt.models();
-  const int c_job = t.column("job_name"), c_task = t.column("task_name"), c_inst = t.column("inst_num"),
-            c_status = t.column("status"), c_start = t.column("start_time"), c_end = t.column("end_time"),
-            c_cpu = t.column("plan_cpu"), c_mem = t.column("plan_mem"), c_gpu = t.column("plan_gpu"),
-            c_type = t.column("gpu_type");
-  ImportedWorkload out;
-  out.report.format = "pai";
-  out.report.path = t.path();
-  double first_submit = INF;
-  while (t.next_row()) {
-    out.report.read++;
-    const std::string job_name = t.required_text(c_job, "a job name");
-    const std::string task_name(t.text(c_task));
-    const std::string status(t.text(c_status));
-    if (not statuses.contains(status)) {
-      out.report.skipped[fmt::format("status {}", status.empty() ? "(empty)" : status)]++;
-      continue;
+//! PAI tasks as jobs, one at a time, joined with the job table (held in memory: one entry per job name).
+class PaiReader final : public TraceReader {
+public:
+  PaiReader(LineSource tasks, std::optional<LineSource> job_table, const nlohmann::json& options, ImportUse use)
+      : t_(std::move(tasks), "pai task table",
+           {"job_name", "task_name", "inst_num", "status", "start_time", "end_time", "plan_cpu", "plan_mem", "plan_gpu",
+            "gpu_type"},
+           PAI_TASK_COLUMNS)
+  {
+    const TraceOptions opt(options, t_.path(), "pai", {"job_table", "models", "cpu_only", "start_at_zero", "statuses"});
+    keep_cpu_only_ = opt.keep("cpu_only", use == ImportUse::FILL);
+    start_at_zero_ = opt.flag("start_at_zero", true);
+    statuses_ = opt.string_set("statuses", {"Terminated", "Failed"});
+    models_ = opt.models();
+    if (job_table) {
+      CsvTable jt(std::move(*job_table), "pai job table", {"job_name", "user", "start_time"}, PAI_JOB_COLUMNS);
+      jobs_ = pai_jobs(jt);
+      joined_ = true;
     }
-    const double start = t.number(c_start, 0, INF, -1.0);
-    const double end = t.number(c_end, 0, INF, -1.0);
-    if (start < 0 || end < 0) {
-      out.report.skipped["no start or end time"]++;
-      continue;
-    }
-    if (end < start)
-      t.fail(c_end, fmt::format("a time >= start_time {}", start));
-    const auto inst = t.integer(c_inst, 1, MAX_GPUS);
-    const double plan_gpu = t.number(c_gpu, 0, 100.0 * 64, 0.0); // percent of one GPU per instance
-    Job job;
-    job.id = job_name + "/" + task_name;
-    job.duration_s = end - start;
-    job.walltime_s = job.duration_s;
-    job.submit_s = start;
-    if (jobs != nullptr) {
-      const auto it = jobs->find(job_name);
-      if (it == jobs->end())
-        t.fail(c_job, "a job_name of the job table");
-      if (it->second.submit_s >= 0) {
-        if (it->second.submit_s > start)
-          t.fail(c_start, fmt::format("a time >= the job's submission {} (job table start_time)", it->second.submit_s));
-        job.submit_s = it->second.submit_s;
-      }
-      job.tenant = it->second.user;
-    }
-    job.cpu_milli = static_cast<std::uint32_t>(std::llround(t.number(c_cpu, 0, 1e8, 0.0) * 10)); // percent of a core
-    job.host_memory_mib = t.number(c_mem, 0, 1e9, 0.0) * 1024;                                   // GB -> MiB
-    if (plan_gpu <= 0) {
-      if (not keep_cpu_only) {
-        out.report.skipped["cpu-only (plan_gpu 0)"]++;
+    c_job_ = t_.column("job_name");
+    c_task_ = t_.column("task_name");
+    c_inst_ = t_.column("inst_num");
+    c_status_ = t_.column("status");
+    c_start_ = t_.column("start_time");
+    c_end_ = t_.column("end_time");
+    c_cpu_ = t_.column("plan_cpu");
+    c_mem_ = t_.column("plan_mem");
+    c_gpu_ = t_.column("plan_gpu");
+    c_type_ = t_.column("gpu_type");
+    report_.format = "pai";
+    report_.path = t_.path();
+  }
+
+  std::uint64_t line() const override { return t_.line(); }
+
+  bool next(Job& job) override
+  {
+    CsvTable& t = t_;
+    while (t.next_row()) {
+      report_.read++;
+      const std::string job_name = t.required_text(c_job_, "a job name");
+      const std::string task_name(t.text(c_task_));
+      const std::string status(t.text(c_status_));
+      if (not statuses_.contains(status)) {
+        report_.skipped[fmt::format("status {}", status.empty() ? "(empty)" : status)]++;
         continue;
       }
-      job.accelerators = 0;
-    } else if (plan_gpu < 100) {
-      job.accelerators = static_cast<std::uint32_t>(inst);
-      job.gpu_milli = static_cast<std::uint16_t>(std::clamp<long long>(std::llround(plan_gpu * 10), 1, 1000));
-    } else {
-      job.accelerators = static_cast<std::uint32_t>(
-          std::min<double>(1e9, static_cast<double>(inst) * std::ceil(plan_gpu / 100.0 - 1e-9)));
+      const double start = t.number(c_start_, 0, INF, -1.0);
+      const double end = t.number(c_end_, 0, INF, -1.0);
+      if (start < 0 || end < 0) {
+        report_.skipped["no start or end time"]++;
+        continue;
+      }
+      if (end < start)
+        t.fail(c_end_, fmt::format("a time >= start_time {}", start));
+      const auto inst = t.integer(c_inst_, 1, MAX_GPUS);
+      const double plan_gpu = t.number(c_gpu_, 0, 100.0 * 64, 0.0); // percent of one GPU per instance
+      job = Job();
+      job.id = job_name + "/" + task_name;
+      job.duration_s = end - start;
+      job.walltime_s = job.duration_s;
+      job.submit_s = start;
+      if (joined_) {
+        const auto it = jobs_.find(job_name);
+        if (it == jobs_.end())
+          t.fail(c_job_, "a job_name of the job table");
+        if (it->second.submit_s >= 0) {
+          if (it->second.submit_s > start)
+            t.fail(c_start_,
+                   fmt::format("a time >= the job's submission {} (job table start_time)", it->second.submit_s));
+          job.submit_s = it->second.submit_s;
+        }
+        job.tenant = it->second.user;
+      }
+      job.cpu_milli = static_cast<std::uint32_t>(std::llround(t.number(c_cpu_, 0, 1e8, 0.0) * 10)); // % of a core
+      job.host_memory_mib = t.number(c_mem_, 0, 1e9, 0.0) * 1024;                                   // GB -> MiB
+      if (plan_gpu <= 0) {
+        if (not keep_cpu_only_) {
+          report_.skipped["cpu-only (plan_gpu 0)"]++;
+          continue;
+        }
+        job.accelerators = 0;
+      } else if (plan_gpu < 100) {
+        job.accelerators = static_cast<std::uint32_t>(inst);
+        job.gpu_milli = static_cast<std::uint16_t>(std::clamp<long long>(std::llround(plan_gpu * 10), 1, 1000));
+      } else {
+        job.accelerators = static_cast<std::uint32_t>(
+            std::min<double>(1e9, static_cast<double>(inst) * std::ceil(plan_gpu / 100.0 - 1e-9)));
+      }
+      const std::string_view type = t.text(c_type_);
+      if (not type.empty() && type != "MISC")
+        job.accept = {map_model(models_, type)};
+      job.precision = Precision::FP32;
+      report_.kept++;
+      return true;
     }
-    const std::string_view type = t.text(c_type);
-    if (not type.empty() && type != "MISC")
-      job.accept = {map_model(models, type)};
-    job.precision = Precision::FP32;
-    first_submit = std::min(first_submit, job.submit_s);
-    out.jobs.push_back(std::move(job));
-    out.report.lines.push_back(t.line());
+    return false;
   }
-  if (start_at_zero && not out.jobs.empty())
-    for (Job& j : out.jobs)
-      j.submit_s -= first_submit;
-  out.report.kept = out.jobs.size();
-  return out;
-}
+
+private:
+  CsvTable t_;
+  bool keep_cpu_only_ = false, joined_ = false;
+  std::set<std::string> statuses_;
+  std::unordered_map<std::string, std::string> models_;
+  std::unordered_map<std::string, PaiJob> jobs_;
+  int c_job_ = 0, c_task_ = 0, c_inst_ = 0, c_status_ = 0, c_start_ = 0, c_end_ = 0, c_cpu_ = 0, c_mem_ = 0, c_gpu_ = 0,
+      c_type_ = 0;
+};
 
 } // namespace
 
+std::unique_ptr<TraceReader> open_openb_reader(const std::string& path, const nlohmann::json& options, ImportUse use)
+{
+  return std::make_unique<OpenbReader>(LineSource::from_file(path, "openb pod list CSV"), options, use);
+}
+
 ImportedWorkload import_openb(const std::string& path, const nlohmann::json& options, ImportUse use)
 {
-  CsvTable t(LineSource::from_file(path, "openb pod list CSV"), "openb pod list",
-             {"name", "cpu_milli", "memory_mib", "num_gpu", "gpu_milli"});
-  return openb_pods(t, options, use);
+  return read_whole(*open_openb_reader(path, options, use));
 }
 
 ImportedWorkload import_openb_text(std::string_view text, const std::string& path, const nlohmann::json& options,
                                    ImportUse use)
 {
-  CsvTable t(LineSource::from_text(text, path), "openb pod list",
-             {"name", "cpu_milli", "memory_mib", "num_gpu", "gpu_milli"});
-  return openb_pods(t, options, use);
+  OpenbReader reader(LineSource::from_text(text, path), options, use);
+  return read_whole(reader);
 }
 
 std::vector<NodeRecord> import_openb_nodes(const std::string& path, const nlohmann::json& options, ImportReport& report)
@@ -310,40 +378,24 @@ std::vector<NodeRecord> import_openb_nodes_text(std::string_view text, const std
   return openb_nodes(t, options, report);
 }
 
+std::unique_ptr<TraceReader> open_tiresias_reader(const std::string& path, const nlohmann::json& options)
+{
+  return std::make_unique<TiresiasReader>(LineSource::from_file(path, "Tiresias job CSV"), options);
+}
+
 ImportedWorkload import_tiresias(const std::string& path, const nlohmann::json& options, ImportUse /*use*/)
 {
-  CsvTable t(LineSource::from_file(path, "Tiresias job CSV"), "tiresias",
-             {"job_id", "num_gpu", "submit_time", "duration"});
-  return tiresias(t, options);
+  return read_whole(*open_tiresias_reader(path, options));
 }
 
 ImportedWorkload import_tiresias_text(std::string_view text, const std::string& path, const nlohmann::json& options,
                                       ImportUse /*use*/)
 {
-  CsvTable t(LineSource::from_text(text, path), "tiresias", {"job_id", "num_gpu", "submit_time", "duration"});
-  return tiresias(t, options);
+  TiresiasReader reader(LineSource::from_text(text, path), options);
+  return read_whole(reader);
 }
 
-namespace {
-
-ImportedWorkload pai_from(LineSource tasks, std::optional<LineSource> job_table, const nlohmann::json& options,
-                          ImportUse use)
-{
-  std::unordered_map<std::string, PaiJob> jobs;
-  if (job_table) {
-    CsvTable jt(std::move(*job_table), "pai job table", {"job_name", "user", "start_time"}, PAI_JOB_COLUMNS);
-    jobs = pai_jobs(jt);
-  }
-  CsvTable t(std::move(tasks), "pai task table",
-             {"job_name", "task_name", "inst_num", "status", "start_time", "end_time", "plan_cpu", "plan_mem",
-              "plan_gpu", "gpu_type"},
-             PAI_TASK_COLUMNS);
-  return pai_tasks(t, job_table ? &jobs : nullptr, options, use);
-}
-
-} // namespace
-
-ImportedWorkload import_pai(const std::string& path, const nlohmann::json& options, ImportUse use)
+std::unique_ptr<TraceReader> open_pai_reader(const std::string& path, const nlohmann::json& options, ImportUse use)
 {
   std::optional<LineSource> job_table;
   if (options.is_object() && options.contains("job_table")) {
@@ -355,7 +407,13 @@ ImportedWorkload import_pai(const std::string& path, const nlohmann::json& optio
       jt = std::filesystem::path(path).parent_path() / jt; // relative to the task table
     job_table = LineSource::from_file(jt.string(), "PAI job table CSV");
   }
-  return pai_from(LineSource::from_file(path, "PAI task table CSV"), std::move(job_table), options, use);
+  return std::make_unique<PaiReader>(LineSource::from_file(path, "PAI task table CSV"), std::move(job_table), options,
+                                     use);
+}
+
+ImportedWorkload import_pai(const std::string& path, const nlohmann::json& options, ImportUse use)
+{
+  return read_whole(*open_pai_reader(path, options, use));
 }
 
 ImportedWorkload import_pai_text(std::string_view task_text, std::string_view job_table_text, const std::string& path,
@@ -364,7 +422,8 @@ ImportedWorkload import_pai_text(std::string_view task_text, std::string_view jo
   std::optional<LineSource> job_table;
   if (not job_table_text.empty())
     job_table = LineSource::from_text(job_table_text, path + " (job table)");
-  return pai_from(LineSource::from_text(task_text, path), std::move(job_table), options, use);
+  PaiReader reader(LineSource::from_text(task_text, path), std::move(job_table), options, use);
+  return read_whole(reader);
 }
 
 ImportedWorkload import_trace(const std::string& format, const std::string& path, const nlohmann::json& options,

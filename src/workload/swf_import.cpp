@@ -1,8 +1,10 @@
 // src/workload/swf_import.cpp: Standard Workload Format (Parallel Workloads Archive), plain or gzip, streamed
-// line by line (memory grows with the jobs kept, not with the file). Mapping rules: docs/workloads.md.
+// line by line: a TraceReader. Mapping rules: docs/workloads.md.
 #include "ccsim/workload/importers.hpp"
 
 #include "ccsim/core/line_source.hpp"
+#include "ccsim/workload/trace_reader.hpp"
+#include "readers.hpp"
 #include "trace_options.hpp"
 
 #include <fmt/format.h>
@@ -49,114 +51,130 @@ std::string trim(std::string_view s)
   return std::string(s.substr(b, e - b + 1));
 }
 
-ImportedWorkload import_swf_lines(LineSource& lines, const std::string& path, const nlohmann::json& options)
-{
-  const SwfOptions opt = read_options(options, path);
-  ImportedWorkload out;
-  out.report.format = "swf";
-  out.report.path = path;
-  std::string line;
-  double first_submit = std::numeric_limits<double>::infinity();
-  constexpr std::size_t FIELDS = 18;
-  std::array<double, FIELDS> f{};
-  while (lines.next(line)) {
-    const std::uint64_t line_no = lines.line_number();
-    const std::string_view view(line);
-    const auto start = view.find_first_not_of(" \t\r");
-    if (start == std::string_view::npos)
-      continue; // blank line
-    if (view[start] == ';') {
-      // Header: "; Key: value".
-      const std::string body = trim(view.substr(start + 1));
-      const auto colon = body.find(':');
-      if (colon != std::string::npos && colon > 0 && body.find(' ') > colon)
-        out.report.header[body.substr(0, colon)] = trim(std::string_view(body).substr(colon + 1));
-      continue;
-    }
-    // A job: exactly 18 whitespace-separated numbers (floats are legal).
-    std::size_t n = 0;
-    std::size_t pos = start;
-    while (pos < view.size()) {
-      const auto end = view.find_first_of(" \t\r", pos);
-      const std::string_view token =
-          view.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
-      if (n < FIELDS) {
-        double value = 0;
-        const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
-        if (ec != std::errc() || ptr != token.data() + token.size() || not std::isfinite(value))
-          throw InputError(path, fmt::format("line {}", line_no),
-                           fmt::format("field {} is \"{}\" (expected a number)", n + 1, std::string(token)));
-        f[n] = value;
-      }
-      n++;
-      if (end == std::string_view::npos)
-        break;
-      pos = view.find_first_not_of(" \t\r", end);
-      if (pos == std::string_view::npos)
-        break;
-    }
-    if (n != FIELDS)
-      throw InputError(path, fmt::format("line {}", line_no),
-                       fmt::format("{} fields (expected 18 whitespace-separated SWF fields)", n));
-    out.report.read++;
-    const double submit = f[1], run = f[3], allocated = f[4], requested = f[7], wall = f[8], status = f[10];
-    if (submit < 0)
-      throw InputError(path, fmt::format("line {}", line_no), fmt::format("submit time {} (expected >= 0)", submit));
-    auto skip = [&out](const char* reason) { out.report.skipped[reason]++; };
-    const double procs = allocated > 0 ? allocated : requested;
-    if (procs <= 0) {
-      skip("no processor count (fields 5 and 8 are -1)");
-      continue;
-    }
-    if (run < 0) {
-      skip("unknown run time (field 4 is -1)");
-      continue;
-    }
-    if (status == 0 && not opt.keep_failed) {
-      skip("failed (status 0)");
-      continue;
-    }
-    if (status == 5 && (opt.cancelled == "drop" || (opt.cancelled == "drop-zero-runtime" && run == 0))) {
-      skip(run == 0 ? "cancelled with zero run time (status 5)" : "cancelled (status 5)");
-      continue;
-    }
-    if (run == 0 && not opt.keep_zero_runtime) {
-      skip("zero run time");
-      continue;
-    }
-    Job job;
-    job.id = fmt::format("{}", f[0]);
-    job.submit_s = submit;
-    job.duration_s = run;
-    job.accelerators =
-        static_cast<std::uint32_t>(std::min(1e9, std::ceil(procs / static_cast<double>(opt.procs_per_accelerator))));
-    if (wall > 0 && (wall >= run || not opt.raise_walltime))
-      job.walltime_s = wall;
-    else
-      job.walltime_s = run > 0 ? run : UNSET; // -1, or below the run time: the run time
-    first_submit = std::min(first_submit, submit);
-    out.jobs.push_back(std::move(job));
-    out.report.lines.push_back(line_no);
+//! SWF rows as jobs, one at a time.
+class SwfReader final : public TraceReader {
+public:
+  SwfReader(LineSource lines, const nlohmann::json& options)
+      : lines_(std::move(lines))
+      , opt_(read_options(options, lines_.path()))
+  {
+    report_.format = "swf";
+    report_.path = lines_.path();
+    start_at_zero_ = opt_.start_at_zero;
   }
-  if (opt.start_at_zero && not out.jobs.empty())
-    for (Job& j : out.jobs)
-      j.submit_s -= first_submit;
-  out.report.kept = out.jobs.size();
-  return out;
-}
+
+  std::uint64_t line() const override { return line_no_; }
+
+  bool next(Job& job) override
+  {
+    const std::string& path = lines_.path();
+    constexpr std::size_t FIELDS = 18;
+    std::array<double, FIELDS> f{};
+    while (lines_.next(line_)) {
+      const std::uint64_t line_no = lines_.line_number();
+      const std::string_view view(line_);
+      const auto start = view.find_first_not_of(" \t\r");
+      if (start == std::string_view::npos)
+        continue; // blank line
+      if (view[start] == ';') {
+        // Header: "; Key: value".
+        const std::string body = trim(view.substr(start + 1));
+        const auto colon = body.find(':');
+        if (colon != std::string::npos && colon > 0 && body.find(' ') > colon)
+          report_.header[body.substr(0, colon)] = trim(std::string_view(body).substr(colon + 1));
+        continue;
+      }
+      // A job: exactly 18 whitespace-separated numbers (floats are legal).
+      std::size_t n = 0;
+      std::size_t pos = start;
+      while (pos < view.size()) {
+        const auto end = view.find_first_of(" \t\r", pos);
+        const std::string_view token =
+            view.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+        if (n < FIELDS) {
+          double value = 0;
+          const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
+          if (ec != std::errc() || ptr != token.data() + token.size() || not std::isfinite(value))
+            throw InputError(path, fmt::format("line {}", line_no),
+                             fmt::format("field {} is \"{}\" (expected a number)", n + 1, std::string(token)));
+          f[n] = value;
+        }
+        n++;
+        if (end == std::string_view::npos)
+          break;
+        pos = view.find_first_not_of(" \t\r", end);
+        if (pos == std::string_view::npos)
+          break;
+      }
+      if (n != FIELDS)
+        throw InputError(path, fmt::format("line {}", line_no),
+                         fmt::format("{} fields (expected 18 whitespace-separated SWF fields)", n));
+      report_.read++;
+      const double submit = f[1], run = f[3], allocated = f[4], requested = f[7], wall = f[8], status = f[10];
+      if (submit < 0)
+        throw InputError(path, fmt::format("line {}", line_no), fmt::format("submit time {} (expected >= 0)", submit));
+      auto skip = [this](const char* reason) { report_.skipped[reason]++; };
+      const double procs = allocated > 0 ? allocated : requested;
+      if (procs <= 0) {
+        skip("no processor count (fields 5 and 8 are -1)");
+        continue;
+      }
+      if (run < 0) {
+        skip("unknown run time (field 4 is -1)");
+        continue;
+      }
+      if (status == 0 && not opt_.keep_failed) {
+        skip("failed (status 0)");
+        continue;
+      }
+      if (status == 5 && (opt_.cancelled == "drop" || (opt_.cancelled == "drop-zero-runtime" && run == 0))) {
+        skip(run == 0 ? "cancelled with zero run time (status 5)" : "cancelled (status 5)");
+        continue;
+      }
+      if (run == 0 && not opt_.keep_zero_runtime) {
+        skip("zero run time");
+        continue;
+      }
+      job = Job();
+      job.id = fmt::format("{}", f[0]);
+      job.submit_s = submit;
+      job.duration_s = run;
+      job.accelerators =
+          static_cast<std::uint32_t>(std::min(1e9, std::ceil(procs / static_cast<double>(opt_.procs_per_accelerator))));
+      if (wall > 0 && (wall >= run || not opt_.raise_walltime))
+        job.walltime_s = wall;
+      else
+        job.walltime_s = run > 0 ? run : UNSET; // -1, or below the run time: the run time
+      report_.kept++;
+      line_no_ = line_no;
+      return true;
+    }
+    return false;
+  }
+
+private:
+  LineSource lines_;
+  SwfOptions opt_;
+  std::string line_;
+  std::uint64_t line_no_ = 0;
+};
 
 } // namespace
 
+std::unique_ptr<TraceReader> open_swf_reader(const std::string& path, const nlohmann::json& options)
+{
+  return std::make_unique<SwfReader>(LineSource::from_file(path, ".swf or .swf.gz file"), options);
+}
+
 ImportedWorkload import_swf(const std::string& path, const nlohmann::json& options)
 {
-  LineSource src = LineSource::from_file(path, ".swf or .swf.gz file");
-  return import_swf_lines(src, path, options);
+  return read_whole(*open_swf_reader(path, options));
 }
 
 ImportedWorkload import_swf_text(std::string_view text, const std::string& path, const nlohmann::json& options)
 {
-  LineSource src = LineSource::from_text(text, path);
-  return import_swf_lines(src, path, options);
+  SwfReader reader(LineSource::from_text(text, path), options);
+  return read_whole(reader);
 }
 
 } // namespace ccsim

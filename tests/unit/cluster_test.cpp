@@ -71,3 +71,34 @@ TEST(ClusterState, AllocateAndReleaseKeepCountsAndCursor)
   EXPECT_EQ(st.used_mask(0), 0xAU);
   EXPECT_EQ(st.busy_accelerators(), 4U);
 }
+
+// The free-node bitmap behind first-fit scans and EASY's reservation: positions across a word boundary (70 nodes
+// of one slot), found again after a release, and the pool's node count when every node is full.
+TEST(ClusterState, NextFreePositionSkipsFullNodesAcrossWords)
+{
+  const Cluster c = Cluster::build(test::scenario_from_text(test::one_site_scenario(70, 1, "[]")));
+  ClusterState st(c);
+  EXPECT_EQ(st.next_free_position(0, 0), 0U);
+  std::vector<NodeSlots> first66;
+  for (std::uint32_t n = 0; n < 66; n++)
+    first66.push_back({c.pools[0].nodes[n], 0x1});
+  st.allocate(first66);
+  EXPECT_EQ(st.next_free_position(0, 0), 66U);
+  EXPECT_EQ(st.pool_first_free(0), 66U);
+  EXPECT_EQ(st.next_free_position(0, 67), 67U);
+  ASSERT_EQ(st.pool_free_bits(0).size(), 2U);
+  EXPECT_EQ(st.pool_free_bits(0)[0], 0U);
+  EXPECT_EQ(st.pool_free_bits(0)[1], 0x3CU); // positions 66-69
+  st.release(std::vector<NodeSlots>{{c.pools[0].nodes[3], 0x1}});
+  EXPECT_EQ(st.next_free_position(0, 0), 3U);
+  EXPECT_EQ(st.next_free_position(0, 4), 66U);
+  EXPECT_EQ(st.pool_first_free(0), 3U);
+  std::vector<NodeSlots> rest = {{c.pools[0].nodes[3], 0x1}};
+  for (std::uint32_t n = 66; n < 70; n++)
+    rest.push_back({c.pools[0].nodes[n], 0x1});
+  st.allocate(rest);
+  EXPECT_EQ(st.next_free_position(0, 0), 70U);
+  EXPECT_EQ(st.pool_first_free(0), 70U);
+  EXPECT_EQ(st.next_free_position(0, 70), 70U);
+  EXPECT_EQ(st.changes(), 3U);
+}

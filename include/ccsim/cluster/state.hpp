@@ -31,6 +31,14 @@ public:
   std::uint32_t busy_in_rack(std::uint32_t rack) const { return rack_busy_[rack]; }
   //! Position in the pool's node list below which every node is full (a first-fit scan may start here).
   std::uint32_t pool_first_free(std::uint32_t pool) const { return pool_cursor_[pool]; }
+  //! The first position >= `from` in the pool's node list of a node with a free slot (rack caps aside), or the
+  //! pool's node count: a word scan of a bitmap of the pool's nodes, so scans skip full nodes 64 at a time.
+  std::uint32_t next_free_position(std::uint32_t pool, std::uint32_t from) const;
+  //! That bitmap: bit i of word i / 64 is set iff the pool's node i has a free slot.
+  std::span<const std::uint64_t> pool_free_bits(std::uint32_t pool) const
+  {
+    return std::span(free_bits_).subspan(bits_first_[pool], bits_first_[pool + 1] - bits_first_[pool]);
+  }
   std::uint64_t busy_accelerators() const { return busy_; }
   //! Accelerators that could still become busy, over all pools: sum of (usable - busy). O(1).
   std::uint64_t available_total() const { return usable_total_ - busy_; }
@@ -40,6 +48,9 @@ public:
   const std::uint8_t* free_counts() const { return free_.data(); }
   const std::int32_t* rack_allowances() const { return rack_allow_.data(); }
   std::uint64_t busy_of_type(std::uint16_t type) const { return busy_type_[type]; }
+  //! How many allocate() and release() calls this state has had: equal counts mean an unchanged state, so a
+  //! policy may keep what it derived from it.
+  std::uint64_t changes() const { return changes_; }
 
   //! Drops slots from `slots` (pieces in ascending node order), highest slots first, so that no rack gets more
   //! than its power cap still allows. Backfilling trims the slots it holds out of reach with this: a slot no job
@@ -58,11 +69,14 @@ private:
   std::vector<std::uint64_t> pool_busy_;
   std::vector<std::uint32_t> rack_busy_;
   std::vector<std::uint32_t> pool_cursor_;
+  std::vector<std::uint64_t> free_bits_; //!< per pool, per position in its node list: the node has a free slot
+  std::vector<std::size_t> bits_first_;  //!< per pool (and one past the last): its first word in free_bits_
   std::vector<std::uint64_t> busy_type_;
   std::vector<std::uint8_t> ef_;         //!< per node: min(free, its rack's allowance)
   std::vector<std::int32_t> rack_allow_; //!< per rack: max_busy - busy
   std::uint64_t busy_ = 0;
   std::uint64_t usable_total_ = 0;
+  std::uint64_t changes_ = 0;
 
   //! Updates the rack's allowance after `node`'s free count and the rack's busy count changed, and ef_: O(1) (that
   //! node only) while the rack can power at least a node's worth of accelerators before and after, which is
@@ -70,6 +84,8 @@ private:
   void refresh(std::uint32_t node, std::uint32_t rack);
   //! ef_ of every node of the rack.
   void refresh_rack(std::uint32_t rack);
+  //! The node's bit in free_bits_ after its free count changed.
+  void refresh_free_bit(std::uint32_t node, std::uint32_t pool);
 };
 
 } // namespace ccsim

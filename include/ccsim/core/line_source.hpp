@@ -30,4 +30,8 @@ private:
   std::function<bool(std::string&)> next_;
 };
 
+//! The whole content of a file, plain or gzip (zlib reads plain files transparently). A missing or unreadable
+//! file, or truncated or corrupt gzip data, is an InputError naming the file (`what` says which kind was expected).
+std::string read_file_text(const std::string& path, const std::string& what);
+
 } // namespace ccsim

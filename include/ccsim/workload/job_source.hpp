@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace ccsim {
@@ -17,6 +18,8 @@ public:
   virtual ~JobSource() = default;
   //! The next job into `job`, or false at the end.
   virtual bool next(Job& job) = 0;
+  //! Where the job last returned comes from, for messages ("line N" of a trace), or empty if the source cannot say.
+  virtual std::string where() const { return {}; }
 };
 
 //! Jobs held in memory (inline jobs, tests, a trace that is not in submission order), delivered in submission

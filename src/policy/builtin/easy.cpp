@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -126,15 +127,17 @@ private:
     const double window = t_res - now;
     const double w_limit = window + std::fabs(t_res) * 1e-12 + 1e-12;
     std::uint64_t held = 0;
-    bool stale = true; // availability changed since the classes' counts were taken
+    bool stale = true;             // availability changed since the classes' counts were taken ...
+    std::uint64_t changed = ~0ULL; // ... in the pools of these types
     std::uint64_t cursor = head;
     for (;;) {
       if (state.available_total() == 0)
         break; // nothing later in the queue can start in this pass
       if (stale) {
         held = refresh_hold(state, hold);
-        refresh_classes(ctx, held);
+        refresh_classes(ctx, held, changed);
         stale = false;
+        changed = 0;
       }
       // The next candidate: the first, after the cursor, of each class's own first candidate and special jobs.
       std::optional<std::uint64_t> next;
@@ -171,6 +174,7 @@ private:
         dequeue(j);
         remember(ctx, j);
         stale = true;
+        changed |= started_types(ctx);
         for (Class& c : classes_)
           c.fresh = false;
       }
@@ -208,20 +212,39 @@ private:
     return held;
   }
 
+  //! The types of the pools the job started last holds, and the reserved pool's (its held count changes).
+  std::uint64_t started_types(const SchedulingContext& ctx) const
+  {
+    const Cluster& c = ctx.view().cluster;
+    const auto& s = ctx.started().back();
+    std::uint64_t types = 1ULL << c.pools[res_pool_].type;
+    for (std::uint32_t i = s.first_slot; i < s.first_slot + s.slot_count; i++)
+      types |= 1ULL << c.pools[c.node_pool[ctx.started_slots()[i].node]].type;
+    return types;
+  }
+
   //! Each class's counts: the most available accelerators in one pool of its types, and the same beside the hold.
-  void refresh_classes(const SchedulingContext& ctx, std::uint64_t held)
+  //! Only the types in `changed` are counted again (the other types' pools have not changed since).
+  void refresh_classes(const SchedulingContext& ctx, std::uint64_t held, std::uint64_t changed)
   {
     const Cluster& c = ctx.view().cluster;
     const ClusterState& state = ctx.view().state;
-    type_avail_.assign(c.types.size(), 0);
-    type_beside_.assign(c.types.size(), 0);
-    for (std::uint16_t t = 0; t < c.types.size(); t++)
+    if (type_avail_.size() != c.types.size()) {
+      type_avail_.assign(c.types.size(), 0);
+      type_beside_.assign(c.types.size(), 0);
+      changed = ~0ULL;
+    }
+    for (std::uint16_t t = 0; t < c.types.size(); t++) {
+      if ((changed >> t & 1U) == 0)
+        continue;
+      type_avail_[t] = type_beside_[t] = 0;
       for (const std::uint32_t p : c.pools_of_type[t]) {
         const std::uint64_t a = state.available_in_pool(p);
         const std::uint64_t reserved = p == res_pool_ ? held : 0;
         type_avail_[t] = std::max(type_avail_[t], a);
         type_beside_[t] = std::max(type_beside_[t], a > reserved ? a - reserved : 0);
       }
+    }
     for (Class& k : classes_) {
       k.avail = k.beside = 0;
       for (std::uint64_t m = k.types; m != 0; m &= m - 1) {
@@ -276,10 +299,12 @@ private:
     const Cluster& c = ctx.view().cluster;
     const std::uint32_t pool = c.node_pool[slots.front().node];
     const double est_end = ctx.now() + ctx.jobs()[j].walltime_s;
-    if (by_end_.size() < c.pools.size())
-      by_end_.resize(c.pools.size());
-    for (const auto& piece : slots) // a job spanning sites ends in every pool it holds slots of
-      by_end_[c.node_pool[piece.node]][{est_end, j}] += static_cast<std::uint32_t>(std::popcount(piece.mask));
+    size_pools(c);
+    for (const auto& piece : slots) { // a job spanning sites ends in every pool it holds slots of
+      const std::uint32_t p = c.node_pool[piece.node];
+      by_end_[p][{est_end, j}] += static_cast<std::uint32_t>(std::popcount(piece.mask));
+      first_end_[p] = std::min(first_end_[p], est_end);
+    }
     std::vector<std::uint32_t> others;
     for (const auto& piece : slots)
       if (const std::uint32_t p = c.node_pool[piece.node];
@@ -293,9 +318,13 @@ private:
     const auto it = running_.find(j);
     if (it == running_.end())
       return;
-    by_end_[it->second.pool].erase({it->second.est_end, j});
-    for (const std::uint32_t p : it->second.other_pools)
+    const auto erase = [&](std::uint32_t p) {
       by_end_[p].erase({it->second.est_end, j});
+      first_end_[p] = by_end_[p].empty() ? std::numeric_limits<double>::infinity() : by_end_[p].begin()->first.first;
+    };
+    erase(it->second.pool);
+    for (const std::uint32_t p : it->second.other_pools)
+      erase(p);
     running_.erase(it);
   }
 
@@ -336,67 +365,92 @@ private:
     const Cluster& c = ctx.view().cluster;
     const ClusterState& state = ctx.view().state;
     const double now = ctx.now();
-    if (by_end_.size() < c.pools.size())
-      by_end_.resize(c.pools.size());
+    size_pools(c);
     double best_t = std::numeric_limits<double>::infinity();
     std::uint32_t best_pool = 0;
-    for (std::uint32_t p = 0; p < c.pools.size(); p++) {
-      if (not ctx.view().may_use(job, p) || c.pools[p].usable < job.accelerators)
-        continue;
+    // Earliest start, ties to the lowest pool: whether pool p starting at t does better than the best so far
+    // (so the pools may be visited in any order).
+    const auto beats = [&](double t, std::uint32_t p) { return t < best_t || (t == best_t && p < best_pool); };
+    const auto consider = [&](std::uint32_t p) {
+      if (c.pools[p].usable < job.accelerators)
+        return;
       // Free within rack power caps: a capped rack's stranded slots never count (each ending job gives its
       // slots' headroom back, so adding released counts below stays exact).
       std::uint64_t free = state.available_in_pool(p);
       double t = now;
+      if (free < job.accelerators && not beats(std::max(first_end_[p], now), p))
+        return; // its start is no earlier than its first expected end (or now): it cannot do better
       if (free < job.accelerators)
         for_each_end(p, now, [&](double end, std::uint32_t /*job*/, std::uint32_t count) {
           t = end;
-          free += count; // its accelerators in this pool
-          return free < job.accelerators;
+          free += count;                                   // its accelerators in this pool
+          return free < job.accelerators && beats(end, p); // later ends cannot do better either
         });
-      if (free >= job.accelerators && t < best_t) {
+      if (free >= job.accelerators && beats(t, p)) {
         best_t = t;
         best_pool = p;
       }
+    };
+    // The pools the job may use (ClusterView::may_use): of its eligible types, at its pinned site if any.
+    const std::uint32_t pin = ctx.view().pinned_site(job);
+    for (std::uint64_t m = job.eligible_types; m != 0; m &= m - 1) {
+      const auto type = static_cast<std::uint16_t>(std::countr_zero(m));
+      if (type >= c.types.size())
+        break;
+      if (pin != NO_SITE) {
+        if (const std::uint32_t p = c.pool_at(pin, type); p != UINT32_MAX)
+          consider(p);
+        continue;
+      }
+      for (const std::uint32_t p : c.pools_of_type[type])
+        consider(p);
     }
     hold.clear();
     res_pool_ = best_pool;
     if (best_t == std::numeric_limits<double>::infinity())
       return best_t; // only a job spanning sites that no single pool can hold (the caller stops backfilling)
-    // Candidate slots: free now, or released by running jobs expected to end by best_t.
-    std::vector<NodeSlots> released;
+    // Candidate slots: free now, or released by running jobs expected to end by best_t. Visited by position in the
+    // pool's node list, only where a node has either: the state's bitmap of nodes with a free slot, or-ed with one
+    // of the nodes where a job releases slots.
+    const Pool& pool = c.pools[best_pool];
+    const std::span<const std::uint64_t> free_bits = state.pool_free_bits(best_pool);
+    released_bits_.assign(free_bits.size(), 0);
+    if (released_mask_.size() < pool.nodes.size())
+      released_mask_.resize(pool.nodes.size(), 0);
     for_each_end(best_pool, now, [&](double end, std::uint32_t j, std::uint32_t /*count*/) {
       if (end > best_t)
         return false;
-      const auto& slots = running_.at(j).slots;
-      released.insert(released.end(), slots.begin(), slots.end());
+      for (const auto& piece : running_.at(j).slots)
+        if (c.node_pool[piece.node] == best_pool) { // a job spanning sites also holds slots elsewhere
+          const std::uint32_t pos = c.node_pos_in_pool[piece.node];
+          released_mask_[pos] |= piece.mask;
+          released_bits_[pos / 64] |= std::uint64_t{1} << (pos % 64);
+        }
       return true;
     });
-    std::sort(released.begin(), released.end(), [](const NodeSlots& a, const NodeSlots& b) { return a.node < b.node; });
     // The job.accelerators lowest-numbered candidates, node by node.
-    const Pool& pool = c.pools[best_pool];
     std::uint32_t needed = job.accelerators;
-    std::size_t r = 0;
-    for (std::size_t i = 0; needed > 0 && i < pool.nodes.size(); i++) {
-      const std::uint32_t node = pool.nodes[i];
-      const std::uint64_t valid = c.node_accels[node] >= 64 ? ~0ULL : (1ULL << c.node_accels[node]) - 1;
-      const std::uint64_t free_mask = ~state.used_mask(node) & valid;
-      std::uint64_t released_mask = 0;
-      while (r < released.size() && released[r].node < node)
-        r++;
-      while (r < released.size() && released[r].node == node)
-        released_mask |= released[r++].mask;
-      std::uint64_t candidates = free_mask | released_mask;
-      std::uint64_t take_free = 0;
-      while (candidates != 0 && needed > 0) {
-        const std::uint64_t bit = candidates & (~candidates + 1);
-        candidates ^= bit;
-        needed--;
-        if ((free_mask & bit) != 0)
-          take_free |= bit;
+    for (std::size_t w = 0; w < free_bits.size() && needed > 0; w++)
+      for (std::uint64_t word = free_bits[w] | released_bits_[w]; word != 0 && needed > 0; word &= word - 1) {
+        const std::size_t pos = w * 64 + static_cast<std::size_t>(std::countr_zero(word));
+        const std::uint32_t node = pool.nodes[pos];
+        const std::uint64_t valid = c.node_accels[node] >= 64 ? ~0ULL : (1ULL << c.node_accels[node]) - 1;
+        const std::uint64_t free_mask = ~state.used_mask(node) & valid;
+        std::uint64_t candidates = free_mask | released_mask_[pos];
+        std::uint64_t take_free = 0;
+        while (candidates != 0 && needed > 0) {
+          const std::uint64_t bit = candidates & (~candidates + 1);
+          candidates ^= bit;
+          needed--;
+          if ((free_mask & bit) != 0)
+            take_free |= bit;
+        }
+        if (take_free != 0)
+          hold.push_back(NodeSlots{node, take_free});
       }
-      if (take_free != 0)
-        hold.push_back(NodeSlots{node, take_free});
-    }
+    for (std::size_t w = 0; w < released_bits_.size(); w++) // the scratch masks back to 0
+      for (std::uint64_t word = released_bits_[w]; word != 0; word &= word - 1)
+        released_mask_[w * 64 + static_cast<std::size_t>(std::countr_zero(word))] = 0;
     state.trim_to_rack_allowances(hold);
     return best_t;
   }
@@ -411,14 +465,25 @@ private:
   std::unordered_map<std::uint32_t, Running> running_;
   //! Per pool: (est_end, job) of running jobs -> its accelerators in that pool.
   std::vector<std::map<std::pair<double, std::uint32_t>, std::uint32_t>> by_end_;
+  std::vector<double> first_end_; //!< per pool, by_end_'s first key (infinity if none): reserve() skips on it
+
+  void size_pools(const Cluster& c)
+  {
+    if (by_end_.size() < c.pools.size()) {
+      by_end_.resize(c.pools.size());
+      first_end_.resize(c.pools.size(), std::numeric_limits<double>::infinity());
+    }
+  }
   struct End {
     double end;
     std::uint32_t job, count;
     bool operator<(const End& o) const { return end != o.end ? end < o.end : job < o.job; }
   };
-  std::vector<End> overrun_;           //!< scratch of for_each_end()
-  std::vector<NodeSlots> active_hold_; //!< the reservation's slots still free
-  std::uint32_t res_pool_ = 0;         //!< pool of this pass's reservation
+  std::vector<End> overrun_;                 //!< scratch of for_each_end()
+  std::vector<NodeSlots> active_hold_;       //!< the reservation's slots still free
+  std::vector<std::uint64_t> released_mask_; //!< scratch of reserve(): per pool position, slots released (kept 0)
+  std::vector<std::uint64_t> released_bits_; //!< scratch of reserve(): positions with released slots
+  std::uint32_t res_pool_ = 0;               //!< pool of this pass's reservation
 };
 
 } // namespace

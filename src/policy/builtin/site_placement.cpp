@@ -42,10 +42,16 @@ public:
       return nodes_->place(job, view, out);
     const Cluster& c = view.cluster;
     order_sites(job, view, false);
-    for (const std::uint32_t site : order_) {
-      for (std::uint32_t p = 0; p < c.pools.size(); p++) {
-        if (c.pools[p].site != site || not view.pool_allowed(job, p) ||
-            view.state.available_in_pool(p) < job.accelerators)
+    // Sites best first, drawn from a heap: the job usually starts at the first (order_sites() keeps only sites
+    // with room now), so sorting them all would be wasted. The order is total, so this is the sorted order.
+    const auto worse = [&](std::uint32_t a, std::uint32_t b) { return site_before(c, job.data_site_index, b, a); };
+    std::make_heap(order_.begin(), order_.end(), worse);
+    while (not order_.empty()) {
+      std::pop_heap(order_.begin(), order_.end(), worse);
+      const std::uint32_t site = order_.back();
+      order_.pop_back();
+      for (const std::uint32_t p : pools_of_site_[site]) {
+        if (not view.pool_allowed(job, p) || view.state.available_in_pool(p) < job.accelerators)
           continue;
         ClusterView in_pool = view;
         in_pool.only_pool = p;
@@ -62,6 +68,8 @@ public:
   std::uint32_t prefetch_site(const Job& job, const ClusterView& view) override
   {
     order_sites(job, view, true);
+    std::sort(order_.begin(), order_.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return site_before(view.cluster, job.data_site_index, a, b); });
     if (order_.empty())
       return job.data_site_index;
     if (view.pinned_backlog.empty())
@@ -82,42 +90,72 @@ public:
   }
 
 private:
-  //! Fills order_ with the sites that could run the job (an eligible pool big enough), best first.
+  //! Fills order_ with the sites that could run the job (an eligible pool big enough), unordered: site_before()
+  //! ranks them.
   //! `prefetch`: by capacity alone (the site is chosen before the job can start), and the data moves while the
   //! job waits (no accelerators held idle); otherwise among pools with room now, holding them during staging.
   void order_sites(const Job& job, const ClusterView& view, bool prefetch)
   {
     const Cluster& c = view.cluster;
     const std::size_t sites = c.sites.size();
-    if (objective_ != Objective::LOCALITY) {
+    if (pools_of_site_.size() != sites) {
+      pools_of_site_.assign(sites, {});
+      for (std::uint32_t p = 0; p < c.pools.size(); p++)
+        pools_of_site_[c.pools[p].site].push_back(p);
+      key_.assign(sites, std::numeric_limits<double>::infinity());
+      best_pool_.assign(sites, ANY_POOL);
       site_busy_w_.assign(sites, 0);
-      for (std::uint32_t q = 0; q < c.pools.size(); q++) {
-        const AcceleratorType& t = c.types[c.pools[q].type];
-        site_busy_w_[c.pools[q].site] += static_cast<double>(view.state.busy_in_pool(q)) * (t.max_w - t.idle_w);
-      }
+      busy_stamp_.assign(sites, 0);
     }
-    key_.assign(sites, std::numeric_limits<double>::infinity());
-    best_pool_.assign(sites, ANY_POOL);
+    if (busy_of_ != &view.state || busy_changes_ != view.state.changes()) {
+      busy_of_ = &view.state; // site_busy_w_ is kept while the state is unchanged
+      busy_changes_ = view.state.changes();
+      busy_epoch_++;
+    }
+    // Sites touched by this call: their key_ and best_pool_ are reset on the way out.
+    for (const std::uint32_t site : touched_) {
+      key_[site] = std::numeric_limits<double>::infinity();
+      best_pool_[site] = ANY_POOL;
+    }
+    touched_.clear();
     const std::uint32_t home = job.data_site_index;
     bool home_can_run = false; // the data's site has a pool that can ever run the job
-    for (std::uint32_t p = 0; p < c.pools.size(); p++) {
+    const auto consider = [&](std::uint32_t p) {
       const Pool& pool = c.pools[p];
-      if (not view.may_use(job, p) || pool.usable < job.accelerators)
-        continue;
+      if (pool.usable < job.accelerators)
+        return;
       home_can_run = home_can_run || pool.site == home;
       if (not prefetch && view.state.available_in_pool(p) < job.accelerators)
-        continue;
-      const double k = site_key(job, c, p, not prefetch);
-      if (k < key_[pool.site]) {
-        key_[pool.site] = k;
-        best_pool_[pool.site] = p;
+        return;
+      const double k = site_key(job, view, p, not prefetch);
+      const std::uint32_t site = pool.site;
+      if (best_pool_[site] == ANY_POOL) {
+        if (not(k < key_[site]))
+          return; // never better than none (an infinite or NaN key)
+        touched_.push_back(site);
+      } else if (not(k < key_[site] || (k == key_[site] && p < best_pool_[site]))) {
+        return; // ties: the lowest pool
       }
+      key_[site] = k;
+      best_pool_[site] = p;
+    };
+    // The pools the job may use (ClusterView::may_use): of its eligible types, at its pinned site if any.
+    const std::uint32_t pin = view.pinned_site(job);
+    for (std::uint64_t m = job.eligible_types; m != 0; m &= m - 1) {
+      const auto type = static_cast<std::uint16_t>(std::countr_zero(m));
+      if (type >= c.types.size())
+        break;
+      if (pin != NO_SITE) {
+        if (const std::uint32_t p = c.pool_at(pin, type); p != UINT32_MAX)
+          consider(p);
+        continue;
+      }
+      for (const std::uint32_t p : c.pools_of_type[type])
+        consider(p);
     }
     // Too slow a transfer disqualifies a remote site while the data's site can run the job at all.
     order_.clear();
-    for (std::uint32_t s = 0; s < sites; s++) {
-      if (best_pool_[s] == ANY_POOL)
-        continue;
+    for (const std::uint32_t s : touched_) {
       if (objective_ != Objective::LOCALITY && home_can_run && s != home && job.data_bytes > 0) {
         const double runtime = runtime_s(job, c.types[c.pools[best_pool_[s]].type]);
         if (c.topology.transfer_time_s(home, s, job.data_bytes) > max_staging_share_ * runtime)
@@ -125,11 +163,31 @@ private:
       }
       order_.push_back(s);
     }
-    std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
-      if (key_[a] != key_[b])
-        return key_[a] < key_[b];
-      return locality_less(c, home, a, b);
-    });
+  }
+
+  //! Busy accelerators x (max - idle) at `site`, W, summed over its pools in platform order; computed once per
+  //! state (changes() count) and site.
+  double site_busy_w(const ClusterView& view, std::uint32_t site)
+  {
+    if (busy_stamp_[site] != busy_epoch_) {
+      busy_stamp_[site] = busy_epoch_;
+      double w = 0;
+      for (const std::uint32_t q : pools_of_site_[site]) {
+        const AcceleratorType& t = view.cluster.types[view.cluster.pools[q].type];
+        w += static_cast<double>(view.state.busy_in_pool(q)) * (t.max_w - t.idle_w);
+      }
+      site_busy_w_[site] = w;
+    }
+    return site_busy_w_[site];
+  }
+
+  //! Whether site a ranks before site b for the job of order_sites(): the lower key, then locality (a total
+  //! order: locality ends with the platform order).
+  bool site_before(const Cluster& c, std::uint32_t home, std::uint32_t a, std::uint32_t b) const
+  {
+    if (key_[a] != key_[b])
+      return key_[a] < key_[b];
+    return locality_less(c, home, a, b);
   }
 
   //! Locality order: the data's site, then by route latency, then platform order.
@@ -148,8 +206,9 @@ private:
 
   //! Lower is better. Locality: 0 (the tie-break orders sites). Energy: estimated facility energy of the job at
   //! the pool's site, J; cost: that energy times the site's price per kWh.
-  double site_key(const Job& job, const Cluster& c, std::uint32_t p, bool hold) const
+  double site_key(const Job& job, const ClusterView& view, std::uint32_t p, bool hold)
   {
+    const Cluster& c = view.cluster;
     if (objective_ == Objective::LOCALITY)
       return 0;
     const Pool& pool = c.pools[p];
@@ -160,7 +219,7 @@ private:
     if (hold && job.data_site_index != NO_SITE && job.data_bytes > 0)
       it_j += n * type.idle_w * c.topology.transfer_time_s(job.data_site_index, pool.site, job.data_bytes);
     // PUE at the site's IT load with this job added.
-    const double it_w = site.idle_w + site_busy_w_[pool.site] + n * (type.max_w - type.idle_w);
+    const double it_w = site.idle_w + site_busy_w(view, pool.site) + n * (type.max_w - type.idle_w);
     const double load = site.max_w > 0 ? std::min(1.0, it_w / site.max_w) : 0.0;
     const double facility_j = it_j * site.pue.at(load);
     if (objective_ == Objective::COST)
@@ -172,11 +231,17 @@ private:
   std::unique_ptr<PlacementPolicy> nodes_;
   double max_staging_share_;
   double prefetch_slack_s_;
-  std::vector<double> usable_;      //!< per site: accelerators of pools the job may use
-  std::vector<double> site_busy_w_; //!< per site: busy accelerators x (max - idle), W
+  std::vector<double> usable_;            //!< per site: accelerators of pools the job may use
+  std::vector<double> site_busy_w_;       //!< per site: busy accelerators x (max - idle), W
+  std::vector<std::uint64_t> busy_stamp_; //!< per site: the busy_epoch_ its site_busy_w_ was computed in
+  std::uint64_t busy_epoch_ = 1;          //!< advanced when the state changes
+  const ClusterState* busy_of_ = nullptr; //!< the state of busy_epoch_ ...
+  std::uint64_t busy_changes_ = 0;        //!< ... and its changes() count then
+  std::vector<std::uint32_t> touched_;    //!< sites with a key in key_ (order_sites())
   std::vector<double> key_;
   std::vector<std::uint32_t> best_pool_;
   std::vector<std::uint32_t> order_;
+  std::vector<std::vector<std::uint32_t>> pools_of_site_; //!< per site, its pools in platform order
 };
 
 std::unique_ptr<PlacementPolicy> make_site_placement(Objective objective, const char* name,

@@ -1,0 +1,125 @@
+// Line-based traces streamed through prepare (docs/workloads.md, "Streaming traces"): read again at each pass,
+// never held, unless their rows are out of submission order; problems located by line.
+#include "../support/helpers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+using namespace ccsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+//! A scenario beside an SWF file with `rows` (one 4-accelerator node).
+class SwfScenario {
+public:
+  explicit SwfScenario(const std::string& rows)
+      : dir_(fs::temp_directory_path() / ("ccsim-stream-test-" + std::to_string(::getpid())))
+  {
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "t.swf") << "; Version: 2.2\n; MaxProcs: 4\n" << rows;
+    std::ofstream(dir_ / "s.json") << R"({"name": "t",
+      "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 10}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+      "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 4}}]}],
+      "workload": {"format": "swf", "path": "t.swf", "defaults": {"precision": "fp32"}},
+      "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
+  }
+  ~SwfScenario() { fs::remove_all(dir_); }
+  SwfScenario(const SwfScenario&) = delete;
+  SwfScenario& operator=(const SwfScenario&) = delete;
+
+  PreparedRun prepare_run(bool hold_jobs) const
+  {
+    return prepare(load_scenario((dir_ / "s.json").string()), {}, PolicyRegistry::global(), hold_jobs);
+  }
+
+private:
+  fs::path dir_;
+};
+
+//! A job row: id, submit, run time, processors, requested time (the other fields -1 or 1).
+std::string row(int id, double submit, double run, int procs, double wall)
+{
+  return std::to_string(id) + " " + std::to_string(submit) + " 0 " + std::to_string(run) + " " + std::to_string(procs) +
+         " -1 -1 " + std::to_string(procs) + " " + std::to_string(wall) + " -1 1 1 1 1 1 1 -1 -1\n";
+}
+
+struct Seen {
+  std::string id;
+  std::uint32_t index;
+  double submit_s;
+};
+
+std::vector<Seen> stream(const PreparedRun& run)
+{
+  std::vector<Seen> out;
+  const auto src = run.open_jobs();
+  for (Job job; src->next(job);)
+    out.push_back({job.id, job.index, job.submit_s});
+  return out;
+}
+
+} // namespace
+
+TEST(StreamedTrace, SortedRowsAreReadAgainNotHeldAndShiftedToZero)
+{
+  const SwfScenario s(row(1, 100, 50, 2, 60) + row(2, 100, 10, 1, 20) + "\n" + row(3, 250, 5, 4, 10));
+  const PreparedRun run = s.prepare_run(/*hold_jobs=*/false);
+  EXPECT_TRUE(run.jobs.empty()); // nothing held: open_jobs() reads the file again
+  EXPECT_EQ(run.job_count, 3U);
+  EXPECT_EQ(run.workload_report.read, 3U);
+  EXPECT_EQ(run.workload_report.kept, 3U);
+  EXPECT_EQ(run.workload_report.header.at("MaxProcs"), "4");
+  const std::vector<Seen> jobs = stream(run);
+  ASSERT_EQ(jobs.size(), 3U);
+  EXPECT_EQ(jobs[0].id, "1");
+  EXPECT_EQ(jobs[0].index, 0U);
+  EXPECT_EQ(jobs[0].submit_s, 0); // start_at_zero: 100 s earlier
+  EXPECT_EQ(jobs[1].id, "2");
+  EXPECT_EQ(jobs[1].submit_s, 0);
+  EXPECT_EQ(jobs[2].id, "3");
+  EXPECT_EQ(jobs[2].index, 2U);
+  EXPECT_EQ(jobs[2].submit_s, 150);
+  // Held (fill mode, tests), the same jobs with the same shift.
+  const PreparedRun held = s.prepare_run(/*hold_jobs=*/true);
+  ASSERT_EQ(held.jobs.size(), 3U);
+  EXPECT_EQ(held.jobs[2].submit_s, 150);
+  EXPECT_EQ(held.jobs[1].id, "2");
+}
+
+TEST(StreamedTrace, RowsOutOfSubmissionOrderAreHeldAndSorted)
+{
+  const SwfScenario s(row(1, 300, 50, 2, 60) + row(2, 100, 10, 1, 20) + row(3, 200, 5, 4, 10));
+  const PreparedRun run = s.prepare_run(/*hold_jobs=*/false);
+  const std::vector<Seen> jobs = stream(run);
+  ASSERT_EQ(jobs.size(), 3U);
+  EXPECT_EQ(jobs[0].id, "2");
+  EXPECT_EQ(jobs[0].index, 1U); // its place in the file
+  EXPECT_EQ(jobs[0].submit_s, 0);
+  EXPECT_EQ(jobs[1].id, "3");
+  EXPECT_EQ(jobs[1].submit_s, 100);
+  EXPECT_EQ(jobs[2].id, "1");
+  EXPECT_EQ(jobs[2].index, 0U);
+  EXPECT_EQ(jobs[2].submit_s, 200);
+}
+
+TEST(StreamedTrace, RepeatedIdsAndJobsTooLargeAreLocatedByLine)
+{
+  // Lines 1-2 are the header.
+  const SwfScenario s(row(1, 0, 5, 1, 10) + row(2, 1, 5, 9, 10) + row(1, 2, 5, 1, 10) + row(3, 3, 5, 1, 10) +
+                      row(3, 4, 5, 1, 10));
+  try {
+    s.prepare_run(false);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("t.swf: line 4"), std::string::npos) << what; // 9 accelerators on a 4-accelerator node
+    EXPECT_NE(what.find("t.swf: line 5: duplicate job id \"1\" (expected unique ids)"), std::string::npos) << what;
+    EXPECT_NE(what.find("t.swf: line 7: duplicate job id \"3\""), std::string::npos) << what;
+    EXPECT_EQ(what.find("line 3:"), std::string::npos) << what; // the first of each id is not the repeat
+  }
+}
