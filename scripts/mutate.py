@@ -32,8 +32,8 @@ MUTANTS = [
         "name": "easy-reservation-tie",
         "what": "EASY reserves the highest of equally early pools instead of the lowest",
         "file": "src/policy/builtin/easy.cpp",
-        "find": "if (free >= job.accelerators && t < best_t) {",
-        "replace": "if (free >= job.accelerators && t <= best_t) {",
+        "find": "return t < best_t || (t == best_t && p < best_pool);",
+        "replace": "return t < best_t || (t == best_t && p > best_pool);",
         "guard": "unit.QueuePolicy.BackfillingReservesTheLowestPoolAmongEqualStarts",
     },
     {
@@ -90,8 +90,8 @@ MUTANTS = [
         "name": "conservative-backfill-boundary",
         "what": "conservative's profile treats a window ending exactly at a reservation as overlapping it",
         "file": "src/policy/slot_profile.cpp",
-        "find": "for (++it; it != free_.end() && it->first < t + duration; ++it) {",
-        "replace": "for (++it; it != free_.end() && it->first <= t + duration; ++it) {",
+        "find": "for (auto it = std::next(holding); it != free_.end() && it->first < t + duration; ++it) {",
+        "replace": "for (auto it = std::next(holding); it != free_.end() && it->first <= t + duration; ++it) {",
         "guard": "unit.QueuePolicy.AJobEndingExactlyAtTheReservationMayBackfill",
     },
     {

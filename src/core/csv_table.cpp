@@ -11,18 +11,6 @@
 
 namespace ccsim {
 
-namespace {
-
-std::string_view trim(std::string_view s)
-{
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos)
-    return {};
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
-
-} // namespace
-
 void CsvTable::on_field(void* data, std::size_t len, void* self)
 {
   auto* t = static_cast<CsvTable*>(self);
@@ -49,12 +37,12 @@ CsvTable::CsvTable(LineSource source, std::string format, std::initializer_list<
   parser_.reset(p);
   if (not read_row())
     throw InputError(path(), "line 1", "empty file (expected a " + format_ + " CSV header row)");
-  if (not implicit_header.empty() && (fields_.empty() || trim(fields_[0]) != implicit_header[0])) {
+  if (not implicit_header.empty() && (fields_.empty() || trim_blanks(fields_[0]) != implicit_header[0])) {
     header_ = std::move(implicit_header);
     replay_first_ = true;
   }
   for (const auto& f : replay_first_ ? std::vector<std::string>{} : fields_) {
-    const std::string name(trim(f));
+    const std::string name(trim_blanks(f));
     if (column(name) != ABSENT)
       throw InputError(path(), fmt::format("line {}", row_line_),
                        "column \"" + name + "\" appears twice (expected unique column names)");
@@ -125,7 +113,7 @@ bool CsvTable::next_row()
     return read_row();
   };
   while (take()) {
-    if (fields_.empty() || (fields_.size() == 1 && trim(fields_[0]).empty()))
+    if (fields_.empty() || (fields_.size() == 1 && trim_blanks(fields_[0]).empty()))
       continue; // blank line
     if (fields_.size() != header_.size())
       fail_row(fmt::format("{} fields (expected {}, as in the header)", fields_.size(), header_.size()));
@@ -138,7 +126,7 @@ std::string_view CsvTable::text(int col) const
 {
   if (col < 0 || static_cast<std::size_t>(col) >= fields_.size())
     return {};
-  return trim(fields_[static_cast<std::size_t>(col)]);
+  return trim_blanks(fields_[static_cast<std::size_t>(col)]);
 }
 
 std::string CsvTable::required_text(int col, const std::string& expected) const

@@ -59,12 +59,14 @@ struct Workload {
   ImportUse use = ImportUse::EVENTS; //!< ... and use
   bool streamed = false;             //!< TRACE: read from the file at each pass instead of held in `jobs`
   double shift_s = 0;                //!< TRACE, streamed: subtracted from submit times (start_at_zero)
-  GeneratorSpec generator;           //!< GENERATE
-  std::uint64_t capacity = 0;        //!< GENERATE: usable accelerators (sets an offered-load rate)
-  std::uint64_t seed = 0;            //!< GENERATE
-  Job defaults;                      //!< TRACE: job fields the trace does not carry (set_defaults_given())
-  bool span_sites = false;           //!< scheduler.span_sites: every job may span sites
-  bool cpu_only_allowed = false;     //!< fill mode
+  //! `jobs` in submission order (submission_order()), computed by the first open_raw()
+  mutable std::shared_ptr<const std::vector<std::uint32_t>> order;
+  GeneratorSpec generator;       //!< GENERATE
+  std::uint64_t capacity = 0;    //!< GENERATE: usable accelerators (sets an offered-load rate)
+  std::uint64_t seed = 0;        //!< GENERATE
+  Job defaults;                  //!< TRACE: job fields the trace does not carry (set_defaults_given())
+  bool span_sites = false;       //!< scheduler.span_sites: every job may span sites
+  bool cpu_only_allowed = false; //!< fill mode
 
   //! The raw jobs, in submission order, each with its Job::index.
   std::unique_ptr<JobSource> open_raw() const
@@ -73,7 +75,9 @@ struct Workload {
       return std::make_unique<GeneratedJobs>(generator, capacity, seed);
     if (streamed)
       return std::make_unique<TraceJobSource>(open_trace_reader(format, file, options, use), shift_s);
-    return std::make_unique<VectorJobSource>(jobs);
+    if (not order || order->size() != jobs.size())
+      order = std::make_shared<const std::vector<std::uint32_t>>(submission_order(jobs));
+    return std::make_unique<VectorJobSource>(&jobs, order); // copies each job as it is read
   }
 
   //! Where `job`, just read from `src`, comes from, for messages.
@@ -168,7 +172,8 @@ struct StreamCheck {
     for (Job job; again.next(job);)
       if (not job.id.empty() && suspects.contains(std::hash<std::string_view>()(job.id)) &&
           not seen.insert(job.id).second)
-        diags.add(w.file, again.where(), "duplicate job id \"" + job.id + "\" (expected unique ids)");
+        diags.add(w.file, again.where().starts_with("/") ? again.where() + "/id" : again.where(),
+                  "duplicate job id \"" + job.id + "\" (expected unique ids)");
   }
 };
 
@@ -200,6 +205,83 @@ private:
   JobResolver resolver_;
   Diagnostics diags_;
 };
+
+//! A trace read whole into the workload (Batsim JSON, or a ccsim workload file not laid out one job per line):
+//! its jobs held, ids checked (problems thrown at once, as the importers do).
+void read_trace_whole(detail::Workload& w, const WorkloadSpec& spec, ImportUse use, ImportReport& report,
+                      Diagnostics& diags)
+{
+  ImportedWorkload imported =
+      spec.format == "ccsim" ? import_ccsim(spec.path, use) : import_trace(spec.format, spec.path, spec.options, use);
+  w.jobs = std::move(imported.jobs);
+  w.order.reset();
+  w.report = imported.report;
+  report = std::move(imported.report);
+  report.lines.clear(); // w.report keeps them for messages
+  const ImportReport& where = w.report;
+  check_unique_ids(w.jobs, spec.path, diags, [&where](std::size_t i) {
+    const std::string at = where.locate(i, "/jobs");
+    return at.starts_with("/") ? at + "/id" : at;
+  });
+  diags.throw_if_any();
+}
+
+//! prepare()'s pass over every job: each finished and resolved against the platform (problems into `diags`,
+//! located); nothing kept per job unless hold_jobs. Sets `count` and `any_spanning`. A streamed trace is checked on
+//! the way (order, ids, earliest submit time: see StreamCheck). Throws ReadWhole from a ccsim workload file that
+//! must be read whole.
+void pass(PreparedRun& run, detail::Workload& w, JobResolver& resolver, bool hold_jobs, Diagnostics& diags,
+          std::uint64_t& count, bool& any_spanning)
+{
+  count = 0;
+  any_spanning = false;
+  const std::string& file = run.scenario.file;
+  ImportReport& report = run.workload_report;
+  StreamCheck stream;
+  const auto raw = w.open_raw();
+  for (Job job; raw->next(job);) {
+    count++;
+    if (w.streamed)
+      stream.add(job);
+    w.finish(job);
+    any_spanning = any_spanning || job.span_sites;
+    resolver.resolve(
+        job, w.file, [&] { return w.locate(job, *raw); }, diags);
+    if (hold_jobs) {
+      if (run.jobs.size() <= job.index)
+        run.jobs.resize(static_cast<std::size_t>(job.index) + 1);
+      run.jobs[job.index] = std::move(job);
+    }
+  }
+  if (w.source == WorkloadSpec::Source::GENERATE) {
+    const auto* generated = static_cast<const GeneratedJobs*>(raw.get());
+    if (generated->truncated())
+      diags.add(file, "/workload/generate",
+                fmt::format("the generator would produce more than {} jobs (expected a shorter horizon_s or a lower "
+                            "rate)",
+                            MAX_GENERATED_JOBS));
+    if (count == 0)
+      diags.add(file, "/workload/generate",
+                "the generator produced no job (expected a horizon_s longer than the first arrival)");
+    report.read = report.kept = count;
+  }
+  if (w.streamed) {
+    const TraceReader& reader = static_cast<const TraceJobSource&>(*raw).reader();
+    report = reader.report();
+    stream.check_ids(w, diags);
+    w.shift_s = reader.start_at_zero() && count > 0 ? stream.first_submit : 0.0;
+    if (not stream.sorted) {
+      // Out of submission order: held in memory and sorted, as a trace read whole (docs/workloads.md).
+      ImportedWorkload all = read_whole(*open_trace_reader(w.format, w.file, w.options, w.use));
+      w.jobs = std::move(all.jobs);
+      w.order.reset();
+      w.report = std::move(all.report);
+      w.streamed = false;
+    }
+    for (Job& job : run.jobs) // held jobs were read before the shift was known
+      job.submit_s -= w.shift_s;
+  }
+}
 
 } // namespace
 
@@ -257,26 +339,21 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
       w->file = spec.path;
       w->defaults = spec.defaults;
       w->set_defaults_given(spec.defaults_given);
-      if (spec.format != "ccsim" && open_trace_reader(spec.format, spec.path, spec.options, use) != nullptr) {
-        // A line-based trace: streamed, checked by the pass below (and held after all if out of order).
+      bool line_based = false;
+      try {
+        line_based = open_trace_reader(spec.format, spec.path, spec.options, use) != nullptr;
+      } catch (const ReadWhole&) {
+        // a ccsim workload file not laid out one job per line: read whole below
+      }
+      if (line_based) {
+        // Streamed, checked by the pass below (and held after all if out of order).
         w->streamed = true;
         w->format = spec.format;
         w->options = spec.options;
         w->use = use;
         break;
       }
-      ImportedWorkload imported = spec.format == "ccsim" ? import_ccsim(spec.path, use)
-                                                         : import_trace(spec.format, spec.path, spec.options, use);
-      w->jobs = std::move(imported.jobs);
-      w->report = imported.report;
-      report = std::move(imported.report);
-      report.lines.clear(); // w->report keeps them for messages
-      const ImportReport& where = w->report;
-      check_unique_ids(w->jobs, spec.path, diags, [&where](std::size_t i) {
-        const std::string at = where.locate(i, "/jobs");
-        return at.starts_with("/") ? at + "/id" : at;
-      });
-      diags.throw_if_any();
+      read_trace_whole(*w, spec, use, report, diags);
       break;
     }
     case WorkloadSpec::Source::GENERATE:
@@ -293,51 +370,20 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
   JobResolver resolver(cluster, fill);
   bool any_spanning = false;
   std::uint64_t count = 0;
-  StreamCheck stream; // a streamed trace: its order, earliest submit time and ids
-  {
-    const auto raw = w->open_raw();
-    for (Job job; raw->next(job);) {
-      count++;
-      if (w->streamed)
-        stream.add(job);
-      w->finish(job);
-      any_spanning = any_spanning || job.span_sites;
-      resolver.resolve(
-          job, w->file, [&] { return w->locate(job, *raw); }, diags);
-      if (hold_jobs) {
-        if (run.jobs.size() <= job.index)
-          run.jobs.resize(static_cast<std::size_t>(job.index) + 1);
-        run.jobs[job.index] = std::move(job);
-      }
+  for (;;) {
+    Diagnostics found; // this pass's problems (dropped if the file must be read whole after all)
+    try {
+      pass(run, *w, resolver, hold_jobs, found, count, any_spanning);
+    } catch (const ReadWhole&) {
+      // A ccsim workload file with a problem or another layout: read whole (which reports every mistake), again.
+      w->streamed = false;
+      run.jobs.clear();
+      read_trace_whole(*w, spec, use, report, diags);
+      continue;
     }
-    if (spec.source == WorkloadSpec::Source::GENERATE) {
-      const auto* generated = static_cast<const GeneratedJobs*>(raw.get());
-      if (generated->truncated())
-        diags.add(file, "/workload/generate",
-                  fmt::format("the generator would produce more than {} jobs (expected a shorter horizon_s or a lower "
-                              "rate)",
-                              MAX_GENERATED_JOBS));
-      if (count == 0)
-        diags.add(file, "/workload/generate",
-                  "the generator produced no job (expected a horizon_s longer than the "
-                  "first arrival)");
-      report.read = report.kept = count;
-    }
-    if (w->streamed) {
-      const TraceReader& reader = static_cast<const TraceJobSource&>(*raw).reader();
-      report = reader.report();
-      stream.check_ids(*w, diags);
-      w->shift_s = reader.start_at_zero() && count > 0 ? stream.first_submit : 0.0;
-      if (not stream.sorted) {
-        // Out of submission order: held in memory and sorted, as a trace read whole (docs/workloads.md).
-        ImportedWorkload all = read_whole(*open_trace_reader(w->format, w->file, w->options, w->use));
-        w->jobs = std::move(all.jobs);
-        w->report = std::move(all.report);
-        w->streamed = false;
-      }
-      for (Job& job : run.jobs) // held jobs were read before the shift was known
-        job.submit_s -= w->shift_s;
-    }
+    for (const Diagnostic& d : found.items())
+      diags.add(d.file, d.location, d.message);
+    break;
   }
   run.job_count = count;
 

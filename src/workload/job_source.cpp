@@ -16,18 +16,31 @@ std::vector<std::uint32_t> submission_order(std::span<const Job> jobs)
 }
 
 VectorJobSource::VectorJobSource(std::vector<Job> jobs)
-    : jobs_(std::move(jobs))
-    , order_(submission_order(jobs_))
+    : owned_(std::move(jobs))
+    , jobs_(&owned_)
+    , order_(std::make_shared<const std::vector<std::uint32_t>>(submission_order(owned_)))
 {
-  for (std::size_t i = 0; i < jobs_.size(); i++)
-    jobs_[i].index = static_cast<std::uint32_t>(i);
+  for (std::size_t i = 0; i < owned_.size(); i++)
+    owned_[i].index = static_cast<std::uint32_t>(i);
+}
+
+VectorJobSource::VectorJobSource(const std::vector<Job>* jobs, std::shared_ptr<const std::vector<std::uint32_t>> order)
+    : jobs_(jobs)
+    , order_(std::move(order))
+{
 }
 
 bool VectorJobSource::next(Job& job)
 {
-  if (next_ >= order_.size())
+  if (next_ >= order_->size())
     return false;
-  job = std::move(jobs_[order_[next_++]]);
+  const std::uint32_t i = (*order_)[next_++];
+  if (jobs_ == &owned_) {
+    job = std::move(owned_[i]);
+  } else {
+    job = (*jobs_)[i];
+    job.index = i;
+  }
   return true;
 }
 

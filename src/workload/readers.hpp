@@ -9,5 +9,6 @@ std::unique_ptr<TraceReader> open_swf_reader(const std::string& path, const nloh
 std::unique_ptr<TraceReader> open_openb_reader(const std::string& path, const nlohmann::json& options, ImportUse use);
 std::unique_ptr<TraceReader> open_pai_reader(const std::string& path, const nlohmann::json& options, ImportUse use);
 std::unique_ptr<TraceReader> open_tiresias_reader(const std::string& path, const nlohmann::json& options);
+std::unique_ptr<TraceReader> open_ccsim_reader(const std::string& path, ImportUse use);
 
 } // namespace ccsim

@@ -42,15 +42,6 @@ SwfOptions read_options(const nlohmann::json& o, const std::string& path)
   return opt;
 }
 
-std::string trim(std::string_view s)
-{
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos)
-    return "";
-  const auto e = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(b, e - b + 1));
-}
-
 //! SWF rows as jobs, one at a time.
 class SwfReader final : public TraceReader {
 public:
@@ -78,10 +69,10 @@ public:
         continue; // blank line
       if (view[start] == ';') {
         // Header: "; Key: value".
-        const std::string body = trim(view.substr(start + 1));
+        const std::string body(trim_blanks(view.substr(start + 1)));
         const auto colon = body.find(':');
         if (colon != std::string::npos && colon > 0 && body.find(' ') > colon)
-          report_.header[body.substr(0, colon)] = trim(std::string_view(body).substr(colon + 1));
+          report_.header[body.substr(0, colon)] = trim_blanks(std::string_view(body).substr(colon + 1));
         continue;
       }
       // A job: exactly 18 whitespace-separated numbers (floats are legal).

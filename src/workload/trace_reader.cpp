@@ -19,6 +19,8 @@ std::unique_ptr<TraceReader> open_trace_reader(const std::string& format, const 
     return open_pai_reader(path, options, use);
   if (format == "tiresias")
     return open_tiresias_reader(path, options);
+  if (format == "ccsim")
+    return open_ccsim_reader(path, use);
   return nullptr;
 }
 

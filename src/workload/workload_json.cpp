@@ -2,7 +2,9 @@
 #include "ccsim/workload/workload_json.hpp"
 
 #include "ccsim/core/json_reader.hpp"
+#include "ccsim/core/line_source.hpp"
 #include "ccsim/core/version.hpp"
+#include "readers.hpp"
 
 #include <cmath>
 #include <limits>
@@ -103,6 +105,102 @@ ImportedWorkload import_ccsim(const std::string& path, ImportUse use)
   out.report.path = path;
   out.report.read = out.report.kept = out.jobs.size();
   return out;
+}
+
+namespace {
+
+//! A ccsim workload file as workload_json_text() lays it out, one job at a time: "{", an optional one-line
+//! "source", "\"jobs\": [", one job object per line (comma-separated), "]", "}". Any other layout, or a job with a
+//! problem, throws ReadWhole: import_ccsim() then reads the file whole and reports every mistake.
+class CcsimReader final : public TraceReader {
+public:
+  CcsimReader(const std::string& path, ImportUse use)
+      : lines_(LineSource::from_file(path, "ccsim workload file (JSON)"))
+      , min_accelerators_(use == ImportUse::FILL ? 0 : 1)
+  {
+    report_.format = "ccsim";
+    report_.path = path;
+    std::string_view t = next_line();
+    if (t != "{")
+      throw ReadWhole();
+    t = next_line();
+    if (t.starts_with("\"source\":")) {
+      if (not t.ends_with(",") || not nlohmann::json::accept(t.substr(9, t.size() - 10)))
+        throw ReadWhole();
+      t = next_line();
+    }
+    if (t == "\"jobs\": []") {
+      done_ = true;
+      expect_end();
+    } else if (t != "\"jobs\": [") {
+      throw ReadWhole();
+    }
+  }
+
+  std::uint64_t line() const override { return line_no_; }
+  std::string where() const override { return "/jobs/" + std::to_string(report_.kept - 1); }
+
+  bool next(Job& job) override
+  {
+    if (done_)
+      return false;
+    std::string_view t = next_line();
+    if (t == "]") {
+      if (report_.kept > 0 && not last_)
+        throw ReadWhole(); // a comma after the last job
+      done_ = true;
+      expect_end();
+      return false;
+    }
+    if (last_)
+      throw ReadWhole(); // a job after one without a comma
+    last_ = not t.ends_with(",");
+    if (not last_)
+      t.remove_suffix(1);
+    nlohmann::json value = nlohmann::json::parse(t, nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded())
+      throw ReadWhole();
+    Diagnostics problems;
+    job = read_job_json(value, "/jobs/" + std::to_string(report_.kept), report_.path, problems, min_accelerators_);
+    if (not problems.empty())
+      throw ReadWhole();
+    report_.read++;
+    report_.kept++;
+    line_no_ = lines_.line_number();
+    return true;
+  }
+
+private:
+  std::string_view next_line()
+  {
+    while (lines_.next(line_))
+      if (const std::string_view t = trim_blanks(line_); not t.empty())
+        return t;
+    throw ReadWhole(); // the file ends inside the document
+  }
+
+  void expect_end()
+  {
+    if (next_line() != "}")
+      throw ReadWhole();
+    while (lines_.next(line_))
+      if (not trim_blanks(line_).empty())
+        throw ReadWhole();
+  }
+
+  LineSource lines_;
+  std::int64_t min_accelerators_;
+  std::string line_;
+  std::uint64_t line_no_ = 0;
+  bool done_ = false;
+  bool last_ = false; //!< the job read last had no comma after it
+};
+
+} // namespace
+
+std::unique_ptr<TraceReader> open_ccsim_reader(const std::string& path, ImportUse use)
+{
+  return std::make_unique<CcsimReader>(path, use);
 }
 
 nlohmann::ordered_json job_to_json(const Job& job)

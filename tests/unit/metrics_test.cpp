@@ -46,6 +46,31 @@ TEST(Metrics, QuantileInterpolatesLinearly)
   EXPECT_EQ(quantile(empty, 0.5), 0.0);
 }
 
+// The run keeps only the positive waits and counts the zeros (docs/metrics.md): its quantiles must equal
+// quantile() over every wait, bit for bit, wherever the positions fall (among the zeros, across, among the rest).
+TEST(Metrics, WaitQuantilesFromCountedZerosEqualThoseOfEveryWait)
+{
+  const Cluster c = Cluster::build(test::scenario_from_text(test::one_site_scenario(1, 1, "[]")));
+  const std::vector<std::vector<double>> cases = {
+      {}, {0}, {7}, {0, 0, 0}, {0, 0, 0, 5, 1, 3}, {0, 9, 0, 2.5, 0.125, 0, 0, 11, 4}, {3, 1, 2, 0}, {0, 0, 0, 0, 1e9}};
+  for (const auto& waits : cases) {
+    RunMetrics m(c);
+    for (const double w : waits) {
+      Job job;
+      job.submit_s = 100;
+      JobRecord rec;
+      rec.state = JobState::COMPLETED_SUCCESSFULLY;
+      rec.start_s = 100 + w;
+      rec.finish_s = rec.start_s + 1;
+      m.job_ended(job, rec, {});
+    }
+    for (const double q : {0.0, 0.1, 0.25, 0.5, 0.6, 0.95, 1.0}) {
+      std::vector<double> all = waits;
+      EXPECT_EQ(m.wait_quantile(q), quantile(all, q)) << "q " << q << ", " << waits.size() << " waits";
+    }
+  }
+}
+
 TEST(Metrics, SummaryOfTheThreeJobSchedule)
 {
   const PreparedRun prep = test::prepared_from_text(THREE_JOBS);

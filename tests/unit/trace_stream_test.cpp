@@ -2,6 +2,9 @@
 // never held, unless their rows are out of submission order; problems located by line.
 #include "../support/helpers.hpp"
 
+#include "ccsim/workload/trace_reader.hpp"
+#include "ccsim/workload/workload_json.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -121,5 +124,114 @@ TEST(StreamedTrace, RepeatedIdsAndJobsTooLargeAreLocatedByLine)
     EXPECT_NE(what.find("t.swf: line 5: duplicate job id \"1\" (expected unique ids)"), std::string::npos) << what;
     EXPECT_NE(what.find("t.swf: line 7: duplicate job id \"3\""), std::string::npos) << what;
     EXPECT_EQ(what.find("line 3:"), std::string::npos) << what; // the first of each id is not the repeat
+  }
+}
+
+namespace {
+
+//! A scenario beside a ccsim workload file holding `text`.
+class CcsimScenario {
+public:
+  explicit CcsimScenario(const std::string& text)
+      : dir_(fs::temp_directory_path() /
+             ("ccsim-stream-json-test-" + std::to_string(::getpid()) + "-" + std::to_string(instances_++)))
+  {
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "w.json") << text;
+    std::ofstream(dir_ / "s.json") << R"({"name": "t",
+      "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 10, "bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+      "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 4}}]}],
+      "workload": {"format": "ccsim", "path": "w.json"},
+      "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
+  }
+  ~CcsimScenario() { fs::remove_all(dir_); }
+  CcsimScenario(const CcsimScenario&) = delete;
+  CcsimScenario& operator=(const CcsimScenario&) = delete;
+
+  PreparedRun prepare_run() const
+  {
+    return prepare(load_scenario((dir_ / "s.json").string()), {}, PolicyRegistry::global(), /*hold_jobs=*/false);
+  }
+  std::string workload_path() const { return (dir_ / "w.json").string(); }
+
+private:
+  static inline int instances_ = 0;
+  fs::path dir_;
+};
+
+std::vector<Job> three_jobs()
+{
+  std::vector<Job> jobs(3);
+  const double submits[] = {0, 5, 5};
+  for (std::size_t i = 0; i < jobs.size(); i++) {
+    jobs[i].id = "j" + std::to_string(i);
+    jobs[i].submit_s = submits[i];
+    jobs[i].accelerators = static_cast<std::uint32_t>(i + 1);
+    jobs[i].duration_s = 10.0 * static_cast<double>(i + 1);
+  }
+  return jobs;
+}
+
+} // namespace
+
+// A ccsim workload file as `ccsim workload convert` writes it (one job per line) is streamed; laid out otherwise
+// it is read whole, with the same jobs.
+TEST(StreamedTrace, CcsimWorkloadFilesStreamWhenOneJobPerLineAndReadWholeOtherwise)
+{
+  ImportReport source;
+  source.format = "swf";
+  const std::string text = workload_json_text(three_jobs(), source);
+  std::string pretty = nlohmann::json::parse(text).dump(2); // one field per line: not streamable
+  {
+    const CcsimScenario s(text);
+    const auto reader = open_trace_reader("ccsim", s.workload_path(), nlohmann::json(), ImportUse::EVENTS);
+    Job job;
+    ASSERT_TRUE(reader->next(job));
+    EXPECT_EQ(reader->where(), "/jobs/0");
+    ASSERT_TRUE(reader->next(job));
+    ASSERT_TRUE(reader->next(job));
+    EXPECT_EQ(job.id, "j2");
+    EXPECT_FALSE(reader->next(job));
+    const CcsimScenario p(pretty);
+    EXPECT_THROW(
+        {
+          const auto r = open_trace_reader("ccsim", p.workload_path(), nlohmann::json(), ImportUse::EVENTS);
+          r->next(job); // "{" alone on its line: not a job
+        },
+        ReadWhole);
+  }
+  for (const std::string& t : {text, pretty}) {
+    const CcsimScenario s(t);
+    const PreparedRun run = s.prepare_run();
+    EXPECT_EQ(run.workload_report.format, "ccsim");
+    EXPECT_EQ(run.workload_report.kept, 3U);
+    const std::vector<Seen> jobs = stream(run);
+    ASSERT_EQ(jobs.size(), 3U);
+    EXPECT_EQ(jobs[0].id, "j0");
+    EXPECT_EQ(jobs[2].id, "j2");
+    EXPECT_EQ(jobs[2].index, 2U);
+    EXPECT_EQ(jobs[2].submit_s, 5);
+  }
+}
+
+// A problem in a streamed ccsim file is reported as the whole-file reader reports it: by JSON pointer, every one.
+TEST(StreamedTrace, CcsimWorkloadFileMistakesKeepTheirJsonPointers)
+{
+  std::vector<Job> jobs = three_jobs();
+  jobs[2].id = "j0"; // a repeated id
+  const std::string text = workload_json_text(jobs, ImportReport());
+  try {
+    CcsimScenario(text).prepare_run();
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("w.json: /jobs/2/id: duplicate job id \"j0\""), std::string::npos) << e.what();
+  }
+  std::string bad = text;
+  bad.replace(bad.find("\"accelerators\":2"), 16, "\"accelerators\":0"); // events mode needs >= 1
+  try {
+    CcsimScenario(bad).prepare_run();
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("w.json: /jobs/1/accelerators"), std::string::npos) << e.what();
   }
 }

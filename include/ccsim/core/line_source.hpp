@@ -30,6 +30,15 @@ private:
   std::function<bool(std::string&)> next_;
 };
 
+//! `s` without its leading and trailing spaces, tabs and carriage returns.
+inline std::string_view trim_blanks(std::string_view s)
+{
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos)
+    return {};
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
 //! The whole content of a file, plain or gzip (zlib reads plain files transparently). A missing or unreadable
 //! file, or truncated or corrupt gzip data, is an InputError naming the file (`what` says which kind was expected).
 std::string read_file_text(const std::string& path, const std::string& what);

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deque>
 #include <span>
 #include <vector>
 
@@ -38,13 +39,16 @@ double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<c
 double reference_peak_flop_per_s(const AcceleratorType& type);
 
 //! The figures of a run, accumulated job by job as jobs end (a JobRecordSink): counts, sums, maxima, and one value
-//! per job (its wait, 8 bytes) for the exact median and p95. Sums are exact and rounded once (ExactSum), so a
-//! metric does not depend on the order jobs end in. docs/metrics.md lists what is kept and why.
+//! per job that waited (its wait, 8 bytes; jobs that did not wait are counted) for the exact median and p95. Sums
+//! are exact and rounded once (ExactSum), so a metric does not depend on the order jobs end in. docs/metrics.md
+//! lists what is kept and why.
 class RunMetrics final : public JobRecordSink {
 public:
   explicit RunMetrics(const Cluster& cluster);
   void job_ended(const Job& job, const JobRecord& record, std::span<const NodeSlots> slots) override;
   std::uint64_t ended() const { return completed_ + killed_; }
+  //! quantile() of every ended job's wait, exact (reorders the kept waits, not their multiset).
+  double wait_quantile(double q) const;
 
 private:
   friend nlohmann::ordered_json summarize(const Scenario&, const Cluster&, const RunMetrics&, const RunCounters&,
@@ -54,7 +58,10 @@ private:
   double makespan_ = 0;
   ExactSum wait_sum_, turnaround_sum_, bsld_sum_;
   double wait_max_ = 0, turnaround_max_ = 0, bsld_max_ = 0;
-  std::vector<double> waits_;                         //!< per ended job, for the exact quantiles
+  //! Waits > 0 of ended jobs, for the exact quantiles, in chunks (no reallocation doubling the footprint);
+  //! mutable: wait_quantile() partially sorts them.
+  mutable std::deque<double> positive_waits_;
+  std::uint64_t zero_waits_ = 0;                      //!< ended jobs that did not wait
   std::vector<ExactSum> busy_by_type_, busy_by_site_; //!< accelerator-seconds
   ExactSum delivered_flop_;
   std::uint64_t staged_jobs_ = 0;

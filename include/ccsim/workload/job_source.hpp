@@ -4,6 +4,7 @@
 #include "ccsim/workload/job.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,15 +24,20 @@ public:
 };
 
 //! Jobs held in memory (inline jobs, tests, a trace that is not in submission order), delivered in submission
-//! order by a stable sort of their submit times. Job::index is each job's position in `jobs`.
+//! order by a stable sort of their submit times. Job::index is each job's position in the vector.
 class VectorJobSource final : public JobSource {
 public:
+  //! Owns `jobs`: each is moved out as it is delivered.
   explicit VectorJobSource(std::vector<Job> jobs);
+  //! Reads `*jobs` (which must outlive the source), copying each job as it is delivered (into the caller's Job,
+  //! whose buffers are reused); `order` is submission_order(*jobs).
+  VectorJobSource(const std::vector<Job>* jobs, std::shared_ptr<const std::vector<std::uint32_t>> order);
   bool next(Job& job) override;
 
 private:
-  std::vector<Job> jobs_;
-  std::vector<std::uint32_t> order_;
+  std::vector<Job> owned_;
+  const std::vector<Job>* jobs_ = nullptr; //!< &owned_, or the caller's
+  std::shared_ptr<const std::vector<std::uint32_t>> order_;
   std::size_t next_ = 0;
 };
 

@@ -4,6 +4,7 @@
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/job_source.hpp"
 
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,8 @@ public:
   virtual bool next(Job& job) = 0;
   //! The source line of the job last returned (1-based).
   virtual std::uint64_t line() const = 0;
+  //! Where the job last returned comes from, for messages: "line N", or a JSON pointer ("/jobs/N").
+  virtual std::string where() const { return "line " + std::to_string(line()); }
   //! Counts so far (read, kept, skipped by reason) and the trace's header; `lines` stays empty.
   const ImportReport& report() const { return report_; }
   //! Whether the options ask for submit times shifted so that the earliest kept job is submitted at 0.
@@ -30,8 +33,15 @@ protected:
   bool start_at_zero_ = false;
 };
 
-//! A reader of `path` in a line-based `format` (swf, openb, pai, tiresias), or nullptr for a format that is read
-//! whole (batsim). Bad options and a missing file throw InputError.
+//! Thrown by a reader of a JSON file that is not laid out one job per line, or that has a problem the reader
+//! leaves to the whole-file reader (which reports every mistake with its JSON pointer): read the file whole.
+struct ReadWhole : std::exception {
+  const char* what() const noexcept override { return "not one job per line: read the file whole"; }
+};
+
+//! A reader of `path` in a line-based `format` (swf, openb, pai, tiresias, and ccsim workload files as `ccsim
+//! workload convert` writes them: one job per line, else ReadWhole), or nullptr for a format that is read whole
+//! (batsim). Bad options and a missing file throw InputError.
 std::unique_ptr<TraceReader> open_trace_reader(const std::string& format, const std::string& path,
                                                const nlohmann::json& options, ImportUse use);
 
@@ -44,7 +54,7 @@ class TraceJobSource final : public JobSource {
 public:
   TraceJobSource(std::unique_ptr<TraceReader> reader, double shift_s);
   bool next(Job& job) override;
-  std::string where() const override { return "line " + std::to_string(reader_->line()); }
+  std::string where() const override { return reader_->where(); }
   const TraceReader& reader() const { return *reader_; }
 
 private:
