@@ -210,7 +210,8 @@ void SchedulingContext::start(std::uint32_t job, std::span<const NodeSlots> slot
         not(j.span_sites && cluster_->pools[cluster_->node_pool[s.node]].type == cluster_->pools[pool].type &&
             view().may_use(j, cluster_->node_pool[s.node]));
     const bool bad = out_of_order || s.node >= cluster_->node_count() || other_pool ||
-                     (state_->used_mask(s.node) & s.mask) != 0 || (s.mask >> cluster_->node_accels[s.node]) != 0;
+                     (state_->used_mask(s.node) & s.mask) != 0 ||
+                     (cluster_->node_accels[s.node] < 64 && (s.mask >> cluster_->node_accels[s.node]) != 0);
     if (bad)
       throw std::logic_error("SchedulingContext::start(): job " + j.id + " given slots on node " +
                              std::to_string(s.node) + " that are busy, missing, or in another pool");

@@ -353,3 +353,26 @@ TEST(QueuePolicy, AJobEndingExactlyAtTheReservationMayBackfill)
     EXPECT_EQ(r.start("B"), 10.0);
   }
 }
+
+// Issue 17, item 1: a node of 64 accelerators (the documented maximum) failed every run ("given slots ... that are
+// busy, missing, or in another pool": a 64-bit shift by 64). Every queue x placement pair now runs it.
+TEST(QueuePolicy, NodesOfSixtyFourAcceleratorsRunUnderEveryPolicyPair)
+{
+  for (const char* queue : {"fcfs", "sjf", "priority", "easy", "conservative"})
+    for (const char* placement : {"first-fit", "best-fit", "power-aware", "heterogeneity-aware", "compact"}) {
+      const PreparedRun run = test::prepared_from_text(test::one_site_scenario(
+          1, 64,
+          R"([{"id": "a", "submit_s": 0, "accelerators": 64, "duration_s": 10},
+              {"id": "b", "submit_s": 1, "accelerators": 1, "duration_s": 5},
+              {"id": "c", "submit_s": 2, "accelerators": 63, "duration_s": 5}])",
+          std::string(R"({"queue": ")") + queue + R"(", "placement": ")" + placement + R"("})"));
+      const RunResult r = test::run_inline(run);
+      SCOPED_TRACE(std::string(queue) + " + " + placement);
+      EXPECT_EQ(test::schedule_problem(run.cluster, run.jobs, r), "");
+      // a holds the whole node until 10; then b (1) and c (63) fill it together.
+      EXPECT_EQ(r.records[test::job_index(run, "a")].start_s, 0.0);
+      EXPECT_EQ(r.records[test::job_index(run, "b")].start_s, 10.0);
+      EXPECT_EQ(r.records[test::job_index(run, "c")].start_s, 10.0);
+      EXPECT_EQ(r.records[test::job_index(run, "c")].finish_s, 15.0);
+    }
+}
