@@ -946,3 +946,27 @@ TEST(Cli, ReportRendersItsChartsInHeadlessChromium)
   std::cout << "screenshot: " << shot.string() << "\n";
 #endif
 }
+
+// Issue 17, item 14: `--queue conservative` gets the same located check as the choice written in the file (a job
+// spanning sites cannot be booked by conservative backfilling), exit 2 and no results, not an internal error.
+TEST(Cli, QueueOverrideGetsTheSpanSitesCheckOfTheFile)
+{
+  const fs::path dir = fresh_dir("span-conservative");
+  fs::create_directories(dir);
+  std::ofstream(dir / "wide.json") << R"({"name": "wide",
+    "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 10, "bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+    "sites": [{"name": "a", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 4}}]},
+              {"name": "b", "region": "west", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 4}}]}],
+    "network": {"links": [{"from": "a", "to": "b", "tier": "regional", "bandwidth_gbps": 10}]},
+    "workload": {"jobs": [{"id": "wide", "submit_s": 0, "accelerators": 6, "duration_s": 10, "span_sites": true}]},
+    "scheduler": {"queue": "easy", "placement": "first-fit"}})";
+  const fs::path out = dir / "out";
+  const Result r = ccsim("run " + (dir / "wide.json").string() + " --queue conservative -q --out " + out.string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("/scheduler/queue: conservative backfilling books one pool per job and cannot reserve "
+                          "across sites"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(ccsim("run " + (dir / "wide.json").string() + " -q --out " + out.string()).code, 0); // under EASY
+}
