@@ -24,7 +24,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -33,6 +35,18 @@
 #include <string_view>
 
 namespace {
+
+//! --seed: an integer in [0, 2^63 - 1], the range of the scenario's "seed". (CLI11's own conversion clamps a larger
+//! value to 2^63 - 1 without a word.)
+const CLI::Validator SEED_RANGE(
+    [](const std::string& text) -> std::string {
+      std::uint64_t v = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc() || end != text.data() + text.size() || v > static_cast<std::uint64_t>(INT64_MAX))
+        return "expected an integer seed in [0, 9223372036854775807], found " + text;
+      return {};
+    },
+    "SEED");
 
 using ccsim::ExitCode;
 
@@ -326,7 +340,7 @@ int main(int argc, char** argv)
       "run", "Simulate a scenario and write jobs.csv, racks.csv, timeseries.csv, summary.json and run.json");
   run->add_option("scenario", run_opt.scenario, "Scenario JSON file (default: the bundled default scenario)");
   run->add_option("--out", run_opt.out, "Results directory (default: the scenario's output.dir, results/<name>)");
-  run->add_option("--seed", run_opt.seed, "Seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);
+  run->add_option("--seed", run_opt.seed, "Seed (overrides the scenario's)")->check(SEED_RANGE);
   run->add_option("--queue", run_opt.queue, "Queue policy (overrides the scenario's; see `ccsim list policies`)");
   run->add_option("--placement", run_opt.placement, "Placement policy (overrides the scenario's)");
   run->add_flag("--quiet,-q", run_opt.quiet, "Print nothing on success");
@@ -357,7 +371,7 @@ int main(int argc, char** argv)
       ->delimiter(',')
       ->required();
   compare->add_option("--out", cmp.out, "Results folder (default results/compare-<scenario>)");
-  compare->add_option("--seed", cmp.seed, "Seed (overrides the scenario's)")->check(CLI::NonNegativeNumber);
+  compare->add_option("--seed", cmp.seed, "Seed (overrides the scenario's)")->check(SEED_RANGE);
 
   ccsim::app::SweepOptions sweep_opt;
   auto* sweep = app.add_subcommand("sweep", "Run every point of a sweep (axes x seeds), each in its own process; "

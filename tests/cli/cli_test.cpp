@@ -80,6 +80,27 @@ TEST(Cli, HelpEverywhere)
   EXPECT_EQ(ccsim("validate --help").code, 0);
 }
 
+// Issue 17, item 10: a seed past 2^63 - 1 was clamped to it without a word.
+TEST(Cli, SeedsOutOfRangeAreRejected)
+{
+  const std::string scenario = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  const fs::path out = fresh_dir("seed-range");
+  for (const char* seed : {"18446744073709551616", "9223372036854775808", "-1", "1e3", "12x"}) {
+    const Result r = ccsim("run " + scenario + " -q --out " + out.string() + " --seed " + seed);
+    EXPECT_EQ(r.code, 2) << seed << ": " << r.output;
+    EXPECT_FALSE(fs::exists(out)) << seed;
+  }
+  const Result bad = ccsim("run " + scenario + " -q --out " + out.string() + " --seed 18446744073709551616");
+  EXPECT_NE(bad.output.find("expected an integer seed in [0, 9223372036854775807]"), std::string::npos) << bad.output;
+  ASSERT_EQ(ccsim("run " + scenario + " -q --out " + out.string() + " --seed 9223372036854775807").code, 0);
+  EXPECT_EQ(nlohmann::json::parse(read_file(out / "summary.json"))["seed"].get<std::uint64_t>(),
+            9223372036854775807ULL);
+  EXPECT_EQ(ccsim("compare " + scenario + " --policies fcfs,easy --seed 18446744073709551616 --out " +
+                  (out.parent_path() / "seed-compare").string())
+                .code,
+            2);
+}
+
 TEST(Cli, UsageErrorsExitWith2)
 {
   EXPECT_EQ(ccsim("").code, 2);
