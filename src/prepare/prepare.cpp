@@ -339,14 +339,9 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
       w->file = spec.path;
       w->defaults = spec.defaults;
       w->set_defaults_given(spec.defaults_given);
-      bool line_based = false;
-      try {
-        line_based = open_trace_reader(spec.format, spec.path, spec.options, use) != nullptr;
-      } catch (const ReadWhole&) {
-        // a ccsim workload file not laid out one job per line: read whole below
-      }
-      if (line_based) {
-        // Streamed, checked by the pass below (and held after all if out of order).
+      if (is_line_based(spec.format)) {
+        // Streamed, checked by the pass below (held after all if out of order; read whole if a ccsim workload
+        // file turns out not to be laid out one job per line).
         w->streamed = true;
         w->format = spec.format;
         w->options = spec.options;

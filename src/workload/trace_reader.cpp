@@ -8,6 +8,11 @@
 
 namespace ccsim {
 
+bool is_line_based(const std::string& format)
+{
+  return format == "swf" || format == "openb" || format == "pai" || format == "tiresias" || format == "ccsim";
+}
+
 std::unique_ptr<TraceReader> open_trace_reader(const std::string& format, const std::string& path,
                                                const nlohmann::json& options, ImportUse use)
 {

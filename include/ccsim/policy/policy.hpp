@@ -4,6 +4,7 @@
 #include "ccsim/cluster/state.hpp"
 #include "ccsim/workload/job.hpp"
 
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -40,6 +41,25 @@ struct ClusterView {
       return false;
     const std::uint32_t pin = pinned_site(job);
     return pin == NO_SITE || cluster.pools[p].site == pin;
+  }
+  //! Calls f(p) for every pool `job` may use (may_use): the pools of its eligible types, only those at its pinned
+  //! site if any. Visits only those pools, in type order, then platform order.
+  template <typename F>
+  void for_each_usable_pool(const Job& job, F&& f) const
+  {
+    const std::uint32_t pin = pinned_site(job);
+    for (std::uint64_t m = job.eligible_types; m != 0; m &= m - 1) {
+      const auto type = static_cast<std::uint16_t>(std::countr_zero(m));
+      if (type >= cluster.types.size())
+        break;
+      if (pin != NO_SITE) {
+        if (const std::uint32_t p = cluster.pool_at(pin, type); p != UINT32_MAX)
+          f(p);
+        continue;
+      }
+      for (const std::uint32_t p : cluster.pools_of_type[type])
+        f(p);
+    }
   }
   //! Whether placement may consider pool `p` for `job` now (may_use, and the restriction if any).
   bool pool_allowed(const Job& job, std::uint32_t p) const

@@ -39,6 +39,9 @@ struct ReadWhole : std::exception {
   const char* what() const noexcept override { return "not one job per line: read the file whole"; }
 };
 
+//! Whether `format` is read through a TraceReader (swf, openb, pai, tiresias, ccsim).
+bool is_line_based(const std::string& format);
+
 //! A reader of `path` in a line-based `format` (swf, openb, pai, tiresias, and ccsim workload files as `ccsim
 //! workload convert` writes them: one job per line, else ReadWhole), or nullptr for a format that is read whole
 //! (batsim). Bad options and a missing file throw InputError.

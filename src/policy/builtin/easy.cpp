@@ -268,18 +268,7 @@ private:
       const std::uint64_t reserved = p == res_pool_ ? held : 0;
       most = std::max(most, avail > reserved ? avail - reserved : 0);
     };
-    const std::uint32_t pin = v.pinned_site(job);
-    for (std::uint16_t t = 0; t < v.cluster.types.size(); t++) {
-      if ((job.eligible_types >> t & 1U) == 0)
-        continue;
-      if (pin != NO_SITE) {
-        if (const std::uint32_t p = v.cluster.pool_at(pin, t); p != UINT32_MAX)
-          consider(p);
-        continue;
-      }
-      for (const std::uint32_t p : v.cluster.pools_of_type[t])
-        consider(p);
-    }
+    v.for_each_usable_pool(job, consider);
     return most >= job.accelerators;
   }
 
@@ -391,20 +380,7 @@ private:
         best_pool = p;
       }
     };
-    // The pools the job may use (ClusterView::may_use): of its eligible types, at its pinned site if any.
-    const std::uint32_t pin = ctx.view().pinned_site(job);
-    for (std::uint64_t m = job.eligible_types; m != 0; m &= m - 1) {
-      const auto type = static_cast<std::uint16_t>(std::countr_zero(m));
-      if (type >= c.types.size())
-        break;
-      if (pin != NO_SITE) {
-        if (const std::uint32_t p = c.pool_at(pin, type); p != UINT32_MAX)
-          consider(p);
-        continue;
-      }
-      for (const std::uint32_t p : c.pools_of_type[type])
-        consider(p);
-    }
+    ctx.view().for_each_usable_pool(job, consider);
     hold.clear();
     res_pool_ = best_pool;
     if (best_t == std::numeric_limits<double>::infinity())

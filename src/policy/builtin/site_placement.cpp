@@ -139,20 +139,7 @@ private:
       key_[site] = k;
       best_pool_[site] = p;
     };
-    // The pools the job may use (ClusterView::may_use): of its eligible types, at its pinned site if any.
-    const std::uint32_t pin = view.pinned_site(job);
-    for (std::uint64_t m = job.eligible_types; m != 0; m &= m - 1) {
-      const auto type = static_cast<std::uint16_t>(std::countr_zero(m));
-      if (type >= c.types.size())
-        break;
-      if (pin != NO_SITE) {
-        if (const std::uint32_t p = c.pool_at(pin, type); p != UINT32_MAX)
-          consider(p);
-        continue;
-      }
-      for (const std::uint32_t p : c.pools_of_type[type])
-        consider(p);
-    }
+    view.for_each_usable_pool(job, consider);
     // Too slow a transfer disqualifies a remote site while the data's site can run the job at all.
     order_.clear();
     for (const std::uint32_t s : touched_) {
