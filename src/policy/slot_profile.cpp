@@ -1,6 +1,7 @@
 // src/policy/slot_profile.cpp
 #include "ccsim/policy/slot_profile.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 #include <limits>
@@ -21,6 +22,22 @@ std::uint32_t SlotSet::count() const
   for (const auto w : words_)
     n += static_cast<std::uint32_t>(std::popcount(w));
   return n;
+}
+
+std::uint32_t SlotSet::lowest_member() const
+{
+  for (std::size_t i = 0; i < words_.size(); i++)
+    if (words_[i] != 0)
+      return static_cast<std::uint32_t>(i * 64 + static_cast<std::size_t>(std::countr_zero(words_[i])));
+  return size_;
+}
+
+std::uint32_t SlotSet::highest_member() const
+{
+  for (std::size_t i = words_.size(); i-- > 0;)
+    if (words_[i] != 0)
+      return static_cast<std::uint32_t>(i * 64 + 63 - static_cast<std::size_t>(std::countl_zero(words_[i])));
+  return size_;
 }
 
 SlotSet SlotSet::lowest(std::uint32_t n) const
@@ -189,25 +206,42 @@ SlotSet SlotProfile::free_throughout(double from, double to) const
   return window;
 }
 
-std::optional<SlotProfile::Fit> SlotProfile::first_fit(std::uint32_t count, double duration, double earliest) const
+std::uint32_t SlotProfile::count_before(double t) const
 {
+  auto it = free_.lower_bound(t);
+  assert(it != free_.begin() && "SlotProfile::count_before(): time not after the profile's origin");
+  return std::prev(it)->second.count;
+}
+
+std::optional<SlotProfile::Fit> SlotProfile::first_fit(std::uint32_t count, double duration, double earliest,
+                                                       double latest) const
+{
+  if (earliest > latest)
+    return std::nullopt;
   // Candidate starts: `earliest`, then every breakpoint after it. For a candidate t, the window is the segment
-  // holding t and every segment starting before t + duration.
+  // holding t and every segment starting before t + duration. `good` is where the count check of the window has
+  // got to: every segment from the candidate's up to it has enough free slots (a later candidate's window covers
+  // them too, so they are not counted again).
   auto next = free_.upper_bound(earliest); // the candidate after this one
   auto holding = next == free_.begin() ? free_.end() : std::prev(next);
+  auto good = free_.end();
   double t = earliest;
   for (;;) {
     if (holding != free_.end()) {
       // Counts first: a segment of the window with too few free slots fails this candidate and every later one up
       // to that segment's start (their windows overlap it too).
+      const auto from = good != free_.end() && holding->first <= good->first ? std::next(good) : holding;
       auto too_few = free_.end();
-      for (auto it = holding; it != free_.end() && (it == holding || it->first < t + duration); ++it)
+      for (auto it = from; it != free_.end() && (it == holding || it->first < t + duration); ++it) {
         if (it->second.count < count) {
           too_few = it;
           break;
         }
+        good = it;
+      }
       if (too_few != free_.end()) {
         next = std::next(too_few);
+        good = free_.end();
       } else {
         SlotSet window = holding->second.free;
         bool enough = true;
@@ -222,7 +256,7 @@ std::optional<SlotProfile::Fit> SlotProfile::first_fit(std::uint32_t count, doub
           return Fit{t, window.lowest(count)};
       }
     }
-    if (next == free_.end())
+    if (next == free_.end() || next->first > latest)
       return std::nullopt;
     t = next->first;
     holding = next;

@@ -4,6 +4,7 @@
 #include "ccsim/cluster/state.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <span>
@@ -21,6 +22,9 @@ public:
   bool test(std::uint32_t i) const { return (words_[i / 64] >> (i % 64) & 1U) != 0; }
   void set(std::uint32_t i) { words_[i / 64] |= 1ULL << (i % 64); }
   std::uint32_t count() const;
+  //! The lowest and highest members (size() when empty).
+  std::uint32_t lowest_member() const;
+  std::uint32_t highest_member() const;
   //! The `n` lowest-numbered members (precondition: count() >= n).
   SlotSet lowest(std::uint32_t n) const;
   SlotSet& operator&=(const SlotSet& o);
@@ -75,11 +79,15 @@ public:
     SlotSet slots;
   };
   //! The earliest t >= `earliest` (a breakpoint or `earliest` itself) such that `count` slots are free
-  //! throughout [t, t + duration), with the `count` lowest-numbered such slots. nullopt if none ever is.
-  std::optional<Fit> first_fit(std::uint32_t count, double duration, double earliest) const;
+  //! throughout [t, t + duration), with the `count` lowest-numbered such slots. nullopt if none is, up to
+  //! `latest`.
+  std::optional<Fit> first_fit(std::uint32_t count, double duration, double earliest,
+                               double latest = std::numeric_limits<double>::infinity()) const;
   //! Slots free throughout [from, to) (at `from` alone when to <= from).
   SlotSet free_throughout(double from, double to) const;
   std::size_t breakpoints() const { return free_.size(); }
+  //! The slots free just before `t` (precondition: t is after the profile's origin).
+  std::uint32_t count_before(double t) const;
 
 private:
   struct Segment {

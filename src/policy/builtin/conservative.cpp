@@ -4,45 +4,63 @@
 // their slots until start + walltime. When no job ended at t, only newly submitted jobs are inserted; when a job
 // ended, the queue is walked in order and each job is re-inserted first-fit while every other reservation stays
 // in place. A job whose reservation lands at now starts.
+//
+// At depth (docs/policies.md, "Conservative at depth"): re-inserting a job gives back its reservation unless
+// slot-time was freed, since the job was last placed, where a better window could use it. Every freeing of
+// slot-time (an early end, a reservation that moved, a start on other slots than reserved, a failed start) is
+// logged; the walk re-inserts only the jobs for which a search bounded by the releases they have not seen finds a
+// better window (improves()). Reservations are indexed by start for the start loop and the wake-up. The `verify`
+// parameter re-inserts the skipped jobs too and fails if one moves (tests).
 #include "ccsim/core/params.hpp"
 #include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/policy/slot_profile.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <set>
+#include <span>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 namespace ccsim {
 
 namespace {
 
 constexpr double INF = std::numeric_limits<double>::infinity();
+constexpr std::uint32_t GONE = std::numeric_limits<std::uint32_t>::max();
 
 class ConservativeBackfilling final : public QueuePolicy {
 public:
+  explicit ConservativeBackfilling(bool verify)
+      : verify_(verify)
+  {
+  }
+
   void decide(SchedulingContext& ctx) override
   {
     init(ctx);
     const double now = ctx.now();
     bool ended = false;
+    bool replan_all = false;
     for (const std::uint32_t j : ctx.finished()) {
       const auto it = running_.find(j);
       if (it == running_.end())
         continue;
-      if (it->second.end > now) // ended before its walltime: its slots are free from now on
+      if (it->second.end > now) { // ended before its walltime: its slots are free from now on
         pools_[it->second.pool].profile.release(it->second.slots, now, it->second.end);
+        log_release(it->second.pool, now, it->second.end, it->second.slots);
+      }
       running_.erase(it);
       ended = true;
     }
     for (auto& pool : pools_)
       pool.profile.forget_before(now);
     // A job past its walltime (no kill_at_walltime) keeps its slots: extend its booking to its re-estimated end
-    // and re-plan the queue, as if a job's end had moved.
+    // and re-plan the whole queue, as if a job's end had moved (the extension may overlap reservations).
     for (auto& [j, booking] : running_) {
       if (booking.end > now)
         continue;
@@ -50,36 +68,36 @@ public:
       pools_[booking.pool].profile.occupy(booking.slots, now, end);
       booking.end = end;
       ended = true;
+      replan_all = true;
     }
 
-    if (ended) {
-      blocked_.clear(); // headroom may be back anywhere: every pool may be tried again
-      for (const std::uint32_t j : queue_) {
-        unreserve(j);
-        reserve(ctx, j, now);
+    if (ended)
+      replan(ctx, now, replan_all);
+    for (const std::uint32_t j : ctx.submitted())
+      enqueue(ctx, j, now);
+
+    // Start every job whose reservation is now, in queue order. Starting one changes no other reservation, so the
+    // set is known before the first start; a job that cannot start is re-planned strictly after now.
+    std::vector<std::uint64_t> due;
+    for (auto it = by_start_.begin(); it != by_start_.end() && it->first <= now; ++it)
+      due.push_back(it->second);
+    std::sort(due.begin(), due.end());
+    for (const std::uint64_t seq : due)
+      if (Waiting& w = entry(seq); start(ctx, w)) {
+        by_start_.erase({w.res.start, w.seq});
+        w.job = GONE;
+        dead_++;
       }
-    }
-    for (const std::uint32_t j : ctx.submitted()) {
-      queue_.push_back(j);
-      reserve(ctx, j, now);
-    }
-
-    // Start every job whose reservation is now, in queue order.
-    for (auto it = queue_.begin(); it != queue_.end();) {
-      if (reservations_.at(*it).start <= now && start(ctx, *it))
-        it = queue_.erase(it);
-      else
-        ++it;
+    if (dead_ > 64 && dead_ * 2 > queue_.size()) {
+      std::erase_if(queue_, [](const Waiting& w) { return w.job == GONE; });
+      dead_ = 0;
     }
     // Wake up at the earliest future reservation, so it starts even if no job ends or arrives then.
-    double next = INF;
-    for (const std::uint32_t j : queue_)
-      next = std::min(next, reservations_.at(j).start);
-    if (next < INF)
-      ctx.wake_up_at(std::max(next, std::nextafter(now, INF)));
+    if (not by_start_.empty())
+      ctx.wake_up_at(std::max(by_start_.begin()->first, std::nextafter(now, INF)));
   }
 
-  std::size_t queued() const override { return queue_.size(); }
+  std::size_t queued() const override { return queue_.size() - dead_; }
 
 private:
   struct Pool {
@@ -91,6 +109,21 @@ private:
     std::uint32_t pool;
     double start, end;
     SlotSet slots;
+  };
+  //! A queued job: its reservation, its class of eligible pools, and the release it was last placed after.
+  struct Waiting {
+    std::uint32_t job;   //!< GONE once started
+    std::uint32_t klass; //!< index into classes_
+    std::uint64_t seq;   //!< queue order
+    std::uint64_t seen;  //!< releases up to this sequence number cannot improve its reservation
+    Booking res;
+  };
+  //! Slot-time freed in `pool` over [from, to), on slots from `lowest` up.
+  struct Release {
+    std::uint64_t seq;
+    std::uint32_t pool;
+    double from, to;
+    std::uint32_t lowest; //!< the lowest slot freed
   };
 
   void init(const SchedulingContext& ctx)
@@ -105,10 +138,37 @@ private:
     }
   }
 
-  //! First fit over the job's eligible pools from `earliest` on: earliest start, ties to the lowest pool. A pool
-  //! where the job could not start because of a rack power cap (the profile does not model caps) is searched only
-  //! from the next expected end of a job running there (blocked_).
-  void reserve(const SchedulingContext& ctx, std::uint32_t j, double earliest)
+  Waiting& entry(std::uint64_t seq)
+  {
+    return *std::lower_bound(queue_.begin(), queue_.end(), seq,
+                             [](const Waiting& w, std::uint64_t s) { return w.seq < s; });
+  }
+
+  //! The pools a job may ever be placed in (eligible and large enough), as a class shared by equal sets.
+  std::uint32_t class_of(const SchedulingContext& ctx, const Job& job)
+  {
+    const Cluster& c = ctx.view().cluster;
+    std::vector<bool> pools(c.pools.size());
+    for (std::uint32_t p = 0; p < c.pools.size(); p++)
+      pools[p] = ctx.view().may_use(job, p) && c.pools[p].usable >= job.accelerators;
+    const auto [it, added] = class_ids_.try_emplace(pools, static_cast<std::uint32_t>(classes_.size()));
+    if (added)
+      classes_.push_back(std::move(pools));
+    return it->second;
+  }
+
+  void enqueue(const SchedulingContext& ctx, std::uint32_t j, double now)
+  {
+    Waiting w{j, class_of(ctx, ctx.jobs()[j]), next_seq_++, 0, plan(ctx, j, now)};
+    w.seen = release_seq_;
+    by_start_.emplace(w.res.start, w.seq);
+    queue_.push_back(std::move(w));
+  }
+
+  //! First fit over the job's eligible pools from `earliest` on: earliest start, ties to the lowest pool; the
+  //! slots are occupied in the profile. A pool where the job could not start because of a rack power cap (the
+  //! profile does not model caps) is searched only from the next expected end of a job running there (blocked_).
+  Booking plan(const SchedulingContext& ctx, std::uint32_t j, double earliest)
   {
     const Cluster& c = ctx.view().cluster;
     const Job& job = ctx.jobs()[j];
@@ -122,33 +182,142 @@ private:
         for (const auto& [bp, until] : blocked->second)
           if (bp == p)
             from = std::max(from, until);
-      auto fit = pools_[p].profile.first_fit(job.accelerators, job.walltime_s, from);
+      // Only an earlier start can beat the best so far (ties go to the lower pool).
+      const double latest = best ? std::nextafter(best->start, -INF) : INF;
+      auto fit = pools_[p].profile.first_fit(job.accelerators, job.walltime_s, from, latest);
       if (fit && (not best || fit->start < best->start))
         best = Booking{p, fit->start, fit->start + job.walltime_s, std::move(fit->slots)};
     }
     if (not best)
       throw std::logic_error("conservative: no pool can ever hold job " + job.id);
     pools_[best->pool].profile.occupy(best->slots, best->start, best->end);
-    reservations_.insert_or_assign(j, std::move(*best));
+    return std::move(*best);
   }
 
-  void unreserve(std::uint32_t j)
+  void unreserve(const Booking& b) { pools_[b.pool].profile.release(b.slots, b.start, b.end); }
+
+  void log_release(std::uint32_t pool, double from, double to, const SlotSet& slots)
   {
-    const auto it = reservations_.find(j);
-    pools_[it->second.pool].profile.release(it->second.slots, it->second.start, it->second.end);
-    reservations_.erase(it);
+    releases_.push_back(Release{++release_seq_, pool, from, to, slots.lowest_member()});
   }
 
-  //! Starts `j` now, in its reservation's pool, with the placement policy choosing among the slots that are free
-  //! now and free in the profile over [now, now + walltime) (batsched's first fit: the lowest-numbered of them);
-  //! the pool's other free slots are held out of reach. If placement fails (a rack power cap, or a job that outran its
-  //! walltime still holds the slots), the job is re-planned strictly after now.
-  bool start(SchedulingContext& ctx, std::uint32_t j)
+  //! Whether re-inserting `w` would give another reservation: a better window W (an earlier start, a lower pool at
+  //! the same start, or lower slots in its own pool at the same start). When the job was last placed (or checked),
+  //! W was not free, so W holds slot-time freed since by a logged release in W's pool, and W's start t lies in
+  //! [r.from - walltime, r.to] for that release r. Other pools are searched exactly (first fit) over those starts.
+  //! In its own pool the profile counts the job's own reservation busy, so: a W that ends by the reservation's start
+  //! is searched as in other pools; a W that shares time with the reservation either starts with it, on a slot
+  //! below the reservation's highest that a release over the reservation freed (r.lowest), or starts earlier with
+  //! its part before the reservation free (the count just before the reservation's start is at least the job's
+  //! size). Only then is the own pool searched with the job's slots given back. Each test is necessary for W to
+  //! exist, so a job for which none passes keeps its reservation: batsched's re-insertion would give it back.
+  bool improves(const SchedulingContext& ctx, const Waiting& w, double now)
   {
+    const Job& job = ctx.jobs()[w.job];
+    const std::uint32_t n = job.accelerators;
+    const double walltime = w.res.end - w.res.start;
+    const double start = w.res.start;
+    const std::uint32_t own = w.res.pool;
+    const std::vector<bool>& pools = classes_[w.klass];
+    candidates_.clear();
+    for (auto it = releases_.rbegin(); it != releases_.rend() && it->seq > w.seen; ++it) {
+      Release& r = *it;
+      if (r.to <= now || r.from >= w.res.end || not pools[r.pool])
+        continue;
+      // The starts t of windows [t, t + walltime) that overlap r's span, t <= the reservation's start.
+      const double lo = std::max(now, r.from - walltime);
+      const double hi = std::min(start, r.to);
+      if (lo > hi)
+        continue;
+      // In its own pool, a window that shares slots with the reservation needs the exact search with them given
+      // back; one that ends before the reservation does not.
+      bool touch = false;
+      if (r.pool == own)
+        touch = r.to > start ? r.lowest < w.res.slots.highest_member() ||
+                                   (start > now && pools_[own].profile.count_before(start) >= n)
+                             : start > now && pools_[own].profile.count_before(start) >= n;
+      const auto c =
+          std::find_if(candidates_.begin(), candidates_.end(), [&](const Candidate& x) { return x.pool == r.pool; });
+      if (c == candidates_.end())
+        candidates_.push_back(Candidate{r.pool, lo, hi, touch});
+      else {
+        c->lo = std::min(c->lo, lo);
+        c->hi = std::max(c->hi, hi);
+        c->touch = c->touch || touch;
+      }
+    }
+    for (const Candidate& c : candidates_) {
+      SlotProfile& profile = pools_[c.pool].profile;
+      if (c.pool != own) {
+        const auto fit = profile.first_fit(n, walltime, c.lo, c.hi);
+        if (fit && (fit->start < start || c.pool < own))
+          return true;
+      } else if (not c.touch) {
+        if (profile.first_fit(n, walltime, c.lo, std::min(c.hi, start - walltime)))
+          return true;
+      } else {
+        profile.release(w.res.slots, start, w.res.end);
+        const auto fit = profile.first_fit(n, walltime, c.lo, c.hi);
+        profile.occupy(w.res.slots, start, w.res.end);
+        if (fit && (fit->start < start || not(fit->slots == w.res.slots)))
+          return true;
+      }
+    }
+    return false;
+  }
+
+  //! The walk after an early end: batsched re-inserts every queued job in order; re-inserting one no release
+  //! may improve gives back its reservation, so only the others are re-inserted.
+  void replan(const SchedulingContext& ctx, double now, bool all)
+  {
+    // Headroom may be back anywhere: every pool may be tried again by a job a rack cap held back.
+    const auto was_blocked = std::move(blocked_);
+    blocked_.clear();
+    const std::uint64_t walk_from = release_seq_;
+    for (Waiting& w : queue_) {
+      if (w.job == GONE)
+        continue;
+      const bool replanned = all || was_blocked.contains(w.job) || improves(ctx, w, now);
+      if (not replanned && verify_) // re-insert it anyway: it must get the same reservation back
+        check_kept(ctx, w, now);
+      if (replanned) {
+        Booking old = std::move(w.res);
+        unreserve(old);
+        w.res = plan(ctx, w.job, now);
+        if (w.res.start != old.start || w.res.pool != old.pool || not(w.res.slots == old.slots)) {
+          by_start_.erase({old.start, w.seq});
+          by_start_.emplace(w.res.start, w.seq);
+          log_release(old.pool, old.start, old.end, old.slots);
+        }
+      }
+      w.seen = release_seq_;
+    }
+    // Every queued job has seen the releases up to the walk's start.
+    std::erase_if(releases_, [&](const Release& r) { return r.seq <= walk_from; });
+  }
+
+  //! verify mode: re-inserts a job the walk skipped and fails if its reservation changes (a skip that was wrong).
+  void check_kept(const SchedulingContext& ctx, Waiting& w, double now)
+  {
+    unreserve(w.res);
+    Booking again = plan(ctx, w.job, now);
+    if (again.start != w.res.start || again.pool != w.res.pool || not(again.slots == w.res.slots))
+      throw std::logic_error("conservative (verify): job " + ctx.jobs()[w.job].id + " skipped at t=" +
+                             std::to_string(now) + " but re-inserting it moves its reservation from " +
+                             std::to_string(w.res.start) + " to " + std::to_string(again.start));
+  }
+
+  //! Starts the job now, in its reservation's pool, with the placement policy choosing among the slots that are
+  //! free now and free in the profile over [now, now + walltime) (batsched's first fit: the lowest-numbered of
+  //! them); the pool's other free slots are held out of reach. If placement fails (a rack power cap, or a job that
+  //! outran its walltime still holds the slots), the job is re-planned strictly after now.
+  bool start(SchedulingContext& ctx, Waiting& w)
+  {
+    const std::uint32_t j = w.job;
     const Job& job = ctx.jobs()[j];
     const double now = ctx.now();
-    const std::uint32_t p = reservations_.at(j).pool;
-    unreserve(j);
+    const std::uint32_t p = w.res.pool;
+    unreserve(w.res);
     Pool& pool = pools_[p];
     SlotSet blocked = pool.slots->free_now(ctx.view().state);
     blocked.subtract(pool.profile.free_throughout(now, now + job.walltime_s));
@@ -172,31 +341,57 @@ private:
       // Not before a job running in this pool is expected to end and give headroom back (retrying an ulp later
       // would busy-loop until then).
       blocked_[j].emplace_back(p, until < INF ? until : std::nextafter(now, INF));
-      reserve(ctx, j, std::nextafter(now, INF));
+      by_start_.erase({w.res.start, w.seq});
+      log_release(p, w.res.start, w.res.end, w.res.slots);
+      w.res = plan(ctx, j, std::nextafter(now, INF));
+      w.seen = release_seq_;
+      by_start_.emplace(w.res.start, w.seq);
       return false;
     }
     blocked_.erase(j);
     const auto& s = ctx.started().back();
     SlotSet used = pool.slots->to_set(std::span(ctx.started_slots().data() + s.first_slot, s.slot_count));
     pool.profile.occupy(used, now, now + job.walltime_s);
+    if (not(used == w.res.slots)) {
+      log_release(p, w.res.start, w.res.end, SlotSet(w.res.slots).subtract(used));
+    }
     running_.emplace(j, Booking{p, now, now + job.walltime_s, std::move(used)});
     return true;
   }
 
-  std::deque<std::uint32_t> queue_;
+  bool verify_;                //!< re-insert skipped jobs too, and fail if one moves (tests, docs/policies.md)
+  std::vector<Waiting> queue_; //!< in queue order (seq ascending); started jobs are GONE until compacted
+  std::size_t dead_ = 0;
+  std::uint64_t next_seq_ = 0;
+  std::set<std::pair<double, std::uint64_t>> by_start_; //!< (reservation start, seq) of every queued job
   std::vector<Pool> pools_;
-  std::unordered_map<std::uint32_t, Booking> reservations_;
   std::unordered_map<std::uint32_t, Booking> running_;
   //! Queued job -> (pool, time before which it is not searched): pools where a rack cap stopped it from starting.
   std::unordered_map<std::uint32_t, std::vector<std::pair<std::uint32_t, double>>> blocked_;
+  std::vector<Release> releases_; //!< in sequence order; dropped once every queued job has seen them
+  std::uint64_t release_seq_ = 0;
+  struct Candidate {
+    std::uint32_t pool;
+    double lo, hi;
+    bool touch; //!< own pool: search with the job's slots given back
+  };
+  std::vector<Candidate> candidates_; //!< improves(): pools to search, and from when to when
+  std::vector<std::vector<bool>> classes_;
+  std::unordered_map<std::vector<bool>, std::uint32_t> class_ids_;
 };
 
 } // namespace
 
 std::unique_ptr<QueuePolicy> make_conservative(const nlohmann::json& params)
 {
-  expect_params(params, "conservative", {});
-  return std::make_unique<ConservativeBackfilling>();
+  expect_params(params, "conservative", {"verify"});
+  bool verify = false;
+  if (params.is_object() && params.contains("verify")) {
+    if (not params["verify"].is_boolean())
+      throw std::invalid_argument("conservative: verify " + params["verify"].dump() + " (expected true or false)");
+    verify = params["verify"].get<bool>();
+  }
+  return std::make_unique<ConservativeBackfilling>(verify);
 }
 
 } // namespace ccsim
