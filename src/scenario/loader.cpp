@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -569,19 +570,62 @@ ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& sou
   return edit;
 }
 
+namespace {
+
+//! Sets the value at `pointer` in `doc`: object members are replaced or added (missing objects on the way are
+//! created); array elements only replaced, where they exist, or appended with "-" as the last token. Never grows an
+//! array by an index past its end (a huge index would fill it with nulls until memory runs out).
+void set_at(nlohmann::json& doc, const std::string& pointer, const nlohmann::json& value, const std::string& path)
+{
+  std::vector<std::string> tokens;
+  for (nlohmann::json::json_pointer p(pointer); not p.empty(); p.pop_back())
+    tokens.insert(tokens.begin(), p.back());
+  const auto fail = [&](const std::string& what) {
+    throw InputError(path, pointer,
+                     "cannot set this value: " + what +
+                         " (expected a path into objects and existing array elements, or - to append)");
+  };
+  nlohmann::json* node = &doc;
+  std::string at;
+  for (std::size_t i = 0; i < tokens.size(); i++) {
+    const std::string& token = tokens[i];
+    const bool last = i + 1 == tokens.size();
+    if (node->is_array()) {
+      if (token == "-") {
+        if (not last)
+          fail(at + "/- appends to the array: it must end the pointer");
+        node->push_back(value);
+        return;
+      }
+      const bool digits = not token.empty() && token.size() <= 19 &&
+                          std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (not digits || (token.size() > 1 && token[0] == '0'))
+        fail(at + " is an array: \"" + token + "\" is not an index");
+      const std::uint64_t index = std::stoull(token);
+      if (index >= node->size())
+        fail(at + "/" + token + " is past the end of the array (" + std::to_string(node->size()) + " elements)");
+      node = &(*node)[index];
+    } else if (node->is_object() || node->is_null()) {
+      node = &(*node)[token];
+    } else {
+      fail((at.empty() ? "the document" : at) + " is a " + node->type_name() + ", not an object or array");
+    }
+    at += "/" + token;
+    if (last)
+      *node = value;
+  }
+  if (tokens.empty())
+    fail("the pointer names the whole scenario");
+}
+
+} // namespace
+
 Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>& edits)
 {
   std::string bytes;
   nlohmann::json doc = parse_json_file(path, &bytes);
   for (const auto& e : edits) {
-    try {
-      doc[nlohmann::json::json_pointer(e.pointer)] = e.value;
-    } catch (const nlohmann::json::exception& ex) {
-      throw InputError(path, e.pointer,
-                       std::string("cannot set this value (expected a path into objects and "
-                                   "existing array elements): ") +
-                           ex.what());
-    }
+    set_at(doc, e.pointer, e.value, path);
     bytes += "\n--set " + e.pointer + "=" + e.value.dump();
   }
   return scenario_from_json(doc, path, sha256_hex(bytes));

@@ -101,6 +101,36 @@ TEST(Cli, SeedsOutOfRangeAreRejected)
             2);
 }
 
+// Issue 17, item 7: --set past the end of an array filled it with nulls (index 10,000,000: 5.9 GB, then
+// bad_alloc; 2^63 - 1: "vector::_M_default_append"). Only existing elements or - (append) may be set.
+TEST(Cli, SetNeverGrowsAnArrayByAnIndexPastItsEnd)
+{
+  const std::string scenario = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  const fs::path out = fresh_dir("set-past-end");
+  for (const char* set : {"'/workload/jobs/10000000/id=\"a\"'", "/sites/9223372036854775807/pue=1.2",
+                          "/sites/18446744073709551616/pue=1.2", "/sites/01/pue=1.2", "/sites/x/pue=1.2",
+                          "'/workload/jobs/-/id=\"a\"'", "/name/x=1"}) {
+    const Result r = ccsim("run " + scenario + " -q --out " + out.string() + " --set " + set);
+    EXPECT_EQ(r.code, 2) << set << ": " << r.output;
+    EXPECT_NE(r.output.find("cannot set this value"), std::string::npos) << set << ": " << r.output;
+    EXPECT_FALSE(fs::exists(out)) << set;
+  }
+  const Result past = ccsim("run " + scenario + " -q --out " + out.string() + " --set /workload/jobs/3/id=j4");
+  EXPECT_NE(past.output.find("fcfs-3jobs.json: /workload/jobs/3/id: cannot set this value: /workload/jobs/3 is past "
+                             "the end of the array (3 elements)"),
+            std::string::npos)
+      << past.output;
+  // An existing element is replaced; - appends.
+  ASSERT_EQ(ccsim("run " + scenario + " -q --out " + out.string() + " --set /workload/jobs/2/duration_s=30").code, 0);
+  EXPECT_NE(read_file(out / "jobs.csv").find("j3,"), std::string::npos);
+  fs::remove_all(out);
+  const Result appended =
+      ccsim("run " + scenario + " -q --out " + out.string() +
+            " --set '/workload/jobs/-={\"id\": \"j4\", \"submit_s\": 2, \"accelerators\": 1, \"duration_s\": 1}'");
+  ASSERT_EQ(appended.code, 0) << appended.output;
+  EXPECT_NE(read_file(out / "jobs.csv").find("j4,"), std::string::npos);
+}
+
 TEST(Cli, UsageErrorsExitWith2)
 {
   EXPECT_EQ(ccsim("").code, 2);
