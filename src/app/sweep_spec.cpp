@@ -85,6 +85,15 @@ SweepSpec read_sweep_spec(const std::string& file)
       root.error("keep", "expected \"all\" (every output of every point) or \"summary\" (summary.json and run.json)");
   }
   diags.throw_if_any();
+  // Counted before anything is built: 40 two-value axes are 2^40 points (it ran out of memory).
+  double points = static_cast<double>(spec.seeds.size());
+  for (const auto& a : spec.axes)
+    points *= static_cast<double>(a.values.size());
+  if (points > static_cast<double>(MAX_SWEEP_POINTS)) {
+    root.error("axes", fmt::format("{:.0f} points (configurations x {} seed(s)): expected at most {}", points,
+                                   spec.seeds.size(), MAX_SWEEP_POINTS));
+    diags.throw_if_any();
+  }
   for (const auto& a : spec.axes)
     spec.configs *= a.values.size();
   // The baseline: one value per axis, by axis name (default: every axis's first value).

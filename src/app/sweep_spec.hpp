@@ -16,6 +16,9 @@ struct Axis {
   std::vector<nlohmann::json> values;
 };
 
+//! The most points (configurations x seeds) a sweep may have: each is a `ccsim run`.
+inline constexpr std::uint64_t MAX_SWEEP_POINTS = 1000000;
+
 struct SweepSpec {
   std::string scenario; //!< resolved path
   std::vector<Axis> axes;

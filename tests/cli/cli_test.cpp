@@ -794,6 +794,35 @@ TEST(Cli, SweepFileMistakesAreLocated)
   EXPECT_NE(r.output.find("/seeds: expected a count"), std::string::npos) << r.output;
 }
 
+// Issue 17, item 8: 40 two-value axes (2^40 points) ran out of memory (bad_alloc at 4.2 GB). The points are
+// counted before anything is built; 1,000,000 at most.
+TEST(Cli, SweepOfTooManyPointsIsRefusedBeforeAnythingIsBuilt)
+{
+  const fs::path dir = fresh_dir("sweep-huge");
+  std::string axes;
+  for (int a = 0; a < 40; a++)
+    axes += std::string(a == 0 ? "" : ", ") + R"({"name": "a)" + std::to_string(a) +
+            R"(", "path": "/description", "values": ["x", "y"]})";
+  const fs::path file = write_sweep(dir, "[" + axes + "]", "");
+  const Result r = ccsim("sweep " + file.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("/axes: 1099511627776 points (configurations x 1 seed(s)): expected at most 1000000"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  // 1,000 x 1,000 x 2 seeds is over too.
+  std::string wide;
+  for (int v = 0; v < 1000; v++)
+    wide += std::string(v == 0 ? "" : ", ") + std::to_string(v);
+  const fs::path two = write_sweep(dir,
+                                   R"([{"name": "p", "path": "/description", "values": [)" + wide +
+                                       R"(]}, {"name": "q", "path": "/seed", "values": [)" + wide + "]}]",
+                                   R"(, "seeds": 2)");
+  const Result r2 = ccsim("sweep " + two.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(r2.code, 2) << r2.output;
+  EXPECT_NE(r2.output.find("2000000 points"), std::string::npos) << r2.output;
+}
+
 #ifdef CCSIM_HAVE_MPI
 TEST(Cli, SweepOnTwoMpiRanksGivesTheSameDatabaseAsALocalSweep)
 {
