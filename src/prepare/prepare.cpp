@@ -429,6 +429,20 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
       ptr = where();
     return ptr.starts_with("/") ? ptr + sub : ptr;
   };
+  // Ids reach jobs.csv, the report and error messages: control characters (a NUL cut the id for the schema check
+  // and broke `ccsim report` on the run's own jobs.csv) are refused.
+  if (const auto bad = std::find_if(job.id.begin(), job.id.end(),
+                                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+      bad != job.id.end()) {
+    std::string shown;
+    for (const char c : job.id)
+      shown += static_cast<unsigned char>(c) < 0x20 || c == 0x7f
+                   ? fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(c)))
+                   : std::string(1, c);
+    diags.add(file, at("/id"),
+              fmt::format("job id \"{}\" contains the control character 0x{:02x} (expected printable text)", shown,
+                          static_cast<unsigned>(static_cast<unsigned char>(*bad))));
+  }
   std::uint64_t accepted = 0;
   if (job.accept.empty()) {
     accepted = cluster.types.size() >= 64 ? ~0ULL : (1ULL << cluster.types.size()) - 1;
