@@ -9,10 +9,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <string_view>
 
 namespace ccsim {
 
@@ -40,6 +42,22 @@ SwfOptions read_options(const nlohmann::json& o, const std::string& path)
   opt.cancelled = t.choice("cancelled", {"drop-zero-runtime", "keep", "drop"}, "drop-zero-runtime");
   opt.keep_zero_runtime = t.keep("zero_runtime", true);
   return opt;
+}
+
+//! The job id of SWF field 1 as written: an integer keeps its digits (through a double, 9007199254740993 became
+//! 9007199254740992 and two distinct 20-digit ids collided), without a '+' or leading zeros (as before). Anything
+//! else (a float) prints as its value.
+std::string id_text(std::string_view token, double value)
+{
+  std::string_view digits = token;
+  const bool negative = not digits.empty() && digits[0] == '-';
+  if (not digits.empty() && (digits[0] == '+' || digits[0] == '-'))
+    digits.remove_prefix(1);
+  if (digits.empty() || not std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return fmt::format("{}", value);
+  while (digits.size() > 1 && digits[0] == '0')
+    digits.remove_prefix(1);
+  return (negative && digits != "0" ? "-" : "") + std::string(digits);
 }
 
 //! SWF rows as jobs, one at a time.
@@ -82,6 +100,8 @@ public:
         const auto end = view.find_first_of(" \t\r", pos);
         const std::string_view token =
             view.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+        if (n == 0)
+          id_token_ = token;
         if (n < FIELDS) {
           double value = 0;
           const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
@@ -105,13 +125,17 @@ public:
       if (submit < 0)
         throw InputError(path, fmt::format("line {}", line_no), fmt::format("submit time {} (expected >= 0)", submit));
       auto skip = [this](const char* reason) { report_.skipped[reason]++; };
+      if (status != std::floor(status) || status < -1 || status > 5)
+        throw InputError(path, fmt::format("line {}", line_no),
+                         fmt::format("field 11 (status) is {} (expected -1, 0, 1, 2, 3, 4 or 5)", status));
       const double procs = allocated > 0 ? allocated : requested;
       if (procs <= 0) {
-        skip("no processor count (fields 5 and 8 are -1)");
+        skip(allocated == -1 && requested == -1 ? "no processor count (fields 5 and 8 are -1)"
+                                                : "no processor count (fields 5 and 8 are not positive)");
         continue;
       }
       if (run < 0) {
-        skip("unknown run time (field 4 is -1)");
+        skip(run == -1 ? "unknown run time (field 4 is -1)" : "negative run time (field 4 is below -1)");
         continue;
       }
       if (status == 0 && not opt_.keep_failed) {
@@ -127,7 +151,7 @@ public:
         continue;
       }
       job = Job();
-      job.id = fmt::format("{}", f[0]);
+      job.id = id_text(id_token_, f[0]);
       job.submit_s = submit;
       job.duration_s = run;
       job.accelerators =
@@ -147,6 +171,7 @@ private:
   LineSource lines_;
   SwfOptions opt_;
   std::string line_;
+  std::string_view id_token_; //!< field 1 of the current line, as written
   std::uint64_t line_no_ = 0;
 };
 

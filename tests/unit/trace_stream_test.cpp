@@ -127,6 +127,45 @@ TEST(StreamedTrace, RepeatedIdsAndJobsTooLargeAreLocatedByLine)
   }
 }
 
+// Issue 17, item 18: SWF ids passed through a double (9007199254740993 became "9007199254740992"; two distinct
+// 20-digit ids were "duplicate job id 1.2345678901234567e+19"). Integer ids keep their digits; leading
+// zeros go, as before.
+TEST(StreamedTrace, SwfIdsKeepTheirDigits)
+{
+  const std::string tail = " 0 0 5 1 -1 -1 1 10 -1 1 1 1 1 1 1 -1 -1\n";
+  const SwfScenario s("9007199254740993" + tail + "12345678901234567890" + tail + "12345678901234567891" + tail +
+                      "007" + tail + "0" + tail);
+  const auto jobs = stream(s.prepare_run(false));
+  ASSERT_EQ(jobs.size(), 5U);
+  EXPECT_EQ(jobs[0].id, "9007199254740993");
+  EXPECT_EQ(jobs[1].id, "12345678901234567890");
+  EXPECT_EQ(jobs[2].id, "12345678901234567891");
+  EXPECT_EQ(jobs[3].id, "7");
+  EXPECT_EQ(jobs[4].id, "0");
+}
+
+// Issue 17, smaller items: SWF skip reasons said "-1" for -5 processors or a run time of -2; status 99 was accepted.
+TEST(StreamedTrace, SwfSkipReasonsNameTheValueAndStatusesAreChecked)
+{
+  const SwfScenario s(row(1, 0, 5, 1, 10) + "2 1 0 5 -5 -1 -1 -5 10 -1 1 1 1 1 1 1 -1 -1\n" +
+                      "3 1 0 5 0 -1 -1 0 10 -1 1 1 1 1 1 1 -1 -1\n" + "4 1 0 -2 1 -1 -1 1 10 -1 1 1 1 1 1 1 -1 -1\n" +
+                      "5 1 0 -1 1 -1 -1 1 10 -1 1 1 1 1 1 1 -1 -1\n");
+  const PreparedRun run = s.prepare_run(false);
+  const auto& skipped = run.workload_report.skipped;
+  EXPECT_EQ(skipped.at("no processor count (fields 5 and 8 are not positive)"), 2U);
+  EXPECT_EQ(skipped.at("negative run time (field 4 is below -1)"), 1U);
+  EXPECT_EQ(skipped.at("unknown run time (field 4 is -1)"), 1U);
+  const SwfScenario bad(row(1, 0, 5, 1, 10) + "2 1 0 5 1 -1 -1 1 10 -1 99 1 1 1 1 1 -1 -1\n");
+  try {
+    bad.prepare_run(false);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("t.swf: line 4: field 11 (status) is 99 (expected -1, 0, 1, 2, 3, 4 or 5)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 namespace {
 
 //! A scenario beside a ccsim workload file holding `text`.
