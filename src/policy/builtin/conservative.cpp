@@ -32,6 +32,9 @@ namespace {
 
 constexpr double INF = std::numeric_limits<double>::infinity();
 constexpr std::uint32_t GONE = std::numeric_limits<std::uint32_t>::max();
+//! Past this many releases a job has not seen, the walk re-inserts it without testing them (measured: 2,000 jobs
+//! submitted at once on one pool, 37 s -> 19 s; the 20,000-job P7-shaped case unchanged).
+constexpr std::uint64_t MANY_RELEASES = 128;
 
 class ConservativeBackfilling final : public QueuePolicy {
 public:
@@ -219,6 +222,10 @@ private:
     const double start = w.res.start;
     const std::uint32_t own = w.res.pool;
     const std::vector<bool>& pools = classes_[w.klass];
+    // Many unseen releases (a walk where much of the queue moves, as when every job was submitted at once on one
+    // pool): re-inserting is cheaper than testing each.
+    if (release_seq_ - w.seen > MANY_RELEASES)
+      return true;
     candidates_.clear();
     for (auto it = releases_.rbegin(); it != releases_.rend() && it->seq > w.seen; ++it) {
       Release& r = *it;
