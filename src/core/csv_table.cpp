@@ -41,13 +41,12 @@ CsvTable::CsvTable(LineSource source, std::string format, std::initializer_list<
     header_ = std::move(implicit_header);
     replay_first_ = true;
   }
-  for (const auto& f : replay_first_ ? std::vector<std::string>{} : fields_) {
-    const std::string name(trim_blanks(f));
-    if (column(name) != ABSENT)
+  for (const auto& f : replay_first_ ? std::vector<std::string>{} : fields_)
+    header_.emplace_back(trim_blanks(f));
+  for (std::size_t i = 0; i < header_.size(); i++)
+    if (not columns_.try_emplace(header_[i], static_cast<int>(i)).second)
       throw InputError(path(), fmt::format("line {}", row_line_),
-                       "column \"" + name + "\" appears twice (expected unique column names)");
-    header_.push_back(name);
-  }
+                       "column \"" + header_[i] + "\" appears twice (expected unique column names)");
   std::string missing;
   for (const auto name : required)
     if (column(name) == ABSENT)
@@ -71,10 +70,8 @@ CsvTable::~CsvTable() = default;
 
 int CsvTable::column(std::string_view name) const
 {
-  for (std::size_t i = 0; i < header_.size(); i++)
-    if (header_[i] == name)
-      return static_cast<int>(i);
-  return ABSENT;
+  const auto it = columns_.find(std::string(name));
+  return it == columns_.end() ? ABSENT : it->second;
 }
 
 bool CsvTable::read_row()

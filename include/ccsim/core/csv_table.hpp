@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct csv_parser;
@@ -65,6 +66,7 @@ private:
   //! Owned, so a constructor that throws (a bad header) frees it too.
   std::unique_ptr<csv_parser, ParserDeleter> parser_;
   std::vector<std::string> header_;
+  std::unordered_map<std::string, int> columns_;   //!< header name -> index (a header of n columns costs O(n))
   std::vector<std::string> fields_;                //!< the current row
   std::vector<std::string> pending_;               //!< fields of the row being parsed
   std::vector<std::vector<std::string>> complete_; //!< rows completed by the last chunk fed to the parser
