@@ -503,6 +503,35 @@ int Scenario::find_accelerator(std::string_view accelerator_name) const
   return -1;
 }
 
+namespace {
+
+//! Empty if `name` can be the last component of a folder path on every system ccsim targets; else what is wrong.
+std::string folder_name_problem(const std::string& name)
+{
+  if (name.size() > 200)
+    return fmt::format("is {} bytes long", name.size());
+  if (name == "." || name == "..")
+    return "names the current or parent folder";
+  if (name.find_first_of("/\\") != std::string::npos)
+    return "contains a path separator";
+  if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return "contains a control character";
+  return "";
+}
+
+//! `text` with control characters as \xNN (for messages).
+std::string printable(const std::string& text)
+{
+  std::string out;
+  for (const char c : text.substr(0, 80))
+    out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f
+               ? fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(c)))
+               : std::string(1, c);
+  return text.size() > 80 ? out + "..." : out;
+}
+
+} // namespace
+
 Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256)
 {
   Diagnostics diags;
@@ -516,6 +545,12 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
     diags.throw_if_any();
   s.name = root.string("name", Need::OPTIONAL)
                .value_or(file.empty() ? std::string("scenario") : std::filesystem::path(file).stem().string());
+  // The name is the default results folder, results/<name>: it must be one usable folder name there ("..", a
+  // slash or 300 bytes wrote outside results/ or failed with "File name too long").
+  if (const std::string why = folder_name_problem(s.name); not why.empty())
+    root.error("name", "\"" + printable(s.name) + "\" " + why +
+                           " (expected a folder name for results/<name>: at most 200 bytes, no / or \\, no control "
+                           "characters, not . or ..)");
   if (const auto* d = root.value("description", Need::OPTIONAL)) {
     if (d->is_string())
       s.description = d->get<std::string>();

@@ -131,6 +131,28 @@ TEST(Cli, SetNeverGrowsAnArrayByAnIndexPastItsEnd)
   EXPECT_NE(read_file(out / "jobs.csv").find("j4,"), std::string::npos);
 }
 
+// Issue 17, item 15: the scenario name is the default results folder, results/<name>: ".." wrote into the current
+// folder, "../../../x" outside results/, 300 characters failed with exit 1 "File name too long".
+TEST(Cli, ScenarioNamesThatAreNotAFolderNameAreRefused)
+{
+  const std::string scenario = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  const fs::path out = fresh_dir("bad-name");
+  for (const std::string& name :
+       std::vector<std::string>{"..", ".", "../../../x", "a/b", "a\\\\b", std::string(201, 'n')}) {
+    const Result r = ccsim("run " + scenario + " -q --out " + out.string() + " --set '/name=\"" + name + "\"'");
+    EXPECT_EQ(r.code, 2) << name << ": " << r.output;
+    EXPECT_NE(r.output.find("fcfs-3jobs.json: /name: "), std::string::npos) << name << ": " << r.output;
+    EXPECT_NE(r.output.find("(expected a folder name for results/<name>"), std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(out)) << name;
+  }
+  // 200 bytes, spaces and dots inside are fine.
+  ASSERT_EQ(
+      ccsim("run " + scenario + " -q --out " + out.string() + " --set '/name=\"" + std::string(200, 'n') + "\"'").code,
+      0);
+  fs::remove_all(out);
+  EXPECT_EQ(ccsim("run " + scenario + " -q --out " + out.string() + " --set '/name=\"what if v1.2\"'").code, 0);
+}
+
 TEST(Cli, UsageErrorsExitWith2)
 {
   EXPECT_EQ(ccsim("").code, 2);
