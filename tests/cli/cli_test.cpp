@@ -370,6 +370,42 @@ TEST(Cli, PolicyPluginEndToEnd)
   EXPECT_NE(bad.output.find("/nonexistent/libx.so: cannot load policy library"), std::string::npos) << bad.output;
 }
 
+// Issue 17, item 4: a policy library whose factory returns nullptr, or throws a non-std exception, or whose
+// ccsim_register_policies is a variable crashed ccsim (SIGSEGV, abort). Each is exit 2 naming the library and the
+// policy.
+TEST(Cli, MisbehavingPolicyLibrariesAreReportedNotCrashes)
+{
+  const std::string scenario = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  const std::string bad = CCSIM_BAD_PLUGIN;
+  const fs::path out = fresh_dir("bad-plugin");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"returns-null", ": its factory returned no object (expected a new queue policy)"},
+      {"throws-int", ": its factory threw something that is not a std::exception"},
+      {"throws-runtime-error", ": its factory failed: out of licences"}};
+  for (const auto& [policy, message] : cases) {
+    const Result r =
+        ccsim("run " + scenario + " --policy-lib " + bad + " --queue " + policy + " -q --out " + out.string());
+    EXPECT_EQ(r.code, 2) << policy << ": " << r.output;
+    EXPECT_NE(r.output.find("queue policy \"" + policy + "\" of policy library " + bad + message), std::string::npos)
+        << r.output;
+    EXPECT_FALSE(fs::exists(out)) << policy;
+  }
+  const Result data = ccsim("list policies --policy-lib " + std::string(CCSIM_DATA_PLUGIN));
+  EXPECT_EQ(data.code, 2) << data.output;
+  EXPECT_NE(data.output.find(std::string(CCSIM_DATA_PLUGIN) + ": ccsim_register_policies is not a function"),
+            std::string::npos)
+      << data.output;
+  const Result throwing = ccsim("list policies --policy-lib " + std::string(CCSIM_THROWING_PLUGIN));
+  EXPECT_EQ(throwing.code, 2) << throwing.output;
+  EXPECT_NE(throwing.output.find("ccsim_register_policies threw something that is not a std::exception"),
+            std::string::npos)
+      << throwing.output;
+  // The well-behaved policies of the same library still list.
+  const Result list = ccsim("list policies --policy-lib " + bad);
+  EXPECT_EQ(list.code, 0) << list.output;
+  EXPECT_NE(list.output.find("returns-null"), std::string::npos) << list.output;
+}
+
 TEST(Cli, CompareRunsEachPolicyAndWritesATable)
 {
   const fs::path out = fresh_dir("compare");

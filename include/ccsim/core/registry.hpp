@@ -29,17 +29,37 @@ public:
   {
   }
 
-  //! Throws std::invalid_argument when `name` is taken.
+  //! Throws std::invalid_argument when `name` is taken. What is added while set_origin(library) holds is
+  //! remembered as that library's.
   void add(const std::string& name, const std::string& description, Factory factory)
   {
-    if (not items_.try_emplace(name, Registered{description, std::move(factory)}).second)
+    if (not items_.try_emplace(name, Registered{description, std::move(factory), origin_}).second)
       throw std::invalid_argument(kind_ + " \"" + name + "\" is already registered");
   }
+  void set_origin(std::string library) { origin_ = std::move(library); }
   bool has(const std::string& name) const { return items_.contains(name); }
-  //! Precondition: has(name). The factory's own exceptions pass through.
+  //! Precondition: has(name). Throws std::invalid_argument for parameters the factory rejects, and for a factory
+  //! that returns no object; a plug-in factory's other exceptions (any type) become std::invalid_argument naming
+  //! its library, so that a faulty library is a reported input error, not a crash.
   std::unique_ptr<T> make(const std::string& name, const nlohmann::json& params = nlohmann::json()) const
   {
-    return items_.at(name).factory(params);
+    const Registered& r = items_.at(name);
+    const auto who = [&] { return kind_ + " \"" + name + "\"" + (r.origin.empty() ? "" : " of " + r.origin); };
+    std::unique_ptr<T> made;
+    try {
+      made = r.factory(params);
+    } catch (const std::invalid_argument&) {
+      throw;
+    } catch (const std::exception& e) {
+      if (r.origin.empty())
+        throw;
+      throw std::invalid_argument(who() + ": its factory failed: " + e.what());
+    } catch (...) {
+      throw std::invalid_argument(who() + ": its factory threw something that is not a std::exception");
+    }
+    if (made == nullptr)
+      throw std::invalid_argument(who() + ": its factory returned no object (expected a new " + kind_ + ")");
+    return made;
   }
   //! Every registered name with its description, by name.
   std::vector<Entry> entries() const
@@ -63,8 +83,10 @@ private:
   struct Registered {
     std::string description;
     Factory factory;
+    std::string origin; //!< the policy library that added it; empty for ccsim's own
   };
   std::string kind_;
+  std::string origin_;
   std::map<std::string, Registered> items_;
 };
 
