@@ -449,10 +449,10 @@ int main(int argc, char** argv)
     const auto& diags = e.diagnostics();
     for (std::size_t i = 0; i < diags.size() && i < SHOWN; i++)
       std::cerr << "error: " << diags[i].to_string() << "\n";
-    if (diags.size() > SHOWN)
-      std::cerr << "... and " << diags.size() - SHOWN << " more\n";
-    if (diags.size() > 1)
-      std::cerr << diags.size() << " errors\n";
+    if (e.count() > SHOWN)
+      std::cerr << "... and " << e.count() - std::min(SHOWN, diags.size()) << " more\n";
+    if (e.count() > 1)
+      std::cerr << e.count() << " errors\n";
     return static_cast<int>(ExitCode::BAD_INPUT);
   } catch (const std::exception& e) {
     std::cerr << "ccsim: internal error: " << e.what() << "\n";

@@ -77,6 +77,7 @@ int CsvTable::column(std::string_view name) const
 bool CsvTable::read_row()
 {
   std::string line;
+  std::size_t fed = 0; // bytes given to the parser for this row: a quoted field may span lines
   while (complete_pos_ >= complete_.size()) {
     complete_.clear();
     complete_pos_ = 0;
@@ -84,6 +85,12 @@ bool CsvTable::read_row()
       return false;
     if (source_.next(line)) {
       line += '\n';
+      fed += line.size();
+      if (fed > MAX_LINE_BYTES)
+        throw InputError(path(), fmt::format("line {}", source_.line_number()),
+                         fmt::format("a row longer than {} MiB (a quoted field left open?); expected rows of a "
+                                     "text trace",
+                                     MAX_LINE_BYTES >> 20));
       if (csv_parse(parser_.get(), line.data(), line.size(), on_field, on_row, this) != line.size())
         throw InputError(path(), fmt::format("line {}", source_.line_number()),
                          std::string("malformed CSV (") + csv_strerror(csv_error(parser_.get())) +

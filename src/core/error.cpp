@@ -1,6 +1,8 @@
 // src/core/error.cpp
 #include "ccsim/core/error.hpp"
 
+#include <algorithm>
+
 namespace ccsim {
 
 namespace {
@@ -26,18 +28,35 @@ std::string Diagnostic::to_string() const
 
 void Diagnostics::add(std::string file, std::string location, std::string message)
 {
-  items_.push_back(Diagnostic{std::move(file), std::move(location), std::move(message)});
+  if (items_.size() < KEPT)
+    items_.push_back(Diagnostic{std::move(file), std::move(location), std::move(message)});
+  count_++;
+}
+
+void Diagnostics::add(const Diagnostics& other)
+{
+  for (const auto& d : other.items_)
+    add(d.file, d.location, d.message);
+  count_ += other.count_ - other.items_.size();
+}
+
+void Diagnostics::add(const InputError& error)
+{
+  for (const auto& d : error.diagnostics())
+    add(d.file, d.location, d.message);
+  count_ += error.count() - error.diagnostics().size();
 }
 
 void Diagnostics::throw_if_any() const
 {
-  if (not items_.empty())
-    throw InputError(items_);
+  if (count_ != 0)
+    throw InputError(items_, count_);
 }
 
-InputError::InputError(std::vector<Diagnostic> diagnostics)
+InputError::InputError(std::vector<Diagnostic> diagnostics, std::size_t count)
     : std::runtime_error(join(diagnostics))
     , diagnostics_(std::move(diagnostics))
+    , count_(std::max(count, diagnostics_.size()))
 {
 }
 

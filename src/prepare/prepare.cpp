@@ -376,8 +376,7 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
       read_trace_whole(*w, spec, use, report, diags);
       continue;
     }
-    for (const Diagnostic& d : found.items())
-      diags.add(d.file, d.location, d.message);
+    diags.add(found);
     break;
   }
   run.job_count = count;

@@ -156,8 +156,7 @@ void read_node_list(const ObjectReader& root, const ObjectReader& site, SiteSpec
   try {
     nodes = import_openb_nodes(file.string(), options != nullptr ? *options : nlohmann::json(), report);
   } catch (const InputError& e) {
-    for (const auto& d : e.diagnostics())
-      root.diagnostics().add(d.file, d.location, d.message);
+    root.diagnostics().add(e);
     return;
   }
   std::map<std::tuple<std::string, std::uint32_t, std::uint32_t, double>, std::size_t> group_of;

@@ -144,8 +144,7 @@ Distribution read_distribution(const nlohmann::json& v, const std::string& ptr, 
           if (d.values.empty())
             t.error("path", "the trace has no job with a usable " + *field);
         } catch (const InputError& e) {
-          for (const auto& diag : e.diagnostics())
-            parent.diagnostics().add(diag.file, diag.location, diag.message);
+          parent.diagnostics().add(e);
         }
       }
     }

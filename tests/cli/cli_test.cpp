@@ -153,6 +153,89 @@ TEST(Cli, ScenarioNamesThatAreNotAFolderNameAreRefused)
   EXPECT_EQ(ccsim("run " + scenario + " -q --out " + out.string() + " --set '/name=\"what if v1.2\"'").code, 0);
 }
 
+namespace {
+//! A one-node scenario in `dir` whose workload is `workload` (a JSON object's text).
+fs::path scenario_with_workload(const fs::path& dir, const std::string& name, const std::string& workload)
+{
+  const fs::path file = dir / (name + ".json");
+  std::ofstream(file) << R"({"sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2,
+      "node": {"accelerator": "H100-SXM", "count": 8}}]}], "workload": )"
+                      << workload << "}";
+  return file;
+}
+} // namespace
+
+// Issue 17, items 5 and 6: /dev/zero as scenario or Batsim trace read until the kernel killed ccsim (22.8 GB), as
+// an SWF or CSV trace it spun forever; a FIFO with no writer blocked forever; a directory read as "unexpected end of
+// input". A 1 MB .swf.gz holding one 1 GiB line took 4.2 GB; a quoted CSV field left open grew without bound.
+// Each is now exit 2 naming the file: special files are refused, a line or row is at most 64 MiB, a file read
+// whole at most 1 GiB (decompressed).
+TEST(Cli, SpecialFilesAndInputBombsAreRefused)
+{
+  const fs::path dir = fresh_dir("special-files");
+  fs::create_directories(dir);
+  const fs::path fifo = dir / "fifo";
+  ASSERT_EQ(shell("mkfifo " + fifo.string()).code, 0);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"/dev/zero", "/dev/zero: is a character device (expected a regular file"},
+      {fifo.string(), fifo.string() + ": is a FIFO (named pipe) (expected a regular file"},
+      {dir.string(), dir.string() + ": is a directory (expected a regular file"}};
+  for (const auto& [path, message] : cases) {
+    const Result r = ccsim("validate " + path);
+    EXPECT_EQ(r.code, 2) << path << ": " << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
+    for (const char* format : {"swf", "batsim", "openb", "ccsim"}) {
+      const fs::path s =
+          scenario_with_workload(dir, std::string("w-") + format,
+                                 std::string(R"({"format": ")") + format + R"(", "path": ")" + path + R"("})");
+      const Result w = ccsim("validate " + s.string());
+      EXPECT_EQ(w.code, 2) << format << " " << path << ": " << w.output;
+      EXPECT_NE(w.output.find(message), std::string::npos) << format << ": " << w.output;
+    }
+  }
+  // One line of 70 MB, gzip-compressed to a few kB.
+  ASSERT_EQ(shell("head -c 70000000 /dev/zero | tr '\\0' 7 | gzip -1 > " + (dir / "long.swf.gz").string()).code, 0);
+  const Result line =
+      ccsim("validate " + scenario_with_workload(dir, "long", R"({"format": "swf", "path": "long.swf.gz"})").string());
+  EXPECT_EQ(line.code, 2) << line.output;
+  EXPECT_NE(line.output.find("long.swf.gz: line 1: longer than 64 MiB"), std::string::npos) << line.output;
+  // A quoted field never closed, over 70 MB of short lines.
+  ASSERT_EQ(shell("{ echo name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,"
+                  "deletion_time,scheduled_time; printf 'p,\"'; yes abcdefgh | head -c 70000000; } | gzip -1 > " +
+                  (dir / "open.csv.gz").string())
+                .code,
+            0);
+  const Result row = ccsim(
+      "validate " + scenario_with_workload(dir, "open", R"({"format": "openb", "path": "open.csv.gz"})").string());
+  EXPECT_EQ(row.code, 2) << row.output;
+  EXPECT_NE(row.output.find("a row longer than 64 MiB"), std::string::npos) << row.output;
+  // A Batsim workload of 1.1 GB once decompressed (read whole: it is one JSON document).
+  ASSERT_EQ(shell("head -c 1100000000 /dev/zero | gzip -1 > " + (dir / "big.json.gz").string()).code, 0);
+  const Result big = ccsim(
+      "validate " + scenario_with_workload(dir, "big", R"({"format": "batsim", "path": "big.json.gz"})").string());
+  EXPECT_EQ(big.code, 2) << big.output;
+  EXPECT_NE(big.output.find("big.json.gz: more than 1 GiB once decompressed"), std::string::npos) << big.output;
+  fs::remove_all(dir);
+}
+
+// Issue 17, item 6: 1 M duplicate SWF lines kept every error in memory (789 MB; 20 M: bad_alloc). The first 1,000
+// are kept, the rest counted.
+TEST(Cli, ErrorsPastTheFirstThousandAreCountedNotKept)
+{
+  const fs::path dir = fresh_dir("many-errors");
+  fs::create_directories(dir);
+  {
+    std::ofstream swf(dir / "dup.swf");
+    for (int i = 0; i < 5000; i++)
+      swf << "1 " << i << " 0 5 1 -1 -1 1 10 -1 1 1 1 1 1 1 -1 -1\n";
+  }
+  const Result r =
+      ccsim("validate " + scenario_with_workload(dir, "dup", R"({"format": "swf", "path": "dup.swf"})").string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("dup.swf: line 2: duplicate job id \"1\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("... and 4979 more\n4999 errors"), std::string::npos) << r.output;
+}
+
 TEST(Cli, UsageErrorsExitWith2)
 {
   EXPECT_EQ(ccsim("").code, 2);

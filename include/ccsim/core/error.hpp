@@ -17,29 +17,44 @@ struct Diagnostic {
   std::string to_string() const;
 };
 
+class InputError;
+
 //! Collects every problem of an input before failing, so users fix them all in one go.
 class Diagnostics {
 public:
+  //! The most diagnostics kept; past it they are only counted (a trace with a million bad lines would otherwise
+  //! hold a million messages).
+  static constexpr std::size_t KEPT = 1000;
   void add(std::string file, std::string location, std::string message);
-  bool empty() const { return items_.empty(); }
-  std::size_t size() const { return items_.size(); }
+  //! Adds every problem of `other` (its count too, past what it kept).
+  void add(const Diagnostics& other);
+  void add(const InputError& error);
+  bool empty() const { return count_ == 0; }
+  //! Every diagnostic added, kept or only counted.
+  std::size_t size() const { return count_; }
+  //! The first KEPT.
   const std::vector<Diagnostic>& items() const { return items_; }
-  //! Throws InputError holding every diagnostic collected so far, if there is any.
+  //! Throws InputError holding the diagnostics kept and the count of all, if there is any.
   void throw_if_any() const;
 
 private:
   std::vector<Diagnostic> items_;
+  std::size_t count_ = 0;
 };
 
 //! Bad user input (scenario, trace, command line). Carries every diagnostic; `ccsim` exits with code 2.
 class InputError : public std::runtime_error {
 public:
-  explicit InputError(std::vector<Diagnostic> diagnostics);
+  //! `count`: how many there were, if more than were kept (0: diagnostics.size()).
+  explicit InputError(std::vector<Diagnostic> diagnostics, std::size_t count = 0);
   InputError(std::string file, std::string location, std::string message);
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+  //! How many problems there were (at least diagnostics().size()).
+  std::size_t count() const { return count_; }
 
 private:
   std::vector<Diagnostic> diagnostics_;
+  std::size_t count_;
 };
 
 //! Exit codes of the `ccsim` command.

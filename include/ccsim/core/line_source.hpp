@@ -1,6 +1,7 @@
 // include/ccsim/core/line_source.hpp: line-by-line input (plain or gzip files, or text in memory).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -11,6 +12,15 @@ namespace ccsim {
 
 //! Yields the lines of a file (plain or gzip, streamed through zlib) or of a text in memory, without their '\n'.
 //! Truncated or corrupt gzip data is an InputError naming the file and the line where the data broke off.
+//! Bounds on what is read (a gzip bomb or /dev/zero must end in an error, not in exhausted memory): a line of a
+//! text file, and a file read whole (decompressed).
+inline constexpr std::size_t MAX_LINE_BYTES = std::size_t{64} << 20;
+inline constexpr std::size_t MAX_FILE_BYTES = std::size_t{1} << 30;
+
+//! Throws InputError unless `path` is a regular file (or does not exist: opening it reports that): a directory, a
+//! FIFO (which would block), a device (/dev/zero never ends) are refused. `what` names the kind of file expected.
+void expect_regular_file(const std::string& path, const std::string& what);
+
 class LineSource {
 public:
   //! Opens `path`; a missing or unreadable file is an InputError (`what` says which kind of file was expected).
@@ -40,7 +50,9 @@ inline std::string_view trim_blanks(std::string_view s)
 }
 
 //! The whole content of a file, plain or gzip (zlib reads plain files transparently). A missing or unreadable
-//! file, or truncated or corrupt gzip data, is an InputError naming the file (`what` says which kind was expected).
+//! file, one that is not a regular file, one over MAX_FILE_BYTES (decompressed), or truncated or corrupt gzip data,
+//! is an InputError naming the file (`what` says which kind was expected). A line over MAX_LINE_BYTES read by
+//! LineSource::from_file is one too.
 std::string read_file_text(const std::string& path, const std::string& what);
 
 } // namespace ccsim
