@@ -1,6 +1,7 @@
 // src/app/main.cpp: the `ccsim` command. Wiring and exit codes only.
 #include "ccsim/cluster/cluster.hpp"
 #include "ccsim/core/error.hpp"
+#include "ccsim/core/json_reader.hpp"
 #include "ccsim/core/process.hpp"
 #include "ccsim/core/version.hpp"
 #include "ccsim/engine/simulation.hpp"
@@ -279,6 +280,7 @@ struct ConvertOptions {
 int cmd_convert(const ConvertOptions& opt)
 {
   nlohmann::json options;
+  ccsim::check_json_nesting(opt.options, "--options");
   try {
     options = nlohmann::json::parse(opt.options);
   } catch (const nlohmann::json::parse_error& e) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace ccsim {
@@ -37,8 +38,34 @@ std::string strip_prefix(const std::string& what)
 }
 } // namespace
 
+void check_json_nesting(std::string_view text, const std::string& file)
+{
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); i++) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > MAX_JSON_DEPTH)
+        throw InputError(file, line_column(text, i),
+                         fmt::format("JSON nested deeper than {} levels (expected the shallow structure of a ccsim "
+                                     "input)",
+                                     MAX_JSON_DEPTH));
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+}
+
 nlohmann::json parse_json_text(std::string_view text, const std::string& file)
 {
+  check_json_nesting(text, file);
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {

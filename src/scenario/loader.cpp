@@ -598,6 +598,7 @@ ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& sou
     throw InputError(source, "", "\"" + edit.pointer + "\" is not a JSON pointer (RFC 6901): " + e.what());
   }
   const std::string value = text.substr(eq + 1);
+  check_json_nesting(value, source + " " + edit.pointer);
   edit.value = nlohmann::json::parse(value, nullptr, false);
   if (edit.value.is_discarded())
     edit.value = value; // a bare string

@@ -157,6 +157,11 @@ public:
     last_ = not t.ends_with(",");
     if (not last_)
       t.remove_suffix(1);
+    try {
+      check_json_nesting(t, report_.path);
+    } catch (const InputError&) {
+      throw ReadWhole(); // read whole, it is reported located
+    }
     nlohmann::json value = nlohmann::json::parse(t, nullptr, /*allow_exceptions=*/false);
     if (value.is_discarded())
       throw ReadWhole();

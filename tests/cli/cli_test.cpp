@@ -218,6 +218,56 @@ TEST(Cli, SpecialFilesAndInputBombsAreRefused)
   fs::remove_all(dir);
 }
 
+// Issue 17, item 2: ~90,000 levels of nesting inside a known field (a scenario's description, a Batsim job id)
+// crashed ccsim (SIGSEGV: recursion in code walking the document). Nesting is limited to 256 levels, located.
+TEST(Cli, DeeplyNestedJsonIsALocatedError)
+{
+  const fs::path dir = fresh_dir("deep-json");
+  fs::create_directories(dir);
+  const std::string deep = std::string(90000, '[') + std::string(90000, ']');
+  const fs::path scenario = dir / "deep.json";
+  std::ofstream(scenario) << R"({"description": )" << deep
+                          << R"(, "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2,
+      "node": {"accelerator": "H100-SXM", "count": 8}}]}], "workload": {"jobs": []}})";
+  const Result r = ccsim("validate " + scenario.string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("deep.json: line 1, column 272: JSON nested deeper than 256 levels"), std::string::npos)
+      << r.output;
+  // In a Batsim job id, and in a line of a ccsim workload file.
+  std::ofstream(dir / "b.json") << R"({"nb_res": 2, "jobs": [{"id": )" << deep
+                                << R"(, "subtime": 0, "res": 1, "profile": "p", "walltime": 10}],
+      "profiles": {"p": {"type": "delay", "delay": 5}}})";
+  std::ofstream(dir / "w.json") << "{\"jobs\": [\n{\"id\": \"a\", \"submit_s\": 0, \"accelerators\": 1, "
+                                   "\"duration_s\": 1, \"accept\": "
+                                << deep << "}\n]}\n";
+  for (const auto& [format, file] :
+       std::vector<std::pair<std::string, std::string>>{{"batsim", "b.json"}, {"ccsim", "w.json"}}) {
+    const Result w =
+        ccsim("validate " + scenario_with_workload(dir, "s-" + format,
+                                                   R"({"format": ")" + format + R"(", "path": ")" + file + R"("})")
+                                .string());
+    EXPECT_EQ(w.code, 2) << format << ": " << w.output;
+    EXPECT_NE(w.output.find(file + ": line "), std::string::npos) << w.output;
+    EXPECT_NE(w.output.find("JSON nested deeper than 256 levels"), std::string::npos) << format << ": " << w.output;
+  }
+  // In a --set value (up to the shell's argument limit).
+  const std::string deep_set = std::string(20000, '[') + std::string(20000, ']');
+  const Result set = ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " -q --out " +
+                           (dir / "out").string() + " --set '/description=" + deep_set + "'");
+  EXPECT_EQ(set.code, 2) << set.output.substr(0, 300);
+  EXPECT_NE(set.output.find("--set /description: line 1, column 257: JSON nested deeper than 256 levels"),
+            std::string::npos)
+      << set.output.substr(0, 300);
+  // 256 levels are read (and then rejected for what they are: a description must be a string).
+  const fs::path ok = dir / "ok.json";
+  std::ofstream(ok) << R"({"description": )" << std::string(255, '[') << std::string(255, ']')
+                    << R"(, "sites": [], "workload": {"jobs": []}})";
+  const Result shallow = ccsim("validate " + ok.string());
+  EXPECT_EQ(shallow.code, 2);
+  EXPECT_EQ(shallow.output.find("nested deeper"), std::string::npos) << shallow.output.substr(0, 300);
+  EXPECT_NE(shallow.output.find("/description: expected a string"), std::string::npos) << shallow.output.substr(0, 300);
+}
+
 // Issue 17, item 6: 1 M duplicate SWF lines kept every error in memory (789 MB; 20 M: bad_alloc). The first 1,000
 // are kept, the rest counted.
 TEST(Cli, ErrorsPastTheFirstThousandAreCountedNotKept)

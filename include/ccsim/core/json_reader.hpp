@@ -15,6 +15,14 @@ namespace ccsim {
 
 //! Parses JSON text; a syntax error becomes an InputError located by line and column in `file`.
 nlohmann::json parse_json_text(std::string_view text, const std::string& file);
+
+//! The deepest nesting of arrays and objects ccsim reads: scenarios, traces and sweep files need fewer than ten;
+//! a document nested ~90,000 deep crashed ccsim (recursion in code that walks the document).
+inline constexpr std::size_t MAX_JSON_DEPTH = 256;
+
+//! Throws InputError located at the bracket that opens level MAX_JSON_DEPTH + 1 of `text`, if any (a scan that
+//! skips strings; it does not check the rest of the syntax).
+void check_json_nesting(std::string_view text, const std::string& file);
 //! Reads and parses a JSON file; a missing file or a syntax error becomes an InputError.
 nlohmann::json parse_json_file(const std::string& path, std::string* bytes_out = nullptr);
 
