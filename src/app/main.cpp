@@ -159,6 +159,8 @@ int run_fill_mode(const ccsim::PreparedRun& run, const RunOptions& opt, const st
                   std::chrono::steady_clock::time_point wall_start)
 {
   const ccsim::Scenario& scenario = run.scenario;
+  if (not opt.save_baseline.empty())
+    ccsim::expect_replaceable_file(opt.save_baseline); // before the run: a refused baseline leaves no results
   ccsim::ResultsFolder folder(opt.out.empty() ? scenario.output.dir : opt.out);
   const ccsim::FillResult result =
       ccsim::run_fill(run.cluster, run.jobs, scenario.scheduler.fill, *run.policies.fill, scenario.seed, scenario.file);
@@ -205,6 +207,8 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
 
   const ccsim::Scenario& scenario = run.scenario;
   const ccsim::Cluster& cluster = run.cluster;
+  if (not opt.save_baseline.empty())
+    ccsim::expect_replaceable_file(opt.save_baseline); // before the run: a refused baseline leaves no results
   ccsim::ResultsFolder folder(opt.out.empty() ? scenario.output.dir : opt.out);
   ccsim::JobsCsvWriter jobs_csv(cluster, folder.file("jobs.csv"));
   ccsim::RunMetrics metrics(cluster);

@@ -4,6 +4,8 @@
 #include "ccsim/core/process.hpp"
 #include "ccsim/output/writers.hpp"
 
+#include "ccsim/core/error.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -50,12 +52,24 @@ ResultsFolder::ResultsFolder(fs::path out)
   fs::path parent = out_.parent_path();
   if (parent.empty())
     parent = ".";
-  fs::create_directories(parent);
+  // A path the user gave: an existing file there, or a place no folder can be made (/proc, /dev/null/x), is bad
+  // input, found before the run rather than when committing its results.
+  std::error_code ec;
+  if (fs::exists(out_, ec) && not fs::is_directory(out_, ec))
+    throw InputError(out_.string(), "",
+                     "exists and is not a folder (expected a folder for the results, or a path to create one)");
   const std::string prefix = tmp_prefix(out_);
-  remove_stale(parent, prefix);
   tmp_ = parent / (prefix + std::to_string(::getpid()));
-  fs::remove_all(tmp_);
-  fs::create_directory(tmp_);
+  try {
+    fs::create_directories(parent);
+    remove_stale(parent, prefix);
+    fs::remove_all(tmp_);
+    fs::create_directory(tmp_);
+  } catch (const fs::filesystem_error& e) {
+    throw InputError(out_.string(), "",
+                     std::string("cannot create the results folder here (") + e.code().message() +
+                         "); expected a writable path");
+  }
 }
 
 ResultsFolder::~ResultsFolder()

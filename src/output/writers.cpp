@@ -8,24 +8,45 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "ccsim/core/error.hpp"
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cerrno>
+
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
 
 namespace ccsim {
 
+void expect_replaceable_file(const std::filesystem::path& path)
+{
+  // The file replaces what is at `path` when committed: never a device, FIFO or folder (as root, a report written
+  // to /dev/null replaced the device with a regular file).
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (not ec && std::filesystem::exists(status) && status.type() != std::filesystem::file_type::regular)
+    throw InputError(path.string(), "",
+                     std::string("exists and is not a regular file (") +
+                         (std::filesystem::is_directory(status) ? "a folder" : "a device, FIFO or socket") +
+                         "); expected a path for a new file or a regular file to replace");
+}
+
 AtomicFile::AtomicFile(std::filesystem::path path)
     : path_(std::move(path))
     , tmp_(path_)
 {
+  expect_replaceable_file(path_);
   tmp_ += ".tmp";
   file_ = std::fopen(tmp_.c_str(), "wb");
-  if (file_ == nullptr)
-    throw std::runtime_error("cannot write " + tmp_.string() + ": " + std::strerror(errno));
+  if (file_ == nullptr) {
+    const int err = errno;
+    const std::string why = "cannot write " + tmp_.string() + ": " + std::strerror(err);
+    if (err == EACCES || err == ENOENT || err == ENOTDIR || err == EROFS || err == EISDIR || err == EPERM)
+      throw InputError(path_.string(), "", why + " (expected a writable path)");
+    throw std::runtime_error(why);
+  }
 }
 
 AtomicFile::~AtomicFile()

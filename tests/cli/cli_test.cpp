@@ -286,6 +286,48 @@ TEST(Cli, ErrorsPastTheFirstThousandAreCountedNotKept)
   EXPECT_NE(r.output.find("... and 4979 more\n4999 errors"), std::string::npos) << r.output;
 }
 
+// Issue 17, item 11 and the exit-1 list: output paths replaced device nodes (report -o, --save-baseline,
+// workload convert --out turned /dev/null into a regular file when run as root); --out naming an existing file or a
+// place no folder can be made was exit 1. A FIFO stands in for the device here (replacing /dev/null in a test
+// would be worse than the bug).
+TEST(Cli, OutputPathsThatCannotBeWrittenAreRefused)
+{
+  const std::string scenario = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  const fs::path dir = fresh_dir("bad-outputs");
+  fs::create_directories(dir);
+  const fs::path fifo = dir / "fifo";
+  ASSERT_EQ(shell("mkfifo " + fifo.string()).code, 0);
+  const fs::path file = dir / "file";
+  std::ofstream(file) << "x";
+  const Result onto_file = ccsim("run " + scenario + " -q --out " + file.string());
+  EXPECT_EQ(onto_file.code, 2) << onto_file.output;
+  EXPECT_NE(onto_file.output.find(file.string() + ": exists and is not a folder"), std::string::npos)
+      << onto_file.output;
+  const Result proc = ccsim("run " + scenario + " -q --out /proc/ccsim-results");
+  EXPECT_EQ(proc.code, 2) << proc.output;
+  EXPECT_NE(proc.output.find("/proc/ccsim-results: cannot create the results folder here"), std::string::npos)
+      << proc.output;
+  const fs::path out = dir / "out";
+  const Result baseline = ccsim("run " + scenario + " -q --out " + out.string() + " --save-baseline " + fifo.string());
+  EXPECT_EQ(baseline.code, 2) << baseline.output;
+  EXPECT_NE(baseline.output.find(fifo.string() + ": exists and is not a regular file (a device, FIFO or socket)"),
+            std::string::npos)
+      << baseline.output;
+  EXPECT_FALSE(fs::exists(out)) << "refused before the run";
+  ASSERT_EQ(ccsim("run " + scenario + " -q --out " + out.string()).code, 0);
+  const Result report = ccsim("report " + out.string() + " -o " + fifo.string());
+  EXPECT_EQ(report.code, 2) << report.output;
+  EXPECT_EQ(fs::status(fifo).type(), fs::file_type::fifo);
+  const std::string swf = (SOURCE / "tests/bad-inputs/traces/too-large.swf").string(); // valid SWF: no platform here
+  for (const fs::path& target : {fs::path(fifo), dir}) {
+    const Result convert = ccsim("workload convert --format swf " + swf + " --out " + target.string());
+    EXPECT_EQ(convert.code, 2) << target << ": " << convert.output;
+    EXPECT_NE(convert.output.find(target.string() + ": exists and is not a regular file"), std::string::npos)
+        << convert.output;
+  }
+  EXPECT_EQ(fs::status(fifo).type(), fs::file_type::fifo);
+}
+
 TEST(Cli, UsageErrorsExitWith2)
 {
   EXPECT_EQ(ccsim("").code, 2);

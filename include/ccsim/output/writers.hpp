@@ -15,6 +15,10 @@
 
 namespace ccsim {
 
+//! Throws InputError if `path` exists and is not a regular file (a device, FIFO, socket or folder): a file written
+//! there would replace it. Checked by AtomicFile, and before a run for the files it writes after its results.
+void expect_replaceable_file(const std::filesystem::path& path);
+
 //! A file written under a temporary name ("<name>.tmp" beside it) and renamed into place by commit(), so a
 //! reader never sees a half-written file. Destroyed uncommitted, it removes the temporary.
 class AtomicFile {
