@@ -161,6 +161,8 @@ int run_fill_mode(const ccsim::PreparedRun& run, const RunOptions& opt, const st
   const ccsim::Scenario& scenario = run.scenario;
   if (not opt.save_baseline.empty())
     ccsim::expect_replaceable_file(opt.save_baseline); // before the run: a refused baseline leaves no results
+  if (opt.out.empty())
+    ccsim::check_results_folder_name(scenario);
   ccsim::ResultsFolder folder(opt.out.empty() ? scenario.output.dir : opt.out);
   const ccsim::FillResult result =
       ccsim::run_fill(run.cluster, run.jobs, scenario.scheduler.fill, *run.policies.fill, scenario.seed, scenario.file);
@@ -209,6 +211,8 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   const ccsim::Cluster& cluster = run.cluster;
   if (not opt.save_baseline.empty())
     ccsim::expect_replaceable_file(opt.save_baseline); // before the run: a refused baseline leaves no results
+  if (opt.out.empty())
+    ccsim::check_results_folder_name(scenario);
   ccsim::ResultsFolder folder(opt.out.empty() ? scenario.output.dir : opt.out);
   ccsim::JobsCsvWriter jobs_csv(cluster, folder.file("jobs.csv"));
   ccsim::RunMetrics metrics(cluster);

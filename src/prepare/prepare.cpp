@@ -442,6 +442,11 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
               fmt::format("job id \"{}\" contains the control character 0x{:02x} (expected printable text)", shown,
                           static_cast<unsigned>(static_cast<unsigned char>(*bad))));
   }
+  // Generated jobs too (a distribution's tail): SimGrid 3.32 aborts on a transfer of ~3e19 bytes.
+  if (job.data_bytes > MAX_DATA_BYTES)
+    diags.add(file, at("/data_bytes"),
+              fmt::format("job \"{}\" stages {:g} bytes (expected at most {:g}, an exabyte)", job.id, job.data_bytes,
+                          MAX_DATA_BYTES));
   std::uint64_t accepted = 0;
   if (job.accept.empty()) {
     accepted = cluster.types.size() >= 64 ? ~0ULL : (1ULL << cluster.types.size()) - 1;

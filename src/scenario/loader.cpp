@@ -544,12 +544,6 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
     diags.throw_if_any();
   s.name = root.string("name", Need::OPTIONAL)
                .value_or(file.empty() ? std::string("scenario") : std::filesystem::path(file).stem().string());
-  // The name is the default results folder, results/<name>: it must be one usable folder name there ("..", a
-  // slash or 300 bytes wrote outside results/ or failed with "File name too long").
-  if (const std::string why = folder_name_problem(s.name); not why.empty())
-    root.error("name", "\"" + printable(s.name) + "\" " + why +
-                           " (expected a folder name for results/<name>: at most 200 bytes, no / or \\, no control "
-                           "characters, not . or ..)");
   if (const auto* d = root.value("description", Need::OPTIONAL)) {
     if (d->is_string())
       s.description = d->get<std::string>();
@@ -571,8 +565,10 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
       out.error("timeseries_interval_s", fmt::format("expected 0 (no timeseries) or at least {} s, found {}",
                                                      MIN_TIMESERIES_INTERVAL_S, s.output.timeseries_interval_s));
   }
-  if (s.output.dir.empty())
+  if (s.output.dir.empty()) {
     s.output.dir = "results/" + s.name;
+    s.output.dir_from_name = true;
+  }
   diags.throw_if_any();
   // The reader above gives the precise messages; the shipped schema must agree with it (a disagreement is
   // reported too, located, rather than ignored).
@@ -580,6 +576,19 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   diags.throw_if_any();
 
   return s;
+}
+
+void check_results_folder_name(const Scenario& s)
+{
+  // The name is then the results folder, results/<name>: it must be one usable folder name there ("..", a slash or
+  // 300 bytes wrote outside results/ or failed with "File name too long").
+  if (not s.output.dir_from_name)
+    return;
+  if (const std::string why = folder_name_problem(s.name); not why.empty())
+    throw InputError(s.file, "/name",
+                     "\"" + printable(s.name) + "\" " + why +
+                         ", and it names the results folder results/<name> (expected a folder name: at most 200 "
+                         "bytes, no / or \\, no control characters, not . or ..; or give --out or output.dir)");
 }
 
 ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& source)

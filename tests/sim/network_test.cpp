@@ -51,6 +51,16 @@ TEST(Network, TenGigabytesOverTwentyMillisecondsAndHundredGigabitsTakes082Second
   EXPECT_EQ(result.staged_bytes_by_tier[static_cast<std::size_t>(Tier::NATIONAL)], 1e10);
 }
 
+// Issue 17, item 3: staging 3e19 bytes made SimGrid abort ("Deadlock detected"); validation now stops at 1e18
+// bytes (bad-inputs data-bytes-beyond-simgrid), and 1e18 runs: 0.020 s + 1e18 B / (100e9 / 8 B/s) = 8e7 + 0.02 s.
+TEST(Network, AnExabyteOfStagingRuns)
+{
+  const PreparedRun prep = test::prepared_from_text(east_west(
+      R"([{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 0, "accept": ["G"], "data_site": "east", "data_bytes": 1e18}])"));
+  const RunResult result = simulate(prep);
+  EXPECT_LT(std::abs(result.records[0].staging_s - 8e7) / 8e7, 1e-6) << result.records[0].staging_s;
+}
+
 TEST(Network, TwoConcurrentTransfersShareTheBottleneckLink)
 {
   // Both start at 0 on the same link: each gets 50 Gb/s, 0.02 + 1e10 / 6.25e9 = 1.62 s. A third transfer that

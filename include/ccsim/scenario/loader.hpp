@@ -19,6 +19,10 @@ struct ScenarioEdit {
 //! Parses "POINTER=JSON" (e.g. `/scheduler/placement="best-fit"`, `/sites/0/pue=1.2`); a value that is not valid
 //! JSON is taken as a string. Throws InputError naming `source` on a malformed pointer.
 ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& source);
+
+//! When the results folder is the default results/<name>: throws InputError at /name unless the name is one folder
+//! name (at most 200 bytes, no / or \, no control characters, not . or ..). Called when no --out is given.
+void check_results_folder_name(const Scenario& s);
 //! The load stage: reads, parses and validates a scenario file, with `edits` applied to the parsed document first
 //! (relative paths inside still resolve against `path`'s folder; the scenario's sha256 covers the file's bytes
 //! and the edits). Throws InputError with every problem found, each located by JSON pointer (or line and column

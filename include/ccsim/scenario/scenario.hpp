@@ -97,6 +97,7 @@ struct SchedulerSpec {
 
 struct OutputSpec {
   std::string dir;                     //!< results directory; default "results/<scenario name>"
+  bool dir_from_name = false;          //!< dir is that default (the name must then be one folder name)
   double timeseries_interval_s = 3600; //!< sampling interval of timeseries.csv, s; 0 = no timeseries
 };
 
