@@ -26,6 +26,21 @@ std::string Diagnostic::to_string() const
   return text + (text.empty() ? "" : ": ") + message;
 }
 
+std::string printable(std::string_view text, std::size_t max_shown)
+{
+  static constexpr char HEX[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : text.substr(0, max_shown)) {
+    if (is_control_char(c)) {
+      const auto u = static_cast<unsigned char>(c);
+      out += {'\\', 'x', HEX[u >> 4], HEX[u & 15]};
+    } else {
+      out += c;
+    }
+  }
+  return text.size() > max_shown ? out + "..." : out;
+}
+
 void Diagnostics::add(std::string file, std::string location, std::string message)
 {
   if (items_.size() < KEPT)

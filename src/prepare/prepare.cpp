@@ -430,18 +430,10 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
   };
   // Ids reach jobs.csv, the report and error messages: control characters (a NUL cut the id for the schema check
   // and broke `ccsim report` on the run's own jobs.csv) are refused.
-  if (const auto bad = std::find_if(job.id.begin(), job.id.end(),
-                                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-      bad != job.id.end()) {
-    std::string shown;
-    for (const char c : job.id)
-      shown += static_cast<unsigned char>(c) < 0x20 || c == 0x7f
-                   ? fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(c)))
-                   : std::string(1, c);
+  if (const auto bad = std::find_if(job.id.begin(), job.id.end(), is_control_char); bad != job.id.end())
     diags.add(file, at("/id"),
-              fmt::format("job id \"{}\" contains the control character 0x{:02x} (expected printable text)", shown,
-                          static_cast<unsigned>(static_cast<unsigned char>(*bad))));
-  }
+              fmt::format("job id \"{}\" contains the control character 0x{:02x} (expected printable text)",
+                          printable(job.id, job.id.size()), static_cast<unsigned>(static_cast<unsigned char>(*bad))));
   // Generated jobs too (a distribution's tail): SimGrid 3.32 aborts on a transfer of ~3e19 bytes.
   if (job.data_bytes > MAX_DATA_BYTES)
     diags.add(file, at("/data_bytes"),

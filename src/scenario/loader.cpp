@@ -513,20 +513,9 @@ std::string folder_name_problem(const std::string& name)
     return "names the current or parent folder";
   if (name.find_first_of("/\\") != std::string::npos)
     return "contains a path separator";
-  if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+  if (std::any_of(name.begin(), name.end(), is_control_char))
     return "contains a control character";
   return "";
-}
-
-//! `text` with control characters as \xNN (for messages).
-std::string printable(const std::string& text)
-{
-  std::string out;
-  for (const char c : text.substr(0, 80))
-    out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f
-               ? fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(c)))
-               : std::string(1, c);
-  return text.size() > 80 ? out + "..." : out;
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ccsim {
@@ -56,6 +57,14 @@ private:
   std::vector<Diagnostic> diagnostics_;
   std::size_t count_;
 };
+
+//! Whether `c` is a control character (U+0000-U+001F, U+007F).
+inline bool is_control_char(char c)
+{
+  return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+}
+//! `text` for a message: control characters as \xNN, cut after `max_shown` bytes ("...").
+std::string printable(std::string_view text, std::size_t max_shown = 80);
 
 //! Exit codes of the `ccsim` command.
 enum class ExitCode : int { OK = 0, FAILURE = 1, BAD_INPUT = 2 };
