@@ -32,8 +32,9 @@ namespace {
 
 constexpr double INF = std::numeric_limits<double>::infinity();
 constexpr std::uint32_t GONE = std::numeric_limits<std::uint32_t>::max();
-//! Past this many releases a job has not seen, the walk re-inserts it without testing them (measured: 2,000 jobs
-//! submitted at once on one pool, 37 s -> 19 s; the 20,000-job P7-shaped case unchanged).
+//! Past this many releases a job has not seen, the walk re-inserts it without testing them. Measured on 2,000 jobs
+//! submitted at once on one pool, where each early end moves half the queue: testing every release took 37 s,
+//! this takes 19 s (batsched's plain walk, the previous build: 19.9 s); the 20,000-job P7-shaped case is unchanged.
 constexpr std::uint64_t MANY_RELEASES = 128;
 
 class ConservativeBackfilling final : public QueuePolicy {
