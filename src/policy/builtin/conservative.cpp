@@ -186,8 +186,8 @@ private:
         for (const auto& [bp, until] : blocked->second)
           if (bp == p)
             from = std::max(from, until);
-      // Only an earlier start can beat the best so far (ties go to the lower pool).
-      const double latest = best ? std::nextafter(best->start, -INF) : INF;
+      // Only an earlier start can beat the best so far (ties go to the lower pool: the test below).
+      const double latest = best ? best->start : INF;
       auto fit = pools_[p].profile.first_fit(job.accelerators, job.walltime_s, from, latest);
       if (fit && (not best || fit->start < best->start))
         best = Booking{p, fit->start, fit->start + job.walltime_s, std::move(fit->slots)};
