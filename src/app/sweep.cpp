@@ -15,10 +15,14 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -115,10 +119,48 @@ void run_points(const SweepSpec& spec, const SweepOptions& opt, const std::strin
   }
 }
 
+//! Holds `<out>/sweep.lock` (flock) for the process's life, with this process's id in it: two sweeps on one folder
+//! removed each other's point files and failed with "database is locked". The kernel drops the lock when the
+//! process ends, however it ends, so a sweep killed with -9 can be resumed at once.
+class SweepLock {
+public:
+  explicit SweepLock(const fs::path& out)
+  {
+    const fs::path file = out / "sweep.lock";
+    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+      throw InputError(file.string(), "", std::string("cannot open the sweep's lock file: ") + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      std::string holder(32, '\0');
+      const ssize_t n = ::pread(fd_, holder.data(), holder.size(), 0);
+      holder.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+      ::close(fd_);
+      throw InputError(out.string(), "",
+                       "another sweep (process " + (holder.empty() ? std::string("unknown") : holder) +
+                           ") is running in this folder (expected one sweep per --out: wait for it, or choose "
+                           "another --out)");
+    }
+    const std::string pid = std::to_string(::getpid());
+    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()))
+      throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+  }
+  ~SweepLock() { ::close(fd_); }
+  SweepLock(const SweepLock&) = delete;
+  SweepLock& operator=(const SweepLock&) = delete;
+
+private:
+  int fd_ = -1;
+};
+
 //! The sweep once MPI (if any) is up: rank 0 keeps the database, every rank runs its share of the points.
 int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string& self_exe, int rank, int ranks)
 {
   const fs::path out = opt.out;
+  std::optional<SweepLock> lock;
+  if (rank == 0) {
+    fs::create_directories(out);
+    lock.emplace(out);
+  }
   fs::create_directories(out / "points");
   std::optional<Database> db;
   Points pending;

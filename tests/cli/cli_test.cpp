@@ -8,12 +8,14 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -849,6 +851,31 @@ TEST(Cli, SweepFileMistakesAreLocated)
   EXPECT_NE(r.output.find("/axes/0/path: expected a JSON pointer"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("/axes/0/values: expected a non-empty array"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("/seeds: expected a count"), std::string::npos) << r.output;
+}
+
+// Issue 17, item 16: two sweeps on one --out were not locked out ("database is locked", a point's files removed
+// under the other, "UNIQUE constraint failed"). The second refuses at once, naming the holder; the lock goes with its
+// holder (here: this test process holds it, as a running sweep would).
+TEST(Cli, ASecondSweepOnTheSameFolderIsRefused)
+{
+  const fs::path dir = fresh_dir("sweep-lock");
+  const fs::path file = write_sweep(dir, R"([{"name": "q", "path": "/scheduler/queue", "values": ["fcfs"]}])");
+  const fs::path out = dir / "out";
+  fs::create_directories(out);
+  const int fd = ::open((out / "sweep.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  ASSERT_EQ(::write(fd, "4242", 4), 4);
+  const Result refused = ccsim("sweep " + file.string() + " --out " + out.string());
+  EXPECT_EQ(refused.code, 2) << refused.output;
+  EXPECT_NE(refused.output.find(out.string() + ": another sweep (process 4242) is running in this folder"),
+            std::string::npos)
+      << refused.output;
+  EXPECT_FALSE(fs::exists(out / "sweep.sqlite")) << "refused before touching anything";
+  ::close(fd); // the holder ends: the folder is free again
+  const Result ran = ccsim("sweep " + file.string() + " --out " + out.string());
+  EXPECT_EQ(ran.code, 0) << ran.output;
+  EXPECT_TRUE(fs::exists(out / "sweep.csv"));
 }
 
 // Issue 17, item 8: 40 two-value axes (2^40 points) ran out of memory (bad_alloc at 4.2 GB). The points are
