@@ -154,16 +154,24 @@ double seconds_since(std::chrono::steady_clock::time_point start)
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+//! The run's results folder (a temporary one until committed), after what must be checked before the run: a
+//! --save-baseline path that could not be replaced, a scenario name that cannot be the default folder results/<name>
+//! (exit 2 with nothing written).
+ccsim::ResultsFolder open_results_folder(const RunOptions& opt, const ccsim::Scenario& scenario)
+{
+  if (not opt.save_baseline.empty())
+    ccsim::expect_replaceable_file(opt.save_baseline);
+  if (opt.out.empty())
+    ccsim::check_results_folder_name(scenario);
+  return ccsim::ResultsFolder(opt.out.empty() ? scenario.output.dir : opt.out);
+}
+
 //! Fill mode: packs the tasks once each (no SimGrid: nothing happens in time).
 int run_fill_mode(const ccsim::PreparedRun& run, const RunOptions& opt, const std::vector<std::string>& command_line,
                   std::chrono::steady_clock::time_point wall_start)
 {
   const ccsim::Scenario& scenario = run.scenario;
-  if (not opt.save_baseline.empty())
-    ccsim::expect_replaceable_file(opt.save_baseline); // before the run: a refused baseline leaves no results
-  if (opt.out.empty())
-    ccsim::check_results_folder_name(scenario);
-  ccsim::ResultsFolder folder(opt.out.empty() ? scenario.output.dir : opt.out);
+  ccsim::ResultsFolder folder = open_results_folder(opt, scenario);
   const ccsim::FillResult result =
       ccsim::run_fill(run.cluster, run.jobs, scenario.scheduler.fill, *run.policies.fill, scenario.seed, scenario.file);
   const nlohmann::ordered_json summary = ccsim::fill_summary(scenario, run.jobs, result);
@@ -209,11 +217,7 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
 
   const ccsim::Scenario& scenario = run.scenario;
   const ccsim::Cluster& cluster = run.cluster;
-  if (not opt.save_baseline.empty())
-    ccsim::expect_replaceable_file(opt.save_baseline); // before the run: a refused baseline leaves no results
-  if (opt.out.empty())
-    ccsim::check_results_folder_name(scenario);
-  ccsim::ResultsFolder folder(opt.out.empty() ? scenario.output.dir : opt.out);
+  ccsim::ResultsFolder folder = open_results_folder(opt, scenario);
   ccsim::JobsCsvWriter jobs_csv(cluster, folder.file("jobs.csv"));
   ccsim::RunMetrics metrics(cluster);
   ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s, scenario.file);

@@ -19,7 +19,8 @@ namespace ccsim {
 //! When the results folder does not exist yet, commit() renames the temporary folder into place (atomic).
 class ResultsFolder {
 public:
-  //! Throws std::runtime_error when the temporary folder cannot be made (the caller reports where).
+  //! Throws InputError when `out` is an existing file or no folder can be made there (the temporary one beside
+  //! it is made at once, so a bad --out fails before the run).
   explicit ResultsFolder(std::filesystem::path out);
   ~ResultsFolder();
   ResultsFolder(const ResultsFolder&) = delete;

@@ -114,6 +114,11 @@ private:
     double start, end;
     SlotSet slots;
   };
+  //! Whether two bookings hold the same slots of the same pool from the same time (their ends follow).
+  static bool same_place(const Booking& a, const Booking& b)
+  {
+    return a.start == b.start && a.pool == b.pool && a.slots == b.slots;
+  }
   //! A queued job: its reservation, its class of eligible pools, and the release it was last placed after.
   struct Waiting {
     std::uint32_t job;   //!< GONE once started
@@ -241,9 +246,8 @@ private:
       // back; one that ends before the reservation does not.
       bool touch = false;
       if (r.pool == own)
-        touch = r.to > start ? r.lowest < w.res.slots.highest_member() ||
-                                   (start > now && pools_[own].profile.count_before(start) >= n)
-                             : start > now && pools_[own].profile.count_before(start) >= n;
+        touch = (r.to > start && r.lowest < w.res.slots.highest_member()) ||
+                (start > now && pools_[own].profile.count_before(start) >= n);
       const auto c =
           std::find_if(candidates_.begin(), candidates_.end(), [&](const Candidate& x) { return x.pool == r.pool; });
       if (c == candidates_.end())
@@ -292,7 +296,7 @@ private:
         Booking old = std::move(w.res);
         unreserve(old);
         w.res = plan(ctx, w.job, now);
-        if (w.res.start != old.start || w.res.pool != old.pool || not(w.res.slots == old.slots)) {
+        if (not same_place(w.res, old)) {
           by_start_.erase({old.start, w.seq});
           by_start_.emplace(w.res.start, w.seq);
           log_release(old.pool, old.start, old.end, old.slots);
@@ -309,7 +313,7 @@ private:
   {
     unreserve(w.res);
     Booking again = plan(ctx, w.job, now);
-    if (again.start != w.res.start || again.pool != w.res.pool || not(again.slots == w.res.slots))
+    if (not same_place(again, w.res))
       throw std::logic_error("conservative (verify): job " + ctx.jobs()[w.job].id + " skipped at t=" +
                              std::to_string(now) + " but re-inserting it moves its reservation from " +
                              std::to_string(w.res.start) + " to " + std::to_string(again.start));
