@@ -291,15 +291,12 @@ struct ConvertOptions {
 //! `ccsim workload convert`: any importer's jobs as a ccsim workload file.
 int cmd_convert(const ConvertOptions& opt)
 {
-  nlohmann::json options;
-  ccsim::check_json_nesting(opt.options, "--options");
-  try {
-    options = nlohmann::json::parse(opt.options);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw ccsim::InputError("--options", "", std::string("expected a JSON object of importer options: ") + e.what());
-  }
+  const auto options = ccsim::try_parse_json_text(opt.options, "--options");
+  if (not options)
+    throw ccsim::InputError(
+        "--options", "", "expected a JSON object of importer options, found \"" + ccsim::printable(opt.options) + "\"");
   const ccsim::ImportedWorkload w = ccsim::import_trace(
-      opt.format, opt.input, options, opt.mode == "fill" ? ccsim::ImportUse::FILL : ccsim::ImportUse::EVENTS);
+      opt.format, opt.input, *options, opt.mode == "fill" ? ccsim::ImportUse::FILL : ccsim::ImportUse::EVENTS);
   ccsim::AtomicFile out(opt.out);
   out.write(ccsim::workload_json_text(w.jobs, w.report));
   out.commit();

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <vector>
 
 namespace ccsim {
 
@@ -36,6 +38,84 @@ std::string strip_prefix(const std::string& what)
   const auto bracket = what.find("] ");
   return bracket == std::string::npos ? what : what.substr(bracket + 2);
 }
+//! nlohmann's DOM builder, plus a refusal of duplicate keys (nlohmann keeps the last silently, so a scenario with
+//! "seed" twice ran with the second). Each open container's address is kept: the object a key lands in is a lookup.
+class StrictDomBuilder {
+public:
+  using json = nlohmann::json;
+  StrictDomBuilder(json& result, bool syntax_errors_throw)
+      : dom_(result, syntax_errors_throw)
+      , result_(&result)
+  {
+  }
+  //! The pointer to the object holding the first duplicate key and the key, if any.
+  const std::optional<std::pair<std::string, std::string>>& duplicate() const { return duplicate_; }
+
+  bool null() { return dom_.null(); }
+  bool boolean(bool v) { return dom_.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return dom_.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return dom_.number_unsigned(v); }
+  bool number_float(json::number_float_t v, const json::string_t& s) { return dom_.number_float(v, s); }
+  bool string(json::string_t& v) { return dom_.string(v); }
+  bool binary(json::binary_t& v) { return dom_.binary(v); }
+  bool start_object(std::size_t n) { return opened(dom_.start_object(n)); }
+  bool start_array(std::size_t n) { return opened(dom_.start_array(n)); }
+  bool end_object()
+  {
+    open_.pop_back();
+    return dom_.end_object();
+  }
+  bool end_array()
+  {
+    open_.pop_back();
+    return dom_.end_array();
+  }
+  bool key(json::string_t& k)
+  {
+    if (open_.back().container->contains(k)) {
+      duplicate_.emplace(pointer(), k);
+      return false; // stops the parse
+    }
+    open_.back().key = k;
+    return dom_.key(k);
+  }
+  template <typename Exception>
+  bool parse_error(std::size_t position, const std::string& token, const Exception& e)
+  {
+    return dom_.parse_error(position, token, e);
+  }
+
+private:
+  struct Open {
+    json* container;
+    std::string key; // an object's current key
+  };
+  //! Records the container just opened: the root, the last element of an array, or the current key's value.
+  bool opened(bool ok)
+  {
+    if (open_.empty()) {
+      open_.push_back({result_, {}});
+    } else {
+      json& parent = *open_.back().container;
+      open_.push_back({parent.is_array() ? &parent.back() : &parent[open_.back().key], {}});
+    }
+    return ok;
+  }
+  //! JSON pointer of the innermost open container.
+  std::string pointer() const
+  {
+    std::string out;
+    for (std::size_t i = 0; i + 1 < open_.size(); i++)
+      out = open_[i].container->is_array() ? out + "/" + std::to_string(open_[i].container->size() - 1)
+                                           : pointer_append(out, open_[i].key);
+    return out.empty() ? "/" : out;
+  }
+
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+  json* result_;
+  std::vector<Open> open_;
+  std::optional<std::pair<std::string, std::string>> duplicate_;
+};
 } // namespace
 
 void check_json_nesting(std::string_view text, const std::string& file)
@@ -63,11 +143,35 @@ void check_json_nesting(std::string_view text, const std::string& file)
   }
 }
 
+namespace {
+//! The document, or nullopt if `text` is not JSON (with `syntax_errors_throw` false); a duplicate key throws.
+std::optional<nlohmann::json> parse_strict(std::string_view text, const std::string& file, bool syntax_errors_throw)
+{
+  nlohmann::json result;
+  StrictDomBuilder builder(result, syntax_errors_throw);
+  const bool parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &builder);
+  if (const auto& dup = builder.duplicate())
+    throw InputError(file, dup->first,
+                     fmt::format("the key \"{}\" appears twice in this object (expected each key once: JSON readers "
+                                 "disagree on which one counts)",
+                                 printable(dup->second, 200)));
+  if (not parsed)
+    return std::nullopt;
+  return result;
+}
+} // namespace
+
+std::optional<nlohmann::json> try_parse_json_text(std::string_view text, const std::string& file)
+{
+  check_json_nesting(text, file);
+  return parse_strict(text, file, false);
+}
+
 nlohmann::json parse_json_text(std::string_view text, const std::string& file)
 {
   check_json_nesting(text, file);
   try {
-    return nlohmann::json::parse(text.begin(), text.end());
+    return *parse_strict(text, file, true);
   } catch (const nlohmann::json::parse_error& e) {
     // nlohmann's byte offset is 1-based and points one past the culprit.
     throw InputError(file, line_column(text, e.byte == 0 ? 0 : e.byte - 1),
@@ -188,7 +292,7 @@ std::optional<double> ObjectReader::number(std::string_view key, Need need, doub
   if (not std::isfinite(x) || below || x > max) {
     std::string range = fmt::format("{} {}", min_exclusive ? ">" : ">=", min);
     if (std::isfinite(max))
-      range += fmt::format(" and <= {}", max);
+      range += fmt::format(" and <= {:g}", max);
     error(key, fmt::format("expected a finite number {}, found {}", range, v->dump()));
     return std::nullopt;
   }
@@ -203,9 +307,8 @@ std::optional<std::int64_t> ObjectReader::integer(std::string_view key, Need nee
     return std::nullopt;
   std::optional<std::int64_t> x;
   if (v->is_number_integer()) {
-    if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
-      x = INT64_MAX;
-    else
+    // Above INT64_MAX (2^63 as an unsigned) is out of every range: not clamped into it.
+    if (not v->is_number_unsigned() || v->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX))
       x = v->get<std::int64_t>();
   } else if (v->is_number_float()) {
     const double d = v->get<double>();

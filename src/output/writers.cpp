@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 
 namespace ccsim {
 
@@ -77,11 +78,30 @@ void AtomicFile::commit()
 }
 
 namespace {
+//! Input limits (core/limits.hpp) keep every output finite; a non-finite one is a bug, not a file to write ("inf" in
+//! a CSV, null in JSON: ccsim's own readers refuse both).
+void expect_finite(double value)
+{
+  if (not std::isfinite(value))
+    throw std::logic_error(fmt::format("an output value is {} (every value ccsim writes must be finite)", value));
+}
+
+void expect_finite(const nlohmann::ordered_json& value)
+{
+  if (value.is_number_float())
+    expect_finite(value.get<double>());
+  else if (value.is_structured())
+    for (const auto& item : value)
+      expect_finite(item);
+}
+
 //! Appends `value` as fmt's "{}" does (integers in decimal, doubles in their shortest round-trip form), without
 //! parsing a format string at run time: jobs.csv writes a dozen numbers per job.
 template <typename T>
 void put(std::string& out, T value)
 {
+  if constexpr (std::is_floating_point_v<T>)
+    expect_finite(value);
   std::array<char, 40> buf; // NOLINT(cppcoreguidelines-pro-type-member-init): written before it is read
   char* end = fmt::format_to(buf.data(), FMT_COMPILE("{}"), value);
   out.append(buf.data(), end);
@@ -281,8 +301,10 @@ void TimeseriesCsvWriter::columns(std::span<const std::string> names)
 
 void TimeseriesCsvWriter::row(std::span<const double> values)
 {
-  for (std::size_t i = 0; i < values.size(); i++)
+  for (std::size_t i = 0; i < values.size(); i++) {
+    expect_finite(values[i]);
     fmt::format_to(std::back_inserter(buffer_), "{}{}", values[i], i + 1 == values.size() ? "\n" : ",");
+  }
   if (buffer_.size() >= FLUSH_BYTES) {
     file_.write(buffer_);
     buffer_.clear();
@@ -306,13 +328,16 @@ std::string timeseries_csv(const Timeseries& series)
   }
   out += '\n';
   const std::size_t width = series.columns.size();
-  for (std::size_t i = 0; i < series.values.size(); i++)
+  for (std::size_t i = 0; i < series.values.size(); i++) {
+    expect_finite(series.values[i]);
     fmt::format_to(std::back_inserter(out), "{}{}", series.values[i], (i + 1) % width == 0 ? "\n" : ",");
+  }
   return out;
 }
 
 std::string json_text(const nlohmann::ordered_json& value)
 {
+  expect_finite(value);
   return value.dump(2) + "\n";
 }
 

@@ -439,6 +439,19 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
     diags.add(file, at("/data_bytes"),
               fmt::format("job \"{}\" stages {:g} bytes (expected at most {:g}, an exabyte)", job.id, job.data_bytes,
                           MAX_DATA_BYTES));
+  // Times past MAX_TIME_S (a trace's 1e308 run time, a distribution's tail) would make energy and cost infinite.
+  const auto check_time = [&](double seconds, const char* sub, const char* what) {
+    if (seconds > MAX_TIME_S)
+      diags.add(file, at(sub),
+                fmt::format("job \"{}\" {} {:g} s (expected at most {:g} s, about 317 years)", job.id, what, seconds,
+                            MAX_TIME_S));
+  };
+  check_time(job.submit_s, "/submit_s", "is submitted at");
+  check_time(job.walltime_s, "/walltime_s", "has a walltime of"); // NaN (unset) passes
+  if (job.allreduce_bytes > MAX_BYTES)
+    diags.add(file, at("/allreduce_bytes"),
+              fmt::format("job \"{}\" all-reduces {:g} bytes (expected at most {:g})", job.id, job.allreduce_bytes,
+                          MAX_BYTES));
   std::uint64_t accepted = 0;
   if (job.accept.empty()) {
     accepted = cluster.types.size() >= 64 ? ~0ULL : (1ULL << cluster.types.size()) - 1;
@@ -463,6 +476,7 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
                             "scheduler.mode = \"fill\"; expected at least 1)",
                             job.id));
     job.eligible_types = accepted;
+    check_time(job.duration_s, "/duration_s", "runs for");
     if (std::isnan(job.walltime_s))
       job.walltime_s = std::isnan(job.duration_s) ? 0 : job.duration_s;
     return diags.size() == problems;
@@ -534,10 +548,14 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
                                 "holds {} usable within rack power caps (a job runs within one site and one "
                                 "accelerator type unless it may span sites; expected at most {})",
                                 job.id, job.accelerators, capacity, capacity));
+  // A duration, or work over a slow type's throughput (1e30 FLOP at 1e-12 TFLOP/s): the slowest eligible type's.
+  if (not(slowest <= MAX_TIME_S))
+    diags.add(file, at(std::isnan(job.duration_s) ? "/work_flop" : "/duration_s"),
+              fmt::format("job \"{}\" runs {:g} s on its slowest eligible accelerator type (expected at most {:g} s, "
+                          "about 317 years)",
+                          job.id, slowest, MAX_TIME_S));
   if (std::isnan(job.walltime_s))
     job.walltime_s = slowest;
-  if (not std::isfinite(job.walltime_s))
-    diags.add(file, at(""), fmt::format("job \"{}\" has a runtime that is not finite on this platform", job.id));
   return diags.size() == problems;
 }
 

@@ -3,6 +3,7 @@
 
 #include "ccsim/core/hash.hpp"
 #include "ccsim/core/json_reader.hpp"
+#include "ccsim/core/limits.hpp"
 #include "ccsim/scenario/catalog.hpp"
 #include "ccsim/scenario/schema_check.hpp"
 #include "ccsim/workload/generator.hpp"
@@ -70,15 +71,15 @@ void read_catalog(const ObjectReader& root, Scenario& s)
         ObjectReader p(*peaks, ptr, root.file(), root.diagnostics(),
                        {"fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8"});
         for (std::size_t i = 0; i < PRECISION_COUNT; i++)
-          if (const auto tflops = p.number(PRECISION_NAMES[i], Need::OPTIONAL, 0, INF, true))
+          if (const auto tflops = p.number(PRECISION_NAMES[i], Need::OPTIONAL, 0, MAX_PEAK_TFLOPS, true))
             spec.peak_flop_per_s[i] = *tflops * TERA;
       }
     }
     spec.memory_gib = a.number("memory_gib", Need::REQUIRED, 0, INF, true).value_or(0);
     if (const auto* pw = a.value("power_w", Need::REQUIRED)) {
       ObjectReader p(*pw, a.pointer_of("power_w"), root.file(), root.diagnostics(), {"idle", "max"});
-      spec.idle_w = p.number("idle", Need::REQUIRED, 0, INF).value_or(0);
-      spec.max_w = p.number("max", Need::REQUIRED, 0, INF).value_or(0);
+      spec.idle_w = p.number("idle", Need::REQUIRED, 0, MAX_POWER_W).value_or(0);
+      spec.max_w = p.number("max", Need::REQUIRED, 0, MAX_POWER_W).value_or(0);
       if (spec.idle_w > spec.max_w && p.has("idle") && p.has("max"))
         p.error("idle",
                 fmt::format("idle power {} W is above max power {} W (expected idle <= max)", spec.idle_w, spec.max_w));
@@ -97,7 +98,7 @@ PueCurve read_pue(const ObjectReader& site)
   for (const auto& n : pue_preset_names())
     presets += (presets.empty() ? "" : ", ") + n;
   if (v->is_number()) {
-    if (const auto pue = site.number("pue", Need::REQUIRED, 1.0, INF))
+    if (const auto pue = site.number("pue", Need::REQUIRED, 1.0, MAX_PUE))
       return PueCurve::constant(*pue);
     return PueCurve::constant(DEFAULT_PUE);
   }
@@ -123,8 +124,10 @@ PueCurve read_pue(const ObjectReader& site)
     const bool shaped = pt.is_array() && pt.size() == 2 && pt[0].is_number() && pt[1].is_number();
     const double load = shaped ? pt[0].get<double>() : -1;
     const double pue = shaped ? pt[1].get<double>() : 0;
-    if (not shaped || not(load >= 0 && load <= 1) || not(pue >= 1.0) || not std::isfinite(pue)) {
-      site.diagnostics().add(site.file(), ptr, "expected [load fraction in [0, 1], PUE >= 1], found " + pt.dump());
+    if (not shaped || not(load >= 0 && load <= 1) || not(pue >= 1.0 && pue <= MAX_PUE)) {
+      site.diagnostics().add(site.file(), ptr,
+                             fmt::format("expected [load fraction in [0, 1], PUE in [1, {}]], found ", MAX_PUE) +
+                                 pt.dump());
       continue;
     }
     if (not curve.points.empty() && load <= curve.points.back().first) {
@@ -144,7 +147,7 @@ void read_node_list(const ObjectReader& root, const ObjectReader& site, SiteSpec
                   {"format", "path", "options", "base_power_w"});
   const auto format = nl.string("format", Need::REQUIRED);
   const auto path = nl.string("path", Need::REQUIRED);
-  const double base_w = nl.number("base_power_w", Need::OPTIONAL, 0, INF).value_or(0);
+  const double base_w = nl.number("base_power_w", Need::OPTIONAL, 0, MAX_POWER_W).value_or(0);
   const auto* options = nl.value("options", Need::OPTIONAL);
   if (format && *format != "openb")
     nl.error("format", "unknown node list format \"" + *format + "\" (expected \"openb\")");
@@ -197,8 +200,8 @@ void read_sites(const ObjectReader& root, Scenario& s)
     spec.name = site.string("name", Need::REQUIRED).value_or("");
     spec.region = site.string("region", Need::REQUIRED).value_or("");
     spec.pue = read_pue(site);
-    spec.price_per_kwh = site.number("electricity_price_per_kwh", Need::OPTIONAL, 0, INF).value_or(0);
-    spec.carbon_kg_per_kwh = site.number("carbon_kg_per_kwh", Need::OPTIONAL, 0, INF).value_or(0);
+    spec.price_per_kwh = site.number("electricity_price_per_kwh", Need::OPTIONAL, 0, MAX_PRICE_PER_KWH).value_or(0);
+    spec.carbon_kg_per_kwh = site.number("carbon_kg_per_kwh", Need::OPTIONAL, 0, MAX_CARBON_KG_PER_KWH).value_or(0);
     if (not spec.name.empty() && not site_names.insert(spec.name).second)
       site.error("name", "duplicate site name \"" + spec.name + "\" (expected unique site names)");
     std::set<std::string> group_names;
@@ -227,12 +230,12 @@ void read_sites(const ObjectReader& root, Scenario& s)
         }
         g.node.accelerators =
             static_cast<std::uint32_t>(node.integer("count", Need::REQUIRED, 1, MAX_ACCELERATORS_PER_NODE).value_or(0));
-        g.node.base_power_w = node.number("base_power_w", Need::OPTIONAL, 0, INF).value_or(0);
+        g.node.base_power_w = node.number("base_power_w", Need::OPTIONAL, 0, MAX_POWER_W).value_or(0);
         g.node.cpu_milli =
             static_cast<std::uint32_t>(node.integer("cpu_milli", Need::OPTIONAL, 0, MAX_COUNT).value_or(0));
         g.node.memory_mib = node.number("memory_mib", Need::OPTIONAL, 0, INF).value_or(0);
       }
-      if (const auto cap_kw = group.number("power_cap_kw", Need::OPTIONAL, 0, INF, true)) {
+      if (const auto cap_kw = group.number("power_cap_kw", Need::OPTIONAL, 0, MAX_POWER_W / KILO, true)) {
         g.power_cap_w = *cap_kw * KILO;
         // The rack must at least power all its nodes idle.
         if (const int a = s.find_accelerator(g.node.accelerator); a >= 0 && g.nodes_per_rack > 0) {
@@ -288,7 +291,7 @@ void read_network(const ObjectReader& root, Scenario& s)
     for (std::size_t t = 0; t < TIER_COUNT; t++)
       if (const auto* one = tiers.value(TIER_NAMES[t], Need::OPTIONAL)) {
         ObjectReader tier(*one, tiers.pointer_of(TIER_NAMES[t]), root.file(), root.diagnostics(), {"rtt_ms"});
-        spec.tier_rtt_s[t] = tier.number("rtt_ms", Need::REQUIRED, 0, INF, true).value_or(1) / KILO;
+        spec.tier_rtt_s[t] = tier.number("rtt_ms", Need::REQUIRED, 0, MAX_TIME_S * KILO, true).value_or(1) / KILO;
       }
   }
   std::set<std::string, std::less<>> names;
@@ -326,9 +329,12 @@ void read_network(const ObjectReader& root, Scenario& s)
       else
         l.error("tier", "unknown tier \"" + *tier + "\" (expected one of: " + names_list(TIER_NAMES) + ")");
     }
-    link.bandwidth_Bps = l.number("bandwidth_gbps", Need::REQUIRED, 0, INF, true).value_or(1) * GIGA / BITS_PER_BYTE;
-    link.latency_s = l.has("latency_ms") ? l.number("latency_ms", Need::REQUIRED, 0, INF, true).value_or(1) / KILO
-                                         : spec.tier_rtt_s[static_cast<std::size_t>(link.tier)] / 2;
+    link.bandwidth_Bps =
+        l.number("bandwidth_gbps", Need::REQUIRED, MIN_BANDWIDTH_GBPS, MAX_BANDWIDTH_GBPS).value_or(1) * GIGA /
+        BITS_PER_BYTE;
+    link.latency_s = l.has("latency_ms")
+                         ? l.number("latency_ms", Need::REQUIRED, 0, MAX_TIME_S * KILO, true).value_or(1) / KILO
+                         : spec.tier_rtt_s[static_cast<std::size_t>(link.tier)] / 2;
     spec.links.push_back(std::move(link));
   });
   if (const auto* fv = net.value("fabric", Need::OPTIONAL)) {
@@ -338,14 +344,16 @@ void read_network(const ObjectReader& root, Scenario& s)
     FabricSpec& fab = spec.fabric;
     constexpr double MICRO = 1e-6;
     const auto gbps = [&f](const char* key, double fallback_Bps) {
-      return f.number(key, Need::OPTIONAL, 0, INF, true).value_or(fallback_Bps * BITS_PER_BYTE / GIGA) * GIGA /
-             BITS_PER_BYTE;
+      return f.number(key, Need::OPTIONAL, MIN_BANDWIDTH_GBPS, MAX_BANDWIDTH_GBPS)
+                 .value_or(fallback_Bps * BITS_PER_BYTE / GIGA) *
+             GIGA / BITS_PER_BYTE;
     };
     fab.hop_latency_s =
-        f.number("hop_latency_us", Need::OPTIONAL, 0, INF, true).value_or(fab.hop_latency_s / MICRO) * MICRO;
-    fab.intra_node_latency_s =
-        f.number("intra_node_latency_us", Need::OPTIONAL, 0, INF, true).value_or(fab.intra_node_latency_s / MICRO) *
+        f.number("hop_latency_us", Need::OPTIONAL, 0, MAX_TIME_S / MICRO, true).value_or(fab.hop_latency_s / MICRO) *
         MICRO;
+    fab.intra_node_latency_s = f.number("intra_node_latency_us", Need::OPTIONAL, 0, MAX_TIME_S / MICRO, true)
+                                   .value_or(fab.intra_node_latency_s / MICRO) *
+                               MICRO;
     fab.nic_Bps = gbps("nic_gbps", fab.nic_Bps);
     fab.intra_node_Bps = gbps("intra_node_gbps", fab.intra_node_Bps);
     fab.storage_Bps = gbps("storage_gbps", fab.storage_Bps);
@@ -551,7 +559,7 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   if (const auto* ov = root.value("output", Need::OPTIONAL)) {
     ObjectReader out(*ov, root.pointer_of("output"), file, diags, {"dir", "timeseries_interval_s"});
     s.output.dir = out.string("dir", Need::OPTIONAL).value_or("");
-    s.output.timeseries_interval_s = out.number("timeseries_interval_s", Need::OPTIONAL, 0, INF).value_or(3600);
+    s.output.timeseries_interval_s = out.number("timeseries_interval_s", Need::OPTIONAL, 0, MAX_TIME_S).value_or(3600);
     if (s.output.timeseries_interval_s > 0 && s.output.timeseries_interval_s < MIN_TIMESERIES_INTERVAL_S)
       out.error("timeseries_interval_s", fmt::format("expected 0 (no timeseries) or at least {} s, found {}",
                                                      MIN_TIMESERIES_INTERVAL_S, s.output.timeseries_interval_s));
@@ -598,10 +606,8 @@ ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& sou
     throw InputError(source, "", "\"" + edit.pointer + "\" is not a JSON pointer (RFC 6901): " + e.what());
   }
   const std::string value = text.substr(eq + 1);
-  check_json_nesting(value, source + " " + edit.pointer);
-  edit.value = nlohmann::json::parse(value, nullptr, false);
-  if (edit.value.is_discarded())
-    edit.value = value; // a bare string
+  auto parsed = try_parse_json_text(value, source + " " + edit.pointer);
+  edit.value = parsed ? std::move(*parsed) : nlohmann::json(value); // not JSON: a bare string
   return edit;
 }
 

@@ -17,8 +17,8 @@ namespace ccsim {
 namespace {
 //! The fast path: one SAX pass over a file that follows the format exactly builds the jobs without a DOM (a DOM of
 //! Batsim's synth100k costs more than simulating it). It accepts exactly what the DOM path accepts without a
-//! diagnostic and gives the same jobs; at anything else (an unknown or repeated key, a wrong type or range, a syntax
-//! error) it stops, and the DOM path reads the file again to report every mistake with its JSON pointer.
+//! diagnostic and gives the same jobs; at anything else (an unknown or repeated key, an object inside a value it
+//! skips, a wrong type or range, a syntax error) it stops, and the DOM path reads the file again to report every mistake with its JSON pointer.
 class FastBatsimReader {
 public:
   //! The jobs, or nothing if the file needs the DOM path.
@@ -117,10 +117,14 @@ bool FastBatsimReader::key(std::string& k)
   Field f = NONE;
   switch (at_) {
     case At::ROOT: {
-      const std::uint32_t bit = k == "jobs" ? JOBS_KEY : k == "profiles" ? PROFILES_KEY : 0;
-      if (bit == 0 && k != "nb_res" && k != "description" && k != "command" && k != "date")
-        return fail();
-      if ((seen_root_ & bit) != 0)
+      const std::uint32_t bit = k == "jobs"          ? JOBS_KEY
+                                : k == "profiles"    ? PROFILES_KEY
+                                : k == "nb_res"      ? 4U
+                                : k == "description" ? 8U
+                                : k == "command"     ? 16U
+                                : k == "date"        ? 32U
+                                                     : 0U;
+      if (bit == 0 || (seen_root_ & bit) != 0) // unknown or repeated
         return fail();
       seen_root_ |= bit;
       field_ = bit == JOBS_KEY ? JOBS_LIST : bit == PROFILES_KEY ? PROFILE_MAP : SKIP;
@@ -150,10 +154,10 @@ bool FastBatsimReader::key(std::string& k)
       return true;
     case At::PROFILE:
       f = k == "type" ? TYPE : k == "delay" ? DELAY : NONE;
-      if ((seen_ & f) != 0)
+      if (f == NONE || (seen_ & f) != 0) // other keys (of other profile types) are the DOM path's
         return fail();
       seen_ |= f;
-      field_ = f == NONE ? SKIP : f; // other keys of a profile are not read
+      field_ = f;
       return true;
     default:
       return fail();
@@ -226,6 +230,8 @@ bool FastBatsimReader::scalar(Kind kind, double number, std::string* text, std::
 bool FastBatsimReader::open(bool object)
 {
   if (skip_depth_ > 0 || field_ == SKIP) {
+    if (object) // its keys are not read here, so not checked for repeats: the DOM path's
+      return fail();
     skip_depth_++;
     field_ = NONE;
     return true;

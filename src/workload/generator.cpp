@@ -1,6 +1,7 @@
 // src/workload/generator.cpp: the seeded synthetic workload generator (docs/workloads.md, "Generator").
 #include "ccsim/workload/generator.hpp"
 
+#include "ccsim/core/limits.hpp"
 #include "ccsim/workload/importers.hpp"
 
 #include <fmt/format.h>
@@ -225,7 +226,7 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
     g.error_here("expected exactly one of \"jobs\" (a number of jobs) or \"horizon_s\" (arrivals until then)");
   spec.jobs = static_cast<std::uint64_t>(
       g.integer("jobs", Need::OPTIONAL, 1, static_cast<std::int64_t>(MAX_GENERATED_JOBS)).value_or(0));
-  spec.horizon_s = g.number("horizon_s", Need::OPTIONAL, 0, INF, true).value_or(0);
+  spec.horizon_s = g.number("horizon_s", Need::OPTIONAL, 0, MAX_TIME_S, true).value_or(0);
   if (const auto* av = g.value("arrival", Need::REQUIRED)) {
     ObjectReader a(*av, g.pointer_of("arrival"), g.file(), g.diagnostics(),
                    {"process", "rate_per_hour", "offered_load", "amplitude", "peak_hour"});

@@ -2,6 +2,7 @@
 #include "ccsim/workload/workload_json.hpp"
 
 #include "ccsim/core/json_reader.hpp"
+#include "ccsim/core/limits.hpp"
 #include "ccsim/core/line_source.hpp"
 #include "ccsim/core/version.hpp"
 #include "readers.hpp"
@@ -29,7 +30,7 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
                   "gpu_milli",  "cpu_milli",       "host_memory_mib", "tenant",     "data_site",  "data_bytes",
                   "comm_share", "allreduce_bytes", "span_sites"});
   job.id = j.identifier("id", Need::REQUIRED).value_or("");
-  job.submit_s = j.number("submit_s", Need::REQUIRED, 0, INF).value_or(0);
+  job.submit_s = j.number("submit_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
   job.accelerators =
       static_cast<std::uint32_t>(j.integer("accelerators", Need::REQUIRED, min_accelerators, MAX_COUNT).value_or(1));
   const bool has_duration = j.has("duration_s");
@@ -38,11 +39,11 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
     j.error_here("expected exactly one of \"duration_s\" (seconds) or \"work_flop\" (FLOP), found " +
                  std::string(has_duration ? "both" : "neither"));
   if (has_duration)
-    job.duration_s = j.number("duration_s", Need::REQUIRED, 0, INF).value_or(0);
+    job.duration_s = j.number("duration_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
   if (has_work)
-    job.work_flop = j.number("work_flop", Need::REQUIRED, 0, INF, true).value_or(1);
+    job.work_flop = j.number("work_flop", Need::REQUIRED, 0, MAX_WORK_FLOP, true).value_or(1);
   if (j.has("walltime_s"))
-    job.walltime_s = j.number("walltime_s", Need::REQUIRED, 0, INF, true).value_or(UNSET);
+    job.walltime_s = j.number("walltime_s", Need::REQUIRED, 0, MAX_TIME_S, true).value_or(UNSET);
   job.efficiency = j.number("efficiency", Need::OPTIONAL, 0, 1, true).value_or(1.0);
   job.memory_gib = j.number("memory_gib", Need::OPTIONAL, 0, INF).value_or(0);
   job.priority = j.integer("priority", Need::OPTIONAL, -1'000'000'000, 1'000'000'000).value_or(0);
@@ -55,7 +56,7 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
   if (job.data_bytes > 0 && job.data_site.empty())
     j.error("data_bytes", "input data needs a place: expected \"data_site\" (the site holding it) with \"data_bytes\"");
   job.comm_share = j.number("comm_share", Need::OPTIONAL, 0, MAX_COMM_SHARE).value_or(0);
-  job.allreduce_bytes = j.number("allreduce_bytes", Need::OPTIONAL, 0, INF, true).value_or(job.allreduce_bytes);
+  job.allreduce_bytes = j.number("allreduce_bytes", Need::OPTIONAL, 0, MAX_BYTES, true).value_or(job.allreduce_bytes);
   job.span_sites = j.boolean("span_sites", Need::OPTIONAL).value_or(false);
   if (const auto cls = j.string("class", Need::OPTIONAL)) {
     if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
@@ -157,14 +158,15 @@ public:
     last_ = not t.ends_with(",");
     if (not last_)
       t.remove_suffix(1);
+    std::optional<nlohmann::json> parsed;
     try {
-      check_json_nesting(t, report_.path);
+      parsed = try_parse_json_text(t, report_.path);
     } catch (const InputError&) {
-      throw ReadWhole(); // read whole, it is reported located
+      throw ReadWhole(); // too deep, a duplicate key: read whole, it is reported located
     }
-    nlohmann::json value = nlohmann::json::parse(t, nullptr, /*allow_exceptions=*/false);
-    if (value.is_discarded())
+    if (not parsed)
       throw ReadWhole();
+    const nlohmann::json& value = *parsed;
     Diagnostics problems;
     job = read_job_json(value, "/jobs/" + std::to_string(report_.kept), report_.path, problems, min_accelerators_);
     if (not problems.empty())

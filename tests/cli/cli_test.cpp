@@ -101,6 +101,29 @@ TEST(Cli, SeedsOutOfRangeAreRejected)
                   (out.parent_path() / "seed-compare").string())
                 .code,
             2);
+  // The file's seed field at 2^63: one located message (it was clamped like the option, and the schema check added
+  // a misleading "expected >= 0" plus a redundant error at "/").
+  auto doc = nlohmann::json::parse(read_file(scenario));
+  doc["seed"] = 9223372036854775808ULL;
+  std::ofstream(out.parent_path() / "seed-2-63.json") << doc.dump();
+  const Result field = ccsim("validate " + (out.parent_path() / "seed-2-63.json").string());
+  EXPECT_EQ(field.code, 2) << field.output;
+  EXPECT_NE(
+      field.output.find("/seed: expected an integer in [0, 9223372036854775807], found number 9223372036854775808"),
+      std::string::npos)
+      << field.output;
+  EXPECT_EQ(std::count(field.output.begin(), field.output.end(), '\n'), 1) << field.output; // that error only
+}
+
+// Issue 17: a --set value with a key twice was taken as nlohmann's last-wins; it is refused like in a file.
+TEST(Cli, ADuplicateKeyInASetValueIsRefused)
+{
+  const fs::path out = fresh_dir("set-duplicate");
+  const Result r = ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() +
+                         R"( --set '/scheduler={"queue": "fcfs", "queue": "easy"}' --out )" + out.string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("--set /scheduler: /: the key \"queue\" appears twice"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out));
 }
 
 // Issue 17, item 7: --set past the end of an array filled it with nulls (index 10,000,000: 5.9 GB, then
@@ -321,6 +344,73 @@ TEST(Cli, BadInputCorpus)
     EXPECT_EQ(ccsim("validate " + e.path().string()).code, 2) << e.path();
   }
   EXPECT_GE(cases, 10);
+}
+
+TEST(Cli, NumbersPastTheirLimitsAreRefusedAndAtTheLimitsEveryOutputReadsBack)
+{
+  // 1e308 in a PUE, a power, a price or a time used to reach the outputs as "inf" (CSV) or null (JSON), which
+  // `ccsim report` and `ccsim check` then refused. Past its limit (core/limits.hpp) each is a located error.
+  const fs::path dir = fresh_dir("limits");
+  const std::string scenario = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  const std::vector<std::pair<std::string, std::string>> beyond = {
+      {"/sites/0/pue=10.5", "/sites/0/pue: expected a finite number >= 1 and <= 10, found 10.5"},
+      {R"(/sites/0/pue={"curve": [[0, 1.2], [1, 1e308]]})",
+       "/sites/0/pue/curve/1: expected [load fraction in [0, 1], PUE in [1, 10]]"},
+      {"/accelerators/GPU-X/power_w/max=1e308",
+       "/accelerators/GPU-X/power_w/max: expected a finite number >= 0 and <= 1e+09"},
+      {"/sites/0/racks/0/node/base_power_w=2e9",
+       "/sites/0/racks/0/node/base_power_w: expected a finite number >= 0 and <= 1e+09"},
+      {"/sites/0/racks/0/power_cap_kw=1e308",
+       "/sites/0/racks/0/power_cap_kw: expected a finite number > 0 and <= 1e+06"},
+      {"/sites/0/electricity_price_per_kwh=1e308",
+       "/sites/0/electricity_price_per_kwh: expected a finite number >= 0 and <= 1e+09"},
+      {"/sites/0/carbon_kg_per_kwh=1001", "/sites/0/carbon_kg_per_kwh: expected a finite number >= 0 and <= 1000"},
+      {"/accelerators/GPU-X/peak_tflops/fp32=1e308",
+       "/accelerators/GPU-X/peak_tflops/fp32: expected a finite number > 0 and <= 1e+09"},
+      {"/workload/jobs/0/duration_s=1e308", "/workload/jobs/0/duration_s: expected a finite number >= 0 and <= 1e+10"},
+      {"/workload/jobs/0/submit_s=1.5e10", "/workload/jobs/0/submit_s: expected a finite number >= 0 and <= 1e+10"},
+      {"/workload/jobs/0/walltime_s=1e308", "/workload/jobs/0/walltime_s: expected a finite number > 0 and <= 1e+10"},
+      {"/output/timeseries_interval_s=1e308",
+       "/output/timeseries_interval_s: expected a finite number >= 0 and <= 1e+10"},
+  };
+  for (const auto& [set, message] : beyond) {
+    const Result r = ccsim("run " + scenario + " --set '" + set + "' --out " + (dir / "beyond").string());
+    EXPECT_EQ(r.code, 2) << set << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << set << "\n" << r.output;
+    EXPECT_FALSE(fs::exists(dir / "beyond")) << set;
+  }
+  // Work past what its slowest type computes in MAX_TIME_S: the derived run time is checked too.
+  const Result slow =
+      ccsim("run " + scenario +
+            R"( --set '/workload/jobs/0={"id": "w", "submit_s": 0, "accelerators": 1, "work_flop": 1e30}')" +
+            " --out " + (dir / "beyond").string());
+  EXPECT_EQ(slow.code, 2) << slow.output;
+  EXPECT_NE(slow.output.find("/workload/jobs/0/work_flop: job \"w\" runs 1e+16 s on its slowest eligible accelerator "
+                             "type (expected at most 1e+10 s"),
+            std::string::npos)
+      << slow.output;
+  // Every limit at once, on one run: outputs finite, the report reads the run back, check passes its own baseline.
+  const std::string at_limits =
+      " --set /sites/0/pue=10 --set /accelerators/GPU-X/power_w/idle=1e9 --set /accelerators/GPU-X/power_w/max=1e9"
+      " --set /sites/0/racks/0/node/base_power_w=1e9 --set /sites/0/electricity_price_per_kwh=1e9"
+      " --set /sites/0/carbon_kg_per_kwh=1000 --set /workload/jobs/0/duration_s=1e10 --set "
+      "/workload/jobs/0/walltime_s=1e10"
+      " --set /workload/jobs/2/submit_s=1e10 --set /output/timeseries_interval_s=1e5";
+  const fs::path run = dir / "at-limits";
+  const Result r = ccsim("run " + scenario + at_limits + " -q --out " + run.string() + " --save-baseline " +
+                         (dir / "base.json").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const char* file : {"summary.json", "jobs.csv", "timeseries.csv", "racks.csv"}) {
+    const std::string text = read_file(run / file);
+    for (const char* bad : {"inf", "nan", "null"})
+      EXPECT_EQ(text.find(bad), std::string::npos) << file << " holds " << bad;
+  }
+  const auto summary = nlohmann::json::parse(read_file(run / "summary.json"));
+  EXPECT_GT(summary["energy"]["facility_kwh"].get<double>(), 1e14); // 4 GW x 1e10 s x PUE 10 = 1.1e14 kWh
+  const Result report = ccsim("report " + run.string() + " -o " + (dir / "report.html").string());
+  EXPECT_EQ(report.code, 0) << report.output;
+  const Result check = ccsim("check " + run.string() + " --baseline " + (dir / "base.json").string());
+  EXPECT_EQ(check.code, 0) << check.output;
 }
 
 TEST(Cli, MoreThanTwentyErrorsShowTheFirstTwentyThenTheRestsCount)

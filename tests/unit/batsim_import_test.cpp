@@ -70,15 +70,15 @@ TEST(BatsimImport, ReadsEveryFieldExactly)
   EXPECT_EQ(w.jobs[2].duration_s, 10);
 }
 
-// Inputs the fast path leaves to the full reader (a float that is an integer, a repeated key, an id past int64):
-// the same jobs as the full reader's JSON semantics give (the last of repeated keys wins).
+// Inputs the fast path leaves to the full reader (a float that is an integer, an object in a skipped value, a profile
+// key it does not read, an id past int64): the same jobs as the full reader gives.
 TEST(BatsimImport, InputsOnlyTheFullReaderTakesGiveTheSameJobs)
 {
   const ImportedWorkload w = read(R"({"jobs": [
       {"id": "a", "subtime": 0, "res": 4.0, "walltime": 5, "profile": "p"},
-      {"id": "b", "subtime": 0, "res": 1, "res": 2, "walltime": 5, "profile": "p"},
+      {"id": "b", "subtime": 0, "res": 2, "walltime": 5, "profile": "p", "extra_data": {"x": [{"y": 1}]}},
       {"id": 18446744073709551615, "subtime": 1, "res": 1, "profile": "p"}],
-    "profiles": {"p": {"type": "delay", "delay": 3}}})");
+    "profiles": {"p": {"type": "delay", "delay": 3, "ret": 0}}})");
   ASSERT_EQ(w.jobs.size(), 3U);
   EXPECT_EQ(w.jobs[0].accelerators, 4U);
   EXPECT_EQ(w.jobs[1].accelerators, 2U);
@@ -99,6 +99,24 @@ TEST(BatsimImport, MistakesAreLocatedByTheFullReader)
     EXPECT_NE(what.find("/jobs/0/subtime"), std::string::npos) << what;
     EXPECT_NE(what.find("/jobs/1/colour"), std::string::npos) << what;
     EXPECT_NE(what.find("/jobs/1/profile: unknown profile \"q\""), std::string::npos) << what;
+  }
+  // A repeated key anywhere, also where the fast path skips (nlohmann alone would keep the last): refused, located.
+  for (
+      const auto& [text, pointer] : std::vector<std::pair<std::string, std::string>>{
+          {R"({"jobs": [{"id": "b", "subtime": 0, "res": 1, "res": 2, "profile": "p"}], "profiles": {"p": {"type": "delay", "delay": 3}}})",
+           "/jobs/0"},
+          {R"({"nb_res": 4, "jobs": [], "profiles": {}, "nb_res": 8})", "/"},
+          {R"({"jobs": [{"id": "b", "subtime": 0, "res": 1, "profile": "p", "extra_data": {"k": 1, "k": 2}}], "profiles": {"p": {"type": "delay", "delay": 3}}})",
+           "/jobs/0/extra_data"},
+          {R"({"jobs": [], "profiles": {"p": {"type": "delay", "delay": 3}, "p": {"type": "delay", "delay": 4}}})",
+           "/profiles"},
+          {R"({"jobs": [], "profiles": {"p": {"type": "delay", "ret": 1, "delay": 3, "ret": 2}}})", "/profiles/p"}}) {
+    try {
+      read(text);
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(pointer + ": the key"), std::string::npos) << e.what();
+    }
   }
   EXPECT_THROW(read(R"({"jobs": [], "profiles": {}} x)"), InputError); // trailing garbage: a syntax error
   EXPECT_THROW(read(R"({"jobs": []})"), InputError);                   // no profiles

@@ -18,6 +18,28 @@ TEST(JsonReader, MalformedJsonIsLocatedByLineAndColumn)
   }
 }
 
+// Issue 17: nlohmann keeps the last of two equal keys; ccsim refuses them, at the object's pointer.
+TEST(JsonReader, DuplicateKeysAreRefusedAtTheirObject)
+{
+  const auto location_of = [](const std::string& text) {
+    try {
+      parse_json_text(text, "d.json");
+    } catch (const InputError& e) {
+      EXPECT_NE(e.diagnostics()[0].message.find("appears twice"), std::string::npos) << e.what();
+      return e.diagnostics()[0].location;
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(location_of(R"({"a": 1, "a": 2})"), "/");
+  EXPECT_EQ(location_of(R"({"a": [0, {"b": 1}, [{"c": {}, "c": 2}]]})"), "/a/2/0");
+  EXPECT_EQ(location_of(R"({"x/y": {"z": null, "z": null}})"), "/x~1y");
+  EXPECT_EQ(location_of(R"([{"k": 1}, {"k": 1}, {"k": [1, {"k": 1, "j": {}, "k": 2}]}])"), "/2/k/1");
+  // Equal keys in different objects, and the same text as a value, are fine; the document is whole.
+  const auto ok =
+      parse_json_text(R"({"a": {"a": "a"}, "b": [{"a": 1}, {"a": 2}], "c": {"d": [], "e": {}}})", "ok.json");
+  EXPECT_EQ(ok.dump(), R"({"a":{"a":"a"},"b":[{"a":1},{"a":2}],"c":{"d":[],"e":{}}})");
+}
+
 TEST(JsonReader, MissingFileNamesTheFile)
 {
   try {
@@ -50,7 +72,7 @@ TEST(JsonReader, NumberIntegerAndUnknownKeyChecks)
   EXPECT_EQ(d[0].location, "/obj/typo");
   EXPECT_NE(d[0].message.find("unknown field \"typo\""), std::string::npos);
   EXPECT_EQ(d[1].location, "/obj/x");
-  EXPECT_EQ(d[1].message, "expected a finite number >= 0 and <= 1000000000, found -5");
+  EXPECT_EQ(d[1].message, "expected a finite number >= 0 and <= 1e+09, found -5");
   EXPECT_EQ(d[2].location, "/obj/n");
   EXPECT_EQ(d[2].message, "expected an integer in [1, 10], found number 2.5");
   EXPECT_EQ(d[3].location, "/obj/s");

@@ -252,12 +252,12 @@ TEST(Loader, PowerAndPueErrorsAreLocated)
     "workload": {"jobs": []}})");
   using test::has_error;
   EXPECT_TRUE(has_error(diags, "/accelerators/X/power_w/idle", "idle power 300 W is above max power 200 W"));
-  EXPECT_TRUE(has_error(diags, "/accelerators/Y/power_w/idle", "expected a finite number >= 0, found -1"));
+  EXPECT_TRUE(has_error(diags, "/accelerators/Y/power_w/idle", "expected a finite number >= 0 and <= 1e+09, found -1"));
   EXPECT_TRUE(has_error(diags, "/sites/0/pue", "expected a finite number >= 1"));
   EXPECT_TRUE(has_error(diags, "/sites/0/racks/0/power_cap_kw", "cap 1 kW is below the rack's idle power 5.6 kW"));
   EXPECT_TRUE(has_error(diags, "/sites/1/pue", "unknown PUE preset string \"swamp\""));
   EXPECT_TRUE(has_error(diags, "/sites/2/pue/curve/1", "strictly ascending"));
-  EXPECT_TRUE(has_error(diags, "/sites/2/pue/curve/2", "expected [load fraction in [0, 1], PUE >= 1]"));
+  EXPECT_TRUE(has_error(diags, "/sites/2/pue/curve/2", "expected [load fraction in [0, 1], PUE in [1, 10]]"));
 }
 
 TEST(Loader, JobNeedingMoreMemoryThanAnyTypeIsRejected)

@@ -90,3 +90,20 @@ TEST(SchemaCheckAtLoad, ReportsTheDeepestFailureAtItsJsonPointer)
   ccsim::check_scenario_schema(nlohmann::json::parse(R"({"sites": [], "workload": {"jobs": []}})"), "g.json", none);
   EXPECT_FALSE(none.empty()); // minItems 1
 }
+
+// Issue 17: a failure under the root was reported twice, the second time at "/" ("Failed to validate against
+// schema associated with property name 'seed'"): only the deepest stays.
+TEST(SchemaCheckAtLoad, AFailureBelowTheRootIsNotRepeatedAtTheRoot)
+{
+  ccsim::Diagnostics diags;
+  ccsim::check_scenario_schema(
+      nlohmann::json::parse(R"({"seed": -1, "sites": [{"name": "s", "region": "east", "racks": [
+      {"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "H100-SXM", "count": 8}}]}],
+      "workload": {"jobs": []}})"),
+      "f.json", diags);
+  std::string all;
+  for (const auto& d : diags.items())
+    all += d.to_string() + "\n";
+  ASSERT_EQ(diags.items().size(), 1U) << all;
+  EXPECT_EQ(diags.items()[0].location, "/seed");
+}

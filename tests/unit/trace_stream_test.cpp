@@ -273,4 +273,14 @@ TEST(StreamedTrace, CcsimWorkloadFileMistakesKeepTheirJsonPointers)
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("w.json: /jobs/1/accelerators"), std::string::npos) << e.what();
   }
+  // A key twice in a streamed job line (nlohmann would keep the last): located like the whole-file reader does.
+  std::string twice = text;
+  twice.replace(twice.find("\"accelerators\":2"), 16, "\"accelerators\":2,\"accelerators\":1");
+  try {
+    CcsimScenario(twice).prepare_run();
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("w.json: /jobs/1: the key \"accelerators\" appears twice"), std::string::npos)
+        << e.what();
+  }
 }

@@ -15,6 +15,9 @@ namespace ccsim {
 
 //! Parses JSON text; a syntax error becomes an InputError located by line and column in `file`.
 nlohmann::json parse_json_text(std::string_view text, const std::string& file);
+//! The JSON document in `text`, or nullopt if it is not JSON; nesting past MAX_JSON_DEPTH or a duplicate key in an
+//! object throws InputError (located in `file`).
+std::optional<nlohmann::json> try_parse_json_text(std::string_view text, const std::string& file);
 
 //! The deepest nesting of arrays and objects ccsim reads: scenarios, traces and sweep files need fewer than ten;
 //! a document nested ~90,000 deep crashed ccsim (recursion in code that walks the document).

@@ -1,0 +1,26 @@
+// include/ccsim/core/limits.hpp: the largest (and smallest) input quantities ccsim accepts (docs/scenario.md "Limits").
+//
+// Far beyond any real compute center, and small enough that every product ccsim forms stays finite: energy =
+// power x time x PUE, cost = energy x price, a transfer = bytes / bandwidth, a collective's slowdown = a ratio of
+// transfer times. So every number ccsim writes is finite (a 1e308 PUE gave "inf" in timeseries.csv, which `ccsim
+// report` then refused) and every file it writes reads back. Worst case, for the record: 2^26 accelerators and 2^20
+// nodes at 1 GW each over 1e7 jobs run one after the other (1e17 s) at PUE 10 and 1e9 per kWh is ~1e37 (currency),
+// 300 orders of magnitude below a double's overflow.
+#pragma once
+
+namespace ccsim {
+
+inline constexpr double MAX_TIME_S = 1e10; //!< s (~317 years): submit times, durations, walltimes, horizons, latencies
+inline constexpr double MAX_POWER_W =
+    1e9; //!< W (1 GW): an accelerator's idle or max power, a node's base power, a rack's cap
+inline constexpr double MAX_PUE = 10;                //!< a site's PUE, constant or on its curve
+inline constexpr double MAX_PRICE_PER_KWH = 1e9;     //!< electricity price, scenario currency per kWh
+inline constexpr double MAX_CARBON_KG_PER_KWH = 1e3; //!< kg CO2 per kWh
+inline constexpr double MAX_PEAK_TFLOPS = 1e9;       //!< TFLOP/s per accelerator and precision (1 ZFLOP/s)
+inline constexpr double MAX_WORK_FLOP = 1e30;        //!< FLOP of one job
+inline constexpr double MAX_BYTES =
+    1e18; //!< bytes: a job's staged data or all-reduce size (SimGrid 3.32 aborted on ~3e19)
+inline constexpr double MIN_BANDWIDTH_GBPS = 1e-9; //!< Gb/s (1 bit/s): a link, NIC or storage bandwidth
+inline constexpr double MAX_BANDWIDTH_GBPS = 1e9;  //!< Gb/s (1 Eb/s)
+
+} // namespace ccsim
