@@ -20,7 +20,11 @@ using Need = ObjectReader::Need;
 
 SweepSpec read_sweep_spec(const std::string& file)
 {
-  const nlohmann::json doc = parse_json_file(file);
+  return sweep_spec_from_json(parse_json_file(file), file);
+}
+
+SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& file)
+{
   Diagnostics diags;
   ObjectReader root(doc, "", file, diags,
                     {"$schema", "description", "scenario", "axes", "seeds", "baseline", "args", "keep"});
@@ -43,6 +47,9 @@ SweepSpec read_sweep_spec(const std::string& file)
         axis.name = a.string("name", Need::OPTIONAL).value_or(axis.pointer);
         if (not axis.pointer.starts_with("/"))
           a.error("path", "expected a JSON pointer into the scenario, such as /scheduler/placement");
+        else if (axis.pointer.find('=') != std::string::npos) // each point gets --set POINTER=VALUE
+          a.error("path", "a path with \"=\" cannot be given to `ccsim run --set POINTER=VALUE` (expected a JSON "
+                          "pointer without \"=\")");
         const auto* values = a.value("values", Need::REQUIRED);
         if (values != nullptr && values->is_array() && not values->empty())
           axis.values.assign(values->begin(), values->end());
@@ -114,9 +121,11 @@ SweepSpec read_sweep_spec(const std::string& file)
         }
         c = c * axis.values.size() + k;
       }
-      for (const auto& [k, _] : b->items())
+      for (const auto& item : b->items()) {
+        const std::string& k = item.key(); // a named variable: clang's C++20 cannot capture a structured binding
         if (std::none_of(spec.axes.begin(), spec.axes.end(), [&k](const Axis& a) { return a.name == k; }))
           root.error("baseline", "\"" + k + "\" is not an axis name");
+      }
       spec.baseline = c;
     }
   }

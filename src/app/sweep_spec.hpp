@@ -31,6 +31,8 @@ struct SweepSpec {
 
 //! Reads and checks a sweep file; throws InputError with every problem, located by JSON pointer.
 SweepSpec read_sweep_spec(const std::string& file);
+//! Same from JSON already parsed; `file` names the source in messages and anchors a relative scenario path.
+SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& file);
 
 //! The canonical text of a spec, stored in the database: a rerun must be the same sweep.
 std::string spec_text(const SweepSpec& spec);

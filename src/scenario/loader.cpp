@@ -598,6 +598,17 @@ ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& sou
                      "\"" + text +
                          "\": expected POINTER=VALUE, a JSON pointer such as "
                          "/scheduler/placement and a JSON value (strings may be bare)");
+  // Pointers become keys and bare strings values of the document, which is written back as JSON (run.json, the
+  // scenario's sha256): JSON text is UTF-8, so invalid bytes are refused here (they were an internal error).
+  try {
+    (void)nlohmann::json(text).dump();
+  } catch (const nlohmann::json::type_error& e) {
+    const std::string what = e.what(); // "[json.exception.type_error.316] invalid UTF-8 byte at index 1: 0x92"
+    const auto prefix = what.find("] ");
+    throw InputError(source, "",
+                     "\"" + printable(text) + "\" is not valid UTF-8: " +
+                         what.substr(prefix == std::string::npos ? 0 : prefix + 2) + " (expected UTF-8 text)");
+  }
   ScenarioEdit edit;
   edit.pointer = text.substr(0, eq);
   try {
@@ -611,13 +622,10 @@ ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& sou
   return edit;
 }
 
-namespace {
-
-//! Sets the value at `pointer` in `doc`: object members are replaced or added (missing objects on the way are
-//! created); array elements only replaced, where they exist, or appended with "-" as the last token. Never grows an
-//! array by an index past its end (a huge index would fill it with nulls until memory runs out).
-void set_at(nlohmann::json& doc, const std::string& pointer, const nlohmann::json& value, const std::string& path)
+void apply_scenario_edit(nlohmann::json& doc, const ScenarioEdit& edit, const std::string& path)
 {
+  const std::string& pointer = edit.pointer;
+  const nlohmann::json& value = edit.value;
   std::vector<std::string> tokens;
   for (nlohmann::json::json_pointer p(pointer); not p.empty(); p.pop_back())
     tokens.insert(tokens.begin(), p.back());
@@ -659,14 +667,12 @@ void set_at(nlohmann::json& doc, const std::string& pointer, const nlohmann::jso
     fail("the pointer names the whole scenario");
 }
 
-} // namespace
-
 Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>& edits)
 {
   std::string bytes;
   nlohmann::json doc = parse_json_file(path, &bytes);
   for (const auto& e : edits) {
-    set_at(doc, e.pointer, e.value, path);
+    apply_scenario_edit(doc, e, path);
     bytes += "\n--set " + e.pointer + "=" + e.value.dump();
   }
   return scenario_from_json(doc, path, sha256_hex(bytes));

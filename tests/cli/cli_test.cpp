@@ -115,8 +115,9 @@ TEST(Cli, SeedsOutOfRangeAreRejected)
   EXPECT_EQ(std::count(field.output.begin(), field.output.end(), '\n'), 1) << field.output; // that error only
 }
 
-// Issue 17: a --set value with a key twice was taken as nlohmann's last-wins; it is refused like in a file.
-TEST(Cli, ADuplicateKeyInASetValueIsRefused)
+// Issue 17: a --set value with a key twice was taken as nlohmann's last-wins; it is refused like in a file. A bare
+// string with invalid UTF-8 (found by the --set fuzz target) was an internal error when the edit was written back.
+TEST(Cli, SetValuesWithADuplicateKeyOrInvalidUtf8AreRefused)
 {
   const fs::path out = fresh_dir("set-duplicate");
   const Result r = ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() +
@@ -124,6 +125,18 @@ TEST(Cli, ADuplicateKeyInASetValueIsRefused)
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("--set /scheduler: /: the key \"queue\" appears twice"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(out));
+  for (const char* set : {"'/description=a\x92"
+                          "b'",
+                          "'/descr\x92"
+                          "iption=ab'",
+                          "'/description=ab\xc5'"}) { // the last: incomplete at the end
+    const Result bad = ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " --set " + set +
+                             " --out " + out.string());
+    EXPECT_EQ(bad.code, 2) << set << ": " << bad.output;
+    EXPECT_NE(bad.output.find("is not valid UTF-8: "), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("(expected UTF-8 text)"), std::string::npos) << bad.output;
+    EXPECT_FALSE(fs::exists(out));
+  }
 }
 
 // Issue 17, item 7: --set past the end of an array filled it with nulls (index 10,000,000: 5.9 GB, then
@@ -941,6 +954,14 @@ TEST(Cli, SweepFileMistakesAreLocated)
   EXPECT_NE(r.output.find("/axes/0/path: expected a JSON pointer"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("/axes/0/values: expected a non-empty array"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("/seeds: expected a count"), std::string::npos) << r.output;
+  // A path with "=" cannot reach `ccsim run --set POINTER=VALUE` whole: the split at the first "=" would cut it (the
+  // sweep fuzz target checks that every axis value comes back from its --set text).
+  const fs::path eq = write_sweep(dir, R"([{"path": "/accelerators/a=b/memory_gib", "values": [1]}])");
+  const Result e = ccsim("sweep " + eq.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(e.code, 2) << e.output;
+  EXPECT_NE(e.output.find("/axes/0/path: a path with \"=\" cannot be given to `ccsim run --set POINTER=VALUE`"),
+            std::string::npos)
+      << e.output;
 }
 
 // Issue 17, item 16: two sweeps on one --out were not locked out ("database is locked", a point's files removed

@@ -19,6 +19,11 @@ struct ScenarioEdit {
 //! Parses "POINTER=JSON" (e.g. `/scheduler/placement="best-fit"`, `/sites/0/pue=1.2`); a value that is not valid
 //! JSON is taken as a string. Throws InputError naming `source` on a malformed pointer.
 ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& source);
+//! Sets the edit's value in `doc`: object members are replaced or added (missing objects on the way are created);
+//! array elements only replaced, where they exist, or appended with "-" as the last token. Never grows an array by
+//! an index past its end (a huge index would fill it with nulls until memory runs out). Throws InputError naming
+//! `path` and the pointer.
+void apply_scenario_edit(nlohmann::json& doc, const ScenarioEdit& edit, const std::string& path);
 
 //! When the results folder is the default results/<name>: throws InputError at /name unless the name is one folder
 //! name (at most 200 bytes, no / or \, no control characters, not . or ..). Called when no --out is given.
