@@ -98,6 +98,30 @@ int check(const CheckOptions& opt)
   const nlohmann::json baseline = read_json(opt.baseline);
   if (not baseline.is_object() || not baseline.contains("metrics") || not baseline["metrics"].is_object())
     throw InputError(opt.baseline, "/metrics", "expected an object of metrics (a file from ccsim run --save-baseline)");
+  // What the file claims to be: this format's version, some metrics, and a baseline of the same scenario (a check
+  // that compares nothing, or another scenario's numbers, must not pass).
+  if (not baseline.contains("ccsim_baseline") || baseline["ccsim_baseline"] != 1)
+    throw InputError(
+        opt.baseline, "/ccsim_baseline",
+        "expected 1, the baseline format this ccsim reads, found " +
+            (baseline.contains("ccsim_baseline") ? describe_json(baseline["ccsim_baseline"]) : std::string("nothing")));
+  if (baseline["metrics"].empty())
+    throw InputError(opt.baseline, "/metrics", "expected at least one metric (an empty baseline checks nothing)");
+  const auto text_at = [](const nlohmann::json& doc, const char* pointer) {
+    const nlohmann::json::json_pointer p(pointer);
+    return doc.contains(p) && doc[p].is_string() ? doc[p].get<std::string>() : std::string();
+  };
+  const std::string base_name = text_at(baseline, "/scenario");
+  const std::string run_name = text_at(summary, "/scenario/name");
+  if (base_name != run_name)
+    throw InputError(opt.baseline, "/scenario",
+                     "the baseline is of scenario \"" + printable(base_name) + "\" and the results of \"" +
+                         printable(run_name) + "\" (expected a baseline saved from the same scenario)");
+  const bool same_inputs = text_at(baseline, "/scenario_sha256") == text_at(summary, "/scenario/sha256");
+  if (not same_inputs)
+    std::cout << "note: the scenario's sha256 differs from the baseline's: its file or --set edits changed since "
+                 "the baseline was saved"
+              << (opt.strict ? " (a change, in strict mode)\n" : "\n");
   std::map<std::string, double> tolerance; // pointer prefix -> relative tolerance
   for (const auto& t : opt.tolerances) {
     const auto eq = t.find('=');
@@ -168,7 +192,7 @@ int check(const CheckOptions& opt)
                                  "CHANGED (not in baseline)");
         added++;
       }
-  regressions += added;
+  regressions += added + (opt.strict && not same_inputs ? 1 : 0);
   std::cout << fmt::format("check{}: {} metrics: {} {}, {} better, {} within tolerance ({} vs {})\n",
                            opt.strict ? " (strict)" : "", regressions + better + unchanged, regressions,
                            opt.strict ? "changed" : "regressed", better, unchanged, summary_path.string(),

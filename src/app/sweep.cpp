@@ -177,6 +177,7 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string&
     for (const auto& a : spec.axes)
       cols += ", " + quote_id("axis:" + a.name); // no type: numbers stay numbers
     db->exec("CREATE TABLE IF NOT EXISTS points (" + cols + ")");
+    check_points(*db, spec, (out / "sweep.sqlite").string());
     std::set<std::string> done;
     auto s = db->prepare("SELECT point FROM points");
     while (sqlite3_step(s.get()) == SQLITE_ROW)

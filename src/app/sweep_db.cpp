@@ -69,6 +69,64 @@ void record_point(Database& db, const SweepSpec& spec, std::size_t config, std::
   }
 }
 
+void check_points(Database& db, const SweepSpec& spec, const std::string& path)
+{
+  const auto have = db.columns("points");
+  std::string cols = "rowid, point, config, seed, typeof(wall_s)";
+  for (const auto& a : spec.axes) {
+    if (not have.contains("axis:" + a.name))
+      throw InputError(path, "points", "no column for axis \"" + a.name + "\" (expected the table ccsim sweep made)");
+    cols += ", " + quote_id("axis:" + a.name);
+  }
+  const std::vector<std::string> metrics = metric_columns(db);
+  for (const auto& m : metrics)
+    cols += ", typeof(" + quote_id(m) + ")";
+  const std::set<std::uint64_t> seeds(spec.seeds.begin(), spec.seeds.end());
+  auto s = db.prepare("SELECT " + cols + " FROM points ORDER BY rowid");
+  while (sqlite3_step(s.get()) == SQLITE_ROW) {
+    int k = 0;
+    const auto text = [&](int col) {
+      const auto* t = sqlite3_column_text(s.get(), col);
+      return t != nullptr ? std::string(reinterpret_cast<const char*>(t)) : std::string("NULL");
+    };
+    const std::string row = fmt::format("points row {}", sqlite3_column_int64(s.get(), k++));
+    const std::string id = text(k++);
+    const bool ints =
+        sqlite3_column_type(s.get(), k) == SQLITE_INTEGER && sqlite3_column_type(s.get(), k + 1) == SQLITE_INTEGER;
+    const auto config = sqlite3_column_int64(s.get(), k++);
+    const auto seed = sqlite3_column_int64(s.get(), k++);
+    const auto refuse = [&](const std::string& what) {
+      throw InputError(path, row,
+                       "point \"" + printable(id) + "\" " + what +
+                           " (expected only what ccsim sweep recorded: was the database edited? Remove the row to run "
+                           "the point again)");
+    };
+    if (not ints || config < 0 || static_cast<std::uint64_t>(config) >= spec.configs ||
+        not seeds.contains(static_cast<std::uint64_t>(seed)))
+      refuse("is not a point of this sweep (configuration and seed " + text(2) + ", " + text(3) + ")");
+    if (id != point_id(static_cast<std::size_t>(config), static_cast<std::uint64_t>(seed)))
+      refuse("has configuration " + std::to_string(config) + " and seed " + std::to_string(seed) + ", whose id is " +
+             point_id(static_cast<std::size_t>(config), static_cast<std::uint64_t>(seed)));
+    if (const std::string type = text(k++); type != "real" && type != "integer" && type != "null")
+      refuse("has a wall time of type " + type);
+    const auto idx = config_values(spec, static_cast<std::size_t>(config));
+    for (std::size_t a = 0; a < spec.axes.size(); a++, k++) {
+      const nlohmann::json& want = spec.axes[a].values[idx[a]];
+      const int type = sqlite3_column_type(s.get(), k);
+      const bool same = want.is_number() ? (type == SQLITE_FLOAT || type == SQLITE_INTEGER) &&
+                                               sqlite3_column_double(s.get(), k) == want.get<double>()
+                        : want.is_string() ? type == SQLITE_TEXT && text(k) == want.get<std::string>()
+                                           : type == SQLITE_TEXT && text(k) == want.dump();
+      if (not same)
+        refuse("has " + printable(text(k)) + " for axis \"" + spec.axes[a].name + "\", where its configuration has " +
+               printable(axis_value_text(want)));
+    }
+    for (std::size_t m = 0; m < metrics.size(); m++, k++)
+      if (const std::string type = text(k); type != "real" && type != "integer" && type != "null")
+        refuse("has a value of type " + type + " for metric " + metrics[m]);
+  }
+}
+
 std::vector<std::string> metric_columns(Database& db)
 {
   std::vector<std::string> metrics;

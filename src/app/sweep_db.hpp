@@ -53,6 +53,7 @@ public:
       throw InputError(path, "", "cannot open the sweep database: " + msg);
     }
     db_.reset(raw);
+    check_integrity();
     if (mode == Mode::READ_WRITE) {
       exec("PRAGMA journal_mode=WAL");
       exec("CREATE TABLE IF NOT EXISTS sweep (key TEXT PRIMARY KEY, value TEXT)");
@@ -113,6 +114,28 @@ public:
   sqlite3* get() { return db_.get(); }
 
 private:
+  //! A file that is not an SQLite database, or a damaged one, is bad input (it was an internal error, exit 1).
+  void check_integrity()
+  {
+    const auto refuse = [this](const std::string& why) {
+      throw InputError(path_, "",
+                       "not a sweep database ccsim can read: " + why +
+                           " (expected the sweep.sqlite that ccsim sweep writes; remove it, or use another --out, "
+                           "to run the sweep again)");
+    };
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), "PRAGMA quick_check", -1, &raw, nullptr) != SQLITE_OK)
+      refuse(sqlite3_errmsg(db_.get()));
+    const Stmt s(raw);
+    const int rc = sqlite3_step(s.get());
+    if (rc != SQLITE_ROW)
+      refuse(sqlite3_errmsg(db_.get()));
+    const auto* text = sqlite3_column_text(s.get(), 0);
+    const std::string verdict = text != nullptr ? reinterpret_cast<const char*>(text) : "";
+    if (verdict != "ok")
+      refuse(verdict.substr(0, 200));
+  }
+
   std::string path_;
   Db db_;
 };
@@ -121,6 +144,11 @@ private:
 //! metric (a REAL column per metric, added on first sight).
 void record_point(Database& db, const SweepSpec& spec, std::size_t config, std::uint64_t seed, double wall_s,
                   const nlohmann::ordered_json& metrics);
+
+//! Checks every recorded point against the sweep (a hand-edited database was trusted: a text metric averaged as 0,
+//! a foreign row reached sweep.csv): its id is its config and seed, both of this sweep, its axis values are its
+//! configuration's, its wall time and metrics are numbers (or NULL). Throws InputError naming the point.
+void check_points(Database& db, const SweepSpec& spec, const std::string& path);
 
 //! The metric columns of the points table, in table order.
 std::vector<std::string> metric_columns(Database& db);

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -768,6 +769,52 @@ TEST(Cli, CheckFailsOnAPlantedRegressionOnly)
       2);
 }
 
+// Issue 17: check passed "metrics": {} (0 checked), another scenario's baseline and "ccsim_baseline": 2.
+TEST(Cli, CheckRefusesBaselinesThatCheckNothingOrAreOfAnotherScenario)
+{
+  const fs::path dir = fresh_dir("check-foreign");
+  const std::string scenario = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  ASSERT_EQ(ccsim("run " + scenario + " -q --out " + (dir / "r").string() + " --save-baseline " +
+                  (dir / "base.json").string())
+                .code,
+            0);
+  const auto base = nlohmann::json::parse(read_file(dir / "base.json"));
+  const auto check_with = [&](const nlohmann::json& b, const std::string& options = "") {
+    std::ofstream(dir / "b.json") << b.dump();
+    return ccsim("check " + options + (dir / "r").string() + " --baseline " + (dir / "b.json").string());
+  };
+  auto empty = base;
+  empty["metrics"] = nlohmann::json::object();
+  Result r = check_with(empty);
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("b.json: /metrics: expected at least one metric"), std::string::npos) << r.output;
+  auto version = base;
+  version["ccsim_baseline"] = 2;
+  r = check_with(version);
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("b.json: /ccsim_baseline: expected 1, the baseline format this ccsim reads, found number 2"),
+            std::string::npos)
+      << r.output;
+  version.erase("ccsim_baseline");
+  EXPECT_EQ(check_with(version).code, 2);
+  auto other = base;
+  other["scenario"] = "default";
+  r = check_with(other);
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("b.json: /scenario: the baseline is of scenario \"default\" and the results of "
+                          "\"fcfs-3jobs\""),
+            std::string::npos)
+      << r.output;
+  // The same scenario with other inputs (its file or --set edits changed): said, and a change in strict mode only.
+  auto edited = base;
+  edited["scenario_sha256"] = std::string(64, '0');
+  r = check_with(edited);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("note: the scenario's sha256 differs from the baseline's"), std::string::npos) << r.output;
+  EXPECT_EQ(check_with(edited, "--strict ").code, 1);
+  EXPECT_EQ(check_with(base, "--strict ").code, 0);
+}
+
 TEST(Cli, CompareRunsFillModePolicies)
 {
   if (not fs::exists(SOURCE / "../shared/data/gpu/alibaba-openb-v2023"))
@@ -962,6 +1009,58 @@ TEST(Cli, SweepFileMistakesAreLocated)
   EXPECT_NE(e.output.find("/axes/0/path: a path with \"=\" cannot be given to `ccsim run --set POINTER=VALUE`"),
             std::string::npos)
       << e.output;
+}
+
+// Issue 17: a garbage or truncated sweep.sqlite was an internal error (exit 1); a hand-edited one was trusted (a text
+// metric averaged as 0, a foreign row reached sweep.csv). Now each is exit 2, located, and nothing is rewritten.
+TEST(Cli, SweepDatabasesThatAreGarbageTruncatedOrEditedAreRefused)
+{
+  const fs::path dir = fresh_dir("sweep-db");
+  const fs::path file =
+      write_sweep(dir, R"([{"name": "j1", "path": "/workload/jobs/0/duration_s", "values": [10, 20]}])");
+  const fs::path good = dir / "good";
+  ASSERT_EQ(ccsim("sweep " + file.string() + " --out " + good.string() + " -q").code, 0);
+  const auto refused = [&](const std::string& name, const std::string& fragment,
+                           const std::function<void(const fs::path&)>& damage) {
+    const fs::path out = dir / name;
+    fs::create_directories(out);
+    fs::copy(good, out, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    damage(out / "sweep.sqlite");
+    const std::string csv_before = read_file(out / "sweep.csv");
+    const Result r = ccsim("sweep " + file.string() + " --out " + out.string() + " -q");
+    EXPECT_EQ(r.code, 2) << name << ": " << r.output;
+    EXPECT_NE(r.output.find(fragment), std::string::npos) << name << ": " << r.output;
+    EXPECT_EQ(read_file(out / "sweep.csv"), csv_before) << name << ": sweep.csv rewritten";
+  };
+  const auto edit = [](const std::string& sql) {
+    return [sql](const fs::path& db_path) {
+      sqlite3* db = nullptr;
+      ASSERT_EQ(sqlite3_open(db_path.string().c_str(), &db), SQLITE_OK);
+      EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+      sqlite3_close(db);
+    };
+  };
+  refused("garbage", "sweep.sqlite: not a sweep database ccsim can read: file is not a database",
+          [](const fs::path& p) { std::ofstream(p, std::ios::trunc) << std::string(8192, 'x'); });
+  refused("truncated", "sweep.sqlite: not a sweep database ccsim can read: ", [](const fs::path& p) {
+    const std::string bytes = read_file(p);
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 2);
+  });
+  refused("text-metric", "sweep.sqlite: points row 1: point \"c0-s1\" has a value of type text for metric /makespan_s",
+          edit(R"(UPDATE points SET "/makespan_s" = 'fast' WHERE point = 'c0-s1')"));
+  refused("foreign-row", "point \"c7-s1\" is not a point of this sweep (configuration and seed 7, 1)",
+          edit(R"(INSERT INTO points (point, config, seed, wall_s, "axis:j1") VALUES ('c7-s1', 7, 1, 0, 10))"));
+  refused("renamed-row", "point \"c9-s1\" has configuration 1 and seed 1, whose id is c1-s1",
+          edit(R"(UPDATE points SET point = 'c9-s1' WHERE point = 'c1-s1')"));
+  refused("other-axis-value", "has 15 for axis \"j1\", where its configuration has 20",
+          edit(R"(UPDATE points SET "axis:j1" = 15 WHERE point = 'c1-s1')"));
+  // ccsim report refuses the damaged file as well.
+  const Result report = ccsim("report " + (dir / "garbage").string() + " -o " + (dir / "r.html").string());
+  EXPECT_EQ(report.code, 2) << report.output;
+  // The untouched copy still resumes (nothing to run) and rewrites the same sweep.csv.
+  const std::string csv = read_file(good / "sweep.csv");
+  EXPECT_EQ(ccsim("sweep " + file.string() + " --out " + good.string() + " -q").code, 0);
+  EXPECT_EQ(read_file(good / "sweep.csv"), csv);
 }
 
 // Issue 17, item 16: two sweeps on one --out were not locked out ("database is locked", a point's files removed
@@ -1161,7 +1260,8 @@ TEST(Cli, ReportIsOneSelfContainedFileWithEveryInputNameEscaped)
   std::ofstream(dir / "not-a-sweep" / "sweep.sqlite") << "this is not a database";
   const Result foreign = ccsim("report " + (dir / "not-a-sweep").string() + " -o " + (dir / "bad.html").string());
   EXPECT_EQ(foreign.code, 2) << foreign.output;
-  EXPECT_NE(foreign.output.find("expected a database written by ccsim sweep"), std::string::npos) << foreign.output;
+  EXPECT_NE(foreign.output.find("not a sweep database ccsim can read: file is not a database"), std::string::npos)
+      << foreign.output;
   EXPECT_FALSE(fs::exists(dir / "bad.html"));
   // A sweep database whose stored specification has another shape: exit 2, not an internal error.
   for (const char* spec : {R"({"axes": [1], "baseline": 0})", R"({"axes": [], "baseline": "first"})"}) {
