@@ -11,8 +11,12 @@
 namespace ccsim::app {
 
 //! Starts `exe` with `args`. Its stdout and stderr go to the file `log` (created or truncated), or are inherited
-//! when `log` is empty. Throws std::runtime_error when it cannot be started.
+//! when `log` is empty; it dies with this process if it calls die_with_parent_if_asked() (ccsim does). Throws std::runtime_error when it cannot be started.
 pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& log = "");
+
+//! In a child that spawn() started: asks the kernel to SIGKILL this process when its parent dies (a sweep killed
+//! with SIGKILL took none of its points with it). Call first thing in main(); does nothing in other processes.
+void die_with_parent_if_asked();
 
 //! The exit code of a child that exited (`status` from waitpid), or -1 when a signal ended it.
 int exit_code(int status);

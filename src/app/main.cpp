@@ -17,6 +17,7 @@
 #include "ccsim/workload/workload_json.hpp"
 
 #include "check.hpp"
+#include "child_process.hpp"
 #include "compare.hpp"
 #include "report.hpp"
 #include "sweep.hpp"
@@ -337,6 +338,7 @@ std::string self_executable(const char* argv0)
 
 int main(int argc, char** argv)
 {
+  ccsim::app::die_with_parent_if_asked(); // a sweep point or compare run: dies with its sweep or compare
   const std::vector<std::string> command_line(argv, argv + argc);
   CLI::App app{"ccsim: discrete-event simulator of AI and HPC compute centers"};
   app.set_version_flag("--version", fmt::format("ccsim {} (SimGrid {})", ccsim::version(), ccsim::simgrid_version()));

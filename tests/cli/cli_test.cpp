@@ -1011,6 +1011,59 @@ TEST(Cli, SweepFileMistakesAreLocated)
       << e.output;
 }
 
+//! The pids of processes whose command line contains `needle`.
+std::vector<pid_t> processes_with(const std::string& needle)
+{
+  std::vector<pid_t> found;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || not std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    std::string cmdline = read_file(e.path() / "cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.find(needle) != std::string::npos)
+      found.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return found;
+}
+
+// Issue 17: after a kill -9 of a sweep, its running `ccsim run` children went on to the end. They now die with it.
+TEST(Cli, SweepPointsDieWithAKilledSweep)
+{
+  const fs::path dir = fresh_dir("sweep-orphans");
+  fs::create_directories(dir);
+  // Two points of a few seconds each, both running at once.
+  std::ofstream(dir / "sweep.json") << R"({"scenario": ")" << (SOURCE / "scenarios/national.json").string()
+                                    << R"(", "axes": [{"name": "h", "path": "/workload/generate/horizon_s",
+                                          "values": [86400, 86401]}]})";
+  const fs::path out = dir / "out";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(CCSIM_BIN, CCSIM_BIN, "sweep", (dir / "sweep.json").c_str(), "--out", out.c_str(), "-j", "2", "-q",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const std::string child_marker = (out / "points").string();
+  for (int i = 0; i < 2000 && processes_with(child_marker).size() < 2; i++)
+    usleep(5000);
+  const std::size_t running = processes_with(child_marker).size();
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the sweep ended before it could be killed";
+  ASSERT_EQ(running, 2U) << "the points did not start";
+  // The kernel kills them at once; allow a moment for their exit (each runs for seconds otherwise).
+  std::vector<pid_t> left = processes_with(child_marker);
+  for (int i = 0; i < 200 && not left.empty(); i++) {
+    usleep(10000);
+    left = processes_with(child_marker);
+  }
+  EXPECT_TRUE(left.empty()) << left.size() << " point(s) still running after the sweep was killed";
+  for (const pid_t p : left)
+    kill(p, SIGKILL);
+}
+
 // Issue 17: a garbage or truncated sweep.sqlite was an internal error (exit 1); a hand-edited one was trusted (a text
 // metric averaged as 0, a foreign row reached sweep.csv). Now each is exit 2, located, and nothing is rewritten.
 TEST(Cli, SweepDatabasesThatAreGarbageTruncatedOrEditedAreRefused)
