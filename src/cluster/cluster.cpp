@@ -67,7 +67,9 @@ Cluster Cluster::build(const Scenario& scenario)
         pool.max_node_accelerators = std::max(pool.max_node_accelerators, g.node.accelerators);
         pool.max_rack_accelerators = std::max(pool.max_rack_accelerators, rack.accelerators);
         site.idle_w += rack.idle_w;
-        site.max_w += rack.idle_w + rack.accelerators * rack.delta_w;
+        // The most the rack can draw: a capped rack never has more than max_busy accelerators busy, so its load
+        // fraction reaches 1 (issue 23: with the nameplate, a capped liquid-cooled hall never got its full-load PUE).
+        site.max_w += rack.idle_w + rack.max_busy * rack.delta_w;
         c.racks.push_back(std::move(rack));
         for (std::uint32_t n = 0; n < g.nodes_per_rack; n++) {
           const std::uint32_t node = c.node_count();

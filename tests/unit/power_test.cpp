@@ -133,6 +133,22 @@ TEST(Energy, LoadDependentPueFollowsTheSiteLoad)
   EXPECT_DOUBLE_EQ(m.summary["energy"]["facility_kwh"].get<double>(), 6960.0 * (2.0 - load) * 3600 / 3.6e6);
 }
 
+// Issue 23, item 3: a capped rack's load fraction is relative to what its cap lets it draw, not its nameplate.
+TEST(Energy, ACappedRackReachesFullLoadAndItsFullLoadPue)
+{
+  // Cap 8 kW: 9 accelerators may be busy (see SecondJobWaitsWhenTheCapForbidsIt). Site maximum: idle 1,920 W +
+  // 9 x 630 W = 7,590 W (nameplate: 12,000 W). Nine busy accelerators (jobs of 8 and 1 on 3,600 s): IT power
+  // 1,920 + 9 x 630 = 7,590 W, load 1.0, PUE 1.1 (with the nameplate: load 0.6325, PUE 1.2469).
+  const Metered m = run_metered(two_node_scenario(R"("pue": {"curve": [[0.0, 1.5], [1.0, 1.1]]},)",
+                                                  R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600},
+          {"id": "b", "submit_s": 0, "accelerators": 1, "duration_s": 3600}])",
+                                                  R"("power_cap_kw": 8, )"));
+  EXPECT_DOUBLE_EQ(m.cluster.sites[0].max_w, 7590.0);
+  EXPECT_DOUBLE_EQ(m.summary["energy"]["it_kwh"].get<double>(), 7.59);
+  EXPECT_DOUBLE_EQ(m.summary["energy"]["facility_kwh"].get<double>(), 7.59 * 1.1);
+  EXPECT_DOUBLE_EQ(m.summary["pue"]["effective"].get<double>(), 1.1);
+}
+
 TEST(RackCap, SecondJobWaitsWhenTheCapForbidsIt)
 {
   // Cap 8 kW: idle rack 1,920 W leaves 6,080 W = 9 busy accelerators at 630 W each (floor(6080/630) = 9).

@@ -27,7 +27,7 @@ struct Site {
   std::uint32_t first_node = 0, node_count = 0;
   std::uint64_t accelerators = 0;
   double idle_w = 0; //!< IT power with every node idle, W
-  double max_w = 0;  //!< IT power with every accelerator busy, W
+  double max_w = 0;  //!< IT power with every accelerator its rack's cap allows busy (max_busy), W
   PueCurve pue;
   double price_per_kwh = 0;
   double carbon_kg_per_kwh = 0;
