@@ -73,9 +73,9 @@ double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<c
 
 double reference_peak_flop_per_s(const AcceleratorType& type)
 {
-  static constexpr std::array<Precision, PRECISION_COUNT> ORDER = {Precision::BF16, Precision::FP16, Precision::FP32,
-                                                                   Precision::FP64, Precision::TF32, Precision::FP8,
-                                                                   Precision::INT8};
+  // Floating-point precisions only: int8 is rated in operations, not FLOP.
+  static constexpr std::array<Precision, PRECISION_COUNT - 1> ORDER = {
+      Precision::BF16, Precision::FP16, Precision::FP32, Precision::FP64, Precision::TF32, Precision::FP8};
   for (const Precision p : ORDER)
     if (const double peak = type.peak_flop_per_s[static_cast<std::size_t>(p)]; peak > 0)
       return peak;
@@ -127,8 +127,13 @@ void RunMetrics::job_ended(const Job& job, const JobRecord& rec, std::span<const
     comm_slowdown_max_ = std::max(comm_slowdown_max_, rec.comm_slowdown);
     slowdown_acc_s_ += computing_s * job.accelerators * (1 - 1 / rec.comm_slowdown);
   }
-  delivered_flop_ += computing_s * job.accelerators *
-                     cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(job.precision)] * job.efficiency;
+  // Work done, not time held: the computing time at the reference placement (a job stretched by its placement's
+  // collectives did no more work), at its precision's rate. int8 operations are not floating-point ones: kept apart.
+  const double unstretched_s = rec.comm_slowdown > 1 ? computing_s / rec.comm_slowdown : computing_s;
+  const double work = unstretched_s * job.accelerators *
+                      cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(job.precision)] *
+                      job.efficiency;
+  (job.precision == Precision::INT8 ? delivered_int8_op_ : delivered_flop_) += work;
 }
 
 nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, const RunMetrics& run,
@@ -179,7 +184,8 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
                       reference_peak_flop_per_s(cluster.types[t]) * makespan;
   const double delivered_flop = run.delivered_flop_.value();
   s["flops"] = {{"delivered_fraction", available_flop.value() > 0 ? delivered_flop / available_flop.value() : 0.0},
-                {"delivered_eflop", delivered_flop / 1e18}};
+                {"delivered_eflop", delivered_flop / 1e18},
+                {"delivered_int8_eop", run.delivered_int8_op_.value() / 1e18}};
   nlohmann::ordered_json bytes_by_tier = nlohmann::ordered_json::object();
   ExactSum staged_bytes;
   for (std::size_t t = 0; t < TIER_COUNT; t++) {

@@ -69,8 +69,10 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
     by_region +=
         fmt::format("{}{} {}", by_region.empty() ? "" : ", ", region, pct(r.second > 0 ? r.first / r.second : 0));
   line("  by region " + by_region);
-  line(fmt::format("computing   {:.1f} % of peak FLOPs delivered (bf16-rated capacity over the makespan)",
-                   100 * s["flops"]["delivered_fraction"].get<double>()));
+  const double int8_eop = s["flops"].value("delivered_int8_eop", 0.0);
+  line(fmt::format("computing   {:.1f} % of peak FLOPs delivered (bf16-rated capacity over the makespan){}",
+                   100 * s["flops"]["delivered_fraction"].get<double>(),
+                   int8_eop > 0 ? fmt::format("; {:.4g} EOP of int8 besides", int8_eop) : ""));
   if (const auto stranded = s["stranded"]["accelerators"].get<std::uint64_t>(); stranded > 0)
     line(fmt::format("stranded    {} accelerators can never run: rack power caps forbid them ({:.1f} % of the "
                      "platform)",

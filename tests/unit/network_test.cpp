@@ -172,6 +172,9 @@ TEST(CommModel, SpanningTwoNodesSlowsTheJobByTheRingCostRatio)
   EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["mean"].get<double>(), 3.25);
   EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["max"].get<double>(), 5.5);
   EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["accelerator_hours"].get<double>(), 0.5);
+  // Delivered work is not stretched (issue 23, item 1): x 2 x 1000 s, j 4 x 100 s (not 550), k 4 x 100 s, at
+  // 100 TFLOP/s: 2,800 accelerator-s x 1e14 = 2.8e17 FLOP.
+  EXPECT_DOUBLE_EQ(summary["flops"]["delivered_eflop"].get<double>(), 0.28);
 }
 
 TEST(CommModel, CompactPlacementKeepsTheJobAtItsReferenceLevel)

@@ -292,14 +292,29 @@ TEST(Loader, CapThatStrandsEveryAcceleratorMakesJobsUnrunnable)
   EXPECT_TRUE(test::has_error(diags, "/workload/jobs/0/accelerators", "holds 0 usable within rack power caps"));
 }
 
+// Issue 23, item 1: int8 operations were added to FLOP and divided by a bf16 FLOP/s capacity (a fraction of 2.0001).
+TEST(Flops, Int8OperationsAreCountedApartFromFlop)
+{
+  // X gains int8 400 TOP/s. One int8 job on 8 accelerators for 3,600 s (efficiency 1): 8 x 400e12 x 3600 = 11.52e18
+  // operations, and no floating-point work.
+  std::string text = two_node_scenario(
+      R"("pue": 1.0,)", R"([{"id": "i", "submit_s": 0, "accelerators": 8, "duration_s": 3600, "precision": "int8"}])");
+  const std::string fp64 = R"("fp64": 10)";
+  text.replace(text.find(fp64), fp64.size(), fp64 + R"(, "int8": 400)");
+  const Metered m = run_metered(text);
+  EXPECT_DOUBLE_EQ(m.summary["flops"]["delivered_int8_eop"].get<double>(), 11.52);
+  EXPECT_EQ(m.summary["flops"]["delivered_eflop"].get<double>(), 0.0);
+  EXPECT_EQ(m.summary["flops"]["delivered_fraction"].get<double>(), 0.0);
+}
+
 TEST(Flops, ReferencePeakFallsBackInTheDocumentedOrder)
 {
   // Mutation guard ("mutant reference-peak-order"): docs/model.md, "Delivered computing": bf16, else fp16, fp32,
-  // fp64, tf32, fp8, int8, the first the type supports. Each case removes the precisions ahead of the next one.
+  // fp64, tf32, fp8, the first the type supports (int8 never: operations are not FLOP). Each case removes the precisions ahead of the next one.
   const auto at = [](Precision p) { return static_cast<std::size_t>(p); };
   AcceleratorType t;
   t.peak_flop_per_s[at(Precision::INT8)] = 7;
-  EXPECT_EQ(reference_peak_flop_per_s(t), 7.0);
+  EXPECT_EQ(reference_peak_flop_per_s(t), 0.0); // int8 is rated in operations, not FLOP (issue 23)
   t.peak_flop_per_s[at(Precision::FP8)] = 6;
   EXPECT_EQ(reference_peak_flop_per_s(t), 6.0);
   t.peak_flop_per_s[at(Precision::TF32)] = 5;

@@ -63,7 +63,8 @@ private:
   mutable std::deque<double> positive_waits_;
   std::uint64_t zero_waits_ = 0;                      //!< ended jobs that did not wait
   std::vector<ExactSum> busy_by_type_, busy_by_site_; //!< accelerator-seconds
-  ExactSum delivered_flop_;
+  ExactSum delivered_flop_;                           //!< floating-point work done, FLOP
+  ExactSum delivered_int8_op_;                        //!< int8 work done, operations
   std::uint64_t staged_jobs_ = 0;
   ExactSum staging_sum_, held_idle_; //!< s; accelerator-s held idle waiting for data
   double staging_max_ = 0;
