@@ -11,7 +11,8 @@
 namespace ccsim::app {
 
 //! Starts `exe` with `args`. Its stdout and stderr go to the file `log` (created or truncated), or are inherited
-//! when `log` is empty; it dies with this process if it calls die_with_parent_if_asked() (ccsim does). Throws std::runtime_error when it cannot be started.
+//! when `log` is empty; it dies with this process if it calls die_with_parent_if_asked() (ccsim does). Throws
+//! std::runtime_error when it cannot be started.
 pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& log = "");
 
 //! In a child that spawn() started: asks the kernel to SIGKILL this process when its parent dies (a sweep killed

@@ -18,7 +18,8 @@ namespace {
 //! The fast path: one SAX pass over a file that follows the format exactly builds the jobs without a DOM (a DOM of
 //! Batsim's synth100k costs more than simulating it). It accepts exactly what the DOM path accepts without a
 //! diagnostic and gives the same jobs; at anything else (an unknown or repeated key, an object inside a value it
-//! skips, a wrong type or range, a syntax error) it stops, and the DOM path reads the file again to report every mistake with its JSON pointer.
+//! skips, a wrong type or range, a syntax error) it stops, and the DOM path reads the file again to report every
+//! mistake with its JSON pointer.
 class FastBatsimReader {
 public:
   //! The jobs, or nothing if the file needs the DOM path.

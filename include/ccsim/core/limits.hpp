@@ -10,17 +10,24 @@
 
 namespace ccsim {
 
-inline constexpr double MAX_TIME_S = 1e10; //!< s (~317 years): submit times, durations, walltimes, horizons, latencies
-inline constexpr double MAX_POWER_W =
-    1e9; //!< W (1 GW): an accelerator's idle or max power, a node's base power, a rack's cap
-inline constexpr double MAX_PUE = 10;                //!< a site's PUE, constant or on its curve
-inline constexpr double MAX_PRICE_PER_KWH = 1e9;     //!< electricity price, scenario currency per kWh
-inline constexpr double MAX_CARBON_KG_PER_KWH = 1e3; //!< kg CO2 per kWh
-inline constexpr double MAX_PEAK_TFLOPS = 1e9;       //!< TFLOP/s per accelerator and precision (1 ZFLOP/s)
-inline constexpr double MAX_WORK_FLOP = 1e30;        //!< FLOP of one job
-inline constexpr double MAX_BYTES =
-    1e18; //!< bytes: a job's staged data or all-reduce size (SimGrid 3.32 aborted on ~3e19)
-inline constexpr double MIN_BANDWIDTH_GBPS = 1e-9; //!< Gb/s (1 bit/s): a link, NIC or storage bandwidth
-inline constexpr double MAX_BANDWIDTH_GBPS = 1e9;  //!< Gb/s (1 Eb/s)
+//! s (~317 years): submit times, durations, walltimes, horizons, latencies
+inline constexpr double MAX_TIME_S = 1e10;
+//! W (1 GW): an accelerator's idle or max power, a node's base power, a rack's cap
+inline constexpr double MAX_POWER_W = 1e9;
+//! a site's PUE, constant or on its curve
+inline constexpr double MAX_PUE = 10;
+//! electricity price, scenario currency per kWh
+inline constexpr double MAX_PRICE_PER_KWH = 1e9;
+//! kg CO2 per kWh
+inline constexpr double MAX_CARBON_KG_PER_KWH = 1e3;
+//! TFLOP/s per accelerator and precision (1 ZFLOP/s)
+inline constexpr double MAX_PEAK_TFLOPS = 1e9;
+//! FLOP of one job
+inline constexpr double MAX_WORK_FLOP = 1e30;
+//! bytes: a job's staged data or all-reduce size (SimGrid 3.32 aborted on a transfer of ~3e19 bytes)
+inline constexpr double MAX_BYTES = 1e18;
+//! Gb/s (1 bit/s) and Gb/s (1 Eb/s): a link's, NIC's or storage's bandwidth
+inline constexpr double MIN_BANDWIDTH_GBPS = 1e-9;
+inline constexpr double MAX_BANDWIDTH_GBPS = 1e9;
 
 } // namespace ccsim
