@@ -175,6 +175,10 @@ TEST(CommModel, SpanningTwoNodesSlowsTheJobByTheRingCostRatio)
   // Delivered work is not stretched (issue 23, item 1): x 2 x 1000 s, j 4 x 100 s (not 550), k 4 x 100 s, at
   // 100 TFLOP/s: 2,800 accelerator-s x 1e14 = 2.8e17 FLOP.
   EXPECT_DOUBLE_EQ(summary["flops"]["delivered_eflop"].get<double>(), 0.28);
+  // Bounded slowdown is relative to the run time at the reference placement (issue 23, item 4): j ran 550 s for
+  // 100 s of reference run time, 5.5 (it was 550 / 550 = 1); x and k 1. Mean (5.5 + 1 + 1) / 3 = 2.5.
+  EXPECT_DOUBLE_EQ(summary["bounded_slowdown"]["max"].get<double>(), 5.5);
+  EXPECT_DOUBLE_EQ(summary["bounded_slowdown"]["mean"].get<double>(), 2.5);
 }
 
 TEST(CommModel, CompactPlacementKeepsTheJobAtItsReferenceLevel)
@@ -265,6 +269,8 @@ TEST(Staging, HoldKeepsTheAcceleratorIdleWhileDataMoves)
   EXPECT_EQ(r.staged_bytes_by_tier[static_cast<std::size_t>(Tier::NATIONAL)], 1e10);
   // Energy: 5 s at 110 W plus 0.82 s held idle at 10 W.
   EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots_of(j)), 5 * 110 + 0.82 * 10);
+  // Slowed down from 5 s of run time, as under prefetch (issue 23, item 4: hold counted the staging as run time).
+  EXPECT_DOUBLE_EQ(job_metrics(prep.jobs[test::job_index(prep, "j")], j).reference_run_s, 5.0);
 }
 
 TEST(Staging, PrefetchMovesDataWhileTheJobWaits)
@@ -281,6 +287,7 @@ TEST(Staging, PrefetchMovesDataWhileTheJobWaits)
   EXPECT_DOUBLE_EQ(j.finish_s, 5.82);
   EXPECT_EQ(j.held_idle_s, 0.0);
   EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots_of(j)), 5 * 110);
+  EXPECT_DOUBLE_EQ(job_metrics(prep.jobs[test::job_index(prep, "j")], j).reference_run_s, 5.0);
 }
 
 TEST(SitePlacement, LocalityPueAwareAndCostAwareChooseByTheirObjective)

@@ -20,10 +20,11 @@ inline constexpr double BSLD_TAU_S = 10.0;
 
 //! Per-job figures derived from a record (docs/metrics.md).
 struct JobMetrics {
-  double wait_s;           //!< start - submit
-  double execution_s;      //!< finish - start
-  double turnaround_s;     //!< finish - submit
-  double bounded_slowdown; //!< max(1, turnaround / max(execution, tau))
+  double wait_s;          //!< start - submit
+  double execution_s;     //!< finish - start
+  double turnaround_s;    //!< finish - submit
+  double reference_run_s; //!< (execution - staging held) / comm_slowdown: its run time alone at its reference placement
+  double bounded_slowdown; //!< max(1, turnaround / max(reference_run, tau))
 };
 JobMetrics job_metrics(const Job& job, const JobRecord& record);
 
