@@ -539,7 +539,7 @@ TEST(Cli, CompareShowsWhatCompactPlacementSavesAJobThatCommunicates)
                          " --policies fcfs+best-fit,fcfs+compact --out " + out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   const std::string csv = read_file(out / "compare.csv");
-  EXPECT_NE(csv.find("\nfcfs+best-fit,fcfs,best-fit,1,0,0,2.49940035978412,0.6,249.94003597841"), std::string::npos)
+  EXPECT_NE(csv.find("\nfcfs+best-fit,fcfs,best-fit,1,0,0,2.4994003597841297,0.6,249.94003597841"), std::string::npos)
       << csv;
   EXPECT_NE(csv.find("\nfcfs+compact,fcfs,compact,1,0,0,1,0.6,100,"), std::string::npos) << csv;
   const auto summary = nlohmann::json::parse(read_file(out / "fcfs_best-fit" / "summary.json"));
