@@ -286,8 +286,14 @@ bool sweep_has_mpi()
 int sweep(const SweepOptions& opt, const std::string& self_exe)
 {
   const SweepSpec spec = read_sweep_spec(opt.file);
-  if (not fs::exists(spec.scenario))
-    throw InputError(opt.file, "/scenario", "no such scenario file: " + spec.scenario);
+  // Without throwing: a path the kernel refuses (a component past NAME_MAX) is bad input too (it was exit 1).
+  std::error_code ec;
+  if (const auto st = fs::status(spec.scenario, ec); not fs::exists(st))
+    throw InputError(opt.file, "/scenario",
+                     (ec && ec != std::errc::no_such_file_or_directory
+                          ? "cannot use the scenario file (" + ec.message() + "): "
+                          : std::string("no such scenario file: ")) +
+                         printable(spec.scenario, 200));
 #ifdef CCSIM_WITH_MPI
   if (opt.mpi) {
     MpiSession mpi;

@@ -137,7 +137,9 @@ SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& fil
 std::string spec_text(const SweepSpec& spec)
 {
   nlohmann::ordered_json j;
-  j["scenario"] = fs::weakly_canonical(spec.scenario).string();
+  std::error_code ec; // a path the kernel refuses is kept as given (the sweep refuses it before it gets here)
+  const fs::path canonical = fs::weakly_canonical(spec.scenario, ec);
+  j["scenario"] = ec ? spec.scenario : canonical.string();
   for (const auto& a : spec.axes)
     j["axes"].push_back({{"name", a.name}, {"path", a.pointer}, {"values", a.values}});
   j["seeds"] = spec.seeds;

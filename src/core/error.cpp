@@ -1,6 +1,8 @@
 // src/core/error.cpp
 #include "ccsim/core/error.hpp"
 
+#include <cerrno>
+
 #include <algorithm>
 
 namespace ccsim {
@@ -24,6 +26,12 @@ std::string Diagnostic::to_string() const
   if (not location.empty())
     text += (text.empty() ? "" : ": ") + location;
   return text + (text.empty() ? "" : ": ") + message;
+}
+
+bool is_path_errno(int err)
+{
+  return err == EACCES || err == ENOENT || err == ENOTDIR || err == EROFS || err == EISDIR || err == EPERM ||
+         err == ENAMETOOLONG || err == ELOOP;
 }
 
 std::string printable(std::string_view text, std::size_t max_shown)

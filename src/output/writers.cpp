@@ -44,7 +44,7 @@ AtomicFile::AtomicFile(std::filesystem::path path)
   if (file_ == nullptr) {
     const int err = errno;
     const std::string why = "cannot write " + tmp_.string() + ": " + std::strerror(err);
-    if (err == EACCES || err == ENOENT || err == ENOTDIR || err == EROFS || err == EISDIR || err == EPERM)
+    if (is_path_errno(err))
       throw InputError(path_.string(), "", why + " (expected a writable path)");
     throw std::runtime_error(why);
   }

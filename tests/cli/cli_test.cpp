@@ -1003,6 +1003,13 @@ TEST(Cli, SweepFileMistakesAreLocated)
   EXPECT_NE(r.output.find("/axes/0/path: expected a JSON pointer"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("/axes/0/values: expected a non-empty array"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("/seeds: expected a count"), std::string::npos) << r.output;
+  // A scenario path the kernel refuses (a name past NAME_MAX, found by the sweep fuzz target): exit 2, not 1.
+  std::ofstream(dir / "long.json") << R"({"scenario": ")" << std::string(300, 'x')
+                                   << R"(.json", "axes": [{"path": "/seed", "values": [1]}]})";
+  const Result too_long = ccsim("sweep " + (dir / "long.json").string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(too_long.code, 2) << too_long.output;
+  EXPECT_NE(too_long.output.find("/scenario: cannot use the scenario file (File name too long): "), std::string::npos)
+      << too_long.output;
   // A path with "=" cannot reach `ccsim run --set POINTER=VALUE` whole: the split at the first "=" would cut it (the
   // sweep fuzz target checks that every axis value comes back from its --set text).
   const fs::path eq = write_sweep(dir, R"([{"path": "/accelerators/a=b/memory_gib", "values": [1]}])");
@@ -1064,6 +1071,23 @@ TEST(Cli, SweepPointsDieWithAKilledSweep)
   EXPECT_TRUE(left.empty()) << left.size() << " point(s) still running after the sweep was killed";
   for (const pid_t p : left)
     kill(p, SIGKILL);
+}
+
+// Paths the kernel refuses (a component past NAME_MAX, found by the sweep fuzz target) are bad input in every
+// command, not internal errors (`check` and `report` were exit 1).
+TEST(Cli, PathsTheKernelRefusesAreBadInputEverywhere)
+{
+  const fs::path dir = fresh_dir("long-paths");
+  fs::create_directories(dir);
+  const std::string name = (dir / std::string(300, 'z')).string();
+  for (const std::string& args :
+       {"run " + name + ".json", "run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " -q --out " + name,
+        "report " + name + " -o " + (dir / "r.html").string(), "check " + name + " --baseline " + name,
+        "validate " + name, "sweep " + name + " --out " + (dir / "out").string()}) {
+    const Result r = ccsim(args);
+    EXPECT_EQ(r.code, 2) << args.substr(0, 40) << ": " << r.output;
+    EXPECT_EQ(r.output.find("internal error"), std::string::npos) << r.output;
+  }
 }
 
 // Issue 17: a garbage or truncated sweep.sqlite was an internal error (exit 1); a hand-edited one was trusted (a text

@@ -66,6 +66,10 @@ inline bool is_control_char(char c)
 //! `text` for a message: control characters as \xNN, cut after `max_shown` bytes ("...").
 std::string printable(std::string_view text, std::size_t max_shown = 80);
 
+//! Whether errno `err` says a path the user gave cannot be used (missing, not a folder, too long, a loop, no
+//! permission, read-only, a folder where a file belongs): bad input, not an internal error.
+bool is_path_errno(int err);
+
 //! Exit codes of the `ccsim` command.
 enum class ExitCode : int { OK = 0, FAILURE = 1, BAD_INPUT = 2 };
 
