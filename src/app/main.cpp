@@ -467,17 +467,15 @@ int main(int argc, char** argv)
     if (e.count() > 1)
       std::cerr << e.count() << " errors\n";
     return static_cast<int>(ExitCode::BAD_INPUT);
-  } catch (const std::filesystem::filesystem_error& e) {
+  } catch (const std::exception& e) {
     // A path given on the command line or in a file that the kernel refuses (too long, not a folder, no access):
     // the user's to fix (`check` and `report` of a 300-byte path were exit 1).
-    if (not ccsim::is_path_errno(e.code().value())) {
-      std::cerr << "ccsim: internal error: " << e.what() << "\n";
-      return static_cast<int>(ExitCode::FAILURE);
+    if (const auto* fs_error = dynamic_cast<const std::filesystem::filesystem_error*>(&e);
+        fs_error != nullptr && ccsim::is_path_errno(fs_error->code().value())) {
+      std::cerr << "error: " << ccsim::printable(fs_error->path1().string(), 300) << ": " << fs_error->code().message()
+                << " (expected a usable path)\n";
+      return static_cast<int>(ExitCode::BAD_INPUT);
     }
-    std::cerr << "error: " << ccsim::printable(e.path1().string(), 300) << ": " << e.code().message()
-              << " (expected a usable path)\n";
-    return static_cast<int>(ExitCode::BAD_INPUT);
-  } catch (const std::exception& e) {
     std::cerr << "ccsim: internal error: " << e.what() << "\n";
     return static_cast<int>(ExitCode::FAILURE);
   }

@@ -435,10 +435,10 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
               fmt::format("job id \"{}\" contains the control character 0x{:02x} (expected printable text)",
                           printable(job.id, job.id.size()), static_cast<unsigned>(static_cast<unsigned char>(*bad))));
   // Generated jobs too (a distribution's tail): SimGrid 3.32 aborts on a transfer of ~3e19 bytes.
-  if (job.data_bytes > MAX_DATA_BYTES)
+  if (job.data_bytes > MAX_BYTES)
     diags.add(file, at("/data_bytes"),
               fmt::format("job \"{}\" stages {:g} bytes (expected at most {:g}, an exabyte)", job.id, job.data_bytes,
-                          MAX_DATA_BYTES));
+                          MAX_BYTES));
   // Times past MAX_TIME_S (a trace's 1e308 run time, a distribution's tail) would make energy and cost infinite.
   const auto check_time = [&](double seconds, const char* sub, const char* what) {
     if (seconds > MAX_TIME_S)

@@ -52,7 +52,7 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
   job.host_memory_mib = j.number("host_memory_mib", Need::OPTIONAL, 0, INF).value_or(0);
   job.tenant = j.string("tenant", Need::OPTIONAL).value_or("");
   job.data_site = j.string("data_site", Need::OPTIONAL).value_or("");
-  job.data_bytes = j.number("data_bytes", Need::OPTIONAL, 0, MAX_DATA_BYTES).value_or(0); // SimGrid aborts past it
+  job.data_bytes = j.number("data_bytes", Need::OPTIONAL, 0, MAX_BYTES).value_or(0); // SimGrid aborts past it
   if (job.data_bytes > 0 && job.data_site.empty())
     j.error("data_bytes", "input data needs a place: expected \"data_site\" (the site holding it) with \"data_bytes\"");
   job.comm_share = j.number("comm_share", Need::OPTIONAL, 0, MAX_COMM_SHARE).value_or(0);

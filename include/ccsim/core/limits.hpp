@@ -24,7 +24,8 @@ inline constexpr double MAX_CARBON_KG_PER_KWH = 1e3;
 inline constexpr double MAX_PEAK_TFLOPS = 1e9;
 //! FLOP of one job
 inline constexpr double MAX_WORK_FLOP = 1e30;
-//! bytes: a job's staged data or all-reduce size (SimGrid 3.32 aborted on a transfer of ~3e19 bytes)
+//! bytes: a job's staged data or all-reduce size (SimGrid 3.32 aborts, "Deadlock detected", on a transfer of ~3e19
+//! bytes; 1e18 is measured to run, even over a 0.001 Gb/s link)
 inline constexpr double MAX_BYTES = 1e18;
 //! Gb/s (1 bit/s) and Gb/s (1 Eb/s): a link's, NIC's or storage's bandwidth
 inline constexpr double MIN_BANDWIDTH_GBPS = 1e-9;

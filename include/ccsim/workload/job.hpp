@@ -14,10 +14,6 @@ namespace ccsim {
 inline constexpr double UNSET = std::numeric_limits<double>::quiet_NaN();
 inline constexpr std::uint32_t NO_SITE = UINT32_MAX;
 
-//! The most input data one job may stage, bytes: SimGrid 3.32 aborts ("Deadlock detected") on a transfer of ~3e19
-//! bytes; 1e18 (an exabyte) is measured to run, even over a 0.001 Gb/s link.
-inline constexpr double MAX_DATA_BYTES = MAX_BYTES;
-
 //! One job of the workload. Either `duration_s` (trace replay: the same on any hardware) or `work_flop`
 //! (runtime = work_flop / (accelerators x peak[precision] x efficiency)) is set, never both.
 struct Job {
