@@ -2,7 +2,6 @@
 #include "ccsim/engine/dispatcher.hpp"
 
 #include "ccsim/perf/comm_model.hpp"
-#include "ccsim/perf/runtime.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -202,8 +201,10 @@ void Dispatcher::process(double now)
     rec.pool = cluster_->node_pool[placed.front().node];
     if (not site_pin_.empty() && site_pin_[s.job] != NO_SITE)
       pinned_backlog_[site_pin_[s.job]] -= job.accelerators * job.walltime_s;
-    rec.comm_slowdown = comm_slowdown(*cluster_, job, placed);
-    double run = runtime_s(job, cluster_->types[cluster_->pools[rec.pool].type]) * rec.comm_slowdown;
+    const PlacedRun timing = placed_run(*cluster_, job, placed);
+    rec.comm_slowdown = timing.comm_slowdown;
+    rec.run_s = timing.run_s;
+    double run = timing.run_s;
     rec.state = JobState::COMPLETED_SUCCESSFULLY;
     if (spec_.kill_at_walltime && run > job.walltime_s) {
       run = job.walltime_s;

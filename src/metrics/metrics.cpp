@@ -3,6 +3,7 @@
 
 #include "ccsim/core/exact_sum.hpp"
 #include "ccsim/core/version.hpp"
+#include "ccsim/perf/runtime.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -131,10 +132,11 @@ void RunMetrics::job_ended(const Job& job, const JobRecord& rec, std::span<const
     comm_slowdown_max_ = std::max(comm_slowdown_max_, rec.comm_slowdown);
     slowdown_acc_s_ += computing_s * job.accelerators * (1 - 1 / rec.comm_slowdown);
   }
-  // Work done, not time held: the computing time at the reference placement (a job stretched by its placement's
-  // collectives did no more work), at its precision's rate. int8 operations are not floating-point ones: kept apart.
-  const double unstretched_s = rec.comm_slowdown > 1 ? computing_s / rec.comm_slowdown : computing_s;
-  const double work = unstretched_s * job.accelerators *
+  // Work done, not time held: the job's run time on its type at its precision's rate (its work_flop), the part
+  // it ran if killed at its walltime. Time in collectives, at any placement, adds none (issue 23: a job stretched
+  // by its placement counted its stretch). int8 operations are not floating-point ones: kept apart.
+  const double done = rec.run_s > 0 ? std::min(1.0, computing_s / rec.run_s) : 1.0;
+  const double work = done * runtime_s(job, cluster.types[pool.type]) * job.accelerators *
                       cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(job.precision)] *
                       job.efficiency;
   (job.precision == Precision::INT8 ? delivered_int8_op_ : delivered_flop_) += work;

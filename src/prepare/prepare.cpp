@@ -1,6 +1,7 @@
 // src/prepare/prepare.cpp
 #include "ccsim/prepare/prepare.hpp"
 
+#include "ccsim/perf/comm_model.hpp"
 #include "ccsim/perf/runtime.hpp"
 #include "ccsim/workload/generator.hpp"
 #include "ccsim/workload/trace_reader.hpp"
@@ -556,6 +557,9 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
                           job.id, slowest, MAX_TIME_S));
   if (std::isnan(job.walltime_s))
     job.walltime_s = slowest;
+  const CommReference reference = comm_reference(cluster, job);
+  job.comm_reference_s = reference.collectives_s;
+  job.allreduce_reference_s = reference.allreduce_s;
   return diags.size() == problems;
 }
 

@@ -530,22 +530,22 @@ TEST(Cli, CompareRunsEachPolicyAndWritesATable)
 
 TEST(Cli, CompareShowsWhatCompactPlacementSavesAJobThatCommunicates)
 {
-  // scenarios/small/compact-two-racks.json: best-fit spans two racks (slowdown 0.5 + 0.5 x ring(20 us, 20 Gb/s) /
-  // ring(10 us, 80 Gb/s) = 2.49940036, unit.CommModel.CompactPlacementKeepsTheJobAtItsReferenceLevel), compact
-  // keeps the job in rack b: makespans 249.94 s and 100 s. The bounded slowdown is relative to the 100 s at the
-  // reference placement: 2.4994 under best-fit (issue 23, item 4), 1 under compact.
+  // scenarios/small/compact-two-racks.json: best-fit spans two racks (slowdown 2.4513445, the hierarchical
+  // all-reduce of unit.CommModel.CompactPlacementKeepsTheJobAtItsReferenceLevel), compact keeps the job in rack b:
+  // makespans 245.13 s and 100 s. The bounded slowdown is relative to the 100 s at the reference placement:
+  // 2.4513 under best-fit (issue 23, item 4), 1 under compact.
   const fs::path out = fresh_dir("compare-compact");
   const Result r = ccsim("compare " + (SOURCE / "scenarios/small/compact-two-racks.json").string() +
                          " --policies fcfs+best-fit,fcfs+compact --out " + out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   const std::string csv = read_file(out / "compare.csv");
-  EXPECT_NE(csv.find("\nfcfs+best-fit,fcfs,best-fit,1,0,0,2.4994003597841297,0.6,249.94003597841"), std::string::npos)
+  EXPECT_NE(csv.find("\nfcfs+best-fit,fcfs,best-fit,1,0,0,2.4513445004160244,0.6,245.13445004160"), std::string::npos)
       << csv;
   EXPECT_NE(csv.find("\nfcfs+compact,fcfs,compact,1,0,0,1,0.6,100,"), std::string::npos) << csv;
   const auto summary = nlohmann::json::parse(read_file(out / "fcfs_best-fit" / "summary.json"));
   EXPECT_EQ(summary["comm_slowdown"]["jobs"], 1);
-  // 6 accelerators x 249.94 s x (1 - 1 / 2.4994) = 6 x 149.94 s = 899.64 accelerator-s.
-  EXPECT_NEAR(summary["comm_slowdown"]["accelerator_hours"].get<double>(), 6 * 149.94003597841 / 3600, 1e-9);
+  // 6 accelerators x (245.13 - 100) s = 870.8 accelerator-s.
+  EXPECT_NEAR(summary["comm_slowdown"]["accelerator_hours"].get<double>(), 6 * 145.13445004160 / 3600, 1e-9);
 }
 
 TEST(Cli, AKilledRunLeavesNothingThatLooksComplete)

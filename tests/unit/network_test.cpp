@@ -142,12 +142,16 @@ TEST(CommModel, RingAllreduceFormula)
   EXPECT_EQ(ring_allreduce_s(1, 1e9, 1e-3, 1e9), 0.0);
 }
 
-TEST(CommModel, SpanningTwoNodesSlowsTheJobByTheRingCostRatio)
+TEST(CommModel, SpanningTwoNodesSlowsTheJobByItsHierarchicalAllreduce)
 {
   // Nodes of 4 accelerators, 2 per rack. "x" takes 2 accelerators of node 0, so first-fit gives "j" (4) 2 on
-  // node 0 and 2 on node 1: it spans nodes of one rack, its reference is one node.
-  // Node ring: 2 x 3 x 1 us + 1.5 x 1e9 / 100e9 = 0.015006 s; rack ring: 2 x 3 x (2 x 5 us) + 1.5 x 1e9 / 10e9
-  // = 0.15006 s; ratio 10, so slowdown = 0.5 + 0.5 x 10 = 5.5 and j runs 100 x 5.5 = 550 s.
+  // node 0 and 2 on node 1: it spans nodes of one rack; its reference is one node.
+  // Reference, a ring of 4 in one node: 2 x 3 x 1 us + 2 x 3/4 x 1e9 / 100e9 = 0.015006 s.
+  // Placed: a ring of 2 in each node, 2 x 1 us + 1e9 / 100e9 = 0.010002 s, then a ring of the 2 nodes over their
+  // NICs, 2 x (2 x 5 us) + 1e9 / 10e9 = 0.10002 s: 0.110022 s.
+  // j spends 0.5 x 100 = 50 s in collectives at its reference, 50 / 0.015006 all-reduces; placed, they take
+  // 50 x 0.110022 / 0.015006 = 366.593362654938 s, so j runs 100 - 50 + 366.593362654938 = 416.593362654938 s,
+  // slowdown 4.16593362654938 (a flat ring of 4 over the NICs gave 5.5).
   const std::string text =
       R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 4}}]}],
@@ -160,34 +164,39 @@ TEST(CommModel, SpanningTwoNodesSlowsTheJobByTheRingCostRatio)
   const Scenario& s = prep.scenario;
   const Cluster& c = prep.cluster;
   const RunResult r = test::run_inline(prep);
-  EXPECT_DOUBLE_EQ(record_of(prep, r, "j").comm_slowdown, 5.5);
-  EXPECT_DOUBLE_EQ(record_of(prep, r, "j").finish_s, 550.0);
-  // Alone, k fits on one node: its reference placement, no slowdown.
+  const double run_s = 100 - 50 + 50 * ((2e-6 + 1e9 / 1e11) + (2e-5 + 1e9 / 1e10)) / (6e-6 + 1.5e9 / 1e11);
+  EXPECT_NEAR(run_s, 416.593362654938, 1e-9);
+  EXPECT_DOUBLE_EQ(record_of(prep, r, "j").comm_slowdown, run_s / 100);
+  EXPECT_DOUBLE_EQ(record_of(prep, r, "j").finish_s, run_s);
+  EXPECT_DOUBLE_EQ(record_of(prep, r, "j").run_s, run_s);
+  // Alone, k fits on one node: its reference placement, no slowdown, exactly its 100 s.
   EXPECT_EQ(record_of(prep, r, "k").comm_slowdown, 1.0);
   EXPECT_EQ(record_of(prep, r, "k").finish_s, 2100.0);
-  // The summary: one job slowed; the mean is over j and k (x has no comm_share): (5.5 + 1) / 2; j's slowdown
-  // added 4 accelerators x 550 s x (1 - 1 / 5.5) = 1800 accelerator-s = 0.5 h.
+  // The summary: one job slowed; the mean is over j and k (x has no comm_share): (4.1659... + 1) / 2; j's
+  // slowdown added 4 accelerators x (416.59 - 100) s = 0.35177 h.
   const auto summary = summarize(s, c, prep.jobs, r);
   EXPECT_EQ(summary["comm_slowdown"]["jobs"], 1);
-  EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["mean"].get<double>(), 3.25);
-  EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["max"].get<double>(), 5.5);
-  EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["accelerator_hours"].get<double>(), 0.5);
-  // Delivered work is not stretched (issue 23, item 1): x 2 x 1000 s, j 4 x 100 s (not 550), k 4 x 100 s, at
+  EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["mean"].get<double>(), (run_s / 100 + 1) / 2);
+  EXPECT_DOUBLE_EQ(summary["comm_slowdown"]["max"].get<double>(), run_s / 100);
+  EXPECT_NEAR(summary["comm_slowdown"]["accelerator_hours"].get<double>(), 0.3517704029499311, 1e-12);
+  // Delivered work is not stretched (issue 23, item 1): x 2 x 1000 s, j 4 x 100 s (not 416.6), k 4 x 100 s, at
   // 100 TFLOP/s: 2,800 accelerator-s x 1e14 = 2.8e17 FLOP.
   EXPECT_DOUBLE_EQ(summary["flops"]["delivered_eflop"].get<double>(), 0.28);
-  // Bounded slowdown is relative to the run time at the reference placement (issue 23, item 4): j ran 550 s for
-  // 100 s of reference run time, 5.5 (it was 550 / 550 = 1); x and k 1. Mean (5.5 + 1 + 1) / 3 = 2.5.
-  EXPECT_DOUBLE_EQ(summary["bounded_slowdown"]["max"].get<double>(), 5.5);
-  EXPECT_DOUBLE_EQ(summary["bounded_slowdown"]["mean"].get<double>(), 2.5);
+  // Bounded slowdown is relative to the run time at the reference placement (issue 23, item 4): j ran 416.6 s
+  // for 100 s of reference run time; x and k 1.
+  EXPECT_DOUBLE_EQ(summary["bounded_slowdown"]["max"].get<double>(), run_s / 100);
+  EXPECT_DOUBLE_EQ(summary["bounded_slowdown"]["mean"].get<double>(), (run_s / 100 + 2) / 3);
 }
 
 TEST(CommModel, CompactPlacementKeepsTheJobAtItsReferenceLevel)
 {
   // Rack a: one node of 4 (node 0); rack b: two nodes of 3 (nodes 1, 2). "j" needs 6: no node holds it, rack b
-  // does, so its reference is one rack. Best-fit takes the nodes that give the most, 4 of node 0 and 2 of node 1:
-  // several racks. Rack ring: alpha = 2 x 5 us, beta = 80 Gb/s; cross-rack: alpha = 4 x 5 us, beta = 80 / 4 Gb/s.
-  // slowdown = 0.5 + 0.5 x (2 x 5 x 20e-6 + 2 x 5/6 x 1e9 / 2.5e9) / (2 x 5 x 10e-6 + 2 x 5/6 x 1e9 / 1e10)
-  //          = 0.5 + 0.5 x 0.66686667 / 0.16676667 = 2.49940036. Compact takes rack b: slowdown 1.
+  // does, so its reference is one rack: 2 nodes of (at most) 4, a ring of 4 in a node (default 1 us, 3,600 Gb/s):
+  // 6 x 1 us + 1.5 x 1e9 / 450e9 = 0.0033393 s, then a ring of the 2 nodes: 2 x 10 us + 1e9 / 1e10 = 0.10002 s;
+  // 0.10335933 s in all. Best-fit takes the nodes that give the most, 4 of node 0 and 2 of node 1: the ring of 4,
+  // then one across the 2 racks of one node each (uplinks 80 / 4 Gb/s): 2 x 20 us + 1e9 / 2.5e9 = 0.40004 s;
+  // 0.40337933 s in all. j runs 100 - 50 + 50 x 0.40337933 / 0.10335933 = 245.13445004160243 s. Compact takes
+  // rack b (rings of 3 then 2: 0.10298696 s, a little less than the reference): slowdown 1, exactly 100 s.
   const auto text = [](const char* placement) {
     return std::string(
                R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
@@ -199,8 +208,12 @@ TEST(CommModel, CompactPlacementKeepsTheJobAtItsReferenceLevel)
     "scheduler": {"queue": "fcfs", "placement": ")") +
            placement + R"("}})";
   };
-  const double expected = 0.5 + 0.5 * ring_allreduce_s(6, 1e9, 20e-6, 2.5e9) / ring_allreduce_s(6, 1e9, 10e-6, 1e10);
-  EXPECT_NEAR(expected, 2.4994003597841, 1e-12);
+  const double node_s = ring_allreduce_s(4, 1e9, 1e-6, 450e9);
+  const double expected =
+      (100 - 50 +
+       50 * (node_s + ring_allreduce_s(2, 1e9, 20e-6, 2.5e9)) / (node_s + ring_allreduce_s(2, 1e9, 10e-6, 1e10))) /
+      100;
+  EXPECT_NEAR(expected, 2.4513445004160244, 1e-12);
   {
     const PreparedRun prep = test::prepared_from_text(text("best-fit"));
     const RunResult r = test::run_inline(prep);
@@ -314,12 +327,85 @@ TEST(SitePlacement, LocalityPueAwareAndCostAwareChooseByTheirObjective)
   EXPECT_EQ(run_with("cost-aware"), "central");
 }
 
+TEST(CommModel, CollectivesTakeTheSameTimeOnASlowerType)
+{
+  // Issue 23, item 9. G runs 100 TFLOP/s, S 10; both in nodes of 4. "x" holds the G node until t = 1000, so "j"
+  // (4 accelerators, 4e16 FLOP, comm_share 0.5) runs on S; "k", the same job, runs on G at t = 1000. j's
+  // reference is G (its fastest type): 100 s, 50 of them in collectives. On S it computes 10x longer, (1 - 0.5) x
+  // 1000 = 500 s, and its collectives, the same all-reduces on the same node shape, still take 50 s: 550 s, not
+  // 1000 (the share-of-compute model made a 10x slower type pay 10x the network time). Its delivered work is its
+  // 4e16 FLOP on either type.
+  const std::string text =
+      R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}},
+                                   "S": {"kind": "gpu", "peak_tflops": {"bf16": 10}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+    "sites": [{"name": "s", "region": "east", "racks": [{"name": "g", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 4}},
+                                                        {"name": "w", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "S", "count": 4}}]}],
+    "workload": {"jobs": [{"id": "x", "submit_s": 0, "accelerators": 4, "duration_s": 1000, "accept": ["G"]},
+                          {"id": "j", "submit_s": 0, "accelerators": 4, "work_flop": 4e16, "comm_share": 0.5},
+                          {"id": "k", "submit_s": 1000, "accelerators": 4, "work_flop": 4e16, "comm_share": 0.5}]},
+    "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
+  const PreparedRun prep = test::prepared_from_text(text);
+  const RunResult r = test::run_inline(prep);
+  const JobRecord& j = record_of(prep, r, "j");
+  EXPECT_EQ(prep.cluster.types[prep.cluster.pools[j.pool].type].name, "S");
+  EXPECT_EQ(j.finish_s, 550.0);
+  EXPECT_EQ(j.comm_slowdown, 1.0); // at its pool's reference placement
+  EXPECT_EQ(record_of(prep, r, "k").finish_s, 1100.0);
+  const auto summary = summarize(prep.scenario, prep.cluster, prep.jobs, r);
+  // x 4 x 1000 s x 1e14 = 0.4 EFLOP, j and k 0.04 each.
+  EXPECT_DOUBLE_EQ(summary["flops"]["delivered_eflop"].get<double>(), 0.48);
+}
+
+TEST(CommModel, AJobOverTwoSitesCrossesTheWideAreaOncePerAllreduce)
+{
+  // Issue 23, item 2. Two sites, each one rack of 4 nodes of 8 (32 accelerators), one national link (100 Gb/s,
+  // 10 ms one way); default fabric: hop 2 us, NIC 200 Gb/s (25e9 B/s), in a node 1 us and 3,600 Gb/s (450e9 B/s).
+  // "j" needs 64 (span_sites), comm_share 0.5, 1e9 bytes. Hierarchical all-reduce, by hand:
+  //   node ring of 8:  2 x 7 x 1 us + 2 x 7/8 x 1e9 / 450e9                  = 0.003902889 s
+  //   rack ring of 4:  2 x 3 x 4 us + 2 x 3/4 x 1e9 / 25e9                   = 0.060024 s
+  //   reference, as if one site held it (2 racks of 4 nodes), rack ring of 2 over 4 nodes' uplinks:
+  //                    2 x 8 us + 1e9 / (4 x 25e9)                            = 0.010016 s  -> 0.073942889 s
+  //   placed, site ring of 2 over the link: 2 x (8 us + 10 ms) + 1e9 / 12.5e9 = 0.100016 s  -> 0.163942889 s
+  // slowdown = (100 - 50 + 50 x 0.163942889 / 0.073942889) / 100 = 1.6085778. A flat ring of 64 paying the 10 ms
+  // at each of its 126 steps gave 0.5 + 0.5 x 1.418516 / 0.079758 = 9.39.
+  const std::string site =
+      R"({"name": "NAME", "region": "NAME", "racks": [{"count": 1, "nodes_per_rack": 4, "node": {"accelerator": "G", "count": 8}}]})";
+  const auto named = [&](const std::string& name) {
+    std::string t = site;
+    for (std::size_t at; (at = t.find("NAME")) != std::string::npos;)
+      t.replace(at, 4, name);
+    return t;
+  };
+  const std::string text =
+      R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+    "sites": [)" +
+      named("east") + ", " + named("west") + R"(],
+    "network": {"links": [{"from": "east", "to": "west", "tier": "national", "bandwidth_gbps": 100, "latency_ms": 10}]},
+    "workload": {"jobs": [{"id": "j", "submit_s": 0, "accelerators": 64, "duration_s": 100, "comm_share": 0.5, "allreduce_bytes": 1e9, "span_sites": true}]},
+    "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
+  const PreparedRun prep = test::prepared_from_text(text);
+  const RunResult r = test::run_inline(prep);
+  const double node_s = 2 * 7 * 1e-6 + 2.0 * 7 / 8 * 1e9 / 450e9;
+  const double rack_s = 2 * 3 * 4e-6 + 2.0 * 3 / 4 * 1e9 / 25e9;
+  const double reference_s = node_s + rack_s + 2 * 8e-6 + 1e9 / 1e11;
+  const double placed_s = node_s + rack_s + 2 * (8e-6 + 0.01) + 1e9 / 12.5e9;
+  EXPECT_NEAR(reference_s, 0.073942889, 1e-9);
+  EXPECT_NEAR(placed_s, 0.163942889, 1e-9);
+  const JobRecord& j = r.records[0];
+  EXPECT_EQ(j.slot_count, 8U);
+  EXPECT_DOUBLE_EQ(j.comm_slowdown, (50 + 50 * placed_s / reference_s) / 100);
+  EXPECT_NEAR(j.comm_slowdown, 1.6085778, 1e-7);
+  EXPECT_DOUBLE_EQ(j.finish_s, 100 * j.comm_slowdown);
+}
+
 TEST(SpanSites, AJobLargerThanAnySiteSpansTwoAndPaysTheWideAreaRing)
 {
   // East and west: one node of 2 G each, one national link (100 Gb/s, 20 ms). "j" needs 3: only with span_sites.
-  // Fabric: 5 us per hop, NIC 80 Gb/s = 1e10 B/s. Reference (3 > a node's and a rack's 2): the site fabric,
-  // 4 hops = 2e-5 s, 1e10 B/s. Actual: 2e-5 + 0.02 s, min(1e10, 1.25e10) B/s.
-  // T = 2 (p - 1) latency + 2 (p - 1) / p x 1e9 / bandwidth with p = 3.
+  // Fabric: 5 us per hop, NIC 80 Gb/s = 1e10 B/s; in a node, 1 us and 450e9 B/s (defaults). Reference (3 > a
+  // node's and a rack's 2), as if one site held it: a ring of 2 in each node, 2 x 1 us + 1e9 / 450e9, then one
+  // across 2 racks of one node each, 2 x 4 hops + 1e9 / 1e10. Placed: the same ring of 2 in east's node, then a
+  // ring across the 2 sites of one node each, 2 x (4 hops + 20 ms) + 1e9 / min(1.25e10, 1e10). A flat ring of
+  // 3 over the wide area (before issue 23) paid the 20 ms four times.
   const std::string text =
       R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [{"name": "east", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 2}}]},
@@ -340,9 +426,11 @@ TEST(SpanSites, AJobLargerThanAnySiteSpansTwoAndPaysTheWideAreaRing)
   const Cluster& c = prep.cluster;
   const RunResult r = test::run_inline(prep);
   const JobRecord& j = r.records[0];
-  const double t_actual = 2 * 2 * (2e-5 + 0.02) + 2.0 * 2 / 3 * 1e9 / 1e10;
-  const double t_ref = 2 * 2 * 2e-5 + 2.0 * 2 / 3 * 1e9 / 1e10;
-  EXPECT_DOUBLE_EQ(j.comm_slowdown, 0.5 + 0.5 * t_actual / t_ref);
+  const double node_s = 2 * 1e-6 + 1e9 / 450e9;
+  const double t_actual = node_s + 2 * (2e-5 + 0.02) + 1e9 / 1e10;
+  const double t_ref = node_s + 2 * 2e-5 + 1e9 / 1e10;
+  EXPECT_DOUBLE_EQ(j.comm_slowdown, (50 + 50 * t_actual / t_ref) / 100);
+  EXPECT_NEAR(j.comm_slowdown, 1.1955718194, 1e-9); // the flat ring: 1.2999
   // East's 2 accelerators and one of west's; the data moves to west only (0.82 s), then it computes.
   EXPECT_EQ(j.slot_count, 2U);
   EXPECT_EQ(j.staged_bytes, 1e10);

@@ -27,8 +27,12 @@ struct JobRecord {
   double staging_s = 0;    //!< seconds its input data took to reach its site (0: nothing moved)
   double staged_bytes = 0; //!< bytes moved to its site
   double held_idle_s = 0;  //!< of its execution, seconds its accelerators were held idle waiting for data (hold mode)
-  //! Slowdown of its compute phase from the network its placement spans (>= 1; docs/model.md "Communication").
+  //! Slowdown of its compute phase from the network its placement spans: its run time there over its run time at
+  //! its pool's most compact placement (>= 1; docs/model.md "Communication").
   double comm_slowdown = 1;
+  //! s, its whole run time at its placement, compute and collectives (its execution without staging, unless it
+  //! was killed at its walltime)
+  double run_s = 0;
 };
 
 //! Receives every job when it ends, in the order jobs end (time, then input order), with its record and the

@@ -48,6 +48,10 @@ struct Job {
   std::vector<std::string> accept;  //!< accepted accelerator type or kind names; empty = any that supports precision
   std::uint64_t eligible_types = 0; //!< resolved: bit t set when cluster type t may run this job
   std::uint32_t data_site_index = NO_SITE; //!< resolved: index of data_site
+  //! resolved: seconds of collectives per run at the job's reference (comm_share x its run time on its fastest
+  //! type), and one all-reduce there; 0 without collectives (perf/comm_model.hpp, docs/model.md "Communication")
+  double comm_reference_s = 0;
+  double allreduce_reference_s = 0;
 };
 
 } // namespace ccsim
