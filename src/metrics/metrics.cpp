@@ -122,6 +122,9 @@ void RunMetrics::job_ended(const Job& job, const JobRecord& rec, std::span<const
     staging_max_ = std::max(staging_max_, rec.staging_s);
   }
   held_idle_ += rec.held_idle_s * job.accelerators;
+  // Productive: the time the job needed at its pool's reference placement, without staging (issue 23, item 11:
+  // a stretched or data-starved job raises busy utilization, not this).
+  productive_ += m.reference_run_s * job.accelerators;
   const double computing_s = m.execution_s - rec.held_idle_s;
   if (job.comm_share > 0) {
     comm_jobs_++;
@@ -180,10 +183,12 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
   for (std::size_t i = 0; i < cluster.sites.size(); i++)
     by_site[cluster.sites[i].name] =
         util(run.busy_by_site_[i].value(), static_cast<double>(cluster.sites[i].accelerators));
-  s["utilization"] = {{"accelerators", util(busy_total.value(), static_cast<double>(cluster.accelerator_count()))},
+  const auto accelerators = static_cast<double>(cluster.accelerator_count());
+  s["utilization"] = {{"accelerators", util(busy_total.value(), accelerators)},
+                      {"productive", util(run.productive_.value(), accelerators)},
                       {"by_type", by_type},
                       {"by_site", by_site}};
-  s["accelerator_hours"] = {{"busy", busy_total.value() / 3600.0}};
+  s["accelerator_hours"] = {{"busy", busy_total.value() / 3600.0}, {"productive", run.productive_.value() / 3600.0}};
   ExactSum available_flop;
   for (std::size_t t = 0; t < cluster.types.size(); t++)
     available_flop += static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))) *

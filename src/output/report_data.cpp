@@ -314,6 +314,7 @@ constexpr Headline HEADLINES[] = {
     {"/wait_s/p95", "p95 wait", "s"},
     {"/bounded_slowdown/mean", "mean bounded slowdown", ""},
     {"/utilization/accelerators", "accelerator utilization", "fraction"},
+    {"/utilization/productive", "productive utilization (reference placement, no staging)", "fraction"},
     {"/stranded/accelerators", "accelerators stranded by rack caps", ""},
     {"/energy/it_kwh", "IT energy", "kWh"},
     {"/energy/facility_kwh", "facility energy", "kWh"},

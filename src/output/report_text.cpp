@@ -53,7 +53,9 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
                    s["bounded_slowdown"]["tau_s"].get<double>(), s["bounded_slowdown"]["mean"].get<double>(),
                    s["bounded_slowdown"]["max"].get<double>()));
   const auto& u = s["utilization"];
-  line(fmt::format("utilization {} of accelerator time over the makespan", pct(u["accelerators"].get<double>())));
+  line(fmt::format("utilization {} of accelerator time over the makespan, {} productive (at the reference "
+                   "placement, without staging)",
+                   pct(u["accelerators"].get<double>()), pct(u["productive"].get<double>())));
   std::string by_type;
   for (const auto& [name, v] : u["by_type"].items())
     by_type += fmt::format("{}{} {}", by_type.empty() ? "" : ", ", name, pct(v.get<double>()));

@@ -182,6 +182,10 @@ TEST(CommModel, SpanningTwoNodesSlowsTheJobByItsHierarchicalAllreduce)
   // Delivered work is not stretched (issue 23, item 1): x 2 x 1000 s, j 4 x 100 s (not 416.6), k 4 x 100 s, at
   // 100 TFLOP/s: 2,800 accelerator-s x 1e14 = 2.8e17 FLOP.
   EXPECT_DOUBLE_EQ(summary["flops"]["delivered_eflop"].get<double>(), 0.28);
+  // Productive utilization counts the same 2,800 accelerator-s (issue 23, item 11), busy counts j's 416.6 s:
+  // over 8 accelerators x 2,100 s, 0.1667 against 0.2420.
+  EXPECT_DOUBLE_EQ(summary["utilization"]["productive"].get<double>(), 2800 / (8 * 2100.0));
+  EXPECT_DOUBLE_EQ(summary["utilization"]["accelerators"].get<double>(), (2000 + 4 * run_s + 400) / (8 * 2100.0));
   // Bounded slowdown is relative to the run time at the reference placement (issue 23, item 4): j ran 416.6 s
   // for 100 s of reference run time; x and k 1.
   EXPECT_DOUBLE_EQ(summary["bounded_slowdown"]["max"].get<double>(), run_s / 100);
@@ -284,6 +288,12 @@ TEST(Staging, HoldKeepsTheAcceleratorIdleWhileDataMoves)
   EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots_of(j)), 5 * 110 + 0.82 * 10);
   // Slowed down from 5 s of run time, as under prefetch (issue 23, item 4: hold counted the staging as run time).
   EXPECT_DOUBLE_EQ(job_metrics(prep.jobs[test::job_index(prep, "j")], j).reference_run_s, 5.0);
+  // Busy counts the 0.82 s held; productive does not (issue 23, item 11): b 0.5 s + j 5 s = 5.5 accelerator-s of
+  // 6.32 busy, over 3 accelerators x 6.32 s.
+  const auto summary = summarize(prep.scenario, c, prep.jobs, r);
+  EXPECT_DOUBLE_EQ(summary["accelerator_hours"]["busy"].get<double>(), (0.5 + 5.82) / 3600);
+  EXPECT_DOUBLE_EQ(summary["accelerator_hours"]["productive"].get<double>(), 5.5 / 3600);
+  EXPECT_DOUBLE_EQ(summary["utilization"]["productive"].get<double>(), 5.5 / (3 * 6.32));
 }
 
 TEST(Staging, PrefetchMovesDataWhileTheJobWaits)

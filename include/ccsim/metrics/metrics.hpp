@@ -68,6 +68,7 @@ private:
   ExactSum delivered_int8_op_;                        //!< int8 work done, operations
   std::uint64_t staged_jobs_ = 0;
   ExactSum staging_sum_, held_idle_; //!< s; accelerator-s held idle waiting for data
+  ExactSum productive_;              //!< accelerator-s at the reference placement, without staging
   double staging_max_ = 0;
   std::uint64_t comm_jobs_ = 0, slowed_jobs_ = 0; //!< ended jobs with comm_share > 0; those slowed by their placement
   ExactSum comm_slowdown_sum_, slowdown_acc_s_;   //!< accelerator-s of computing added by communication slowdowns
