@@ -116,8 +116,8 @@ MUTANTS = [
         "name": "pue-preset-value",
         "what": "a PUE preset value differs from docs/model.md's table",
         "file": "src/scenario/pue.cpp",
-        "find": "{0.5, 1.42}",
-        "replace": "{0.5, 1.40}",
+        "find": "PueCurve::overhead(0.12, 0.18)",
+        "replace": "PueCurve::overhead(0.12, 0.16)",
         "guard": "unit.Pue.EveryPresetHasTheValuesOfDocsModel",
     },
     {

@@ -41,8 +41,7 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
 double EnergyMeter::facility_of(std::uint32_t site, double it_w) const
 {
   const Site& s = cluster_->sites[site];
-  const double load = s.max_w > 0 ? it_w / s.max_w : 0.0;
-  return it_w * s.pue.at(load);
+  return s.pue.facility_w(it_w, s.max_w);
 }
 
 void EnergyMeter::record_sample(double t)

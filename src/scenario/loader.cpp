@@ -88,7 +88,7 @@ void read_catalog(const ObjectReader& root, Scenario& s)
   }
 }
 
-//! PUE: a number >= 1, a preset name, or {"curve": [[load, pue], ...]}.
+//! PUE: a number >= 1, a preset name, {"curve": [[load, pue], ...]} or {"fixed": f, "proportional": p}.
 PueCurve read_pue(const ObjectReader& site)
 {
   const auto* v = site.value("pue", Need::OPTIONAL);
@@ -106,10 +106,27 @@ PueCurve read_pue(const ObjectReader& site)
     if (auto preset = pue_preset(v->get<std::string>()))
       return *preset;
     site.error("pue", "unknown PUE preset " + describe_json(*v) + " (expected a number >= 1, one of: " + presets +
-                          ", or {\"curve\": [[load, pue], ...]})");
+                          ", {\"curve\": [[load, pue], ...]} or {\"fixed\": f, \"proportional\": p})");
     return PueCurve::constant(DEFAULT_PUE);
   }
-  ObjectReader obj(*v, site.pointer_of("pue"), site.file(), site.diagnostics(), {"curve"});
+  ObjectReader obj(*v, site.pointer_of("pue"), site.file(), site.diagnostics(), {"curve", "fixed", "proportional"});
+  if (v->is_object() && not v->contains("curve") && (v->contains("fixed") || v->contains("proportional"))) {
+    // The overhead model: PUE(L) = 1 + proportional + fixed / L, at most MAX_PUE at full load.
+    const auto fixed = obj.number("fixed", Need::REQUIRED, 0.0, MAX_PUE - 1);
+    const auto proportional = obj.number("proportional", Need::REQUIRED, 0.0, MAX_PUE - 1);
+    if (not fixed || not proportional)
+      return PueCurve::constant(DEFAULT_PUE);
+    if (1 + *fixed + *proportional > MAX_PUE) {
+      obj.error_here(fmt::format("PUE at full load 1 + fixed + proportional = {:g} (expected at most {:g})",
+                                 1 + *fixed + *proportional, MAX_PUE));
+      return PueCurve::constant(DEFAULT_PUE);
+    }
+    return PueCurve::overhead(*fixed, *proportional);
+  }
+  if (v->is_object() && v->contains("curve") && (v->contains("fixed") || v->contains("proportional"))) {
+    obj.error_here("a PUE has either \"curve\" or \"fixed\" and \"proportional\" (expected one form)");
+    return PueCurve::constant(DEFAULT_PUE);
+  }
   PueCurve curve;
   const auto* points = obj.value("curve", Need::REQUIRED);
   if (points == nullptr)

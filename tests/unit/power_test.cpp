@@ -391,19 +391,51 @@ TEST(Energy, ASampleAtAnEventTimeShowsTheStateAfterTheEvent)
 
 TEST(Pue, EveryPresetHasTheValuesOfDocsModel)
 {
-  // Mutation guard ("mutant pue-preset-value"): docs/model.md's table, all 9 values, and a point between two.
+  // Mutation guard ("mutant pue-preset-value"): docs/model.md's table. PUE(L) = 1 + p + f / L through the anchors
+  // at half and full load; at 20 % load the fixed overhead weighs 5x (issue 23, item 7: the old three-point
+  // curves gave 1.85, 1.60 and 1.30 there).
   const struct {
     const char* name;
-    double at_02, at_05, at_10;
-  } table[] = {{"legacy-air", 1.85, 1.65, 1.55}, {"modern-air", 1.60, 1.42, 1.30}, {"liquid-cooled", 1.30, 1.16, 1.10}};
+    double fixed, proportional, at_02, at_05, at_10;
+  } table[] = {{"legacy-air", 0.10, 0.45, 1.95, 1.65, 1.55},
+               {"modern-air", 0.12, 0.18, 1.78, 1.42, 1.30},
+               {"liquid-cooled", 0.06, 0.04, 1.34, 1.16, 1.10}};
   ASSERT_EQ(pue_preset_names(), (std::vector<std::string>{"legacy-air", "modern-air", "liquid-cooled"}));
   for (const auto& row : table) {
     SCOPED_TRACE(row.name);
     const auto curve = pue_preset(row.name);
     ASSERT_TRUE(curve.has_value());
-    EXPECT_EQ(curve->points,
-              (std::vector<std::pair<double, double>>{{0.2, row.at_02}, {0.5, row.at_05}, {1.0, row.at_10}}));
-    EXPECT_DOUBLE_EQ(curve->at(0.0), row.at_02); // constant below the first point
-    EXPECT_DOUBLE_EQ(curve->at(0.75), (row.at_05 + row.at_10) / 2);
+    EXPECT_TRUE(curve->points.empty());
+    EXPECT_EQ(curve->fixed, row.fixed);
+    EXPECT_EQ(curve->proportional, row.proportional);
+    EXPECT_NEAR(curve->at(0.2), row.at_02, 1e-12);
+    EXPECT_NEAR(curve->at(0.5), row.at_05, 1e-12);
+    EXPECT_NEAR(curve->at(1.0), row.at_10, 1e-12);
+    // Facility power is exact at every load, none included: 1 kW of IT on a 10 kW site, and an idle site.
+    EXPECT_DOUBLE_EQ(curve->facility_w(1000, 10000), 1000 * (1 + row.proportional) + row.fixed * 10000);
+    EXPECT_DOUBLE_EQ(curve->facility_w(0, 10000), row.fixed * 10000);
   }
+}
+
+TEST(Pue, TheOverheadModelIsAScenarioFormWithItsLimits)
+{
+  const auto with_pue = [](const std::string& pue) {
+    return R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+      "sites": [{"name": "s", "region": "east", "pue": )" +
+           pue + R"(, "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 1}}]}],
+      "workload": {"jobs": [{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 3600}]},
+      "scheduler": {"queue": "fcfs"}})";
+  };
+  // One accelerator, 110 W busy for an hour: 0.11 kWh of IT; facility 0.11 x 1.2 + 0.5 x 0.11 = 0.187 kWh.
+  const auto summary = run_metered(with_pue(R"({"fixed": 0.5, "proportional": 0.2})")).summary;
+  EXPECT_NEAR(summary["energy"]["it_kwh"].get<double>(), 0.11, 1e-12);
+  EXPECT_NEAR(summary["energy"]["facility_kwh"].get<double>(), 0.187, 1e-12);
+  EXPECT_TRUE(test::has_error(test::load_errors(with_pue(R"({"fixed": 5, "proportional": 5})")), "/sites/0/pue",
+                              "PUE at full load 1 + fixed + proportional = 11 (expected at most 10)"));
+  EXPECT_TRUE(
+      test::has_error(test::load_errors(with_pue(R"({"fixed": 0.1})")), "/sites/0/pue/proportional", "required"));
+  EXPECT_TRUE(test::has_error(test::load_errors(with_pue(R"({"fixed": -0.1, "proportional": 0})")),
+                              "/sites/0/pue/fixed", ">= 0"));
+  EXPECT_TRUE(
+      test::has_error(test::load_errors(with_pue(R"({"curve": [[1, 1.2]], "fixed": 0.1})")), "/sites/0/pue", "either"));
 }
