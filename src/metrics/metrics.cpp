@@ -80,7 +80,8 @@ double reference_peak_flop_per_s(const AcceleratorType& type)
 {
   // Floating-point precisions only: int8 is rated in operations, not FLOP.
   static constexpr std::array<Precision, PRECISION_COUNT - 1> ORDER = {
-      Precision::BF16, Precision::FP16, Precision::FP32, Precision::FP64, Precision::TF32, Precision::FP8};
+      Precision::BF16,        Precision::FP16, Precision::FP32, Precision::FP64,
+      Precision::FP64_TENSOR, Precision::TF32, Precision::FP8};
   for (const Precision p : ORDER)
     if (const double peak = type.peak_flop_per_s[static_cast<std::size_t>(p)]; peak > 0)
       return peak;

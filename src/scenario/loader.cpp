@@ -69,7 +69,7 @@ void read_catalog(const ObjectReader& root, Scenario& s)
                                    "), found " + describe_json(*peaks));
       } else {
         ObjectReader p(*peaks, ptr, root.file(), root.diagnostics(),
-                       {"fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8"});
+                       {"fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp64-tensor"});
         for (std::size_t i = 0; i < PRECISION_COUNT; i++)
           if (const auto tflops = p.number(PRECISION_NAMES[i], Need::OPTIONAL, 0, MAX_PEAK_TFLOPS, true))
             spec.peak_flop_per_s[i] = *tflops * TERA;

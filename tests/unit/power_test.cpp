@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 using namespace ccsim;
 
 namespace {
@@ -251,6 +254,68 @@ TEST(Catalog, BuiltinCatalogIsValidJsonWithEveryField)
     EXPECT_GT(e["memory_gib"].get<double>(), 0) << name;
     EXPECT_LE(e["power_w"]["idle"].get<double>(), e["power_w"]["max"].get<double>()) << name;
   }
+}
+
+TEST(Catalog, TheDocsTableIsTheCatalog)
+{
+  // docs/accelerators.md's table, cell by cell, against the compiled catalog (issue 23, item 13 changed seven
+  // figures: a table left behind would mislead whoever reads it).
+  std::ifstream in(std::string(CCSIM_SOURCE_DIR) + "/docs/accelerators.md");
+  ASSERT_TRUE(in.good());
+  const auto catalog = nlohmann::json::parse(builtin_catalog_json());
+  std::vector<std::string> header;
+  std::size_t rows = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (not line.starts_with("| "))
+      continue;
+    std::vector<std::string> cells;
+    std::stringstream ss(line.substr(1));
+    for (std::string cell; std::getline(ss, cell, '|');)
+      cells.push_back(
+          cell.substr(cell.find_first_not_of(' '), cell.find_last_not_of(' ') - cell.find_first_not_of(' ') + 1));
+    if (cells.front() == "type") {
+      header = cells;
+      continue;
+    }
+    if (header.empty() || not catalog.contains(cells.front()))
+      continue;
+    rows++;
+    const auto& e = catalog[cells.front()];
+    SCOPED_TRACE(cells.front());
+    ASSERT_EQ(cells.size(), header.size());
+    EXPECT_EQ(cells[1], e["kind"].get<std::string>());
+    for (std::size_t i = 2; i < cells.size(); i++) {
+      const std::string& column = header[i];
+      const nlohmann::json* value = nullptr;
+      if (column == "memory GiB")
+        value = &e["memory_gib"];
+      else if (column == "idle W")
+        value = &e["power_w"]["idle"];
+      else if (column == "max W")
+        value = &e["power_w"]["max"];
+      else if (e["peak_tflops"].contains(column))
+        value = &e["peak_tflops"][column];
+      if (value == nullptr)
+        EXPECT_EQ(cells[i], "-") << column;
+      else
+        EXPECT_EQ(std::stod(cells[i]), value->get<double>()) << column; // "11 (est.)" reads 11
+    }
+  }
+  EXPECT_EQ(rows, catalog.size());
+}
+
+TEST(Catalog, Fp64IsTheVectorRateAndFp64TensorTheMatrixRate)
+{
+  // One H100 node; "v" (fp64, 34 TFLOP/s) and "t" (fp64-tensor, 67) each do 8 x 1e15 FLOP on 8 accelerators.
+  const PreparedRun prep = test::prepared_from_text(R"({"name": "t",
+    "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "H100-SXM", "count": 8}}]}],
+    "workload": {"jobs": [{"id": "v", "submit_s": 0, "accelerators": 8, "work_flop": 8e15, "class": "hpc"},
+                          {"id": "t", "submit_s": 0, "accelerators": 8, "work_flop": 8e15, "class": "hpc", "precision": "fp64-tensor"}]},
+    "scheduler": {"queue": "fcfs"}})");
+  const RunResult r = test::run_inline(prep);
+  EXPECT_EQ(prep.jobs[0].precision, Precision::FP64); // the hpc class's default
+  EXPECT_DOUBLE_EQ(r.records[0].finish_s, 1e15 / 34e12);
+  EXPECT_DOUBLE_EQ(r.records[1].finish_s, 1e15 / 34e12 + 1e15 / 67e12);
 }
 
 TEST(Loader, PowerAndPueErrorsAreLocated)

@@ -9,11 +9,12 @@
 
 namespace ccsim {
 
-//! Numeric precisions an accelerator may support. Peak throughput is quoted per precision.
-enum class Precision : std::uint8_t { FP64, FP32, TF32, BF16, FP16, FP8, INT8 };
-inline constexpr std::size_t PRECISION_COUNT = 7;
-inline constexpr std::array<std::string_view, PRECISION_COUNT> PRECISION_NAMES = {"fp64", "fp32", "tf32", "bf16",
-                                                                                  "fp16", "fp8",  "int8"};
+//! Numeric precisions an accelerator may support. Peak throughput is quoted per precision. fp64 is the vector
+//! (general-purpose) rate most HPC codes see; fp64-tensor the matrix units' rate that DGEMM-bound codes reach.
+enum class Precision : std::uint8_t { FP64, FP32, TF32, BF16, FP16, FP8, INT8, FP64_TENSOR };
+inline constexpr std::size_t PRECISION_COUNT = 8;
+inline constexpr std::array<std::string_view, PRECISION_COUNT> PRECISION_NAMES = {
+    "fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp64-tensor"};
 
 //! Accelerator families: GPUs, ASICs (NPUs and other AI chips) and FPGAs.
 enum class AcceleratorKind : std::uint8_t { GPU, ASIC, FPGA };
