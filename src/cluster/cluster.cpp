@@ -42,10 +42,13 @@ Cluster Cluster::build(const Scenario& scenario)
           type_of_catalog[static_cast<std::size_t>(scenario.find_accelerator(g.node.accelerator))]);
       auto [it, added] = pool_of_type.try_emplace(type, static_cast<std::uint32_t>(c.pools.size()));
       if (added)
-        c.pools.push_back(Pool{site_index, type, {}, 0, 0, {}, 0, 0});
+        c.pools.push_back(Pool{site_index, type, {}, 0, 0, {}, 0, 0, 0, 0});
       Pool& pool = c.pools[it->second];
       const AcceleratorType& t = c.types[type];
       const double node_idle_w = g.node.base_power_w + g.node.accelerators * t.idle_w;
+      const double nic_Bps = g.node.nic_Bps > 0 ? g.node.nic_Bps : scenario.network.fabric.nic_Bps;
+      const double intra_Bps =
+          g.node.intra_node_Bps > 0 ? g.node.intra_node_Bps : scenario.network.fabric.intra_node_Bps;
       for (std::uint32_t r = 0; r < g.racks; r++) {
         const auto rack_index = static_cast<std::uint32_t>(c.racks.size());
         Rack rack;
@@ -66,6 +69,8 @@ Cluster Cluster::build(const Scenario& scenario)
         pool.usable += rack.max_busy;
         pool.max_node_accelerators = std::max(pool.max_node_accelerators, g.node.accelerators);
         pool.max_rack_accelerators = std::max(pool.max_rack_accelerators, rack.accelerators);
+        pool.nic_Bps = std::max(pool.nic_Bps, nic_Bps);
+        pool.intra_node_Bps = std::max(pool.intra_node_Bps, intra_Bps);
         site.idle_w += rack.idle_w;
         // The most the rack can draw: a capped rack never has more than max_busy accelerators busy, so its load
         // fraction reaches 1 (issue 23: with the nameplate, a capped liquid-cooled hall never got its full-load PUE).
@@ -83,6 +88,8 @@ Cluster Cluster::build(const Scenario& scenario)
           c.node_base_w.push_back(g.node.base_power_w);
           c.node_cpu_milli.push_back(g.node.cpu_milli);
           c.node_memory_mib.push_back(g.node.memory_mib);
+          c.node_nic_Bps.push_back(nic_Bps);
+          c.node_intra_Bps.push_back(intra_Bps);
           pool.nodes.push_back(node);
           if (not pool.runs.empty() && pool.runs.back().second == node)
             pool.runs.back().second = node + 1;

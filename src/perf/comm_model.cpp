@@ -21,8 +21,12 @@ double ring_allreduce_s(std::uint32_t participants, double bytes, double latency
 CommShape comm_shape(const Cluster& c, std::span<const NodeSlots> slots)
 {
   CommShape shape;
-  for (const auto& s : slots)
+  shape.nic_Bps = shape.intra_node_Bps = std::numeric_limits<double>::infinity();
+  for (const auto& s : slots) {
     shape.node_ring = std::max(shape.node_ring, static_cast<std::uint32_t>(std::popcount(s.mask)));
+    shape.nic_Bps = std::min(shape.nic_Bps, c.node_nic_Bps[s.node]);
+    shape.intra_node_Bps = std::min(shape.intra_node_Bps, c.node_intra_Bps[s.node]);
+  }
   if (slots.size() <= 1)
     return shape;
   // (site, rack) of each node, grouped: nodes per rack, racks and nodes per site.
@@ -73,6 +77,8 @@ CommShape reference_shape(const Cluster& c, std::uint32_t pool, std::uint32_t ac
 {
   const Pool& p = c.pools[pool];
   CommShape shape;
+  shape.nic_Bps = p.nic_Bps;
+  shape.intra_node_Bps = p.intra_node_Bps;
   const std::uint32_t per_node = std::max(1U, p.max_node_accelerators);
   shape.node_ring = std::min(accelerators, per_node);
   const std::uint32_t nodes = (accelerators + per_node - 1) / per_node;
@@ -100,9 +106,9 @@ double allreduce_s(const Cluster& c, const CommShape& s, double bytes)
   // share its NIC, the nodes of a rack their uplinks (oversubscribed) across racks, a site's nodes the route
   // between sites.
   const FabricSpec& f = c.fabric;
-  const double cross_rack_Bps = f.nic_Bps / f.rack_oversubscription;
-  return ring_allreduce_s(s.node_ring, bytes, f.intra_node_latency_s, f.intra_node_Bps) +
-         ring_allreduce_s(s.rack_ring, bytes, 2 * f.hop_latency_s, f.nic_Bps) +
+  const double cross_rack_Bps = s.nic_Bps / f.rack_oversubscription;
+  return ring_allreduce_s(s.node_ring, bytes, f.intra_node_latency_s, s.intra_node_Bps) +
+         ring_allreduce_s(s.rack_ring, bytes, 2 * f.hop_latency_s, s.nic_Bps) +
          ring_allreduce_s(s.site_ring, bytes, 4 * f.hop_latency_s, s.rack_min_nodes * cross_rack_Bps) +
          ring_allreduce_s(s.sites, bytes, 4 * f.hop_latency_s + s.wan_latency_s,
                           std::min(s.wan_Bps, s.site_min_nodes * cross_rack_Bps));

@@ -235,8 +235,9 @@ void read_sites(const ObjectReader& root, Scenario& s)
       g.nodes_per_rack =
           static_cast<std::uint32_t>(group.integer("nodes_per_rack", Need::REQUIRED, 1, MAX_COUNT).value_or(0));
       if (const auto* nv = group.value("node", Need::REQUIRED)) {
-        ObjectReader node(*nv, group.pointer_of("node"), root.file(), root.diagnostics(),
-                          {"accelerator", "count", "base_power_w", "cpu_milli", "memory_mib"});
+        ObjectReader node(
+            *nv, group.pointer_of("node"), root.file(), root.diagnostics(),
+            {"accelerator", "count", "base_power_w", "cpu_milli", "memory_mib", "nic_gbps", "intra_node_gbps"});
         g.node.accelerator = node.string("accelerator", Need::REQUIRED).value_or("");
         if (not g.node.accelerator.empty() && s.find_accelerator(g.node.accelerator) < 0) {
           std::string known;
@@ -251,6 +252,12 @@ void read_sites(const ObjectReader& root, Scenario& s)
         g.node.cpu_milli =
             static_cast<std::uint32_t>(node.integer("cpu_milli", Need::OPTIONAL, 0, MAX_COUNT).value_or(0));
         g.node.memory_mib = node.number("memory_mib", Need::OPTIONAL, 0, INF).value_or(0);
+        // This node type's network, when it differs from the fabric's (PCIe L40S, HCCS 910B, NVLink H100 nodes).
+        g.node.nic_Bps = node.number("nic_gbps", Need::OPTIONAL, MIN_BANDWIDTH_GBPS, MAX_BANDWIDTH_GBPS).value_or(0) *
+                         GIGA / BITS_PER_BYTE;
+        g.node.intra_node_Bps =
+            node.number("intra_node_gbps", Need::OPTIONAL, MIN_BANDWIDTH_GBPS, MAX_BANDWIDTH_GBPS).value_or(0) * GIGA /
+            BITS_PER_BYTE;
       }
       if (const auto cap_kw = group.number("power_cap_kw", Need::OPTIONAL, 0, MAX_POWER_W / KILO, true)) {
         g.power_cap_w = *cap_kw * KILO;

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 using namespace ccsim;
 
 namespace {
@@ -337,6 +339,37 @@ TEST(SitePlacement, LocalityPueAwareAndCostAwareChooseByTheirObjective)
   EXPECT_EQ(run_with("cost-aware"), "central");
 }
 
+TEST(CommModel, TheNicIsTheNodesAggregateAndMayDifferByNodeType)
+{
+  // Issue 23, item 8. Nodes of 8; "x" holds 4 of node 0, so "j" (8, comm_share 0.5, 1e9 bytes, 100 s) takes 4 of
+  // node 0 and 4 of node 1. Reference, a ring of 8 in one node (defaults 1 us, 450e9 B/s):
+  // 14e-6 + 1.75e9 / 450e9 = 0.0039028889 s. Placed: a ring of 4 in each node, 6e-6 + 1.5e9 / 450e9, then the two
+  // nodes over their NICs (2 hops of the default 2 us): 8e-6 + 1e9 / NIC. With the default NIC, an HGX node's
+  // 8 x 400 Gb/s = 400e9 B/s: slowdown 1.2491; a node type given "nic_gbps": 200 (25e9 B/s): 6.05.
+  const auto text = [](const std::string& node_extra) {
+    return R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+    "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 2, "node": {"accelerator": "G", "count": 8)" +
+           node_extra + R"(}}]}],
+    "workload": {"jobs": [{"id": "x", "submit_s": 0, "accelerators": 4, "duration_s": 1000},
+                          {"id": "j", "submit_s": 0, "accelerators": 8, "duration_s": 100, "comm_share": 0.5, "allreduce_bytes": 1e9}]},
+    "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
+  };
+  const double reference_s = 14e-6 + 1.75e9 / 450e9;
+  const auto expected = [&](double nic_Bps) {
+    return (50 + 50 * (6e-6 + 1.5e9 / 450e9 + 8e-6 + 1e9 / nic_Bps) / reference_s) / 100;
+  };
+  for (const auto& [extra, nic_Bps, approx] :
+       {std::tuple<std::string, double, double>{"", 400e9, 1.2491}, {R"(, "nic_gbps": 200)", 25e9, 6.05}}) {
+    SCOPED_TRACE(extra);
+    const PreparedRun prep = test::prepared_from_text(text(extra));
+    const RunResult r = test::run_inline(prep);
+    const JobRecord& j = record_of(prep, r, "j");
+    EXPECT_EQ(j.slot_count, 2U);
+    EXPECT_DOUBLE_EQ(j.comm_slowdown, expected(nic_Bps));
+    EXPECT_NEAR(j.comm_slowdown, approx, 0.005);
+  }
+}
+
 TEST(CommModel, CollectivesTakeTheSameTimeOnASlowerType)
 {
   // Issue 23, item 9. G runs 100 TFLOP/s, S 10; both in nodes of 4. "x" holds the G node until t = 1000, so "j"
@@ -369,7 +402,7 @@ TEST(CommModel, CollectivesTakeTheSameTimeOnASlowerType)
 TEST(CommModel, AJobOverTwoSitesCrossesTheWideAreaOncePerAllreduce)
 {
   // Issue 23, item 2. Two sites, each one rack of 4 nodes of 8 (32 accelerators), one national link (100 Gb/s,
-  // 10 ms one way); default fabric: hop 2 us, NIC 200 Gb/s (25e9 B/s), in a node 1 us and 3,600 Gb/s (450e9 B/s).
+  // 10 ms one way); NIC 200 Gb/s (25e9 B/s), default hop 2 us, in a node 1 us and 3,600 Gb/s (450e9 B/s).
   // "j" needs 64 (span_sites), comm_share 0.5, 1e9 bytes. Hierarchical all-reduce, by hand:
   //   node ring of 8:  2 x 7 x 1 us + 2 x 7/8 x 1e9 / 450e9                  = 0.003902889 s
   //   rack ring of 4:  2 x 3 x 4 us + 2 x 3/4 x 1e9 / 25e9                   = 0.060024 s
@@ -390,7 +423,8 @@ TEST(CommModel, AJobOverTwoSitesCrossesTheWideAreaOncePerAllreduce)
       R"({"name": "t", "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
     "sites": [)" +
       named("east") + ", " + named("west") + R"(],
-    "network": {"links": [{"from": "east", "to": "west", "tier": "national", "bandwidth_gbps": 100, "latency_ms": 10}]},
+    "network": {"links": [{"from": "east", "to": "west", "tier": "national", "bandwidth_gbps": 100, "latency_ms": 10}],
+                "fabric": {"nic_gbps": 200}},
     "workload": {"jobs": [{"id": "j", "submit_s": 0, "accelerators": 64, "duration_s": 100, "comm_share": 0.5, "allreduce_bytes": 1e9, "span_sites": true}]},
     "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
   const PreparedRun prep = test::prepared_from_text(text);

@@ -57,6 +57,8 @@ struct Pool {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> runs; //!< its nodes as ranges [first, last) of node indices
   std::uint32_t max_node_accelerators = 0;                   //!< most accelerators on one of its nodes
   std::uint32_t max_rack_accelerators = 0;                   //!< most accelerators in one of its racks
+  double nic_Bps = 0;                                        //!< the fastest NICs of one of its nodes, bytes/s
+  double intra_node_Bps = 0; //!< the fastest accelerator links inside one of its nodes, bytes/s
 };
 
 //! The static platform in structure-of-arrays form: sites, racks, nodes and accelerators, each numbered
@@ -86,6 +88,8 @@ public:
   std::vector<double> node_base_w;           //!< W
   std::vector<std::uint32_t> node_cpu_milli; //!< host CPU capacity, milli-cores (0 = not modeled)
   std::vector<double> node_memory_mib;       //!< host memory capacity, MiB (0 = not modeled)
+  std::vector<double> node_nic_Bps;          //!< its NICs together, bytes/s
+  std::vector<double> node_intra_Bps;        //!< per accelerator inside it, bytes/s
 
   // Per accelerator (index = global accelerator id).
   std::vector<std::uint32_t> accel_node;

@@ -27,6 +27,8 @@ struct CommShape {
   std::uint32_t site_min_nodes = 1; //!< fewest of the job's nodes at one of its sites (spread over sites)
   double wan_latency_s = 0;         //!< the longest one-way route latency between two of its sites, s
   double wan_Bps = std::numeric_limits<double>::infinity(); //!< the narrowest route between two of them, bytes/s
+  double nic_Bps = 0;        //!< the slowest NICs (a node's together) among its nodes, bytes/s
+  double intra_node_Bps = 0; //!< the slowest accelerator links inside one of its nodes, bytes/s
 };
 
 //! Ring all-reduce of `bytes` over `participants`: 2 (p - 1) latency + 2 (p - 1) / p x bytes / bandwidth, s

@@ -28,8 +28,10 @@ struct LinkSpec {
 
 //! The network inside a site and inside a node (analytical: docs/model.md "Network").
 struct FabricSpec {
-  double hop_latency_s = 2e-6;        //!< one-way latency of one switch hop inside a site, s
-  double nic_Bps = 200e9 / 8;         //!< per-node NIC bandwidth, bytes/s
+  double hop_latency_s = 2e-6; //!< one-way latency of one switch hop inside a site, s
+  //! a node's NICs together (the aggregate its accelerators share), bytes/s; default an HGX H100 / H20 node's
+  //! 8 x 400 Gb/s rail NICs (docs/model.md "Communication")
+  double nic_Bps = 3200e9 / 8;
   double intra_node_latency_s = 1e-6; //!< one-way latency between accelerators of one node, s
   double intra_node_Bps = 3600e9 / 8; //!< per-accelerator bandwidth inside a node (NVLink class), bytes/s
   double rack_oversubscription = 1;   //!< rack uplink oversubscription: cross-rack bandwidth = NIC / this

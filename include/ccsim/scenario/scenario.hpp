@@ -35,6 +35,8 @@ struct NodeSpec {
   double base_power_w = 0;        //!< node power besides its accelerators (CPUs, memory, NICs, fans), W
   std::uint32_t cpu_milli = 0;    //!< host CPU capacity, milli-cores (0 = not modeled: never a constraint)
   double memory_mib = 0;          //!< host memory capacity, MiB (0 = not modeled)
+  double nic_Bps = 0;             //!< the node's NICs together, bytes/s (0 = network.fabric.nic_gbps)
+  double intra_node_Bps = 0;      //!< per accelerator inside the node, bytes/s (0 = network.fabric.intra_node_gbps)
 };
 
 //! A group of identical racks in a site (a hall, a row).
