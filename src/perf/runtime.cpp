@@ -7,9 +7,10 @@ namespace ccsim {
 
 double runtime_s(const Job& job, const AcceleratorType& type)
 {
-  if (not std::isnan(job.duration_s))
-    return job.duration_s;
   const double peak = type.peak_flop_per_s[static_cast<std::size_t>(job.precision)];
+  if (not std::isnan(job.duration_s))
+    return job.duration_reference_flop_per_s > 0 ? job.duration_s * (job.duration_reference_flop_per_s / peak)
+                                                 : job.duration_s;
   return job.work_flop / (static_cast<double>(job.accelerators) * peak * job.efficiency);
 }
 

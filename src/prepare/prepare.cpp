@@ -68,6 +68,9 @@ struct Workload {
   Job defaults;                  //!< TRACE: job fields the trace does not carry (set_defaults_given())
   bool span_sites = false;       //!< scheduler.span_sites: every job may span sites
   bool cpu_only_allowed = false; //!< fill mode
+  //! Per job class: whether workload.duration_reference names a type, and that type's peaks (FLOP/s)
+  std::array<bool, JOB_CLASS_NAMES.size()> duration_reference{};
+  std::array<std::array<double, PRECISION_COUNT>, JOB_CLASS_NAMES.size()> reference_peak{};
 
   //! The raw jobs, in submission order, each with its Job::index.
   std::unique_ptr<JobSource> open_raw() const
@@ -103,6 +106,13 @@ struct Workload {
     for (const Apply apply : appliers)
       apply(job, defaults);
     job.span_sites = job.span_sites || span_sites;
+    // A duration measured on the workload's reference type runs scaled by peaks elsewhere (NaN: that type lacks
+    // the job's precision, reported by the resolver).
+    if (const auto c = static_cast<std::size_t>(job.job_class);
+        duration_reference[c] && not std::isnan(job.duration_s)) {
+      const double peak = reference_peak[c][static_cast<std::size_t>(job.precision)];
+      job.duration_reference_flop_per_s = peak > 0 ? peak : std::numeric_limits<double>::quiet_NaN();
+    }
   }
 
   //! Sets which fields of `defaults` replace a job's: only those the trace's "defaults" object names.
@@ -328,6 +338,12 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
   w->source = spec.source;
   w->file = file;
   w->span_sites = s.scheduler.span_sites;
+  for (std::size_t c = 0; c < JOB_CLASS_NAMES.size(); c++)
+    if (const int a = s.find_accelerator(s.workload.duration_reference[c]);
+        not s.workload.duration_reference[c].empty() && a >= 0) {
+      w->duration_reference[c] = true;
+      w->reference_peak[c] = s.accelerators[static_cast<std::size_t>(a)].peak_flop_per_s;
+    }
   w->cpu_only_allowed = fill;
   ImportReport& report = run.workload_report;
   switch (spec.source) {
@@ -482,6 +498,13 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
       job.walltime_s = std::isnan(job.duration_s) ? 0 : job.duration_s;
     return diags.size() == problems;
   }
+  if (std::isnan(job.duration_reference_flop_per_s))
+    diags.add(file, at("/precision"),
+              fmt::format("job \"{}\" needs {}, but its duration was measured on a type without it (workload "
+                          "duration_reference for class {}; expected a reference type that supports the job's "
+                          "precision)",
+                          job.id, enum_name(PRECISION_NAMES, job.precision),
+                          enum_name(JOB_CLASS_NAMES, job.job_class)));
   std::uint64_t eligible = 0;
   std::uint64_t capacity = 0;
   double slowest = 0;

@@ -385,6 +385,44 @@ void read_network(const ObjectReader& root, Scenario& s)
   }
 }
 
+//! "duration_reference": the accelerator type durations were measured on, one name for every class or an object
+//! of class -> name.
+void read_duration_reference(const ObjectReader& w, Scenario& s)
+{
+  const auto* v = w.value("duration_reference", Need::OPTIONAL);
+  if (v == nullptr)
+    return;
+  std::string known;
+  for (const auto& a : s.accelerators)
+    known += (known.empty() ? "" : ", ") + a.name;
+  const auto type_name = [&](const ObjectReader& at, const char* key) -> std::string {
+    const auto name = at.string(key, Need::REQUIRED).value_or("");
+    if (not name.empty() && s.find_accelerator(name) < 0) {
+      at.error(key,
+               "unknown accelerator type \"" + name + "\" (expected a catalog or /accelerators name: " + known + ")");
+      return "";
+    }
+    return name;
+  };
+  auto& reference = s.workload.duration_reference;
+  if (v->is_string()) {
+    reference.fill(type_name(w, "duration_reference"));
+    return;
+  }
+  if (not v->is_object()) {
+    w.error("duration_reference",
+            "expected an accelerator type name or an object of job class -> type name, found " + describe_json(*v));
+    return;
+  }
+  ObjectReader by_class(*v, w.pointer_of("duration_reference"), w.file(), w.diagnostics(),
+                        {"training", "inference", "hpc"});
+  for (std::size_t c = 0; c < JOB_CLASS_NAMES.size(); c++) {
+    const std::string key(JOB_CLASS_NAMES[c]);
+    if (by_class.has(key.c_str()))
+      reference[c] = type_name(by_class, key.c_str());
+  }
+}
+
 //! The workload section: inline jobs (read here), a trace to import or a generator to run (both in prepare).
 void read_workload(const ObjectReader& root, Scenario& s)
 {
@@ -395,8 +433,9 @@ void read_workload(const ObjectReader& root, Scenario& s)
   const std::int64_t min_accelerators = s.scheduler.mode == SchedulerMode::FILL ? 0 : 1;
   if (wv->is_object() && wv->contains("format")) {
     ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
-                   {"format", "path", "options", "defaults"});
+                   {"format", "path", "options", "defaults", "duration_reference"});
     spec.source = WorkloadSpec::Source::TRACE;
+    read_duration_reference(w, s);
     const auto format = w.string("format", Need::REQUIRED);
     const auto path = w.string("path", Need::REQUIRED);
     if (const auto* options = w.value("options", Need::OPTIONAL))
@@ -439,7 +478,9 @@ void read_workload(const ObjectReader& root, Scenario& s)
     return;
   }
   if (wv->is_object() && wv->contains("generate")) {
-    ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(), {"generate"});
+    ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
+                   {"generate", "duration_reference"});
+    read_duration_reference(w, s);
     ObjectReader g(*w.value("generate", Need::REQUIRED), w.pointer_of("generate"), root.file(), root.diagnostics(),
                    {"seed", "jobs", "horizon_s", "arrival", "mix", "tenants"});
     const std::string base_dir =
@@ -448,7 +489,9 @@ void read_workload(const ObjectReader& root, Scenario& s)
     spec.generator = read_generator(g, base_dir.empty() ? std::string(".") : base_dir);
     return;
   }
-  ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(), {"jobs", "source"});
+  ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
+                 {"jobs", "source", "duration_reference"});
+  read_duration_reference(w, s);
   const auto* jobs = w.value("jobs", Need::REQUIRED);
   if (jobs == nullptr)
     return;

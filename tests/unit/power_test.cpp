@@ -318,6 +318,51 @@ TEST(Catalog, Fp64IsTheVectorRateAndFp64TensorTheMatrixRate)
   EXPECT_DOUBLE_EQ(r.records[1].finish_s, 1e15 / 34e12 + 1e15 / 67e12);
 }
 
+TEST(Runtime, ADurationRunsScaledByPeaksFromTheTypeItWasMeasuredOn)
+{
+  // Issue 23, item 14. Durations measured on an A100 (bf16 312 TFLOP/s): 100 s there is 100 x 312 / 989.4 =
+  // 31.534 s on an H100 and 100 x 312 / 96 = 325 s on an MLU370; inference jobs here were measured on an H100.
+  const auto text = [](const std::string& reference) {
+    return R"({"name": "t",
+    "sites": [{"name": "s", "region": "east", "racks": [
+      {"name": "h", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "H100-SXM", "count": 1}},
+      {"name": "m", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "MLU370-X8", "count": 1}}]}],
+    "workload": {"duration_reference": )" +
+           reference + R"(, "jobs": [
+      {"id": "h", "submit_s": 0, "accelerators": 1, "duration_s": 100, "accept": ["H100-SXM"]},
+      {"id": "m", "submit_s": 0, "accelerators": 1, "duration_s": 100, "accept": ["MLU370-X8"]},
+      {"id": "i", "submit_s": 0, "accelerators": 1, "duration_s": 100, "accept": ["MLU370-X8"], "class": "inference", "precision": "bf16"}]},
+    "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
+  };
+  {
+    const PreparedRun prep = test::prepared_from_text(text(R"({"training": "A100-SXM", "inference": "H100-SXM"})"));
+    const RunResult r = test::run_inline(prep);
+    EXPECT_DOUBLE_EQ(r.records[0].finish_s, 100 * (312e12 / 989.4e12));
+    EXPECT_DOUBLE_EQ(r.records[1].finish_s, 100 * (312e12 / 96e12));
+    EXPECT_DOUBLE_EQ(r.records[2].finish_s, 100 * (312e12 / 96e12) + 100 * (989.4e12 / 96e12));
+    // Delivered work no longer depends on the type: 100 s x 312 TFLOP/s for each training job.
+    const auto summary = summarize(prep.scenario, prep.cluster, prep.jobs, r);
+    EXPECT_NEAR(summary["flops"]["delivered_eflop"].get<double>(), (2 * 100 * 312e12 + 100 * 989.4e12) / 1e18, 1e-15);
+  }
+  {
+    // Without a reference a duration is the same on every type (trace replay, as Batsim).
+    const PreparedRun prep =
+        test::prepared_from_text(text("\"\"").replace(text("\"\"").find(R"("duration_reference": "", )"), 26, ""));
+    const RunResult r = test::run_inline(prep);
+    EXPECT_EQ(r.records[0].finish_s, 100.0);
+    EXPECT_EQ(r.records[1].finish_s, 100.0);
+  }
+  EXPECT_TRUE(test::has_error(test::load_errors(text(R"("B200")")), "/workload/duration_reference",
+                              "unknown accelerator type \"B200\""));
+  EXPECT_TRUE(test::has_error(test::load_errors(text(R"({"training": "A100-SXM", "batch": "A100-SXM"})")),
+                              "/workload/duration_reference/batch", ""));
+  EXPECT_TRUE(test::has_error(test::load_errors(text("7")), "/workload/duration_reference",
+                              "expected an accelerator type name or an object"));
+  // The reference type must support the job's precision: the U280 has int8 only.
+  EXPECT_TRUE(test::has_error(test::load_errors(text(R"("Alveo-U280")")), "/workload/jobs/0/precision",
+                              "its duration was measured on a type without it"));
+}
+
 TEST(Loader, PowerAndPueErrorsAreLocated)
 {
   const auto diags = test::load_errors(R"({"accelerators": {

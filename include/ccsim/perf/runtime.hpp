@@ -6,7 +6,8 @@
 
 namespace ccsim {
 
-//! Seconds `job` runs on its accelerators of `type`: its duration when replaying a trace, else
+//! Seconds `job` runs on its accelerators of `type`: its duration when replaying a trace (scaled by the peak of
+//! the type it was measured on over `type`'s, at its precision, when the workload names that type), else
 //! work_flop / (accelerators x peak_flop_per_s[precision] x efficiency).
 double runtime_s(const Job& job, const AcceleratorType& type);
 

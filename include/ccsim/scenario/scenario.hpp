@@ -114,6 +114,9 @@ struct WorkloadSpec {
   Job defaults;           //!< TRACE: job fields the trace does not carry ...
   std::vector<std::string> defaults_given; //!< ... and which of them the file gives (only those are applied)
   GeneratorSpec generator;                 //!< GENERATE
+  //! Per job class (JOB_CLASS_NAMES order): the accelerator type a duration-based job's duration was measured on
+  //! ("" = none: the duration on every type); "duration_reference" (docs/model.md "Runtime").
+  std::array<std::string, JOB_CLASS_NAMES.size()> duration_reference;
 };
 
 //! A parsed, validated scenario: platform + workload + scheduler + outputs.

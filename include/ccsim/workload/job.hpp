@@ -52,6 +52,9 @@ struct Job {
   //! type), and one all-reduce there; 0 without collectives (perf/comm_model.hpp, docs/model.md "Communication")
   double comm_reference_s = 0;
   double allreduce_reference_s = 0;
+  //! resolved: peak FLOP/s at its precision of the type its duration was measured on (workload
+  //! "duration_reference"); 0 = none (the duration on every type), NaN = that type lacks the precision
+  double duration_reference_flop_per_s = 0;
 };
 
 } // namespace ccsim
