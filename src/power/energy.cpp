@@ -18,12 +18,15 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
     , sites_(cluster.sites.size())
     , site_pools_(cluster.sites.size())
     , busy_by_type_(cluster.types.size(), 0)
+    , usable_free_(cluster.sites.size(), 0)
+    , whole_free_(cluster.sites.size(), 0)
 {
   for (std::uint32_t p = 0; p < cluster.pools.size(); p++)
     site_pools_[cluster.pools[p].site].push_back(p);
   for (std::uint32_t s = 0; s < sites_.size(); s++) {
     sites_[s].it_w = cluster.sites[s].idle_w;
     sites_[s].facility_w = facility_of(s, sites_[s].it_w);
+    count_free(s, nullptr);
   }
   if (interval_s_ > 0) {
     series_.columns = {"time_s", "queue_length", "utilization", "fragmentation"};
@@ -51,17 +54,15 @@ void EnergyMeter::record_sample(double t)
                      fmt::format("the timeseries would exceed {} samples (at t = {} s): expected an interval of at "
                                  "least the makespan / {} (now {} s)",
                                  MAX_SAMPLES, t, MAX_SAMPLES, interval_s_));
-  // Utilization = busy / accelerators; fragmentation = free accelerators stranded on partly used nodes / free.
+  // Utilization = busy / accelerators; fragmentation as kept by update().
   double utilization = 0;
-  double fragmentation = 0;
   if (state_ != nullptr) {
     const NodeAggregates a =
         aggregate_nodes(state_->free_counts(), cluster_->node_accels.data(), 0, cluster_->node_count());
     utilization =
         a.accelerators > 0 ? static_cast<double>(a.accelerators - a.free) / static_cast<double>(a.accelerators) : 0.0;
-    fragmentation = a.free > 0 ? static_cast<double>(a.free_on_partial) / static_cast<double>(a.free) : 0.0;
   }
-  fragmentation_sum_ += fragmentation;
+  const double fragmentation = frag_now_;
   samples_++;
   auto& v = row_;
   v.clear();
@@ -104,11 +105,49 @@ void EnergyMeter::sample_until(double t)
     record_sample(at);
 }
 
+void EnergyMeter::count_free(std::uint32_t s, const ClusterState* state)
+{
+  // Per rack (identical nodes): free accelerators its cap allows to run, min(free, max_busy - busy), and of them
+  // those on whole free nodes, min(whole free nodes x n, floor(allowance / n) x n). No state: every node idle.
+  const Site& site = cluster_->sites[s];
+  std::uint64_t usable = 0;
+  std::uint64_t whole = 0;
+  for (std::uint32_t r = site.first_rack; r < site.first_rack + site.rack_count; r++) {
+    const Rack& rack = cluster_->racks[r];
+    if (rack.node_count == 0)
+      continue;
+    std::uint64_t free = rack.accelerators;
+    std::uint64_t free_nodes = rack.node_count;
+    std::uint64_t allowance = rack.max_busy;
+    if (state != nullptr) {
+      free = free_nodes = 0;
+      for (std::uint32_t node = rack.first_node; node < rack.first_node + rack.node_count; node++) {
+        free += state->free_on_node(node);
+        free_nodes += state->free_on_node(node) == cluster_->node_accels[node] ? 1 : 0;
+      }
+      allowance = state->rack_allowance(r);
+    }
+    const std::uint64_t n = cluster_->node_accels[rack.first_node];
+    usable += std::min(free, allowance);
+    whole += std::min(free_nodes * n, allowance / n * n);
+  }
+  usable_total_ = usable_total_ - usable_free_[s] + usable;
+  whole_total_ = whole_total_ - whole_free_[s] + whole;
+  usable_free_[s] = usable;
+  whole_free_[s] = whole;
+  frag_now_ =
+      usable_total_ > 0 ? static_cast<double>(usable_total_ - whole_total_) / static_cast<double>(usable_total_) : 0.0;
+}
+
 void EnergyMeter::update(double now, const ClusterState& state, std::span<const std::uint32_t> sites,
                          std::size_t queued, std::span<const std::uint64_t> waiting_by_pool)
 {
   queued_ = queued;
   state_ = &state;
+  frag_integral_ += frag_now_ * (now - frag_last_s_);
+  frag_last_s_ = now;
+  for (const std::uint32_t s : sites)
+    count_free(s, &state);
   for (std::uint16_t t = 0; t < busy_by_type_.size(); t++)
     busy_by_type_[t] = state.busy_of_type(t);
   for (const std::uint32_t s : sites) {
@@ -134,6 +173,9 @@ void EnergyMeter::finish(double end)
     for (double at = static_cast<double>(next_sample_) * interval_s_; at <= end;
          at = static_cast<double>(++next_sample_) * interval_s_)
       record_sample(at);
+  frag_integral_ += frag_now_ * (end - frag_last_s_);
+  frag_last_s_ = end;
+  frag_end_s_ = end;
   for (auto& m : sites_) {
     m.it_j += m.it_w * (end - m.last_s);
     m.facility_j += m.facility_w * (end - m.last_s);

@@ -98,6 +98,21 @@ TEST(Energy, TimeseriesSamplesTheStateInEffect)
   EXPECT_TRUE(timeseries_csv(m.series).starts_with("time_s,queue_length,utilization,fragmentation,busy.X,it_power_w,"));
 }
 
+TEST(Energy, FragmentationCountsOnlyWhatRackCapsLetRunAndIsAveragedOverTime)
+{
+  // The rack (2 nodes x 8, idle 1,920 W, 630 W per busy accelerator) capped at 9.48 kW: 12 may be busy. Idle, its
+  // 12 runnable free accelerators are 8 on a whole node and 4 that only a partial job can use: 4 / 12. From 1,000 s
+  // to 4,600 s a 4-accelerator job holds node 0: 12 free, but the cap lets 8 run, all of node 1: 0 / 8. Mean over
+  // the 4,600 s: 1,000 x (1/3) / 4,600. The 4 accelerators the cap strands are never counted as free.
+  const Metered m = run_metered(
+      two_node_scenario(R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 1000, "accelerators": 4, "duration_s": 3600}])",
+                        R"("power_cap_kw": 9.48, )"));
+  const std::size_t w = m.series.columns.size();
+  EXPECT_DOUBLE_EQ(m.series.values[0 * w + 3], 4.0 / 12.0); // t = 0
+  EXPECT_DOUBLE_EQ(m.series.values[1 * w + 3], 0.0);        // t = 1800
+  EXPECT_DOUBLE_EQ(m.summary["fragmentation"]["mean"].get<double>(), 1000.0 / 3 / 4600);
+}
+
 TEST(Energy, FragmentationCountsFreeAcceleratorsOnPartlyUsedNodes)
 {
   // A 4-accelerator job on node 0 (of 8): 4 free on a partly used node, 8 on an empty one: 4 / 12.
@@ -106,8 +121,9 @@ TEST(Energy, FragmentationCountsFreeAcceleratorsOnPartlyUsedNodes)
   const std::size_t w = m.series.columns.size();
   EXPECT_DOUBLE_EQ(m.series.values[1 * w + 3], 4.0 / 12.0);
   EXPECT_DOUBLE_EQ(m.series.values[1 * w + 2], 4.0 / 16.0);
-  // Samples at 0, 1800 and 3600 (at 3600 the job has ended): mean (4/12 + 4/12 + 0) / 3.
-  EXPECT_DOUBLE_EQ(m.summary["fragmentation"]["mean"].get<double>(), (4.0 / 12 + 4.0 / 12) / 3);
+  // Averaged over time (issue 23, item 12; it was the mean of the hourly samples, 0 without a timeseries): 4/12
+  // from 0 to the makespan, 3,600 s.
+  EXPECT_DOUBLE_EQ(m.summary["fragmentation"]["mean"].get<double>(), 4.0 / 12.0);
 }
 
 TEST(Pue, CurveInterpolatesAtAndBetweenPointsAndClamps)

@@ -29,7 +29,8 @@ public:
 //! is integrated exactly: each site accumulates power x duration whenever its power changes (docs/model.md).
 //!   site IT power       = sum over nodes (base + accelerators x idle) + computing accelerators x (max - idle)
 //!   site facility power = IT power x PUE(IT power / site maximum IT power)
-//! Samples also carry utilization and fragmentation, aggregated over all nodes by the SIMD kernel.
+//! Samples also carry utilization (aggregated over all nodes by the SIMD kernel) and fragmentation, which the
+//! meter also integrates over time at every update (docs/metrics.md).
 class EnergyMeter {
 public:
   //! `interval_s` > 0 samples a timeseries at 0, interval, 2 x interval, ...; 0 records none. `source` names the
@@ -54,9 +55,11 @@ public:
   double it_power_w(std::uint32_t site) const { return sites_[site].it_w; }
   double facility_power_w(std::uint32_t site) const { return sites_[site].facility_w; }
   const Timeseries& timeseries() const { return series_; }
-  //! Mean over the samples of fragmentation (free accelerators on partly used nodes / free accelerators); 0 when
-  //! no sample was taken.
-  double mean_fragmentation() const { return samples_ > 0 ? fragmentation_sum_ / static_cast<double>(samples_) : 0.0; }
+  //! Fragmentation now: of the free accelerators that rack power caps allow to run, the share that no whole free
+  //! node holds (a job wanting whole nodes cannot use them), docs/metrics.md.
+  double fragmentation() const { return frag_now_; }
+  //! Fragmentation averaged over time from 0 to the end given to finish() (0 before).
+  double mean_fragmentation() const { return frag_end_s_ > 0 ? frag_integral_ / frag_end_s_ : 0.0; }
 
   //! Timeseries limit: a run that would record more samples fails with a clear message.
   static constexpr std::size_t MAX_SAMPLES = 1'000'000;
@@ -68,6 +71,8 @@ private:
     double it_j = 0, facility_j = 0; //!< energy so far, J
   };
   void record_sample(double t);
+  //! Recomputes site `s`'s free accelerators within rack caps and those on whole free nodes.
+  void count_free(std::uint32_t s, const ClusterState* state);
   double facility_of(std::uint32_t site, double it_w) const;
 
   const Cluster* cluster_;
@@ -79,8 +84,12 @@ private:
   std::vector<std::uint64_t> busy_by_type_;
   std::size_t queued_ = 0;
   const ClusterState* state_ = nullptr; //!< the occupancy sampled (set by update())
-  double fragmentation_sum_ = 0;
   std::uint64_t samples_ = 0;
+  // Fragmentation: per site, free accelerators within rack caps, and those of them on whole free nodes; the
+  // platform's totals, the current value, and its time integral.
+  std::vector<std::uint64_t> usable_free_, whole_free_;
+  std::uint64_t usable_total_ = 0, whole_total_ = 0;
+  double frag_now_ = 0, frag_integral_ = 0, frag_last_s_ = 0, frag_end_s_ = 0;
   Timeseries series_;
   TimeseriesSink* sink_ = nullptr;
   std::vector<double> row_; //!< the sample being recorded
