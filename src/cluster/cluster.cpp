@@ -58,7 +58,7 @@ Cluster Cluster::build(const Scenario& scenario)
         rack.node_count = g.nodes_per_rack;
         rack.accelerators = g.nodes_per_rack * g.node.accelerators;
         rack.idle_w = g.nodes_per_rack * node_idle_w;
-        rack.delta_w = t.max_w - t.idle_w;
+        rack.delta_w = t.max_w - t.idle_w + (g.node.base_busy_power_w - g.node.base_power_w) / g.node.accelerators;
         rack.power_cap_w = g.power_cap_w;
         rack.max_busy = rack.accelerators;
         if (not std::isnan(rack.power_cap_w) && rack.delta_w > 0) {
@@ -86,6 +86,7 @@ Cluster Cluster::build(const Scenario& scenario)
           c.node_type.push_back(type);
           c.node_accels.push_back(static_cast<std::uint8_t>(g.node.accelerators));
           c.node_base_w.push_back(g.node.base_power_w);
+          c.node_base_busy_w.push_back(g.node.base_busy_power_w);
           c.node_cpu_milli.push_back(g.node.cpu_milli);
           c.node_memory_mib.push_back(g.node.memory_mib);
           c.node_nic_Bps.push_back(nic_Bps);

@@ -22,7 +22,7 @@ Dispatcher::Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerS
     , sinks_(std::move(sinks))
     , state_(cluster)
 {
-  staging_held_.assign(cluster.pools.size(), 0);
+  staging_held_.assign(cluster.racks.size(), 0);
   if (spec.staging == StagingMode::PREFETCH)
     pinned_backlog_.assign(cluster.sites.size(), 0);
   pull_next();
@@ -105,7 +105,7 @@ void Dispatcher::staging_done(std::uint32_t job, double now)
   rec.finish_s = now + compute_s_[job];
   running_.push(Completion{rec.finish_s, jobs_[job].index, job});
   for (const NodeSlots& piece : slots_[job])
-    staging_held_[cluster_->node_pool[piece.node]] -= static_cast<std::uint64_t>(std::popcount(piece.mask));
+    staging_held_[cluster_->node_rack[piece.node]] -= static_cast<std::uint64_t>(std::popcount(piece.mask));
   if (meter_ != nullptr) {
     meter_->sample_until(now);
     changed_sites_.clear();
@@ -227,7 +227,7 @@ void Dispatcher::process(double now)
     if (staging) {
       compute_s_[s.job] = run;
       for (const auto& piece : placed)
-        staging_held_[cluster_->node_pool[piece.node]] += static_cast<std::uint64_t>(std::popcount(piece.mask));
+        staging_held_[cluster_->node_rack[piece.node]] += static_cast<std::uint64_t>(std::popcount(piece.mask));
     } else {
       rec.finish_s = now + run;
       running_.push(Completion{rec.finish_s, job.index, s.job});

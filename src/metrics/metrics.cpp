@@ -69,9 +69,9 @@ double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<c
   double idle_w = 0;
   for (const NodeSlots& piece : slots) {
     const double n = std::popcount(piece.mask);
-    const double base_w = cluster.node_base_w[piece.node] * n / cluster.node_accels[piece.node];
-    busy_w += n * cluster.types[cluster.node_type[piece.node]].max_w + base_w;
-    idle_w += n * cluster.types[cluster.node_type[piece.node]].idle_w + base_w;
+    const double share = n / cluster.node_accels[piece.node];
+    busy_w += n * cluster.types[cluster.node_type[piece.node]].max_w + cluster.node_base_busy_w[piece.node] * share;
+    idle_w += n * cluster.types[cluster.node_type[piece.node]].idle_w + cluster.node_base_w[piece.node] * share;
   }
   return busy_w * (record.finish_s - record.start_s - record.held_idle_s) + idle_w * record.held_idle_s;
 }

@@ -26,7 +26,7 @@ SgPlatform materialize_platform(const Cluster& cluster)
       // base + n x max, linear in busy cores in between -- the same node power as ccsim's model (docs/model.md).
       const double accels = cluster.node_accels[n];
       const double idle_w = cluster.node_base_w[n] + accels * type.idle_w;
-      const double busy_w = cluster.node_base_w[n] + accels * type.max_w;
+      const double busy_w = cluster.node_base_busy_w[n] + accels * type.max_w;
       host->set_property("wattage_per_state", fmt::format("{}:{}:{}", idle_w, idle_w, busy_w));
       host->set_property("wattage_off", "0");
       p.node_hosts.push_back(host);

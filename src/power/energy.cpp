@@ -16,13 +16,10 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
     , interval_s_(interval_s)
     , source_(std::move(source))
     , sites_(cluster.sites.size())
-    , site_pools_(cluster.sites.size())
     , busy_by_type_(cluster.types.size(), 0)
     , usable_free_(cluster.sites.size(), 0)
     , whole_free_(cluster.sites.size(), 0)
 {
-  for (std::uint32_t p = 0; p < cluster.pools.size(); p++)
-    site_pools_[cluster.pools[p].site].push_back(p);
   for (std::uint32_t s = 0; s < sites_.size(); s++) {
     sites_[s].it_w = cluster.sites[s].idle_w;
     sites_[s].facility_w = facility_of(s, sites_[s].it_w);
@@ -140,7 +137,7 @@ void EnergyMeter::count_free(std::uint32_t s, const ClusterState* state)
 }
 
 void EnergyMeter::update(double now, const ClusterState& state, std::span<const std::uint32_t> sites,
-                         std::size_t queued, std::span<const std::uint64_t> waiting_by_pool)
+                         std::size_t queued, std::span<const std::uint64_t> waiting_by_rack)
 {
   queued_ = queued;
   state_ = &state;
@@ -155,12 +152,12 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
     m.it_j += m.it_w * (now - m.last_s);
     m.facility_j += m.facility_w * (now - m.last_s);
     m.last_s = now;
-    double it = cluster_->sites[s].idle_w;
-    for (const std::uint32_t p : site_pools_[s]) {
-      const double delta_w =
-          cluster_->types[cluster_->pools[p].type].max_w - cluster_->types[cluster_->pools[p].type].idle_w;
-      const std::uint64_t waiting = waiting_by_pool.empty() ? 0 : waiting_by_pool[p];
-      it += static_cast<double>(state.busy_in_pool(p) - waiting) * delta_w;
+    // Per rack: its nodes' power per busy accelerator (accelerator and node base) is one figure.
+    const Site& site = cluster_->sites[s];
+    double it = site.idle_w;
+    for (std::uint32_t r = site.first_rack; r < site.first_rack + site.rack_count; r++) {
+      const std::uint64_t waiting = waiting_by_rack.empty() ? 0 : waiting_by_rack[r];
+      it += static_cast<double>(state.busy_in_rack(r) - waiting) * cluster_->racks[r].delta_w;
     }
     m.it_w = it;
     m.facility_w = facility_of(s, it);

@@ -197,7 +197,7 @@ void read_node_list(const ObjectReader& root, const ObjectReader& site, SiteSpec
       RackGroupSpec g;
       g.name = fmt::format("{}x{}-{}c-{}g", n.model, n.gpus, n.cpu_milli / 1000, std::llround(n.memory_mib / 1024));
       g.racks = 1;
-      g.node = NodeSpec{n.model, n.gpus, base_w, n.cpu_milli, n.memory_mib};
+      g.node = NodeSpec{n.model, n.gpus, base_w, base_w, n.cpu_milli, n.memory_mib};
       spec.rack_groups.push_back(std::move(g));
     }
     spec.rack_groups[it->second].nodes_per_rack++;
@@ -248,7 +248,19 @@ void read_sites(const ObjectReader& root, Scenario& s)
         }
         g.node.accelerators =
             static_cast<std::uint32_t>(node.integer("count", Need::REQUIRED, 1, MAX_ACCELERATORS_PER_NODE).value_or(0));
-        g.node.base_power_w = node.number("base_power_w", Need::OPTIONAL, 0, MAX_POWER_W).value_or(0);
+        // Node power besides accelerators: one figure, or idle and busy (linear in its busy accelerators).
+        if (const auto* bv = node.value("base_power_w", Need::OPTIONAL); bv != nullptr && bv->is_object()) {
+          ObjectReader base(*bv, node.pointer_of("base_power_w"), root.file(), root.diagnostics(), {"idle", "busy"});
+          g.node.base_power_w = base.number("idle", Need::REQUIRED, 0, MAX_POWER_W).value_or(0);
+          g.node.base_busy_power_w = base.number("busy", Need::REQUIRED, 0, MAX_POWER_W).value_or(0);
+          if (g.node.base_busy_power_w < g.node.base_power_w)
+            base.error("busy", fmt::format("busy base power {:g} W is below idle base power {:g} W (expected at "
+                                           "least the idle figure)",
+                                           g.node.base_busy_power_w, g.node.base_power_w));
+        } else {
+          g.node.base_power_w = node.number("base_power_w", Need::OPTIONAL, 0, MAX_POWER_W).value_or(0);
+          g.node.base_busy_power_w = g.node.base_power_w;
+        }
         g.node.cpu_milli =
             static_cast<std::uint32_t>(node.integer("cpu_milli", Need::OPTIONAL, 0, MAX_COUNT).value_or(0));
         g.node.memory_mib = node.number("memory_mib", Need::OPTIONAL, 0, INF).value_or(0);

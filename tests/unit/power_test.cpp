@@ -67,6 +67,31 @@ TEST(Energy, OneJobOnEightAcceleratorsWithConstantPue)
                    (8 * 700 + 400) * 3600.0);
 }
 
+TEST(Energy, NodeBasePowerRisesWithBusyAccelerators)
+{
+  // Issue 23, item 6. Node base 400 W idle, 1,200 W with all 8 busy: 100 W more per busy accelerator. One job on
+  // 8 accelerators for 3,600 s: IT = 2 x 400 + 16 x 70 + 8 x (630 + 100) = 7,760 W (6,960 W with one figure), and
+  // the job's own energy 8 x 700 W + 1,200 W (its node's base, all of it) for 3,600 s = 24.48 MJ.
+  const std::string one_job = R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])";
+  std::string text = two_node_scenario(R"("pue": 1.0,)", one_job);
+  const std::string base = R"("base_power_w": 400)";
+  text.replace(text.find(base), base.size(), R"("base_power_w": {"idle": 400, "busy": 1200})");
+  const Metered m = run_metered(text);
+  EXPECT_DOUBLE_EQ(m.summary["energy"]["it_kwh"].get<double>(), 7.76);
+  const PreparedRun prep = test::prepared_from_text(text);
+  const RunResult r = test::run_inline(prep);
+  EXPECT_DOUBLE_EQ(job_energy_j(prep.cluster, r.records[0], r.slots_of(r.records[0])), (8 * 700 + 1200) * 3600.0);
+  // A cap counts it: 9.48 kW over 1,920 W idle powers floor(7,560 / 730) = 10 busy accelerators (12 at 630 W).
+  std::string capped = text;
+  capped.replace(capped.find(R"("racks": [{"count": 1, "nodes_per_rack": 2, )"), 43,
+                 R"("racks": [{"count": 1, "nodes_per_rack": 2, "power_cap_kw": 9.48, )");
+  EXPECT_EQ(test::prepared_from_text(capped).cluster.racks[0].max_busy, 10U);
+  EXPECT_TRUE(test::has_error(test::load_errors(two_node_scenario("", one_job)
+                                                    .replace(two_node_scenario("", one_job).find(base), base.size(),
+                                                             R"("base_power_w": {"idle": 400, "busy": 300})")),
+                              "/sites/0/racks/0/node/base_power_w/busy", "below idle base power 400 W"));
+}
+
 TEST(Energy, IdleTimeBeforeTheFirstJobCounts)
 {
   // Idle 2 x (400 + 8 x 70) = 1,920 W for 1,000 s, then 6,960 W for 3,600 s.

@@ -40,8 +40,8 @@ struct Rack {
   std::uint32_t site = 0;
   std::uint32_t first_node = 0, node_count = 0;
   std::uint32_t accelerators = 0;
-  double idle_w = 0;          //!< IT power with every node idle, W
-  double delta_w = 0;         //!< extra power per busy accelerator (max - idle), W
+  double idle_w = 0;  //!< IT power with every node idle, W
+  double delta_w = 0; //!< extra power per busy accelerator, W: max - idle + (node busy base - idle base) / node size
   double power_cap_w = UNSET; //!< NaN = uncapped
   std::uint32_t max_busy = 0; //!< accelerators that may be busy at once under the cap (<= accelerators)
 };
@@ -85,7 +85,8 @@ public:
   std::vector<std::uint32_t> node_first_accel;
   std::vector<std::uint16_t> node_type;
   std::vector<std::uint8_t> node_accels;
-  std::vector<double> node_base_w;           //!< W
+  std::vector<double> node_base_w;           //!< idle, W
+  std::vector<double> node_base_busy_w;      //!< every accelerator busy, W
   std::vector<std::uint32_t> node_cpu_milli; //!< host CPU capacity, milli-cores (0 = not modeled)
   std::vector<double> node_memory_mib;       //!< host memory capacity, MiB (0 = not modeled)
   std::vector<double> node_nic_Bps;          //!< its NICs together, bytes/s

@@ -95,7 +95,7 @@ private:
   std::vector<double> staging_since_;         //!< when its transfer was asked for (NaN: none)
   std::vector<double> compute_s_;             //!< held during staging: its compute time once data is in
   std::vector<std::uint8_t> staging_pending_; //!< transfers still in flight (one per remote site it uses)
-  std::vector<std::uint64_t> staging_held_;   //!< per pool: accelerators held by jobs waiting for their data
+  std::vector<std::uint64_t> staging_held_;   //!< per rack: accelerators held by jobs waiting for their data
   std::vector<std::uint32_t> staged_ready_;   //!< prefetch mode: jobs whose data arrived, to enter the queue
 
   //! A handle for an arriving job (reusing a free one), its per-handle state reset.

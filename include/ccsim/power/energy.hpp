@@ -27,7 +27,8 @@ public:
 
 //! Power and energy of every site over a run. Power is piecewise constant between dispatcher events, so energy
 //! is integrated exactly: each site accumulates power x duration whenever its power changes (docs/model.md).
-//!   site IT power       = sum over nodes (base + accelerators x idle) + computing accelerators x (max - idle)
+//!   site IT power       = sum over nodes (idle base + accelerators x idle)
+//!                         + sum over racks of computing accelerators x delta_w (max - idle + node base share)
 //!   site facility power = IT power x PUE(IT power / site maximum IT power)
 //! Samples also carry utilization (aggregated over all nodes by the SIMD kernel) and fragmentation, which the
 //! meter also integrates over time at every update (docs/metrics.md).
@@ -42,10 +43,10 @@ public:
   //! Records samples due strictly before `t` (the state since the previous update holds until t).
   void sample_until(double t);
   //! Integrates the given sites up to `now` and takes their new power from `state`; `queued` is the queue length.
-  //! `waiting_by_pool` (optional, per pool): held accelerators that wait for their job's input data and draw
+  //! `waiting_by_rack` (optional, per rack): held accelerators that wait for their job's input data and draw
   //! idle power, not busy power.
   void update(double now, const ClusterState& state, std::span<const std::uint32_t> sites, std::size_t queued,
-              std::span<const std::uint64_t> waiting_by_pool = {});
+              std::span<const std::uint64_t> waiting_by_rack = {});
   //! Records samples due at or before `end`, and integrates every site up to `end`. The ClusterState last given to
   //! update() must still exist (samples read it).
   void finish(double end);
@@ -80,7 +81,6 @@ private:
   std::string source_;
   std::uint64_t next_sample_ = 0; //!< index k of the next sample time k x interval
   std::vector<SiteMeter> sites_;
-  std::vector<std::vector<std::uint32_t>> site_pools_;
   std::vector<std::uint64_t> busy_by_type_;
   std::size_t queued_ = 0;
   const ClusterState* state_ = nullptr; //!< the occupancy sampled (set by update())

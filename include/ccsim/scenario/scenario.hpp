@@ -32,7 +32,8 @@ struct AcceleratorSpec {
 struct NodeSpec {
   std::string accelerator;        //!< catalog name
   std::uint32_t accelerators = 0; //!< accelerators per node, 1..64
-  double base_power_w = 0;        //!< node power besides its accelerators (CPUs, memory, NICs, fans), W
+  double base_power_w = 0;        //!< node power besides its accelerators (CPUs, memory, NICs, fans), idle, W
+  double base_busy_power_w = 0;   //!< the same with every accelerator busy, W (linear in busy accelerators)
   std::uint32_t cpu_milli = 0;    //!< host CPU capacity, milli-cores (0 = not modeled: never a constraint)
   double memory_mib = 0;          //!< host memory capacity, MiB (0 = not modeled)
   double nic_Bps = 0;             //!< the node's NICs together, bytes/s (0 = network.fabric.nic_gbps)
