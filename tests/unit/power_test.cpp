@@ -461,7 +461,8 @@ TEST(Flops, Int8OperationsAreCountedApartFromFlop)
 TEST(Flops, ReferencePeakFallsBackInTheDocumentedOrder)
 {
   // Mutation guard ("mutant reference-peak-order"): docs/model.md, "Delivered computing": bf16, else fp16, fp32,
-  // fp64, tf32, fp8, the first the type supports (int8 never: operations are not FLOP). Each case removes the precisions ahead of the next one.
+  // fp64, fp64-tensor, tf32, fp8, the first the type supports (int8 never: operations are not FLOP). Each case
+  // removes the precisions ahead of the next one.
   const auto at = [](Precision p) { return static_cast<std::size_t>(p); };
   AcceleratorType t;
   t.peak_flop_per_s[at(Precision::INT8)] = 7;
@@ -470,6 +471,8 @@ TEST(Flops, ReferencePeakFallsBackInTheDocumentedOrder)
   EXPECT_EQ(reference_peak_flop_per_s(t), 6.0);
   t.peak_flop_per_s[at(Precision::TF32)] = 5;
   EXPECT_EQ(reference_peak_flop_per_s(t), 5.0);
+  t.peak_flop_per_s[at(Precision::FP64_TENSOR)] = 4.5;
+  EXPECT_EQ(reference_peak_flop_per_s(t), 4.5);
   t.peak_flop_per_s[at(Precision::FP64)] = 4;
   EXPECT_EQ(reference_peak_flop_per_s(t), 4.0);
   t.peak_flop_per_s[at(Precision::FP32)] = 3;
