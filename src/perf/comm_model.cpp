@@ -39,7 +39,6 @@ CommShape comm_shape(const Cluster& c, std::span<const NodeSlots> slots)
   shape.rack_min_nodes = UINT32_MAX;
   shape.site_min_nodes = UINT32_MAX;
   shape.sites = 0;
-  std::uint32_t racks_total = 0;
   thread_local std::vector<std::uint32_t> sites;
   sites.clear();
   for (std::size_t i = 0; i < where.size();) {
@@ -57,13 +56,11 @@ CommShape comm_shape(const Cluster& c, std::span<const NodeSlots> slots)
       site_racks++;
       i = j;
     }
-    racks_total += site_racks;
     shape.site_ring = std::max(shape.site_ring, site_racks);
     shape.site_min_nodes = std::min(shape.site_min_nodes, site_nodes);
     sites.push_back(site);
   }
   shape.sites = static_cast<std::uint32_t>(sites.size());
-  shape.level = shape.sites > 1 ? CommLevel::MULTI_SITE : racks_total > 1 ? CommLevel::SITE : CommLevel::RACK;
   if (shape.sites > 1) // the sites' ring crosses the slowest route among them
     for (std::size_t i = 0; i < sites.size(); i++)
       for (std::size_t j = i + 1; j < sites.size(); j++) {
@@ -84,14 +81,12 @@ CommShape reference_shape(const Cluster& c, std::uint32_t pool, std::uint32_t ac
   const std::uint32_t nodes = (accelerators + per_node - 1) / per_node;
   if (nodes <= 1)
     return shape;
-  shape.level = CommLevel::RACK;
   shape.rack_ring = shape.rack_min_nodes = shape.site_min_nodes = nodes;
   if (accelerators <= p.max_rack_accelerators)
     return shape;
   // As few racks as the largest rack allows, the nodes spread evenly over them.
   const std::uint32_t per_rack = std::max(1U, p.max_rack_accelerators / per_node);
   const std::uint32_t racks = (nodes + per_rack - 1) / per_rack;
-  shape.level = CommLevel::SITE;
   shape.rack_ring = (nodes + racks - 1) / racks;
   shape.rack_min_nodes = nodes / racks;
   shape.site_ring = racks;
@@ -165,13 +160,13 @@ PlacedRun placed_run(const Cluster& c, const Job& job, std::span<const NodeSlots
   const std::uint32_t pool = c.node_pool[slots.front().node];
   if (job.comm_reference_s <= 0 || job.allreduce_reference_s <= 0) {
     const double alone_s = runtime_s(job, c.types[c.pools[pool].type]);
-    return {alone_s, alone_s, 1};
+    return {alone_s, 1};
   }
   const double reference = run_time_s(c, job, pool, reference_shape(c, pool, job.accelerators));
   const double here = run_time_s(c, job, pool, comm_shape(c, slots));
   if (not(here > reference))
-    return {reference, reference, 1};
-  return {here, reference, here / reference};
+    return {reference, 1};
+  return {here, here / reference};
 }
 
 } // namespace ccsim

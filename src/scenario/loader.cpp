@@ -88,6 +88,14 @@ void read_catalog(const ObjectReader& root, Scenario& s)
   }
 }
 
+//! An optional bandwidth field in Gb/s, within the limits, as bytes/s (`fallback_Bps` when absent).
+double bandwidth_Bps(const ObjectReader& r, const char* key, double fallback_Bps)
+{
+  return r.number(key, Need::OPTIONAL, MIN_BANDWIDTH_GBPS, MAX_BANDWIDTH_GBPS)
+             .value_or(fallback_Bps * BITS_PER_BYTE / GIGA) *
+         GIGA / BITS_PER_BYTE;
+}
+
 //! PUE: a number >= 1, a preset name, {"curve": [[load, pue], ...]} or {"fixed": f, "proportional": p}.
 PueCurve read_pue(const ObjectReader& site)
 {
@@ -265,11 +273,8 @@ void read_sites(const ObjectReader& root, Scenario& s)
             static_cast<std::uint32_t>(node.integer("cpu_milli", Need::OPTIONAL, 0, MAX_COUNT).value_or(0));
         g.node.memory_mib = node.number("memory_mib", Need::OPTIONAL, 0, INF).value_or(0);
         // This node type's network, when it differs from the fabric's (PCIe L40S, HCCS 910B, NVLink H100 nodes).
-        g.node.nic_Bps = node.number("nic_gbps", Need::OPTIONAL, MIN_BANDWIDTH_GBPS, MAX_BANDWIDTH_GBPS).value_or(0) *
-                         GIGA / BITS_PER_BYTE;
-        g.node.intra_node_Bps =
-            node.number("intra_node_gbps", Need::OPTIONAL, MIN_BANDWIDTH_GBPS, MAX_BANDWIDTH_GBPS).value_or(0) * GIGA /
-            BITS_PER_BYTE;
+        g.node.nic_Bps = bandwidth_Bps(node, "nic_gbps", 0);
+        g.node.intra_node_Bps = bandwidth_Bps(node, "intra_node_gbps", 0);
       }
       if (const auto cap_kw = group.number("power_cap_kw", Need::OPTIONAL, 0, MAX_POWER_W / KILO, true)) {
         g.power_cap_w = *cap_kw * KILO;
@@ -379,20 +384,15 @@ void read_network(const ObjectReader& root, Scenario& s)
                     "storage_gbps"});
     FabricSpec& fab = spec.fabric;
     constexpr double MICRO = 1e-6;
-    const auto gbps = [&f](const char* key, double fallback_Bps) {
-      return f.number(key, Need::OPTIONAL, MIN_BANDWIDTH_GBPS, MAX_BANDWIDTH_GBPS)
-                 .value_or(fallback_Bps * BITS_PER_BYTE / GIGA) *
-             GIGA / BITS_PER_BYTE;
-    };
     fab.hop_latency_s =
         f.number("hop_latency_us", Need::OPTIONAL, 0, MAX_TIME_S / MICRO, true).value_or(fab.hop_latency_s / MICRO) *
         MICRO;
     fab.intra_node_latency_s = f.number("intra_node_latency_us", Need::OPTIONAL, 0, MAX_TIME_S / MICRO, true)
                                    .value_or(fab.intra_node_latency_s / MICRO) *
                                MICRO;
-    fab.nic_Bps = gbps("nic_gbps", fab.nic_Bps);
-    fab.intra_node_Bps = gbps("intra_node_gbps", fab.intra_node_Bps);
-    fab.storage_Bps = gbps("storage_gbps", fab.storage_Bps);
+    fab.nic_Bps = bandwidth_Bps(f, "nic_gbps", fab.nic_Bps);
+    fab.intra_node_Bps = bandwidth_Bps(f, "intra_node_gbps", fab.intra_node_Bps);
+    fab.storage_Bps = bandwidth_Bps(f, "storage_gbps", fab.storage_Bps);
     fab.rack_oversubscription = f.number("rack_oversubscription", Need::OPTIONAL, 1, INF).value_or(1);
   }
 }

@@ -10,15 +10,11 @@
 
 namespace ccsim {
 
-//! The network level a set of accelerators spans, from the most compact to the widest.
-enum class CommLevel : std::uint8_t { NODE, RACK, SITE, MULTI_SITE };
-
 //! The groups a hierarchical all-reduce over a placement works in: a ring inside each node, then one across the
 //! nodes of each rack, across the racks of each site and across the sites, each on the level's latency and on
 //! the bandwidth the group's nodes have together (docs/model.md "Communication"). Uneven groups: the largest
 //! ring and the fewest nodes, i.e. the slowest group of each level.
 struct CommShape {
-  CommLevel level = CommLevel::NODE;
   std::uint32_t node_ring = 1;      //!< most of the job's accelerators on one node
   std::uint32_t rack_ring = 1;      //!< most of the job's nodes in one rack
   std::uint32_t site_ring = 1;      //!< most of the job's racks at one site
@@ -60,9 +56,8 @@ double run_time_s(const Cluster& cluster, const Job& job, std::uint32_t pool, co
 //! Where a job runs and how much its placement's network costs it: its run time there and at its pool's
 //! reference placement.
 struct PlacedRun {
-  double run_s = 0;           //!< s, at this placement
-  double reference_run_s = 0; //!< s, at the most compact placement in the same pool
-  //! run_s / reference_run_s, at least 1 (an uneven placement at the reference level may be a little faster)
+  double run_s = 0; //!< s, at this placement
+  //! run_s over the run at the most compact placement in the same pool, at least 1 (an uneven placement at the reference level may be a little faster)
   double comm_slowdown = 1;
 };
 //! The run of a job placed on `slots` (its pool: the first piece's).

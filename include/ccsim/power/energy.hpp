@@ -56,10 +56,8 @@ public:
   double it_power_w(std::uint32_t site) const { return sites_[site].it_w; }
   double facility_power_w(std::uint32_t site) const { return sites_[site].facility_w; }
   const Timeseries& timeseries() const { return series_; }
-  //! Fragmentation now: of the free accelerators that rack power caps allow to run, the share that no whole free
-  //! node holds (a job wanting whole nodes cannot use them), docs/metrics.md.
-  double fragmentation() const { return frag_now_; }
-  //! Fragmentation averaged over time from 0 to the end given to finish() (0 before).
+  //! Fragmentation (of the free accelerators that rack power caps allow to run, the share that no whole free node
+  //! holds, docs/metrics.md) averaged over time from 0 to the end given to finish() (0 before).
   double mean_fragmentation() const { return frag_end_s_ > 0 ? frag_integral_ / frag_end_s_ : 0.0; }
 
   //! Timeseries limit: a run that would record more samples fails with a clear message.
