@@ -7,6 +7,18 @@
 
 namespace ccsim {
 
+double AcceleratorType::active_w(double activity) const
+{
+  return std::min(activity * dynamic_w, max_w - idle_w);
+}
+
+double AcceleratorType::speed(double activity) const
+{
+  const double wanted_w = activity * dynamic_w;
+  const double allowed_w = max_w - idle_w;
+  return wanted_w <= allowed_w ? 1.0 : std::pow(allowed_w / wanted_w, limit_exponent);
+}
+
 Cluster Cluster::build(const Scenario& scenario)
 {
   Cluster c;
@@ -21,8 +33,9 @@ Cluster Cluster::build(const Scenario& scenario)
       continue;
     type_of_catalog[a] = static_cast<int>(c.types.size());
     const auto& spec = scenario.accelerators[a];
-    c.types.push_back(
-        AcceleratorType{spec.name, spec.kind, spec.peak_flop_per_s, spec.memory_gib, spec.idle_w, spec.max_w});
+    const double ceiling_w = std::isnan(spec.limit_w) ? spec.max_w : std::min(spec.max_w, spec.limit_w);
+    c.types.push_back(AcceleratorType{spec.name, spec.kind, spec.peak_flop_per_s, spec.memory_gib, spec.idle_w,
+                                      ceiling_w, spec.max_w - spec.idle_w, spec.limit_exponent});
   }
 
   std::uint32_t accel = 0;

@@ -23,6 +23,7 @@ Dispatcher::Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerS
     , state_(cluster)
 {
   staging_held_.assign(cluster.racks.size(), 0);
+  inactive_ppm_.assign(cluster.racks.size(), 0);
   if (spec.staging == StagingMode::PREFETCH)
     pinned_backlog_.assign(cluster.sites.size(), 0);
   pull_next();
@@ -63,6 +64,22 @@ std::uint32_t Dispatcher::admit(Job&& job)
   if (not site_pin_.empty())
     site_pin_[h] = NO_SITE;
   return h;
+}
+
+void Dispatcher::count_activity(std::uint32_t job, int sign)
+{
+  const Job& j = jobs_[job];
+  for (const NodeSlots& piece : slots_[job]) {
+    const AcceleratorType& type = cluster_->types[cluster_->node_type[piece.node]];
+    const double full_w = type.max_w - type.idle_w;
+    const auto draw_ppm = full_w > 0
+                              ? static_cast<std::uint64_t>(std::llround(type.active_w(j.activity) / full_w * 1e6))
+                              : std::uint64_t{1'000'000};
+    const std::uint64_t inactive = (1'000'000 - std::min<std::uint64_t>(draw_ppm, 1'000'000)) *
+                                   static_cast<std::uint64_t>(std::popcount(piece.mask));
+    std::uint64_t& rack = inactive_ppm_[cluster_->node_rack[piece.node]];
+    rack = sign > 0 ? rack + inactive : rack - inactive;
+  }
 }
 
 void Dispatcher::end_job(std::uint32_t job)
@@ -106,6 +123,7 @@ void Dispatcher::staging_done(std::uint32_t job, double now)
   running_.push(Completion{rec.finish_s, jobs_[job].index, job});
   for (const NodeSlots& piece : slots_[job])
     staging_held_[cluster_->node_rack[piece.node]] -= static_cast<std::uint64_t>(std::popcount(piece.mask));
+  count_activity(job, 1);
   if (meter_ != nullptr) {
     meter_->sample_until(now);
     changed_sites_.clear();
@@ -113,7 +131,7 @@ void Dispatcher::staging_done(std::uint32_t job, double now)
       changed_sites_.push_back(cluster_->node_site[piece.node]);
     std::sort(changed_sites_.begin(), changed_sites_.end());
     changed_sites_.erase(std::unique(changed_sites_.begin(), changed_sites_.end()), changed_sites_.end());
-    meter_->update(now, state_, changed_sites_, queue_->queued(), staging_held_);
+    meter_->update(now, state_, changed_sites_, queue_->queued(), staging_held_, inactive_ppm_);
   }
 }
 
@@ -143,6 +161,7 @@ void Dispatcher::process(double now)
     const std::uint32_t j = running_.top().handle;
     running_.pop();
     state_.release(slots_[j]);
+    count_activity(j, -1);
     finished_.push_back(j);
     for (const NodeSlots& piece : slots_[j])
       changed_sites_.push_back(cluster_->node_site[piece.node]);
@@ -231,12 +250,13 @@ void Dispatcher::process(double now)
     } else {
       rec.finish_s = now + run;
       running_.push(Completion{rec.finish_s, job.index, s.job});
+      count_activity(s.job, 1);
     }
   }
   if (meter_ != nullptr) {
     std::sort(changed_sites_.begin(), changed_sites_.end());
     changed_sites_.erase(std::unique(changed_sites_.begin(), changed_sites_.end()), changed_sites_.end());
-    meter_->update(now, state_, changed_sites_, queue_->queued(), staging_held_);
+    meter_->update(now, state_, changed_sites_, queue_->queued(), staging_held_, inactive_ppm_);
   }
   // The policies have seen this pass's ends: those handles are free for the next arrivals.
   free_.insert(free_.end(), finished_.begin(), finished_.end());

@@ -63,15 +63,16 @@ double RunMetrics::wait_quantile(double q) const
   return lo_value + (pos - static_cast<double>(lo)) * (hi_value - lo_value);
 }
 
-double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<const NodeSlots> slots)
+double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<const NodeSlots> slots, double activity)
 {
   double busy_w = 0;
   double idle_w = 0;
   for (const NodeSlots& piece : slots) {
     const double n = std::popcount(piece.mask);
     const double share = n / cluster.node_accels[piece.node];
-    busy_w += n * cluster.types[cluster.node_type[piece.node]].max_w + cluster.node_base_busy_w[piece.node] * share;
-    idle_w += n * cluster.types[cluster.node_type[piece.node]].idle_w + cluster.node_base_w[piece.node] * share;
+    const AcceleratorType& type = cluster.types[cluster.node_type[piece.node]];
+    busy_w += n * (type.idle_w + type.active_w(activity)) + cluster.node_base_busy_w[piece.node] * share;
+    idle_w += n * type.idle_w + cluster.node_base_w[piece.node] * share;
   }
   return busy_w * (record.finish_s - record.start_s - record.held_idle_s) + idle_w * record.held_idle_s;
 }
@@ -140,7 +141,7 @@ void RunMetrics::job_ended(const Job& job, const JobRecord& rec, std::span<const
   // it ran if killed at its walltime. Time in collectives, at any placement, adds none (issue 23: a job stretched
   // by its placement counted its stretch). int8 operations are not floating-point ones: kept apart.
   const double done = rec.run_s > 0 ? std::min(1.0, computing_s / rec.run_s) : 1.0;
-  const double work = done * runtime_s(job, cluster.types[pool.type]) * job.accelerators *
+  const double work = done * unlimited_runtime_s(job, cluster.types[pool.type]) * job.accelerators *
                       cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(job.precision)] *
                       job.efficiency;
   (job.precision == Precision::INT8 ? delivered_int8_op_ : delivered_flop_) += work;

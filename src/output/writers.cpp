@@ -213,7 +213,7 @@ void append_job_row(std::string& out, const Cluster& cluster, const Job& job, co
   if (execution > 0)
     put(out, turnaround / execution);
   out += ',';
-  put(out, job_energy_j(cluster, rec, slots));
+  put(out, job_energy_j(cluster, rec, slots, job.activity));
   out += ',';
   thread_local std::vector<std::uint32_t> accels;
   accels.clear();

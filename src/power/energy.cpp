@@ -137,7 +137,8 @@ void EnergyMeter::count_free(std::uint32_t s, const ClusterState* state)
 }
 
 void EnergyMeter::update(double now, const ClusterState& state, std::span<const std::uint32_t> sites,
-                         std::size_t queued, std::span<const std::uint64_t> waiting_by_rack)
+                         std::size_t queued, std::span<const std::uint64_t> waiting_by_rack,
+                         std::span<const std::uint64_t> inactive_ppm_by_rack)
 {
   queued_ = queued;
   state_ = &state;
@@ -158,6 +159,10 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
     for (std::uint32_t r = site.first_rack; r < site.first_rack + site.rack_count; r++) {
       const std::uint64_t waiting = waiting_by_rack.empty() ? 0 : waiting_by_rack[r];
       it += static_cast<double>(state.busy_in_rack(r) - waiting) * cluster_->racks[r].delta_w;
+      if (const std::uint64_t inactive = inactive_ppm_by_rack.empty() ? 0 : inactive_ppm_by_rack[r]; inactive > 0) {
+        const AcceleratorType& type = cluster_->types[cluster_->node_type[cluster_->racks[r].first_node]];
+        it -= static_cast<double>(inactive) * 1e-6 * (type.max_w - type.idle_w);
+      }
     }
     m.it_w = it;
     m.facility_w = facility_of(s, it);

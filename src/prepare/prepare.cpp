@@ -70,6 +70,7 @@ struct Workload {
   bool cpu_only_allowed = false; //!< fill mode
   //! Per job class: whether workload.duration_reference names a type, and that type's peaks (FLOP/s)
   std::array<bool, JOB_CLASS_NAMES.size()> duration_reference{};
+  std::array<double, JOB_CLASS_NAMES.size()> activity{}; //!< per job class: workload.activity
   std::array<std::array<double, PRECISION_COUNT>, JOB_CLASS_NAMES.size()> reference_peak{};
 
   //! The raw jobs, in submission order, each with its Job::index.
@@ -106,6 +107,8 @@ struct Workload {
     for (const Apply apply : appliers)
       apply(job, defaults);
     job.span_sites = job.span_sites || span_sites;
+    if (not job.activity_given)
+      job.activity = activity[static_cast<std::size_t>(job.job_class)];
     // A duration measured on the workload's reference type runs scaled by peaks elsewhere (NaN: that type lacks
     // the job's precision, reported by the resolver).
     if (const auto c = static_cast<std::size_t>(job.job_class);
@@ -124,6 +127,11 @@ struct Workload {
     static constexpr std::pair<const char*, Apply> FIELDS[] = {
         {"class", [](Job& j, const Job& d) { j.job_class = d.job_class; }},
         {"efficiency", [](Job& j, const Job& d) { j.efficiency = d.efficiency; }},
+        {"activity",
+         [](Job& j, const Job& d) {
+           j.activity = d.activity;
+           j.activity_given = true;
+         }},
         {"accept", [](Job& j, const Job& d) { j.accept = d.accept; }},
         {"memory_gib", [](Job& j, const Job& d) { j.memory_gib = d.memory_gib; }},
         {"tenant", [](Job& j, const Job& d) { j.tenant = d.tenant; }},
@@ -338,6 +346,7 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
   w->source = spec.source;
   w->file = file;
   w->span_sites = s.scheduler.span_sites;
+  w->activity = s.workload.activity;
   for (std::size_t c = 0; c < JOB_CLASS_NAMES.size(); c++)
     if (const int a = s.find_accelerator(s.workload.duration_reference[c]);
         not s.workload.duration_reference[c].empty() && a >= 0) {

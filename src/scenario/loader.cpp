@@ -77,12 +77,22 @@ void read_catalog(const ObjectReader& root, Scenario& s)
     }
     spec.memory_gib = a.number("memory_gib", Need::REQUIRED, 0, INF, true).value_or(0);
     if (const auto* pw = a.value("power_w", Need::REQUIRED)) {
-      ObjectReader p(*pw, a.pointer_of("power_w"), root.file(), root.diagnostics(), {"idle", "max"});
+      ObjectReader p(*pw, a.pointer_of("power_w"), root.file(), root.diagnostics(),
+                     {"idle", "max", "limit", "limit_exponent"});
       spec.idle_w = p.number("idle", Need::REQUIRED, 0, MAX_POWER_W).value_or(0);
       spec.max_w = p.number("max", Need::REQUIRED, 0, MAX_POWER_W).value_or(0);
       if (spec.idle_w > spec.max_w && p.has("idle") && p.has("max"))
         p.error("idle",
                 fmt::format("idle power {} W is above max power {} W (expected idle <= max)", spec.idle_w, spec.max_w));
+      // A power limit (docs/model.md "Power"): the type never draws more; a job that would runs slower.
+      if (const auto limit = p.number("limit", Need::OPTIONAL, 0, MAX_POWER_W, true)) {
+        spec.limit_w = *limit;
+        if (not(*limit > spec.idle_w && *limit <= spec.max_w))
+          p.error("limit",
+                  fmt::format("power limit {} W is outside (idle {} W, max {} W] (expected idle < limit <= max)",
+                              *limit, spec.idle_w, spec.max_w));
+      }
+      spec.limit_exponent = p.number("limit_exponent", Need::OPTIONAL, 0, 1).value_or(1.0 / 3.0);
     }
     s.accelerators.push_back(std::move(spec));
   }
@@ -397,42 +407,56 @@ void read_network(const ObjectReader& root, Scenario& s)
   }
 }
 
-//! "duration_reference": the accelerator type durations were measured on, one name for every class or an object
-//! of class -> name.
-void read_duration_reference(const ObjectReader& w, Scenario& s)
+//! A workload field given once for every job class or as an object of class -> value: `read(at, key)` reads one
+//! value and `set(class, value)` keeps it.
+template <typename Read, typename Set>
+void read_per_class(const ObjectReader& w, const char* key, Read read, Set set)
 {
-  const auto* v = w.value("duration_reference", Need::OPTIONAL);
+  const auto* v = w.value(key, Need::OPTIONAL);
   if (v == nullptr)
     return;
+  if (not v->is_object()) {
+    if (const auto value = read(w, key))
+      for (std::size_t c = 0; c < JOB_CLASS_NAMES.size(); c++)
+        set(c, *value);
+    return;
+  }
+  ObjectReader by_class(*v, w.pointer_of(key), w.file(), w.diagnostics(), {"training", "inference", "hpc"});
+  for (std::size_t c = 0; c < JOB_CLASS_NAMES.size(); c++) {
+    const std::string name(JOB_CLASS_NAMES[c]);
+    if (by_class.has(name.c_str()))
+      if (const auto value = read(by_class, name.c_str()))
+        set(c, *value);
+  }
+}
+
+//! "duration_reference": the accelerator type durations were measured on; "activity": the power activity of jobs
+//! that do not give theirs. Each is one value for every class or an object of job class -> value.
+void read_per_class_fields(const ObjectReader& w, Scenario& s)
+{
   std::string known;
   for (const auto& a : s.accelerators)
     known += (known.empty() ? "" : ", ") + a.name;
-  const auto type_name = [&](const ObjectReader& at, const char* key) -> std::string {
-    const auto name = at.string(key, Need::REQUIRED).value_or("");
-    if (not name.empty() && s.find_accelerator(name) < 0) {
-      at.error(key,
-               "unknown accelerator type \"" + name + "\" (expected a catalog or /accelerators name: " + known + ")");
-      return "";
-    }
-    return name;
-  };
-  auto& reference = s.workload.duration_reference;
-  if (v->is_string()) {
-    reference.fill(type_name(w, "duration_reference"));
-    return;
-  }
-  if (not v->is_object()) {
-    w.error("duration_reference",
-            "expected an accelerator type name or an object of job class -> type name, found " + describe_json(*v));
-    return;
-  }
-  ObjectReader by_class(*v, w.pointer_of("duration_reference"), w.file(), w.diagnostics(),
-                        {"training", "inference", "hpc"});
-  for (std::size_t c = 0; c < JOB_CLASS_NAMES.size(); c++) {
-    const std::string key(JOB_CLASS_NAMES[c]);
-    if (by_class.has(key.c_str()))
-      reference[c] = type_name(by_class, key.c_str());
-  }
+  read_per_class(
+      w, "duration_reference",
+      [&](const ObjectReader& at, const char* key) -> std::optional<std::string> {
+        if (const auto* v = at.value(key, Need::REQUIRED); v != nullptr && not v->is_string()) {
+          at.error(key, "expected an accelerator type name or an object of job class -> type name, found " +
+                            describe_json(*v));
+          return std::nullopt;
+        }
+        const auto name = at.string(key, Need::REQUIRED);
+        if (name && s.find_accelerator(*name) < 0) {
+          at.error(key, "unknown accelerator type \"" + *name +
+                            "\" (expected a catalog or /accelerators name: " + known + ")");
+          return std::nullopt;
+        }
+        return name;
+      },
+      [&](std::size_t c, const std::string& name) { s.workload.duration_reference[c] = name; });
+  read_per_class(
+      w, "activity", [](const ObjectReader& at, const char* key) { return at.number(key, Need::REQUIRED, 0, 1, true); },
+      [&](std::size_t c, double a) { s.workload.activity[c] = a; });
 }
 
 //! The workload section: inline jobs (read here), a trace to import or a generator to run (both in prepare).
@@ -445,9 +469,9 @@ void read_workload(const ObjectReader& root, Scenario& s)
   const std::int64_t min_accelerators = s.scheduler.mode == SchedulerMode::FILL ? 0 : 1;
   if (wv->is_object() && wv->contains("format")) {
     ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
-                   {"format", "path", "options", "defaults", "duration_reference"});
+                   {"format", "path", "options", "defaults", "duration_reference", "activity"});
     spec.source = WorkloadSpec::Source::TRACE;
-    read_duration_reference(w, s);
+    read_per_class_fields(w, s);
     const auto format = w.string("format", Need::REQUIRED);
     const auto path = w.string("path", Need::REQUIRED);
     if (const auto* options = w.value("options", Need::OPTIONAL))
@@ -462,7 +486,7 @@ void read_workload(const ObjectReader& root, Scenario& s)
         if (as_job.contains(k))
           w.error("defaults", std::string("\"") + k +
                                   "\" comes from the trace (expected only class, precision, "
-                                  "efficiency, accept, memory_gib, tenant, data_site, data_bytes, "
+                                  "efficiency, activity, accept, memory_gib, tenant, data_site, data_bytes, "
                                   "comm_share, allreduce_bytes, span_sites)");
       for (const auto& [k, _] : as_job.items())
         spec.defaults_given.push_back(k);
@@ -491,8 +515,8 @@ void read_workload(const ObjectReader& root, Scenario& s)
   }
   if (wv->is_object() && wv->contains("generate")) {
     ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
-                   {"generate", "duration_reference"});
-    read_duration_reference(w, s);
+                   {"generate", "duration_reference", "activity"});
+    read_per_class_fields(w, s);
     ObjectReader g(*w.value("generate", Need::REQUIRED), w.pointer_of("generate"), root.file(), root.diagnostics(),
                    {"seed", "jobs", "horizon_s", "arrival", "mix", "tenants"});
     const std::string base_dir =
@@ -502,8 +526,8 @@ void read_workload(const ObjectReader& root, Scenario& s)
     return;
   }
   ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
-                 {"jobs", "source", "duration_reference"});
-  read_duration_reference(w, s);
+                 {"jobs", "source", "duration_reference", "activity"});
+  read_per_class_fields(w, s);
   const auto* jobs = w.value("jobs", Need::REQUIRED);
   if (jobs == nullptr)
     return;

@@ -257,7 +257,7 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
       const std::string ptr = g.pointer_of("mix") + "/" + std::to_string(i);
       ObjectReader m((*mix)[i], ptr, g.file(), g.diagnostics(),
                      {"class", "share", "accelerators", "duration_s", "work_flop", "precision", "efficiency",
-                      "walltime_factor", "accept", "memory_gib", "data_sites", "data_bytes", "comm_share"});
+                      "walltime_factor", "accept", "memory_gib", "data_sites", "data_bytes", "comm_share", "activity"});
       MixEntry e;
       if (const auto cls = m.string("class", Need::REQUIRED)) {
         if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
@@ -294,6 +294,7 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
           m.error("accept", "expected an array of accelerator type or kind names");
       }
       e.comm_share = m.number("comm_share", Need::OPTIONAL, 0, 0.99).value_or(0);
+      e.activity = m.number("activity", Need::OPTIONAL, 0, 1, true);
       if (const auto* ds = m.value("data_sites", Need::OPTIONAL)) {
         if (ds->is_array() && not ds->empty())
           e.data_sites = read_shares(m, *ds, "data_sites", "site");
@@ -423,6 +424,10 @@ bool GeneratedJobs::next(Job& job)
     job.work_flop = std::max(1.0, m.work_flop->draw(rng_));
   }
   job.comm_share = m.comm_share;
+  if (m.activity) {
+    job.activity = *m.activity;
+    job.activity_given = true;
+  }
   if (not m.data_sites.empty() && m.data_bytes) {
     const std::size_t d = pick(
         m.data_sites.size(), [&](std::size_t i) { return m.data_sites[i].second; }, data_totals_[k], rng_);

@@ -28,7 +28,7 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
                  {"id",         "submit_s",        "accelerators",    "duration_s", "work_flop",  "walltime_s",
                   "precision",  "class",           "efficiency",      "accept",     "memory_gib", "priority",
                   "gpu_milli",  "cpu_milli",       "host_memory_mib", "tenant",     "data_site",  "data_bytes",
-                  "comm_share", "allreduce_bytes", "span_sites"});
+                  "comm_share", "allreduce_bytes", "span_sites",      "activity"});
   job.id = j.identifier("id", Need::REQUIRED).value_or("");
   job.submit_s = j.number("submit_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
   job.accelerators =
@@ -45,6 +45,10 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
   if (j.has("walltime_s"))
     job.walltime_s = j.number("walltime_s", Need::REQUIRED, 0, MAX_TIME_S, true).value_or(UNSET);
   job.efficiency = j.number("efficiency", Need::OPTIONAL, 0, 1, true).value_or(1.0);
+  if (const auto activity = j.number("activity", Need::OPTIONAL, 0, 1, true)) {
+    job.activity = *activity;
+    job.activity_given = true;
+  }
   job.memory_gib = j.number("memory_gib", Need::OPTIONAL, 0, INF).value_or(0);
   job.priority = j.integer("priority", Need::OPTIONAL, -1'000'000'000, 1'000'000'000).value_or(0);
   job.gpu_milli = static_cast<std::uint16_t>(j.integer("gpu_milli", Need::OPTIONAL, 1, 1000).value_or(1000));
@@ -226,6 +230,8 @@ nlohmann::ordered_json job_to_json(const Job& job)
   j["precision"] = std::string(enum_name(PRECISION_NAMES, job.precision));
   if (job.efficiency != 1.0)
     j["efficiency"] = job.efficiency;
+  if (job.activity_given)
+    j["activity"] = job.activity;
   if (not job.accept.empty())
     j["accept"] = job.accept;
   if (job.memory_gib > 0)

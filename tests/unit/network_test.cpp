@@ -287,7 +287,7 @@ TEST(Staging, HoldKeepsTheAcceleratorIdleWhileDataMoves)
   EXPECT_EQ(j.staged_bytes, 1e10);
   EXPECT_EQ(r.staged_bytes_by_tier[static_cast<std::size_t>(Tier::NATIONAL)], 1e10);
   // Energy: 5 s at 110 W plus 0.82 s held idle at 10 W.
-  EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots_of(j)), 5 * 110 + 0.82 * 10);
+  EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots_of(j), 1.0), 5 * 110 + 0.82 * 10);
   // Slowed down from 5 s of run time, as under prefetch (issue 23, item 4: hold counted the staging as run time).
   EXPECT_DOUBLE_EQ(job_metrics(prep.jobs[test::job_index(prep, "j")], j).reference_run_s, 5.0);
   // Busy counts the 0.82 s held; productive does not (issue 23, item 11): b 0.5 s + j 5 s = 5.5 accelerator-s of
@@ -311,7 +311,7 @@ TEST(Staging, PrefetchMovesDataWhileTheJobWaits)
   EXPECT_DOUBLE_EQ(j.start_s, 0.82);
   EXPECT_DOUBLE_EQ(j.finish_s, 5.82);
   EXPECT_EQ(j.held_idle_s, 0.0);
-  EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots_of(j)), 5 * 110);
+  EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots_of(j), 1.0), 5 * 110);
   EXPECT_DOUBLE_EQ(job_metrics(prep.jobs[test::job_index(prep, "j")], j).reference_run_s, 5.0);
 }
 

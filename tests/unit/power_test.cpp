@@ -63,7 +63,7 @@ TEST(Energy, OneJobOnEightAcceleratorsWithConstantPue)
   EXPECT_EQ(m.summary["cost"]["currency"], "CNY");
   EXPECT_DOUBLE_EQ(m.summary["carbon"]["tco2"].get<double>(), 8.70 * 0.6 / 1000);
   // The job's own energy: 8 x 700 W + its node's 400 W base (it holds all 8 of that node), for 3,600 s.
-  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots_of(m.result.records[0])),
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots_of(m.result.records[0]), 1.0),
                    (8 * 700 + 400) * 3600.0);
 }
 
@@ -80,7 +80,7 @@ TEST(Energy, NodeBasePowerRisesWithBusyAccelerators)
   EXPECT_DOUBLE_EQ(m.summary["energy"]["it_kwh"].get<double>(), 7.76);
   const PreparedRun prep = test::prepared_from_text(text);
   const RunResult r = test::run_inline(prep);
-  EXPECT_DOUBLE_EQ(job_energy_j(prep.cluster, r.records[0], r.slots_of(r.records[0])), (8 * 700 + 1200) * 3600.0);
+  EXPECT_DOUBLE_EQ(job_energy_j(prep.cluster, r.records[0], r.slots_of(r.records[0]), 1.0), (8 * 700 + 1200) * 3600.0);
   // A cap counts it: 9.48 kW over 1,920 W idle powers floor(7,560 / 730) = 10 busy accelerators (12 at 630 W).
   std::string capped = text;
   capped.replace(capped.find(R"("racks": [{"count": 1, "nodes_per_rack": 2, )"), 43,
@@ -427,6 +427,106 @@ TEST(Loader, PowerAndPueErrorsAreLocated)
   EXPECT_TRUE(has_error(diags, "/sites/2/pue/curve/2", "expected [load fraction in [0, 1], PUE in [1, 10]]"));
 }
 
+TEST(Energy, ABusyAcceleratorDrawsWhatItsJobsActivityAsks)
+{
+  // Issue 23, item 5. X: idle 70 W, max 700 W; two nodes of 8, 400 W base each (IT idle 1,920 W). An inference job
+  // (class default activity 0.5) on 8 accelerators for 3,600 s draws 8 x 0.5 x 630 = 2,520 W above idle; a
+  // training job (activity 1) on the other 8 for 1,800 s draws 8 x 630 = 5,040 W. IT: 9,480 W for 1,800 s, then
+  // 4,440 W for 1,800 s = 6.96 kWh, and back to 1,920 W exactly once both have left.
+  const Metered m = run_metered(two_node_scenario(R"("pue": 1.0,)", R"([
+      {"id": "i", "submit_s": 0, "accelerators": 8, "duration_s": 3600, "class": "inference", "precision": "bf16"},
+      {"id": "t", "submit_s": 0, "accelerators": 8, "duration_s": 1800}])"));
+  EXPECT_DOUBLE_EQ(m.summary["energy"]["it_kwh"].get<double>(), 6.96);
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(m.series.columns.begin(), m.series.columns.end(), name) -
+                                    m.series.columns.begin());
+  };
+  ASSERT_EQ(m.series.rows(), 3U); // t = 0, 1,800, 3,600
+  const std::size_t cols = m.series.columns.size();
+  EXPECT_DOUBLE_EQ(m.series.values[0 * cols + col("it_power_w")], 9480.0);
+  EXPECT_DOUBLE_EQ(m.series.values[1 * cols + col("it_power_w")], 4440.0);
+  EXPECT_EQ(m.series.values[2 * cols + col("it_power_w")], 1920.0);
+  // The job's own energy: 8 x (70 + 315) W + its node's 400 W base, for 3,600 s.
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots_of(m.result.records[0]), 0.5),
+                   (8 * 385.0 + 400) * 3600);
+
+  // A job's own activity, then the workload's per class: 8 x 0.25 x 630 = 1,260 W; 8 x 0.2 x 630 = 1,008 W.
+  const std::string one = R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600, "activity": 0.25}])";
+  EXPECT_DOUBLE_EQ(run_metered(two_node_scenario(R"("pue": 1.0,)", one)).summary["energy"]["it_kwh"].get<double>(),
+                   3.18);
+  std::string by_class = two_node_scenario(R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 8,
+      "duration_s": 3600, "class": "inference", "precision": "bf16"}])");
+  by_class.replace(by_class.find(R"("workload": {)"), 13, R"("workload": {"activity": {"inference": 0.2}, )");
+  EXPECT_DOUBLE_EQ(run_metered(by_class).summary["energy"]["it_kwh"].get<double>(), 2.928);
+
+  using test::has_error;
+  const auto bad = [&](const std::string& workload_field, const std::string& job_field) {
+    std::string text = two_node_scenario(
+        R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 1)" + job_field + "}]");
+    text.replace(text.find(R"("workload": {)"), 13, R"("workload": {)" + workload_field);
+    return test::load_errors(text);
+  };
+  EXPECT_TRUE(has_error(bad("", R"(, "activity": 0)"), "/workload/jobs/0/activity", "expected a finite number > 0"));
+  EXPECT_TRUE(has_error(bad(R"("activity": 1.5, )", ""), "/workload/activity", "<= 1"));
+  EXPECT_TRUE(has_error(bad(R"("activity": {"decode": 0.5}, )", ""), "/workload/activity/decode", ""));
+  EXPECT_TRUE(has_error(bad(R"("activity": "low", )", ""), "/workload/activity", "expected a number"));
+}
+
+TEST(Energy, APowerLimitCapsDrawAndSlowsOnlyJobsThatWouldExceedIt)
+{
+  // Issue 23, item 5. X limited to 385 W: 315 W above idle of its 630 W. A training job (activity 1) wants 630 W
+  // above idle, so it runs at (315 / 630)^(1/3) = 2^(-1/3) of its speed: 1,000 s of work take 1,000 x 2^(1/3) =
+  // 1,259.92 s, at 385 W per accelerator. An inference job (activity 0.5) wants exactly 315 W: unslowed.
+  std::string text = two_node_scenario(R"("pue": 1.0,)", R"([
+      {"id": "t", "submit_s": 0, "accelerators": 8, "work_flop": 8e17},
+      {"id": "i", "submit_s": 0, "accelerators": 8, "work_flop": 8e17, "class": "inference", "precision": "bf16"}])");
+  const std::string power = R"("power_w": {"idle": 70, "max": 700})";
+  text.replace(text.find(power), power.size(), R"("power_w": {"idle": 70, "max": 700, "limit": 385})");
+  const Metered m = run_metered(text);
+  const double slowed_s = 1000 * std::cbrt(2.0);
+  EXPECT_DOUBLE_EQ(m.result.records[0].finish_s, slowed_s);
+  EXPECT_DOUBLE_EQ(m.result.records[1].finish_s, 1000.0);
+  // IT: 1,920 W idle + 8 x 315 W for each job while both run, then the training job alone.
+  EXPECT_DOUBLE_EQ(m.summary["energy"]["it_kwh"].get<double>(),
+                   ((1920 + 16 * 315.0) * 1000 + (1920 + 8 * 315.0) * (slowed_s - 1000)) / 3.6e6);
+  // Work is work: both jobs delivered their 8e17 FLOP.
+  EXPECT_NEAR(m.summary["flops"]["delivered_eflop"].get<double>(), 1.6, 1e-12);
+  // An exponent of 0: draw limited, speed kept (a memory-bound code).
+  const std::string limit = R"("limit": 385)";
+  text.replace(text.find(limit), limit.size(), R"("limit": 385, "limit_exponent": 0)");
+  EXPECT_DOUBLE_EQ(run_metered(text).result.records[0].finish_s, 1000.0);
+
+  const auto diags = test::load_errors(R"({"accelerators": {
+      "A100-SXM": {"power_w": {"limit": 50}}, "H100-SXM": {"power_w": {"limit": 800}},
+      "H20": {"power_w": {"limit": 300, "limit_exponent": 2}}},
+    "sites": [{"name": "s", "region": "east", "racks": [
+                {"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "A100-SXM", "count": 1}}]}],
+    "workload": {"jobs": []}})");
+  EXPECT_TRUE(test::has_error(diags, "/accelerators/A100-SXM/power_w/limit",
+                              "power limit 50 W is outside (idle 50 W, max 400 W]"));
+  EXPECT_TRUE(test::has_error(diags, "/accelerators/H100-SXM/power_w/limit", "expected idle < limit <= max"));
+  EXPECT_TRUE(test::has_error(diags, "/accelerators/H20/power_w/limit_exponent", "<= 1"));
+}
+
+TEST(Power, APowerLimitStrandsFewerAcceleratorsUnderARackCap)
+{
+  // Issue 23, item 5: "stranded by caps" is not always the worst case. A 15 kW rack of 4 nodes x 8 A100 (idle
+  // 50 W, max 400 W) with 1,500 W of node base: 7,600 W idle, so 7,400 W for busy accelerators. At TDP each takes
+  // 350 W more: floor(7,400 / 350) = 21 may be busy, 11 stranded; limited to 250 W, each takes 200 W: all 32.
+  const auto text = [](const std::string& a100) {
+    return R"({"name": "t", "accelerators": {"A100-SXM": )" + a100 + R"(},
+    "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 4, "power_cap_kw": 15,
+      "node": {"accelerator": "A100-SXM", "count": 8, "base_power_w": 1500}}]}],
+    "workload": {"jobs": [{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 10}]}})";
+  };
+  const Metered at_tdp = run_metered(text("{}"));
+  EXPECT_EQ(at_tdp.summary["stranded"]["accelerators"], 11);
+  EXPECT_EQ(at_tdp.cluster.racks[0].max_busy, 21U);
+  const Metered limited = run_metered(text(R"({"power_w": {"limit": 250}})"));
+  EXPECT_EQ(limited.summary["stranded"]["accelerators"], 0);
+  EXPECT_EQ(limited.cluster.racks[0].max_busy, 32U);
+}
+
 TEST(Loader, JobNeedingMoreMemoryThanAnyTypeIsRejected)
 {
   const auto diags = test::load_errors(test::one_site_scenario(
@@ -492,8 +592,8 @@ TEST(Energy, AJobIsChargedItsShareOfItsNodesBasePower)
   const Metered m = run_metered(
       two_node_scenario(R"("pue": 1.0,)", R"([{"id": "a", "submit_s": 0, "accelerators": 3, "duration_s": 100},
                             {"id": "b", "submit_s": 100, "accelerators": 10, "duration_s": 50}])"));
-  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots_of(m.result.records[0])), 225000.0);
-  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[1], m.result.slots_of(m.result.records[1])), 375000.0);
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[0], m.result.slots_of(m.result.records[0]), 1.0), 225000.0);
+  EXPECT_DOUBLE_EQ(job_energy_j(m.cluster, m.result.records[1], m.result.slots_of(m.result.records[1]), 1.0), 375000.0);
 }
 
 TEST(Energy, EachSiteIsIntegratedUpToTheMakespanWithItsOwnPuePriceAndCarbon)

@@ -17,7 +17,17 @@ struct AcceleratorType {
   std::array<double, PRECISION_COUNT> peak_flop_per_s{}; //!< FLOP/s per precision; 0 = unsupported
   double memory_gib = 0;
   double idle_w = 0; //!< W
-  double max_w = 0;  //!< W while held by a job
+  //! W while held by a job at activity 1: the most it draws (its power limit, when it has one)
+  double max_w = 0;
+  double dynamic_w = 0;              //!< what a job at activity 1 would draw above idle without a limit, W
+  double limit_exponent = 1.0 / 3.0; //!< throughput ~ (dynamic power)^exponent when the limit binds
+
+  //! Power above idle of one accelerator running a job at `activity` (0, 1], W: activity x dynamic_w, at most
+  //! max_w - idle_w.
+  double active_w(double activity) const;
+  //! Throughput factor at `activity` under the limit: 1 when activity x dynamic_w <= max_w - idle_w, else
+  //! ((max_w - idle_w) / (activity x dynamic_w))^limit_exponent (docs/model.md "Power").
+  double speed(double activity) const;
 };
 
 struct Site {

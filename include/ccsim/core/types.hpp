@@ -23,6 +23,10 @@ inline constexpr std::array<std::string_view, 3> ACCELERATOR_KIND_NAMES = {"gpu"
 //! Job classes; each implies a default precision (training bf16, inference fp16, hpc fp64).
 enum class JobClass : std::uint8_t { TRAINING, INFERENCE, HPC };
 inline constexpr std::array<std::string_view, 3> JOB_CLASS_NAMES = {"training", "inference", "hpc"};
+//! Power activity per job class when neither the job nor the workload gives one (docs/model.md "Power"): training
+//! and HPC at their accelerators' maximum; inference at half way from idle to maximum (serving alternates
+//! compute-bound prefill near maximum with memory-bound decode far below it).
+inline constexpr std::array<double, 3> DEFAULT_ACTIVITY = {1.0, 0.5, 1.0};
 
 //! Finds `name` in a name table; the index cast to E, or nullopt.
 template <typename E, std::size_t N>

@@ -96,7 +96,12 @@ private:
   std::vector<double> compute_s_;             //!< held during staging: its compute time once data is in
   std::vector<std::uint8_t> staging_pending_; //!< transfers still in flight (one per remote site it uses)
   std::vector<std::uint64_t> staging_held_;   //!< per rack: accelerators held by jobs waiting for their data
-  std::vector<std::uint32_t> staged_ready_;   //!< prefetch mode: jobs whose data arrived, to enter the queue
+  //! Per rack: sum over its computing accelerators of (1e6 - the job's draw in millionths of the type's maximum
+  //! above idle), an integer so that adding and removing jobs never drifts (docs/model.md "Power").
+  std::vector<std::uint64_t> inactive_ppm_;
+  //! Adds (`sign` 1) or removes (-1) a computing job's share of inactive_ppm_.
+  void count_activity(std::uint32_t job, int sign);
+  std::vector<std::uint32_t> staged_ready_; //!< prefetch mode: jobs whose data arrived, to enter the queue
 
   //! A handle for an arriving job (reusing a free one), its per-handle state reset.
   std::uint32_t admit(Job&& job);

@@ -31,9 +31,10 @@ JobMetrics job_metrics(const Job& job, const JobRecord& record);
 //! Linear-interpolation quantile (numpy's default) of `values`, q in [0, 1]; 0 for no values. Reorders values.
 double quantile(std::vector<double>& values, double q);
 
-//! IT energy attributed to a job, J: execution x sum over its nodes of (k x accelerator max power + node base
-//! power x k / accelerators on the node), k = its accelerators on that node. `slots`: the job's own pieces.
-double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<const NodeSlots> slots);
+//! IT energy attributed to a job, J: its computing time x sum over its nodes of (k x (idle + active_w(activity))
+//! + busy node base power x k / accelerators on the node), k = its accelerators on that node, plus its time held
+//! idle at idle power. `slots`: the job's own pieces; `activity`: the job's (Job::activity).
+double job_energy_j(const Cluster& cluster, const JobRecord& record, std::span<const NodeSlots> slots, double activity);
 
 //! Peak FLOP/s a type is rated at for "available computing power": its bf16 peak, else fp16, fp32, fp64, tf32,
 //! fp8, int8 (the first it supports).

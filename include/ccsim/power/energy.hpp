@@ -29,6 +29,7 @@ public:
 //! is integrated exactly: each site accumulates power x duration whenever its power changes (docs/model.md).
 //!   site IT power       = sum over nodes (idle base + accelerators x idle)
 //!                         + sum over racks of computing accelerators x delta_w (max - idle + node base share)
+//!                         - what jobs below activity 1 leave undrawn (update()'s inactive_ppm_by_rack)
 //!   site facility power = IT power x PUE(IT power / site maximum IT power)
 //! Samples also carry utilization (aggregated over all nodes by the SIMD kernel) and fragmentation, which the
 //! meter also integrates over time at every update (docs/metrics.md).
@@ -44,9 +45,12 @@ public:
   void sample_until(double t);
   //! Integrates the given sites up to `now` and takes their new power from `state`; `queued` is the queue length.
   //! `waiting_by_rack` (optional, per rack): held accelerators that wait for their job's input data and draw
-  //! idle power, not busy power.
+  //! idle power, not busy power. `inactive_ppm_by_rack` (optional, per rack): the sum over its computing
+  //! accelerators of 1e6 x (1 - the job's draw above idle as a share of the type's maximum above idle); each
+  //! millionth takes that share of (max - idle) off the rack's power (docs/model.md "Power").
   void update(double now, const ClusterState& state, std::span<const std::uint32_t> sites, std::size_t queued,
-              std::span<const std::uint64_t> waiting_by_rack = {});
+              std::span<const std::uint64_t> waiting_by_rack = {},
+              std::span<const std::uint64_t> inactive_ppm_by_rack = {});
   //! Records samples due at or before `end`, and integrates every site up to `end`. The ClusterState last given to
   //! update() must still exist (samples read it).
   void finish(double end);

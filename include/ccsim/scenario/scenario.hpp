@@ -26,6 +26,10 @@ struct AcceleratorSpec {
   double memory_gib = 0;                                 //!< memory per accelerator, GiB
   double idle_w = 0;                                     //!< power when idle, W
   double max_w = 0;                                      //!< power while a job holds it (utilization 1), W
+  //! power limit (e.g. nvidia-smi -pl), W: it never draws more, and a job that would is slowed (docs/model.md
+  //! "Power"); NaN = none
+  double limit_w = UNSET;
+  double limit_exponent = 1.0 / 3.0; //!< throughput ~ (dynamic power)^exponent under the limit
 };
 
 //! What one node holds.
@@ -118,6 +122,8 @@ struct WorkloadSpec {
   //! Per job class (JOB_CLASS_NAMES order): the accelerator type a duration-based job's duration was measured on
   //! ("" = none: the duration on every type); "duration_reference" (docs/model.md "Runtime").
   std::array<std::string, JOB_CLASS_NAMES.size()> duration_reference;
+  //! Per job class: the power activity of a job that does not give its own ("activity"; docs/model.md "Power").
+  std::array<double, JOB_CLASS_NAMES.size()> activity = DEFAULT_ACTIVITY;
 };
 
 //! A parsed, validated scenario: platform + workload + scheduler + outputs.

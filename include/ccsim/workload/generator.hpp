@@ -43,6 +43,7 @@ struct MixEntry {
   std::vector<std::pair<std::string, double>> data_sites; //!< (site, share): where each job's input data lives
   std::optional<Distribution> data_bytes;                 //!< input size, bytes (with data_sites)
   double comm_share = 0;                                  //!< the class's communication share
+  std::optional<double> activity; //!< the class's power activity (absent: the workload's default for its class)
 };
 
 struct GeneratorSpec {

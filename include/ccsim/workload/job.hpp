@@ -26,9 +26,13 @@ struct Job {
   //! Share of each of its accelerators the job needs, in thousandths (1..1000; openb's gpu_milli). Fill mode packs
   //! shares onto GPUs; the event engine holds whole accelerators (docs/workloads.md).
   std::uint16_t gpu_milli = 1000;
-  double duration_s = UNSET;   //!< run time in seconds, when replaying a trace
-  double work_flop = UNSET;    //!< total work in floating-point (or integer, for int8) operations
-  double efficiency = 1.0;     //!< fraction of peak throughput achieved, in (0, 1]
+  double duration_s = UNSET; //!< run time in seconds, when replaying a trace
+  double work_flop = UNSET;  //!< total work in floating-point (or integer, for int8) operations
+  double efficiency = 1.0;   //!< fraction of peak throughput achieved, in (0, 1]
+  //! Power activity in (0, 1]: each of its accelerators draws idle + activity x (max - idle) (docs/model.md
+  //! "Power"). Resolved by prepare to the workload's default for its class unless the input gives it.
+  double activity = 1.0;
+  bool activity_given = false; //!< the input gave `activity` (prepare keeps it)
   double walltime_s = UNSET;   //!< user's runtime estimate in seconds (what backfilling uses); resolved if unset
   double memory_gib = 0;       //!< memory needed on each accelerator, GiB
   std::int64_t priority = 0;   //!< higher runs first under the `priority` queue policy

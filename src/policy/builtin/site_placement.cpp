@@ -202,11 +202,12 @@ private:
     const AcceleratorType& type = c.types[pool.type];
     const Site& site = c.sites[pool.site];
     const double n = job.accelerators;
-    double it_j = n * type.max_w * runtime_s(job, type);
+    const double active_w = type.active_w(job.activity); // above idle, at the job's activity and the type's limit
+    double it_j = n * (type.idle_w + active_w) * runtime_s(job, type);
     if (hold && job.data_site_index != NO_SITE && job.data_bytes > 0)
       it_j += n * type.idle_w * c.topology.transfer_time_s(job.data_site_index, pool.site, job.data_bytes);
     // PUE at the site's IT load with this job added.
-    const double it_w = site.idle_w + site_busy_w(view, pool.site) + n * (type.max_w - type.idle_w);
+    const double it_w = site.idle_w + site_busy_w(view, pool.site) + n * active_w;
     const double load = site.max_w > 0 ? std::min(1.0, it_w / site.max_w) : 0.0;
     const double facility_j = it_j * site.pue.at(load);
     if (objective_ == Objective::COST)
