@@ -1,6 +1,7 @@
 // src/engine/dispatcher.cpp
 #include "ccsim/engine/dispatcher.hpp"
 
+#include "ccsim/core/limits.hpp"
 #include "ccsim/perf/comm_model.hpp"
 
 #include <algorithm>
@@ -55,12 +56,14 @@ std::uint32_t Dispatcher::admit(Job&& job)
     staging_since_.push_back(UNSET);
     compute_s_.push_back(0);
     staging_pending_.push_back(0);
+    has_flows_.push_back(false);
     if (spec_.staging == StagingMode::PREFETCH)
       site_pin_.push_back(NO_SITE);
   }
   staging_since_[h] = UNSET;
   compute_s_[h] = 0;
   staging_pending_[h] = 0;
+  has_flows_[h] = false;
   if (not site_pin_.empty())
     site_pin_[h] = NO_SITE;
   return h;
@@ -80,6 +83,31 @@ void Dispatcher::count_activity(std::uint32_t job, int sign)
     std::uint64_t& rack = inactive_ppm_[cluster_->node_rack[piece.node]];
     rack = sign > 0 ? rack + inactive : rack - inactive;
   }
+}
+
+void Dispatcher::start_collective_flows(std::uint32_t job, double run_s)
+{
+  const Job& j = jobs_[job];
+  if (j.allreduce_reference_s <= 0 || not(run_s > 0))
+    return;
+  thread_local std::vector<std::uint32_t> sites;
+  sites.clear();
+  for (const NodeSlots& piece : slots_[job])
+    sites.push_back(cluster_->node_site[piece.node]);
+  std::sort(sites.begin(), sites.end());
+  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+  if (sites.size() < 2)
+    return;
+  // The sites' ring of each all-reduce (docs/model.md "Communication"): every site sends 2 (k - 1) / k of the
+  // bytes to the next, as many times as the job all-reduces.
+  const double k = static_cast<double>(sites.size());
+  const double allreduces = j.comm_reference_s / j.allreduce_reference_s;
+  const double bytes = std::min(MAX_BYTES, allreduces * 2 * (k - 1) / k * j.allreduce_bytes);
+  if (not(bytes >= 1))
+    return;
+  for (std::size_t i = 0; i < sites.size(); i++)
+    collective_flows_.push_back(CollectiveFlow{job, sites[i], sites[(i + 1) % sites.size()], bytes, bytes / run_s});
+  has_flows_[job] = true;
 }
 
 void Dispatcher::end_job(std::uint32_t job)
@@ -124,14 +152,15 @@ void Dispatcher::staging_done(std::uint32_t job, double now)
   for (const NodeSlots& piece : slots_[job])
     staging_held_[cluster_->node_rack[piece.node]] -= static_cast<std::uint64_t>(std::popcount(piece.mask));
   count_activity(job, 1);
+  start_collective_flows(job, compute_s_[job]);
   if (meter_ != nullptr) {
     meter_->sample_until(now);
-    changed_sites_.clear();
+    changed_racks_.clear();
     for (const NodeSlots& piece : slots_[job])
-      changed_sites_.push_back(cluster_->node_site[piece.node]);
-    std::sort(changed_sites_.begin(), changed_sites_.end());
-    changed_sites_.erase(std::unique(changed_sites_.begin(), changed_sites_.end()), changed_sites_.end());
-    meter_->update(now, state_, changed_sites_, queue_->queued(), staging_held_, inactive_ppm_);
+      changed_racks_.push_back(cluster_->node_rack[piece.node]);
+    std::sort(changed_racks_.begin(), changed_racks_.end());
+    changed_racks_.erase(std::unique(changed_racks_.begin(), changed_racks_.end()), changed_racks_.end());
+    meter_->update(now, state_, changed_racks_, queue_->queued(), staging_held_, inactive_ppm_);
   }
 }
 
@@ -151,7 +180,7 @@ void Dispatcher::process(double now)
 {
   finished_.clear();
   submitted_.clear();
-  changed_sites_.clear();
+  changed_racks_.clear();
   counters_.end_s = now;
   if (meter_ != nullptr)
     meter_->sample_until(now);
@@ -162,9 +191,11 @@ void Dispatcher::process(double now)
     running_.pop();
     state_.release(slots_[j]);
     count_activity(j, -1);
+    if (has_flows_[j])
+      collective_stops_.push_back(j);
     finished_.push_back(j);
     for (const NodeSlots& piece : slots_[j])
-      changed_sites_.push_back(cluster_->node_site[piece.node]);
+      changed_racks_.push_back(cluster_->node_rack[piece.node]);
     end_job(j);
   }
   std::sort(finished_.begin(), finished_.end(),
@@ -234,7 +265,7 @@ void Dispatcher::process(double now)
     bool staging = false;
     for (const auto& piece : placed) {
       const std::uint32_t site = cluster_->node_site[piece.node];
-      changed_sites_.push_back(site);
+      changed_racks_.push_back(cluster_->node_rack[piece.node]);
       if (spec_.staging == StagingMode::HOLD && job.data_site_index != NO_SITE && job.data_bytes > 0 &&
           site != job.data_site_index &&
           std::none_of(staging_requests_.begin(), staging_requests_.end(),
@@ -251,12 +282,13 @@ void Dispatcher::process(double now)
       rec.finish_s = now + run;
       running_.push(Completion{rec.finish_s, job.index, s.job});
       count_activity(s.job, 1);
+      start_collective_flows(s.job, run);
     }
   }
   if (meter_ != nullptr) {
-    std::sort(changed_sites_.begin(), changed_sites_.end());
-    changed_sites_.erase(std::unique(changed_sites_.begin(), changed_sites_.end()), changed_sites_.end());
-    meter_->update(now, state_, changed_sites_, queue_->queued(), staging_held_, inactive_ppm_);
+    std::sort(changed_racks_.begin(), changed_racks_.end());
+    changed_racks_.erase(std::unique(changed_racks_.begin(), changed_racks_.end()), changed_racks_.end());
+    meter_->update(now, state_, changed_racks_, queue_->queued(), staging_held_, inactive_ppm_);
   }
   // The policies have seen this pass's ends: those handles are free for the next arrivals.
   free_.insert(free_.end(), finished_.begin(), finished_.end());

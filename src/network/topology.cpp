@@ -28,6 +28,7 @@ Topology Topology::build(std::span<const std::string> site_names, const NetworkS
   Topology t;
   t.sites_ = static_cast<std::uint32_t>(site_names.size());
   t.links_ = spec.links;
+  t.window_bytes_ = spec.transfers.window_bytes();
   std::map<std::string, std::uint32_t, std::less<>> vertex_of;
   for (std::uint32_t i = 0; i < site_names.size(); i++)
     vertex_of.emplace(site_names[i], i);

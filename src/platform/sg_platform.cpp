@@ -38,6 +38,16 @@ SgPlatform materialize_platform(const Cluster& cluster)
     zone->add_route(storage->get_netpoint(), nullptr, nullptr, nullptr,
                     {{storage_link, sg4::LinkInRoute::Direction::UP}}, true);
     p.storage_hosts.push_back(storage);
+    // Collectives that cross sites leave through the site's nodes' NICs (together) to its gateway.
+    double nics_Bps = 0;
+    for (std::uint32_t n = site.first_node; n < site.first_node + site.node_count; n++)
+      nics_Bps += cluster.node_nic_Bps[n];
+    sg4::Host* fabric = zone->create_host(site.name + "-fabric", 1e9);
+    const sg4::Link* fabric_link =
+        zone->create_split_duplex_link(site.name + "-fabric", std::max(nics_Bps, 1.0))->set_latency(0)->seal();
+    zone->add_route(fabric->get_netpoint(), nullptr, nullptr, nullptr, {{fabric_link, sg4::LinkInRoute::Direction::UP}},
+                    true);
+    p.fabric_hosts.push_back(fabric);
     p.site_zones.push_back(zone->seal());
   }
   const Topology& topo = cluster.topology;

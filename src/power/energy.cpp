@@ -17,14 +17,17 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
     , source_(std::move(source))
     , sites_(cluster.sites.size())
     , busy_by_type_(cluster.types.size(), 0)
-    , usable_free_(cluster.sites.size(), 0)
-    , whole_free_(cluster.sites.size(), 0)
+    , usable_free_(cluster.racks.size(), 0)
+    , whole_free_(cluster.racks.size(), 0)
 {
   for (std::uint32_t s = 0; s < sites_.size(); s++) {
     sites_[s].it_w = cluster.sites[s].idle_w;
     sites_[s].facility_w = facility_of(s, sites_[s].it_w);
-    count_free(s, nullptr);
   }
+  for (std::uint32_t r = 0; r < cluster.racks.size(); r++)
+    count_free(r, nullptr);
+  frag_now_ =
+      usable_total_ > 0 ? static_cast<double>(usable_total_ - whole_total_) / static_cast<double>(usable_total_) : 0.0;
   if (interval_s_ > 0) {
     series_.columns = {"time_s", "queue_length", "utilization", "fragmentation"};
     for (const auto& t : cluster.types)
@@ -102,41 +105,35 @@ void EnergyMeter::sample_until(double t)
     record_sample(at);
 }
 
-void EnergyMeter::count_free(std::uint32_t s, const ClusterState* state)
+void EnergyMeter::count_free(std::uint32_t r, const ClusterState* state)
 {
-  // Per rack (identical nodes): free accelerators its cap allows to run, min(free, max_busy - busy), and of them
-  // those on whole free nodes, min(whole free nodes x n, floor(allowance / n) x n). No state: every node idle.
-  const Site& site = cluster_->sites[s];
-  std::uint64_t usable = 0;
-  std::uint64_t whole = 0;
-  for (std::uint32_t r = site.first_rack; r < site.first_rack + site.rack_count; r++) {
-    const Rack& rack = cluster_->racks[r];
-    if (rack.node_count == 0)
-      continue;
-    std::uint64_t free = rack.accelerators;
-    std::uint64_t free_nodes = rack.node_count;
-    std::uint64_t allowance = rack.max_busy;
-    if (state != nullptr) {
-      free = free_nodes = 0;
-      for (std::uint32_t node = rack.first_node; node < rack.first_node + rack.node_count; node++) {
-        free += state->free_on_node(node);
-        free_nodes += state->free_on_node(node) == cluster_->node_accels[node] ? 1 : 0;
-      }
-      allowance = state->rack_allowance(r);
+  // Identical nodes: free accelerators the rack's cap allows to run, min(free, max_busy - busy), and of them those
+  // on whole free nodes, min(whole free nodes x n, floor(allowance / n) x n). No state: every node idle.
+  const Rack& rack = cluster_->racks[r];
+  if (rack.node_count == 0)
+    return;
+  std::uint64_t free = rack.accelerators;
+  std::uint64_t free_nodes = rack.node_count;
+  std::uint64_t allowance = rack.max_busy;
+  if (state != nullptr) {
+    free = free_nodes = 0;
+    for (std::uint32_t node = rack.first_node; node < rack.first_node + rack.node_count; node++) {
+      free += state->free_on_node(node);
+      free_nodes += state->free_on_node(node) == cluster_->node_accels[node] ? 1 : 0;
     }
-    const std::uint64_t n = cluster_->node_accels[rack.first_node];
-    usable += std::min(free, allowance);
-    whole += std::min(free_nodes * n, allowance / n * n);
+    allowance = state->rack_allowance(r);
   }
-  usable_total_ = usable_total_ - usable_free_[s] + usable;
-  whole_total_ = whole_total_ - whole_free_[s] + whole;
-  usable_free_[s] = usable;
-  whole_free_[s] = whole;
-  frag_now_ =
-      usable_total_ > 0 ? static_cast<double>(usable_total_ - whole_total_) / static_cast<double>(usable_total_) : 0.0;
+  const std::uint64_t n = cluster_->node_accels[rack.first_node];
+  const std::uint64_t usable = std::min(free, allowance);
+  const std::uint64_t whole = std::min(free_nodes * n, allowance / n * n);
+  // Integer totals, updated by difference: exact whatever the order.
+  usable_total_ = usable_total_ - usable_free_[r] + usable;
+  whole_total_ = whole_total_ - whole_free_[r] + whole;
+  usable_free_[r] = usable;
+  whole_free_[r] = whole;
 }
 
-void EnergyMeter::update(double now, const ClusterState& state, std::span<const std::uint32_t> sites,
+void EnergyMeter::update(double now, const ClusterState& state, std::span<const std::uint32_t> racks,
                          std::size_t queued, std::span<const std::uint64_t> waiting_by_rack,
                          std::span<const std::uint64_t> inactive_ppm_by_rack)
 {
@@ -144,11 +141,19 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
   state_ = &state;
   frag_integral_ += frag_now_ * (now - frag_last_s_);
   frag_last_s_ = now;
-  for (const std::uint32_t s : sites)
-    count_free(s, &state);
+  for (const std::uint32_t r : racks)
+    count_free(r, &state);
+  frag_now_ =
+      usable_total_ > 0 ? static_cast<double>(usable_total_ - whole_total_) / static_cast<double>(usable_total_) : 0.0;
   for (std::uint16_t t = 0; t < busy_by_type_.size(); t++)
     busy_by_type_[t] = state.busy_of_type(t);
-  for (const std::uint32_t s : sites) {
+  // The sites of the changed racks (racks are numbered site by site, so ascending racks give ascending sites).
+  std::uint32_t previous = NO_SITE;
+  for (const std::uint32_t r : racks) {
+    const std::uint32_t s = cluster_->racks[r].site;
+    if (s == previous)
+      continue;
+    previous = s;
     SiteMeter& m = sites_[s];
     m.it_j += m.it_w * (now - m.last_s);
     m.facility_j += m.facility_w * (now - m.last_s);
@@ -156,11 +161,11 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
     // Per rack: its nodes' power per busy accelerator (accelerator and node base) is one figure.
     const Site& site = cluster_->sites[s];
     double it = site.idle_w;
-    for (std::uint32_t r = site.first_rack; r < site.first_rack + site.rack_count; r++) {
-      const std::uint64_t waiting = waiting_by_rack.empty() ? 0 : waiting_by_rack[r];
-      it += static_cast<double>(state.busy_in_rack(r) - waiting) * cluster_->racks[r].delta_w;
-      if (const std::uint64_t inactive = inactive_ppm_by_rack.empty() ? 0 : inactive_ppm_by_rack[r]; inactive > 0) {
-        const AcceleratorType& type = cluster_->types[cluster_->node_type[cluster_->racks[r].first_node]];
+    for (std::uint32_t q = site.first_rack; q < site.first_rack + site.rack_count; q++) {
+      const std::uint64_t waiting = waiting_by_rack.empty() ? 0 : waiting_by_rack[q];
+      it += static_cast<double>(state.busy_in_rack(q) - waiting) * cluster_->racks[q].delta_w;
+      if (const std::uint64_t inactive = inactive_ppm_by_rack.empty() ? 0 : inactive_ppm_by_rack[q]; inactive > 0) {
+        const AcceleratorType& type = cluster_->types[cluster_->node_type[cluster_->racks[q].first_node]];
         it -= static_cast<double>(inactive) * 1e-6 * (type.max_w - type.idle_w);
       }
     }

@@ -334,7 +334,7 @@ void read_network(const ObjectReader& root, Scenario& s)
   if (v == nullptr)
     return;
   ObjectReader net(*v, root.pointer_of("network"), root.file(), root.diagnostics(),
-                   {"tiers", "hubs", "links", "fabric"});
+                   {"tiers", "hubs", "links", "fabric", "transfers"});
   NetworkSpec& spec = s.network;
   if (const auto* tv = net.value("tiers", Need::OPTIONAL)) {
     ObjectReader tiers(*tv, net.pointer_of("tiers"), root.file(), root.diagnostics(),
@@ -404,6 +404,15 @@ void read_network(const ObjectReader& root, Scenario& s)
     fab.intra_node_Bps = bandwidth_Bps(f, "intra_node_gbps", fab.intra_node_Bps);
     fab.storage_Bps = bandwidth_Bps(f, "storage_gbps", fab.storage_Bps);
     fab.rack_oversubscription = f.number("rack_oversubscription", Need::OPTIONAL, 1, INF).value_or(1);
+  }
+  if (const auto* tv = net.value("transfers", Need::OPTIONAL)) {
+    ObjectReader t(*tv, net.pointer_of("transfers"), root.file(), root.diagnostics(), {"tcp_window_mib", "streams"});
+    TransferSpec& tr = spec.transfers;
+    constexpr double MIB = 1024.0 * 1024;
+    tr.tcp_window_bytes = t.number("tcp_window_mib", Need::OPTIONAL, MIN_TCP_WINDOW_MIB, MAX_TCP_WINDOW_MIB)
+                              .value_or(tr.tcp_window_bytes / MIB) *
+                          MIB;
+    tr.streams = static_cast<std::uint32_t>(t.integer("streams", Need::OPTIONAL, 1, MAX_STREAMS).value_or(tr.streams));
   }
 }
 

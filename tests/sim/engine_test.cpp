@@ -49,9 +49,10 @@ TEST(Engine, FcfsScheduleOnTheSimGridClock)
 
 TEST(Engine, PinsTheNetworkModel)
 {
-  const auto cfg = simgrid_configuration();
+  // The default transfer: 4 streams of 256 MiB windows (docs/model.md "Data staging").
+  const auto cfg = simgrid_configuration(TransferSpec{}.window_bytes());
   EXPECT_NE(std::find(cfg.begin(), cfg.end(), "network/model:CM02"), cfg.end());
-  EXPECT_NE(std::find(cfg.begin(), cfg.end(), "network/TCP-gamma:0"), cfg.end());
+  EXPECT_NE(std::find(cfg.begin(), cfg.end(), "network/TCP-gamma:1073741824"), cfg.end());
 }
 
 TEST(Engine, EmptyWorkloadEndsAtZero)

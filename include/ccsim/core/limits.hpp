@@ -8,6 +8,8 @@
 // 300 orders of magnitude below a double's overflow.
 #pragma once
 
+#include <cstdint>
+
 namespace ccsim {
 
 //! s (~317 years): submit times, durations, walltimes, horizons, latencies
@@ -30,5 +32,9 @@ inline constexpr double MAX_BYTES = 1e18;
 //! Gb/s (1 bit/s) and Gb/s (1 Eb/s): a link's, NIC's or storage's bandwidth
 inline constexpr double MIN_BANDWIDTH_GBPS = 1e-9;
 inline constexpr double MAX_BANDWIDTH_GBPS = 1e9;
+//! MiB: a TCP window per stream, 1 KiB to 1 TiB; streams per transfer
+inline constexpr double MIN_TCP_WINDOW_MIB = 1.0 / 1024;
+inline constexpr double MAX_TCP_WINDOW_MIB = 1024.0 * 1024;
+inline constexpr std::int64_t MAX_STREAMS = 10'000;
 
 } // namespace ccsim

@@ -26,6 +26,16 @@ struct StagingRequest {
   double bytes = 0;
 };
 
+//! The wide-area traffic of a job's collectives while it computes across sites (docs/model.md "Jobs spanning
+//! sites"): each site of its ring sends `bytes` to the next, at `rate_Bps` (its bytes over its run), so that the
+//! links it crosses carry it alongside staging. The carrier stops the flows when the job ends.
+struct CollectiveFlow {
+  std::uint32_t job = 0; //!< the job's handle
+  std::uint32_t from_site = 0, to_site = 0;
+  double bytes = 0;
+  double rate_Bps = 0;
+};
+
 //! The discrete-event core, independent of what advances the clock: it knows the next event time and handles
 //! every event of one timestamp together (first jobs ending at t, then jobs submitted at t, then decisions).
 //! The SimGrid engine drives it; tests may drive it directly.
@@ -52,6 +62,10 @@ public:
   //! The input data of the job with handle `job` has arrived at `now` (>= the time it was requested).
   void staging_done(std::uint32_t job, double now);
   std::size_t staging_in_flight() const { return staging_in_flight_; }
+  //! Collective flows of jobs that began computing across sites since the last call, and the handles of jobs with
+  //! flows that ended since the last call (their flows stop). Only a carrier that models link sharing uses them.
+  std::vector<CollectiveFlow> take_collective_flows() { return std::exchange(collective_flows_, {}); }
+  std::vector<std::uint32_t> take_collective_stops() { return std::exchange(collective_stops_, {}); }
 
   const RunCounters& counters() const { return counters_; }
   //! The live job with handle `handle`.
@@ -85,7 +99,7 @@ private:
   std::vector<std::uint32_t> free_;           //!< handles free for the next arrivals
   std::priority_queue<Completion, std::vector<Completion>, std::greater<>> running_;
   std::priority_queue<double, std::vector<double>, std::greater<>> timers_; //!< wake-ups policies asked for
-  std::vector<std::uint32_t> finished_, submitted_, changed_sites_;
+  std::vector<std::uint32_t> finished_, submitted_, changed_racks_;
   RunCounters counters_;
   // Data staging (docs/model.md "Data staging"), per handle unless said otherwise.
   std::vector<StagingRequest> staging_requests_;
@@ -99,6 +113,11 @@ private:
   //! Per rack: sum over its computing accelerators of (1e6 - the job's draw in millionths of the type's maximum
   //! above idle), an integer so that adding and removing jobs never drifts (docs/model.md "Power").
   std::vector<std::uint64_t> inactive_ppm_;
+  std::vector<CollectiveFlow> collective_flows_;
+  std::vector<std::uint32_t> collective_stops_;
+  std::vector<bool> has_flows_; //!< per handle: its collectives cross sites (flows to stop when it ends)
+  //! Adds the collective flows of a job that begins computing now over its run of `run_s` seconds.
+  void start_collective_flows(std::uint32_t job, double run_s);
   //! Adds (`sign` 1) or removes (-1) a computing job's share of inactive_ppm_.
   void count_activity(std::uint32_t job, int sign);
   std::vector<std::uint32_t> staged_ready_; //!< prefetch mode: jobs whose data arrived, to enter the queue

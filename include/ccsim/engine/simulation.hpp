@@ -8,14 +8,16 @@
 
 namespace ccsim {
 
-//! The SimGrid configuration ccsim pins, as "name:value" (recorded in run.json).
-std::vector<std::string> simgrid_configuration();
+//! The SimGrid configuration ccsim pins, as "name:value" (recorded in run.json); `window_bytes` is what one
+//! transfer keeps in flight (Topology::window_bytes(), SimGrid's TCP-gamma).
+std::vector<std::string> simgrid_configuration(double window_bytes);
 
 //! Outcome of one simulation run.
 struct SimulationRun {
   RunCounters counters;
-  std::uint64_t clock_advances = 0; //!< times the SimGrid clock was advanced
-  double simulated_end_s = 0;       //!< SimGrid clock at the end, seconds
+  std::uint64_t clock_advances = 0;   //!< times the SimGrid clock was advanced
+  std::uint64_t collective_flows = 0; //!< wide-area flows started for collectives of jobs spanning sites
+  double simulated_end_s = 0;         //!< SimGrid clock at the end, seconds
   std::vector<std::string> simgrid_config;
 };
 

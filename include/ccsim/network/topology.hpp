@@ -42,10 +42,18 @@ public:
   Tier tier(std::uint32_t a, std::uint32_t b) const { return pair(a, b).tier; }
   //! The route's links in order from a to b (empty when a == b).
   std::span<const Hop> route(std::uint32_t a, std::uint32_t b) const;
-  //! Time for `bytes` alone on the route: latency + bytes / bottleneck bandwidth, s (0 when a == b).
+  //! Bytes one transfer keeps in flight (TCP window x streams, NetworkSpec::transfers).
+  double window_bytes() const { return window_bytes_; }
+  //! Rate of one transfer alone on the route: the bottleneck bandwidth, at most window / round-trip time, bytes/s.
+  double transfer_rate_Bps(std::uint32_t a, std::uint32_t b) const
+  {
+    const double rtt_s = 2 * latency_s(a, b);
+    return rtt_s > 0 ? std::min(bandwidth_Bps(a, b), window_bytes_ / rtt_s) : bandwidth_Bps(a, b);
+  }
+  //! Time for `bytes` alone on the route: latency + bytes / transfer rate, s (0 when a == b).
   double transfer_time_s(std::uint32_t a, std::uint32_t b, double bytes) const
   {
-    return a == b ? 0.0 : latency_s(a, b) + bytes / bandwidth_Bps(a, b);
+    return a == b ? 0.0 : latency_s(a, b) + bytes / transfer_rate_Bps(a, b);
   }
   //! Whether every pair of sites is connected.
   bool connected() const;
@@ -64,6 +72,7 @@ private:
 
   std::uint32_t sites_ = 0;
   std::vector<LinkSpec> links_;
+  double window_bytes_ = TransferSpec{}.window_bytes();
   std::vector<Pair> pairs_; //!< sites x sites, row-major
   std::vector<Hop> hops_;
 };

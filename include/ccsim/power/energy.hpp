@@ -43,12 +43,13 @@ public:
 
   //! Records samples due strictly before `t` (the state since the previous update holds until t).
   void sample_until(double t);
-  //! Integrates the given sites up to `now` and takes their new power from `state`; `queued` is the queue length.
+  //! Integrates the sites of the given racks (ascending: the racks whose occupancy changed) up to `now` and takes
+  //! their new power from `state`; `queued` is the queue length.
   //! `waiting_by_rack` (optional, per rack): held accelerators that wait for their job's input data and draw
   //! idle power, not busy power. `inactive_ppm_by_rack` (optional, per rack): the sum over its computing
   //! accelerators of 1e6 x (1 - the job's draw above idle as a share of the type's maximum above idle); each
   //! millionth takes that share of (max - idle) off the rack's power (docs/model.md "Power").
-  void update(double now, const ClusterState& state, std::span<const std::uint32_t> sites, std::size_t queued,
+  void update(double now, const ClusterState& state, std::span<const std::uint32_t> racks, std::size_t queued,
               std::span<const std::uint64_t> waiting_by_rack = {},
               std::span<const std::uint64_t> inactive_ppm_by_rack = {});
   //! Records samples due at or before `end`, and integrates every site up to `end`. The ClusterState last given to
@@ -74,8 +75,8 @@ private:
     double it_j = 0, facility_j = 0; //!< energy so far, J
   };
   void record_sample(double t);
-  //! Recomputes site `s`'s free accelerators within rack caps and those on whole free nodes.
-  void count_free(std::uint32_t s, const ClusterState* state);
+  //! Recounts rack `r`'s free accelerators within its cap and those on whole free nodes.
+  void count_free(std::uint32_t r, const ClusterState* state);
   double facility_of(std::uint32_t site, double it_w) const;
 
   const Cluster* cluster_;
@@ -87,7 +88,7 @@ private:
   std::size_t queued_ = 0;
   const ClusterState* state_ = nullptr; //!< the occupancy sampled (set by update())
   std::uint64_t samples_ = 0;
-  // Fragmentation: per site, free accelerators within rack caps, and those of them on whole free nodes; the
+  // Fragmentation: per rack, free accelerators within its cap, and those of them on whole free nodes; the
   // platform's totals, the current value, and its time integral.
   std::vector<std::uint64_t> usable_free_, whole_free_;
   std::uint64_t usable_total_ = 0, whole_total_ = 0;

@@ -38,11 +38,22 @@ struct FabricSpec {
   double storage_Bps = 400e9 / 8;     //!< a site's storage to its gateway, bytes/s (staging source and sink)
 };
 
-//! Scenario "network": hubs (routers that are not sites), inter-site links and the fabric.
+//! How one data transfer between sites moves (docs/model.md "Data staging"): TCP flows whose window caps each
+//! flow's rate at window / round-trip time. Defaults: tuned data-transfer nodes (buffers at the bandwidth-delay
+//! product of a 100 Gb/s, 20 ms path, 250 MB; parallel streams as GridFTP / Globus use them).
+struct TransferSpec {
+  double tcp_window_bytes = 256.0 * 1024 * 1024; //!< per stream, bytes
+  std::uint32_t streams = 4;                     //!< parallel TCP streams per transfer
+  //! Bytes in flight per transfer: the rate cap is this over the route's round-trip time.
+  double window_bytes() const { return tcp_window_bytes * streams; }
+};
+
+//! Scenario "network": hubs (routers that are not sites), inter-site links, the fabric and transfers.
 struct NetworkSpec {
   std::vector<std::string> hubs;
   std::vector<LinkSpec> links;
   FabricSpec fabric;
+  TransferSpec transfers;
   std::array<double, TIER_COUNT> tier_rtt_s = DEFAULT_TIER_RTT_S;
 };
 
