@@ -208,6 +208,8 @@ void Dispatcher::process(double now)
     const std::uint32_t j = admit(std::move(*next_job_));
     pull_next();
     counters_.submitted++;
+    if (meter_ != nullptr)
+      meter_->job_submitted(jobs_[j].accelerators);
     const Job& job = jobs_[j];
     if (not site_pin_.empty() && job.data_site_index != NO_SITE) {
       const ClusterView view{*cluster_, state_, ANY_POOL, site_pin_, jobs_.data(), pinned_backlog_};

@@ -241,7 +241,8 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
     s["pue"] = {{"effective", it_j > 0 ? facility_j / it_j : 0.0}};
     s["cost"] = {{"electricity", cost}, {"currency", scenario.currency}};
     s["carbon"] = {{"tco2", carbon_kg / 1000.0}};
-    s["fragmentation"] = {{"mean", meter->mean_fragmentation()}};
+    s["fragmentation"] = {{"mean", meter->mean_fragmentation()},
+                          {"expected_mean", meter->mean_expected_fragmentation()}};
   }
   return s;
 }

@@ -19,6 +19,7 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
     , busy_by_type_(cluster.types.size(), 0)
     , usable_free_(cluster.racks.size(), 0)
     , whole_free_(cluster.racks.size(), 0)
+    , loose_by_rack_(cluster.racks.size() * MAX_NODE_SIZE, 0)
 {
   for (std::uint32_t s = 0; s < sites_.size(); s++) {
     sites_[s].it_w = cluster.sites[s].idle_w;
@@ -26,8 +27,7 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
   }
   for (std::uint32_t r = 0; r < cluster.racks.size(); r++)
     count_free(r, nullptr);
-  frag_now_ =
-      usable_total_ > 0 ? static_cast<double>(usable_total_ - whole_total_) / static_cast<double>(usable_total_) : 0.0;
+  refresh_fragmentation();
   if (interval_s_ > 0) {
     series_.columns = {"time_s", "queue_length", "utilization", "fragmentation"};
     for (const auto& t : cluster.types)
@@ -126,11 +126,50 @@ void EnergyMeter::count_free(std::uint32_t r, const ClusterState* state)
   const std::uint64_t n = cluster_->node_accels[rack.first_node];
   const std::uint64_t usable = std::min(free, allowance);
   const std::uint64_t whole = std::min(free_nodes * n, allowance / n * n);
+  // Per threshold k: what a job wanting min(k, n) free on each node it uses can take here is the free on nodes with
+  // at least that many, within the cap's allowance; the rest of the usable free is loose for it.
+  std::array<std::uint64_t, MAX_NODE_SIZE + 1> on_nodes_with{}; // [f]: free accelerators on nodes with f free
+  if (state != nullptr)
+    for (std::uint32_t node = rack.first_node; node < rack.first_node + rack.node_count; node++)
+      on_nodes_with[state->free_on_node(node)] += state->free_on_node(node);
+  else
+    on_nodes_with[n] = rack.accelerators;
+  std::uint64_t compact = free; // free on nodes with at least k free, k = 1, 2, ...
+  std::uint64_t* loose = &loose_by_rack_[static_cast<std::size_t>(r) * MAX_NODE_SIZE];
+  for (std::size_t k = 1; k <= MAX_NODE_SIZE; k++) {
+    if (k <= n)
+      compact -= on_nodes_with[k - 1];
+    const std::uint64_t now = usable - std::min(allowance, compact);
+    loose_total_[k] = loose_total_[k] - loose[k - 1] + now;
+    loose[k - 1] = now;
+  }
   // Integer totals, updated by difference: exact whatever the order.
   usable_total_ = usable_total_ - usable_free_[r] + usable;
   whole_total_ = whole_total_ - whole_free_[r] + whole;
   usable_free_[r] = usable;
   whole_free_[r] = whole;
+}
+
+void EnergyMeter::refresh_fragmentation()
+{
+  const auto usable = static_cast<double>(usable_total_);
+  frag_now_ = usable_total_ > 0 ? static_cast<double>(usable_total_ - whole_total_) / usable : 0.0;
+  double loose = 0;
+  if (usable_total_ > 0 && jobs_seen_ > 0) {
+    for (std::size_t k = 1; k <= MAX_NODE_SIZE; k++)
+      if (sizes_[k] > 0)
+        loose += static_cast<double>(sizes_[k]) * static_cast<double>(loose_total_[k]);
+    loose /= static_cast<double>(jobs_seen_);
+  }
+  expected_now_ = usable_total_ > 0 ? loose / usable : 0.0;
+}
+
+void EnergyMeter::job_submitted(std::uint32_t accelerators)
+{
+  if (accelerators == 0)
+    return;
+  sizes_[std::min<std::size_t>(accelerators, MAX_NODE_SIZE)]++;
+  jobs_seen_++;
 }
 
 void EnergyMeter::update(double now, const ClusterState& state, std::span<const std::uint32_t> racks,
@@ -140,11 +179,11 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
   queued_ = queued;
   state_ = &state;
   frag_integral_ += frag_now_ * (now - frag_last_s_);
+  expected_integral_ += expected_now_ * (now - frag_last_s_);
   frag_last_s_ = now;
   for (const std::uint32_t r : racks)
     count_free(r, &state);
-  frag_now_ =
-      usable_total_ > 0 ? static_cast<double>(usable_total_ - whole_total_) / static_cast<double>(usable_total_) : 0.0;
+  refresh_fragmentation();
   for (std::uint16_t t = 0; t < busy_by_type_.size(); t++)
     busy_by_type_[t] = state.busy_of_type(t);
   // The sites of the changed racks (racks are numbered site by site, so ascending racks give ascending sites).
@@ -181,6 +220,7 @@ void EnergyMeter::finish(double end)
          at = static_cast<double>(++next_sample_) * interval_s_)
       record_sample(at);
   frag_integral_ += frag_now_ * (end - frag_last_s_);
+  expected_integral_ += expected_now_ * (end - frag_last_s_);
   frag_last_s_ = end;
   frag_end_s_ = end;
   for (auto& m : sites_) {

@@ -151,6 +151,29 @@ TEST(Energy, FragmentationCountsFreeAcceleratorsOnPartlyUsedNodes)
   EXPECT_DOUBLE_EQ(m.summary["fragmentation"]["mean"].get<double>(), 4.0 / 12.0);
 }
 
+TEST(Energy, ExpectedFragmentationWeighsTheSubmittedJobSizes)
+{
+  // Issue 23, item 12. Two nodes of 8. At 0: a (4) and b (1) start on node 0, c (16) waits for both nodes. Free: 3 on
+  // node 0, 8 on node 1, all usable (11). Submitted sizes 4, 1, 16, a third each: a 1-accelerator job can take every
+  // free one; a 4-accelerator job wants 4 free on a node, so node 0's 3 are loose for it; a 16-accelerator job wants
+  // whole nodes (min(16, 8) = 8 free), so also 3. Expected fragmentation (0 + 3 + 3) / 3 / 11 = 2/11 until 3,600 s,
+  // then c holds everything (no free accelerator: 0) until 7,200 s. Mean 1/11. The whole-node measure: 3/11, then 0.
+  const std::string jobs = R"([{"id": "a", "submit_s": 0, "accelerators": 4, "duration_s": 3600},
+                              {"id": "b", "submit_s": 0, "accelerators": 1, "duration_s": 3600},
+                              {"id": "c", "submit_s": 0, "accelerators": 16, "duration_s": 3600}])";
+  const Metered m = run_metered(two_node_scenario(R"("pue": 1.0,)", jobs));
+  EXPECT_DOUBLE_EQ(m.summary["fragmentation"]["expected_mean"].get<double>(), 1.0 / 11);
+  EXPECT_DOUBLE_EQ(m.summary["fragmentation"]["mean"].get<double>(), 3.0 / 11 / 2);
+  // Capped at 9.48 kW (12 may be busy): with 5 busy, 7 may still run, and node 1 holds 8 free together: nothing is
+  // loose for any size, while the whole-node measure calls all 7 fragmented (no whole node fits in the allowance).
+  const Metered capped = run_metered(two_node_scenario(R"("pue": 1.0,)", R"([
+      {"id": "a", "submit_s": 0, "accelerators": 4, "duration_s": 3600},
+      {"id": "b", "submit_s": 0, "accelerators": 1, "duration_s": 3600}])",
+                                                       R"("power_cap_kw": 9.48, )"));
+  EXPECT_EQ(capped.summary["fragmentation"]["expected_mean"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(capped.summary["fragmentation"]["mean"].get<double>(), 1.0);
+}
+
 TEST(Pue, CurveInterpolatesAtAndBetweenPointsAndClamps)
 {
   const PueCurve c{{{0.2, 1.8}, {0.5, 1.5}, {1.0, 1.2}}};

@@ -3,6 +3,7 @@
 
 #include "ccsim/cluster/state.hpp"
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -64,6 +65,12 @@ public:
   //! Fragmentation (of the free accelerators that rack power caps allow to run, the share that no whole free node
   //! holds, docs/metrics.md) averaged over time from 0 to the end given to finish() (0 before).
   double mean_fragmentation() const { return frag_end_s_ > 0 ? frag_integral_ / frag_end_s_ : 0.0; }
+  //! Job-size-aware fragmentation (docs/metrics.md): for a job of size s drawn from the sizes submitted so far, the
+  //! share of the usable free accelerators it cannot take compactly (on nodes with fewer free than min(s, node
+  //! size)), averaged over time like mean_fragmentation().
+  double mean_expected_fragmentation() const { return frag_end_s_ > 0 ? expected_integral_ / frag_end_s_ : 0.0; }
+  //! A job of `accelerators` was submitted: its size joins the distribution expected fragmentation uses.
+  void job_submitted(std::uint32_t accelerators);
 
   //! Timeseries limit: a run that would record more samples fails with a clear message.
   static constexpr std::size_t MAX_SAMPLES = 1'000'000;
@@ -93,6 +100,16 @@ private:
   std::vector<std::uint64_t> usable_free_, whole_free_;
   std::uint64_t usable_total_ = 0, whole_total_ = 0;
   double frag_now_ = 0, frag_integral_ = 0, frag_last_s_ = 0, frag_end_s_ = 0;
+  // Expected fragmentation: per rack and threshold k = 1..MAX_NODE_SIZE, the usable free accelerators a job needing
+  // min(k, node size) free on a node cannot take (rack-major), their platform totals per k, and the submitted job
+  // sizes per k (k = min(size, MAX_NODE_SIZE)).
+  static constexpr std::size_t MAX_NODE_SIZE = 64;
+  std::vector<std::uint64_t> loose_by_rack_;
+  std::array<std::uint64_t, MAX_NODE_SIZE + 1> loose_total_{};
+  std::array<std::uint64_t, MAX_NODE_SIZE + 1> sizes_{};
+  std::uint64_t jobs_seen_ = 0;
+  double expected_now_ = 0, expected_integral_ = 0;
+  void refresh_fragmentation();
   Timeseries series_;
   TimeseriesSink* sink_ = nullptr;
   std::vector<double> row_; //!< the sample being recorded
