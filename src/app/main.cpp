@@ -102,6 +102,13 @@ ccsim::PreparedRun load_and_prepare(const std::string& path, const RunOptions& o
   return ccsim::prepare(std::move(scenario), overrides, ccsim::PolicyRegistry::global(), hold_jobs);
 }
 
+//! A valid scenario's warnings (Scenario::warnings), on stderr: also with -q, which quiets the summary only.
+void print_warnings(const ccsim::Scenario& scenario)
+{
+  for (const auto& w : scenario.warnings)
+    std::cerr << "warning: " << w.to_string() << "\n";
+}
+
 //! run.json's fields common to both modes.
 nlohmann::ordered_json run_info(const ccsim::PreparedRun& run, const std::vector<std::string>& command_line)
 {
@@ -117,6 +124,8 @@ nlohmann::ordered_json run_info(const ccsim::PreparedRun& run, const std::vector
   for (const auto& r : scenario.node_reports)
     info["node_lists"].push_back(
         {{"format", r.format}, {"path", r.path}, {"read", r.read}, {"kept", r.kept}, {"skipped", r.skipped}});
+  for (const auto& warning : scenario.warnings)
+    info["warnings"].push_back(warning.to_string());
   return info;
 }
 
@@ -213,6 +222,7 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
 {
   const auto wall_start = std::chrono::steady_clock::now();
   const ccsim::PreparedRun run = load_and_prepare(opt.scenario.empty() ? default_scenario_path() : opt.scenario, opt);
+  print_warnings(run.scenario);
   if (run.policies.fill)
     return run_fill_mode(run, opt, command_line, wall_start);
 
@@ -262,6 +272,7 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
 int cmd_validate(const std::string& path)
 {
   const ccsim::PreparedRun run = load_and_prepare(path);
+  print_warnings(run.scenario);
   const ccsim::Scenario& s = run.scenario;
   const ccsim::Cluster& cluster = run.cluster;
   std::cout << fmt::format("{}: valid scenario \"{}\": {} sites, {} nodes, {} accelerators, {} jobs\n", path, s.name,

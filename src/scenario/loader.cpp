@@ -640,6 +640,24 @@ std::string folder_name_problem(const std::string& name)
   return "";
 }
 
+//! Valid but probably not meant (Scenario::warnings): nodes whose base power is 0 count accelerators only.
+void warn_about(Scenario& s)
+{
+  std::size_t zero_base = 0;
+  std::string first;
+  for (std::size_t i = 0; i < s.sites.size(); i++)
+    for (const auto& g : s.sites[i].rack_groups)
+      if (g.node.accelerators > 0 && g.node.base_power_w == 0 && g.node.base_busy_power_w == 0 && zero_base++ == 0)
+        first = fmt::format("{} at site {}", g.name, s.sites[i].name);
+  if (zero_base > 0)
+    s.warnings.push_back(Diagnostic{
+        s.file, "/sites",
+        fmt::format("node base power is 0 in {} rack group{} (first: {}): IT power counts the accelerators only, "
+                    "where a DGX H100 node draws about 4.6 kW besides its 8 x 700 W at full load (give "
+                    "node.base_power_w, e.g. {{\"idle\": 1500, \"busy\": 4600}}; docs/model.md \"Power\")",
+                    zero_base, zero_base == 1 ? "" : "s", first)});
+}
+
 } // namespace
 
 Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256)
@@ -685,7 +703,7 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   // reported too, located, rather than ignored).
   check_scenario_schema(doc, file, diags);
   diags.throw_if_any();
-
+  warn_about(s);
   return s;
 }
 

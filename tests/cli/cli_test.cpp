@@ -222,6 +222,19 @@ TEST(Cli, RunWritesTheThreeResultFiles)
   EXPECT_GT(run["peak_rss_bytes"].get<double>(), 0);
   EXPECT_GE(run["wall_s"].get<double>(), 0);
   EXPECT_EQ(run["simgrid"]["config"][0], "network/model:CM02");
+  // Issue 23, item 6: its nodes have no base power, which the run warns about (stderr, run.json) but still runs.
+  const std::string warning = "/sites: node base power is 0 in 1 rack group (first: r at site alpha)";
+  EXPECT_NE(r.output.find("warning: " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + ": " + warning),
+            std::string::npos)
+      << r.output;
+  ASSERT_EQ(run["warnings"].size(), 1U);
+  EXPECT_NE(run["warnings"][0].get<std::string>().find(warning), std::string::npos);
+  // The bundled default scenario gives every node its base power: no warning.
+  const fs::path def = fresh_dir("run-default");
+  const Result d = ccsim("run " + (SOURCE / "scenarios/default.json").string() + " -q --out " + def.string());
+  ASSERT_EQ(d.code, 0) << d.output;
+  EXPECT_EQ(d.output.find("warning"), std::string::npos) << d.output;
+  EXPECT_FALSE(nlohmann::json::parse(read_file(def / "run.json")).contains("warnings"));
 }
 
 TEST(Cli, SeedOverride)

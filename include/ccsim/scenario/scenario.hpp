@@ -1,6 +1,7 @@
 // include/ccsim/scenario/scenario.hpp
 #pragma once
 
+#include "ccsim/core/error.hpp"
 #include "ccsim/core/types.hpp"
 #include "ccsim/scenario/network_spec.hpp"
 #include "ccsim/scenario/pue.hpp"
@@ -139,6 +140,8 @@ struct Scenario {
   NetworkSpec network; //!< inter-site links and fabric (no links: sites are not connected)
   WorkloadSpec workload;
   std::vector<ImportReport> node_reports; //!< node list files read for sites' "nodes"
+  //! What the scenario may not mean, though it is valid (printed by `ccsim run`, recorded in run.json)
+  std::vector<Diagnostic> warnings;
   SchedulerSpec scheduler;
   OutputSpec output;
 
