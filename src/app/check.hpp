@@ -26,10 +26,18 @@ struct CheckOptions {
   //! Any change beyond the tolerance fails, in either direction, and so does a metric the baseline lacks: for
   //! baselines that must match exactly (CI's benchmark scenarios), where a lower energy may be a bug.
   bool strict = false;
+  //! A baseline of other scenario inputs, seed or policies fails the check (exit EXPERIMENT_CHANGED; --strict too).
+  bool fail_on_experiment_change = false;
+  bool only_failures = false;  //!< print only the metrics that failed
+  std::string format = "text"; //!< "text" (a table) or "json" (one document on stdout)
+  std::string junit;           //!< also write JUnit XML here (one test case per metric, and one for the experiment)
 };
 
-//! Prints metric, baseline, now, change and verdict for every baseline metric; returns 0 when nothing regressed
-//! (in strict mode: when nothing changed), 1 otherwise. Unreadable or malformed inputs throw InputError (exit 2).
+//! Prints metric, baseline, now, change and verdict for every baseline metric (docs/metrics.md "Regression checks").
+//! Returns 0 when nothing regressed (in strict mode: when nothing changed), 3 (ExitCode::REGRESSION) otherwise, and
+//! 4 (EXPERIMENT_CHANGED) when the baseline's experiment differs and that is fatal. The baseline may be a file of
+//! `ccsim run --save-baseline` or another run's summary.json. Unreadable or malformed inputs, and tolerances that
+//! name no metric, throw InputError (exit 2) before anything is printed.
 int check(const CheckOptions& options);
 
 } // namespace ccsim::app

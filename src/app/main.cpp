@@ -374,11 +374,22 @@ int main(int argc, char** argv)
                   "Also write the summary's metrics as a baseline file for `ccsim check`");
 
   ccsim::app::CheckOptions check_opt;
-  auto* check = app.add_subcommand("check", "Compare a run's summary.json with a baseline; exit 1 on a regression");
+  auto* check = app.add_subcommand(
+      "check", "Compare a run's summary.json with a baseline; exit 3 on a regression, 4 on a changed experiment");
   check->add_option("results", check_opt.results, "Results directory (or its summary.json)")->required();
-  check->add_option("--baseline", check_opt.baseline, "Baseline file (ccsim run --save-baseline)")->required();
+  check
+      ->add_option("--baseline", check_opt.baseline,
+                   "Baseline file (ccsim run --save-baseline) or another run's summary.json")
+      ->required();
   check->add_option("--tolerance", check_opt.tolerances,
                     "METRIC=REL: relative tolerance for a metric or a group (/wait_s=0.05); default 1e-9");
+  check->add_flag(
+      "--fail-on-experiment-change", check_opt.fail_on_experiment_change,
+      "Exit 4 when the baseline's scenario inputs, seed or policies differ from the run's (else a warning)");
+  check->add_flag("--only-failures", check_opt.only_failures, "List only the metrics that failed");
+  check->add_option("--format", check_opt.format, "Output: text (a table, default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  check->add_option("--junit", check_opt.junit, "Also write JUnit XML (one test case per metric) to this file");
   check->add_flag("--strict", check_opt.strict,
                   "Fail on any change beyond the tolerance, better or worse, and on metrics the baseline lacks");
 

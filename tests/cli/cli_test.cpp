@@ -735,13 +735,13 @@ TEST(Cli, CheckFailsOnAPlantedRegressionOnly)
   auto base = nlohmann::json::parse(read_file(dir / "base.json"));
   ASSERT_TRUE(base["metrics"].contains("/wait_s/mean"));
   EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "base.json").string()).code, 0);
-  // The baseline waited less: now is worse -> exit 1, and the line says so.
+  // The baseline waited less: now is worse -> exit 3 (a regression: not 1, an internal error), and the line says so.
   const double wait = base["metrics"]["/wait_s/mean"].get<double>();
   auto planted = base;
   planted["metrics"]["/wait_s/mean"] = wait / 2;
   std::ofstream(dir / "worse.json") << planted.dump();
   const Result worse = ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "worse.json").string());
-  EXPECT_EQ(worse.code, 1) << worse.output;
+  EXPECT_EQ(worse.code, 3) << worse.output;
   EXPECT_NE(worse.output.find("/wait_s/mean"), std::string::npos);
   EXPECT_NE(worse.output.find("REGRESSION"), std::string::npos);
   // A tolerance wide enough accepts it; an improvement never fails.
@@ -757,7 +757,7 @@ TEST(Cli, CheckFailsOnAPlantedRegressionOnly)
   // Strict mode fails on any change, better too, and says which way it moved.
   const Result strict_better =
       ccsim("check --strict " + (dir / "r").string() + " --baseline " + (dir / "better.json").string());
-  EXPECT_EQ(strict_better.code, 1) << strict_better.output;
+  EXPECT_EQ(strict_better.code, 3) << strict_better.output;
   EXPECT_NE(strict_better.output.find("CHANGED (better)"), std::string::npos) << strict_better.output;
   EXPECT_EQ(ccsim("check --strict " + (dir / "r").string() + " --baseline " + (dir / "base.json").string()).code, 0);
   // ... and on a metric the baseline does not have (the summary's shape changed).
@@ -767,14 +767,14 @@ TEST(Cli, CheckFailsOnAPlantedRegressionOnly)
   EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "fewer.json").string()).code, 0);
   const Result strict_fewer =
       ccsim("check --strict " + (dir / "r").string() + " --baseline " + (dir / "fewer.json").string());
-  EXPECT_EQ(strict_fewer.code, 1) << strict_fewer.output;
+  EXPECT_EQ(strict_fewer.code, 3) << strict_fewer.output;
   EXPECT_NE(strict_fewer.output.find("/makespan_s"), std::string::npos) << strict_fewer.output;
   EXPECT_NE(strict_fewer.output.find("CHANGED (not in baseline)"), std::string::npos) << strict_fewer.output;
   // A changed experiment (another platform size) is a regression whatever its direction.
   planted = base;
   planted["metrics"]["/platform/accelerators"] = 999;
   std::ofstream(dir / "other.json") << planted.dump();
-  EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "other.json").string()).code, 1);
+  EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "other.json").string()).code, 3);
   // Bad input: exit 2.
   std::ofstream(dir / "bad.json") << R"({"metrics": {"/wait_s/mean": "x"}})";
   EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "bad.json").string()).code, 2);
@@ -782,6 +782,84 @@ TEST(Cli, CheckFailsOnAPlantedRegressionOnly)
   EXPECT_EQ(
       ccsim("check " + (dir / "r").string() + " --baseline " + (dir / "base.json").string() + " --tolerance nope").code,
       2);
+}
+
+// Issue 26: what a CI pipeline needs from check.
+TEST(Cli, CheckServesCiPipelines)
+{
+  const fs::path dir = fresh_dir("check-ci");
+  const std::string scenario = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  ASSERT_EQ(ccsim("run " + scenario + " -q --out " + (dir / "r").string() + " --save-baseline " +
+                  (dir / "base.json").string())
+                .code,
+            0);
+  const std::string results = (dir / "r").string();
+  // A tolerance that names no metric is refused before anything is printed, with the closest names.
+  for (const std::string t : {"/wiat_s/mean=10", "wait_s=10", "/wait=10"}) {
+    const Result r = ccsim("check " + results + " --baseline " + (dir / "base.json").string() + " --tolerance " + t);
+    EXPECT_EQ(r.code, 2) << t << r.output;
+    EXPECT_NE(r.output.find("names no metric of the baseline or the results"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("verdict"), std::string::npos) << r.output; // no table header first
+  }
+  const Result typo =
+      ccsim("check " + results + " --baseline " + (dir / "base.json").string() + " --tolerance /wiat_s/mean=10");
+  EXPECT_NE(typo.output.find("closest: /wait_s/mean"), std::string::npos) << typo.output;
+  // A malformed baseline: the error alone, no table header.
+  std::ofstream(dir / "bad.json")
+      << R"({"ccsim_baseline": 1, "scenario": "fcfs-3jobs", "metrics": {"/wait_s/mean": "x"}})";
+  const Result bad = ccsim("check " + results + " --baseline " + (dir / "bad.json").string());
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_EQ(bad.output.find("verdict"), std::string::npos) << bad.output;
+  // Another run's summary.json serves as the baseline (an A/B of two result folders): a faster machine would not
+  // change it, another seed does.
+  ASSERT_EQ(ccsim("run " + scenario + " -q --seed 9 --out " + (dir / "s9").string()).code, 0);
+  const Result ab = ccsim("check " + results + " --baseline " + (dir / "r" / "summary.json").string());
+  EXPECT_EQ(ab.code, 0) << ab.output;
+  const Result seeds = ccsim("check " + results + " --baseline " + (dir / "s9" / "summary.json").string() +
+                             " --fail-on-experiment-change --only-failures");
+  EXPECT_EQ(seeds.code, 4) << seeds.output;
+  EXPECT_NE(seeds.output.find("EXPERIMENT CHANGED: seed: 9 in the baseline, 7 now"), std::string::npos) << seeds.output;
+  // --only-failures lists the failed rows only; --format json is one document; --junit writes XML for CI servers.
+  auto base = nlohmann::json::parse(read_file(dir / "base.json"));
+  base["metrics"]["/wait_s/mean"] = base["metrics"]["/wait_s/mean"].get<double>() / 2;
+  std::ofstream(dir / "worse.json") << base.dump();
+  const std::string worse = " --baseline " + (dir / "worse.json").string();
+  const Result only = ccsim("check " + results + worse + " --only-failures");
+  EXPECT_EQ(only.code, 3) << only.output;
+  EXPECT_NE(only.output.find("/wait_s/mean"), std::string::npos) << only.output;
+  EXPECT_EQ(only.output.find("/makespan_s"), std::string::npos) << only.output;
+  const Result json =
+      ccsim("check " + results + worse + " --format json --only-failures --junit " + (dir / "junit.xml").string());
+  EXPECT_EQ(json.code, 3) << json.output;
+  const auto doc = nlohmann::json::parse(json.output);
+  EXPECT_EQ(doc["verdict"], "regression");
+  EXPECT_EQ(doc["exit_code"], 3);
+  ASSERT_EQ(doc["metrics"].size(), 1U);
+  EXPECT_EQ(doc["metrics"][0]["metric"], "/wait_s/mean");
+  EXPECT_EQ(doc["metrics"][0]["verdict"], "REGRESSION");
+  const std::string xml = read_file(dir / "junit.xml");
+  EXPECT_NE(xml.find(R"(<testsuite name="ccsim check fcfs-3jobs" tests=")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(failures="1")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(name="/wait_s/mean"><failure message="REGRESSION: )"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(name="/makespan_s"></testcase>)"), std::string::npos) << xml;
+  // Directions (docs/metrics.md): a lower effective PUE is better; more accelerator-hours held for the same work
+  // are not; tau is a parameter.
+  auto directions = nlohmann::json::parse(read_file(dir / "base.json"));
+  directions["metrics"]["/pue/effective"] = directions["metrics"]["/pue/effective"].get<double>() * 1.1;
+  directions["metrics"]["/accelerator_hours/busy"] = directions["metrics"]["/accelerator_hours/busy"].get<double>() / 2;
+  directions["metrics"]["/bounded_slowdown/tau_s"] = 20;
+  std::ofstream(dir / "dir.json") << directions.dump();
+  const Result d = ccsim("check " + results + " --baseline " + (dir / "dir.json").string() + " --format json");
+  const auto verdicts = nlohmann::json::parse(d.output)["metrics"];
+  for (const auto& m : verdicts) {
+    if (m["metric"] == "/pue/effective") {
+      EXPECT_EQ(m["verdict"], "better");
+    } else if (m["metric"] == "/accelerator_hours/busy") {
+      EXPECT_EQ(m["verdict"], "REGRESSION");
+    } else if (m["metric"] == "/bounded_slowdown/tau_s") {
+      EXPECT_EQ(m["verdict"], "REGRESSION (changed)");
+    }
+  }
 }
 
 // Issue 17: check passed "metrics": {} (0 checked), another scenario's baseline and "ccsim_baseline": 2.
@@ -820,13 +898,29 @@ TEST(Cli, CheckRefusesBaselinesThatCheckNothingOrAreOfAnotherScenario)
                           "\"fcfs-3jobs\""),
             std::string::npos)
       << r.output;
-  // The same scenario with other inputs (its file or --set edits changed): said, and a change in strict mode only.
+  // The same scenario with other inputs (its file or --set edits changed): said loudly, and fatal (exit 4) in
+  // strict mode or with --fail-on-experiment-change (issue 26).
   auto edited = base;
   edited["scenario_sha256"] = std::string(64, '0');
   r = check_with(edited);
   EXPECT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("note: the scenario's sha256 differs from the baseline's"), std::string::npos) << r.output;
-  EXPECT_EQ(check_with(edited, "--strict ").code, 1);
+  EXPECT_NE(r.output.find("EXPERIMENT CHANGED: scenario sha256 (its file or --set edits): 0000"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(check_with(edited, "--strict ").code, 4);
+  EXPECT_EQ(check_with(edited, "--fail-on-experiment-change ").code, 4);
+  // Another seed or other policies than the baseline's: the same.
+  auto seeded = base;
+  seeded["seed"] = 8;
+  r = check_with(seeded, "--fail-on-experiment-change ");
+  EXPECT_EQ(r.code, 4) << r.output;
+  EXPECT_NE(r.output.find("EXPERIMENT CHANGED: seed: 8 in the baseline, 7 now"), std::string::npos) << r.output;
+  auto policies = base;
+  ASSERT_EQ(policies["queue"], "fcfs");
+  policies["queue"] = "easy";
+  r = check_with(policies, "--fail-on-experiment-change ");
+  EXPECT_EQ(r.code, 4) << r.output;
+  EXPECT_NE(r.output.find("EXPERIMENT CHANGED: queue policy: easy in the baseline, fcfs now"), std::string::npos)
+      << r.output;
   EXPECT_EQ(check_with(base, "--strict ").code, 0);
 }
 

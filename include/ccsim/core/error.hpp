@@ -71,6 +71,9 @@ std::string printable(std::string_view text, std::size_t max_shown = 80);
 bool is_path_errno(int err);
 
 //! Exit codes of the `ccsim` command.
-enum class ExitCode : int { OK = 0, FAILURE = 1, BAD_INPUT = 2 };
+//! Process exit codes (README): `ccsim check` adds REGRESSION (a metric regressed, or changed under --strict) and
+//! EXPERIMENT_CHANGED (the baseline's scenario inputs, seed or policies differ, under --strict or
+//! --fail-on-experiment-change).
+enum class ExitCode : int { OK = 0, FAILURE = 1, BAD_INPUT = 2, REGRESSION = 3, EXPERIMENT_CHANGED = 4 };
 
 } // namespace ccsim
