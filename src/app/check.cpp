@@ -5,16 +5,23 @@
 #include "ccsim/core/json_reader.hpp"
 #include "ccsim/output/writers.hpp"
 
+#include "child_process.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <limits>
 #include <map>
 #include <string_view>
 #include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace ccsim::app {
 
@@ -168,6 +175,16 @@ struct Row {
   bool failed = false;
 };
 
+struct CheckResult {
+  std::string scenario, summary_path;
+  std::vector<std::string> experiment; //!< what differs between the baseline's experiment and the run's
+  bool experiment_fatal = false;
+  std::vector<Row> rows;
+  int failed = 0, better = 0, ok = 0;
+  ExitCode code = ExitCode::OK;
+  std::string outcome; //!< "pass", "regression", "changed" (strict) or "experiment changed"
+};
+
 //! The baseline to check against: a baseline file, or a summary.json (an A/B of two result folders).
 nlohmann::json load_baseline(const std::string& path)
 {
@@ -194,9 +211,8 @@ nlohmann::json load_baseline(const std::string& path)
   return b;
 }
 
-} // namespace
-
-int check(const CheckOptions& opt)
+//! Compares one results folder with one baseline: the rows, the experiment's changes and the exit code.
+CheckResult evaluate(const CheckOptions& opt)
 {
   std::filesystem::path summary_path(opt.results);
   if (std::filesystem::is_directory(summary_path))
@@ -316,70 +332,291 @@ int check(const CheckOptions& opt)
                               : code == ExitCode::REGRESSION       ? (opt.strict ? "changed" : "regression")
                                                                    : "pass";
 
-  if (not opt.junit.empty()) {
-    std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    const std::string suite = "ccsim check " + run_name;
-    xml += fmt::format("<testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xml_escaped(suite), rows.size() + 1,
-                       regressions + (experiment.empty() ? 0 : 1));
-    xml += fmt::format("  <testcase classname=\"{}\" name=\"experiment\">", xml_escaped(suite));
-    if (not experiment.empty()) {
-      std::string all;
-      for (const auto& e : experiment)
-        all += (all.empty() ? "" : "; ") + e;
-      xml += fmt::format("<failure message=\"the experiment changed: {}\"/>", xml_escaped(all));
-    }
-    xml += "</testcase>\n";
-    for (const Row& r : rows) {
-      xml += fmt::format("  <testcase classname=\"{}\" name=\"{}\">", xml_escaped(suite), xml_escaped(r.pointer));
-      if (r.failed)
-        xml += fmt::format("<failure message=\"{}: {:.10g} in the baseline, {:.10g} now ({})\"/>",
-                           xml_escaped(r.verdict), r.base, r.now, r.change);
-      xml += "</testcase>\n";
-    }
-    xml += "</testsuite>\n";
-    AtomicFile f(opt.junit);
-    f.write(xml);
-    f.commit();
-  }
+  CheckResult result;
+  result.scenario = run_name;
+  result.summary_path = summary_path.string();
+  result.experiment = std::move(experiment);
+  result.experiment_fatal = experiment_fatal;
+  result.rows = std::move(rows);
+  result.failed = regressions;
+  result.better = better;
+  result.ok = unchanged;
+  result.code = code;
+  result.outcome = outcome;
+  return result;
+}
 
+//! One JUnit <testsuite> of a check (one test case per metric, one for the experiment).
+std::string junit_suite(const CheckResult& r)
+{
+  const std::string suite = "ccsim check " + r.scenario;
+  std::string xml = fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xml_escaped(suite),
+                                r.rows.size() + 1, r.failed + (r.experiment.empty() ? 0 : 1));
+  xml += fmt::format("    <testcase classname=\"{}\" name=\"experiment\">", xml_escaped(suite));
+  if (not r.experiment.empty()) {
+    std::string all;
+    for (const auto& e : r.experiment)
+      all += (all.empty() ? "" : "; ") + e;
+    xml += fmt::format("<failure message=\"the experiment changed: {}\"/>", xml_escaped(all));
+  }
+  xml += "</testcase>\n";
+  for (const Row& row : r.rows) {
+    xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\">", xml_escaped(suite), xml_escaped(row.pointer));
+    if (row.failed)
+      xml += fmt::format("<failure message=\"{}: {:.10g} in the baseline, {:.10g} now ({})\"/>",
+                         xml_escaped(row.verdict), row.base, row.now, row.change);
+    xml += "</testcase>\n";
+  }
+  return xml + "  </testsuite>\n";
+}
+
+void write_junit(const std::string& path, const std::vector<std::string>& suites)
+{
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
+  for (const auto& s : suites)
+    xml += s;
+  AtomicFile f(path);
+  f.write(xml + "</testsuites>\n");
+  f.commit();
+}
+
+nlohmann::ordered_json result_json(const CheckResult& r, const CheckOptions& opt)
+{
+  nlohmann::ordered_json out;
+  out["verdict"] = r.outcome;
+  out["exit_code"] = static_cast<int>(r.code);
+  out["results"] = r.summary_path;
+  out["baseline"] = opt.baseline;
+  out["strict"] = opt.strict;
+  out["experiment_changes"] = r.experiment;
+  out["counts"] = {{"metrics", r.rows.size()}, {"failed", r.failed}, {"better", r.better}, {"ok", r.ok}};
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const Row& row : r.rows)
+    if (row.failed || not opt.only_failures)
+      list.push_back({{"metric", row.pointer},
+                      {"baseline", std::isnan(row.base) ? nlohmann::ordered_json() : nlohmann::ordered_json(row.base)},
+                      {"now", std::isnan(row.now) ? nlohmann::ordered_json() : nlohmann::ordered_json(row.now)},
+                      {"change", row.change},
+                      {"verdict", row.verdict}});
+  out["metrics"] = list;
+  return out;
+}
+
+void print_table(const CheckResult& r, const CheckOptions& opt, const std::string& indent = "")
+{
+  for (const auto& e : r.experiment)
+    std::cout << indent << "EXPERIMENT CHANGED: " << e
+              << (r.experiment_fatal ? "\n" : " (the runs may not be comparable; --fail-on-experiment-change fails)\n");
+  std::cout << indent
+            << fmt::format("{:<44} {:>16} {:>16} {:>10}  {}\n", "metric", "baseline", "now", "change", "verdict");
+  for (const Row& row : r.rows)
+    if (row.failed || not opt.only_failures) {
+      if (std::isnan(row.base))
+        std::cout << indent
+                  << fmt::format("{:<44} {:>16} {:>16.10g} {:>10}  {}\n", row.pointer, "-", row.now, "", row.verdict);
+      else
+        std::cout << indent
+                  << fmt::format("{:<44} {:>16.10g} {:>16.10g} {:>10}  {}\n", row.pointer, row.base, row.now,
+                                 row.change, row.verdict);
+    }
+}
+
+std::string counts_line(const CheckResult& r, const CheckOptions& opt)
+{
+  return fmt::format("{} metrics: {} {}, {} better, {} within tolerance{}", r.rows.size(), r.failed,
+                     opt.strict ? "changed" : "regressed", r.better, r.ok,
+                     r.experiment.empty() ? "" : "; EXPERIMENT CHANGED");
+}
+
+//! The nearest `../shared/data` of the manifest's folder or one of its parents (a repository root's sibling), or
+//! an empty path.
+std::filesystem::path shared_data_near(const std::filesystem::path& folder)
+{
+  std::error_code ec;
+  for (std::filesystem::path p = std::filesystem::absolute(folder, ec); not p.empty(); p = p.parent_path()) {
+    if (std::filesystem::is_directory(p.parent_path() / "shared" / "data", ec))
+      return p.parent_path() / "shared" / "data";
+    if (p == p.parent_path())
+      break;
+  }
+  return {};
+}
+
+//! check --manifest: runs every benchmark scenario of the manifest and checks it against its baseline.
+int check_manifest(const CheckOptions& opt)
+{
+  namespace fs = std::filesystem;
+  const nlohmann::json manifest = parse_json_file(opt.manifest);
+  struct Entry {
+    std::string baseline, scenario;
+    std::vector<std::string> args;
+    bool needs_shared_data = false;
+  };
+  std::vector<Entry> entries;
+  if (not manifest.is_object() || not manifest.contains("runs") || not manifest["runs"].is_array() ||
+      manifest["runs"].empty())
+    throw InputError(opt.manifest, "/runs", "expected a non-empty array of {\"baseline\", \"scenario\", \"args\"}");
+  for (std::size_t i = 0; i < manifest["runs"].size(); i++) {
+    const nlohmann::json& r = manifest["runs"][i];
+    const std::string at = "/runs/" + std::to_string(i);
+    if (not r.is_object())
+      throw InputError(opt.manifest, at, "expected an object, found " + describe_json(r));
+    Entry e;
+    for (const char* key : {"baseline", "scenario"}) {
+      if (not r.contains(key) || not r[key].is_string() || r[key].get<std::string>().empty())
+        throw InputError(opt.manifest, at + "/" + key, "expected a file name relative to the manifest's folder");
+      (std::string_view(key) == "baseline" ? e.baseline : e.scenario) = r[key].get<std::string>();
+    }
+    if (r.contains("args")) {
+      if (not r["args"].is_array())
+        throw InputError(opt.manifest, at + "/args", "expected an array of ccsim run arguments");
+      for (const auto& a : r["args"]) {
+        if (not a.is_string())
+          throw InputError(opt.manifest, at + "/args", "expected strings, found " + describe_json(a));
+        e.args.push_back(a.get<std::string>());
+      }
+    }
+    if (r.contains("needs_shared_data")) {
+      if (not r["needs_shared_data"].is_boolean())
+        throw InputError(opt.manifest, at + "/needs_shared_data", "expected true or false");
+      e.needs_shared_data = r["needs_shared_data"].get<bool>();
+    }
+    entries.push_back(std::move(e));
+  }
+  const fs::path folder = fs::path(opt.manifest).parent_path();
+  const bool shared = not shared_data_near(folder).empty();
+  const fs::path work = fs::temp_directory_path() / fmt::format("ccsim-manifest-{}", ::getpid());
+  fs::remove_all(work);
+  fs::create_directories(work);
+  struct Cleanup {
+    fs::path path;
+    ~Cleanup()
+    {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  } cleanup{work};
+
+  ExitCode worst = ExitCode::OK;
+  const auto rank = [](ExitCode c) {
+    switch (c) {
+      case ExitCode::OK:
+        return 0;
+      case ExitCode::REGRESSION:
+        return 1;
+      case ExitCode::EXPERIMENT_CHANGED:
+        return 2;
+      case ExitCode::BAD_INPUT:
+        return 3;
+      case ExitCode::FAILURE:
+        break;
+    }
+    return 4;
+  };
+  int passed = 0, failed = 0, skipped = 0;
+  std::vector<std::string> suites;
+  nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < entries.size(); i++) {
+    const Entry& e = entries[i];
+    nlohmann::ordered_json item{{"baseline", e.baseline}, {"scenario", e.scenario}};
+    if (e.needs_shared_data && not shared) {
+      skipped++;
+      item["verdict"] = "skipped";
+      if (opt.format != "json")
+        std::cout << fmt::format("{}: skipped (needs ../shared/data, absent)\n", e.baseline);
+      runs.push_back(item);
+      continue;
+    }
+    const fs::path out = work / std::to_string(i);
+    const fs::path log = work / (std::to_string(i) + ".log");
+    std::vector<std::string> args = {"run", (folder / e.scenario).string()};
+    args.insert(args.end(), e.args.begin(), e.args.end());
+    args.insert(args.end(), {"-q", "--out", out.string()});
+    int status = 0;
+    const pid_t pid = spawn(opt.self, args, log.string());
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (const int code = exit_code(status); code != 0) {
+      failed++;
+      const ExitCode c = code == static_cast<int>(ExitCode::BAD_INPUT) ? ExitCode::BAD_INPUT : ExitCode::FAILURE;
+      worst = rank(c) > rank(worst) ? c : worst;
+      std::ifstream in(log);
+      std::string output((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      item["verdict"] = "run failed";
+      item["exit_code"] = code;
+      item["output"] = output;
+      suites.push_back(fmt::format("  <testsuite name=\"ccsim check {}\" tests=\"1\" failures=\"1\">\n    <testcase "
+                                   "classname=\"ccsim check {}\" name=\"run\"><failure message=\"ccsim run exited "
+                                   "{}: {}\"/></testcase>\n  </testsuite>\n",
+                                   xml_escaped(e.baseline), xml_escaped(e.baseline), code, xml_escaped(output)));
+      if (opt.format != "json")
+        std::cout << fmt::format("{}: RUN FAILED (ccsim run exited {}):\n{}", e.baseline, code, output);
+      runs.push_back(item);
+      continue;
+    }
+    CheckOptions one = opt;
+    one.manifest.clear();
+    one.results = out.string();
+    one.baseline = (folder / e.baseline).string();
+    CheckResult r = evaluate(one);
+    worst = rank(r.code) > rank(worst) ? r.code : worst;
+    (r.code == ExitCode::OK ? passed : failed)++;
+    suites.push_back(junit_suite(r));
+    if (opt.format == "json") {
+      nlohmann::ordered_json j = result_json(r, one);
+      j["baseline"] = e.baseline;
+      j["scenario"] = e.scenario;
+      runs.push_back(j);
+    } else {
+      std::cout << fmt::format("{}: {} ({})\n", e.baseline, r.outcome, counts_line(r, opt));
+      if (r.code != ExitCode::OK || not opt.only_failures) {
+        CheckOptions failures_only = opt;
+        failures_only.only_failures = true;
+        if (r.code != ExitCode::OK)
+          print_table(r, failures_only, "    ");
+      }
+    }
+  }
+  if (not opt.junit.empty())
+    write_junit(opt.junit, suites);
   if (opt.format == "json") {
     nlohmann::ordered_json out;
-    out["verdict"] = outcome;
-    out["exit_code"] = static_cast<int>(code);
-    out["results"] = summary_path.string();
-    out["baseline"] = opt.baseline;
+    out["verdict"] = worst == ExitCode::OK ? "pass" : "fail";
+    out["exit_code"] = static_cast<int>(worst);
+    out["manifest"] = opt.manifest;
     out["strict"] = opt.strict;
-    out["experiment_changes"] = experiment;
-    out["counts"] = {{"metrics", rows.size()}, {"failed", regressions}, {"better", better}, {"ok", unchanged}};
-    nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const Row& r : rows)
-      if (r.failed || not opt.only_failures)
-        list.push_back({{"metric", r.pointer},
-                        {"baseline", std::isnan(r.base) ? nlohmann::ordered_json() : nlohmann::ordered_json(r.base)},
-                        {"now", std::isnan(r.now) ? nlohmann::ordered_json() : nlohmann::ordered_json(r.now)},
-                        {"change", r.change},
-                        {"verdict", r.verdict}});
-    out["metrics"] = list;
+    out["counts"] = {{"runs", entries.size()}, {"passed", passed}, {"failed", failed}, {"skipped", skipped}};
+    out["runs"] = runs;
     std::cout << out.dump(2) << "\n";
-    return static_cast<int>(code);
+  } else {
+    std::cout << fmt::format("check{} --manifest: {} runs: {} passed, {} failed, {} skipped ({})\n",
+                             opt.strict ? " (strict)" : "", entries.size(), passed, failed, skipped, opt.manifest);
   }
-  for (const auto& e : experiment)
-    std::cout << "EXPERIMENT CHANGED: " << e
-              << (experiment_fatal ? "\n" : " (the runs may not be comparable; --fail-on-experiment-change fails)\n");
-  std::cout << fmt::format("{:<44} {:>16} {:>16} {:>10}  {}\n", "metric", "baseline", "now", "change", "verdict");
-  for (const Row& r : rows)
-    if (r.failed || not opt.only_failures) {
-      if (std::isnan(r.base))
-        std::cout << fmt::format("{:<44} {:>16} {:>16.10g} {:>10}  {}\n", r.pointer, "-", r.now, "", r.verdict);
-      else
-        std::cout << fmt::format("{:<44} {:>16.10g} {:>16.10g} {:>10}  {}\n", r.pointer, r.base, r.now, r.change,
-                                 r.verdict);
-    }
-  std::cout << fmt::format("check{}: {} metrics: {} {}, {} better, {} within tolerance{} ({} vs {})\n",
-                           opt.strict ? " (strict)" : "", rows.size(), regressions,
-                           opt.strict ? "changed" : "regressed", better, unchanged,
-                           experiment.empty() ? "" : "; EXPERIMENT CHANGED", summary_path.string(), opt.baseline);
-  return static_cast<int>(code);
+  return static_cast<int>(worst);
+}
+
+} // namespace
+
+int check(const CheckOptions& opt)
+{
+  if (not opt.manifest.empty()) {
+    if (not opt.results.empty() || not opt.baseline.empty())
+      throw InputError("ccsim check", "", "expected either RESULTS --baseline FILE, or --manifest FILE (not both)");
+    return check_manifest(opt);
+  }
+  if (opt.results.empty() || opt.baseline.empty())
+    throw InputError("ccsim check", "", "expected RESULTS and --baseline FILE (or --manifest FILE)");
+  const CheckResult r = evaluate(opt);
+  if (not opt.junit.empty())
+    write_junit(opt.junit, {junit_suite(r)});
+  if (opt.format == "json") {
+    std::cout << result_json(r, opt).dump(2) << "\n";
+    return static_cast<int>(r.code);
+  }
+  print_table(r, opt);
+  std::cout << fmt::format("check{}: {} ({} vs {})\n", opt.strict ? " (strict)" : "", counts_line(r, opt),
+                           r.summary_path, opt.baseline);
+  return static_cast<int>(r.code);
 }
 
 } // namespace ccsim::app

@@ -31,13 +31,18 @@ struct CheckOptions {
   bool only_failures = false;  //!< print only the metrics that failed
   std::string format = "text"; //!< "text" (a table) or "json" (one document on stdout)
   std::string junit;           //!< also write JUnit XML here (one test case per metric, and one for the experiment)
+  //! Instead of RESULTS and --baseline: run every entry of this manifest (scenarios/bench/manifest.json) with
+  //! `self` (this ccsim) and check it against its baseline; one summary, one exit code.
+  std::string manifest;
+  std::string self;
 };
 
 //! Prints metric, baseline, now, change and verdict for every baseline metric (docs/metrics.md "Regression checks").
 //! Returns 0 when nothing regressed (in strict mode: when nothing changed), 3 (ExitCode::REGRESSION) otherwise, and
 //! 4 (EXPERIMENT_CHANGED) when the baseline's experiment differs and that is fatal. The baseline may be a file of
 //! `ccsim run --save-baseline` or another run's summary.json. Unreadable or malformed inputs, and tolerances that
-//! name no metric, throw InputError (exit 2) before anything is printed.
+//! name no metric, throw InputError (exit 2) before anything is printed. With a manifest: the most severe outcome of
+//! its runs (a run that fails: its exit code, 2 or 1; then 4, then 3).
 int check(const CheckOptions& options);
 
 } // namespace ccsim::app

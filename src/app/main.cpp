@@ -376,11 +376,12 @@ int main(int argc, char** argv)
   ccsim::app::CheckOptions check_opt;
   auto* check = app.add_subcommand(
       "check", "Compare a run's summary.json with a baseline; exit 3 on a regression, 4 on a changed experiment");
-  check->add_option("results", check_opt.results, "Results directory (or its summary.json)")->required();
-  check
-      ->add_option("--baseline", check_opt.baseline,
-                   "Baseline file (ccsim run --save-baseline) or another run's summary.json")
-      ->required();
+  check->add_option("results", check_opt.results, "Results directory (or its summary.json)");
+  check->add_option("--baseline", check_opt.baseline,
+                    "Baseline file (ccsim run --save-baseline) or another run's summary.json");
+  check->add_option("--manifest", check_opt.manifest,
+                    "Run every scenario of a manifest (scenarios/bench/manifest.json) and check each against its "
+                    "baseline, instead of RESULTS --baseline");
   check->add_option("--tolerance", check_opt.tolerances,
                     "METRIC=REL: relative tolerance for a metric or a group (/wait_s=0.05); default 1e-9");
   check->add_flag(
@@ -473,8 +474,10 @@ int main(int argc, char** argv)
       return cmd_validate(validate_path);
     if (*convert)
       return cmd_convert(conv);
-    if (*check)
+    if (*check) {
+      check_opt.self = self_executable(argv[0]);
       return ccsim::app::check(check_opt);
+    }
     if (*list_policies)
       return cmd_list_policies();
   } catch (const ccsim::InputError& e) {

@@ -213,15 +213,18 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string&
   std::size_t not_run = 0;
   std::vector<std::string> failures;
   bool bad_input = false;
+  // On a terminal one line rewritten in place; in a log (stderr not a terminal) one line per point.
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
   const auto progress = [&] {
     if (opt.quiet)
       return;
     const double e = elapsed();
     const double eta =
         finished > 0 ? e / static_cast<double>(finished) * static_cast<double>(pending.size() - finished) : 0;
-    std::cerr << fmt::format("\rsweep: {}/{} points ({} already done), {} elapsed, ETA {}   ", skipped + finished,
-                             total, skipped, human_s(e), finished > 0 ? human_s(eta) : std::string("-"))
-              << std::flush;
+    const std::string line =
+        fmt::format("sweep: {}/{} points ({} already done), {} elapsed, ETA {}", skipped + finished, total, skipped,
+                    human_s(e), finished > 0 ? human_s(eta) : std::string("-"));
+    std::cerr << (terminal ? "\r" + line + "   " : line + "\n") << std::flush;
   };
   const auto handle = [&](PointOutcome&& o) {
     reported++;
@@ -254,7 +257,7 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string&
   while (ranks > 1 && reported < pending.size())
     handle(std::move(*receive_outcome(true)));
 #endif
-  if (not opt.quiet)
+  if (not opt.quiet && terminal)
     std::cerr << "\n";
   for (const auto& f : failures)
     std::cerr << "sweep: " << f;

@@ -862,6 +862,51 @@ TEST(Cli, CheckServesCiPipelines)
   }
 }
 
+// Issue 26: one command runs and checks every benchmark scenario (no hand-written loop in CI).
+TEST(Cli, CheckRunsAManifest)
+{
+  const bool shared = fs::exists(SOURCE / "../shared/data");
+  const Result all = ccsim("check --strict --manifest " + (SOURCE / "scenarios/bench/manifest.json").string());
+  EXPECT_EQ(all.code, 0) << all.output;
+  EXPECT_NE(all.output.find(shared ? "7 runs: 7 passed, 0 failed, 0 skipped" : "7 runs: 6 passed, 0 failed, 1 skipped"),
+            std::string::npos)
+      << all.output;
+  // A manifest with a regressed baseline and a scenario that does not exist: both reported, one exit code (the run
+  // that failed on bad input: 2), and JUnit with a failure for each.
+  const fs::path dir = fresh_dir("manifest");
+  const std::string scenario = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  ASSERT_EQ(ccsim("run " + scenario + " -q --out " + (dir / "r").string() + " --save-baseline " +
+                  (dir / "base.json").string())
+                .code,
+            0);
+  auto worse = nlohmann::json::parse(read_file(dir / "base.json"));
+  worse["metrics"]["/wait_s/mean"] = worse["metrics"]["/wait_s/mean"].get<double>() / 2;
+  std::ofstream(dir / "worse.json") << worse.dump();
+  nlohmann::json manifest = {{"runs",
+                              {{{"baseline", "worse.json"}, {"scenario", scenario}, {"args", nlohmann::json::array()}},
+                               {{"baseline", "base.json"}, {"scenario", "nowhere.json"}}}}};
+  std::ofstream(dir / "m.json") << manifest.dump();
+  const Result r = ccsim("check --manifest " + (dir / "m.json").string() + " --junit " + (dir / "j.xml").string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("worse.json: regression (50 metrics: 1 regressed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("/wait_s/mean"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("base.json: RUN FAILED (ccsim run exited 2)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("2 runs: 0 passed, 2 failed, 0 skipped"), std::string::npos) << r.output;
+  const std::string xml = read_file(dir / "j.xml");
+  EXPECT_NE(xml.find(R"(name="run"><failure message="ccsim run exited 2)"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(name="/wait_s/mean"><failure)"), std::string::npos) << xml;
+  // Only the regression: exit 3. RESULTS with --manifest, or neither: bad input.
+  manifest["runs"].erase(1);
+  std::ofstream(dir / "m.json") << manifest.dump();
+  EXPECT_EQ(ccsim("check --manifest " + (dir / "m.json").string()).code, 3);
+  EXPECT_EQ(ccsim("check " + (dir / "r").string() + " --manifest " + (dir / "m.json").string()).code, 2);
+  EXPECT_EQ(ccsim("check").code, 2);
+  std::ofstream(dir / "bad.json") << R"({"runs": [{"baseline": 3}]})";
+  const Result bad = ccsim("check --manifest " + (dir / "bad.json").string());
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("bad.json: /runs/0/baseline: expected a file name"), std::string::npos) << bad.output;
+}
+
 // Issue 17: check passed "metrics": {} (0 checked), another scenario's baseline and "ccsim_baseline": 2.
 TEST(Cli, CheckRefusesBaselinesThatCheckNothingOrAreOfAnotherScenario)
 {
@@ -976,6 +1021,9 @@ TEST(Cli, SweepOfTwoAxesAndTwoSeedsGivesTheExpectedRowsAndDeltas)
                                     R"(, "seeds": 2, "baseline": {"queue": "fcfs", "j1": 10})");
   const Result r = ccsim("sweep " + file.string() + " --out " + (dir / "out").string() + " -j 2");
   ASSERT_EQ(r.code, 0) << r.output;
+  // Its stderr is a pipe, not a terminal: one progress line per point, no carriage returns (issue 26: logs).
+  EXPECT_EQ(r.output.find('\r'), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("sweep: 8/8 points (0 already done)"), std::string::npos) << r.output;
   const auto points = csv_rows(read_file(dir / "out" / "sweep.csv"));
   ASSERT_EQ(points.size(), 9U); // header + 2 x 2 configs x 2 seeds
   EXPECT_EQ(points[1][0], "c0-s1");
