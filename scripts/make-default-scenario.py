@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes scenarios/default.json: the bundled default scenario (deterministic; rerun after editing).
 
-A small national network shaped by ../shared/docs/domain-facts.md: 16 sites with the regional shares of
+A small national network shaped by docs/sources.md: 16 sites with the regional shares of
 intelligent-computing centers (East 10, Central 3, West 2, Northeast 1), a mix of NVIDIA GPUs and domestic
 NPUs, and one week of training, inference and HPC jobs. Peak figures are vendor datasheet dense values
 (TFLOP/s, TOP/s for int8); docs/scenario.md explains the fields.
@@ -25,7 +25,7 @@ SITE_FIGURES = {
 }
 
 # (site, region, [(group, racks, nodes_per_rack, accelerator, per_node, power_cap_kw or None)])
-# Legacy halls have 15 kW racks (domain-facts.md: mainstream density below 15 kW), new AI halls 40 kW.
+# Legacy halls have 15 kW racks (docs/sources.md: mainstream density below 15 kW), new AI halls 40 kW.
 SITES = [
     ("beijing", "east", [("hall-a", 8, 2, "H100-SXM", 8, 40), ("hall-b", 2, 4, "A100-SXM", 8, 15)]),
     ("tianjin", "east", [("hall-a", 2, 4, "A100-SXM", 8, 15)]),
@@ -87,9 +87,11 @@ def main():
         "$schema": "../schema/scenario.schema.json",
         "name": "default",
         "description": "A small national network: 16 sites in East/Central/West/Northeast (shares of "
-                       "domain-facts.md), NVIDIA GPUs and domestic NPUs, one week of training, inference and "
+                       "docs/sources.md), NVIDIA GPUs and domestic NPUs, one week of training, inference and "
                        "HPC jobs under FCFS with first-fit placement. Legacy halls have 15 kW racks, AI halls 40 kW; "
-                       "prices and carbon intensities are illustrative regional values.",
+                       "prices and carbon intensities are illustrative regional values. Inference durations are as "
+                       "measured on an A100-SXM: on other types they scale by peak at the job's precision "
+                       "(docs/model.md, Runtime).",
         "seed": 42,
         "currency": "CNY",
         "sites": [dict({"name": s, "region": r},
@@ -98,7 +100,7 @@ def main():
                                     "node": {"accelerator": a, "count": k, "base_power_w": BASE_W[a]}},
                                    **({"power_cap_kw": cap} if cap else {}))
                               for (g, c, n, a, k, cap) in groups]) for (s, r, groups) in SITES],
-        "workload": {"jobs": jobs(rng)},
+        "workload": {"duration_reference": {"inference": "A100-SXM"}, "jobs": jobs(rng)},
         "scheduler": {"queue": "fcfs", "placement": "first-fit"},
         "output": {"dir": "results/default", "timeseries_interval_s": 3600},
     }

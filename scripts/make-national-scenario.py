@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes scenarios/national.json: the national-scale benchmark scenario (issue 8, P2). Deterministic.
 
-250 intelligent-computing sites in the regional shares of ../shared/docs/domain-facts.md (East 62.5 %,
+250 intelligent-computing sites in the regional shares of docs/sources.md (East 62.5 %,
 Central 17.5 %, West 12.5 %, Northeast 7.5 %), ~300,000 accelerators of six types, racks with power caps
 (15 kW legacy halls, 40 kW AI halls, 60 kW liquid-cooled halls), a PUE preset per site, and the 1/5/20 ms
 tiers: every site hangs off its region's national hub (metro link for the hub city's sites, regional link for
@@ -36,7 +36,7 @@ TYPES = {
 BASE_W = {"H100-SXM": 2000, "A100-SXM": 1800, "H20": 1500, "Ascend-910B": 1500, "MLU370-X8": 1000, "MI300X": 2200}
 MAX_W = {"H100-SXM": 700, "A100-SXM": 400, "H20": 400, "Ascend-910B": 310, "MLU370-X8": 250, "MI300X": 750}
 # Hall kinds: rack power cap (kW) and nodes per rack. Legacy 15 kW racks strand some accelerators of the
-# hungriest nodes (domain-facts.md: mainstream density below 15 kW).
+# hungriest nodes (docs/sources.md: mainstream density below 15 kW).
 HALLS = {"legacy": (15, 2), "ai": (40, 4), "liquid": (60, 6)}
 
 TARGET_ACCELERATORS = 300_000

@@ -35,7 +35,7 @@ struct Preset {
   PueCurve curve;
 };
 // Fixed overheads (lighting, UPS losses, minimum cooling) make PUE rise at low IT load: PUE(L) = 1 + p + f / L
-// through the anchors of domain-facts.md at full and half load (legacy air-cooled rooms 1.5-1.8, national average
+// through the anchors of docs/sources.md at full and half load (legacy air-cooled rooms 1.5-1.8, national average
 // 1.47, liquid cooling 1.1-1.2): f = PUE(0.5) - PUE(1), p = PUE(1) - 1 - f (issue 23, item 7: three points held
 // constant below 20 % load were too flat there).
 const std::array<Preset, 3>& presets()

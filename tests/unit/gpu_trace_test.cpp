@@ -33,7 +33,7 @@ struct OpenbCounts {
   std::uint64_t cpu_only, sharing, multi_gpu, with_spec;
 };
 
-// trace-formats.md section 5, measured on the files.
+// docs/sources.md, measured on the files.
 const OpenbCounts OPENB_FACTS[] = {
     {"default", 8152, 6086.8, 1088, 3078, 75, 0},      {"cpu0", 7064, 6086.8, 0, 3078, 75, 0},
     {"cpu037", 7336, 6086.8, 272, 3078, 75, 0},        {"cpu050", 7439, 6086.8, 375, 3078, 75, 0},

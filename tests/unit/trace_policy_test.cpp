@@ -44,7 +44,7 @@ TEST_P(BatsimPaper, EveryJobRunsInAFeasibleSchedule)
   EXPECT_EQ(test::schedule_problem(c, prep.jobs, r, s.scheduler), "");
   const auto summary = summarize(s, c, prep.jobs, r);
   EXPECT_EQ(summary["jobs"]["completed"], 801);
-  EXPECT_EQ(summary["jobs"]["killed_at_walltime"], 0); // every delay <= its walltime (trace-formats.md)
+  EXPECT_EQ(summary["jobs"]["killed_at_walltime"], 0); // every delay <= its walltime (docs/sources.md)
   // The late job (id 424242, submitted at 16,000 s) arrives on an idle platform and starts at once.
   const auto late = static_cast<std::size_t>(
       std::find_if(prep.jobs.begin(), prep.jobs.end(), [](const Job& j) { return j.id == "424242"; }) -
@@ -96,7 +96,7 @@ protected:
 
 TEST_F(SwfTraces, CountsMatchTheMeasuredFacts)
 {
-  // trace-formats.md: jobs per file, and the jobs with neither allocated nor requested processors.
+  // docs/sources.md: jobs per file, and the jobs with neither allocated nor requested processors.
   const struct {
     const char* file;
     std::uint64_t jobs, no_procs;
@@ -156,7 +156,7 @@ TEST_F(SwfTraces, KthUnderEasyIsFeasibleAndMatchesTheOfferedLoad)
   EXPECT_EQ(test::schedule_problem(c, prep.jobs, r, s.scheduler), "");
   const auto summary = summarize(s, c, prep.jobs, r);
   EXPECT_EQ(summary["jobs"]["completed"], 28475);
-  // trace-formats.md: offered load sum(run x procs) / (100 x span) = 0.701; every job runs, so utilization
+  // docs/sources.md: offered load sum(run x procs) / (100 x span) = 0.701; every job runs, so utilization
   // over the makespan is close to it: 0.70109 (the busy accelerator-seconds are the trace's; the makespan is this
   // schedule's).
   EXPECT_DOUBLE_EQ(summary["utilization"]["accelerators"].get<double>(), 0.7010872007903274);
