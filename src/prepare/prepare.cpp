@@ -417,6 +417,15 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
               "conservative backfilling books one pool per job and cannot reserve across sites (expected another "
               "queue policy, or no span_sites)");
   diags.throw_if_any();
+  if (s.scheduler.mode == SchedulerMode::EVENTS && s.scheduler.queue_policy == "conservative" &&
+      s.scheduler.placement_policy != "first-fit")
+    run.scenario.warnings.push_back(Diagnostic{
+        file, "/scheduler/placement",
+        "conservative backfilling chooses each job's pool itself (its earliest reservation, then the lowest pool); "
+        "placement \"" +
+            s.scheduler.placement_policy +
+            "\" chooses only the slots inside that pool (docs/policies.md, \"What each backfilling policy leaves to "
+            "the placement policy\")"});
 
   run.workload_ = std::move(w);
   run.policies = make_scenario_policies(s, registry);

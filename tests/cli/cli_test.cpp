@@ -269,6 +269,23 @@ TEST(Cli, RunWritesTheThreeResultFiles)
   EXPECT_FALSE(nlohmann::json::parse(read_file(def / "run.json")).contains("warnings"));
 }
 
+// Issue 26: conservative backfilling picks the pool itself; a placement that would choose pools is said to act
+// only inside it. First-fit (batsched's) is not warned about.
+TEST(Cli, ConservativeWithAPoolChoosingPlacementWarns)
+{
+  const std::string scenario = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  const Result best = ccsim("run " + scenario + " -q --queue conservative --placement best-fit --out " +
+                            fresh_dir("conservative-best-fit").string());
+  ASSERT_EQ(best.code, 0) << best.output;
+  EXPECT_NE(best.output.find("/scheduler/placement: conservative backfilling chooses each job's pool itself"),
+            std::string::npos)
+      << best.output;
+  const Result first = ccsim("run " + scenario + " -q --queue conservative --placement first-fit --out " +
+                             fresh_dir("conservative-first-fit").string());
+  ASSERT_EQ(first.code, 0) << first.output;
+  EXPECT_EQ(first.output.find("/scheduler/placement"), std::string::npos) << first.output;
+}
+
 TEST(Cli, SeedOverride)
 {
   const fs::path out = fresh_dir("seed");
