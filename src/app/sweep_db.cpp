@@ -169,11 +169,12 @@ void write_points_csv(Database& db, const fs::path& out)
 
 namespace {
 
-//! Two-sided 95 % half-width of the mean of n samples with sample standard deviation sd (0 for n < 2).
+//! Two-sided 95 % half-width of the mean of n samples with sample standard deviation sd; NaN for n < 2 (one
+//! sample says nothing about its spread: written empty, not 0, which would claim certainty).
 double ci95(double sd, std::size_t n)
 {
   if (n < 2)
-    return 0;
+    return std::nan("");
   const boost::math::students_t t(static_cast<double>(n - 1));
   return boost::math::quantile(boost::math::complement(t, 0.025)) * sd / std::sqrt(static_cast<double>(n));
 }

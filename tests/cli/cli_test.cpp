@@ -1303,6 +1303,18 @@ TEST(Cli, SweepDatabasesThatAreGarbageTruncatedOrEditedAreRefused)
       write_sweep(dir, R"([{"name": "j1", "path": "/workload/jobs/0/duration_s", "values": [10, 20]}])");
   const fs::path good = dir / "good";
   ASSERT_EQ(ccsim("sweep " + file.string() + " --out " + good.string() + " -q").code, 0);
+  // One seed: no confidence interval (empty, not 0, which would claim certainty; issue 26).
+  const auto deltas = csv_rows(read_file(good / "deltas.csv"));
+  ASSERT_GT(deltas.size(), 1U);
+  ASSERT_EQ(deltas[0][5], "ci95");
+  ASSERT_EQ(deltas[0][8], "delta_ci95");
+  for (std::size_t i = 1; i < deltas.size(); i++) {
+    auto row = deltas[i];
+    row.resize(9); // csv_rows() drops an empty last field
+    EXPECT_EQ(row[3], "1");
+    EXPECT_EQ(row[5], "") << row[2];
+    EXPECT_EQ(row[8], "") << row[2];
+  }
   const auto refused = [&](const std::string& name, const std::string& fragment,
                            const std::function<void(const fs::path&)>& damage) {
     const fs::path out = dir / name;
