@@ -507,6 +507,26 @@ TEST(Cli, PolicyPluginEndToEnd)
   const Result list = ccsim("list policies --policy-lib " + lib);
   ASSERT_EQ(list.code, 0) << list.output;
   EXPECT_NE(list.output.find("largest-first"), std::string::npos);
+  EXPECT_NE(list.output.find("last-fit"), std::string::npos);
+  // The example's placement policy (issue 26): under FCFS, j1 (1 accelerator of 2) takes the highest-numbered one,
+  // accelerator 1, where first-fit takes 0; j3 then takes accelerator 1 again when j2 (both) has ended.
+  const fs::path placed = fresh_dir("plugin-placement");
+  const Result p = ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " --policy-lib " + lib +
+                         " --placement last-fit -q --out " + placed.string());
+  ASSERT_EQ(p.code, 0) << p.output;
+  const std::string jobs = read_file(placed / "jobs.csv");
+  EXPECT_NE(jobs.find("\nj1,0,1,20,0,10,10,0,10,1,"), std::string::npos) << jobs;
+  for (const std::string line : {"j1,", "j3,"}) {
+    const auto at = jobs.find("\n" + line);
+    ASSERT_NE(at, std::string::npos) << jobs;
+    const std::string row = jobs.substr(at + 1, jobs.find('\n', at + 1) - at - 1);
+    std::vector<std::string> cells;
+    std::istringstream l(row);
+    for (std::string c; std::getline(l, c, ',');)
+      cells.push_back(c);
+    ASSERT_GT(cells.size(), 11U) << row;
+    EXPECT_EQ(cells[11], "1") << row; // allocated_resources
+  }
   const fs::path out = fresh_dir("plugin");
   const Result r = ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " --policy-lib " + lib +
                          " --queue largest-first -q --out " + out.string());
