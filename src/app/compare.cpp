@@ -1,7 +1,9 @@
 // src/app/compare.cpp
 #include "compare.hpp"
 
+#include "check.hpp"
 #include "child_process.hpp"
+#include "stats.hpp"
 
 #include "ccsim/core/error.hpp"
 #include "ccsim/core/json_reader.hpp"
@@ -10,8 +12,10 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 namespace ccsim::app {
 
@@ -63,6 +67,126 @@ double get(const nlohmann::json& s, std::initializer_list<const char*> path)
   return v->is_number() ? v->get<double>() : 0;
 }
 
+//! The run of `c` with `seed` (< 0: the scenario's) into `dir`; its summary.json, or the child's exit code.
+int run_choice(const CompareOptions& opt, const std::string& self_exe, const Choice& c, std::int64_t seed,
+               const std::filesystem::path& dir)
+{
+  std::vector<std::string> args{"run", opt.scenario, "--out", dir.string(), "-q"};
+  if (not c.queue.empty())
+    args.insert(args.end(), {"--queue", c.queue});
+  if (not c.placement.empty())
+    args.insert(args.end(), {"--placement", c.placement});
+  if (seed >= 0)
+    args.insert(args.end(), {"--seed", std::to_string(seed)});
+  for (const auto& lib : opt.policy_libs)
+    args.insert(args.end(), {"--policy-lib", lib});
+  return run_child(self_exe, args);
+}
+
+//! compare --seeds N: every policy with seeds 1..N; means and 95 % CIs, and paired deltas with the first policy.
+int compare_seeds(const CompareOptions& opt, const std::string& self_exe, const std::vector<Choice>& choices,
+                  const std::filesystem::path& out)
+{
+  // value[choice][metric][seed]
+  std::vector<std::map<std::string, std::map<std::uint32_t, double>>> value(choices.size());
+  std::vector<std::string> order; // metrics in the first summary's order
+  bool fill = false;
+  for (std::size_t i = 0; i < choices.size(); i++)
+    for (std::uint32_t seed = 1; seed <= opt.seeds; seed++) {
+      const std::filesystem::path dir = out / run_folder_name(choices[i].label) / ("seed-" + std::to_string(seed));
+      if (const int code = run_choice(opt, self_exe, choices[i], seed, dir); code != 0) {
+        std::cerr << fmt::format("ccsim compare: the run with {} and seed {} failed (exit code {})\n", choices[i].label,
+                                 seed, code);
+        return code == 2 ? 2 : 1;
+      }
+      const nlohmann::json s = parse_json_file((dir / "summary.json").string());
+      if (i == 0 && seed == 1)
+        fill = s.value("mode", "") == "fill";
+      const nlohmann::ordered_json metrics = summary_metrics(s);
+      for (const auto& [pointer, v] : metrics.items()) {
+        if (i == 0 && seed == 1)
+          order.push_back(pointer);
+        value[i][pointer][seed] = v.get<double>();
+      }
+    }
+  struct Column {
+    const char* pointer;
+    const char* title;
+    double scale;
+  };
+  const std::vector<Column> columns =
+      fill ? std::vector<Column>{{"/tasks/placed", "placed", 1},
+                                 {"/at_full_demand/allocation_ratio", "alloc@100 %", 100},
+                                 {"/final/allocation_ratio", "alloc final %", 100},
+                                 {"/final/fragmentation_ratio", "frag %", 100},
+                                 {"/first_failure_percent", "1st fail %", 1}}
+           : std::vector<Column>{
+                 {"/wait_s/mean", "mean wait s", 1},          {"/wait_s/p95", "p95 wait s", 1},
+                 {"/bounded_slowdown/mean", "bsld mean", 1},  {"/utilization/accelerators", "util %", 100},
+                 {"/energy/facility_kwh", "facility kWh", 1}, {"/makespan_s", "makespan s", 1}};
+  std::cout << fmt::format("{} seeds (1..{}); each cell: mean +- 95 % CI half-width\n", opt.seeds, opt.seeds);
+  std::cout << fmt::format("{:<24}", "policy");
+  for (const Column& col : columns)
+    std::cout << fmt::format(" {:>22}", col.title);
+  std::cout << "\n";
+  const auto values_of = [](const std::map<std::uint32_t, double>& by_seed) {
+    std::vector<double> x;
+    for (const auto& [seed, v] : by_seed)
+      x.push_back(v);
+    return x;
+  };
+  for (std::size_t i = 0; i < choices.size(); i++) {
+    std::cout << fmt::format("{:<24}", choices[i].label);
+    for (const Column& col : columns) {
+      const auto it = value[i].find(col.pointer);
+      if (it == value[i].end()) {
+        std::cout << fmt::format(" {:>22}", "-");
+        continue;
+      }
+      const auto [mean, sd] = mean_sd(values_of(it->second));
+      const double half = ci95(sd, it->second.size());
+      std::cout << fmt::format(" {:>22}", fmt::format("{:.4g} +- {:.2g}", mean * col.scale, half * col.scale));
+    }
+    std::cout << "\n";
+  }
+  // deltas.csv: per policy and metric, as a sweep's (docs/sweeps.md), the baseline being the first policy.
+  const auto num = [](double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); };
+  std::string csv = "policy,metric,n,mean,ci95,baseline_mean,delta,delta_ci95\n";
+  for (std::size_t i = 0; i < choices.size(); i++)
+    for (const std::string& m : order) {
+      const auto it = value[i].find(m);
+      if (it == value[i].end())
+        continue;
+      std::vector<double> x, diff, b;
+      const auto base = value[0].find(m);
+      for (const auto& [seed, v] : it->second) {
+        x.push_back(v);
+        if (base != value[0].end())
+          if (const auto bs = base->second.find(seed); bs != base->second.end()) {
+            diff.push_back(v - bs->second);
+            b.push_back(bs->second);
+          }
+      }
+      const auto [mean, sd] = mean_sd(x);
+      double delta = std::nan(""), delta_half = std::nan(""), base_mean = std::nan("");
+      if (not diff.empty()) {
+        const auto [dm, dsd] = mean_sd(diff);
+        delta = dm;
+        delta_half = ci95(dsd, diff.size());
+        base_mean = mean_sd(b).first;
+      }
+      csv_field(csv, choices[i].label);
+      csv += ",";
+      csv_field(csv, m);
+      csv += fmt::format(",{},{},{},{},{},{}\n", x.size(), num(mean), num(ci95(sd, x.size())), num(base_mean),
+                         num(delta), num(delta_half));
+    }
+  write_files(out, {{"deltas.csv", csv}});
+  std::cout << fmt::format("results     {}/deltas.csv (paired differences with {}) and <policy>/seed-<s>/ per run\n",
+                           out.string(), choices[0].label);
+  return 0;
+}
+
 } // namespace
 
 int compare(const CompareOptions& opt, const std::string& self_exe)
@@ -78,21 +202,18 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
           : std::filesystem::path(opt.out);
   // Event-mode and fill-mode summaries have different metrics: the header follows the first run's mode (every run
   // uses the same scenario, so the same mode).
+  if (opt.seeds > 1) {
+    if (opt.seed >= 0)
+      throw InputError("--seed", std::to_string(opt.seed),
+                       "--seeds runs seeds 1..N (expected --seed or --seeds, not both)");
+    return compare_seeds(opt, self_exe, choices, out);
+  }
   std::string csv;
   bool fill = false;
   for (std::size_t i = 0; i < choices.size(); i++) {
     const Choice& c = choices[i];
     const std::filesystem::path dir = out / run_folder_name(c.label);
-    std::vector<std::string> args{"run", opt.scenario, "--out", dir.string(), "-q"};
-    if (not c.queue.empty())
-      args.insert(args.end(), {"--queue", c.queue});
-    if (not c.placement.empty())
-      args.insert(args.end(), {"--placement", c.placement});
-    if (opt.seed >= 0)
-      args.insert(args.end(), {"--seed", std::to_string(opt.seed)});
-    for (const auto& lib : opt.policy_libs)
-      args.insert(args.end(), {"--policy-lib", lib});
-    const int code = run_child(self_exe, args);
+    const int code = run_choice(opt, self_exe, c, opt.seed, dir);
     if (code != 0) {
       std::cerr << fmt::format("ccsim compare: the run with {} failed (exit code {})\n", c.label, code);
       return code == 2 ? 2 : 1;

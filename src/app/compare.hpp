@@ -1,6 +1,7 @@
 // src/app/compare.hpp: `ccsim compare` (app-private).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@ struct CompareOptions {
   std::string out;                   //!< results folder: one subfolder per policy, plus compare.csv
   std::vector<std::string> policy_libs;
   std::int64_t seed = -1;
+  //! > 1: run every policy with seeds 1..seeds, print means with 95 % CIs, and write deltas.csv (paired
+  //! differences with the first policy over the seeds, as a sweep does)
+  std::uint32_t seeds = 1;
 };
 
 //! Runs the scenario once per policy, each in its own `ccsim run` process (SimGrid allows one engine per

@@ -408,6 +408,10 @@ int main(int argc, char** argv)
       ->required();
   compare->add_option("--out", cmp.out, "Results folder (default results/compare-<scenario>)");
   compare->add_option("--seed", cmp.seed, "Seed (overrides the scenario's)")->check(SEED_RANGE);
+  compare
+      ->add_option("--seeds", cmp.seeds,
+                   "Run every policy with seeds 1..N: means with 95 % CIs, and deltas.csv (paired with the first)")
+      ->check(CLI::Range(1U, 1000U));
 
   ccsim::app::SweepOptions sweep_opt;
   auto* sweep = app.add_subcommand("sweep", "Run every point of a sweep (axes x seeds), each in its own process; "

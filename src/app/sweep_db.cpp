@@ -1,9 +1,10 @@
 // src/app/sweep_db.cpp
 #include "sweep_db.hpp"
 
+#include "stats.hpp"
+
 #include "ccsim/output/writers.hpp"
 
-#include <boost/math/distributions/students_t.hpp>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -166,32 +167,6 @@ void write_points_csv(Database& db, const fs::path& out)
   file.write(text);
   file.commit();
 }
-
-namespace {
-
-//! Two-sided 95 % half-width of the mean of n samples with sample standard deviation sd; NaN for n < 2 (one
-//! sample says nothing about its spread: written empty, not 0, which would claim certainty).
-double ci95(double sd, std::size_t n)
-{
-  if (n < 2)
-    return std::nan("");
-  const boost::math::students_t t(static_cast<double>(n - 1));
-  return boost::math::quantile(boost::math::complement(t, 0.025)) * sd / std::sqrt(static_cast<double>(n));
-}
-
-std::pair<double, double> mean_sd(const std::vector<double>& x)
-{
-  double mean = 0;
-  for (const double v : x)
-    mean += v;
-  mean /= static_cast<double>(x.size());
-  double ss = 0;
-  for (const double v : x)
-    ss += (v - mean) * (v - mean);
-  return {mean, x.size() > 1 ? std::sqrt(ss / static_cast<double>(x.size() - 1)) : 0.0};
-}
-
-} // namespace
 
 //! deltas table and deltas.csv: per config and metric, mean and 95 % CI over seeds, and the paired difference
 //! with the baseline config over the seeds both have.

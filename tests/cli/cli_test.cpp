@@ -1688,3 +1688,62 @@ TEST(Cli, QueueOverrideGetsTheSpanSitesCheckOfTheFile)
   EXPECT_FALSE(fs::exists(out));
   EXPECT_EQ(ccsim("run " + (dir / "wide.json").string() + " -q --out " + out.string()).code, 0); // under EASY
 }
+
+// Issue 26: compare over several seeds, with 95 % CIs and paired deltas, as a sweep gives them. Each number of
+// deltas.csv is recomputed here from the six runs' summary.json (Student t with 2 degrees of freedom: 4.3027).
+TEST(Cli, CompareOverSeedsGivesMeansCisAndPairedDeltas)
+{
+  const fs::path out = fresh_dir("compare-seeds");
+  const Result r = ccsim("compare " + (SOURCE / "scenarios/east-west.json").string() +
+                         " --policies locality,pue-aware --seeds 3 --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("3 seeds (1..3); each cell: mean +- 95 % CI half-width"), std::string::npos) << r.output;
+  const auto wait = [&](const std::string& policy, int seed) {
+    const auto s = nlohmann::json::parse(read_file(out / policy / ("seed-" + std::to_string(seed)) / "summary.json"));
+    EXPECT_EQ(s["seed"], seed);
+    return s["wait_s"]["mean"].get<double>();
+  };
+  const double t = 4.302652729911275;
+  const auto stats = [&](const std::vector<double>& x) {
+    const double mean = (x[0] + x[1] + x[2]) / 3;
+    double ss = 0;
+    for (const double v : x)
+      ss += (v - mean) * (v - mean);
+    return std::pair{mean, t * std::sqrt(ss / 2) / std::sqrt(3.0)};
+  };
+  const std::vector<double> loc = {wait("locality", 1), wait("locality", 2), wait("locality", 3)};
+  const std::vector<double> pue = {wait("pue-aware", 1), wait("pue-aware", 2), wait("pue-aware", 3)};
+  ASSERT_NE(loc[0], loc[1]); // the seed changes the generated workload
+  const auto [pue_mean, pue_half] = stats(pue);
+  const auto [delta, delta_half] = stats({pue[0] - loc[0], pue[1] - loc[1], pue[2] - loc[2]});
+  std::map<std::string, std::vector<std::string>> rows; // "policy metric" -> row
+  for (const auto& row : csv_rows(read_file(out / "deltas.csv")))
+    if (row.size() > 2)
+      rows[row[0] + " " + row[1]] = row;
+  ASSERT_TRUE(rows.contains("pue-aware /wait_s/mean"));
+  const auto& row = rows["pue-aware /wait_s/mean"];
+  ASSERT_EQ(row.size(), 8U);
+  EXPECT_EQ(row[2], "3");
+  EXPECT_NEAR(std::stod(row[3]), pue_mean, 1e-9 * pue_mean);
+  EXPECT_NEAR(std::stod(row[4]), pue_half, 1e-9 * pue_half);
+  EXPECT_NEAR(std::stod(row[5]), stats(loc).first, 1e-9 * pue_mean);
+  EXPECT_NEAR(std::stod(row[6]), delta, 1e-9 * std::abs(delta) + 1e-9);
+  EXPECT_NEAR(std::stod(row[7]), delta_half, 1e-9 * delta_half);
+  // The baseline against itself: no difference, and a CI of exactly 0 (the paired differences are all 0).
+  EXPECT_EQ(rows["locality /wait_s/mean"][6], "0");
+  // Inline jobs do not depend on the seed: no spread, so every CI is exactly 0, not a rounding residue (but /seed).
+  const fs::path fixed = fresh_dir("compare-seeds-inline");
+  ASSERT_EQ(ccsim("compare " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() +
+                  " --policies fcfs,easy --seeds 2 --out " + fixed.string())
+                .code,
+            0);
+  for (const auto& line : csv_rows(read_file(fixed / "deltas.csv"))) {
+    if (line.size() == 8 && line[0] != "policy" && line[1] != "/seed") {
+      EXPECT_EQ(line[4], "0") << line[0] << " " << line[1];
+    }
+  }
+  EXPECT_EQ(ccsim("compare " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() +
+                  " --policies fcfs --seeds 2 --seed 3 --out " + fixed.string())
+                .code,
+            2);
+}
