@@ -399,6 +399,7 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
       rows_of_rack[r].push_back(static_cast<std::uint32_t>(row_count++));
     BinnedBusy busy(std::move(rows_of_rack), timed ? row_count : 0, timed ? bins : 1, timed ? horizon_s : 1.0);
     std::vector<std::uint64_t> wait_counts(std::size(WAIT_EDGES_S) + 2, 0);
+    std::vector<double> positive_waits; // for the CDF: 8 bytes per job that waited
     std::uint64_t ended = 0, pending = 0;
     CsvTable t(LineSource::from_file(jobs_path.string(), "jobs.csv written by ccsim run"), "jobs.csv",
                {"starting_time", "finish_time", "waiting_time", "allocated_resources"});
@@ -416,6 +417,8 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
         bin = 1 + static_cast<std::size_t>(std::lower_bound(std::begin(WAIT_EDGES_S), std::end(WAIT_EDGES_S), wait) -
                                            std::begin(WAIT_EDGES_S));
       wait_counts[bin]++;
+      if (wait > 0)
+        positive_waits.push_back(wait);
       if (not timed)
         continue;
       const double start = t.number(c_start, 0, INF), finish = t.number(c_finish, start, INF);
@@ -437,6 +440,27 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
       labels.push_back(n);
     run["waits"] = {
         {"edges_s", WAIT_EDGES_S}, {"labels", labels}, {"counts", wait_counts}, {"jobs", ended}, {"pending", pending}};
+    // Wait CDF on a log time axis: the share of ended jobs that waited at most t, at up to CDF_POINTS times spaced
+    // evenly in log t from the shortest positive wait to the longest (jobs that did not wait: zero_share).
+    if (ended > 0) {
+      std::sort(positive_waits.begin(), positive_waits.end());
+      constexpr std::size_t CDF_POINTS = 100;
+      Json ts = Json::array(), shares = Json::array();
+      const auto zero = static_cast<double>(ended - positive_waits.size());
+      if (not positive_waits.empty()) {
+        const double lo = positive_waits.front(), hi = positive_waits.back();
+        const std::size_t n = hi > lo ? CDF_POINTS : 1;
+        for (std::size_t k = 0; k < n; k++) {
+          const double at =
+              k + 1 == n ? hi : lo * std::pow(hi / lo, static_cast<double>(k) / static_cast<double>(n - 1));
+          const auto upto = static_cast<double>(std::upper_bound(positive_waits.begin(), positive_waits.end(), at) -
+                                                positive_waits.begin());
+          ts.push_back(at);
+          shares.push_back((zero + upto) / static_cast<double>(ended));
+        }
+      }
+      run["wait_cdf"] = {{"t_s", ts}, {"share", shares}, {"zero_share", zero / static_cast<double>(ended)}};
+    }
     if (timed) {
       std::vector<std::size_t> all_sites(sites.size()); // every rack is in exactly one site row
       std::iota(all_sites.begin(), all_sites.end(), 0);

@@ -1646,7 +1646,8 @@ TEST(Cli, ReportRendersItsChartsInHeadlessChromium)
     EXPECT_GT(c["painted"].get<int>(), 1000) << c.dump();
     drawn.insert(c["id"].get<std::string>());
   }
-  for (const char* id : {"waits", "run0-util-type", "run0-util-site", "run0-power", "run0-gantt", "sweep0-delta-0"})
+  for (const char* id :
+       {"waits", "wait-cdf", "run0-util-type", "run0-util-site", "run0-power", "run0-gantt", "sweep0-delta-0"})
     EXPECT_TRUE(drawn.contains(id)) << id << " missing; drawn: " << status.dump();
   // Names from the inputs are text on the page, not markup.
   EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);

@@ -91,6 +91,11 @@ TEST(Report, WaitHistogramAndPowerGroups)
   EXPECT_EQ(run["waits"]["counts"], nlohmann::json::parse("[1, 0, 1, 0, 0, 0, 0]")); // 0 s and 1-10 min
   EXPECT_EQ(run["waits"]["jobs"], 2);
   EXPECT_EQ(run["waits"]["pending"], 1);
+  // The CDF (issue 26): one of the two ended jobs did not wait; the other waited w, so the one point is (w, 1).
+  EXPECT_EQ(run["wait_cdf"]["zero_share"], 0.5);
+  ASSERT_EQ(run["wait_cdf"]["t_s"].size(), 1U);
+  EXPECT_GT(run["wait_cdf"]["t_s"][0].get<double>(), 60.0);
+  EXPECT_EQ(run["wait_cdf"]["share"], nlohmann::json::parse("[1.0]"));
   EXPECT_EQ(run["power"]["time_s"], nlohmann::json::parse("[2.5, 10.0]"));
   EXPECT_EQ(run["power"]["it_w"], nlohmann::json::parse("[200.0, 200.0]"));
   EXPECT_EQ(run["power"]["facility_w"], nlohmann::json::parse("[270.0, 300.0]"));

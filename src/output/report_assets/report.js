@@ -178,6 +178,29 @@
       data: { labels: withWaits[0].waits.labels, datasets: datasets }, options: opts });
   }
 
+  // Wait CDF, log time axis: the share of ended jobs that waited at most t (per run).
+  function waitCdfChart(parent, runs) {
+    var withCdf = runs.filter(function (r) { return r.wait_cdf && r.wait_cdf.t_s.length > 0; });
+    if (withCdf.length === 0) return;
+    var sec = el("section");
+    parent.appendChild(sec);
+    sec.appendChild(el("h2", null, "Wait-time CDF"));
+    sec.appendChild(el("p", "note", "Share of ended jobs that waited at most t (log scale). Jobs that did not wait: " +
+      runs.filter(function (r) { return r.wait_cdf; }).map(function (r) {
+        return r.label + " " + (100 * r.wait_cdf.zero_share).toFixed(1) + " %";
+      }).join(", ") + "."));
+    var datasets = withCdf.map(function (r, i) {
+      return lineDataset(r.label, r.wait_cdf.t_s, r.wait_cdf.share.map(function (v) { return 100 * v; }),
+        PALETTE[i % PALETTE.length], { pointRadius: 0, stepped: true });
+    });
+    var opts = baseOptions("wait (s, log scale)", "jobs that waited at most this long (%)");
+    opts.scales.x = { type: "logarithmic", title: { display: true, text: "wait (s, log scale)" } };
+    opts.scales.y.min = 0;
+    opts.scales.y.max = 100;
+    addChart(sec, "wait-cdf", "Wait time, cumulative (share of jobs)", { type: "line",
+      data: { datasets: datasets }, options: opts });
+  }
+
   function utilizationChart(sec, id, title, run, series, unit) {
     var n = run.time.bins, h = run.time.horizon_s;
     var xs = [];
@@ -334,6 +357,7 @@
     root.textContent = "";
     overview(root, data.runs);
     waitChart(root, data.runs);
+    waitCdfChart(root, data.runs);
     data.runs.forEach(function (r, i) { runSection(root, r, i); });
     data.sweeps.forEach(function (s, i) { sweepSection(root, s, i); });
     writeStatus();
