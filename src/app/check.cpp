@@ -3,6 +3,7 @@
 
 #include "ccsim/core/error.hpp"
 #include "ccsim/core/json_reader.hpp"
+#include "ccsim/output/html_report.hpp"
 #include "ccsim/output/writers.hpp"
 
 #include "child_process.hpp"
@@ -142,30 +143,13 @@ std::string text_at(const nlohmann::json& doc, const char* pointer)
 
 std::string xml_escaped(std::string_view s)
 {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0 (a pointer from a hostile summary may hold them).
-        out += static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r' ? '?' : c;
-    }
-  }
-  return out;
+  // Control characters are not allowed in XML 1.0 (a pointer from a hostile summary may hold them); the rest is
+  // escaped as for HTML (&#39; is XML too).
+  std::string clean(s);
+  for (char& c : clean)
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      c = '?';
+  return report::html_escape(clean);
 }
 
 struct Row {

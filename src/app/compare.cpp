@@ -88,7 +88,7 @@ int compare_seeds(const CompareOptions& opt, const std::string& self_exe, const 
                   const std::filesystem::path& out)
 {
   // value[choice][metric][seed]
-  std::vector<std::map<std::string, std::map<std::uint32_t, double>>> value(choices.size());
+  std::vector<std::map<std::string, std::map<std::uint64_t, double>>> value(choices.size());
   std::vector<std::string> order; // metrics in the first summary's order
   bool fill = false;
   for (std::size_t i = 0; i < choices.size(); i++)
@@ -129,7 +129,7 @@ int compare_seeds(const CompareOptions& opt, const std::string& self_exe, const 
   for (const Column& col : columns)
     std::cout << fmt::format(" {:>22}", col.title);
   std::cout << "\n";
-  const auto values_of = [](const std::map<std::uint32_t, double>& by_seed) {
+  const auto values_of = [](const std::map<std::uint64_t, double>& by_seed) {
     std::vector<double> x;
     for (const auto& [seed, v] : by_seed)
       x.push_back(v);
@@ -157,29 +157,13 @@ int compare_seeds(const CompareOptions& opt, const std::string& self_exe, const 
       const auto it = value[i].find(m);
       if (it == value[i].end())
         continue;
-      std::vector<double> x, diff, b;
       const auto base = value[0].find(m);
-      for (const auto& [seed, v] : it->second) {
-        x.push_back(v);
-        if (base != value[0].end())
-          if (const auto bs = base->second.find(seed); bs != base->second.end()) {
-            diff.push_back(v - bs->second);
-            b.push_back(bs->second);
-          }
-      }
-      const auto [mean, sd] = mean_sd(x);
-      double delta = std::nan(""), delta_half = std::nan(""), base_mean = std::nan("");
-      if (not diff.empty()) {
-        const auto [dm, dsd] = mean_sd(diff);
-        delta = dm;
-        delta_half = ci95(dsd, diff.size());
-        base_mean = mean_sd(b).first;
-      }
+      const SeedStats st = seed_stats(it->second, base != value[0].end() ? &base->second : nullptr);
       csv_field(csv, choices[i].label);
       csv += ",";
       csv_field(csv, m);
-      csv += fmt::format(",{},{},{},{},{},{}\n", x.size(), num(mean), num(ci95(sd, x.size())), num(base_mean),
-                         num(delta), num(delta_half));
+      csv += fmt::format(",{},{},{},{},{},{}\n", st.n, num(st.mean), num(st.ci95), num(st.baseline_mean), num(st.delta),
+                         num(st.delta_ci95));
     }
   write_files(out, {{"deltas.csv", csv}});
   std::cout << fmt::format("results     {}/deltas.csv (paired differences with {}) and <policy>/seed-<s>/ per run\n",

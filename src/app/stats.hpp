@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -37,6 +39,41 @@ inline std::pair<double, double> mean_sd(const std::vector<double>& x)
   for (const double v : x)
     ss += (v - mean) * (v - mean);
   return {mean, x.size() > 1 ? std::sqrt(ss / static_cast<double>(x.size() - 1)) : 0.0};
+}
+
+//! A metric over seeds against a baseline's: mean and CI of its values, and mean and CI of the paired differences
+//! with the baseline over the seeds both have (NaN without any).
+struct SeedStats {
+  std::size_t n = 0;
+  double mean = 0, ci95 = 0;
+  double baseline_mean = std::nan(""), delta = std::nan(""), delta_ci95 = std::nan("");
+};
+
+//! `values` and `baseline` (may be null): seed -> value.
+inline SeedStats seed_stats(const std::map<std::uint64_t, double>& values,
+                            const std::map<std::uint64_t, double>* baseline)
+{
+  std::vector<double> x, diff, b;
+  for (const auto& [seed, v] : values) {
+    x.push_back(v);
+    if (baseline != nullptr)
+      if (const auto bs = baseline->find(seed); bs != baseline->end()) {
+        diff.push_back(v - bs->second);
+        b.push_back(bs->second);
+      }
+  }
+  SeedStats out;
+  out.n = x.size();
+  const auto [mean, sd] = mean_sd(x);
+  out.mean = mean;
+  out.ci95 = ci95(sd, x.size());
+  if (not diff.empty()) {
+    const auto [dm, dsd] = mean_sd(diff);
+    out.delta = dm;
+    out.delta_ci95 = ci95(dsd, diff.size());
+    out.baseline_mean = mean_sd(b).first;
+  }
+  return out;
 }
 
 } // namespace ccsim::app

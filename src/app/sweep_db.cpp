@@ -209,25 +209,8 @@ void write_deltas(Database& db, const SweepSpec& spec, const fs::path& out, cons
       const auto it = by_metric.find(m);
       if (it == by_metric.end())
         continue;
-      std::vector<double> x, diff, b;
       const auto bit = base.find(m);
-      for (const auto& [seed, v] : it->second) {
-        x.push_back(v);
-        if (bit != base.end())
-          if (const auto bs = bit->second.find(seed); bs != bit->second.end()) {
-            diff.push_back(v - bs->second);
-            b.push_back(bs->second);
-          }
-      }
-      const auto [mean, sd] = mean_sd(x);
-      const double half = ci95(sd, x.size());
-      double delta = std::nan(""), delta_half = std::nan(""), base_mean = std::nan("");
-      if (not diff.empty()) {
-        const auto [dm, dsd] = mean_sd(diff);
-        delta = dm;
-        delta_half = ci95(dsd, diff.size());
-        base_mean = mean_sd(b).first;
-      }
+      const SeedStats st = seed_stats(it->second, bit != base.end() ? &bit->second : nullptr);
       std::string marks = "?"; // config, the axes, metric, n, mean, ci95, baseline_mean, delta, delta_ci95
       for (std::size_t k = 0; k < spec.axes.size() + 7; k++)
         marks += ", ?";
@@ -241,8 +224,8 @@ void write_deltas(Database& db, const SweepSpec& spec, const fs::path& out, cons
         csv_field(row, axis_value_text(spec.axes[a].values[idx[a]]));
       }
       sqlite3_bind_text(s.get(), k++, m.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64(s.get(), k++, static_cast<sqlite3_int64>(x.size()));
-      for (const double v : {mean, half, base_mean, delta, delta_half}) {
+      sqlite3_bind_int64(s.get(), k++, static_cast<sqlite3_int64>(st.n));
+      for (const double v : {st.mean, st.ci95, st.baseline_mean, st.delta, st.delta_ci95}) {
         if (std::isnan(v))
           sqlite3_bind_null(s.get(), k++);
         else
@@ -252,8 +235,8 @@ void write_deltas(Database& db, const SweepSpec& spec, const fs::path& out, cons
       const auto num = [](double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); };
       row += ",";
       csv_field(row, m);
-      row += "," + std::to_string(x.size()) + "," + num(mean) + "," + num(half) + "," + num(base_mean) + "," +
-             num(delta) + "," + num(delta_half) + "\n";
+      row += "," + std::to_string(st.n) + "," + num(st.mean) + "," + num(st.ci95) + "," + num(st.baseline_mean) + "," +
+             num(st.delta) + "," + num(st.delta_ci95) + "\n";
       text += row;
     }
   }
