@@ -213,6 +213,63 @@ std::uint32_t SlotProfile::count_before(double t) const
   return std::prev(it)->second.count;
 }
 
+SlotProfile::Reach SlotProfile::reach(const SlotSet& slots, double from, double to) const
+{
+  Reach r{from, to};
+  auto holding = free_.upper_bound(from);
+  assert(holding != free_.begin() && "SlotProfile::reach(): time before the profile's origin");
+  --holding;
+  // Back from `from`, while one of the slots free at `from` stays free.
+  SlotSet alive = slots;
+  alive &= holding->second.free;
+  for (auto it = holding; alive.count() > 0;) {
+    r.begin = it->first;
+    if (it == free_.begin())
+      break;
+    --it;
+    alive &= it->second.free;
+  }
+  // On from `to`, while one of the slots free just before `to` stays free.
+  auto it = std::prev(free_.lower_bound(to));
+  alive = slots;
+  alive &= it->second.free;
+  while (alive.count() > 0) {
+    if (++it == free_.end()) {
+      r.end = std::numeric_limits<double>::infinity();
+      break;
+    }
+    r.end = it->first;
+    alive &= it->second.free;
+  }
+  return r;
+}
+
+void SlotProfile::holds(double from, double to, std::uint32_t min_count, std::vector<Hold>& out) const
+{
+  auto start = free_.upper_bound(from);
+  assert(start != free_.begin() && "SlotProfile::holds(): time before the profile's origin");
+  --start;
+  for (double t = from; t < to; t = (++start == free_.end() ? to : start->first)) {
+    if (start->second.count < min_count)
+      continue;
+    SlotSet window = start->second.free;
+    std::uint32_t count = start->second.count;
+    for (auto it = std::next(start);; ++it) {
+      if (it == free_.end()) {
+        out.push_back(Hold{t, std::numeric_limits<double>::infinity(), count});
+        break;
+      }
+      window &= it->second.free;
+      if (const std::uint32_t left = window.count(); left < count) {
+        out.push_back(Hold{t, it->first - t, count});
+        count = left;
+        if (count < min_count)
+          break;
+      }
+    }
+  }
+}
+
 std::optional<SlotProfile::Fit> SlotProfile::first_fit(std::uint32_t count, double duration, double earliest,
                                                        double latest) const
 {

@@ -233,6 +233,56 @@ TEST(SlotProfile, FirstFitFindsTheEarliestWindowAndLowestSlots)
   EXPECT_EQ(p.first_fit(4, 1, 12)->start, 12.0);
 }
 
+TEST(SlotProfile, ReachAndHoldsBoundTheWindowsAReleaseOpens)
+{
+  // 4 slots. Slot 0 busy [0, 10) and [30, 40); slot 1 busy [20, 50); slots 2-3 busy [0, 60).
+  SlotProfile p(4, 0);
+  const auto set = [](std::initializer_list<std::uint32_t> members) {
+    SlotSet s(4);
+    for (const auto m : members)
+      s.set(m);
+    return s;
+  };
+  p.occupy(set({0}), 0, 10);
+  p.occupy(set({0}), 30, 40);
+  p.occupy(set({1}), 20, 50);
+  p.occupy(set({2, 3}), 0, 60);
+  // Releasing slot 0 over [10, 30) changes nothing (it is free there): its run is [10, 30); slot 1's is [0, 20).
+  // Slot-time of slots {0, 1} around [12, 18): slot 1 is free back to 0, slot 0 on to 30.
+  const SlotProfile::Reach r = p.reach(set({0, 1}), 12, 18);
+  EXPECT_EQ(r.begin, 0.0);
+  EXPECT_EQ(r.end, 30.0);
+  // Slot 0 around [45, 50): free from 40 for ever.
+  const SlotProfile::Reach tail = p.reach(set({0}), 45, 50);
+  EXPECT_EQ(tail.begin, 40.0);
+  EXPECT_EQ(tail.end, std::numeric_limits<double>::infinity());
+  // Holds of windows starting in [0, 25) (starts 0, 10, 20), down to 1 slot:
+  // from 0: {1} until 20 (1 slot for 20 s); from 10: {0, 1} until 20, {0} until 30; from 20: {0} until 30.
+  std::vector<SlotProfile::Hold> h;
+  p.holds(0, 25, 1, h);
+  ASSERT_EQ(h.size(), 4U);
+  const auto expect = [&](std::size_t i, double start, double duration, std::uint32_t count) {
+    EXPECT_EQ(h[i].start, start) << i;
+    EXPECT_EQ(h[i].duration, duration) << i;
+    EXPECT_EQ(h[i].count, count) << i;
+  };
+  expect(0, 0, 20, 1);
+  expect(1, 10, 10, 2);
+  expect(2, 10, 20, 1);
+  expect(3, 20, 10, 1);
+  // Down to 2 slots only: the start at 10 alone, and its first hold.
+  h.clear();
+  p.holds(0, 25, 2, h);
+  ASSERT_EQ(h.size(), 1U);
+  expect(0, 10, 10, 2);
+  // From 55, slots 0-1 are free for ever; from 60, all four.
+  h.clear();
+  p.holds(55, 65, 1, h);
+  ASSERT_EQ(h.size(), 2U);
+  expect(0, 55, std::numeric_limits<double>::infinity(), 2);
+  expect(1, 60, std::numeric_limits<double>::infinity(), 4);
+}
+
 TEST(QueuePolicy, EasyHoldsOnlyReservedSlotsThatAreStillFree)
 {
   // A holds 0-1 until 10; B (4) is reserved at 10 on 0-3. C (5 s) ends before 10, so it may take reserved slot 2.

@@ -89,6 +89,24 @@ public:
   //! The slots free just before `t` (precondition: t is after the profile's origin).
   std::uint32_t count_before(double t) const;
 
+  //! Where slot-time of `slots` free around [from, to) reaches: [begin, end) covers every run of time over which
+  //! one of `slots` stays free and that meets [from, to) (end is infinite if one stays free for ever). A window
+  //! free throughout that uses a slot of `slots` during [from, to) lies in [begin, end) and starts before `to`.
+  struct Reach {
+    double begin, end;
+  };
+  Reach reach(const SlotSet& slots, double from, double to) const;
+
+  //! The longest holds of windows starting in [from, to): for each start t (`from` and every breakpoint before
+  //! `to`), in order, each (duration d, count c) such that c slots are free throughout [t, t + d) and fewer
+  //! through any longer window from t, down to `min_count` slots (d infinite: free for ever). So c slots can be
+  //! held for a duration D from t only if a hold of t has d >= D and count >= c.
+  struct Hold {
+    double start, duration;
+    std::uint32_t count;
+  };
+  void holds(double from, double to, std::uint32_t min_count, std::vector<Hold>& out) const;
+
 private:
   struct Segment {
     SlotSet free;

@@ -14,6 +14,7 @@
 #include "ccsim/core/params.hpp"
 #include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/policy/slot_profile.hpp"
+#include "ordered_min_index.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -88,7 +89,6 @@ public:
     std::sort(due.begin(), due.end());
     for (const std::uint64_t seq : due)
       if (Waiting& w = entry(seq); start(ctx, w)) {
-        by_start_.erase({w.res.start, w.seq});
         w.job = GONE;
         dead_++;
       }
@@ -123,9 +123,30 @@ private:
   struct Waiting {
     std::uint32_t job;   //!< GONE once started
     std::uint32_t klass; //!< index into classes_
-    std::uint64_t seq;   //!< queue order
+    std::uint32_t size;  //!< accelerators
+    std::uint64_t seq;   //!< queue order (from 1)
     std::uint64_t seen;  //!< releases up to this sequence number cannot improve its reservation
     Booking res;
+  };
+  //! What a release's candidates are searched by (log_release()): over a class's queued jobs, the smallest size
+  //! and walltime and the latest reservation start.
+  struct Box {
+    std::uint32_t min_size;
+    double min_walltime, max_start;
+  };
+  struct BoxTraits {
+    using Value = Box;
+    static Box none() { return Box{std::numeric_limits<std::uint32_t>::max(), INF, -INF}; }
+    static Box join(const Box& a, const Box& b)
+    {
+      return Box{std::min(a.min_size, b.min_size), std::min(a.min_walltime, b.min_walltime),
+                 std::max(a.max_start, b.max_start)};
+    }
+  };
+  //! A start of SlotProfile::holds() and its holds [first, last).
+  struct Start {
+    double t;
+    std::size_t first, last;
   };
   //! Slot-time freed in `pool` over [from, to), on slots from `lowest` up.
   struct Release {
@@ -145,6 +166,8 @@ private:
       const std::uint32_t n = slots->size();
       pools_.push_back(Pool{std::move(slots), SlotProfile(n, ctx.now())});
     }
+    by_pool_.resize(c.pools.size());
+    pool_classes_.resize(c.pools.size());
   }
 
   Waiting& entry(std::uint64_t seq)
@@ -161,23 +184,31 @@ private:
     for (std::uint32_t p = 0; p < c.pools.size(); p++)
       pools[p] = ctx.view().may_use(job, p) && c.pools[p].usable >= job.accelerators;
     const auto [it, added] = class_ids_.try_emplace(pools, static_cast<std::uint32_t>(classes_.size()));
-    if (added)
+    if (added) {
+      for (std::uint32_t p = 0; p < c.pools.size(); p++)
+        if (pools[p])
+          pool_classes_[p].push_back(it->second);
       classes_.push_back(std::move(pools));
+      by_class_.emplace_back();
+    }
     return it->second;
   }
 
   void enqueue(const SchedulingContext& ctx, std::uint32_t j, double now)
   {
-    Waiting w{j, class_of(ctx, ctx.jobs()[j]), next_seq_++, 0, plan(ctx, j, now)};
+    const Job& job = ctx.jobs()[j];
+    Waiting w{j, class_of(ctx, job), job.accelerators, next_seq_++, 0, plan(ctx, j, now)};
     w.seen = release_seq_;
-    by_start_.emplace(w.res.start, w.seq);
+    by_class_[w.klass].append(w.seq, box(w));
+    book(w);
     queue_.push_back(std::move(w));
   }
 
   //! First fit over the job's eligible pools from `earliest` on: earliest start, ties to the lowest pool; the
   //! slots are occupied in the profile. A pool where the job could not start because of a rack power cap (the
   //! profile does not model caps) is searched only from the next expected end of a job running there (blocked_).
-  Booking plan(const SchedulingContext& ctx, std::uint32_t j, double earliest)
+  //! `latest`: a start known to be free (the job's own reservation, given back), so no pool is searched past it.
+  Booking plan(const SchedulingContext& ctx, std::uint32_t j, double earliest, double latest = INF)
   {
     const Cluster& c = ctx.view().cluster;
     const Job& job = ctx.jobs()[j];
@@ -192,8 +223,7 @@ private:
           if (bp == p)
             from = std::max(from, until);
       // Only an earlier start can beat the best so far (ties go to the lower pool: the test below).
-      const double latest = best ? best->start : INF;
-      auto fit = pools_[p].profile.first_fit(job.accelerators, job.walltime_s, from, latest);
+      auto fit = pools_[p].profile.first_fit(job.accelerators, job.walltime_s, from, best ? best->start : latest);
       if (fit && (not best || fit->start < best->start))
         best = Booking{p, fit->start, fit->start + job.walltime_s, std::move(fit->slots)};
     }
@@ -205,9 +235,106 @@ private:
 
   void unreserve(const Booking& b) { pools_[b.pool].profile.release(b.slots, b.start, b.end); }
 
-  void log_release(std::uint32_t pool, double from, double to, const SlotSet& slots)
+  //! Logs slot-time freed in `pool` over [from, to) on `slots` (the profile already counts it free) and marks dirty
+  //! every queued job it may let move, but `mover` (the job that freed it, just placed).
+  void log_release(std::uint32_t pool, double from, double to, const SlotSet& slots, std::uint64_t mover = 0)
   {
     releases_.push_back(Release{++release_seq_, pool, from, to, slots.lowest_member()});
+    if (flood_)
+      return; // the next walk tests every job
+    // A better window W for job J that uses this slot-time lies where a slot of it stays free, [begin, end),
+    // starts at some t in [begin, to), and no later than J's reservation (SlotProfile::reach). So, with J's
+    // reservation at s: either W holds J's accelerators for J's walltime from t <= s (SlotProfile::holds), or J
+    // holds its reservation in this pool and W runs through it with J's own slots given back: then W holds J's
+    // accelerators from t < s until s, or starts at s (< to). docs/policies.md, "Conservative at depth".
+    const SlotProfile& profile = pools_[pool].profile;
+    const SlotProfile::Reach reach = profile.reach(slots, from, to);
+    std::uint32_t min_size = std::numeric_limits<std::uint32_t>::max();
+    for (const std::uint32_t c : pool_classes_[pool])
+      min_size = std::min(min_size, by_class_[c].all().min_size);
+    if (min_size == std::numeric_limits<std::uint32_t>::max())
+      return; // nobody waits for this pool
+    holds_.clear();
+    profile.holds(reach.begin, to, min_size, holds_);
+    // Per start, its holds [first, last); and every start's holds merged: the most accelerators held for at least
+    // each duration from some start (durations descending).
+    starts_.clear();
+    for (std::size_t i = 0; i < holds_.size(); i++)
+      if (i == 0 || holds_[i].start != holds_[i - 1].start)
+        starts_.push_back({holds_[i].start, i, i + 1});
+      else
+        starts_.back().last = i + 1;
+    merged_ = holds_;
+    std::sort(merged_.begin(), merged_.end(), [](const auto& a, const auto& b) { return a.duration > b.duration; });
+    for (std::size_t i = 1; i < merged_.size(); i++)
+      merged_[i].count = std::max(merged_[i].count, merged_[i - 1].count);
+    const auto held_from = [&](const Start& st, double duration) { // most accelerators held from st.t
+      const auto first = holds_.begin() + static_cast<std::ptrdiff_t>(st.first);
+      const auto last = holds_.begin() + static_cast<std::ptrdiff_t>(st.last);
+      const auto it = std::partition_point(first, last, [&](const auto& h) { return h.duration < duration; });
+      return it == last ? 0U : it->count;
+    };
+    const auto held = [&](double duration, double latest_start) { // most held from a start <= latest_start
+      if (not starts_.empty() && starts_.back().t <= latest_start) {
+        const auto it =
+            std::partition_point(merged_.begin(), merged_.end(), [&](const auto& h) { return h.duration >= duration; });
+        return it == merged_.begin() ? 0U : std::prev(it)->count;
+      }
+      std::uint32_t most = 0;
+      for (std::size_t i = 0; i < starts_.size() && starts_[i].t <= latest_start; i++)
+        most = std::max(most, held_from(starts_[i], duration));
+      return most;
+    };
+    const double length = reach.end - reach.begin;
+    const auto mark = [&](std::uint64_t seq) {
+      if (seq != mover)
+        dirty_.insert(seq);
+      marks_++;
+      return true;
+    };
+    for (const std::uint32_t c : pool_classes_[pool])
+      by_class_[c].visit_after(
+          0,
+          [&](const Box& b) {
+            return b.max_start >= reach.begin && b.min_walltime <= length &&
+                   held(b.min_walltime, b.max_start) >= b.min_size;
+          },
+          mark);
+    // Reservations in this pool: those that may be run through start before the latest time min_size
+    // accelerators are held until from some start.
+    double latest = to;
+    for (const Start& st : starts_)
+      for (std::size_t i = st.first; i < st.last; i++)
+        if (holds_[i].count >= min_size)
+          latest = std::max(latest, st.t + holds_[i].duration);
+    const auto& own = by_pool_[pool];
+    for (auto it = own.lower_bound({reach.begin, 0}); it != own.end() && it->first <= latest; ++it) {
+      const double start = it->first;
+      bool may = start < to;
+      const std::uint32_t size = entry(it->second).size;
+      for (std::size_t i = 0; not may && i < starts_.size() && starts_[i].t < start; i++)
+        may = held_from(starts_[i], start - starts_[i].t) >= size;
+      if (may)
+        mark(it->second);
+    }
+    // Marking has cost as much as testing every queued job: stop, and let the next walk test every job.
+    if (walking_ && not verify_ && marks_ > queued())
+      flood_ = true;
+  }
+
+  static Box box(const Waiting& w) { return Box{w.size, w.res.end - w.res.start, w.res.start}; }
+
+  //! Indexes `w`'s reservation (by start, by pool, in its class).
+  void book(const Waiting& w)
+  {
+    by_start_.emplace(w.res.start, w.seq);
+    by_pool_[w.res.pool].emplace(w.res.start, w.seq);
+    by_class_[w.klass].set(w.seq, box(w));
+  }
+  void unbook(const Waiting& w)
+  {
+    by_start_.erase({w.res.start, w.seq});
+    by_pool_[w.res.pool].erase({w.res.start, w.seq});
   }
 
   //! Whether re-inserting `w` would give another reservation: a better window W (an earlier start, a lower pool at
@@ -230,7 +357,8 @@ private:
     const std::vector<bool>& pools = classes_[w.klass];
     // Many unseen releases (a walk where much of the queue moves, as when every job was submitted at once on one
     // pool): re-inserting is cheaper than testing each.
-    if (release_seq_ - w.seen > MANY_RELEASES)
+    // (The log holds the releases since the last walk's start: older ones were seen, or do not concern the job.)
+    if (not releases_.empty() && release_seq_ - std::max(w.seen, releases_.front().seq - 1) > MANY_RELEASES)
       return true;
     candidates_.clear();
     for (auto it = releases_.rbegin(); it != releases_.rend() && it->seq > w.seen; ++it) {
@@ -279,32 +407,60 @@ private:
   }
 
   //! The walk after an early end: batsched re-inserts every queued job in order; re-inserting one no release
-  //! may improve gives back its reservation, so only the others are re-inserted.
+  //! may improve gives back its reservation, so only the others are re-inserted. The walk visits the jobs a release
+  //! marked dirty, in queue order (a job moved by the walk marks later ones, visited in this walk, and earlier ones,
+  //! left for the next); every job when all must move, a rack cap held jobs back, in verify mode, or after a flood.
   void replan(const SchedulingContext& ctx, double now, bool all)
   {
     // Headroom may be back anywhere: every pool may be tried again by a job a rack cap held back.
     const auto was_blocked = std::move(blocked_);
     blocked_.clear();
     const std::uint64_t walk_from = release_seq_;
-    for (Waiting& w : queue_) {
-      if (w.job == GONE)
-        continue;
-      const bool replanned = all || was_blocked.contains(w.job) || improves(ctx, w, now);
-      if (not replanned && verify_) // re-insert it anyway: it must get the same reservation back
-        check_kept(ctx, w, now);
-      if (replanned) {
-        Booking old = std::move(w.res);
-        unreserve(old);
-        w.res = plan(ctx, w.job, now);
-        if (not same_place(w.res, old)) {
-          by_start_.erase({old.start, w.seq});
-          by_start_.emplace(w.res.start, w.seq);
-          log_release(old.pool, old.start, old.end, old.slots);
+    bool every = all || verify_ || flood_ || not was_blocked.empty();
+    flood_ = false;
+    walking_ = true;
+    marks_ = 0;
+    std::uint64_t cursor = 0;
+    std::size_t i = 0; // with `every`, the position in queue_ after the cursor
+    for (;;) {
+      Waiting* w = nullptr;
+      bool dirty = false;
+      if (every || flood_) {
+        if (not every) { // a flood in this walk: every job after the cursor from now on
+          every = true;
+          i = static_cast<std::size_t>(&entry(cursor) - queue_.data()) + 1;
         }
+        for (; i < queue_.size() && queue_[i].job == GONE; i++)
+          ;
+        if (i == queue_.size())
+          break;
+        w = &queue_[i++];
+        dirty = dirty_.erase(w->seq) > 0 || not verify_;
+      } else {
+        const auto it = dirty_.upper_bound(cursor);
+        if (it == dirty_.end())
+          break;
+        w = &entry(*it);
+        dirty_.erase(it);
+        dirty = true;
       }
-      w.seen = release_seq_;
+      cursor = w->seq;
+      const bool replanned = all || was_blocked.contains(w->job) || (dirty && improves(ctx, *w, now));
+      if (not replanned && verify_) // re-insert it anyway: it must get the same reservation back
+        check_kept(ctx, *w, now);
+      if (replanned) {
+        unbook(*w);
+        Booking old = std::move(w->res);
+        unreserve(old);
+        w->res = plan(ctx, w->job, now, all ? INF : old.start);
+        book(*w);
+        if (not same_place(w->res, old))
+          log_release(old.pool, old.start, old.end, old.slots, w->seq);
+      }
+      w->seen = release_seq_;
     }
-    // Every queued job has seen the releases up to the walk's start.
+    walking_ = false;
+    // Every queued job has seen the releases up to the walk's start, or is not marked by them.
     std::erase_if(releases_, [&](const Release& r) { return r.seq <= walk_from; });
   }
 
@@ -338,6 +494,7 @@ private:
     ctx.hold(hold);
     bool ok = ctx.may_fit_now(j, p) && ctx.try_start(j, p);
     ctx.release_hold(hold);
+    unbook(w);
     double until = INF;
     if (not ok) {
       for (const auto& [r, booking] : running_)
@@ -353,20 +510,20 @@ private:
       // Not before a job running in this pool is expected to end and give headroom back (retrying an ulp later
       // would busy-loop until then).
       blocked_[j].emplace_back(p, until < INF ? until : std::nextafter(now, INF));
-      by_start_.erase({w.res.start, w.seq});
-      log_release(p, w.res.start, w.res.end, w.res.slots);
+      log_release(p, w.res.start, w.res.end, w.res.slots, w.seq);
       w.res = plan(ctx, j, std::nextafter(now, INF));
       w.seen = release_seq_;
-      by_start_.emplace(w.res.start, w.seq);
+      book(w);
       return false;
     }
     blocked_.erase(j);
+    by_class_[w.klass].erase(w.seq);
+    dirty_.erase(w.seq);
     const auto& s = ctx.started().back();
     SlotSet used = pool.slots->to_set(std::span(ctx.started_slots().data() + s.first_slot, s.slot_count));
     pool.profile.occupy(used, now, now + job.walltime_s);
-    if (not(used == w.res.slots)) {
+    if (not(used == w.res.slots))
       log_release(p, w.res.start, w.res.end, SlotSet(w.res.slots).subtract(used));
-    }
     running_.emplace(j, Booking{p, now, now + job.walltime_s, std::move(used)});
     return true;
   }
@@ -374,7 +531,7 @@ private:
   bool verify_;                //!< re-insert skipped jobs too, and fail if one moves (tests, docs/policies.md)
   std::vector<Waiting> queue_; //!< in queue order (seq ascending); started jobs are GONE until compacted
   std::size_t dead_ = 0;
-  std::uint64_t next_seq_ = 0;
+  std::uint64_t next_seq_ = 1;
   std::set<std::pair<double, std::uint64_t>> by_start_; //!< (reservation start, seq) of every queued job
   std::vector<Pool> pools_;
   std::unordered_map<std::uint32_t, Booking> running_;
@@ -390,6 +547,15 @@ private:
   std::vector<Candidate> candidates_; //!< improves(): pools to search, and from when to when
   std::vector<std::vector<bool>> classes_;
   std::unordered_map<std::vector<bool>, std::uint32_t> class_ids_;
+  std::vector<OrderedTree<BoxTraits>> by_class_;                    //!< per class, its queued jobs by seq
+  std::vector<std::vector<std::uint32_t>> pool_classes_;            //!< per pool, the classes that include it
+  std::vector<std::set<std::pair<double, std::uint64_t>>> by_pool_; //!< per pool, (start, seq) of its reservations
+  std::set<std::uint64_t> dirty_; //!< queued jobs a release may let move: tested by the next walk to reach them
+  bool flood_ = false;            //!< marking stopped: the next walk tests every job
+  bool walking_ = false;
+  std::size_t marks_ = 0;                         //!< marks in the current walk
+  std::vector<SlotProfile::Hold> holds_, merged_; //!< log_release()'s scratch
+  std::vector<Start> starts_;
 };
 
 } // namespace
