@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
+#include <cmath>
 #include <limits>
 
 namespace ccsim {
@@ -244,6 +245,11 @@ SlotProfile::Reach SlotProfile::reach(const SlotSet& slots, double from, double 
   return r;
 }
 
+double slack_up(double duration, double end)
+{
+  return duration + 4 * std::numeric_limits<double>::epsilon() * std::fabs(end);
+}
+
 void SlotProfile::holds(double from, double to, std::uint32_t min_count, std::vector<Hold>& out) const
 {
   auto start = free_.upper_bound(from);
@@ -261,7 +267,7 @@ void SlotProfile::holds(double from, double to, std::uint32_t min_count, std::ve
       }
       window &= it->second.free;
       if (const std::uint32_t left = window.count(); left < count) {
-        out.push_back(Hold{t, it->first - t, count});
+        out.push_back(Hold{t, slack_up(it->first - t, it->first), count});
         count = left;
         if (count < min_count)
           break;

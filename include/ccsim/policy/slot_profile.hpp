@@ -12,6 +12,10 @@
 
 namespace ccsim {
 
+//! `duration`, a difference of times up to `end`, rounded up by a few ulps of `end`: tests against it accept
+//! every window [t, t + d) that ends by `end` in floating point.
+double slack_up(double duration, double end);
+
 //! A set of slots (pool-local accelerator indices) as a bit vector.
 class SlotSet {
 public:
@@ -100,7 +104,9 @@ public:
   //! The longest holds of windows starting in [from, to): for each start t (`from` and every breakpoint before
   //! `to`), in order, each (duration d, count c) such that c slots are free throughout [t, t + d) and fewer
   //! through any longer window from t, down to `min_count` slots (d infinite: free for ever). So c slots can be
-  //! held for a duration D from t only if a hold of t has d >= D and count >= c.
+  //! held for a duration D from t only if a hold of t has d >= D and count >= c. Each d is rounded up by a few
+  //! ulps of its end time (slack_up): a window [t, t + D) fits up to end e when t + D <= e in floating point, which
+  //! e - t >= D can miss by an ulp.
   struct Hold {
     double start, duration;
     std::uint32_t count;

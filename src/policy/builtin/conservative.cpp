@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -285,10 +286,13 @@ private:
         most = std::max(most, held_from(starts_[i], duration));
       return most;
     };
-    const double length = reach.end - reach.begin;
+    const double length = slack_up(reach.end - reach.begin, reach.end);
     const auto mark = [&](std::uint64_t seq) {
-      if (seq != mover)
-        dirty_.insert(seq);
+      if (seq != mover) {
+        auto& by = dirty_[seq];
+        if (by.empty() || by.back() != release_seq_)
+          by.push_back(release_seq_);
+      }
       marks_++;
       return true;
     };
@@ -347,7 +351,8 @@ private:
   //! its part before the reservation free (the count just before the reservation's start is at least the job's
   //! size). Only then is the own pool searched with the job's slots given back. Each test is necessary for W to
   //! exist, so a job for which none passes keeps its reservation: batsched's re-insertion would give it back.
-  bool improves(const SchedulingContext& ctx, const Waiting& w, double now)
+  //! `marked`: the releases that marked the job (log_release()), or null to test every release it has not seen.
+  bool improves(const SchedulingContext& ctx, const Waiting& w, double now, const std::vector<std::uint64_t>* marked)
   {
     const Job& job = ctx.jobs()[w.job];
     const std::uint32_t n = job.accelerators;
@@ -358,11 +363,18 @@ private:
     // Many unseen releases (a walk where much of the queue moves, as when every job was submitted at once on one
     // pool): re-inserting is cheaper than testing each.
     // (The log holds the releases since the last walk's start: older ones were seen, or do not concern the job.)
-    if (not releases_.empty() && release_seq_ - std::max(w.seen, releases_.front().seq - 1) > MANY_RELEASES)
+    if (releases_.empty())
+      return false;
+    const std::uint64_t first = releases_.front().seq; // releases_[i] has sequence number first + i
+    const std::uint64_t unseen = marked != nullptr ? marked->size() : release_seq_ - std::max(w.seen, first - 1);
+    if (unseen > MANY_RELEASES)
       return true;
     candidates_.clear();
-    for (auto it = releases_.rbegin(); it != releases_.rend() && it->seq > w.seen; ++it) {
-      Release& r = *it;
+    for (std::uint64_t k = 0; k < unseen; k++) {
+      const std::uint64_t seq = marked != nullptr ? (*marked)[k] : release_seq_ - k;
+      if (seq <= w.seen || seq < first)
+        continue;
+      const Release& r = releases_[seq - first];
       if (r.to <= now || r.from >= w.res.end || not pools[r.pool])
         continue;
       // The starts t of windows [t, t + walltime) that overlap r's span, t <= the reservation's start.
@@ -425,6 +437,7 @@ private:
     for (;;) {
       Waiting* w = nullptr;
       bool dirty = false;
+      decltype(dirty_)::node_type marked;
       if (every || flood_) {
         if (not every) { // a flood in this walk: every job after the cursor from now on
           every = true;
@@ -435,17 +448,22 @@ private:
         if (i == queue_.size())
           break;
         w = &queue_[i++];
-        dirty = dirty_.erase(w->seq) > 0 || not verify_;
+        marked = dirty_.extract(w->seq);
+        // Not in verify mode, every release it has not seen (marking may have stopped).
+        dirty = not marked.empty() || not verify_;
+        if (not verify_)
+          marked = {};
       } else {
         const auto it = dirty_.upper_bound(cursor);
         if (it == dirty_.end())
           break;
-        w = &entry(*it);
-        dirty_.erase(it);
+        w = &entry(it->first);
+        marked = dirty_.extract(it);
         dirty = true;
       }
       cursor = w->seq;
-      const bool replanned = all || was_blocked.contains(w->job) || (dirty && improves(ctx, *w, now));
+      const bool replanned = all || was_blocked.contains(w->job) ||
+                             (dirty && improves(ctx, *w, now, marked.empty() ? nullptr : &marked.mapped()));
       if (not replanned && verify_) // re-insert it anyway: it must get the same reservation back
         check_kept(ctx, *w, now);
       if (replanned) {
@@ -550,8 +568,9 @@ private:
   std::vector<OrderedTree<BoxTraits>> by_class_;                    //!< per class, its queued jobs by seq
   std::vector<std::vector<std::uint32_t>> pool_classes_;            //!< per pool, the classes that include it
   std::vector<std::set<std::pair<double, std::uint64_t>>> by_pool_; //!< per pool, (start, seq) of its reservations
-  std::set<std::uint64_t> dirty_; //!< queued jobs a release may let move: tested by the next walk to reach them
-  bool flood_ = false;            //!< marking stopped: the next walk tests every job
+  //! Queued jobs a release may let move, with the releases that marked them: tested by the next walk to reach them.
+  std::map<std::uint64_t, std::vector<std::uint64_t>> dirty_;
+  bool flood_ = false; //!< marking stopped: the next walk tests every job
   bool walking_ = false;
   std::size_t marks_ = 0;                         //!< marks in the current walk
   std::vector<SlotProfile::Hold> holds_, merged_; //!< log_release()'s scratch
