@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <vector>
@@ -149,6 +150,42 @@ private:
 };
 
 //! Utilization per bin of a group of rows: busy accelerator-seconds / (accelerators x bin width).
+//! The waits of ended jobs: how many ended, and the positive waits (8 bytes per job that waited).
+struct WaitSample {
+  std::uint64_t ended = 0;
+  std::vector<double> positive;
+
+  void add(double wait_s)
+  {
+    ended++;
+    if (wait_s > 0)
+      positive.push_back(wait_s);
+  }
+
+  //! Wait CDF on a log time axis: the share of ended jobs that waited at most t, at up to CDF_POINTS times spaced
+  //! evenly in log t from the shortest positive wait to the longest (jobs that did not wait: zero_share).
+  //! Precondition: ended > 0.
+  Json cdf()
+  {
+    std::sort(positive.begin(), positive.end());
+    constexpr std::size_t CDF_POINTS = 100;
+    Json ts = Json::array(), shares = Json::array();
+    const auto zero = static_cast<double>(ended - positive.size());
+    if (not positive.empty()) {
+      const double lo = positive.front(), hi = positive.back();
+      const std::size_t n = hi > lo ? CDF_POINTS : 1;
+      for (std::size_t k = 0; k < n; k++) {
+        const double at = k + 1 == n ? hi : lo * std::pow(hi / lo, static_cast<double>(k) / static_cast<double>(n - 1));
+        const auto upto =
+            static_cast<double>(std::upper_bound(positive.begin(), positive.end(), at) - positive.begin());
+        ts.push_back(at);
+        shares.push_back((zero + upto) / static_cast<double>(ended));
+      }
+    }
+    return Json{{"t_s", ts}, {"share", shares}, {"zero_share", zero / static_cast<double>(ended)}};
+  }
+};
+
 Json group_series(const BinnedBusy& busy, const std::vector<std::size_t>& rows, std::uint64_t accelerators)
 {
   Json values = Json::array();
@@ -399,26 +436,29 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
       rows_of_rack[r].push_back(static_cast<std::uint32_t>(row_count++));
     BinnedBusy busy(std::move(rows_of_rack), timed ? row_count : 0, timed ? bins : 1, timed ? horizon_s : 1.0);
     std::vector<std::uint64_t> wait_counts(std::size(WAIT_EDGES_S) + 2, 0);
-    std::vector<double> positive_waits; // for the CDF: 8 bytes per job that waited
-    std::uint64_t ended = 0, pending = 0;
+    WaitSample all_waits;
+    std::map<std::string, WaitSample> class_waits; // by the `class` column, when jobs.csv has it
+    std::uint64_t pending = 0;
     CsvTable t(LineSource::from_file(jobs_path.string(), "jobs.csv written by ccsim run"), "jobs.csv",
                {"starting_time", "finish_time", "waiting_time", "allocated_resources"});
     const int c_start = t.column("starting_time"), c_finish = t.column("finish_time");
     const int c_wait = t.column("waiting_time"), c_alloc = t.column("allocated_resources");
+    const int c_class = t.column("class"); // CsvTable::ABSENT in runs written before it
+
     while (t.next_row()) {
       if (t.text(c_start).empty()) {
         pending++;
         continue;
       }
-      ended++;
       const double wait = t.number(c_wait, 0, INF);
+      all_waits.add(wait);
+      if (c_class != CsvTable::ABSENT)
+        class_waits[std::string(t.text(c_class))].add(wait);
       std::size_t bin = 0;
       if (wait > 0)
         bin = 1 + static_cast<std::size_t>(std::lower_bound(std::begin(WAIT_EDGES_S), std::end(WAIT_EDGES_S), wait) -
                                            std::begin(WAIT_EDGES_S));
       wait_counts[bin]++;
-      if (wait > 0)
-        positive_waits.push_back(wait);
       if (not timed)
         continue;
       const double start = t.number(c_start, 0, INF), finish = t.number(c_finish, start, INF);
@@ -438,28 +478,20 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
     const char* names[] = {"<= 1 min", "1-10 min", "10-60 min", "1-6 h", "6-24 h", "> 1 day"};
     for (const char* n : names)
       labels.push_back(n);
+    const std::uint64_t ended = all_waits.ended;
     run["waits"] = {
         {"edges_s", WAIT_EDGES_S}, {"labels", labels}, {"counts", wait_counts}, {"jobs", ended}, {"pending", pending}};
-    // Wait CDF on a log time axis: the share of ended jobs that waited at most t, at up to CDF_POINTS times spaced
-    // evenly in log t from the shortest positive wait to the longest (jobs that did not wait: zero_share).
-    if (ended > 0) {
-      std::sort(positive_waits.begin(), positive_waits.end());
-      constexpr std::size_t CDF_POINTS = 100;
-      Json ts = Json::array(), shares = Json::array();
-      const auto zero = static_cast<double>(ended - positive_waits.size());
-      if (not positive_waits.empty()) {
-        const double lo = positive_waits.front(), hi = positive_waits.back();
-        const std::size_t n = hi > lo ? CDF_POINTS : 1;
-        for (std::size_t k = 0; k < n; k++) {
-          const double at =
-              k + 1 == n ? hi : lo * std::pow(hi / lo, static_cast<double>(k) / static_cast<double>(n - 1));
-          const auto upto = static_cast<double>(std::upper_bound(positive_waits.begin(), positive_waits.end(), at) -
-                                                positive_waits.begin());
-          ts.push_back(at);
-          shares.push_back((zero + upto) / static_cast<double>(ended));
-        }
+    if (ended > 0)
+      run["wait_cdf"] = all_waits.cdf();
+    // Per class (jobs.csv's `class` column), in class-name order: each class's CDF over its own ended jobs.
+    if (class_waits.size() > 1) {
+      run["wait_cdf_by_class"] = Json::array();
+      for (auto& [name, sample] : class_waits) {
+        Json cdf = sample.cdf();
+        cdf["class"] = name;
+        cdf["jobs"] = sample.ended;
+        run["wait_cdf_by_class"].push_back(std::move(cdf));
       }
-      run["wait_cdf"] = {{"t_s", ts}, {"share", shares}, {"zero_share", zero / static_cast<double>(ended)}};
     }
     if (timed) {
       std::vector<std::size_t> all_sites(sites.size()); // every rack is in exactly one site row

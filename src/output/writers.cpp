@@ -185,6 +185,22 @@ std::string racks_csv(const Cluster& cluster)
   return out;
 }
 
+namespace {
+//! The job's labels, the last columns of its jobs.csv row: ",class,tenant,precision,data_site\n".
+void append_job_labels(std::string& out, const Job& job)
+{
+  out += ',';
+  out += JOB_CLASS_NAMES[static_cast<std::size_t>(job.job_class)];
+  out += ',';
+  csv_field(out, job.tenant);
+  out += ',';
+  out += PRECISION_NAMES[static_cast<std::size_t>(job.precision)];
+  out += ',';
+  csv_field(out, job.data_site);
+  out += '\n';
+}
+} // namespace
+
 void append_job_row(std::string& out, const Cluster& cluster, const Job& job, const JobRecord& rec,
                     std::span<const NodeSlots> slots)
 {
@@ -200,7 +216,8 @@ void append_job_row(std::string& out, const Cluster& cluster, const Job& job, co
     put(out, rec.staging_s);
     out += ',';
     put(out, rec.staged_bytes);
-    out += ",\n";
+    out += ',';
+    append_job_labels(out, job);
     return;
   }
   const double execution = rec.finish_s - rec.start_s;
@@ -247,7 +264,7 @@ void append_job_row(std::string& out, const Cluster& cluster, const Job& job, co
   put(out, rec.staged_bytes);
   out += ',';
   put(out, rec.comm_slowdown);
-  out += '\n';
+  append_job_labels(out, job);
 }
 
 std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result)

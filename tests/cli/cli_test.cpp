@@ -476,10 +476,19 @@ TEST(Cli, NumbersPastTheirLimitsAreRefusedAndAtTheLimitsEveryOutputReadsBack)
   const Result r = ccsim("run " + scenario + at_limits + " -q --out " + run.string() + " --save-baseline " +
                          (dir / "base.json").string());
   ASSERT_EQ(r.code, 0) << r.output;
-  for (const char* file : {"summary.json", "jobs.csv", "timeseries.csv", "racks.csv"}) {
+  // summary.json: nlohmann writes an infinite or NaN number as null. CSVs: no field is a non-finite number (a
+  // substring test would trip on the class label "inference").
+  EXPECT_EQ(read_file(run / "summary.json").find("null"), std::string::npos);
+  for (const char* file : {"jobs.csv", "timeseries.csv", "racks.csv"}) {
     const std::string text = read_file(run / file);
-    for (const char* bad : {"inf", "nan", "null"})
-      EXPECT_EQ(text.find(bad), std::string::npos) << file << " holds " << bad;
+    std::size_t from = 0;
+    while (from < text.size()) {
+      const std::size_t end = std::min(text.find_first_of(",\n", from), text.size());
+      const std::string field = text.substr(from, end - from);
+      for (const char* bad : {"inf", "-inf", "nan", "-nan", "null"})
+        EXPECT_NE(field, bad) << file << " holds " << bad;
+      from = end + 1;
+    }
   }
   const auto summary = nlohmann::json::parse(read_file(run / "summary.json"));
   EXPECT_GT(summary["energy"]["facility_kwh"].get<double>(), 1e14); // 4 GW x 1e10 s x PUE 10 = 1.1e14 kWh
@@ -1530,6 +1539,11 @@ std::pair<fs::path, fs::path> hostile_results(const fs::path& dir)
   scenario.erase("$schema");
   scenario["name"] = HOSTILE;
   scenario["sites"][0]["name"] = HOSTILE;
+  // Two classes: j1 (training) does not wait, j2 and j3 (inference) wait 10 and 14 s (the per-class CDF chart).
+  for (const int j : {1, 2}) {
+    scenario["workload"]["jobs"][j]["class"] = "inference";
+    scenario["workload"]["jobs"][j]["precision"] = "bf16"; // GPU-X has fp32 and bf16
+  }
   std::ofstream(dir / "hostile.json") << scenario.dump(2);
   const Result run = ccsim("run " + (dir / "hostile.json").string() + " -q --out " + (dir / "run").string());
   EXPECT_EQ(run.code, 0) << run.output;
@@ -1646,8 +1660,8 @@ TEST(Cli, ReportRendersItsChartsInHeadlessChromium)
     EXPECT_GT(c["painted"].get<int>(), 1000) << c.dump();
     drawn.insert(c["id"].get<std::string>());
   }
-  for (const char* id :
-       {"waits", "wait-cdf", "run0-util-type", "run0-util-site", "run0-power", "run0-gantt", "sweep0-delta-0"})
+  for (const char* id : {"waits", "wait-cdf", "wait-cdf-class", "run0-util-type", "run0-util-site", "run0-power",
+                         "run0-gantt", "sweep0-delta-0"})
     EXPECT_TRUE(drawn.contains(id)) << id << " missing; drawn: " << status.dump();
   // Names from the inputs are text on the page, not markup.
   EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);

@@ -111,11 +111,11 @@ TEST(Output, JobsCsvUsesBatsimColumns)
   EXPECT_EQ(jobs_csv(c, prep.jobs, r),
             "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,execution_time,"
             "finish_time,waiting_time,turnaround_time,stretch,consumed_energy,allocated_resources,final_state,"
-            "site,accelerator_type,nodes,staging_time,staged_bytes,comm_slowdown\n"
-            // consumed_energy: execution x accelerators x 110 W max (node base power 0).
-            "j1,0,1,20,0,10,10,0,10,1,1100,0,COMPLETED_SUCCESSFULLY,s,G,1,0,0,1\n"
-            "j2,0,2,5,10,5,15,10,15,3,1100,0-1,COMPLETED_SUCCESSFULLY,s,G,2,0,0,1\n"
-            "j3,1,1,4,15,3,18,14,17,5.666666666666667,330,0,COMPLETED_SUCCESSFULLY,s,G,1,0,0,1\n");
+            "site,accelerator_type,nodes,staging_time,staged_bytes,comm_slowdown,class,tenant,precision,data_site\n"
+            // consumed_energy: execution x accelerators x 110 W max (node base power 0). No tenant or data site.
+            "j1,0,1,20,0,10,10,0,10,1,1100,0,COMPLETED_SUCCESSFULLY,s,G,1,0,0,1,training,,bf16,\n"
+            "j2,0,2,5,10,5,15,10,15,3,1100,0-1,COMPLETED_SUCCESSFULLY,s,G,2,0,0,1,training,,bf16,\n"
+            "j3,1,1,4,15,3,18,14,17,5.666666666666667,330,0,COMPLETED_SUCCESSFULLY,s,G,1,0,0,1,training,,bf16,\n");
 }
 
 TEST(Output, CsvQuotesFieldsWithCommas)

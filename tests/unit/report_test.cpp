@@ -83,6 +83,38 @@ TEST(Report, BinsSplitAJobAtTheirEdges)
   EXPECT_EQ(run["gantt"]["racks_total"], 2);
 }
 
+TEST(Report, WaitCdfPerClassFromTheClassColumn)
+{
+  // Training: waits 0, 10, 100 s; inference: 0, 0 s (a pending inference job counts in no CDF).
+  const fs::path dir = two_rack_run();
+  write(dir / "jobs.csv", "job_id,starting_time,finish_time,waiting_time,allocated_resources,class\n"
+                          "a,0,1,0,0,training\nb,0,1,10,1,training\nc,0,1,100,2,training\n"
+                          "d,0,1,0,3,inference\ne,0,1,0,3,inference\nf,,,-1,,inference\n");
+  const auto run = run_data(dir, "label", Limits{});
+  // Overall: 5 ended, 3 did not wait; CDF points from 10 to 100 s (the last point: every job).
+  EXPECT_EQ(run["wait_cdf"]["zero_share"], 0.6);
+  EXPECT_EQ(run["wait_cdf"]["share"].back(), 1.0);
+  const auto& by = run["wait_cdf_by_class"];
+  ASSERT_EQ(by.size(), 2U); // in name order
+  EXPECT_EQ(by[0]["class"], "inference");
+  EXPECT_EQ(by[0]["jobs"], 2);
+  EXPECT_EQ(by[0]["zero_share"], 1.0);
+  EXPECT_EQ(by[0]["t_s"].size(), 0U); // nobody waited
+  EXPECT_EQ(by[1]["class"], "training");
+  EXPECT_EQ(by[1]["jobs"], 3);
+  EXPECT_DOUBLE_EQ(by[1]["zero_share"].get<double>(), 1.0 / 3);
+  ASSERT_EQ(by[1]["t_s"].size(), 100U); // 100 points evenly in log t from 10 to 100 s
+  EXPECT_EQ(by[1]["t_s"][0], 10.0);
+  EXPECT_EQ(by[1]["t_s"][99], 100.0);
+  EXPECT_DOUBLE_EQ(by[1]["share"][0].get<double>(), 2.0 / 3);  // at 10 s: the job that waited 0 and the one 10 s
+  EXPECT_DOUBLE_EQ(by[1]["share"][98].get<double>(), 2.0 / 3); // just below 100 s
+  EXPECT_EQ(by[1]["share"][99], 1.0);
+  // One class only: no per-class CDFs (the overall one says it all).
+  write(dir / "jobs.csv", "job_id,starting_time,finish_time,waiting_time,allocated_resources,class\n"
+                          "a,0,1,0,0,hpc\nb,0,1,10,1,hpc\n");
+  EXPECT_FALSE(run_data(dir, "label", Limits{}).contains("wait_cdf_by_class"));
+}
+
 TEST(Report, WaitHistogramAndPowerGroups)
 {
   Limits limits;

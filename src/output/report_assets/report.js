@@ -191,13 +191,49 @@
       }).join(", ") + "."));
     var datasets = withCdf.map(function (r, i) {
       return lineDataset(r.label, r.wait_cdf.t_s, r.wait_cdf.share.map(function (v) { return 100 * v; }),
-        PALETTE[i % PALETTE.length], { pointRadius: 0, stepped: true });
+        PALETTE[i % PALETTE.length], { pointRadius: r.wait_cdf.t_s.length === 1 ? 3 : 0, stepped: true });
     });
     var opts = baseOptions("wait (s, log scale)", "jobs that waited at most this long (%)");
     opts.scales.x = { type: "logarithmic", title: { display: true, text: "wait (s, log scale)" } };
     opts.scales.y.min = 0;
     opts.scales.y.max = 100;
     addChart(sec, "wait-cdf", "Wait time, cumulative (share of jobs)", { type: "line",
+      data: { datasets: datasets }, options: opts });
+  }
+
+  // Wait CDF per job class (jobs.csv's class column): colour by class; with several runs, a dash pattern per run.
+  function waitCdfByClassChart(parent, runs) {
+    var withClasses = runs.filter(function (r) { return r.wait_cdf_by_class; });
+    if (withClasses.length === 0) return;
+    var classes = [];
+    withClasses.forEach(function (r) {
+      r.wait_cdf_by_class.forEach(function (c) { if (classes.indexOf(c["class"]) < 0) classes.push(c["class"]); });
+    });
+    classes.sort();
+    var sec = el("section");
+    parent.appendChild(sec);
+    sec.appendChild(el("h2", null, "Wait-time CDF by job class"));
+    var notes = [], datasets = [];
+    var dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
+    withClasses.forEach(function (r, ri) {
+      r.wait_cdf_by_class.forEach(function (c) {
+        var name = (withClasses.length > 1 ? r.label + ": " : "") + c["class"] + " (" + c.jobs.toLocaleString("en-US") +
+          " jobs)";
+        notes.push(name + " " + (100 * c.zero_share).toFixed(1) + " %");
+        if (c.t_s.length === 0) return;
+        datasets.push(lineDataset(name, c.t_s, c.share.map(function (v) { return 100 * v; }),
+          PALETTE[classes.indexOf(c["class"]) % PALETTE.length],
+          { pointRadius: c.t_s.length === 1 ? 3 : 0, stepped: true, borderDash: dashes[ri % dashes.length] }));
+      });
+    });
+    sec.appendChild(el("p", "note", "Share of each class's ended jobs that waited at most t (log scale). Jobs that " +
+      "did not wait: " + notes.join(", ") + "."));
+    if (datasets.length === 0) return;
+    var opts = baseOptions("wait (s, log scale)", "jobs of the class that waited at most this long (%)");
+    opts.scales.x = { type: "logarithmic", title: { display: true, text: "wait (s, log scale)" } };
+    opts.scales.y.min = 0;
+    opts.scales.y.max = 100;
+    addChart(sec, "wait-cdf-class", "Wait time by class, cumulative", { type: "line",
       data: { datasets: datasets }, options: opts });
   }
 
@@ -358,6 +394,7 @@
     overview(root, data.runs);
     waitChart(root, data.runs);
     waitCdfChart(root, data.runs);
+    waitCdfByClassChart(root, data.runs);
     data.runs.forEach(function (r, i) { runSection(root, r, i); });
     data.sweeps.forEach(function (s, i) { sweepSection(root, s, i); });
     writeStatus();
