@@ -227,6 +227,32 @@ std::vector<std::string> compare_runs(const fs::path& dir)
   return subs;
 }
 
+//! Names the runs for people: "scenario · queue + placement" ("scenario · fill: placement" in fill mode), from
+//! summary.json; runs that would share a name get their folder's name after it, then the whole path. The folder
+//! stays in `folder`.
+void label_runs(Json& runs)
+{
+  std::vector<std::string> base, named;
+  std::map<std::string, int> uses, uses_named;
+  for (Json& run : runs) {
+    run["folder"] = run["label"];
+    const std::string folder = run["folder"];
+    const std::string scenario = run.value("scenario", "");
+    const std::string policy = run.value("mode", "") == "fill"
+                                   ? "fill: " + run.value("placement", "")
+                                   : run.value("queue", "") + " + " + run.value("placement", "");
+    base.push_back(scenario.empty() ? folder : scenario + " \u00b7 " + policy);
+    const fs::path path = fs::path(folder).lexically_normal();
+    named.push_back(base.back() + " (" + (path.has_filename() ? path : path.parent_path()).filename().string() + ")");
+    uses[base.back()]++;
+    uses_named[named.back()]++;
+  }
+  for (std::size_t i = 0; i < runs.size(); i++)
+    runs[i]["label"] = uses[base[i]] == 1          ? base[i]
+                       : uses_named[named[i]] == 1 ? named[i]
+                                                   : base[i] + " (" + runs[i]["folder"].get<std::string>() + ")";
+}
+
 } // namespace
 
 int report(const ReportOptions& options)
@@ -263,6 +289,7 @@ int report(const ReportOptions& options)
                              "(sweep.sqlite) or ccsim compare (compare.csv); this folder has none of them"
                            : "expected a results folder of ccsim run or ccsim sweep; no such folder");
   }
+  label_runs(data["runs"]);
   const std::string title = not options.title.empty()
                                 ? options.title
                                 : (options.dirs.size() == 1 ? "ccsim report: " + options.dirs[0] : "ccsim report");

@@ -1620,11 +1620,21 @@ TEST(Cli, ReportOfACompareFolderHasEachPolicysRun)
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("(2 runs, 0 sweeps)"), std::string::npos) << r.output;
   const std::string page = read_file(dir / "cmp.html");
-  const auto first = page.find("\"label\":\"" + (dir / "cmp" / "fcfs").string() + "\"");
-  const auto second = page.find("\"label\":\"" + (dir / "cmp" / "easy_best-fit").string() + "\"");
+  const auto first = page.find("\"folder\":\"" + (dir / "cmp" / "fcfs").string() + "\"");
+  const auto second = page.find("\"folder\":\"" + (dir / "cmp" / "easy_best-fit").string() + "\"");
   EXPECT_NE(first, std::string::npos);
   EXPECT_NE(second, std::string::npos);
   EXPECT_LT(first, second); // compare.csv's order
+  // Labelled by scenario and policy, not by folder (issue 26).
+  EXPECT_NE(page.find("\"label\":\"fcfs-3jobs \u00b7 fcfs + first-fit\""), std::string::npos);
+  EXPECT_NE(page.find("\"label\":\"fcfs-3jobs \u00b7 easy + best-fit\""), std::string::npos);
+  // The same run twice: each label gains its folder's name.
+  const Result twice = ccsim("report " + (dir / "cmp" / "fcfs").string() + " " + (dir / "cmp" / "fcfs").string() +
+                             "/ -o " + (dir / "twice.html").string());
+  ASSERT_EQ(twice.code, 0) << twice.output;
+  EXPECT_NE(read_file(dir / "twice.html")
+                .find("\"label\":\"fcfs-3jobs \u00b7 fcfs + first-fit (" + (dir / "cmp" / "fcfs").string()),
+            std::string::npos);
 }
 
 TEST(Cli, ReportRendersItsChartsInHeadlessChromium)

@@ -32,6 +32,15 @@
     return unit ? s + " " + unit : s;
   }
 
+  // A duration in seconds as the console prints it (human_duration): s below a minute, then min, h, d.
+  function fmtDuration(v) {
+    if (v === null || v === undefined || !isFinite(v)) return "n/a";
+    if (v < 60) return Number(v.toPrecision(3)).toString() + " s";
+    if (v < 3600) return (v / 60).toFixed(1) + " min";
+    if (v < 86400) return (v / 3600).toFixed(1) + " h";
+    return (v / 86400).toFixed(1) + " d";
+  }
+
   // A time axis unit that keeps tick labels short.
   function timeUnit(horizonS) {
     if (horizonS >= 3 * 86400) return { div: 86400, name: "days" };
@@ -139,7 +148,7 @@
     runs.forEach(function (r) {
       r.headline.forEach(function (h) {
         if (!(h.pointer in labelOf)) {
-          labelOf[h.pointer] = h.label + (h.unit && h.unit !== "fraction" ? " (" + h.unit + ")" : "");
+          labelOf[h.pointer] = h.label + (h.unit && h.unit !== "fraction" && h.unit !== "s" ? " (" + h.unit + ")" : "");
           pointers.push(h.pointer);
         }
       });
@@ -147,6 +156,7 @@
     var headers = [""].concat(runs.map(function (r, i) { return (i + 1) + ": " + r.label; }));
     var rows = [
       ["scenario"].concat(runs.map(function (r) { return r.scenario; })),
+      ["folder"].concat(runs.map(function (r) { return r.folder; })),
       ["seed"].concat(runs.map(function (r) { return r.seed === undefined ? "" : String(r.seed); })),
       ["scheduler"].concat(runs.map(function (r) {
         return r.mode === "fill" ? "fill: " + r.placement : r.queue + " + " + r.placement;
@@ -155,7 +165,8 @@
     pointers.forEach(function (p) {
       rows.push([labelOf[p]].concat(runs.map(function (r) {
         var h = r.headline.find(function (x) { return x.pointer === p; });
-        return h ? fmtNumber(h.value, h.unit === "fraction" ? "fraction" : "") : "";
+        if (!h) return "";
+        return h.unit === "s" ? fmtDuration(h.value) : fmtNumber(h.value, h.unit === "fraction" ? "fraction" : "");
       })));
     });
     sec.appendChild(table(headers, rows));
@@ -318,7 +329,7 @@
     parent.appendChild(sec);
     sec.appendChild(el("h2", null, "Run " + (i + 1) + ": " + run.label));
     sec.appendChild(el("p", "sub", "scenario " + run.scenario + (run.seed !== undefined ? ", seed " + run.seed : "") +
-      (run.mode === "fill" ? ", fill mode" : ", " + run.queue + " + " + run.placement)));
+      (run.mode === "fill" ? ", fill mode" : ", " + run.queue + " + " + run.placement) + "; folder " + run.folder));
     run.notes.forEach(function (n) { sec.appendChild(el("p", "note", n)); });
     if (run.utilization) {
       var unit = timeUnit(run.time.horizon_s);
