@@ -250,7 +250,7 @@ double slack_up(double duration, double end)
   return duration + 4 * std::numeric_limits<double>::epsilon() * std::fabs(end);
 }
 
-void SlotProfile::holds(double from, double to, std::uint32_t min_count, std::vector<Hold>& out) const
+void SlotProfile::holds(double from, double to, std::uint32_t min_count, double longest, std::vector<Hold>& out) const
 {
   auto start = free_.upper_bound(from);
   assert(start != free_.begin() && "SlotProfile::holds(): time before the profile's origin");
@@ -263,6 +263,10 @@ void SlotProfile::holds(double from, double to, std::uint32_t min_count, std::ve
     for (auto it = std::next(start);; ++it) {
       if (it == free_.end()) {
         out.push_back(Hold{t, std::numeric_limits<double>::infinity(), count});
+        break;
+      }
+      if (it->first - t >= longest) { // held long enough for anyone: stop
+        out.push_back(Hold{t, slack_up(it->first - t, it->first), count});
         break;
       }
       window &= it->second.free;

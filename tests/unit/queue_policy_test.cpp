@@ -259,7 +259,7 @@ TEST(SlotProfile, ReachAndHoldsBoundTheWindowsAReleaseOpens)
   // Holds of windows starting in [0, 25) (starts 0, 10, 20), down to 1 slot:
   // from 0: {1} until 20 (1 slot for 20 s); from 10: {0, 1} until 20, {0} until 30; from 20: {0} until 30.
   std::vector<SlotProfile::Hold> h;
-  p.holds(0, 25, 1, h);
+  p.holds(0, 25, 1, std::numeric_limits<double>::infinity(), h);
   ASSERT_EQ(h.size(), 4U);
   const auto expect = [&](std::size_t i, double start, double duration, std::uint32_t count) {
     EXPECT_EQ(h[i].start, start) << i;
@@ -276,12 +276,19 @@ TEST(SlotProfile, ReachAndHoldsBoundTheWindowsAReleaseOpens)
   expect(3, 20, 10, 1);
   // Down to 2 slots only: the start at 10 alone, and its first hold.
   h.clear();
-  p.holds(0, 25, 2, h);
+  p.holds(0, 25, 2, std::numeric_limits<double>::infinity(), h);
   ASSERT_EQ(h.size(), 1U);
   expect(0, 10, 10, 2);
+  // No job needs more than 5 s: each start's walk stops at its first breakpoint 5 s or more away.
+  h.clear();
+  p.holds(0, 25, 1, 5, h);
+  ASSERT_EQ(h.size(), 3U);
+  expect(0, 0, 10, 1);
+  expect(1, 10, 10, 2);
+  expect(2, 20, 10, 1);
   // From 55, slots 0-1 are free for ever; from 60, all four.
   h.clear();
-  p.holds(55, 65, 1, h);
+  p.holds(55, 65, 1, std::numeric_limits<double>::infinity(), h);
   ASSERT_EQ(h.size(), 2U);
   expect(0, 55, std::numeric_limits<double>::infinity(), 2);
   expect(1, 60, std::numeric_limits<double>::infinity(), 4);

@@ -111,7 +111,8 @@ public:
     double start, duration;
     std::uint32_t count;
   };
-  void holds(double from, double to, std::uint32_t min_count, std::vector<Hold>& out) const;
+  //! Holds of `longest` or more end the list of their start (its last hold may then be longer than listed).
+  void holds(double from, double to, std::uint32_t min_count, double longest, std::vector<Hold>& out) const;
 
 private:
   struct Segment {

@@ -129,19 +129,19 @@ private:
     std::uint64_t seen;  //!< releases up to this sequence number cannot improve its reservation
     Booking res;
   };
-  //! What a release's candidates are searched by (log_release()): over a class's queued jobs, the smallest size
-  //! and walltime and the latest reservation start.
+  //! What a release's candidates are searched by (log_release()): over a class's queued jobs, the smallest size,
+  //! the smallest and largest walltime and the latest reservation start.
   struct Box {
     std::uint32_t min_size;
-    double min_walltime, max_start;
+    double min_walltime, max_walltime, max_start;
   };
   struct BoxTraits {
     using Value = Box;
-    static Box none() { return Box{std::numeric_limits<std::uint32_t>::max(), INF, -INF}; }
+    static Box none() { return Box{std::numeric_limits<std::uint32_t>::max(), INF, -INF, -INF}; }
     static Box join(const Box& a, const Box& b)
     {
       return Box{std::min(a.min_size, b.min_size), std::min(a.min_walltime, b.min_walltime),
-                 std::max(a.max_start, b.max_start)};
+                 std::max(a.max_walltime, b.max_walltime), std::max(a.max_start, b.max_start)};
     }
   };
   //! A start of SlotProfile::holds() and its holds [first, last).
@@ -251,12 +251,15 @@ private:
     const SlotProfile& profile = pools_[pool].profile;
     const SlotProfile::Reach reach = profile.reach(slots, from, to);
     std::uint32_t min_size = std::numeric_limits<std::uint32_t>::max();
-    for (const std::uint32_t c : pool_classes_[pool])
+    double longest = 0; // no queued job needs a hold longer than this
+    for (const std::uint32_t c : pool_classes_[pool]) {
       min_size = std::min(min_size, by_class_[c].all().min_size);
+      longest = std::max(longest, by_class_[c].all().max_walltime);
+    }
     if (min_size == std::numeric_limits<std::uint32_t>::max())
       return; // nobody waits for this pool
     holds_.clear();
-    profile.holds(reach.begin, to, min_size, holds_);
+    profile.holds(reach.begin, to, min_size, longest, holds_);
     // Per start, its holds [first, last); and every start's holds merged: the most accelerators held for at least
     // each duration from some start (durations descending).
     starts_.clear();
@@ -329,7 +332,10 @@ private:
       flood_ = true;
   }
 
-  static Box box(const Waiting& w) { return Box{w.size, w.res.end - w.res.start, w.res.start}; }
+  static Box box(const Waiting& w)
+  {
+    return Box{w.size, w.res.end - w.res.start, w.res.end - w.res.start, w.res.start};
+  }
 
   //! Indexes `w`'s reservation (by start, by pool, in its class).
   void book(const Waiting& w)
