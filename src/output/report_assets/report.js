@@ -204,12 +204,17 @@
       return lineDataset(r.label, r.wait_cdf.t_s, r.wait_cdf.share.map(function (v) { return 100 * v; }),
         PALETTE[i % PALETTE.length], { pointRadius: r.wait_cdf.t_s.length === 1 ? 3 : 0, stepped: true });
     });
-    var opts = baseOptions("wait (s, log scale)", "jobs that waited at most this long (%)");
+    addCdfChart(sec, "wait-cdf", "Wait time, cumulative (share of jobs)", "jobs that waited at most this long (%)",
+      datasets);
+  }
+
+  // A CDF of waits: log time axis, 0-100 % of jobs.
+  function addCdfChart(sec, id, title, yTitle, datasets) {
+    var opts = baseOptions("wait (s, log scale)", yTitle);
     opts.scales.x = { type: "logarithmic", title: { display: true, text: "wait (s, log scale)" } };
     opts.scales.y.min = 0;
     opts.scales.y.max = 100;
-    addChart(sec, "wait-cdf", "Wait time, cumulative (share of jobs)", { type: "line",
-      data: { datasets: datasets }, options: opts });
+    addChart(sec, id, title, { type: "line", data: { datasets: datasets }, options: opts });
   }
 
   // Wait CDF per job class (jobs.csv's class column): colour by class; with several runs, a dash pattern per run.
@@ -240,12 +245,8 @@
     sec.appendChild(el("p", "note", "Share of each class's ended jobs that waited at most t (log scale). Jobs that " +
       "did not wait: " + notes.join(", ") + "."));
     if (datasets.length === 0) return;
-    var opts = baseOptions("wait (s, log scale)", "jobs of the class that waited at most this long (%)");
-    opts.scales.x = { type: "logarithmic", title: { display: true, text: "wait (s, log scale)" } };
-    opts.scales.y.min = 0;
-    opts.scales.y.max = 100;
-    addChart(sec, "wait-cdf-class", "Wait time by class, cumulative", { type: "line",
-      data: { datasets: datasets }, options: opts });
+    addCdfChart(sec, "wait-cdf-class", "Wait time by class, cumulative",
+      "jobs of the class that waited at most this long (%)", datasets);
   }
 
   function utilizationChart(sec, id, title, run, series, unit) {
