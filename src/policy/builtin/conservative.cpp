@@ -8,9 +8,11 @@
 // At depth (docs/policies.md, "Conservative at depth"): re-inserting a job gives back its reservation unless
 // slot-time was freed, since the job was last placed, where a better window could use it. Every freeing of
 // slot-time (an early end, a reservation that moved, a start on other slots than reserved, a failed start) is
-// logged; the walk re-inserts only the jobs for which a search bounded by the releases they have not seen finds a
-// better window (improves()). Reservations are indexed by start for the start loop and the wake-up. The `verify`
-// parameter re-inserts the skipped jobs too and fails if one moves (tests).
+// logged, and marks the queued jobs it may let move (log_release(): a segment tree per class over queue order,
+// pruned by what the release's slot-time can hold); the walk visits the marked jobs in queue order and re-inserts
+// those for which a search bounded by the releases that marked them finds a better window (improves()).
+// Reservations are indexed by start for the start loop and the wake-up. The `verify` parameter re-inserts the
+// skipped jobs too (marked or not) and fails if one moves (tests).
 #include "ccsim/core/params.hpp"
 #include "ccsim/policy/builtin/builtin.hpp"
 #include "ccsim/policy/slot_profile.hpp"
