@@ -38,28 +38,28 @@ SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& fil
   if (const auto* axes = root.value("axes", Need::REQUIRED)) {
     if (not axes->is_array() || axes->empty())
       root.error("axes", "expected a non-empty array of {\"name\", \"path\", \"values\"}");
-    else
-      for (std::size_t i = 0; i < axes->size(); i++) {
-        ObjectReader a((*axes)[i], root.pointer_of("axes") + "/" + std::to_string(i), file, diags,
-                       {"name", "path", "values"});
-        Axis axis;
-        axis.pointer = a.string("path", Need::REQUIRED).value_or("/");
-        axis.name = a.string("name", Need::OPTIONAL).value_or(axis.pointer);
-        if (not axis.pointer.starts_with("/"))
-          a.error("path", "expected a JSON pointer into the scenario, such as /scheduler/placement");
-        else if (axis.pointer.find('=') != std::string::npos) // each point gets --set POINTER=VALUE
-          a.error("path", "a path with \"=\" cannot be given to `ccsim run --set POINTER=VALUE` (expected a JSON "
-                          "pointer without \"=\")");
-        const auto* values = a.value("values", Need::REQUIRED);
-        if (values != nullptr && values->is_array() && not values->empty())
-          axis.values.assign(values->begin(), values->end());
-        else if (values != nullptr)
-          a.error("values", "expected a non-empty array of values");
-        for (const auto& other : spec.axes)
-          if (other.name == axis.name)
-            a.error("name", "duplicate axis name \"" + axis.name + "\" (expected unique names)");
-        spec.axes.push_back(std::move(axis));
-      }
+    std::set<std::string> names;
+    for (std::size_t i = 0; axes->is_array() && i < axes->size(); i++) {
+      ObjectReader a((*axes)[i], root.pointer_of("axes") + "/" + std::to_string(i), file, diags,
+                     {"name", "path", "values"});
+      Axis axis;
+      axis.pointer = a.string("path", Need::REQUIRED).value_or("/");
+      axis.name = a.string("name", Need::OPTIONAL).value_or(axis.pointer);
+      if (not axis.pointer.starts_with("/"))
+        a.error("path", "expected a JSON pointer into the scenario, such as /scheduler/placement");
+      else if (axis.pointer.find('=') != std::string::npos) // each point gets --set POINTER=VALUE
+        a.error("path", "a path with \"=\" cannot be given to `ccsim run --set POINTER=VALUE` (expected a JSON "
+                        "pointer without \"=\")");
+      const auto* values = a.value("values", Need::REQUIRED);
+      if (values != nullptr && values->is_array() && not values->empty())
+        axis.values.assign(values->begin(), values->end());
+      else if (values != nullptr)
+        a.error("values", "expected a non-empty array of values");
+      // One error per axis, found in O(log) (a file of 2,000 unnamed axes made 2 million errors, 12 s).
+      if (not names.insert(axis.name).second)
+        a.error("name", "duplicate axis name \"" + axis.name + "\" (expected unique names)");
+      spec.axes.push_back(std::move(axis));
+    }
   }
   if (const auto* seeds = root.value("seeds", Need::OPTIONAL)) {
     if (seeds->is_number_integer() && seeds->get<std::int64_t>() >= 1 && seeds->get<std::int64_t>() <= 10000) {
