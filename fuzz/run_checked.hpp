@@ -81,8 +81,9 @@ inline void run_checked(const nlohmann::json& doc, const std::string& file)
   ccsim::RunCollector records;
   ccsim::RunMetrics metrics(c);
   const auto jobs = run.open_jobs();
-  ccsim::Dispatcher d(c, *jobs, s.scheduler, *run.policies.queue, *run.policies.placement, &meter,
-                      {&records, &metrics});
+  // Wait attribution on whatever the placement (the default leaves it off for placements asked job by job).
+  ccsim::Dispatcher d(c, *jobs, s.scheduler, *run.policies.queue, *run.policies.placement, &meter, {&records, &metrics},
+                      true);
   // The run must end (a livelock of decision passes is a bug, not a slow input: inputs here hold at most a few
   // thousand jobs), leave no job waiting, and produce a feasible, consistent schedule.
   if (not ccsim::run_without_network(d, c, 1'000'000))

@@ -13,7 +13,8 @@
 namespace ccsim {
 
 Dispatcher::Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerSpec& spec, QueuePolicy& queue,
-                       PlacementPolicy& placement, EnergyMeter* meter, std::vector<JobRecordSink*> sinks)
+                       PlacementPolicy& placement, EnergyMeter* meter, std::vector<JobRecordSink*> sinks,
+                       std::optional<bool> wait_causes)
     : cluster_(&cluster)
     , source_(&jobs)
     , spec_(spec)
@@ -23,6 +24,8 @@ Dispatcher::Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerS
     , sinks_(std::move(sinks))
     , state_(cluster)
 {
+  if (wait_causes.value_or(placement.places_whenever_a_pool_has_room()))
+    waits_.emplace(cluster, placement);
   staging_held_.assign(cluster.racks.size(), 0);
   inactive_ppm_.assign(cluster.racks.size(), 0);
   if (spec.staging == StagingMode::PREFETCH)
@@ -190,6 +193,8 @@ void Dispatcher::process(double now)
     const std::uint32_t j = running_.top().handle;
     running_.pop();
     state_.release(slots_[j]);
+    if (waits_)
+      waits_->touched(slots_[j]);
     count_activity(j, -1);
     if (has_flows_[j])
       collective_stops_.push_back(j);
@@ -219,10 +224,14 @@ void Dispatcher::process(double now)
       site_pin_[j] = site;
       pinned_backlog_[site] += job.accelerators * job.walltime_s;
       if (site != job.data_site_index && job.data_bytes > 0) {
+        if (waits_)
+          waits_->admit(j, job.submit_s, true);
         request_staging(j, site, now);
         continue;
       }
     }
+    if (waits_)
+      waits_->admit(j, job.submit_s, false);
     submitted_.push_back(j);
   }
   if (not staged_ready_.empty()) {
@@ -242,11 +251,17 @@ void Dispatcher::process(double now)
                            "\" ended a pass with slots still held");
   for (const double t : ctx.wake_ups())
     timers_.push(t);
+  if (waits_)
+    waits_->after_pass(ctx, submitted_);
   for (const auto& s : ctx.started()) {
     const Job& job = jobs_[s.job];
     JobRecord& rec = records_[s.job];
     assert(rec.state == JobState::PENDING && "Dispatcher::process(): a job was started twice");
     rec.start_s = now;
+    if (waits_) {
+      rec.wait_s = waits_->wait_of(s.job);
+      rec.wait_attributed = true;
+    }
     const auto& pieces = ctx.started_slots();
     const std::span<const NodeSlots> placed(pieces.begin() + s.first_slot, s.slot_count);
     slots_[s.job].assign(placed.begin(), placed.end());

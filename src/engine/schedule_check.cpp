@@ -71,6 +71,17 @@ std::string schedule_problem(const Cluster& cluster, std::span<const Job> jobs, 
     }
     if (held != job.accelerators)
       return name + " held " + std::to_string(held) + " accelerators instead of " + std::to_string(job.accelerators);
+    if (rec.wait_attributed) { // its causes cover its wait (docs/metrics.md "Why jobs wait")
+      double causes = 0;
+      for (const double s : rec.wait_s) {
+        if (not(s >= 0))
+          return name + " has a negative or undefined wait for a cause";
+        causes += s;
+      }
+      if (not close(causes, rec.start_s - job.submit_s))
+        return name + "'s wait causes sum to " + std::to_string(causes) + " s, not its wait " +
+               std::to_string(rec.start_s - job.submit_s) + " s";
+    }
     const double computing_s = rec.finish_s - rec.start_s - rec.held_idle_s;
     if (rec.state == JobState::COMPLETED_WALLTIME_REACHED) {
       if (not scheduler.kill_at_walltime)

@@ -43,7 +43,8 @@ SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, J
   sg4::Engine engine(&argc, argv.data());
 
   const SgPlatform platform = materialize_platform(cluster);
-  Dispatcher dispatcher(cluster, jobs, scenario.scheduler, queue, placement, meter, std::move(sinks));
+  Dispatcher dispatcher(cluster, jobs, scenario.scheduler, queue, placement, meter, std::move(sinks),
+                        scenario.output.wait_causes);
 
   // One controller actor: the SimGrid clock is its timer (sleep_until the next event), so the cost per
   // event is a heap operation, not an actor or an activity per job.

@@ -93,6 +93,8 @@ RunMetrics::RunMetrics(const Cluster& cluster)
     : cluster_(&cluster)
     , busy_by_type_(cluster.types.size())
     , busy_by_site_(cluster.sites.size())
+    , waiting_by_type_(cluster.types.size())
+    , waiting_by_site_(cluster.sites.size())
 {
 }
 
@@ -115,6 +117,21 @@ void RunMetrics::job_ended(const Job& job, const JobRecord& rec, std::span<const
   bsld_sum_ += m.bounded_slowdown;
   bsld_max_ = std::max(bsld_max_, m.bounded_slowdown);
   const Pool& pool = cluster.pools[rec.pool];
+  const auto cls = static_cast<std::size_t>(job.job_class);
+  ClassFigures& c = by_class_[cls];
+  c.jobs++;
+  c.wait_sum += m.wait_s;
+  c.wait_max = std::max(c.wait_max, m.wait_s);
+  c.bsld_sum += m.bounded_slowdown;
+  c.bsld_max = std::max(c.bsld_max, m.bounded_slowdown);
+  attributed_ += rec.wait_attributed ? 1 : 0;
+  for (std::size_t k = 0; k < WAIT_CAUSE_COUNT; k++)
+    if (const double w = rec.wait_s[k] * job.accelerators; rec.wait_attributed && w > 0) {
+      waiting_[k] += w;
+      waiting_by_type_[pool.type][k] += w;
+      waiting_by_site_[pool.site][k] += w;
+      waiting_by_class_[cls][k] += w;
+    }
   busy_by_type_[pool.type] += m.execution_s * job.accelerators;
   for (const NodeSlots& piece : slots) // by site, for spanning jobs
     busy_by_site_[cluster.node_site[piece.node]] += m.execution_s * static_cast<double>(std::popcount(piece.mask));
@@ -145,6 +162,59 @@ void RunMetrics::job_ended(const Job& job, const JobRecord& rec, std::span<const
                       cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(job.precision)] *
                       job.efficiency;
   (job.precision == Precision::INT8 ? delivered_int8_op_ : delivered_flop_) += work;
+}
+
+namespace {
+//! {cause: accelerator-hours} of one ByCause.
+nlohmann::ordered_json hours_by_cause(const std::array<ExactSum, WAIT_CAUSE_COUNT>& by_cause)
+{
+  nlohmann::ordered_json o = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < WAIT_CAUSE_COUNT; k++)
+    o[std::string(WAIT_CAUSE_NAMES[k])] = by_cause[k].value() / 3600.0;
+  return o;
+}
+
+bool any_waiting(const std::array<ExactSum, WAIT_CAUSE_COUNT>& by_cause)
+{
+  return std::any_of(by_cause.begin(), by_cause.end(), [](const ExactSum& e) { return e.value() > 0; });
+}
+} // namespace
+
+nlohmann::ordered_json wait_causes_json(const RunMetrics& run, const Cluster& cluster)
+{
+  nlohmann::ordered_json o;
+  double total = 0;
+  std::size_t dominant = WAIT_CAUSE_COUNT;
+  for (std::size_t k = 0; k < WAIT_CAUSE_COUNT; k++) {
+    total += run.waiting_[k].value();
+    if (run.waiting_[k].value() > 0 &&
+        (dominant == WAIT_CAUSE_COUNT || run.waiting_[k].value() > run.waiting_[dominant].value()))
+      dominant = k;
+  }
+  o["accelerator_hours"] = hours_by_cause(run.waiting_);
+  o["total_accelerator_hours"] = total / 3600.0;
+  if (dominant < WAIT_CAUSE_COUNT)
+    o["dominant"] = std::string(WAIT_CAUSE_NAMES[dominant]);
+  else
+    o["dominant"] = nullptr;
+  const auto group = [](const std::vector<std::string_view>& names, const auto& by) {
+    nlohmann::ordered_json g = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < names.size(); i++)
+      if (any_waiting(by[i]))
+        g[std::string(names[i])] = hours_by_cause(by[i]);
+    return g;
+  };
+  std::vector<std::string_view> names;
+  for (const AcceleratorType& t : cluster.types)
+    names.emplace_back(t.name);
+  o["by_type"] = group(names, run.waiting_by_type_);
+  names.clear();
+  for (const Site& site : cluster.sites)
+    names.emplace_back(site.name);
+  o["by_site"] = group(names, run.waiting_by_site_);
+  names.assign(JOB_CLASS_NAMES.begin(), JOB_CLASS_NAMES.end());
+  o["by_class"] = group(names, run.waiting_by_class_);
+  return o;
 }
 
 nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, const RunMetrics& run,
@@ -218,6 +288,18 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
       {"mean", run.comm_jobs_ > 0 ? run.comm_slowdown_sum_.value() / static_cast<double>(run.comm_jobs_) : 1.0},
       {"max", run.comm_slowdown_max_},
       {"accelerator_hours", run.slowdown_acc_s_.value() / 3600.0}};
+  if (run.attributed_ > 0)
+    s["wait_causes"] = wait_causes_json(run, cluster);
+  nlohmann::ordered_json classes = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < JOB_CLASS_NAMES.size(); k++)
+    if (const RunMetrics::ClassFigures& c = run.by_class_[k]; c.jobs > 0) {
+      const auto jobs = static_cast<double>(c.jobs);
+      classes[std::string(JOB_CLASS_NAMES[k])] = {
+          {"jobs", c.jobs},
+          {"wait_s", {{"mean", c.wait_sum.value() / jobs}, {"max", c.wait_max}}},
+          {"bounded_slowdown", {{"mean", c.bsld_sum.value() / jobs}, {"max", c.bsld_max}}}};
+    }
+  s["by_class"] = classes;
   const auto stranded = cluster.stranded_by_caps();
   s["stranded"] = {{"accelerators", stranded}, {"accelerator_s", static_cast<double>(stranded) * makespan}};
   if (meter != nullptr) {

@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <utility>
+#include <vector>
 
 namespace ccsim {
 
@@ -49,6 +52,19 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
   line(fmt::format("wait        mean {}, median {}, p95 {}, max {}", human_duration(w["mean"].get<double>()),
                    human_duration(w["median"].get<double>()), human_duration(w["p95"].get<double>()),
                    human_duration(w["max"].get<double>())));
+  if (const auto* causes = s.contains("wait_causes") ? &s["wait_causes"] : nullptr; causes != nullptr) {
+    const double total = (*causes)["total_accelerator_hours"].get<double>();
+    std::vector<std::pair<double, std::string>> shares; // largest first, then in cause order
+    for (const auto& [name, h] : (*causes)["accelerator_hours"].items())
+      if (h.get<double>() > 0)
+        shares.emplace_back(h.get<double>(), name);
+    std::stable_sort(shares.begin(), shares.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string text;
+    for (const auto& [h, name] : shares)
+      text += fmt::format("{}{} {}", text.empty() ? "" : ", ", name, pct(h / total));
+    line(total > 0 ? fmt::format("  causes    {} of {:.1f} accelerator-hours waited", text, total)
+                   : std::string("  causes    no job waited"));
+  }
   line(fmt::format("slowdown    bounded (tau {} s): mean {:.2f}, max {:.1f}",
                    s["bounded_slowdown"]["tau_s"].get<double>(), s["bounded_slowdown"]["mean"].get<double>(),
                    s["bounded_slowdown"]["max"].get<double>()));

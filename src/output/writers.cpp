@@ -186,8 +186,10 @@ std::string racks_csv(const Cluster& cluster)
 }
 
 namespace {
-//! The job's labels, the last columns of its jobs.csv row: ",class,tenant,precision,data_site\n".
-void append_job_labels(std::string& out, const Job& job)
+//! The last columns of a job's jobs.csv row: its labels (",class,tenant,precision,data_site") and its wait by cause
+//! (WAIT_CAUSE_NAMES order; empty when not attributed: output.wait_causes off, or a job that never started), then
+//! the line's end.
+void append_job_tail(std::string& out, const Job& job, const JobRecord& rec)
 {
   out += ',';
   out += JOB_CLASS_NAMES[static_cast<std::size_t>(job.job_class)];
@@ -197,6 +199,11 @@ void append_job_labels(std::string& out, const Job& job)
   out += PRECISION_NAMES[static_cast<std::size_t>(job.precision)];
   out += ',';
   csv_field(out, job.data_site);
+  for (const double s : rec.wait_s) {
+    out += ',';
+    if (rec.wait_attributed)
+      put(out, s);
+  }
   out += '\n';
 }
 } // namespace
@@ -217,7 +224,7 @@ void append_job_row(std::string& out, const Cluster& cluster, const Job& job, co
     out += ',';
     put(out, rec.staged_bytes);
     out += ',';
-    append_job_labels(out, job);
+    append_job_tail(out, job, rec);
     return;
   }
   const double execution = rec.finish_s - rec.start_s;
@@ -264,7 +271,7 @@ void append_job_row(std::string& out, const Cluster& cluster, const Job& job, co
   put(out, rec.staged_bytes);
   out += ',';
   put(out, rec.comm_slowdown);
-  append_job_labels(out, job);
+  append_job_tail(out, job, rec);
 }
 
 std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result)

@@ -966,7 +966,7 @@ TEST(Cli, CheckRunsAManifest)
   std::ofstream(dir / "m.json") << manifest.dump();
   const Result r = ccsim("check --manifest " + (dir / "m.json").string() + " --junit " + (dir / "j.xml").string());
   EXPECT_EQ(r.code, 2) << r.output;
-  EXPECT_NE(r.output.find("worse.json: regression (50 metrics: 1 regressed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("worse.json: regression (80 metrics: 1 regressed"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("/wait_s/mean"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("base.json: RUN FAILED (ccsim run exited 2)"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("2 runs: 0 passed, 2 failed, 0 skipped"), std::string::npos) << r.output;

@@ -65,7 +65,8 @@ inline RunResult run_inline(const PreparedRun& run, EnergyMeter* meter = nullptr
   auto [queue, placement, fill] = make_scenario_policies(run.scenario);
   RunCollector records;
   const auto jobs = run.open_jobs();
-  Dispatcher d(run.cluster, *jobs, run.scenario.scheduler, *queue, *placement, meter, {&records});
+  Dispatcher d(run.cluster, *jobs, run.scenario.scheduler, *queue, *placement, meter, {&records},
+               run.scenario.output.wait_causes);
   run_without_network(d, run.cluster);
   if (meter != nullptr)
     meter->finish(d.counters().end_s);

@@ -286,6 +286,11 @@ TEST(Staging, HoldKeepsTheAcceleratorIdleWhileDataMoves)
   EXPECT_DOUBLE_EQ(j.held_idle_s, 0.82);
   EXPECT_EQ(j.staged_bytes, 1e10);
   EXPECT_EQ(r.staged_bytes_by_tier[static_cast<std::size_t>(Tier::NATIONAL)], 1e10);
+  // It waited 0.5 s for b's accelerator, the only G, while the two X were free (eligibility); held idle while its
+  // data moves is part of its run, not of its wait (docs/metrics.md "Why jobs wait").
+  WaitSeconds wait{};
+  wait[static_cast<std::size_t>(WaitCause::ELIGIBILITY)] = 0.5;
+  EXPECT_EQ(j.wait_s, wait);
   // Energy: 5 s at 110 W plus 0.82 s held idle at 10 W.
   EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots_of(j), 1.0), 5 * 110 + 0.82 * 10);
   // Slowed down from 5 s of run time, as under prefetch (issue 23, item 4: hold counted the staging as run time).
@@ -311,6 +316,10 @@ TEST(Staging, PrefetchMovesDataWhileTheJobWaits)
   EXPECT_DOUBLE_EQ(j.start_s, 0.82);
   EXPECT_DOUBLE_EQ(j.finish_s, 5.82);
   EXPECT_EQ(j.held_idle_s, 0.0);
+  // Its whole wait is staging (the data arrives after b has left).
+  WaitSeconds wait{};
+  wait[static_cast<std::size_t>(WaitCause::STAGING)] = j.start_s;
+  EXPECT_EQ(j.wait_s, wait);
   EXPECT_DOUBLE_EQ(job_energy_j(c, j, r.slots_of(j), 1.0), 5 * 110);
   EXPECT_DOUBLE_EQ(job_metrics(prep.jobs[test::job_index(prep, "j")], j).reference_run_s, 5.0);
 }

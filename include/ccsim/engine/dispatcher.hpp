@@ -1,6 +1,7 @@
 // include/ccsim/engine/dispatcher.hpp: the discrete-event core (SimGrid-free).
 #pragma once
 
+#include "ccsim/attribution/wait_causes.hpp"
 #include "ccsim/cluster/state.hpp"
 #include "ccsim/engine/run_result.hpp"
 #include "ccsim/policy/policy.hpp"
@@ -47,9 +48,11 @@ struct CollectiveFlow {
 class Dispatcher {
 public:
   //! `meter` (optional) is told every power change and sampling point; the caller calls meter->finish(end).
-  //! `sinks` receive every job when it ends.
+  //! `sinks` receive every job when it ends. `wait_causes`: attribute waits to causes (OutputSpec::wait_causes;
+  //! nullopt: when the placement declares places_whenever_a_pool_has_room()).
   Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerSpec& spec, QueuePolicy& queue,
-             PlacementPolicy& placement, EnergyMeter* meter = nullptr, std::vector<JobRecordSink*> sinks = {});
+             PlacementPolicy& placement, EnergyMeter* meter = nullptr, std::vector<JobRecordSink*> sinks = {},
+             std::optional<bool> wait_causes = std::nullopt);
 
   //! Time of the next event, +infinity when none is left (transfers in flight end at times only their carrier knows).
   double next_event_time() const;
@@ -121,6 +124,7 @@ private:
   //! Adds (`sign` 1) or removes (-1) a computing job's share of inactive_ppm_.
   void count_activity(std::uint32_t job, int sign);
   std::vector<std::uint32_t> staged_ready_; //!< prefetch mode: jobs whose data arrived, to enter the queue
+  std::optional<WaitAttribution> waits_;    //!< why queued jobs wait (docs/metrics.md "Why jobs wait"), when asked
 
   //! A handle for an arriving job (reusing a free one), its per-handle state reset.
   std::uint32_t admit(Job&& job);

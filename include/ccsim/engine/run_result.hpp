@@ -1,6 +1,7 @@
 // include/ccsim/engine/run_result.hpp: what a run produces, job by job as jobs end, for metrics and outputs.
 #pragma once
 
+#include "ccsim/attribution/wait_causes.hpp"
 #include "ccsim/cluster/state.hpp"
 #include "ccsim/scenario/network_spec.hpp"
 #include "ccsim/workload/job.hpp"
@@ -33,6 +34,10 @@ struct JobRecord {
   //! s, its whole run time at its placement, compute and collectives (its execution without staging, unless it
   //! was killed at its walltime)
   double run_s = 0;
+  //! Its wait (start - submission) by cause, seconds (docs/metrics.md "Why jobs wait"); they sum to the wait.
+  //! Only when wait_attributed (output.wait_causes).
+  WaitSeconds wait_s{};
+  bool wait_attributed = false;
 };
 
 //! Receives every job when it ends, in the order jobs end (time, then input order), with its record and the

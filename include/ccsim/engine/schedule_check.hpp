@@ -15,6 +15,7 @@ namespace ccsim {
 //!  - it held exactly its accelerators, one piece per node in ascending node order, on nodes of types it may use;
 //!  - no accelerator was held by two jobs at overlapping times ([start, finish) intervals);
 //!  - no rack ever had more accelerators held than its power cap allows (max_busy);
+//!  - a job whose wait was attributed has no negative cause, and its causes sum to its wait (relative 1e-9);
 //!  - a job is COMPLETED_WALLTIME_REACHED only under kill_at_walltime, and then ran exactly its walltime of
 //!    computing (finish - start - held idle = walltime, to a relative 1e-9); a job that completed successfully
 //!    under kill_at_walltime computed no longer than its walltime.

@@ -55,6 +55,7 @@ public:
 private:
   friend nlohmann::ordered_json summarize(const Scenario&, const Cluster&, const RunMetrics&, const RunCounters&,
                                           const EnergyMeter*);
+  friend nlohmann::ordered_json wait_causes_json(const RunMetrics& run, const Cluster& cluster);
   const Cluster* cluster_;
   std::uint64_t completed_ = 0, killed_ = 0;
   double makespan_ = 0;
@@ -74,7 +75,25 @@ private:
   std::uint64_t comm_jobs_ = 0, slowed_jobs_ = 0; //!< ended jobs with comm_share > 0; those slowed by their placement
   ExactSum comm_slowdown_sum_, slowdown_acc_s_;   //!< accelerator-s of computing added by communication slowdowns
   double comm_slowdown_max_ = 1;
+  //! Waiting accelerator-seconds (accelerators x seconds) by cause: in all, and by the type, site and class of
+  //! the job (the type and site it ran on: its pool's).
+  using ByCause = std::array<ExactSum, WAIT_CAUSE_COUNT>;
+  ByCause waiting_;
+  std::uint64_t attributed_ = 0; //!< ended jobs whose wait was attributed (output.wait_causes)
+  std::vector<ByCause> waiting_by_type_, waiting_by_site_;
+  std::array<ByCause, JOB_CLASS_NAMES.size()> waiting_by_class_;
+  //! Per job class: ended jobs, and their wait and bounded slowdown.
+  struct ClassFigures {
+    std::uint64_t jobs = 0;
+    ExactSum wait_sum, bsld_sum;
+    double wait_max = 0, bsld_max = 0;
+  };
+  std::array<ClassFigures, JOB_CLASS_NAMES.size()> by_class_;
 };
+
+//! summary.json's "wait_causes": waiting accelerator-hours by cause (docs/metrics.md "Why jobs wait"), in all
+//! and by the type, site and class of the jobs (groups with no waiting left out), and the dominant cause.
+nlohmann::ordered_json wait_causes_json(const RunMetrics& run, const Cluster& cluster);
 
 //! summary.json: simulated results only (no wall-clock figures), so reruns are byte-identical.
 //! `meter` (optional) adds energy, PUE, cost and carbon.

@@ -49,7 +49,8 @@ std::string interval_set(std::span<const std::uint32_t> sorted_indices);
 inline constexpr std::string_view JOBS_CSV_HEADER =
     "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,execution_time,"
     "finish_time,waiting_time,turnaround_time,stretch,consumed_energy,allocated_resources,final_state,"
-    "site,accelerator_type,nodes,staging_time,staged_bytes,comm_slowdown,class,tenant,precision,data_site\n";
+    "site,accelerator_type,nodes,staging_time,staged_bytes,comm_slowdown,class,tenant,precision,data_site,"
+    "wait_staging_s,wait_policy_s,wait_fragmentation_s,wait_power_cap_s,wait_eligibility_s,wait_capacity_s\n";
 //! One row of jobs.csv: times in seconds, shortest round-trip decimal form; consumed_energy in J (job_energy_j).
 //! `slots`: the job's own pieces.
 void append_job_row(std::string& out, const Cluster& cluster, const Job& job, const JobRecord& record,

@@ -91,6 +91,11 @@ public:
   //! Staging in prefetch mode: the site a submitted job with remote input data should run at (its data moves
   //! there while it waits; the job then runs only there). The default keeps it at its data's site.
   virtual std::uint32_t prefetch_site(const Job& job, const ClusterView& view);
+  //! True when place() succeeds exactly when a pool the view allows has at least job.accelerators available within
+  //! rack caps (ClusterState::available_in_pool), as for the built-in node-level placements. Wait attribution then
+  //! tells from counts whether placement would take a waiting job, instead of asking place() for every waiting job
+  //! at every decision point. Default false: place() is asked.
+  virtual bool places_whenever_a_pool_has_room() const { return false; }
 };
 
 //! What the engine hands a queue policy at one decision point, and how the policy answers: by starting jobs.

@@ -107,6 +107,9 @@ struct OutputSpec {
   std::string dir;                     //!< results directory; default "results/<scenario name>"
   bool dir_from_name = false;          //!< dir is that default (the name must then be one folder name)
   double timeseries_interval_s = 3600; //!< sampling interval of timeseries.csv, s; 0 = no timeseries
+  //! Attribute every waiting second to a cause (docs/metrics.md "Why jobs wait"). Absent: on when the placement
+  //! policy declares places_whenever_a_pool_has_room() (cheap then: docs/performance.md), off otherwise.
+  std::optional<bool> wait_causes;
 };
 
 //! Where the jobs come from. Load reads inline jobs; prepare imports a trace or runs the generator.

@@ -30,6 +30,7 @@ struct Choice {
 
 class Compact final : public PlacementPolicy {
 public:
+  bool places_whenever_a_pool_has_room() const override { return true; }
   bool place(const Job& job, const ClusterView& view, std::vector<NodeSlots>& out) override
   {
     const Cluster& c = view.cluster;

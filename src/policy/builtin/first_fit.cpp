@@ -13,6 +13,7 @@ namespace ccsim {
 namespace {
 class FirstFit final : public PlacementPolicy {
 public:
+  bool places_whenever_a_pool_has_room() const override { return true; }
   bool place(const Job& job, const ClusterView& view, std::vector<NodeSlots>& out) override
   {
     const Cluster& c = view.cluster;

@@ -22,6 +22,7 @@ enum class Bonus : std::uint8_t { NONE, PERF_PER_WATT, PERF_PER_COST };
 
 class ScoredPlacement final : public PlacementPolicy {
 public:
+  bool places_whenever_a_pool_has_room() const override { return true; }
   ScoredPlacement(ScoreWeights weights, Bonus bonus, nlohmann::json throughput)
       : w_(weights)
       , bonus_mode_(bonus)
