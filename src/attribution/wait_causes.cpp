@@ -9,6 +9,12 @@
 namespace ccsim {
 
 namespace {
+//! a - b, 0 when b > a (counts never go negative, even on a platform whose racks mix pools).
+std::uint64_t minus(std::uint64_t a, std::uint64_t b)
+{
+  return a > b ? a - b : 0;
+}
+
 //! The cause the counts give for a job pinned to site `pin`, POLICY meaning "its site's pool of an eligible type
 //! has room" (the placement may still say FRAGMENTATION). The pools of its types at other sites count as
 //! accelerators it may not use (eligibility).
@@ -20,7 +26,7 @@ WaitCause pinned_by_counts(const Job& job, const ClusterView& view, std::uint32_
   bool power_cap = false, elsewhere = false;
   for (std::uint16_t t = 0; t < c.types.size(); t++) {
     // Available within caps in all the type's pools: usable - busy (busy never exceeds what caps allow).
-    const std::uint64_t available = c.usable_of_type[t] - state.busy_of_type(t);
+    const std::uint64_t available = minus(c.usable_of_type[t], state.busy_of_type(t));
     if ((job.eligible_types >> t & 1U) == 0) {
       elsewhere = elsewhere || available >= n;
       continue;
@@ -29,8 +35,8 @@ WaitCause pinned_by_counts(const Job& job, const ClusterView& view, std::uint32_
     const std::uint64_t own_available = own == UINT32_MAX ? 0 : state.available_in_pool(own);
     if (own_available >= n)
       return WaitCause::POLICY;
-    power_cap = power_cap || (own != UINT32_MAX && c.pools[own].accelerators - state.busy_in_pool(own) >= n);
-    elsewhere = elsewhere || available - own_available >= n;
+    power_cap = power_cap || (own != UINT32_MAX && minus(c.pools[own].accelerators, state.busy_in_pool(own)) >= n);
+    elsewhere = elsewhere || minus(available, own_available) >= n;
   }
   return power_cap ? WaitCause::POWER_CAP : elsewhere ? WaitCause::ELIGIBILITY : WaitCause::CAPACITY;
 }
@@ -113,14 +119,14 @@ std::array<std::uint64_t, 4> WaitAttribution::thresholds(const Group& g, const C
   std::uint64_t a = 0, b = 0, c = 0, d = 0;
   for (std::uint16_t t = 0; t < cluster_->types.size(); t++) {
     const std::uint64_t busy = state.busy_of_type(t);
-    const std::uint64_t available = cluster_->usable_of_type[t] - busy;
+    const std::uint64_t available = minus(cluster_->usable_of_type[t], busy);
     if ((g.eligible_types >> t & 1U) == 0) {
       d = std::max(d, available);
       continue;
     }
     a = std::max(a, max_available_[t]);
     b = std::max(b, available);
-    c = std::max(c, accelerators_of_type_[t] - busy);
+    c = std::max(c, minus(accelerators_of_type_[t], busy));
   }
   // A job that may span sites is placed across a type's pools when no single one has room.
   return {g.span ? b : a, b, c, std::max(c, d)};

@@ -178,6 +178,51 @@ bool any_waiting(const std::array<ExactSum, WAIT_CAUSE_COUNT>& by_cause)
 {
   return std::any_of(by_cause.begin(), by_cause.end(), [](const ExactSum& e) { return e.value() > 0; });
 }
+
+//! The index with the most hours of `cause` in `by` (the first on a tie).
+template <typename By>
+std::size_t most_of(const By& by, std::size_t cause)
+{
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < by.size(); i++)
+    if (by[i][cause].value() > by[best][cause].value())
+      best = i;
+  return best;
+}
+
+//! The dominant cause, where it weighs most (the type and site the jobs that waited for it ran on) and the what-if
+//! that would test it (docs/metrics.md "Why jobs wait").
+nlohmann::ordered_json bottleneck_json(const std::vector<std::array<ExactSum, WAIT_CAUSE_COUNT>>& by_type,
+                                       const std::vector<std::array<ExactSum, WAIT_CAUSE_COUNT>>& by_site,
+                                       const Cluster& cluster, std::size_t cause)
+{
+  const std::string type = cluster.types[most_of(by_type, cause)].name;
+  const std::string site = cluster.sites[most_of(by_site, cause)].name;
+  std::string what_if;
+  switch (static_cast<WaitCause>(cause)) {
+    case WaitCause::STAGING:
+      what_if =
+          "more bandwidth on the routes to " + site + " (network.links' bandwidth_gbps), or the data placed there";
+      break;
+    case WaitCause::POLICY:
+      what_if = "another queue policy: ccsim compare SCENARIO --policies fcfs,easy,conservative";
+      break;
+    case WaitCause::FRAGMENTATION:
+      what_if =
+          "jobs allowed to span sites (--set /scheduler/span_sites=true), or " + type + " consolidated at fewer sites";
+      break;
+    case WaitCause::POWER_CAP:
+      what_if = "higher rack power caps at " + site + " (power_cap_kw of its rack groups)";
+      break;
+    case WaitCause::ELIGIBILITY:
+      what_if = "more " + type + " (jobs waited for it while other types were free), or jobs accepting more types";
+      break;
+    case WaitCause::CAPACITY:
+      what_if = "more " + type + " at " + site;
+      break;
+  }
+  return {{"cause", std::string(WAIT_CAUSE_NAMES[cause])}, {"type", type}, {"site", site}, {"what_if", what_if}};
+}
 } // namespace
 
 nlohmann::ordered_json wait_causes_json(const RunMetrics& run, const Cluster& cluster)
@@ -214,6 +259,8 @@ nlohmann::ordered_json wait_causes_json(const RunMetrics& run, const Cluster& cl
   o["by_site"] = group(names, run.waiting_by_site_);
   names.assign(JOB_CLASS_NAMES.begin(), JOB_CLASS_NAMES.end());
   o["by_class"] = group(names, run.waiting_by_class_);
+  if (dominant < WAIT_CAUSE_COUNT)
+    o["bottleneck"] = bottleneck_json(run.waiting_by_type_, run.waiting_by_site_, cluster, dominant);
   return o;
 }
 

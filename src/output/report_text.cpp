@@ -64,6 +64,8 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
       text += fmt::format("{}{} {}", text.empty() ? "" : ", ", name, pct(h / total));
     line(total > 0 ? fmt::format("  causes    {} of {:.1f} accelerator-hours waited", text, total)
                    : std::string("  causes    no job waited"));
+    if (causes->contains("bottleneck"))
+      line("  what-if   " + (*causes)["bottleneck"]["what_if"].get<std::string>());
   }
   line(fmt::format("slowdown    bounded (tau {} s): mean {:.2f}, max {:.1f}",
                    s["bounded_slowdown"]["tau_s"].get<double>(), s["bounded_slowdown"]["mean"].get<double>(),
