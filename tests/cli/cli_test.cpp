@@ -941,6 +941,43 @@ TEST(Cli, CheckServesCiPipelines)
 }
 
 // Issue 26: one command runs and checks every benchmark scenario (no hand-written loop in CI).
+TEST(Cli, ExplainPrintsTheBottleneckOfAHandComputedRun)
+{
+  // fcfs-3jobs (docs/metrics.md): j2 (2 accelerators) waits 10 s for capacity, j3 9 s behind j2 (policy) then 5 s
+  // for capacity: 25 accelerator-s of capacity (0.006944 h) and 9 of policy (0.0025 h).
+  const fs::path dir = fresh_dir("explain");
+  ASSERT_EQ(
+      ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " -q --out " + (dir / "r").string()).code,
+      0);
+  const Result r = ccsim("explain " + (dir / "r").string() + " --bottleneck");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output, (dir / "r").string() + ": 0.009444 accelerator-hours waited\n"
+                                             "  capacity           0.006944 h   73.5 %\n"
+                                             "  policy               0.0025 h   26.5 %\n"
+                                             "  eligibility           0.000 h    0.0 %\n"
+                                             "  fragmentation         0.000 h    0.0 %\n"
+                                             "  power_cap             0.000 h    0.0 %\n"
+                                             "  staging               0.000 h    0.0 %\n"
+                                             "bottleneck  capacity\n"
+                                             "what-if     more GPU-X at alpha\n"
+                                             "  type      GPU-X 0.006944 h\n"
+                                             "  site      alpha 0.006944 h\n"
+                                             "  class     training 0.006944 h\n");
+  // A summary without attribution, or with a negative figure: located errors, exit 2.
+  std::ofstream(dir / "plain.json") << R"({"wait_s": {"mean": 1}})";
+  const Result plain = ccsim("explain " + (dir / "plain.json").string() + " --bottleneck");
+  EXPECT_EQ(plain.code, 2);
+  EXPECT_NE(plain.output.find("plain.json: /wait_causes: expected the summary of a run whose waits were attributed"),
+            std::string::npos)
+      << plain.output;
+  std::ofstream(dir / "neg.json") << R"({"wait_causes": {"accelerator_hours": {"policy": -1}}})";
+  const Result neg = ccsim("explain " + (dir / "neg.json").string() + " --bottleneck");
+  EXPECT_EQ(neg.code, 2);
+  EXPECT_NE(neg.output.find("/wait_causes/accelerator_hours/policy: expected a number of accelerator-hours >= 0"),
+            std::string::npos)
+      << neg.output;
+}
+
 TEST(Cli, CheckRunsAManifest)
 {
   const bool shared = fs::exists(SOURCE / "../shared/data");

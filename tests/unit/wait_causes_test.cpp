@@ -64,7 +64,7 @@ TEST(WaitCauses, FcfsCapacityThenPolicy)
     const auto w = summarize(prep.scenario, prep.cluster, prep.jobs, r)["wait_causes"];
     EXPECT_DOUBLE_EQ(w["accelerator_hours"]["capacity"].get<double>(), 496 / 3600.0);
     EXPECT_DOUBLE_EQ(w["accelerator_hours"]["policy"].get<double>(), 195 / 3600.0);
-    EXPECT_EQ(w["bottleneck"]["what_if"], "more G at s");
+    EXPECT_EQ(w.at("bottleneck").at("what_if"), "more G at s");
   }
 }
 
@@ -128,7 +128,7 @@ TEST(WaitCauses, EligibilityWhenOnlyOtherTypesAreFree)
   const PreparedRun prep = test::prepared_from_text(text);
   const RunResult r = test::run_inline(prep);
   EXPECT_EQ(causes(prep, r, "b"), only({{ELIGIBILITY, 90}}));
-  EXPECT_EQ(summarize(prep.scenario, prep.cluster, prep.jobs, r)["wait_causes"]["bottleneck"]["type"], "G");
+  EXPECT_EQ(summarize(prep.scenario, prep.cluster, prep.jobs, r).at("wait_causes").at("bottleneck").at("type"), "G");
 }
 
 TEST(WaitCauses, PowerCapWhenFreeAcceleratorsAreOverTheRackBudget)
@@ -144,12 +144,12 @@ TEST(WaitCauses, PowerCapWhenFreeAcceleratorsAreOverTheRackBudget)
   EXPECT_EQ(causes(prep, r, "b"), only({{POWER_CAP, 90}}));
   // summary.json: 2 accelerators x 90 s = 0.05 accelerator-hours, all power_cap, and the what-if that tests it.
   const auto summary = summarize(prep.scenario, prep.cluster, prep.jobs, r);
-  const auto& w = summary["wait_causes"];
+  const auto& w = summary.at("wait_causes");
   EXPECT_DOUBLE_EQ(w["accelerator_hours"]["power_cap"].get<double>(), 2 * 90 / 3600.0);
   EXPECT_DOUBLE_EQ(w["total_accelerator_hours"].get<double>(), 2 * 90 / 3600.0);
-  EXPECT_EQ(w["dominant"], "power_cap");
-  EXPECT_EQ(w["bottleneck"]["site"], "s");
-  EXPECT_EQ(w["bottleneck"]["what_if"], "higher rack power caps at s (power_cap_kw of its rack groups)");
+  EXPECT_EQ(w.at("dominant"), "power_cap");
+  EXPECT_EQ(w.at("bottleneck").at("site"), "s");
+  EXPECT_EQ(w.at("bottleneck").at("what_if"), "higher rack power caps at s (power_cap_kw of its rack groups)");
 }
 
 TEST(WaitCauses, FragmentationWhenFreeAcceleratorsAreSplitOverSites)
