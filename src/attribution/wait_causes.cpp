@@ -44,7 +44,6 @@ WaitCause pinned_by_counts(const Job& job, const ClusterView& view, std::uint32_
 
 WaitAttribution::WaitAttribution(const Cluster& cluster, const PlacementPolicy& placement)
     : cluster_(&cluster)
-    , placement_(&placement)
     , by_room_(placement.places_whenever_a_pool_has_room())
     , accelerators_of_type_(cluster.types.size())
     , max_available_(cluster.types.size())

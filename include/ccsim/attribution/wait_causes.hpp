@@ -43,6 +43,8 @@ using WaitSeconds = std::array<double, WAIT_CAUSE_COUNT>;
 //! places_whenever_a_pool_has_room() (it is asked, read-only, where it would place them).
 class WaitAttribution {
 public:
+  //! `placement`: the run's; only whether it declares places_whenever_a_pool_has_room() is read here (when it
+  //! must be asked, it is asked through each pass's SchedulingContext).
   WaitAttribution(const Cluster& cluster, const PlacementPolicy& placement);
 
   //! Handle `h` holds a new job, submitted at `submit_s`; `staging`: its input data moves before it may queue.
@@ -79,7 +81,6 @@ private:
   };
 
   const Cluster* cluster_;
-  const PlacementPolicy* placement_;
   bool by_room_;              //!< the placement succeeds exactly when a pool it may use has room
   std::vector<Waiting> jobs_; //!< per handle
   std::vector<Group> groups_;
