@@ -171,8 +171,10 @@ void WaitAttribution::update(Group& g, SchedulingContext& ctx)
     for (auto it = g.by_size.lower_bound(static_cast<std::uint32_t>(lo + 1)); it != g.by_size.end() && it->first <= hi;
          ++it) {
       const WaitCause cause = by_size(g, it->first);
+      if (cause == ASK)
+        continue; // within a: the placement is asked below, once per job
       for (const std::uint32_t h : it->second)
-        set_cause(h, cause == ASK ? decide(g, h, ctx) : cause, now);
+        set_cause(h, cause, now);
     }
   }
   if (not by_room_ && not g.span) // within a, the placement's answer may change with any occupancy change

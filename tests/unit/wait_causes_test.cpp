@@ -216,14 +216,20 @@ void expect_causes_sum_to_waits(const PreparedRun& prep, const RunResult& r)
 }
 } // namespace
 
-class WaitCausesSum : public ::testing::TestWithParam<const char*> {};
+class WaitCausesSum : public ::testing::TestWithParam<const char*> {
+protected:
+  //! The shipped scenario at `path` (from the repository root), prepared under the test's queue policy.
+  static PreparedRun prepared(const std::string& path)
+  {
+    Overrides o;
+    o.queue_policy = GetParam();
+    return test::prepared_from_file((std::filesystem::path(CCSIM_SOURCE_DIR) / path).string(), o);
+  }
+};
 
 TEST_P(WaitCausesSum, OnTheDefaultScenario)
 {
-  Overrides o;
-  o.queue_policy = GetParam();
-  const PreparedRun prep =
-      test::prepared_from_file((std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/default.json").string(), o);
+  const PreparedRun prep = prepared("scenarios/default.json");
   const RunResult r = test::run_inline(prep);
   expect_causes_sum_to_waits(prep, r);
 }
@@ -233,10 +239,7 @@ TEST_P(WaitCausesSum, OnKthSp2)
   const auto shared = std::filesystem::path(CCSIM_SOURCE_DIR) / ".." / "shared" / "data";
   if (not std::filesystem::exists(shared / "swf" / "KTH-SP2-1996-2.1-cln.swf.gz"))
     GTEST_SKIP() << "../shared/data/swf is absent: skipping KTH-SP2";
-  Overrides o;
-  o.queue_policy = GetParam();
-  const PreparedRun prep =
-      test::prepared_from_file((std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/traces/kth-sp2.json").string(), o);
+  const PreparedRun prep = prepared("scenarios/traces/kth-sp2.json");
   const RunResult r = test::run_inline(prep);
   expect_causes_sum_to_waits(prep, r);
   // One type, no caps, one site, first-fit: a job waits only for capacity or behind the queue.
