@@ -7,12 +7,14 @@
 #include "ccsim/core/process.hpp"
 #include "ccsim/engine/simulation.hpp"
 #include "ccsim/metrics/metrics.hpp"
+#include "ccsim/output/writers.hpp"
 #include "ccsim/policy/registry.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <chrono>
+#include <optional>
 
 int main(int argc, char** argv)
 {
@@ -33,6 +35,8 @@ int main(int argc, char** argv)
   app.add_option("--placement", placement_name, "placement policy");
   app.add_option("--sites", sites, "sites (accelerators split evenly)");
   app.add_option("--types", types, "accelerator types, 1..4 (every site has each)");
+  std::string wait_log_path;
+  app.add_option("--wait-log", wait_log_path, "also write the wait log (wait_log.csv, as `ccsim run` does) to PATH");
   CLI11_PARSE(app, argc, argv);
 
   const auto t0 = std::chrono::steady_clock::now();
@@ -45,12 +49,17 @@ int main(int argc, char** argv)
   auto queue = registry.queues.make(queue_name);
   auto placement = registry.placements.make(placement_name);
   // The same path as `ccsim run`: jobs streamed in, energy meter with hourly timeseries samples, metrics streamed
-  // out (the timeseries and jobs.csv are not written).
+  // out (the timeseries and jobs.csv are not written; the wait log is with --wait-log).
   ccsim::VectorJobSource source(std::move(workload));
   ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s);
   ccsim::RunMetrics metrics(cluster);
-  const ccsim::SimulationRun run =
-      ccsim::run_simulation(scenario, cluster, source, *queue, *placement, &meter, {&metrics});
+  std::optional<ccsim::WaitLogCsvWriter> wait_log;
+  if (not wait_log_path.empty())
+    wait_log.emplace(wait_log_path);
+  const ccsim::SimulationRun run = ccsim::run_simulation(scenario, cluster, source, *queue, *placement, &meter,
+                                                         {&metrics}, wait_log ? &*wait_log : nullptr);
+  if (wait_log)
+    wait_log->commit();
   const auto t2 = std::chrono::steady_clock::now();
   const auto summary = ccsim::summarize(scenario, cluster, metrics, run.counters, &meter);
   const auto t3 = std::chrono::steady_clock::now();

@@ -82,8 +82,9 @@ inline void run_checked(const nlohmann::json& doc, const std::string& file)
   ccsim::RunMetrics metrics(c);
   const auto jobs = run.open_jobs();
   // Wait attribution on whatever the placement (the default leaves it off for placements asked job by job).
+  ccsim::WaitLogRecorder wait_log;
   ccsim::Dispatcher d(c, *jobs, s.scheduler, *run.policies.queue, *run.policies.placement, &meter, {&records, &metrics},
-                      true);
+                      true, &wait_log);
   // The run must end (a livelock of decision passes is a bug, not a slow input: inputs here hold at most a few
   // thousand jobs), leave no job waiting, and produce a feasible, consistent schedule.
   if (not ccsim::run_without_network(d, c, 1'000'000))
@@ -93,6 +94,8 @@ inline void run_checked(const nlohmann::json& doc, const std::string& file)
   const ccsim::RunResult result = records.take(d.counters(), run.job_count);
   if (const std::string problem = ccsim::schedule_problem(c, run.jobs, result, s.scheduler); not problem.empty())
     fail("infeasible schedule: " + problem);
+  if (const std::string problem = ccsim::wait_log_problem(run.jobs, result, wait_log.intervals); not problem.empty())
+    fail(problem);
   if (metrics.ended() != run.job_count)
     fail("the run ended " + std::to_string(metrics.ended()) + " of " + std::to_string(run.job_count) + " jobs");
   meter.finish(d.counters().end_s);
@@ -100,7 +103,7 @@ inline void run_checked(const nlohmann::json& doc, const std::string& file)
   // The streaming summary equals the one from every record (sums are exact, whatever the order jobs ended in).
   if (summary != ccsim::summarize(s, c, run.jobs, result, &meter))
     fail("the streamed summary differs from the summary of the collected records");
-  (void)ccsim::jobs_csv(c, run.jobs, result);
+  (void)ccsim::jobs_csv(c, s.name, run.jobs, result);
   (void)ccsim::json_text(summary);
 }
 

@@ -229,18 +229,24 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   const ccsim::Scenario& scenario = run.scenario;
   const ccsim::Cluster& cluster = run.cluster;
   ccsim::ResultsFolder folder = open_results_folder(opt, scenario);
-  ccsim::JobsCsvWriter jobs_csv(cluster, folder.file("jobs.csv"));
+  ccsim::JobsCsvWriter jobs_csv(cluster, scenario.name, folder.file("jobs.csv"));
   ccsim::RunMetrics metrics(cluster);
   ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s, scenario.file);
   std::optional<ccsim::TimeseriesCsvWriter> timeseries;
   if (scenario.output.timeseries_interval_s > 0)
     meter.stream_to(timeseries.emplace(folder.file("timeseries.csv")));
+  std::optional<ccsim::WaitLogCsvWriter> wait_log;
+  if (ccsim::attributes_waits(scenario.output.wait_causes, *run.policies.placement))
+    wait_log.emplace(folder.file("wait_log.csv"));
   const auto jobs = run.open_jobs();
-  const ccsim::SimulationRun sim = ccsim::run_simulation(scenario, cluster, *jobs, *run.policies.queue,
-                                                         *run.policies.placement, &meter, {&metrics, &jobs_csv});
+  const ccsim::SimulationRun sim =
+      ccsim::run_simulation(scenario, cluster, *jobs, *run.policies.queue, *run.policies.placement, &meter,
+                            {&metrics, &jobs_csv}, wait_log ? &*wait_log : nullptr);
   jobs_csv.commit();
   if (timeseries)
     timeseries->commit();
+  if (wait_log)
+    wait_log->commit();
   const nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, metrics, sim.counters, &meter);
   std::vector<std::pair<std::string, std::string>> files;
   files.emplace_back("racks.csv", ccsim::racks_csv(cluster));
@@ -263,6 +269,8 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
     std::string names = "jobs.csv, racks.csv";
     if (timeseries)
       names += ", timeseries.csv";
+    if (wait_log)
+      names += ", wait_log.csv";
     std::cout << fmt::format("results     {}/{{{}, run.json, summary.json}} ({:.2f} s wall)\n", folder.path().string(),
                              names, wall_s);
   }

@@ -58,13 +58,20 @@ WaitAttribution::WaitAttribution(const Cluster& cluster, const PlacementPolicy& 
   }
 }
 
-void WaitAttribution::admit(std::uint32_t h, double submit_s, bool staging)
+void WaitAttribution::admit(std::uint32_t h, double submit_s, std::uint32_t accelerators, bool staging)
 {
   if (h >= jobs_.size())
     jobs_.resize(h + 1);
   jobs_[h] = Waiting{};
   jobs_[h].since = submit_s;
   jobs_[h].cause = staging ? WaitCause::STAGING : WaitCause::CAPACITY; // decided when it joins the queue
+  waiting_[static_cast<std::size_t>(jobs_[h].cause)] += accelerators;
+  if (log_ != nullptr) {
+    if (h >= rows_.size())
+      rows_.resize(h + 1);
+    rows_[h] = LogRow{};
+    rows_[h].from = submit_s;
+  }
 }
 
 void WaitAttribution::touched(std::span<const NodeSlots> pieces)
@@ -76,14 +83,63 @@ void WaitAttribution::touched(std::span<const NodeSlots> pieces)
     }
 }
 
-void WaitAttribution::set_cause(std::uint32_t h, WaitCause cause, double now)
+void WaitAttribution::change(std::uint32_t h, double now, WaitCause cause, bool at_head)
 {
   Waiting& w = jobs_[h];
-  if (cause == w.cause)
-    return;
-  w.seconds[static_cast<std::size_t>(w.cause)] += now - w.since;
+  if (log_ != nullptr) {
+    LogRow& r = rows_[h];
+    if (now > r.from) { // the open row closes; the one held back goes out
+      if (r.held)
+        log_->interval(live_[h], r.held_from, r.held_to, r.held_cause, r.held_at_head);
+      r = LogRow{now, r.from, now, w.cause, w.at_head, true};
+    } else if (r.held && r.held_to == now && r.held_cause == cause && r.held_at_head == at_head) {
+      r.from = r.held_from; // back to the state of the row closed at this same time: it reopens
+      r.held = false;
+    }
+  }
+  if (cause != w.cause) { // (only a cause's change splits its seconds: they sum as they did without the log)
+    w.seconds[static_cast<std::size_t>(w.cause)] += now - w.since;
+    w.since = now;
+    const std::uint32_t n = live_[h].accelerators;
+    waiting_[static_cast<std::size_t>(w.cause)] -= n;
+    waiting_[static_cast<std::size_t>(cause)] += n;
+  }
   w.cause = cause;
-  w.since = now;
+  w.at_head = at_head;
+}
+
+void WaitAttribution::end_wait(std::uint32_t h, double now)
+{
+  Waiting& w = jobs_[h];
+  w.seconds[static_cast<std::size_t>(w.cause)] += now - w.since;
+  waiting_[static_cast<std::size_t>(w.cause)] -= live_[h].accelerators;
+  if (log_ != nullptr) {
+    const LogRow& r = rows_[h];
+    if (r.held)
+      log_->interval(live_[h], r.held_from, r.held_to, r.held_cause, r.held_at_head);
+    if (now > r.from)
+      log_->interval(live_[h], r.from, now, w.cause, w.at_head);
+  }
+  w.at_head = false;
+}
+
+void WaitAttribution::set_cause(std::uint32_t h, WaitCause cause, double now)
+{
+  if (cause != jobs_[h].cause)
+    change(h, now, cause, jobs_[h].at_head);
+}
+
+void WaitAttribution::set_head(std::uint32_t head, double now)
+{
+  if (head != NONE && (head >= jobs_.size() || not jobs_[head].queued))
+    head = NONE; // not a waiting job: a policy's mistake, ignored
+  if (head == head_)
+    return;
+  if (head_ != NONE && jobs_[head_].queued)
+    change(head_, now, jobs_[head_].cause, false);
+  if (head != NONE)
+    change(head, now, jobs_[head].cause, true);
+  head_ = head;
 }
 
 void WaitAttribution::refresh(const ClusterState& state)
@@ -193,16 +249,17 @@ WaitCause WaitAttribution::classify_pinned(std::uint32_t h, SchedulingContext& c
   return placement_takes(h, ctx) ? WaitCause::POLICY : WaitCause::FRAGMENTATION;
 }
 
-void WaitAttribution::after_pass(SchedulingContext& ctx, std::span<const std::uint32_t> entered)
+void WaitAttribution::after_pass(SchedulingContext& ctx, std::span<const std::uint32_t> entered, std::uint32_t head)
 {
   const double now = ctx.now();
   const ClusterState& state = ctx.view().state;
+  live_ = ctx.jobs();
   for (const std::uint32_t h : entered)
     jobs_[h].queued = true; // into its group below, unless it started in this very pass
   for (const auto& s : ctx.started()) {
     touched(std::span(ctx.started_slots()).subspan(s.first_slot, s.slot_count));
     Waiting& w = jobs_[s.job];
-    w.seconds[static_cast<std::size_t>(w.cause)] += now - w.since;
+    end_wait(s.job, now);
     std::vector<std::uint32_t>* list = &pinned_;
     if (w.group != NONE) {
       Group& g = groups_[w.group];
@@ -261,6 +318,7 @@ void WaitAttribution::after_pass(SchedulingContext& ctx, std::span<const std::ui
     g.jobs++;
     set_cause(h, decide(g, h, ctx), now);
   }
+  set_head(head, now);
 }
 
 } // namespace ccsim

@@ -14,7 +14,7 @@ namespace ccsim {
 
 Dispatcher::Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerSpec& spec, QueuePolicy& queue,
                        PlacementPolicy& placement, EnergyMeter* meter, std::vector<JobRecordSink*> sinks,
-                       std::optional<bool> wait_causes)
+                       std::optional<bool> wait_causes, WaitLogSink* wait_log)
     : cluster_(&cluster)
     , source_(&jobs)
     , spec_(spec)
@@ -24,8 +24,16 @@ Dispatcher::Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerS
     , sinks_(std::move(sinks))
     , state_(cluster)
 {
-  if (wait_causes.value_or(placement.places_whenever_a_pool_has_room()))
+  if (attributes_waits(wait_causes, placement)) {
     waits_.emplace(cluster, placement);
+    waits_->log_to(wait_log);
+    if (meter_ != nullptr) { // timeseries.csv: accelerators waiting, by cause
+      std::vector<std::string> names;
+      for (const std::string_view cause : WAIT_CAUSE_NAMES)
+        names.push_back("waiting." + std::string(cause));
+      meter_->add_columns(names);
+    }
+  }
   staging_held_.assign(cluster.racks.size(), 0);
   inactive_ppm_.assign(cluster.racks.size(), 0);
   if (spec.staging == StagingMode::PREFETCH)
@@ -225,13 +233,13 @@ void Dispatcher::process(double now)
       pinned_backlog_[site] += job.accelerators * job.walltime_s;
       if (site != job.data_site_index && job.data_bytes > 0) {
         if (waits_)
-          waits_->admit(j, job.submit_s, true);
+          waits_->admit(j, job.submit_s, job.accelerators, true);
         request_staging(j, site, now);
         continue;
       }
     }
     if (waits_)
-      waits_->admit(j, job.submit_s, false);
+      waits_->admit(j, job.submit_s, job.accelerators, false);
     submitted_.push_back(j);
   }
   if (not staged_ready_.empty()) {
@@ -251,8 +259,11 @@ void Dispatcher::process(double now)
                            "\" ended a pass with slots still held");
   for (const double t : ctx.wake_ups())
     timers_.push(t);
-  if (waits_)
-    waits_->after_pass(ctx, submitted_);
+  if (waits_) {
+    waits_->after_pass(ctx, submitted_, queue_->head());
+    if (meter_ != nullptr)
+      meter_->set_extra(waits_->waiting_accelerators());
+  }
   for (const auto& s : ctx.started()) {
     const Job& job = jobs_[s.job];
     JobRecord& rec = records_[s.job];

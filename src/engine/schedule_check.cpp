@@ -117,4 +117,56 @@ std::string schedule_problem(const Cluster& cluster, std::span<const Job> jobs, 
   return "";
 }
 
+std::string wait_log_problem(std::span<const Job> jobs, const RunResult& result,
+                             std::span<const WaitLogRecorder::Interval> intervals)
+{
+  const auto where = [&](const WaitLogRecorder::Interval& i) {
+    return "wait log: job " + jobs[i.job].id + "'s interval [" + std::to_string(i.from_s) + ", " +
+           std::to_string(i.to_s) + ") ";
+  };
+  std::vector<std::vector<const WaitLogRecorder::Interval*>> of(jobs.size());
+  std::vector<std::pair<double, double>> heads;
+  for (const auto& i : intervals) {
+    if (i.job >= jobs.size())
+      return "wait log: an interval of an unknown job";
+    if (not(i.from_s < i.to_s))
+      return where(i) + "is empty";
+    of[i.job].push_back(&i);
+    if (i.at_head)
+      heads.emplace_back(i.from_s, i.to_s);
+  }
+  for (const Job& job : jobs) {
+    const JobRecord& rec = result.records[job.index];
+    const auto& list = of[job.index];
+    if (not rec.wait_attributed || rec.start_s == job.submit_s) {
+      if (not list.empty())
+        return where(*list.front()) + "belongs to a job without an attributed wait";
+      continue;
+    }
+    WaitSeconds sum{};
+    double at = job.submit_s;
+    for (std::size_t k = 0; k < list.size(); k++) {
+      const auto& i = *list[k];
+      if (i.from_s != at)
+        return where(i) + "does not begin where the job's previous one ended (" + std::to_string(at) + ")";
+      if (k > 0 && i.cause == list[k - 1]->cause && i.at_head == list[k - 1]->at_head)
+        return where(i) + "continues the previous one unchanged";
+      sum[static_cast<std::size_t>(i.cause)] += i.to_s - i.from_s;
+      at = i.to_s;
+    }
+    if (at != rec.start_s)
+      return "wait log: job " + job.id + "'s intervals end at " + std::to_string(at) + ", not at its start " +
+             std::to_string(rec.start_s);
+    for (std::size_t c = 0; c < WAIT_CAUSE_COUNT; c++)
+      if (std::abs(sum[c] - rec.wait_s[c]) > 1e-9 * std::max(1.0, rec.wait_s[c]))
+        return "wait log: job " + job.id + "'s intervals of " + std::string(WAIT_CAUSE_NAMES[c]) + " sum to " +
+               std::to_string(sum[c]) + " s, not to its " + std::to_string(rec.wait_s[c]) + " s";
+  }
+  std::sort(heads.begin(), heads.end());
+  for (std::size_t k = 1; k < heads.size(); k++)
+    if (heads[k].first < heads[k - 1].second)
+      return "wait log: two jobs at the queue's head at " + std::to_string(heads[k].first) + " s";
+  return "";
+}
+
 } // namespace ccsim

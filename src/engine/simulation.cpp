@@ -29,7 +29,8 @@ std::vector<std::string> simgrid_configuration(double window_bytes)
 }
 
 SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, JobSource& jobs, QueuePolicy& queue,
-                             PlacementPolicy& placement, EnergyMeter* meter, std::vector<JobRecordSink*> sinks)
+                             PlacementPolicy& placement, EnergyMeter* meter, std::vector<JobRecordSink*> sinks,
+                             WaitLogSink* wait_log)
 {
   SimulationRun run;
   run.simgrid_config = simgrid_configuration(cluster.topology.window_bytes());
@@ -44,7 +45,7 @@ SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, J
 
   const SgPlatform platform = materialize_platform(cluster);
   Dispatcher dispatcher(cluster, jobs, scenario.scheduler, queue, placement, meter, std::move(sinks),
-                        scenario.output.wait_causes);
+                        scenario.output.wait_causes, wait_log);
 
   // One controller actor: the SimGrid clock is its timer (sleep_until the next event), so the cost per
   // event is a heap operation, not an actor or an activity per job.

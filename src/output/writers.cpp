@@ -208,16 +208,21 @@ void append_job_tail(std::string& out, const Job& job, const JobRecord& rec)
 }
 } // namespace
 
-void append_job_row(std::string& out, const Cluster& cluster, const Job& job, const JobRecord& rec,
-                    std::span<const NodeSlots> slots)
+void append_job_row(std::string& out, const Cluster& cluster, std::string_view workload_name, const Job& job,
+                    const JobRecord& rec, std::span<const NodeSlots> slots)
 {
   csv_field(out, job.id);
+  out += ',';
+  csv_field(out, workload_name);
+  out += ',';
+  out += JOB_CLASS_NAMES[static_cast<std::size_t>(job.job_class)]; // ccsim has no Batsim profiles: the class
   out += ',';
   put(out, job.submit_s);
   out += ',';
   put(out, job.accelerators);
   out += ',';
   put(out, job.walltime_s);
+  out += rec.state == JobState::COMPLETED_SUCCESSFULLY ? ",1" : ",0"; // Batsim's success: ended before its walltime
   if (rec.state == JobState::PENDING) {
     out += ",,,,,,,-1,,PENDING,,,0,";
     put(out, rec.staging_s);
@@ -274,38 +279,56 @@ void append_job_row(std::string& out, const Cluster& cluster, const Job& job, co
   append_job_tail(out, job, rec);
 }
 
-std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result)
+std::string jobs_csv(const Cluster& cluster, std::string_view workload_name, std::span<const Job> jobs,
+                     const RunResult& result)
 {
   std::string out;
   out.reserve(jobs.size() * 160 + 256);
   out += JOBS_CSV_HEADER;
   for (const Job& job : jobs)
-    append_job_row(out, cluster, job, result.records[job.index], result.slots_of(result.records[job.index]));
+    append_job_row(out, cluster, workload_name, job, result.records[job.index],
+                   result.slots_of(result.records[job.index]));
   return out;
 }
 
-JobsCsvWriter::JobsCsvWriter(const Cluster& cluster, const std::filesystem::path& path)
+JobsCsvWriter::JobsCsvWriter(const Cluster& cluster, std::string workload_name, const std::filesystem::path& path)
     : cluster_(&cluster)
+    , workload_name_(std::move(workload_name))
     , file_(path)
 {
-  buffer_ = JOBS_CSV_HEADER;
+  file_.buffer() = JOBS_CSV_HEADER;
 }
 
 void JobsCsvWriter::job_ended(const Job& job, const JobRecord& record, std::span<const NodeSlots> slots)
 {
-  append_job_row(buffer_, *cluster_, job, record, slots);
-  if (buffer_.size() >= FLUSH_BYTES) {
-    file_.write(buffer_);
-    buffer_.clear();
-  }
+  append_job_row(file_.buffer(), *cluster_, workload_name_, job, record, slots);
+  file_.flush_if_full();
 }
 
 void JobsCsvWriter::commit()
 {
   fault_point("writing:jobs.csv"); // the run is over, jobs.csv not complete yet
-  file_.write(buffer_);
-  buffer_.clear();
   file_.commit();
+}
+
+WaitLogCsvWriter::WaitLogCsvWriter(const std::filesystem::path& path)
+    : file_(path)
+{
+  file_.buffer() = WAIT_LOG_CSV_HEADER;
+}
+
+void WaitLogCsvWriter::interval(const Job& job, double from_s, double to_s, WaitCause cause, bool at_head)
+{
+  std::string& out = file_.buffer();
+  csv_field(out, job.id);
+  out += ',';
+  put(out, from_s);
+  out += ',';
+  put(out, to_s);
+  out += ',';
+  out += WAIT_CAUSE_NAMES[static_cast<std::size_t>(cause)];
+  out += at_head ? ",1\n" : ",0\n";
+  file_.flush_if_full();
 }
 
 TimeseriesCsvWriter::TimeseriesCsvWriter(const std::filesystem::path& path)
@@ -315,31 +338,23 @@ TimeseriesCsvWriter::TimeseriesCsvWriter(const std::filesystem::path& path)
 
 void TimeseriesCsvWriter::columns(std::span<const std::string> names)
 {
+  std::string& out = file_.buffer();
   for (std::size_t c = 0; c < names.size(); c++) {
     if (c > 0)
-      buffer_ += ',';
-    csv_field(buffer_, names[c]);
+      out += ',';
+    csv_field(out, names[c]);
   }
-  buffer_ += '\n';
+  out += '\n';
 }
 
 void TimeseriesCsvWriter::row(std::span<const double> values)
 {
+  std::string& out = file_.buffer();
   for (std::size_t i = 0; i < values.size(); i++) {
     expect_finite(values[i]);
-    fmt::format_to(std::back_inserter(buffer_), "{}{}", values[i], i + 1 == values.size() ? "\n" : ",");
+    fmt::format_to(std::back_inserter(out), "{}{}", values[i], i + 1 == values.size() ? "\n" : ",");
   }
-  if (buffer_.size() >= FLUSH_BYTES) {
-    file_.write(buffer_);
-    buffer_.clear();
-  }
-}
-
-void TimeseriesCsvWriter::commit()
-{
-  file_.write(buffer_);
-  buffer_.clear();
-  file_.commit();
+  file_.flush_if_full();
 }
 
 std::string timeseries_csv(const Timeseries& series)

@@ -7,7 +7,9 @@
 
 #include "ccsim/core/error.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace ccsim {
 
@@ -84,16 +86,35 @@ void EnergyMeter::record_sample(double t)
     v.push_back(s.it_w);
   for (const auto& s : sites_)
     v.push_back(s.facility_w);
-  if (sink_ != nullptr)
+  v.insert(v.end(), extra_.begin(), extra_.end());
+  if (sink_ != nullptr) {
+    if (not std::exchange(columns_sent_, true))
+      sink_->columns(series_.columns);
     sink_->row(v);
-  else
+  } else
     series_.values.insert(series_.values.end(), v.begin(), v.end());
 }
 
 void EnergyMeter::stream_to(TimeseriesSink& sink)
 {
   sink_ = &sink;
-  sink.columns(series_.columns);
+}
+
+void EnergyMeter::add_columns(std::span<const std::string> names)
+{
+  if (samples_ > 0 || columns_sent_)
+    throw std::logic_error("EnergyMeter::add_columns(): columns added after the first sample");
+  if (interval_s_ <= 0)
+    return;
+  series_.columns.insert(series_.columns.end(), names.begin(), names.end());
+  extra_.resize(extra_.size() + names.size());
+}
+
+void EnergyMeter::set_extra(std::span<const std::uint64_t> values)
+{
+  if (values.size() != extra_.size())
+    return; // no timeseries: nothing to sample
+  std::copy(values.begin(), values.end(), extra_.begin());
 }
 
 void EnergyMeter::sample_until(double t)
@@ -219,6 +240,8 @@ void EnergyMeter::finish(double end)
     for (double at = static_cast<double>(next_sample_) * interval_s_; at <= end;
          at = static_cast<double>(++next_sample_) * interval_s_)
       record_sample(at);
+  if (sink_ != nullptr && not std::exchange(columns_sent_, true))
+    sink_->columns(series_.columns);
   frag_integral_ += frag_now_ * (end - frag_last_s_);
   expected_integral_ += expected_now_ * (end - frag_last_s_);
   frag_last_s_ = end;

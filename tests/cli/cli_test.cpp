@@ -524,7 +524,7 @@ TEST(Cli, PolicyPluginEndToEnd)
                          " --placement last-fit -q --out " + placed.string());
   ASSERT_EQ(p.code, 0) << p.output;
   const std::string jobs = read_file(placed / "jobs.csv");
-  EXPECT_NE(jobs.find("\nj1,0,1,20,0,10,10,0,10,1,"), std::string::npos) << jobs;
+  EXPECT_NE(jobs.find("\nj1,fcfs-3jobs,training,0,1,20,1,0,10,10,0,10,1,"), std::string::npos) << jobs;
   for (const std::string line : {"j1,", "j3,"}) {
     const auto at = jobs.find("\n" + line);
     ASSERT_NE(at, std::string::npos) << jobs;
@@ -533,8 +533,8 @@ TEST(Cli, PolicyPluginEndToEnd)
     std::istringstream l(row);
     for (std::string c; std::getline(l, c, ',');)
       cells.push_back(c);
-    ASSERT_GT(cells.size(), 11U) << row;
-    EXPECT_EQ(cells[11], "1") << row; // allocated_resources
+    ASSERT_GT(cells.size(), 14U) << row;
+    EXPECT_EQ(cells[14], "1") << row; // allocated_resources
   }
   const fs::path out = fresh_dir("plugin");
   const Result r = ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " --policy-lib " + lib +
@@ -550,13 +550,21 @@ TEST(Cli, PolicyPluginEndToEnd)
   std::string line;
   std::getline(csv, line);
   ASSERT_TRUE(line.starts_with("job_id,")) << line;
-  while (std::getline(csv, line)) {
+  const auto cells_of = [](const std::string& text) {
     std::vector<std::string> cells;
-    std::istringstream l(line);
+    std::istringstream l(text);
     for (std::string c; std::getline(l, c, ',');)
       cells.push_back(c);
-    ASSERT_GT(cells.size(), 4U) << line;
-    start[cells[0]] = cells[4];
+    return cells;
+  };
+  const std::vector<std::string> header = cells_of(line);
+  const auto column =
+      static_cast<std::size_t>(std::find(header.begin(), header.end(), "starting_time") - header.begin());
+  ASSERT_LT(column, header.size()) << line;
+  while (std::getline(csv, line)) {
+    const std::vector<std::string> cells = cells_of(line);
+    ASSERT_GT(cells.size(), column) << line;
+    start[cells[0]] = cells[column];
   }
   EXPECT_EQ(start, (std::map<std::string, std::string>{{"j1", "5"}, {"j2", "0"}, {"j3", "5"}}));
   EXPECT_EQ(ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " --queue largest-first").code, 2)

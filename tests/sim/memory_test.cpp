@@ -49,7 +49,7 @@ TEST(Memory, TwoMillionGeneratedJobsRunInBoundedMemory)
       std::filesystem::temp_directory_path() / ("ccsim-memory-test-" + std::to_string(::getpid()));
   {
     ResultsFolder folder(out);
-    JobsCsvWriter jobs_csv(prep.cluster, folder.file("jobs.csv"));
+    JobsCsvWriter jobs_csv(prep.cluster, "memory", folder.file("jobs.csv"));
     RunMetrics metrics(prep.cluster);
     EnergyMeter meter(prep.cluster, prep.scenario.output.timeseries_interval_s, prep.scenario.file);
     TimeseriesCsvWriter timeseries(folder.file("timeseries.csv"));

@@ -59,14 +59,15 @@ inline bool has_error(const std::vector<Diagnostic>& diags, const std::string& l
 //! Runs a prepared run's dispatcher to completion without SimGrid (the SimGrid engine drives the same object).
 //! `meter` (optional) is told every power change and finished at the last event (while the cluster state it
 //! samples still exists).
-inline RunResult run_inline(const PreparedRun& run, EnergyMeter* meter = nullptr)
+//! `wait_log` (optional) receives every wait's intervals when waits are attributed.
+inline RunResult run_inline(const PreparedRun& run, EnergyMeter* meter = nullptr, WaitLogSink* wait_log = nullptr)
 {
   // The policies are stateful: a fresh pair, so that a PreparedRun may be run more than once.
   auto [queue, placement, fill] = make_scenario_policies(run.scenario);
   RunCollector records;
   const auto jobs = run.open_jobs();
   Dispatcher d(run.cluster, *jobs, run.scenario.scheduler, *queue, *placement, meter, {&records},
-               run.scenario.output.wait_causes);
+               run.scenario.output.wait_causes, wait_log);
   run_without_network(d, run.cluster);
   if (meter != nullptr)
     meter->finish(d.counters().end_s);

@@ -109,18 +109,21 @@ TEST(Output, JobsCsvUsesBatsimColumns)
   const Cluster& c = prep.cluster;
   const RunResult r = test::run_inline(prep);
   EXPECT_EQ(
-      jobs_csv(c, prep.jobs, r),
-      "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,execution_time,"
+      jobs_csv(c, "w0", prep.jobs, r),
+      "job_id,workload_name,profile,submission_time,requested_number_of_resources,requested_time,success,"
+      "starting_time,execution_time,"
       "finish_time,waiting_time,turnaround_time,stretch,consumed_energy,allocated_resources,final_state,"
       "site,accelerator_type,nodes,staging_time,staged_bytes,comm_slowdown,class,tenant,precision,data_site,"
       "wait_staging_s,wait_policy_s,wait_fragmentation_s,wait_power_cap_s,wait_eligibility_s,wait_capacity_s\n"
       // consumed_energy: execution x accelerators x 110 W max (node base power 0). No tenant or data site.
       // Waits: j2 (2) finds 1 free of 2 until 10 (capacity); j3 (1) could take the free one but is behind j2
       // until 10 (policy 9 s), then j2 holds both until 15 (capacity 5 s).
-      "j1,0,1,20,0,10,10,0,10,1,1100,0,COMPLETED_SUCCESSFULLY,s,G,1,0,0,1,training,,bf16,,0,0,0,0,0,0\n"
-      "j2,0,2,5,10,5,15,10,15,3,1100,0-1,COMPLETED_SUCCESSFULLY,s,G,2,0,0,1,training,,bf16,,0,0,0,0,0,10\n"
-      "j3,1,1,4,15,3,18,14,17,5.666666666666667,330,0,COMPLETED_SUCCESSFULLY,s,G,1,0,0,1,training,,bf16,,0,9,0,0,0,"
-      "5\n");
+      "j1,w0,training,0,1,20,1,0,10,10,0,10,1,1100,0,COMPLETED_SUCCESSFULLY,s,G,1,0,0,1,training,,bf16,,0,0,0,0,0,"
+      "0\n"
+      "j2,w0,training,0,2,5,1,10,5,15,10,15,3,1100,0-1,COMPLETED_SUCCESSFULLY,s,G,2,0,0,1,training,,bf16,,0,0,0,0,0,"
+      "10\n"
+      "j3,w0,training,1,1,4,1,15,3,18,14,17,5.666666666666667,330,0,COMPLETED_SUCCESSFULLY,s,G,1,0,0,1,training,,"
+      "bf16,,0,9,0,0,0,5\n");
 }
 
 TEST(Output, CsvQuotesFieldsWithCommas)
@@ -128,9 +131,10 @@ TEST(Output, CsvQuotesFieldsWithCommas)
   const PreparedRun prep = test::prepared_from_text(
       test::one_site_scenario(1, 1, R"([{"id": "a,\"b\"", "submit_s": 0, "accelerators": 1, "duration_s": 0}])"));
   const Cluster& c = prep.cluster;
-  const std::string csv = jobs_csv(c, prep.jobs, test::run_inline(prep));
-  // Zero execution time: stretch is left empty, energy is 0.
-  EXPECT_NE(csv.find("\n\"a,\"\"b\"\"\",0,1,0,0,0,0,0,0,,0,0,"), std::string::npos) << csv;
+  const std::string csv = jobs_csv(c, "a \"w\", 1", prep.jobs, test::run_inline(prep));
+  // Zero execution time: stretch is left empty, energy is 0. The workload's name is quoted too.
+  EXPECT_NE(csv.find("\n\"a,\"\"b\"\"\",\"a \"\"w\"\", 1\",training,0,1,0,1,0,0,0,0,0,,0,0,"), std::string::npos)
+      << csv;
 }
 
 TEST(Output, AtomicFileLeavesNothingWhenNotCommitted)

@@ -489,6 +489,7 @@ TEST(SpanSites, AJobLargerThanAnySiteSpansTwoAndPaysTheWideAreaRing)
   EXPECT_EQ(j.staged_bytes, 1e10);
   EXPECT_DOUBLE_EQ(j.staging_s, 0.82);
   EXPECT_DOUBLE_EQ(j.finish_s, 0.82 + 100 * j.comm_slowdown);
-  EXPECT_NE(jobs_csv(c, prep.jobs, r).find(",east+west,G,2,0.82"), std::string::npos) << jobs_csv(c, prep.jobs, r);
+  EXPECT_NE(jobs_csv(c, "w", prep.jobs, r).find(",east+west,G,2,0.82"), std::string::npos)
+      << jobs_csv(c, "w", prep.jobs, r);
   EXPECT_TRUE(test::schedule_problem(c, prep.jobs, r, s.scheduler).empty());
 }

@@ -106,8 +106,11 @@ TEST(Energy, TimeseriesSamplesTheStateInEffect)
   const Metered m = run_metered(two_node_scenario(
       R"("pue": 1.25,)", R"([{"id": "a", "submit_s": 1000, "accelerators": 8, "duration_s": 3600}])"));
   const auto& cols = m.series.columns;
+  // first-fit: waits are attributed, so the accelerators waiting by cause follow (none wait here).
   ASSERT_EQ(cols, (std::vector<std::string>{"time_s", "queue_length", "utilization", "fragmentation", "busy.X",
-                                            "it_power_w", "facility_power_w", "it_power_w.s", "facility_power_w.s"}));
+                                            "it_power_w", "facility_power_w", "it_power_w.s", "facility_power_w.s",
+                                            "waiting.staging", "waiting.policy", "waiting.fragmentation",
+                                            "waiting.power_cap", "waiting.eligibility", "waiting.capacity"}));
   ASSERT_EQ(m.series.rows(), 3U);
   const auto row = [&](std::size_t r, std::size_t c) { return m.series.values[r * cols.size() + c]; };
   EXPECT_EQ(row(0, 0), 0.0);

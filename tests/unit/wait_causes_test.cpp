@@ -81,7 +81,7 @@ TEST(WaitCauses, OnByDefaultOnlyForPlacementsThatPlaceWheneverAPoolHasRoom)
     const RunResult r = test::run_inline(prep);
     const JobRecord& c = r.records[test::job_index(prep, "c")];
     const auto summary = summarize(prep.scenario, prep.cluster, prep.jobs, r);
-    const std::string row = jobs_csv(prep.cluster, prep.jobs, r);
+    const std::string row = jobs_csv(prep.cluster, "w", prep.jobs, r);
     const bool empty_columns = row.ends_with(",,,,,,\n"); // the last row's six cause columns
     EXPECT_EQ(summary.contains("wait_causes"), c.wait_attributed);
     EXPECT_EQ(empty_columns, not c.wait_attributed);
@@ -110,6 +110,73 @@ TEST(WaitCauses, EasyAndConservativeHoldTheReservation)
     EXPECT_EQ(causes(prep, r, "d"), only({}));
     EXPECT_EQ(causes(prep, r, "b"), only({{CAPACITY, 99}}));
     EXPECT_EQ(causes(prep, r, "c"), only({{POLICY, 1 + 87}, {CAPACITY, 10 + 50}}));
+  }
+}
+
+namespace {
+//! The wait log of THREE_JOBS under `queue` (first-fit), one "job from to cause at_head" line per row, in the order
+//! the rows were written; `meter` (optional) samples the run.
+std::string three_jobs_log(const std::string& queue, EnergyMeter* meter = nullptr)
+{
+  const PreparedRun prep = test::prepared_from_text(
+      test::one_site_scenario(1, 4, THREE_JOBS, R"({"queue": ")" + queue + R"(", "placement": "first-fit"})"));
+  WaitLogRecorder log;
+  const RunResult r = test::run_inline(prep, meter, &log);
+  EXPECT_EQ(wait_log_problem(prep.jobs, r, log.intervals), "");
+  std::string out;
+  for (const auto& i : log.intervals)
+    out += prep.jobs[i.job].id + " " + std::to_string(static_cast<int>(i.from_s)) + " " +
+           std::to_string(static_cast<int>(i.to_s)) + " " + std::string(WAIT_CAUSE_NAMES[static_cast<int>(i.cause)]) +
+           (i.at_head ? " 1\n" : " 0\n");
+  return out;
+}
+} // namespace
+
+TEST(WaitCauses, TheLogTilesEachWaitAndMarksTheHead)
+{
+  // FCFS (the causes of FcfsCapacityThenPolicy): b heads the queue from 1 to its start at 100, then c until 150.
+  // Rows go out once the job's next one has begun (or it starts): c's and d's policy rows at 150.
+  EXPECT_EQ(three_jobs_log("fcfs"), "b 1 100 capacity 1\n"
+                                    "c 2 100 policy 0\n"
+                                    "c 100 150 capacity 1\n"
+                                    "d 3 100 policy 0\n"
+                                    "d 100 150 capacity 0\n");
+  // EASY and conservative (EasyAndConservativeHoldTheReservation): b holds the reservation c waits behind; d,
+  // backfilled at 3, never waits. c's rows follow its causes: policy, capacity while d runs, policy, then capacity
+  // at the head once b runs.
+  for (const char* queue : {"easy", "conservative"})
+    EXPECT_EQ(three_jobs_log(queue), "c 2 3 policy 0\n"
+                                     "b 1 100 capacity 1\n"
+                                     "c 3 13 capacity 0\n"
+                                     "c 13 100 policy 0\n"
+                                     "c 100 150 capacity 1\n")
+        << queue;
+}
+
+TEST(WaitCauses, TheTimeseriesCountsWaitingAcceleratorsByCause)
+{
+  // FCFS, sampled every 50 s: at 50 b (4) waits for capacity, c and d (1 each) behind it; at 100 (after b started)
+  // c and d wait for capacity; at 150 they run.
+  const PreparedRun prep = test::prepared_from_text(
+      test::one_site_scenario(1, 4, THREE_JOBS, R"({"queue": "fcfs", "placement": "first-fit"})"));
+  EnergyMeter meter(prep.cluster, 50);
+  (void)three_jobs_log("fcfs", &meter);
+  const Timeseries& ts = meter.timeseries();
+  const auto value = [&](std::size_t row, const std::string& column) {
+    const auto c =
+        static_cast<std::size_t>(std::find(ts.columns.begin(), ts.columns.end(), column) - ts.columns.begin());
+    EXPECT_LT(c, ts.columns.size()) << column;
+    return c < ts.columns.size() ? ts.values[row * ts.columns.size() + c] : -1.0;
+  };
+  ASSERT_EQ(ts.rows(), 4U); // 0, 50, 100, 150 (the run ends at 160)
+  const std::vector<std::array<double, 3>> expected = {{0, 0, 0}, {4, 2, 0}, {2, 0, 0}, {0, 0, 0}};
+  for (std::size_t row = 0; row < expected.size(); row++) {
+    EXPECT_EQ(value(row, "waiting.capacity"), expected[row][0]) << row;
+    EXPECT_EQ(value(row, "waiting.policy"), expected[row][1]) << row;
+    EXPECT_EQ(value(row, "waiting.staging") + value(row, "waiting.fragmentation") + value(row, "waiting.power_cap") +
+                  value(row, "waiting.eligibility"),
+              expected[row][2])
+        << row;
   }
 }
 
@@ -230,8 +297,10 @@ protected:
 TEST_P(WaitCausesSum, OnTheDefaultScenario)
 {
   const PreparedRun prep = prepared("scenarios/default.json");
-  const RunResult r = test::run_inline(prep);
+  WaitLogRecorder log;
+  const RunResult r = test::run_inline(prep, nullptr, &log);
   expect_causes_sum_to_waits(prep, r);
+  EXPECT_EQ(wait_log_problem(prep.jobs, r, log.intervals), "");
 }
 
 TEST_P(WaitCausesSum, OnKthSp2)
@@ -240,8 +309,10 @@ TEST_P(WaitCausesSum, OnKthSp2)
   if (not std::filesystem::exists(shared / "swf" / "KTH-SP2-1996-2.1-cln.swf.gz"))
     GTEST_SKIP() << "../shared/data/swf is absent: skipping KTH-SP2";
   const PreparedRun prep = prepared("scenarios/traces/kth-sp2.json");
-  const RunResult r = test::run_inline(prep);
+  WaitLogRecorder log;
+  const RunResult r = test::run_inline(prep, nullptr, &log);
   expect_causes_sum_to_waits(prep, r);
+  EXPECT_EQ(wait_log_problem(prep.jobs, r, log.intervals), "");
   // One type, no caps, one site, first-fit: a job waits only for capacity or behind the queue.
   const auto summary = summarize(prep.scenario, prep.cluster, prep.jobs, r);
   for (const auto cause : {"staging", "fragmentation", "power_cap", "eligibility"})

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -31,6 +32,23 @@ inline constexpr std::array<std::string_view, WAIT_CAUSE_COUNT> WAIT_CAUSE_NAMES
 //! Seconds of one job's wait, by cause (indexed by WaitCause).
 using WaitSeconds = std::array<double, WAIT_CAUSE_COUNT>;
 
+//! Whether a run attributes its waits: `setting` (output.wait_causes) when given, else whether the placement
+//! declares places_whenever_a_pool_has_room() (docs/metrics.md, "When it is on").
+inline bool attributes_waits(std::optional<bool> setting, const PlacementPolicy& placement)
+{
+  return setting.value_or(placement.places_whenever_a_pool_has_room());
+}
+
+//! Receives each waiting job's wait as intervals: [from_s, to_s) of one cause, with the job at the head of the
+//! queue or not (QueuePolicy::head()); a new interval begins when either changes. A job's intervals come in time
+//! order and tile its wait; each is maximal (an interval is sent once the job's next one has begun, or when it
+//! starts), so jobs' intervals interleave (wait_log.csv, docs/metrics.md "Why jobs wait").
+class WaitLogSink {
+public:
+  virtual ~WaitLogSink() = default;
+  virtual void interval(const Job& job, double from_s, double to_s, WaitCause cause, bool at_head) = 0;
+};
+
 //! Attributes every waiting second of every job to one cause (docs/metrics.md "Why jobs wait"), the cause decided
 //! on the occupancy each decision pass leaves and holding until the next pass.
 //!
@@ -47,15 +65,22 @@ public:
   //! must be asked, it is asked through each pass's SchedulingContext).
   WaitAttribution(const Cluster& cluster, const PlacementPolicy& placement);
 
-  //! Handle `h` holds a new job, submitted at `submit_s`; `staging`: its input data moves before it may queue.
-  void admit(std::uint32_t h, double submit_s, bool staging);
+  //! Sends every closed interval of every wait to `sink` (nullptr: none).
+  void log_to(WaitLogSink* sink) { log_ = sink; }
+  //! Handle `h` holds a new job of `accelerators`, submitted at `submit_s`; `staging`: its input data moves before
+  //! it may queue.
+  void admit(std::uint32_t h, double submit_s, std::uint32_t accelerators, bool staging);
   //! The pools of these pieces changed occupancy in this pass (a job ended or started on them).
   void touched(std::span<const NodeSlots> pieces);
   //! After the decision pass of `ctx` (at ctx.now()): `entered` joined the queue in this pass; the jobs of
-  //! ctx.started() left it (their waits are closed).
-  void after_pass(SchedulingContext& ctx, std::span<const std::uint32_t> entered);
+  //! ctx.started() left it (their waits are closed); `head`: the queue policy's head after the pass
+  //! (QueuePolicy::head(), NO_JOB for none).
+  void after_pass(SchedulingContext& ctx, std::span<const std::uint32_t> entered,
+                  std::uint32_t head = QueuePolicy::NO_JOB);
   //! The wait by cause of the job with handle `h`, complete once after_pass() saw it start.
   const WaitSeconds& wait_of(std::uint32_t h) const { return jobs_[h].seconds; }
+  //! Accelerators asked for by the jobs waiting now (submitted, not started), by cause (WaitCause order).
+  const std::array<std::uint64_t, WAIT_CAUSE_COUNT>& waiting_accelerators() const { return waiting_; }
 
 private:
   static constexpr std::uint32_t NONE = UINT32_MAX;
@@ -66,6 +91,7 @@ private:
     double since = 0; //!< when `cause` began
     WaitCause cause = WaitCause::CAPACITY;
     bool queued = false;
+    bool at_head = false;       //!< the queue policy's head since `since`
     std::uint32_t group = NONE; //!< its shape's group, NONE: pinned (classified one by one) or not queued
     std::uint32_t pos = NONE;   //!< its place in its group's bucket of its size, or in pinned_
   };
@@ -93,8 +119,30 @@ private:
   std::vector<std::uint8_t> is_dirty_;
   std::uint64_t stamp_ = UINT64_MAX; //!< ClusterState::changes() at the last pass
   std::vector<NodeSlots> scratch_;
+  //! The wait log's rows of one waiting job: the open one since `from`, in the job's current state, and the last
+  //! closed one, held back until the time moves on (passes at one timestamp may change a state and change it back:
+  //! the closed row then reopens, so that rows are maximal).
+  struct LogRow {
+    double from = 0;
+    double held_from = 0, held_to = 0;
+    WaitCause held_cause = WaitCause::CAPACITY;
+    bool held_at_head = false;
+    bool held = false;
+  };
+  WaitLogSink* log_ = nullptr;
+  std::vector<LogRow> rows_;                              //!< per handle, when log_
+  std::span<const Job> live_;                             //!< the jobs of the pass being handled (for n and the log)
+  std::uint32_t head_ = NONE;                             //!< the queue's head after the last pass
+  std::array<std::uint64_t, WAIT_CAUSE_COUNT> waiting_{}; //!< accelerators waiting, by cause
 
+  //! Job h's state becomes (cause, at_head) at `now`: the seconds since the last change go to its old cause, and
+  //! the log's open row closes (or a row held back reopens).
+  void change(std::uint32_t h, double now, WaitCause cause, bool at_head);
+  //! Job h started at `now`: its last seconds go to its cause, and its last rows to the log.
+  void end_wait(std::uint32_t h, double now);
   void set_cause(std::uint32_t h, WaitCause cause, double now);
+  //! The queue's head is now `head` (a queued job, or NONE): the old and new heads' intervals split at `now`.
+  void set_head(std::uint32_t head, double now);
   void refresh(const ClusterState& state);
   std::array<std::uint64_t, 4> thresholds(const Group& g, const ClusterState& state) const;
   //! Brings group g's thresholds to the current occupancy, re-deciding the jobs whose size a threshold crossed

@@ -49,10 +49,11 @@ class Dispatcher {
 public:
   //! `meter` (optional) is told every power change and sampling point; the caller calls meter->finish(end).
   //! `sinks` receive every job when it ends. `wait_causes`: attribute waits to causes (OutputSpec::wait_causes;
-  //! nullopt: when the placement declares places_whenever_a_pool_has_room()).
+  //! nullopt: when the placement declares places_whenever_a_pool_has_room()); the meter's timeseries then gains
+  //! the waiting accelerators by cause, and `wait_log` (optional) receives every job's wait interval by interval.
   Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerSpec& spec, QueuePolicy& queue,
              PlacementPolicy& placement, EnergyMeter* meter = nullptr, std::vector<JobRecordSink*> sinks = {},
-             std::optional<bool> wait_causes = std::nullopt);
+             std::optional<bool> wait_causes = std::nullopt, WaitLogSink* wait_log = nullptr);
 
   //! Time of the next event, +infinity when none is left (transfers in flight end at times only their carrier knows).
   double next_event_time() const;

@@ -6,6 +6,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 namespace ccsim {
 
@@ -22,5 +23,31 @@ namespace ccsim {
 //! Cost: O(A log A), A the accelerator-pieces held over the run. Tests and the scenario fuzz target use it.
 std::string schedule_problem(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result,
                              const SchedulerSpec& scheduler);
+
+//! Keeps every interval of every wait (tests and fuzzing; a run streams them to wait_log.csv instead).
+class WaitLogRecorder final : public WaitLogSink {
+public:
+  struct Interval {
+    std::size_t job; //!< Job::index
+    double from_s, to_s;
+    WaitCause cause;
+    bool at_head;
+  };
+  void interval(const Job& job, double from_s, double to_s, WaitCause cause, bool at_head) override
+  {
+    intervals.push_back(Interval{job.index, from_s, to_s, cause, at_head});
+  }
+  std::vector<Interval> intervals;
+};
+
+//! Empty when `intervals` (a run's wait log, in the order it was written) tile every attributed wait:
+//!  - each has positive length;
+//!  - a job's intervals, in order, run from its submission to its start without gap or overlap, consecutive ones
+//!    differing in cause or in being the head (each row is a maximal interval), and they sum per cause to the
+//!    job's wait_s (relative 1e-9: a row may join seconds the causes added in two parts);
+//!  - a job that did not wait has none; no two jobs are the queue's head at once.
+//! Otherwise a description of the first problem found.
+std::string wait_log_problem(std::span<const Job> jobs, const RunResult& result,
+                             std::span<const WaitLogRecorder::Interval> intervals);
 
 } // namespace ccsim

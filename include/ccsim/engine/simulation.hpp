@@ -25,10 +25,10 @@ struct SimulationRun {
 //! dispatcher from one controller actor that sleeps until the next event on the SimGrid clock.
 //! SimGrid allows one engine per process: call this at most once per process.
 //! `meter` (optional) integrates power and energy; it is finished at the last event. `sinks` receive every job as
-//! it ends (a RunCollector keeps them all).
+//! it ends (a RunCollector keeps them all); `wait_log` every wait's intervals, when waits are attributed.
 //! Throws std::runtime_error if the queue policy leaves jobs waiting on an idle platform.
 SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, JobSource& jobs, QueuePolicy& queue,
                              PlacementPolicy& placement, EnergyMeter* meter = nullptr,
-                             std::vector<JobRecordSink*> sinks = {});
+                             std::vector<JobRecordSink*> sinks = {}, WaitLogSink* wait_log = nullptr);
 
 } // namespace ccsim

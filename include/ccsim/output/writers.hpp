@@ -1,6 +1,7 @@
 // include/ccsim/output/writers.hpp
 #pragma once
 
+#include "ccsim/attribution/wait_causes.hpp"
 #include "ccsim/engine/run_result.hpp"
 #include "ccsim/fill/fill.hpp"
 #include "ccsim/power/energy.hpp"
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ccsim {
@@ -37,6 +39,37 @@ private:
   std::FILE* file_ = nullptr;
 };
 
+//! An AtomicFile written through a buffer: rows are appended to buffer() and go to the file in blocks
+//! (flush_if_full()), so a streamed output holds at most one block.
+class BufferedFile {
+public:
+  explicit BufferedFile(std::filesystem::path path)
+      : file_(std::move(path))
+  {
+  }
+  std::string& buffer() { return buffer_; }
+  //! Writes the buffer out once it holds a block.
+  void flush_if_full()
+  {
+    if (buffer_.size() >= FLUSH_BYTES) {
+      file_.write(buffer_);
+      buffer_.clear();
+    }
+  }
+  //! Writes the rest, then AtomicFile::commit().
+  void commit()
+  {
+    file_.write(buffer_);
+    buffer_.clear();
+    file_.commit();
+  }
+
+private:
+  static constexpr std::size_t FLUSH_BYTES = 1 << 20;
+  AtomicFile file_;
+  std::string buffer_;
+};
+
 //! Appends `s` as one CSV field: quoted when it holds a comma, quote or line break (RFC 4180). Every name taken
 //! from an input file goes through this.
 void csv_field(std::string& out, std::string_view s);
@@ -44,34 +77,51 @@ void csv_field(std::string& out, std::string_view s);
 //! Batsim interval-set text of sorted indices: "0-3 7 9-10".
 std::string interval_set(std::span<const std::uint32_t> sorted_indices);
 
-//! jobs.csv's header: Batsim's columns (job_id ... final_state) then ccsim's (site, accelerator_type, nodes,
-//! staging_time, staged_bytes, comm_slowdown).
+//! jobs.csv's header: Batsim's columns (job_id ... final_state; workload_name, profile and success in Batsim's
+//! places) then ccsim's (site, accelerator_type, nodes, staging_time, ...; docs/metrics.md "jobs.csv").
 inline constexpr std::string_view JOBS_CSV_HEADER =
-    "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,execution_time,"
+    "job_id,workload_name,profile,submission_time,requested_number_of_resources,requested_time,success,"
+    "starting_time,execution_time,"
     "finish_time,waiting_time,turnaround_time,stretch,consumed_energy,allocated_resources,final_state,"
     "site,accelerator_type,nodes,staging_time,staged_bytes,comm_slowdown,class,tenant,precision,data_site,"
     "wait_staging_s,wait_policy_s,wait_fragmentation_s,wait_power_cap_s,wait_eligibility_s,wait_capacity_s\n";
 //! One row of jobs.csv: times in seconds, shortest round-trip decimal form; consumed_energy in J (job_energy_j).
-//! `slots`: the job's own pieces.
-void append_job_row(std::string& out, const Cluster& cluster, const Job& job, const JobRecord& record,
-                    std::span<const NodeSlots> slots);
+//! `workload_name`: Batsim's column (the scenario's name); `slots`: the job's own pieces.
+void append_job_row(std::string& out, const Cluster& cluster, std::string_view workload_name, const Job& job,
+                    const JobRecord& record, std::span<const NodeSlots> slots);
 //! jobs.csv of every job in `jobs`' order (tests and small runs; `ccsim run` streams it with JobsCsvWriter).
-std::string jobs_csv(const Cluster& cluster, std::span<const Job> jobs, const RunResult& result);
+std::string jobs_csv(const Cluster& cluster, std::string_view workload_name, std::span<const Job> jobs,
+                     const RunResult& result);
 
 //! jobs.csv written as jobs end, in that order (time, then input order), as Batsim writes its jobs file: a row is
 //! formatted when its job ends and written in blocks, so memory does not grow with the run. Written to
 //! `path`.tmp and renamed by commit().
 class JobsCsvWriter final : public JobRecordSink {
 public:
-  JobsCsvWriter(const Cluster& cluster, const std::filesystem::path& path);
+  JobsCsvWriter(const Cluster& cluster, std::string workload_name, const std::filesystem::path& path);
   void job_ended(const Job& job, const JobRecord& record, std::span<const NodeSlots> slots) override;
   void commit();
 
 private:
-  static constexpr std::size_t FLUSH_BYTES = 1 << 20;
   const Cluster* cluster_;
-  AtomicFile file_;
-  std::string buffer_;
+  std::string workload_name_;
+  BufferedFile file_;
+};
+
+//! wait_log.csv's header: one row per interval of a job's wait (docs/metrics.md "wait_log.csv").
+inline constexpr std::string_view WAIT_LOG_CSV_HEADER = "job_id,from_s,to_s,cause,at_head\n";
+
+//! wait_log.csv written as wait attribution closes each interval of a wait (in the order of their ends): the job,
+//! [from_s, to_s) in seconds, its cause then, and at_head 1 when it was the queue policy's head. A job's rows tile
+//! its wait. Written to `path`.tmp and renamed by commit().
+class WaitLogCsvWriter final : public WaitLogSink {
+public:
+  explicit WaitLogCsvWriter(const std::filesystem::path& path);
+  void interval(const Job& job, double from_s, double to_s, WaitCause cause, bool at_head) override;
+  void commit() { file_.commit(); }
+
+private:
+  BufferedFile file_;
 };
 
 //! timeseries.csv written row by row as the meter samples.
@@ -80,12 +130,10 @@ public:
   explicit TimeseriesCsvWriter(const std::filesystem::path& path);
   void columns(std::span<const std::string> names) override;
   void row(std::span<const double> values) override;
-  void commit();
+  void commit() { file_.commit(); }
 
 private:
-  static constexpr std::size_t FLUSH_BYTES = 1 << 20;
-  AtomicFile file_;
-  std::string buffer_;
+  BufferedFile file_;
 };
 
 //! racks.csv: one row per rack in platform order: rack, site, region, accelerator_type, nodes, accelerators,

@@ -179,6 +179,11 @@ public:
   virtual void decide(SchedulingContext& ctx) = 0;
   //! Jobs waiting in the queue.
   virtual std::size_t queued() const = 0;
+  //! After decide(): the job at the head of the queue, the first still waiting in the policy's order (the one FCFS,
+  //! SJF and priority block on, EASY's reservation holder, conservative's earliest reservation); NO_JOB when the
+  //! queue is empty or the policy does not say (wait attribution's log marks the head, docs/metrics.md).
+  static constexpr std::uint32_t NO_JOB = UINT32_MAX;
+  virtual std::uint32_t head() const { return NO_JOB; }
 };
 
 } // namespace ccsim

@@ -39,8 +39,13 @@ public:
   //! `interval_s` > 0 samples a timeseries at 0, interval, 2 x interval, ...; 0 records none. `source` names the
   //! scenario file in the InputError raised when the interval would produce more than MAX_SAMPLES samples.
   EnergyMeter(const Cluster& cluster, double interval_s, std::string source = "");
-  //! Sends every sample to `sink` (its columns at once) instead of keeping them in timeseries().
+  //! Sends every sample to `sink` (its columns before the first sample) instead of keeping them in timeseries().
   void stream_to(TimeseriesSink& sink);
+  //! Adds columns after the power columns, whose values the engine gives with set_extra() (wait attribution's
+  //! waiting accelerators by cause). Before the first sample.
+  void add_columns(std::span<const std::string> names);
+  //! The added columns' values from now on (held until the next call; 0 before the first).
+  void set_extra(std::span<const std::uint64_t> values);
 
   //! Records samples due strictly before `t` (the state since the previous update holds until t).
   void sample_until(double t);
@@ -112,7 +117,9 @@ private:
   void refresh_fragmentation();
   Timeseries series_;
   TimeseriesSink* sink_ = nullptr;
-  std::vector<double> row_; //!< the sample being recorded
+  bool columns_sent_ = false;
+  std::vector<double> extra_; //!< the added columns' values (add_columns, set_extra)
+  std::vector<double> row_;   //!< the sample being recorded
 };
 
 } // namespace ccsim

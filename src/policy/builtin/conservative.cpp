@@ -98,13 +98,18 @@ public:
     if (dead_ > 64 && dead_ * 2 > queue_.size()) {
       std::erase_if(queue_, [](const Waiting& w) { return w.job == GONE; });
       dead_ = 0;
+      first_live_ = 0;
     }
+    // Entries only die or are appended: the first live one moves forward (amortized O(1) per pass).
+    while (first_live_ < queue_.size() && queue_[first_live_].job == GONE)
+      first_live_++;
     // Wake up at the earliest future reservation, so it starts even if no job ends or arrives then.
     if (not by_start_.empty())
       ctx.wake_up_at(std::max(by_start_.begin()->first, std::nextafter(now, INF)));
   }
 
   std::size_t queued() const override { return queue_.size() - dead_; }
+  std::uint32_t head() const override { return first_live_ < queue_.size() ? queue_[first_live_].job : NO_JOB; }
 
 private:
   struct Pool {
@@ -560,6 +565,7 @@ private:
   bool verify_;                //!< re-insert skipped jobs too, and fail if one moves (tests, docs/policies.md)
   std::vector<Waiting> queue_; //!< in queue order (seq ascending); started jobs are GONE until compacted
   std::size_t dead_ = 0;
+  std::size_t first_live_ = 0; //!< queue_'s first entry not GONE (queue_.size() when none), as of decide()'s end
   std::uint64_t next_seq_ = 1;
   std::set<std::pair<double, std::uint64_t>> by_start_; //!< (reservation start, seq) of every queued job
   std::vector<Pool> pools_;

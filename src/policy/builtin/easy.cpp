@@ -56,6 +56,7 @@ public:
   }
 
   std::size_t queued() const override { return order_.size(); }
+  std::uint32_t head() const override { return order_.empty() ? NO_JOB : order_.begin()->second; }
 
 private:
   // The queue, indexed so that a pass visits only the jobs that may start (docs/policies.md, "EASY at depth"). A

@@ -42,6 +42,7 @@ public:
     }
   }
   std::size_t queued() const override { return queue_.size(); }
+  std::uint32_t head() const override { return queue_.empty() ? NO_JOB : std::get<2>(*queue_.begin()); }
 
 private:
   Order order_;
