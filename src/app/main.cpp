@@ -19,6 +19,7 @@
 #include "check.hpp"
 #include "child_process.hpp"
 #include "compare.hpp"
+#include "explain.hpp"
 #include "report.hpp"
 #include "sweep.hpp"
 
@@ -277,80 +278,6 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   return 0;
 }
 
-//! `ccsim explain RESULTS --bottleneck`: a run's waiting accelerator-hours by cause, the bottleneck (the dominant
-//! cause, the types, sites and classes it weighs most on) and the what-if that would test it (docs/metrics.md "Why
-//! jobs wait"), read from its summary.json.
-int cmd_explain(const std::string& results, bool as_json)
-{
-  std::filesystem::path path(results);
-  if (std::filesystem::is_directory(path))
-    path /= "summary.json";
-  const nlohmann::json s = ccsim::parse_json_file(path.string());
-  const auto bad = [&](const std::string& pointer, const std::string& expected) {
-    return ccsim::InputError(path.string(), pointer, "expected " + expected);
-  };
-  if (not s.is_object() || not s.contains("wait_causes") || not s["wait_causes"].is_object())
-    throw bad("/wait_causes", "the summary of a run whose waits were attributed (output.wait_causes; on by default "
-                              "for first-fit, best-fit, compact and the scored placements)");
-  const nlohmann::json& w = s["wait_causes"];
-  if (as_json) {
-    std::cout << w.dump(2) << "\n";
-    return 0;
-  }
-  // Hours by cause, largest first (file order on a tie), each checked.
-  const auto hours_of = [&](const nlohmann::json& o, const std::string& pointer) {
-    if (not o.is_object())
-      throw bad(pointer, "an object of accelerator-hours by cause");
-    std::vector<std::pair<double, std::string>> rows;
-    for (const auto& [cause, h] : o.items()) {
-      if (not h.is_number() || not(h.get<double>() >= 0))
-        throw bad(pointer + "/" + cause, "a number of accelerator-hours >= 0");
-      rows.emplace_back(h.get<double>(), cause);
-    }
-    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    return rows;
-  };
-  const auto hours = [](double h) { // hours readable from 1e-4 to 1e9 (a 3-job case to a national year)
-    return h >= 100 ? fmt::format("{:.1f}", h) : h >= 1 || h == 0 ? fmt::format("{:.3f}", h) : fmt::format("{:.4g}", h);
-  };
-  const auto rows = hours_of(w.value("accelerator_hours", nlohmann::json()), "/wait_causes/accelerator_hours");
-  double total = 0;
-  for (const auto& [h, cause] : rows)
-    total += h;
-  std::cout << fmt::format("{}: {} accelerator-hours waited\n", results, hours(total));
-  for (const auto& [h, cause] : rows)
-    std::cout << fmt::format("  {:<14} {:>12} h {:>6.1f} %\n", cause, hours(h), total > 0 ? 100 * h / total : 0.0);
-  if (not w.contains("bottleneck")) {
-    std::cout << "bottleneck  none: no job waited\n";
-    return 0;
-  }
-  const nlohmann::json& b = w["bottleneck"];
-  for (const char* key : {"cause", "type", "site", "what_if"})
-    if (not b.is_object() || not b.contains(key) || not b[key].is_string())
-      throw bad(std::string("/wait_causes/bottleneck/") + key, "a string");
-  const std::string cause = b["cause"].get<std::string>();
-  std::cout << fmt::format("bottleneck  {}\nwhat-if     {}\n", cause, b["what_if"].get<std::string>());
-  // Where the bottleneck's hours are: the types, sites and classes with the most of them.
-  for (const char* group : {"by_type", "by_site", "by_class"}) {
-    const std::string pointer = std::string("/wait_causes/") + group;
-    if (not w.contains(group) || not w[group].is_object())
-      throw bad(pointer, "an object of hours by cause per name");
-    std::vector<std::pair<double, std::string>> where;
-    for (const auto& [name, o] : w[group].items())
-      for (const auto& [h, c] : hours_of(o, pointer + "/" + name))
-        if (c == cause && h > 0)
-          where.emplace_back(h, name);
-    std::stable_sort(where.begin(), where.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
-    std::string text;
-    for (std::size_t i = 0; i < where.size() && i < 5; i++)
-      text += fmt::format("{}{} {} h", i == 0 ? "" : ", ", where[i].second, hours(where[i].first));
-    if (where.size() > 5)
-      text += fmt::format(", and {} more", where.size() - 5);
-    std::cout << fmt::format("  {:<9} {}\n", std::string_view(group).substr(3), text.empty() ? "-" : text);
-  }
-  return 0;
-}
-
 int cmd_validate(const std::string& path)
 {
   const ccsim::PreparedRun run = load_and_prepare(path);
@@ -518,14 +445,19 @@ int main(int argc, char** argv)
       ->check(CLI::Range(0U, 1000U));
   report->add_flag("--quiet,-q", report_opt.quiet, "Print nothing on success");
 
-  std::string explain_dir;
+  std::string explain_dir, explain_job;
   bool explain_json = false, explain_bottleneck = false;
   auto* explain = app.add_subcommand("explain", "Why jobs waited: a run's waiting hours by cause, its bottleneck and "
-                                                "the what-if that would test it (docs/metrics.md)");
-  explain->add_option("results", explain_dir, "Results folder of ccsim run (or its summary.json)")->required();
-  explain->add_flag("--bottleneck", explain_bottleneck, "The bottleneck and its what-if (the only view so far)")
+                                                "the what-if that would test it, or one job's wait (docs/metrics.md)");
+  explain->add_option("results", explain_dir, "Results folder of ccsim run (or its summary.json for --bottleneck)")
       ->required();
-  explain->add_flag("--json", explain_json, "Print summary.json's wait_causes object instead");
+  auto* bottleneck_flag = explain->add_flag("--bottleneck", explain_bottleneck,
+                                            "The waiting hours by cause, the bottleneck and its what-if");
+  auto* job_option = explain->add_option("--job", explain_job,
+                                         "One job's wait, interval by interval: its causes, "
+                                         "the job it waited behind, where it started");
+  bottleneck_flag->excludes(job_option);
+  explain->add_flag("--json", explain_json, "Print JSON instead (--bottleneck: summary.json's wait_causes object)");
 
   ConvertOptions conv;
   auto* workload = app.add_subcommand("workload", "Workload tools");
@@ -567,8 +499,13 @@ int main(int argc, char** argv)
       return ccsim::app::report(report_opt);
     if (*validate)
       return cmd_validate(validate_path);
-    if (*explain)
-      return cmd_explain(explain_dir, explain_json);
+    if (*explain) {
+      if (*job_option)
+        return ccsim::app::explain_job(explain_dir, explain_job, explain_json);
+      if (not explain_bottleneck)
+        throw ccsim::InputError("command line", "", "ccsim explain: expected --bottleneck or --job ID");
+      return ccsim::app::explain_bottleneck(explain_dir, explain_json);
+    }
     if (*convert)
       return cmd_convert(conv);
     if (*check) {

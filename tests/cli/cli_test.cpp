@@ -986,6 +986,60 @@ TEST(Cli, ExplainPrintsTheBottleneckOfAHandComputedRun)
       << neg.output;
 }
 
+TEST(Cli, ExplainTellsOneJobsWait)
+{
+  // easy-reservation (docs/metrics.md "Why jobs wait"): c (1 accelerator, walltime 200) fits from 2 s, but would
+  // delay b's reservation at 100: policy 2-3 and 13-100 behind b, capacity 3-13 (d, backfilled, holds the free
+  // accelerator) and 100-150 (b runs, c at the head).
+  const fs::path dir = fresh_dir("explain-job");
+  const std::string scenario = (SOURCE / "scenarios/small/easy-reservation.json").string();
+  ASSERT_EQ(ccsim("run " + scenario + " -q --out " + (dir / "r").string()).code, 0);
+  const Result r = ccsim("explain " + (dir / "r").string() + " --job c");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(
+      r.output,
+      "job c: 1 accelerator (training, bf16), walltime 200 s\n"
+      "  2 s          +0 s       submitted\n"
+      "  2 s          +0 s       policy        it fits, but the queue policy holds it; behind b (the queue's head)\n"
+      "  3 s          +1 s       capacity      too few accelerators are free, of any type; behind b (the queue's "
+      "head)\n"
+      "  13 s         +11 s      policy        it fits, but the queue policy holds it; behind b (the queue's head)\n"
+      "  100 s        +98 s      capacity      too few accelerators are free, of any type; it heads the queue\n"
+      "  150 s        +2.5 min   started after waiting 148 s (policy 88 s, capacity 60 s)\n"
+      "  155 s        +2.5 min   ended after running 5 s at alpha on GPU-X, accelerators 0\n");
+  const Result d = ccsim("explain " + (dir / "r").string() + " --job d");
+  EXPECT_EQ(d.output, "job d: 1 accelerator (training, bf16), walltime 50 s\n"
+                      "  3 s          +0 s       submitted\n"
+                      "  3 s          +0 s       started at once\n"
+                      "  13 s         +10 s      ended after running 10 s at alpha on GPU-X, accelerators 3\n");
+  const Result j = ccsim("explain " + (dir / "r").string() + " --job c --json");
+  ASSERT_EQ(j.code, 0) << j.output;
+  const auto story = nlohmann::json::parse(j.output);
+  EXPECT_EQ(story.at("wait_by_cause_s").at("policy"), 88.0);
+  ASSERT_EQ(story.at("intervals").size(), 4U);
+  EXPECT_EQ(story["intervals"][1].at("cause"), "capacity");
+  EXPECT_EQ(story["intervals"][1].at("behind").at(0).at("job_id"), "b");
+  EXPECT_EQ(story["intervals"][3].at("at_head"), true);
+
+  // Mistakes: located, exit 2.
+  const auto fails_with = [&](const std::string& args, const std::string& message) {
+    const Result bad = ccsim("explain " + args);
+    EXPECT_EQ(bad.code, 2) << args << "\n" << bad.output;
+    EXPECT_NE(bad.output.find(message), std::string::npos) << args << "\n" << bad.output;
+  };
+  fails_with((dir / "r").string() + " --job zz", "jobs.csv: expected a job with id \"zz\"");
+  fails_with((dir / "r").string(), "expected --bottleneck or --job ID");
+  fails_with((dir / "r").string() + " --job c --bottleneck", "excludes");
+  // A log that does not tile c's wait (a row lost), and a run without attribution.
+  std::string log = read_file(dir / "r" / "wait_log.csv");
+  log.erase(log.find("c,3,13,capacity,0\n"), 18);
+  std::ofstream(dir / "r" / "wait_log.csv") << log;
+  fails_with((dir / "r").string() + " --job c", "wait_log.csv: expected job \"c\"'s rows to tile its wait from 2 s");
+  ASSERT_EQ(ccsim("run " + scenario + " -q --set /output/wait_causes=false --out " + (dir / "off").string()).code, 0);
+  EXPECT_FALSE(fs::exists(dir / "off" / "wait_log.csv"));
+  fails_with((dir / "off").string() + " --job c", "expected the wait log of a run whose waits were attributed");
+}
+
 TEST(Cli, CheckRunsAManifest)
 {
   const bool shared = fs::exists(SOURCE / "../shared/data");
