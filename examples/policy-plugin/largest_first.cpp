@@ -34,6 +34,8 @@ public:
     }
   }
   std::size_t queued() const override { return queue_.size(); }
+  // The job the others wait behind (wait_log.csv, `ccsim explain --job`).
+  std::uint32_t head() const override { return queue_.empty() ? NO_JOB : std::get<2>(*queue_.begin()); }
 
 private:
   std::uint64_t sequence_ = 0;

@@ -544,7 +544,10 @@ TEST(Cli, PolicyPluginEndToEnd)
   EXPECT_EQ(summary["scheduler"]["queue"], "largest-first");
   EXPECT_EQ(summary["jobs"]["completed"], 3);
   // Largest first (the plug-in's rule, not FCFS's): at 0, j2 (2 accelerators) goes before j1 and takes both; j1
-  // and j3 (submitted at 1) start when it ends at 5. FCFS would start j1 at 0 and j2 at 10.
+  // and j3 (submitted at 1) start when it ends at 5. FCFS would start j1 at 0 and j2 at 10. The plug-in names its
+  // head: j1 heads the queue while both wait.
+  EXPECT_EQ(read_file(out / "wait_log.csv"),
+            "job_id,from_s,to_s,cause,at_head\nj1,0,5,capacity,1\nj3,1,5,capacity,0\n");
   std::map<std::string, std::string> start; // job_id -> starting_time, from jobs.csv
   std::istringstream csv(read_file(out / "jobs.csv"));
   std::string line;
