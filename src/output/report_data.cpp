@@ -1,6 +1,7 @@
 // src/output/report_data.cpp: the chart data of a run's results folder (ccsim report).
 #include "ccsim/output/report_data.hpp"
 
+#include "ccsim/attribution/wait_causes.hpp"
 #include "ccsim/core/csv_table.hpp"
 #include "ccsim/core/error.hpp"
 #include "ccsim/core/json_reader.hpp"
@@ -303,37 +304,51 @@ Json gantt(const BinnedBusy& busy, const std::vector<RackRow>& racks, const std:
   return {{"racks", names}, {"segments", segments}, {"racks_total", racks.size()}};
 }
 
-//! Power and PUE from timeseries.csv, consecutive rows averaged in groups of ceil(rows / max_points).
-Json power_data(const fs::path& file, std::size_t max_points)
+//! Power and PUE from timeseries.csv, consecutive rows averaged in groups of ceil(rows / max_points); with the
+//! `waiting.<cause>` columns (runs whose waits were attributed), the accelerators waiting by cause, averaged the
+//! same way. {"power": ..., "waiting": ... or null}.
+Json timeseries_data(const fs::path& file, std::size_t max_points)
 {
   CsvTable t(LineSource::from_file(file.string(), "timeseries.csv written by ccsim run"), "timeseries.csv",
              {"time_s", "it_power_w", "facility_power_w"});
-  const int c_t = t.column("time_s"), c_it = t.column("it_power_w"), c_fac = t.column("facility_power_w");
-  std::vector<double> time, it, fac;
-  while (t.next_row()) {
-    time.push_back(t.number(c_t, 0, INF));
-    it.push_back(t.number(c_it, 0, INF));
-    fac.push_back(t.number(c_fac, 0, INF));
-  }
-  const std::size_t points = std::max<std::size_t>(1, max_points);
-  const std::size_t group = std::max<std::size_t>(1, (time.size() + points - 1) / points);
-  Json j_time = Json::array(), j_it = Json::array(), j_fac = Json::array(), j_pue = Json::array();
-  for (std::size_t i = 0; i < time.size(); i += group) {
-    const std::size_t n = std::min(group, time.size() - i);
-    double st = 0, si = 0, sf = 0;
-    for (std::size_t k = i; k < i + n; k++) {
-      st += time[k];
-      si += it[k];
-      sf += fac[k];
+  // Columns averaged: time, IT power, facility power, then each waiting.<cause> column present.
+  std::vector<int> cols = {t.column("time_s"), t.column("it_power_w"), t.column("facility_power_w")};
+  std::vector<std::string> causes;
+  for (const std::string_view cause : WAIT_CAUSE_NAMES)
+    if (const int c = t.column("waiting." + std::string(cause)); c != CsvTable::ABSENT) {
+      cols.push_back(c);
+      causes.emplace_back(cause);
     }
-    const double dn = static_cast<double>(n);
-    j_time.push_back(st / dn);
-    j_it.push_back(si / dn);
-    j_fac.push_back(sf / dn);
-    j_pue.push_back(si > 0 ? Json(sf / si) : Json(nullptr));
+  std::vector<std::vector<double>> values(cols.size());
+  while (t.next_row())
+    for (std::size_t k = 0; k < cols.size(); k++)
+      values[k].push_back(t.number(cols[k], 0, INF));
+  const std::size_t rows = values[0].size();
+  const std::size_t points = std::max<std::size_t>(1, max_points);
+  const std::size_t group = std::max<std::size_t>(1, (rows + points - 1) / points);
+  std::vector<Json> means(cols.size(), Json::array());
+  Json j_pue = Json::array();
+  for (std::size_t i = 0; i < rows; i += group) {
+    const std::size_t n = std::min(group, rows - i);
+    std::vector<double> sums(cols.size(), 0.0);
+    for (std::size_t k = 0; k < cols.size(); k++)
+      for (std::size_t r = i; r < i + n; r++)
+        sums[k] += values[k][r];
+    for (std::size_t k = 0; k < cols.size(); k++)
+      means[k].push_back(sums[k] / static_cast<double>(n));
+    j_pue.push_back(sums[1] > 0 ? Json(sums[2] / sums[1]) : Json(nullptr));
   }
-  return {{"rows", time.size()}, {"rows_per_point", group}, {"time_s", j_time},
-          {"it_w", j_it},        {"facility_w", j_fac},     {"pue", j_pue}};
+  Json out;
+  out["power"] = {{"rows", rows},     {"rows_per_point", group}, {"time_s", means[0]},
+                  {"it_w", means[1]}, {"facility_w", means[2]},  {"pue", j_pue}};
+  out["waiting"] = nullptr;
+  if (not causes.empty()) {
+    Json by_cause = Json::array();
+    for (std::size_t k = 0; k < causes.size(); k++)
+      by_cause.push_back({{"cause", causes[k]}, {"accelerators", means[3 + k]}});
+    out["waiting"] = {{"rows_per_point", group}, {"time_s", means[0]}, {"by_cause", by_cause}};
+  }
+  return out;
 }
 
 struct Headline {
@@ -511,9 +526,12 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
     notes.push_back(run["mode"] == "fill" ? "fill mode: tasks are placed once, nothing happens over time"
                                           : "jobs.csv is absent: no wait or occupancy charts");
   }
-  if (fs::exists(ts_path))
-    run["power"] = power_data(ts_path, limits.power_points);
-  else if (run["mode"] != "fill")
+  if (fs::exists(ts_path)) {
+    Json ts = timeseries_data(ts_path, limits.power_points);
+    run["power"] = std::move(ts["power"]);
+    if (not ts["waiting"].is_null())
+      run["waiting"] = std::move(ts["waiting"]);
+  } else if (run["mode"] != "fill")
     notes.push_back("timeseries.csv is absent (output.timeseries_interval_s = 0): no power or PUE chart");
   run["notes"] = notes;
   return run;

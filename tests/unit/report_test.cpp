@@ -132,6 +132,7 @@ TEST(Report, WaitHistogramAndPowerGroups)
   EXPECT_EQ(run["power"]["it_w"], nlohmann::json::parse("[200.0, 200.0]"));
   EXPECT_EQ(run["power"]["facility_w"], nlohmann::json::parse("[270.0, 300.0]"));
   EXPECT_EQ(run["power"]["pue"], nlohmann::json::parse("[1.35, 1.5]"));
+  EXPECT_FALSE(run.contains("waiting")); // no waiting.<cause> columns: waits were not attributed
   // Headline metrics carry their units, the currency from the summary.
   bool cost = false;
   for (const auto& h : run["headline"])
@@ -141,6 +142,24 @@ TEST(Report, WaitHistogramAndPowerGroups)
       EXPECT_EQ(h["value"], 2.5);
     }
   EXPECT_TRUE(cost);
+}
+
+TEST(Report, AcceleratorsWaitingByCauseAreAveragedLikePower)
+{
+  // timeseries.csv with the waiting.<cause> columns of a run whose waits were attributed (two of them here, in the
+  // order ccsim writes them): the same groups of 2 rows as power.
+  const fs::path dir = two_rack_run();
+  write(dir / "timeseries.csv", "time_s,it_power_w,facility_power_w,waiting.policy,waiting.capacity\n"
+                                "0,100,150,0,4\n5,300,390,2,8\n10,200,300,1,0\n");
+  Limits limits;
+  limits.power_points = 2;
+  const auto run = run_data(dir, "label", limits);
+  EXPECT_EQ(run.at("waiting").at("time_s"), nlohmann::json::parse("[2.5, 10.0]"));
+  EXPECT_EQ(
+      run["waiting"].at("by_cause"),
+      nlohmann::ordered_json::parse(
+          R"([{"cause": "policy", "accelerators": [1.0, 1.0]}, {"cause": "capacity", "accelerators": [6.0, 0.0]}])"));
+  EXPECT_EQ(run["power"]["it_w"], nlohmann::json::parse("[200.0, 200.0]"));
 }
 
 TEST(Report, ManyRacksAreSampledEvenlyAndSmallSitesGrouped)

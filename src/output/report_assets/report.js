@@ -289,6 +289,25 @@
     addChart(sec, id, title, { type: "line", data: { datasets: datasets }, options: opts });
   }
 
+  // Accelerators waiting by cause over time (timeseries.csv's waiting.<cause> columns), stacked: the queue's demand
+  // and why it waits (docs/metrics.md "Why jobs wait").
+  function waitingChart(sec, id, run, unit) {
+    var w = run.waiting;
+    var xs = w.time_s.map(function (t) { return t / unit.div; });
+    var datasets = w.by_cause.map(function (c, k) {
+      return lineDataset(c.cause, xs, c.accelerators, PALETTE[k % PALETTE.length],
+        { fill: k === 0 ? "origin" : "-1", backgroundColor: PALETTE[k % PALETTE.length] + "99" });
+    });
+    var opts = baseOptions("time (" + unit.name + ")", "accelerators waiting");
+    opts.scales.y.stacked = true;
+    opts.scales.y.min = 0;
+    opts.scales.x.min = 0;
+    if (run.time) opts.scales.x.max = run.time.horizon_s / unit.div;
+    var title = "Accelerators waiting, by cause" + (w.rows_per_point > 1 ? " (means of " + w.rows_per_point +
+      " samples)" : "");
+    addChart(sec, id, title, { type: "line", data: { datasets: datasets }, options: opts });
+  }
+
   function occupancyColor(v) {
     // light to dark blue by occupancy
     var t = Math.max(0, Math.min(1, v));
@@ -344,6 +363,8 @@
     }
     if (run.power) powerChart(sec, "run" + i + "-power", run, timeUnit(run.time ? run.time.horizon_s :
       run.power.time_s[run.power.time_s.length - 1] || 1));
+    if (run.waiting) waitingChart(sec, "run" + i + "-waiting", run, timeUnit(run.time ? run.time.horizon_s :
+      run.waiting.time_s[run.waiting.time_s.length - 1] || 1));
     if (run.gantt) ganttChart(sec, "run" + i + "-gantt", run, timeUnit(run.time.horizon_s));
   }
 
