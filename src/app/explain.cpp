@@ -185,7 +185,8 @@ int explain_job(const std::string& results, const std::string& job_id, bool as_j
     if (not attributed || not std::filesystem::exists(log_path))
       throw InputError(log_path.string(), "",
                        "expected the wait log of a run whose waits were attributed (output.wait_causes; on by "
-                       "default for first-fit, best-fit, compact and the scored placements)");
+                       "default for first-fit, best-fit, compact and the scored placements) and logged "
+                       "(output.wait_log, on by default)");
     CsvTable log(LineSource::from_file(log_path.string(), "wait_log.csv written by ccsim run"), "wait_log.csv",
                  {"job_id", "from_s", "to_s", "cause", "at_head"});
     const int l_id = log.column("job_id"), l_from = log.column("from_s"), l_to = log.column("to_s");

@@ -237,7 +237,7 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   if (scenario.output.timeseries_interval_s > 0)
     meter.stream_to(timeseries.emplace(folder.file("timeseries.csv")));
   std::optional<ccsim::WaitLogCsvWriter> wait_log;
-  if (ccsim::attributes_waits(scenario.output.wait_causes, *run.policies.placement))
+  if (scenario.output.wait_log && ccsim::attributes_waits(scenario.output.wait_causes, *run.policies.placement))
     wait_log.emplace(folder.file("wait_log.csv"));
   const auto jobs = run.open_jobs();
   const ccsim::SimulationRun sim =

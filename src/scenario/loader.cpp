@@ -687,10 +687,12 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   read_scheduler(root, s); // first: the mode sets importer defaults
   read_workload(root, s);
   if (const auto* ov = root.value("output", Need::OPTIONAL)) {
-    ObjectReader out(*ov, root.pointer_of("output"), file, diags, {"dir", "timeseries_interval_s", "wait_causes"});
+    ObjectReader out(*ov, root.pointer_of("output"), file, diags,
+                     {"dir", "timeseries_interval_s", "wait_causes", "wait_log"});
     s.output.dir = out.string("dir", Need::OPTIONAL).value_or("");
     s.output.timeseries_interval_s = out.number("timeseries_interval_s", Need::OPTIONAL, 0, MAX_TIME_S).value_or(3600);
     s.output.wait_causes = out.boolean("wait_causes", Need::OPTIONAL);
+    s.output.wait_log = out.boolean("wait_log", Need::OPTIONAL).value_or(true);
     if (s.output.timeseries_interval_s > 0 && s.output.timeseries_interval_s < MIN_TIMESERIES_INTERVAL_S)
       out.error("timeseries_interval_s", fmt::format("expected 0 (no timeseries) or at least {} s, found {}",
                                                      MIN_TIMESERIES_INTERVAL_S, s.output.timeseries_interval_s));

@@ -1041,6 +1041,11 @@ TEST(Cli, ExplainTellsOneJobsWait)
   ASSERT_EQ(ccsim("run " + scenario + " -q --set /output/wait_causes=false --out " + (dir / "off").string()).code, 0);
   EXPECT_FALSE(fs::exists(dir / "off" / "wait_log.csv"));
   fails_with((dir / "off").string() + " --job c", "expected the wait log of a run whose waits were attributed");
+  // Attributed, but the log turned off (output.wait_log): the causes are there, the story is not.
+  ASSERT_EQ(ccsim("run " + scenario + " -q --set /output/wait_log=false --out " + (dir / "nolog").string()).code, 0);
+  EXPECT_FALSE(fs::exists(dir / "nolog" / "wait_log.csv"));
+  EXPECT_NE(read_file(dir / "nolog" / "summary.json").find("\"wait_causes\""), std::string::npos);
+  fails_with((dir / "nolog").string() + " --job c", "nolog/wait_log.csv: expected the wait log");
 }
 
 TEST(Cli, CheckRunsAManifest)

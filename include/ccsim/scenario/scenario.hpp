@@ -110,6 +110,8 @@ struct OutputSpec {
   //! Attribute every waiting second to a cause (docs/metrics.md "Why jobs wait"). Absent: on when the placement
   //! policy declares places_whenever_a_pool_has_room() (cheap then: docs/performance.md), off otherwise.
   std::optional<bool> wait_causes;
+  //! Write wait_log.csv (every wait interval by interval; `ccsim explain --job` reads it) when waits are attributed.
+  bool wait_log = true;
 };
 
 //! Where the jobs come from. Load reads inline jobs; prepare imports a trace or runs the generator.
