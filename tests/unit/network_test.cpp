@@ -307,8 +307,16 @@ TEST(Staging, PrefetchMovesDataWhileTheJobWaits)
 {
   const PreparedRun prep = test::prepared_from_text(hold_or_prefetch("prefetch"));
   const Cluster& c = prep.cluster;
-  const RunResult r = test::run_inline(prep);
+  WaitLogRecorder log;
+  const RunResult r = test::run_inline(prep, nullptr, &log);
   const JobRecord& j = record_of(prep, r, "j");
+  // The wait log: one row, staging from 0 to 0.82 s (a job whose data moves is not in the queue: never its head).
+  ASSERT_EQ(log.intervals.size(), 1U);
+  EXPECT_EQ(prep.jobs[log.intervals[0].job].id, "j");
+  EXPECT_EQ(log.intervals[0].from_s, 0.0);
+  EXPECT_EQ(log.intervals[0].to_s, j.start_s);
+  EXPECT_EQ(log.intervals[0].cause, WaitCause::STAGING);
+  EXPECT_FALSE(log.intervals[0].at_head);
   // Pinned at submission to west (the only site that runs it); queued when the data arrives at 0.82 s, when b
   // has already left; no accelerator held idle.
   EXPECT_EQ(site_of(c, j), "west");
