@@ -77,15 +77,19 @@ int explain_bottleneck(const std::string& results, bool as_json)
   const std::string cause = b["cause"].get<std::string>();
   std::cout << fmt::format("bottleneck  {}\nwhat-if     {}\n", cause, b["what_if"].get<std::string>());
   // Where the bottleneck's hours are: the types, sites and classes with the most of them.
-  for (const char* group : {"by_type", "by_site", "by_class"}) {
+  for (const char* group : {"by_type", "by_site", "by_class", "by_size"}) {
     const std::string pointer = std::string("/wait_causes/") + group;
+    if (std::string_view(group) == "by_size" && not w.contains(group))
+      continue; // results written before sizes were grouped
     if (not w.contains(group) || not w[group].is_object())
       throw bad(pointer, "an object of hours by cause per name");
     std::vector<std::pair<double, std::string>> where;
     for (const auto& [name, o] : w[group].items())
       for (const auto& [h, c] : hours_of(o, pointer + "/" + name))
-        if (c == cause && h > 0)
-          where.emplace_back(h, name);
+        if (c == cause && h > 0) // sizes read as "2 accelerators", "3-4 accelerators"
+          where.emplace_back(h, std::string_view(group) != "by_size" ? name
+                                : name == "1"                        ? "1 accelerator"
+                                                                     : name + " accelerators");
     std::stable_sort(where.begin(), where.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
     std::string text;
     for (std::size_t i = 0; i < where.size() && i < 5; i++)

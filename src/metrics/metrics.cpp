@@ -118,12 +118,14 @@ void RunMetrics::job_ended(const Job& job, const JobRecord& rec, std::span<const
   bsld_max_ = std::max(bsld_max_, m.bounded_slowdown);
   const Pool& pool = cluster.pools[rec.pool];
   const auto cls = static_cast<std::size_t>(job.job_class);
-  ClassFigures& c = by_class_[cls];
-  c.jobs++;
-  c.wait_sum += m.wait_s;
-  c.wait_max = std::max(c.wait_max, m.wait_s);
-  c.bsld_sum += m.bounded_slowdown;
-  c.bsld_max = std::max(c.bsld_max, m.bounded_slowdown);
+  const std::size_t size = size_bucket(job.accelerators);
+  for (GroupFigures* g : {&by_class_[cls], &by_size_[size]}) {
+    g->jobs++;
+    g->wait_sum += m.wait_s;
+    g->wait_max = std::max(g->wait_max, m.wait_s);
+    g->bsld_sum += m.bounded_slowdown;
+    g->bsld_max = std::max(g->bsld_max, m.bounded_slowdown);
+  }
   attributed_ += rec.wait_attributed ? 1 : 0;
   for (std::size_t k = 0; k < WAIT_CAUSE_COUNT; k++)
     if (const double w = rec.wait_s[k] * job.accelerators; rec.wait_attributed && w > 0) {
@@ -131,6 +133,7 @@ void RunMetrics::job_ended(const Job& job, const JobRecord& rec, std::span<const
       waiting_by_type_[pool.type][k] += w;
       waiting_by_site_[pool.site][k] += w;
       waiting_by_class_[cls][k] += w;
+      waiting_by_size_[size][k] += w;
     }
   busy_by_type_[pool.type] += m.execution_s * job.accelerators;
   for (const NodeSlots& piece : slots) // by site, for spanning jobs
@@ -225,6 +228,13 @@ nlohmann::ordered_json bottleneck_json(const std::vector<std::array<ExactSum, WA
 }
 } // namespace
 
+std::string size_bucket_name(std::size_t bucket)
+{
+  if (bucket <= 1)
+    return std::to_string(bucket + 1);
+  return std::to_string((std::uint64_t{1} << (bucket - 1)) + 1) + "-" + std::to_string(std::uint64_t{1} << bucket);
+}
+
 nlohmann::ordered_json wait_causes_json(const RunMetrics& run, const Cluster& cluster)
 {
   nlohmann::ordered_json o;
@@ -259,6 +269,11 @@ nlohmann::ordered_json wait_causes_json(const RunMetrics& run, const Cluster& cl
   o["by_site"] = group(names, run.waiting_by_site_);
   names.assign(JOB_CLASS_NAMES.begin(), JOB_CLASS_NAMES.end());
   o["by_class"] = group(names, run.waiting_by_class_);
+  std::vector<std::string> sizes;
+  for (std::size_t b = 0; b < SIZE_BUCKETS; b++)
+    sizes.push_back(size_bucket_name(b));
+  names.assign(sizes.begin(), sizes.end());
+  o["by_size"] = group(names, run.waiting_by_size_);
   if (dominant < WAIT_CAUSE_COUNT)
     o["bottleneck"] = bottleneck_json(run.waiting_by_type_, run.waiting_by_site_, cluster, dominant);
   return o;
@@ -337,16 +352,23 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
       {"accelerator_hours", run.slowdown_acc_s_.value() / 3600.0}};
   if (run.attributed_ > 0)
     s["wait_causes"] = wait_causes_json(run, cluster);
+  // Per class and per size bucket (groups with no job left out): jobs, wait and bounded slowdown.
+  const auto figures = [](const RunMetrics::GroupFigures& c) {
+    const auto jobs = static_cast<double>(c.jobs);
+    return nlohmann::ordered_json{{"jobs", c.jobs},
+                                  {"wait_s", {{"mean", c.wait_sum.value() / jobs}, {"max", c.wait_max}}},
+                                  {"bounded_slowdown", {{"mean", c.bsld_sum.value() / jobs}, {"max", c.bsld_max}}}};
+  };
   nlohmann::ordered_json classes = nlohmann::ordered_json::object();
   for (std::size_t k = 0; k < JOB_CLASS_NAMES.size(); k++)
-    if (const RunMetrics::ClassFigures& c = run.by_class_[k]; c.jobs > 0) {
-      const auto jobs = static_cast<double>(c.jobs);
-      classes[std::string(JOB_CLASS_NAMES[k])] = {
-          {"jobs", c.jobs},
-          {"wait_s", {{"mean", c.wait_sum.value() / jobs}, {"max", c.wait_max}}},
-          {"bounded_slowdown", {{"mean", c.bsld_sum.value() / jobs}, {"max", c.bsld_max}}}};
-    }
+    if (run.by_class_[k].jobs > 0)
+      classes[std::string(JOB_CLASS_NAMES[k])] = figures(run.by_class_[k]);
   s["by_class"] = classes;
+  nlohmann::ordered_json sizes = nlohmann::ordered_json::object();
+  for (std::size_t b = 0; b < SIZE_BUCKETS; b++)
+    if (run.by_size_[b].jobs > 0)
+      sizes[size_bucket_name(b)] = figures(run.by_size_[b]);
+  s["by_size"] = sizes;
   const auto stranded = cluster.stranded_by_caps();
   s["stranded"] = {{"accelerators", stranded}, {"accelerator_s", static_cast<double>(stranded) * makespan}};
   if (meter != nullptr) {

@@ -973,7 +973,8 @@ TEST(Cli, ExplainPrintsTheBottleneckOfAHandComputedRun)
                                              "what-if     more GPU-X at alpha\n"
                                              "  type      GPU-X 0.006944 h\n"
                                              "  site      alpha 0.006944 h\n"
-                                             "  class     training 0.006944 h\n");
+                                             "  class     training 0.006944 h\n"
+                                             "  size      2 accelerators 0.005556 h, 1 accelerator 0.001389 h\n");
   // A summary without attribution, or with a negative figure: located errors, exit 2.
   std::ofstream(dir / "plain.json") << R"({"wait_s": {"mean": 1}})";
   const Result plain = ccsim("explain " + (dir / "plain.json").string() + " --bottleneck");
@@ -1073,7 +1074,7 @@ TEST(Cli, CheckRunsAManifest)
   std::ofstream(dir / "m.json") << manifest.dump();
   const Result r = ccsim("check --manifest " + (dir / "m.json").string() + " --junit " + (dir / "j.xml").string());
   EXPECT_EQ(r.code, 2) << r.output;
-  EXPECT_NE(r.output.find("worse.json: regression (80 metrics: 1 regressed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("worse.json: regression (102 metrics: 1 regressed"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("/wait_s/mean"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("base.json: RUN FAILED (ccsim run exited 2)"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("2 runs: 0 passed, 2 failed, 0 skipped"), std::string::npos) << r.output;

@@ -65,7 +65,35 @@ TEST(WaitCauses, FcfsCapacityThenPolicy)
     EXPECT_DOUBLE_EQ(w["accelerator_hours"]["capacity"].get<double>(), 496 / 3600.0);
     EXPECT_DOUBLE_EQ(w["accelerator_hours"]["policy"].get<double>(), 195 / 3600.0);
     EXPECT_EQ(w.at("bottleneck").at("what_if"), "more G at s");
+    // By job size (the researcher's "why do the big jobs wait"): a (3) and b (4) in 3-4, c and d (1 each) in 1.
+    EXPECT_DOUBLE_EQ(w.at("by_size").at("3-4").at("capacity").get<double>(), 4 * 99 / 3600.0);
+    EXPECT_DOUBLE_EQ(w.at("by_size").at("1").at("capacity").get<double>(), 100 / 3600.0);
+    EXPECT_DOUBLE_EQ(w.at("by_size").at("1").at("policy").get<double>(), 195 / 3600.0);
+    const auto s = summarize(prep.scenario, prep.cluster, prep.jobs, r);
+    EXPECT_EQ(s.at("by_size").at("1").at("jobs"), 2);
+    EXPECT_EQ(s.at("by_size").at("1").at("wait_s").at("mean"), (148 + 147) / 2.0);
+    EXPECT_EQ(s.at("by_size").at("3-4").at("jobs"), 2);
+    EXPECT_EQ(s.at("by_size").at("3-4").at("wait_s").at("max"), 99.0);
+    EXPECT_FALSE(s.at("by_size").contains("2")); // no job of 2
   }
+}
+
+TEST(WaitCauses, SizesAreGroupedByPowersOfTwo)
+{
+  for (const auto& [n, name] :
+       std::vector<std::pair<std::uint64_t, std::string>>{{1, "1"},
+                                                          {2, "2"},
+                                                          {3, "3-4"},
+                                                          {4, "3-4"},
+                                                          {5, "5-8"},
+                                                          {8, "5-8"},
+                                                          {9, "9-16"},
+                                                          {17, "17-32"},
+                                                          {1024, "513-1024"},
+                                                          {1025, "1025-2048"},
+                                                          {UINT32_MAX, "2147483649-4294967296"}})
+    EXPECT_EQ(size_bucket_name(size_bucket(n)), name) << n;
+  EXPECT_LT(size_bucket(UINT32_MAX), SIZE_BUCKETS);
 }
 
 TEST(WaitCauses, OnByDefaultOnlyForPlacementsThatPlaceWheneverAPoolHasRoom)

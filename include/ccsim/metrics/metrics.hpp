@@ -18,6 +18,16 @@ namespace ccsim {
 //! Bounded-slowdown threshold tau, seconds (Feitelson / RLScheduler convention).
 inline constexpr double BSLD_TAU_S = 10.0;
 
+//! Job sizes grouped by powers of two (summary.json's by_size): bucket 0 holds 1 accelerator, 1 holds 2, b >= 2
+//! holds 2^(b-1) + 1 to 2^b.
+inline constexpr std::size_t SIZE_BUCKETS = 33;
+inline std::size_t size_bucket(std::uint64_t accelerators)
+{
+  return accelerators <= 1 ? 0 : static_cast<std::size_t>(std::bit_width(accelerators - 1));
+}
+//! The bucket's name: "1", "2", "3-4", "5-8", ...
+std::string size_bucket_name(std::size_t bucket);
+
 //! Per-job figures derived from a record (docs/metrics.md).
 struct JobMetrics {
   double wait_s;          //!< start - submit
@@ -82,13 +92,15 @@ private:
   std::uint64_t attributed_ = 0; //!< ended jobs whose wait was attributed (output.wait_causes)
   std::vector<ByCause> waiting_by_type_, waiting_by_site_;
   std::array<ByCause, JOB_CLASS_NAMES.size()> waiting_by_class_;
-  //! Per job class: ended jobs, and their wait and bounded slowdown.
-  struct ClassFigures {
+  std::array<ByCause, SIZE_BUCKETS> waiting_by_size_;
+  //! Per job class, and per size bucket: ended jobs, and their wait and bounded slowdown.
+  struct GroupFigures {
     std::uint64_t jobs = 0;
     ExactSum wait_sum, bsld_sum;
     double wait_max = 0, bsld_max = 0;
   };
-  std::array<ClassFigures, JOB_CLASS_NAMES.size()> by_class_;
+  std::array<GroupFigures, JOB_CLASS_NAMES.size()> by_class_;
+  std::array<GroupFigures, SIZE_BUCKETS> by_size_;
 };
 
 //! summary.json's "wait_causes": waiting accelerator-hours by cause (docs/metrics.md "Why jobs wait"), in all
