@@ -4,6 +4,7 @@
 
 #include "ccsim/core/params.hpp"
 
+#include <cstdint>
 #include <limits>
 
 namespace ccsim {
@@ -131,11 +132,21 @@ double gpu_packing_score(const TaskShape& t, const FillState& s, std::uint32_t n
   return tier - left / (64.0 * 1000 + 1);
 }
 
+//! The FGD artifact's GPU clustering score (its gpu_clustering_score.go), in its integer arithmetic: a quarter of
+//! the 0-100 range per tier (the node's GPU tasks all of the task's affinity: 75; that affinity among others: 50;
+//! no GPU task: 25; only other affinities: 0), plus 25 x (8000 - free milli-GPUs) / 8000, truncated (the artifact's
+//! MaxSpecGpu, 8 GPUs: fuller nodes first within a tier). A CPU-only task scores 0 everywhere.
 double gpu_clustering_score(const TaskShape& t, const FillState& s, std::uint32_t n)
 {
-  if (s.same_gpu_request_on(n, t) > 0)
-    return 2;
-  return s.tasks_on(n) == 0 ? 1 : 0;
+  constexpr std::int64_t QUARTER = 25, MAX_SPEC_GPU_MILLI = 8000;
+  if (t.gpus == 0)
+    return 0;
+  const std::int64_t tier = s.same_affinity_on(n, t) > 0 ? (s.affinities_on(n) == 1 ? 3 : 2)
+                            : s.affinities_on(n) == 0    ? 1
+                                                         : 0;
+  const std::int64_t fullness =
+      QUARTER * (MAX_SPEC_GPU_MILLI - static_cast<std::int64_t>(s.gpu_free_total(n))) / MAX_SPEC_GPU_MILLI;
+  return static_cast<double>(QUARTER * tier + fullness);
 }
 
 template <typename Make>
@@ -160,7 +171,8 @@ std::vector<FillRegistration> builtin_fill_policies()
             [] { return std::make_unique<ScoredFill>(dot_product_score); }),
       entry("gpu-packing", "partly used GPUs, then nodes with GPUs in use, then idle nodes",
             [] { return std::make_unique<ScoredFill>(gpu_packing_score); }),
-      entry("gpu-clustering", "nodes already hosting tasks with the same GPU request, then idle nodes",
+      entry("gpu-clustering",
+            "nodes whose GPU tasks share the task's GPU affinity, then idle nodes (the FGD artifact's)",
             [] { return std::make_unique<ScoredFill>(gpu_clustering_score); }),
       entry("fgd", "fragmentation gradient descent: least growth of expected GPU fragmentation (Weng et al., ATC'23)",
             [] { return std::make_unique<FgdFill>(); }),

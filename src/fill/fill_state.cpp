@@ -12,9 +12,10 @@ namespace {
 
 constexpr std::uint16_t MILLI = 1000;
 
-std::uint32_t request_key(const TaskShape& t)
+//! The artifact's GPU affinity of a GPU task as a key: 0 "share" (one GPU at a share below 1), k "k-gpu".
+std::uint32_t affinity_key(const TaskShape& t)
 {
-  return t.gpus << 16 | t.gpu_milli;
+  return t.gpus == 1 && t.gpu_milli < MILLI ? 0 : t.gpus;
 }
 
 template <typename T>
@@ -46,7 +47,7 @@ FillState::FillState(const Cluster& cluster, std::span<const Job> distribution)
     , tasks_on_(cluster.node_count(), 0)
     , mem_free_(cluster.node_memory_mib)
     , node_frag_(cluster.node_count(), 0)
-    , requests_on_(cluster.node_count())
+    , affinities_on_(cluster.node_count())
 {
   for (std::uint32_t n = 0; n < cluster.node_count(); n++) {
     gpu_free_total_[n] = cluster.node_accels[n] * std::uint32_t{MILLI};
@@ -76,10 +77,12 @@ FillState::FillState(const Cluster& cluster, std::span<const Job> distribution)
     node_frag_[n] = fragmentation_of(n, cpu_free_[n], mem_free_[n], gpu_free(n));
 }
 
-std::uint32_t FillState::same_gpu_request_on(std::uint32_t node, const TaskShape& t) const
+std::uint32_t FillState::same_affinity_on(std::uint32_t node, const TaskShape& t) const
 {
-  const std::uint32_t key = request_key(t);
-  for (const auto& [k, n] : requests_on_[node])
+  if (t.gpus == 0)
+    return 0;
+  const std::uint32_t key = affinity_key(t);
+  for (const auto& [k, n] : affinities_on_[node])
     if (k == key)
       return n;
   return 0;
@@ -195,13 +198,15 @@ void FillState::place(const TaskShape& t, std::uint32_t node, std::span<const st
   if (c.node_memory_mib[node] > 0)
     mem_free_[node] -= t.memory_mib;
   tasks_on_[node]++;
-  const std::uint32_t key = request_key(t);
-  auto& reqs = requests_on_[node];
-  const auto it = std::find_if(reqs.begin(), reqs.end(), [key](const auto& r) { return r.first == key; });
-  if (it == reqs.end())
-    reqs.emplace_back(key, 1);
-  else
-    it->second++;
+  if (t.gpus > 0) { // CPU-only tasks have no GPU affinity
+    const std::uint32_t key = affinity_key(t);
+    auto& affinities = affinities_on_[node];
+    const auto it = std::find_if(affinities.begin(), affinities.end(), [key](const auto& r) { return r.first == key; });
+    if (it == affinities.end())
+      affinities.emplace_back(key, 1);
+    else
+      it->second++;
+  }
   node_frag_[node] = fragmentation_of(node, cpu_free_[node], mem_free_[node], gpu_free(node));
 }
 

@@ -51,9 +51,16 @@ public:
   //! Largest CPU and GPU (milli) capacities of any node: best-fit's normalization.
   std::uint32_t max_cpu_milli() const { return max_cpu_; }
   std::uint32_t max_gpu_milli() const { return max_gpu_; }
-  //! Tasks placed on `node`, and those among them with the same GPU request (count, share) as `t`.
+  //! Tasks placed on `node`.
   std::uint32_t tasks_on(std::uint32_t node) const { return tasks_on_[node]; }
-  std::uint32_t same_gpu_request_on(std::uint32_t node, const TaskShape& t) const;
+  //! A GPU task's affinity as the FGD artifact defines it (its GetGpuAffinityFromPodAnnotation): "share" for one
+  //! GPU at a share below 1, "k-gpu" for k whole GPUs (here also for k > 1 at a share, which the artifact refuses);
+  //! CPU-only tasks have none. The GPU tasks on `node` with `t`'s affinity, and the distinct affinities there.
+  std::uint32_t same_affinity_on(std::uint32_t node, const TaskShape& t) const;
+  std::uint32_t affinities_on(std::uint32_t node) const
+  {
+    return static_cast<std::uint32_t>(affinities_on_[node].size());
+  }
 
   //! Whether `t` fits on `node` now: eligible GPU type, CPU, memory, and t.gpus GPUs with at least t.gpu_milli free.
   bool fits(const TaskShape& t, std::uint32_t node) const;
@@ -80,7 +87,7 @@ private:
   std::vector<std::uint32_t> gpu_free_total_, cpu_free_, tasks_on_;
   std::vector<double> mem_free_, node_frag_;
   std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>
-      requests_on_; //!< per node: (gpu request key, count)
+      affinities_on_; //!< per node: (GPU affinity key, GPU tasks with it)
   std::vector<TaskShape> shapes_;
   std::uint32_t max_cpu_ = 0, max_gpu_ = 0;
   std::uint64_t capacity_milli_ = 0, allocated_milli_ = 0;
