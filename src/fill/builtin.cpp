@@ -4,8 +4,11 @@
 
 #include "ccsim/core/params.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <numeric>
+#include <vector>
 
 namespace ccsim {
 
@@ -117,19 +120,43 @@ double dot_product_score(const TaskShape& t, const FillState& s, std::uint32_t n
   return score;
 }
 
+//! The FGD artifact's GPU packing score (its gpu_packing_score.go), in its integer arithmetic on the 0-100 range:
+//!  - an idle node (every GPU fully free, F of them): max(33 - F, F), smaller idle nodes first;
+//!  - else the GPUs the task would use, least free first among those with its share: when some are fully free
+//!    (k of them), max(50 - k, 33);
+//!  - else (only partly used GPUs): max(100 - sum over them of floor(free x 100 / 1000) / 10, 50), the least free
+//!    first.
+//! A CPU-only task scores 0 everywhere.
 double gpu_packing_score(const TaskShape& t, const FillState& s, std::uint32_t n)
 {
+  constexpr std::int64_t MAX_SCORE = 100;
+  if (t.gpus == 0)
+    return 0;
   const auto frees = s.gpu_free(n);
-  bool partial_fit = false; // a GPU already partly used that can take this share
-  bool in_use = false;
-  for (const auto f : frees) {
-    in_use = in_use || f < 1000;
-    partial_fit = partial_fit || (f < 1000 && f >= t.gpu_milli && t.gpus == 1 && t.gpu_milli < 1000);
+  const auto gpus = static_cast<std::int64_t>(frees.size());
+  const auto fully_free = static_cast<std::int64_t>(std::count(frees.begin(), frees.end(), 1000U));
+  if (fully_free == gpus)
+    return static_cast<double>(std::max(MAX_SCORE / 3 - fully_free, fully_free));
+  thread_local std::vector<std::uint32_t> order;
+  order.resize(frees.size());
+  std::iota(order.begin(), order.end(), 0U);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return frees[a] < frees[b]; });
+  std::uint32_t wanted = t.gpus;
+  std::int64_t fully_free_used = 0, free_ratio = 0; // free_ratio: sum of floor(free x 100 / 1000) over the GPUs used
+  for (const std::uint32_t g : order) {
+    if (wanted == 0)
+      break;
+    if (frees[g] < t.gpu_milli)
+      continue;
+    wanted--;
+    fully_free_used += frees[g] == 1000 ? 1 : 0;
+    free_ratio += static_cast<std::int64_t>(frees[g]) * 100 / 1000;
   }
-  const double tier = partial_fit ? 3 : in_use ? 2 : 1;
-  // Within a tier: least free GPU share left on the node afterwards.
-  const double left = static_cast<double>(s.gpu_free_total(n)) - static_cast<double>(t.gpu_demand_milli());
-  return tier - left / (64.0 * 1000 + 1);
+  if (wanted != 0)
+    return 0; // the artifact's error case (fits() rules it out)
+  if (fully_free_used > 0)
+    return static_cast<double>(std::max(MAX_SCORE / 2 - fully_free_used, MAX_SCORE / 3));
+  return static_cast<double>(std::max(MAX_SCORE - free_ratio / 10, MAX_SCORE / 2));
 }
 
 //! The FGD artifact's GPU clustering score (its gpu_clustering_score.go), in its integer arithmetic: a quarter of
@@ -169,7 +196,7 @@ std::vector<FillRegistration> builtin_fill_policies()
             [] { return std::make_unique<ScoredFill>(best_fit_score); }),
       entry("fill-dot-product", "Tetris: largest dot product of the task's request and the node's free CPU and GPU",
             [] { return std::make_unique<ScoredFill>(dot_product_score); }),
-      entry("gpu-packing", "partly used GPUs, then nodes with GPUs in use, then idle nodes",
+      entry("gpu-packing", "partly used GPUs, then nodes with GPUs in use, then idle nodes (the FGD artifact's)",
             [] { return std::make_unique<ScoredFill>(gpu_packing_score); }),
       entry("gpu-clustering",
             "nodes whose GPU tasks share the task's GPU affinity, then idle nodes (the FGD artifact's)",
