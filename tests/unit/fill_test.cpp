@@ -149,6 +149,43 @@ TEST(FillMode, ExactFractionalPacking)
   }
 }
 
+TEST(PackingPolicies, GpuClusteringAndPackingScoreAsTheFgdArtifact)
+{
+  // Three nodes of two GPUs. Node 0 hosts a 0.3 share (affinity "share"); node 1 a 0.5 share and a whole GPU
+  // ("share" and "1-gpu"); node 2 is idle.
+  const PreparedRun prep = fill_scenario(3, 2, TWO_SHAPES);
+  FillState st(prep.cluster, prep.jobs);
+  const TaskShape whole = TaskShape::of(prep.jobs[0]);
+  TaskShape share = TaskShape::of(prep.jobs[1]);
+  share.gpu_milli = 300;
+  st.place(share, 0, std::vector<std::uint32_t>{0}); // node 0: [700, 1000]
+  share.gpu_milli = 500;
+  st.place(share, 1, std::vector<std::uint32_t>{0}); // node 1: [500, 0]
+  st.place(whole, 1, std::vector<std::uint32_t>{1});
+  share.gpu_milli = 200;
+  // gpu-clustering, a 0.2 share: node 0 holds only its affinity, 75 + floor(25 x (8000 - 1700) / 8000) = 94; node
+  // 1 holds it among others, 50 + floor(25 x 7500 / 8000) = 73; idle node 2, 25 + floor(25 x 6000 / 8000) = 43.
+  // (Matching the exact request (1, 0.2), as ccsim did before, found none and took the idle node.)
+  const auto node_of = [](const std::optional<FillChoice>& c) { return c ? static_cast<int>(c->node) : -1; };
+  EXPECT_EQ(node_of(choose("gpu-clustering", share, st)), 0);
+  // A whole GPU ("1-gpu"): node 1 has none free; node 0 holds only "share", 0 + floor(25 x 6300 / 8000) = 19; the
+  // idle node 2 scores 43: node 2.
+  EXPECT_EQ(node_of(choose("gpu-clustering", whole, st)), 2);
+  // gpu-packing, the 0.2 share: only partly used GPUs on nodes 0 (700 free: 100 - 70 / 10 = 93) and 1 (500 free:
+  // 100 - 50 / 10 = 95): node 1, its GPU 0. A whole GPU: node 0 must use a fully free GPU, max(50 - 1, 33) = 49;
+  // node 1 has none left; idle node 2, max(33 - 2, 2) = 31: node 0.
+  EXPECT_EQ(node_of(choose("gpu-packing", share, st)), 1);
+  EXPECT_EQ(choose("gpu-packing", share, st)->slots, std::vector<std::uint32_t>{0});
+  EXPECT_EQ(node_of(choose("gpu-packing", whole, st)), 0);
+  // Two nodes needing one fully free GPU each score alike (49), however much else is free: ties, at random.
+  st.place(share, 2, std::vector<std::uint32_t>{0}); // node 2: [800, 1000]
+  int node2 = 0;
+  for (std::uint64_t seed = 1; seed <= 200; seed++)
+    node2 += node_of(choose("gpu-packing", whole, st, NodeTies::RANDOM, seed)) == 2 ? 1 : 0;
+  EXPECT_GT(node2, 60); // binomial(200, 1/2)
+  EXPECT_LT(node2, 140);
+}
+
 TEST(FillMode, OpenbDefaultTraceUnderEveryPackingPolicy)
 {
   const std::filesystem::path file = std::filesystem::path(CCSIM_SOURCE_DIR) / "scenarios/fill/openb-default.json";
