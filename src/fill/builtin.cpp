@@ -5,6 +5,7 @@
 #include "ccsim/core/params.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <numeric>
@@ -96,28 +97,48 @@ public:
   }
 };
 
+//! The FGD artifact's best-fit score (its best_fit_score.go): 100 x (1 - 0.5 x (free CPU - request) / 128,000 -
+//! 0.5 x (free GPU share - request) / 8,000), milli units over its MaxSpecCpu and MaxSpecGpu, truncated to an integer
+//! (its min-max NormalizeScore keeps the best nodes best). Nodes without CPU figures drop the CPU term.
 double best_fit_score(const TaskShape& t, const FillState& s, std::uint32_t n)
 {
+  constexpr double MAX_SPEC_CPU_MILLI = 128000, MAX_SPEC_GPU_MILLI = 8000, MAX_SCORE = 100;
   const auto& c = s.cluster();
-  double score = 1.0;
-  if (s.max_cpu_milli() > 0 && c.node_cpu_milli[n] > 0)
-    score -= 0.5 * (static_cast<double>(s.cpu_free(n)) - t.cpu_milli) / s.max_cpu_milli();
-  score -=
-      0.5 * (static_cast<double>(s.gpu_free_total(n)) - static_cast<double>(t.gpu_demand_milli())) / s.max_gpu_milli();
-  return score;
+  double leftover = 0;
+  if (c.node_cpu_milli[n] > 0)
+    leftover += 0.5 * (static_cast<double>(s.cpu_free(n)) - t.cpu_milli) / MAX_SPEC_CPU_MILLI;
+  leftover +=
+      0.5 * (static_cast<double>(s.gpu_free_total(n)) - static_cast<double>(t.gpu_demand_milli())) / MAX_SPEC_GPU_MILLI;
+  return std::trunc((1.0 - leftover) * MAX_SCORE);
 }
 
+//! The FGD artifact's dot-product score (its dot_product_score.go with the paper's configuration, dimExtMethod
+//! "share", normMethod "max"): the node is split into virtual nodes, one per partly used GPU that can take a
+//! sharing task's share (GPU dimension: that GPU's free share) and one for its fully free GPUs when they can hold
+//! the task (their total); each shares the node's free CPU. Vectors (CPU, GPU) are divided by (128,000, 8,000)
+//! milli (the artifact's MaxSpecCpu, MaxSpecGpu); a virtual node scores 1 - (free . request) / 2, the node its best
+//! virtual node, truncated to an integer of 0-100: the smaller the alignment the better (best fit, not Tetris).
 double dot_product_score(const TaskShape& t, const FillState& s, std::uint32_t n)
 {
+  constexpr double MAX_SPEC_CPU_MILLI = 128000, MAX_SPEC_GPU_MILLI = 8000, MAX_SCORE = 100;
   const auto& c = s.cluster();
-  double score = 0;
-  if (c.node_cpu_milli[n] > 0) {
-    const double cap = c.node_cpu_milli[n];
-    score += (t.cpu_milli / cap) * (s.cpu_free(n) / cap);
-  }
-  const double gpu_cap = c.node_accels[n] * 1000.0;
-  score += (static_cast<double>(t.gpu_demand_milli()) / gpu_cap) * (s.gpu_free_total(n) / gpu_cap);
-  return score;
+  const bool has_cpu = c.node_cpu_milli[n] > 0;
+  const double cpu_term = has_cpu ? (s.cpu_free(n) / MAX_SPEC_CPU_MILLI) * (t.cpu_milli / MAX_SPEC_CPU_MILLI) : 0.0;
+  const auto request = static_cast<double>(t.gpu_demand_milli());
+  double best = -1;
+  const auto consider = [&](double gpu_free) {
+    const double dot = cpu_term + (gpu_free / MAX_SPEC_GPU_MILLI) * (request / MAX_SPEC_GPU_MILLI);
+    best = std::max(best, 1 - dot / 2);
+  };
+  const auto frees = s.gpu_free(n);
+  if (t.gpu_demand_milli() < 1000) // a sharing (or CPU-only) task: each partly used GPU with room
+    for (const auto f : frees)
+      if (f < 1000 && f >= t.gpu_demand_milli())
+        consider(f);
+  const auto idle = static_cast<std::uint64_t>(std::count(frees.begin(), frees.end(), 1000U));
+  if (t.gpu_demand_milli() <= idle * 1000)
+    consider(static_cast<double>(idle * 1000));
+  return best < 0 ? 0.0 : std::trunc(MAX_SCORE * best);
 }
 
 //! The FGD artifact's GPU packing score (its gpu_packing_score.go), in its integer arithmetic on the 0-100 range:
@@ -194,7 +215,8 @@ std::vector<FillRegistration> builtin_fill_policies()
             [] { return std::make_unique<RandomFill>(); }),
       entry("fill-best-fit", "least normalized CPU and GPU leftover on the node",
             [] { return std::make_unique<ScoredFill>(best_fit_score); }),
-      entry("fill-dot-product", "Tetris: largest dot product of the task's request and the node's free CPU and GPU",
+      entry("fill-dot-product",
+            "smallest dot product of the task's request and the node's free CPU and GPU (the FGD artifact's)",
             [] { return std::make_unique<ScoredFill>(dot_product_score); }),
       entry("gpu-packing", "partly used GPUs, then nodes with GPUs in use, then idle nodes (the FGD artifact's)",
             [] { return std::make_unique<ScoredFill>(gpu_packing_score); }),
