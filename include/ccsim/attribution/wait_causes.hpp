@@ -91,7 +91,7 @@ private:
     double since = 0; //!< when `cause` began
     WaitCause cause = WaitCause::CAPACITY;
     bool queued = false;
-    bool at_head = false;       //!< the queue policy's head since `since`
+    bool at_head = false;       //!< it is the queue policy's head now
     std::uint32_t group = NONE; //!< its shape's group, NONE: pinned (classified one by one) or not queued
     std::uint32_t pos = NONE;   //!< its place in its group's bucket of its size, or in pinned_
   };
