@@ -130,12 +130,17 @@ double dot_product_score(const TaskShape& t, const FillState& s, std::uint32_t n
     const double dot = cpu_term + (gpu_free / MAX_SPEC_GPU_MILLI) * (request / MAX_SPEC_GPU_MILLI);
     best = std::max(best, 1 - dot / 2);
   };
-  const auto frees = s.gpu_free(n);
-  if (t.gpu_demand_milli() < 1000) // a sharing (or CPU-only) task: each partly used GPU with room
-    for (const auto f : frees)
-      if (f < 1000 && f >= t.gpu_demand_milli())
-        consider(f);
-  const auto idle = static_cast<std::uint64_t>(std::count(frees.begin(), frees.end(), 1000U));
+  // One pass: the fully free GPUs, and the partly used GPU with room and the least free share (of a sharing or
+  // CPU-only task's virtual nodes it scores best: the smaller the free share, the smaller the dot product).
+  std::uint64_t idle = 0;
+  std::uint32_t least_partial = UINT32_MAX;
+  for (const auto f : s.gpu_free(n)) {
+    idle += f == 1000 ? 1 : 0;
+    if (f < 1000 && f >= t.gpu_demand_milli())
+      least_partial = std::min<std::uint32_t>(least_partial, f);
+  }
+  if (t.gpu_demand_milli() < 1000 && least_partial != UINT32_MAX)
+    consider(least_partial);
   if (t.gpu_demand_milli() <= idle * 1000)
     consider(static_cast<double>(idle * 1000));
   return best < 0 ? 0.0 : std::trunc(MAX_SCORE * best);
