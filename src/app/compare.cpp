@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -124,7 +125,15 @@ int compare_seeds(const CompareOptions& opt, const std::string& self_exe, const 
                  {"/wait_s/mean", "mean wait s", 1},          {"/wait_s/p95", "p95 wait s", 1},
                  {"/bounded_slowdown/mean", "bsld mean", 1},  {"/utilization/accelerators", "util %", 100},
                  {"/energy/facility_kwh", "facility kWh", 1}, {"/makespan_s", "makespan s", 1}};
-  std::cout << fmt::format("{} seeds (1..{}); each cell: mean +- 95 % CI half-width\n", opt.seeds, opt.seeds);
+  // With a measurement window (output.window), the table shows the window's figures (docs/metrics.md).
+  const bool windowed = not fill && std::any_of(order.begin(), order.end(),
+                                                [](const std::string& m) { return m.rfind("/window/", 0) == 0; });
+  std::vector<std::string> pointers;
+  for (const Column& col : columns)
+    pointers.push_back(windowed && std::string_view(col.pointer) != "/makespan_s" ? "/window" + std::string(col.pointer)
+                                                                                  : std::string(col.pointer));
+  std::cout << fmt::format("{} seeds (1..{}); each cell: mean +- 95 % CI half-width{}\n", opt.seeds, opt.seeds,
+                           windowed ? "; wait, slowdown, utilization and energy over the measurement window" : "");
   std::cout << fmt::format("{:<24}", "policy");
   for (const Column& col : columns)
     std::cout << fmt::format(" {:>22}", col.title);
@@ -137,8 +146,9 @@ int compare_seeds(const CompareOptions& opt, const std::string& self_exe, const 
   };
   for (std::size_t i = 0; i < choices.size(); i++) {
     std::cout << fmt::format("{:<24}", choices[i].label);
-    for (const Column& col : columns) {
-      const auto it = value[i].find(col.pointer);
+    for (std::size_t c = 0; c < columns.size(); c++) {
+      const Column& col = columns[c];
+      const auto it = value[i].find(pointers[c]);
       if (it == value[i].end()) {
         std::cout << fmt::format(" {:>22}", "-");
         continue;

@@ -231,8 +231,10 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   const ccsim::Cluster& cluster = run.cluster;
   ccsim::ResultsFolder folder = open_results_folder(opt, scenario);
   ccsim::JobsCsvWriter jobs_csv(cluster, scenario.name, folder.file("jobs.csv"));
-  ccsim::RunMetrics metrics(cluster);
+  ccsim::RunMetrics metrics(cluster, scenario.output.window);
   ccsim::EnergyMeter meter(cluster, scenario.output.timeseries_interval_s, scenario.file);
+  if (scenario.output.window)
+    meter.set_window(*scenario.output.window);
   std::optional<ccsim::TimeseriesCsvWriter> timeseries;
   if (scenario.output.timeseries_interval_s > 0)
     meter.stream_to(timeseries.emplace(folder.file("timeseries.csv")));

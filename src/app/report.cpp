@@ -55,7 +55,10 @@ Json number_or_null(std::optional<double> v)
 }
 
 //! Metrics drawn first when they moved (the rest follow in database order).
-constexpr const char* PRIORITY[] = {"/wait_s/mean",
+constexpr const char* PRIORITY[] = {"/window/wait_s/mean",
+                                    "/window/utilization/accelerators",
+                                    "/window/annualized/electricity_cost",
+                                    "/wait_s/mean",
                                     "/utilization/accelerators",
                                     "/makespan_s",
                                     "/energy/facility_kwh",

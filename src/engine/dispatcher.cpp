@@ -9,6 +9,7 @@
 #include <cassert>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 namespace ccsim {
 
@@ -44,10 +45,17 @@ Dispatcher::Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerS
 void Dispatcher::pull_next()
 {
   Job job;
-  if (source_->next(job))
+  if (source_->next(job)) {
     next_job_ = std::move(job);
-  else
-    next_job_.reset();
+    return;
+  }
+  next_job_.reset();
+  if (std::exchange(arrivals_ended_, true))
+    return;
+  for (JobRecordSink* sink : sinks_)
+    sink->arrivals_ended(last_submit_s_);
+  if (meter_ != nullptr)
+    meter_->arrivals_ended(last_submit_s_);
 }
 
 std::uint32_t Dispatcher::admit(Job&& job)
@@ -218,6 +226,7 @@ void Dispatcher::process(double now)
   // 2. Every job submitted at `now` enters the queue, except, in prefetch mode, a job whose data must first move
   //    to the site chosen for it; jobs whose data arrived enter it too.
   while (next_job_ && next_job_->submit_s <= now) {
+    last_submit_s_ = next_job_->submit_s;
     const std::uint32_t j = admit(std::move(*next_job_));
     pull_next();
     counters_.submitted++;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 namespace ccsim {
 
@@ -39,27 +40,27 @@ double quantile(std::vector<double>& values, double q)
   return lo_value + (pos - static_cast<double>(lo)) * (hi_value - lo_value);
 }
 
-double RunMetrics::wait_quantile(double q) const
+double RunMetrics::Figures::wait_quantile(double q) const
 {
   // quantile() over the waits, the zeros being the smallest: the same order statistics, the same interpolation.
-  const std::uint64_t n = zero_waits_ + positive_waits_.size();
+  const std::uint64_t n = zero_waits + positive_waits.size();
   if (n == 0)
     return 0;
   const double pos = q * static_cast<double>(n - 1);
   const auto lo = static_cast<std::uint64_t>(std::floor(pos));
-  auto& v = positive_waits_;
+  auto& v = positive_waits;
   double lo_value = 0;
-  if (lo >= zero_waits_) {
-    const auto k = static_cast<std::ptrdiff_t>(lo - zero_waits_);
+  if (lo >= zero_waits) {
+    const auto k = static_cast<std::ptrdiff_t>(lo - zero_waits);
     std::nth_element(v.begin(), v.begin() + k, v.end());
     lo_value = v[static_cast<std::size_t>(k)];
   }
   if (lo + 1 >= n)
     return lo_value;
   double hi_value = 0;
-  if (lo + 1 >= zero_waits_) // the smallest positive wait above position lo
-    hi_value = *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo >= zero_waits_ ? lo - zero_waits_ + 1 : 0),
-                                 v.end());
+  if (lo + 1 >= zero_waits) // the smallest positive wait above position lo
+    hi_value =
+        *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo >= zero_waits ? lo - zero_waits + 1 : 0), v.end());
   return lo_value + (pos - static_cast<double>(lo)) * (hi_value - lo_value);
 }
 
@@ -89,74 +90,115 @@ double reference_peak_flop_per_s(const AcceleratorType& type)
   return 0;
 }
 
-RunMetrics::RunMetrics(const Cluster& cluster)
-    : cluster_(&cluster)
-    , busy_by_type_(cluster.types.size())
-    , busy_by_site_(cluster.sites.size())
-    , waiting_by_type_(cluster.types.size())
-    , waiting_by_site_(cluster.sites.size())
+RunMetrics::Figures::Figures(const Cluster& cluster)
+    : busy_by_type(cluster.types.size())
+    , busy_by_site(cluster.sites.size())
+    , waiting_by_type(cluster.types.size())
+    , waiting_by_site(cluster.sites.size())
 {
+}
+
+RunMetrics::RunMetrics(const Cluster& cluster, std::optional<WindowSpec> window)
+    : cluster_(&cluster)
+    , all_(cluster)
+    , spec_(window)
+{
+  if (spec_)
+    window_.emplace(cluster);
 }
 
 void RunMetrics::job_ended(const Job& job, const JobRecord& rec, std::span<const NodeSlots> slots)
 {
   if (rec.state == JobState::PENDING)
     return;
+  constexpr double INF = std::numeric_limits<double>::infinity();
+  add(all_, job, rec, slots, true, -INF, INF);
+  if (spec_) // a job ending before the last arrival is known ends before it: clipping at +inf is exact
+    add(*window_, job, rec, slots, spec_->holds_submission(job.submit_s), spec_->start_s,
+        spec_->end_known(last_arrival_s_));
+}
+
+void RunMetrics::arrivals_ended(double last_submit_s)
+{
+  last_arrival_s_ = std::max(0.0, last_submit_s);
+}
+
+std::pair<double, double> RunMetrics::window_bounds() const
+{
+  if (not spec_)
+    return {0, all_.last_finish_s};
+  return {spec_->start_s, std::min(spec_->end_known(last_arrival_s_), all_.last_finish_s)};
+}
+
+void RunMetrics::add(Figures& f, const Job& job, const JobRecord& rec, std::span<const NodeSlots> slots, bool counts,
+                     double from_s, double to_s) const
+{
   const Cluster& cluster = *cluster_;
-  (rec.state == JobState::COMPLETED_SUCCESSFULLY ? completed_ : killed_)++;
   const JobMetrics m = job_metrics(job, rec);
-  makespan_ = std::max(makespan_, rec.finish_s);
-  wait_sum_ += m.wait_s;
-  wait_max_ = std::max(wait_max_, m.wait_s);
-  if (m.wait_s > 0)
-    positive_waits_.push_back(m.wait_s);
-  else
-    zero_waits_++;
-  turnaround_sum_ += m.turnaround_s;
-  turnaround_max_ = std::max(turnaround_max_, m.turnaround_s);
-  bsld_sum_ += m.bounded_slowdown;
-  bsld_max_ = std::max(bsld_max_, m.bounded_slowdown);
   const Pool& pool = cluster.pools[rec.pool];
-  const auto cls = static_cast<std::size_t>(job.job_class);
-  const std::size_t size = size_bucket(job.accelerators);
-  for (GroupFigures* g : {&by_class_[cls], &by_size_[size]}) {
-    g->jobs++;
-    g->wait_sum += m.wait_s;
-    g->wait_max = std::max(g->wait_max, m.wait_s);
-    g->bsld_sum += m.bounded_slowdown;
-    g->bsld_max = std::max(g->bsld_max, m.bounded_slowdown);
-  }
-  attributed_ += rec.wait_attributed ? 1 : 0;
-  for (std::size_t k = 0; k < WAIT_CAUSE_COUNT; k++)
-    if (const double w = rec.wait_s[k] * job.accelerators; rec.wait_attributed && w > 0) {
-      waiting_[k] += w;
-      waiting_by_type_[pool.type][k] += w;
-      waiting_by_site_[pool.site][k] += w;
-      waiting_by_class_[cls][k] += w;
-      waiting_by_size_[size][k] += w;
+  f.last_finish_s = std::max(f.last_finish_s, rec.finish_s);
+  if (counts) {
+    (rec.state == JobState::COMPLETED_SUCCESSFULLY ? f.completed : f.killed)++;
+    f.wait_sum += m.wait_s;
+    f.wait_max = std::max(f.wait_max, m.wait_s);
+    if (m.wait_s > 0)
+      f.positive_waits.push_back(m.wait_s);
+    else
+      f.zero_waits++;
+    f.turnaround_sum += m.turnaround_s;
+    f.turnaround_max = std::max(f.turnaround_max, m.turnaround_s);
+    f.bsld_sum += m.bounded_slowdown;
+    f.bsld_max = std::max(f.bsld_max, m.bounded_slowdown);
+    const auto cls = static_cast<std::size_t>(job.job_class);
+    const std::size_t size = size_bucket(job.accelerators);
+    for (Figures::GroupFigures* g : {&f.by_class[cls], &f.by_size[size]}) {
+      g->jobs++;
+      g->wait_sum += m.wait_s;
+      g->wait_max = std::max(g->wait_max, m.wait_s);
+      g->bsld_sum += m.bounded_slowdown;
+      g->bsld_max = std::max(g->bsld_max, m.bounded_slowdown);
     }
-  busy_by_type_[pool.type] += m.execution_s * job.accelerators;
-  for (const NodeSlots& piece : slots) // by site, for spanning jobs
-    busy_by_site_[cluster.node_site[piece.node]] += m.execution_s * static_cast<double>(std::popcount(piece.mask));
-  if (rec.staged_bytes > 0) {
-    staged_jobs_++;
-    staging_sum_ += rec.staging_s;
-    staging_max_ = std::max(staging_max_, rec.staging_s);
+    f.attributed += rec.wait_attributed ? 1 : 0;
+    for (std::size_t k = 0; k < WAIT_CAUSE_COUNT; k++)
+      if (const double w = rec.wait_s[k] * job.accelerators; rec.wait_attributed && w > 0) {
+        f.waiting[k] += w;
+        f.waiting_by_type[pool.type][k] += w;
+        f.waiting_by_site[pool.site][k] += w;
+        f.waiting_by_class[cls][k] += w;
+        f.waiting_by_size[size][k] += w;
+      }
+    if (rec.staged_bytes > 0) {
+      f.staged_jobs++;
+      f.staging_sum += rec.staging_s;
+      f.staging_max = std::max(f.staging_max, rec.staging_s);
+    }
+    if (job.comm_share > 0) {
+      f.comm_jobs++;
+      f.comm_slowdown_sum += rec.comm_slowdown;
+    }
+    if (rec.comm_slowdown > 1) {
+      f.slowed_jobs++;
+      f.comm_slowdown_max = std::max(f.comm_slowdown_max, rec.comm_slowdown);
+    }
   }
-  held_idle_ += rec.held_idle_s * job.accelerators;
+  // Time-based figures: the part of the execution inside [from_s, to_s] (all of it for the whole run: the share is
+  // then exactly 1). A job's work, productive time and idle holding are spread evenly over its execution.
+  const double inside_s = std::max(0.0, std::min(rec.finish_s, to_s) - std::max(rec.start_s, from_s));
+  const double share = m.execution_s > 0                              ? inside_s / m.execution_s
+                       : rec.start_s >= from_s && rec.start_s <= to_s ? 1.0
+                                                                      : 0.0;
+  if (share <= 0)
+    return;
+  f.busy_by_type[pool.type] += inside_s * job.accelerators;
+  for (const NodeSlots& piece : slots) // by site, for spanning jobs
+    f.busy_by_site[cluster.node_site[piece.node]] += inside_s * static_cast<double>(std::popcount(piece.mask));
+  f.held_idle += rec.held_idle_s * job.accelerators * share;
   // Productive: the time the job needed at its pool's reference placement, without staging (issue 23, item 11:
   // a stretched or data-starved job raises busy utilization, not this).
-  productive_ += m.reference_run_s * job.accelerators;
+  f.productive += m.reference_run_s * job.accelerators * share;
   const double computing_s = m.execution_s - rec.held_idle_s;
-  if (job.comm_share > 0) {
-    comm_jobs_++;
-    comm_slowdown_sum_ += rec.comm_slowdown;
-  }
-  if (rec.comm_slowdown > 1) {
-    slowed_jobs_++;
-    comm_slowdown_max_ = std::max(comm_slowdown_max_, rec.comm_slowdown);
-    slowdown_acc_s_ += computing_s * job.accelerators * (1 - 1 / rec.comm_slowdown);
-  }
+  if (rec.comm_slowdown > 1)
+    f.slowdown_acc_s += computing_s * job.accelerators * (1 - 1 / rec.comm_slowdown) * share;
   // Work done, not time held: the job's run time on its type at its precision's rate (its work_flop), the part
   // it ran if killed at its walltime. Time in collectives, at any placement, adds none (issue 23: a job stretched
   // by its placement counted its stretch). int8 operations are not floating-point ones: kept apart.
@@ -164,7 +206,7 @@ void RunMetrics::job_ended(const Job& job, const JobRecord& rec, std::span<const
   const double work = done * unlimited_runtime_s(job, cluster.types[pool.type]) * job.accelerators *
                       cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(job.precision)] *
                       job.efficiency;
-  (job.precision == Precision::INT8 ? delivered_int8_op_ : delivered_flop_) += work;
+  (job.precision == Precision::INT8 ? f.delivered_int8_op : f.delivered_flop) += work * share;
 }
 
 namespace {
@@ -235,18 +277,18 @@ std::string size_bucket_name(std::size_t bucket)
   return std::to_string((std::uint64_t{1} << (bucket - 1)) + 1) + "-" + std::to_string(std::uint64_t{1} << bucket);
 }
 
-nlohmann::ordered_json wait_causes_json(const RunMetrics& run, const Cluster& cluster)
+nlohmann::ordered_json wait_causes_json(const RunMetrics::Figures& run, const Cluster& cluster)
 {
   nlohmann::ordered_json o;
   double total = 0;
   std::size_t dominant = WAIT_CAUSE_COUNT;
   for (std::size_t k = 0; k < WAIT_CAUSE_COUNT; k++) {
-    total += run.waiting_[k].value();
-    if (run.waiting_[k].value() > 0 &&
-        (dominant == WAIT_CAUSE_COUNT || run.waiting_[k].value() > run.waiting_[dominant].value()))
+    total += run.waiting[k].value();
+    if (run.waiting[k].value() > 0 &&
+        (dominant == WAIT_CAUSE_COUNT || run.waiting[k].value() > run.waiting[dominant].value()))
       dominant = k;
   }
-  o["accelerator_hours"] = hours_by_cause(run.waiting_);
+  o["accelerator_hours"] = hours_by_cause(run.waiting);
   o["total_accelerator_hours"] = total / 3600.0;
   if (dominant < WAIT_CAUSE_COUNT)
     o["dominant"] = std::string(WAIT_CAUSE_NAMES[dominant]);
@@ -262,36 +304,169 @@ nlohmann::ordered_json wait_causes_json(const RunMetrics& run, const Cluster& cl
   std::vector<std::string_view> names;
   for (const AcceleratorType& t : cluster.types)
     names.emplace_back(t.name);
-  o["by_type"] = group(names, run.waiting_by_type_);
+  o["by_type"] = group(names, run.waiting_by_type);
   names.clear();
   for (const Site& site : cluster.sites)
     names.emplace_back(site.name);
-  o["by_site"] = group(names, run.waiting_by_site_);
+  o["by_site"] = group(names, run.waiting_by_site);
   names.assign(JOB_CLASS_NAMES.begin(), JOB_CLASS_NAMES.end());
-  o["by_class"] = group(names, run.waiting_by_class_);
+  o["by_class"] = group(names, run.waiting_by_class);
   std::vector<std::string> sizes;
   for (std::size_t b = 0; b < SIZE_BUCKETS; b++)
     sizes.push_back(size_bucket_name(b));
   names.assign(sizes.begin(), sizes.end());
-  o["by_size"] = group(names, run.waiting_by_size_);
+  o["by_size"] = group(names, run.waiting_by_size);
   if (dominant < WAIT_CAUSE_COUNT)
-    o["bottleneck"] = bottleneck_json(run.waiting_by_type_, run.waiting_by_site_, cluster, dominant);
+    o["bottleneck"] = bottleneck_json(run.waiting_by_type, run.waiting_by_site, cluster, dominant);
   return o;
 }
+
+namespace {
+
+constexpr double J_PER_KWH = 3.6e6;
+constexpr double SECONDS_PER_YEAR = 365.0 * 86400.0; // annualized figures: a year of 365 days
+
+//! The figures of `run` over `duration_s` (the makespan, or the window's length), from "wait_s" to "stranded";
+//! `makespan_s` >= 0 is written after "bounded_slowdown" (the whole run's).
+void add_figures(nlohmann::ordered_json& s, const Cluster& cluster, const RunMetrics::Figures& run, double duration_s,
+                 double makespan_s)
+{
+  const double ended = static_cast<double>(run.completed + run.killed);
+  const auto mean = [ended](const ExactSum& sum) { return ended > 0 ? sum.value() / ended : 0.0; };
+  const auto util = [duration_s](double busy, double accelerators) {
+    return duration_s > 0 && accelerators > 0 ? busy / (accelerators * duration_s) : 0.0;
+  };
+  ExactSum busy_total;
+  for (const ExactSum& b : run.busy_by_type)
+    busy_total += b.value();
+  s["wait_s"] = {{"mean", mean(run.wait_sum)},
+                 {"median", run.wait_quantile(0.5)},
+                 {"p95", run.wait_quantile(0.95)},
+                 {"max", run.wait_max}};
+  s["turnaround_s"] = {{"mean", mean(run.turnaround_sum)}, {"max", run.turnaround_max}};
+  s["bounded_slowdown"] = {{"mean", mean(run.bsld_sum)}, {"max", run.bsld_max}, {"tau_s", BSLD_TAU_S}};
+  if (makespan_s >= 0)
+    s["makespan_s"] = makespan_s;
+  nlohmann::ordered_json by_type = nlohmann::ordered_json::object();
+  for (std::size_t t = 0; t < cluster.types.size(); t++)
+    by_type[cluster.types[t].name] = util(
+        run.busy_by_type[t].value(), static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))));
+  nlohmann::ordered_json by_site = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < cluster.sites.size(); i++)
+    by_site[cluster.sites[i].name] =
+        util(run.busy_by_site[i].value(), static_cast<double>(cluster.sites[i].accelerators));
+  const auto accelerators = static_cast<double>(cluster.accelerator_count());
+  s["utilization"] = {{"accelerators", util(busy_total.value(), accelerators)},
+                      {"productive", util(run.productive.value(), accelerators)},
+                      {"by_type", by_type},
+                      {"by_site", by_site}};
+  s["accelerator_hours"] = {{"busy", busy_total.value() / 3600.0}, {"productive", run.productive.value() / 3600.0}};
+  ExactSum available_flop;
+  for (std::size_t t = 0; t < cluster.types.size(); t++)
+    available_flop += static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))) *
+                      reference_peak_flop_per_s(cluster.types[t]) * duration_s;
+  const double delivered_flop = run.delivered_flop.value();
+  s["flops"] = {{"delivered_fraction", available_flop.value() > 0 ? delivered_flop / available_flop.value() : 0.0},
+                {"delivered_eflop", delivered_flop / 1e18},
+                {"delivered_int8_eop", run.delivered_int8_op.value() / 1e18}};
+}
+
+//! "staging" onwards (staging, comm_slowdown, wait_causes, by_class, by_size, stranded) of `run` over `duration_s`.
+void add_job_groups(nlohmann::ordered_json& s, const Scenario& scenario, const Cluster& cluster,
+                    const RunMetrics::Figures& run, double duration_s, const RunCounters* counters)
+{
+  nlohmann::ordered_json staging = {
+      {"mode", scenario.scheduler.staging == StagingMode::HOLD ? "hold" : "prefetch"},
+      {"jobs", run.staged_jobs},
+      {"mean_s", run.staged_jobs > 0 ? run.staging_sum.value() / static_cast<double>(run.staged_jobs) : 0.0},
+      {"max_s", run.staging_max}};
+  if (counters != nullptr) { // bytes moved: counted by the engine over the whole run
+    nlohmann::ordered_json bytes_by_tier = nlohmann::ordered_json::object();
+    ExactSum staged_bytes;
+    for (std::size_t t = 0; t < TIER_COUNT; t++) {
+      bytes_by_tier[std::string(TIER_NAMES[t])] = counters->staged_bytes_by_tier[t];
+      staged_bytes += counters->staged_bytes_by_tier[t];
+    }
+    staging["bytes"] = staged_bytes.value();
+    staging["bytes_by_tier"] = bytes_by_tier;
+  }
+  staging["accelerator_hours_held_idle"] = run.held_idle.value() / 3600.0;
+  s["staging"] = staging;
+  s["comm_slowdown"] = {
+      {"jobs", run.slowed_jobs},
+      {"mean", run.comm_jobs > 0 ? run.comm_slowdown_sum.value() / static_cast<double>(run.comm_jobs) : 1.0},
+      {"max", run.comm_slowdown_max},
+      {"accelerator_hours", run.slowdown_acc_s.value() / 3600.0}};
+  if (run.attributed > 0)
+    s["wait_causes"] = wait_causes_json(run, cluster);
+  // Per class and per size bucket (groups with no job left out): jobs, wait and bounded slowdown.
+  const auto figures = [](const RunMetrics::Figures::GroupFigures& c) {
+    const auto jobs = static_cast<double>(c.jobs);
+    return nlohmann::ordered_json{{"jobs", c.jobs},
+                                  {"wait_s", {{"mean", c.wait_sum.value() / jobs}, {"max", c.wait_max}}},
+                                  {"bounded_slowdown", {{"mean", c.bsld_sum.value() / jobs}, {"max", c.bsld_max}}}};
+  };
+  nlohmann::ordered_json classes = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < JOB_CLASS_NAMES.size(); k++)
+    if (run.by_class[k].jobs > 0)
+      classes[std::string(JOB_CLASS_NAMES[k])] = figures(run.by_class[k]);
+  s["by_class"] = classes;
+  nlohmann::ordered_json sizes = nlohmann::ordered_json::object();
+  for (std::size_t b = 0; b < SIZE_BUCKETS; b++)
+    if (run.by_size[b].jobs > 0)
+      sizes[size_bucket_name(b)] = figures(run.by_size[b]);
+  s["by_size"] = sizes;
+  const auto stranded = cluster.stranded_by_caps();
+  s["stranded"] = {{"accelerators", stranded}, {"accelerator_s", static_cast<double>(stranded) * duration_s}};
+}
+
+//! energy, pue, cost, carbon and fragmentation from per-site energies (J) and the fragmentation means.
+void add_energy(nlohmann::ordered_json& s, const Scenario& scenario, const Cluster& cluster,
+                std::span<const double> site_it_j, std::span<const double> site_facility_j, double fragmentation,
+                double expected_fragmentation)
+{
+  double it_j = 0;
+  double facility_j = 0;
+  double cost = 0;
+  double carbon_kg = 0;
+  nlohmann::ordered_json energy_by_site = nlohmann::ordered_json::object();
+  for (std::uint32_t i = 0; i < cluster.sites.size(); i++) {
+    const double site_it = site_it_j[i];
+    const double site_facility = site_facility_j[i];
+    it_j += site_it;
+    facility_j += site_facility;
+    cost += site_facility / J_PER_KWH * cluster.sites[i].price_per_kwh;
+    carbon_kg += site_facility / J_PER_KWH * cluster.sites[i].carbon_kg_per_kwh;
+    energy_by_site[cluster.sites[i].name] = {{"it_kwh", site_it / J_PER_KWH},
+                                             {"facility_kwh", site_facility / J_PER_KWH}};
+  }
+  s["energy"] = {{"it_kwh", it_j / J_PER_KWH}, {"facility_kwh", facility_j / J_PER_KWH}, {"by_site", energy_by_site}};
+  s["pue"] = {{"effective", it_j > 0 ? facility_j / it_j : 0.0}};
+  s["cost"] = {{"electricity", cost}, {"currency", scenario.currency}};
+  s["carbon"] = {{"tco2", carbon_kg / 1000.0}};
+  s["fragmentation"] = {{"mean", fragmentation}, {"expected_mean", expected_fragmentation}};
+}
+
+const char* window_end_name(WindowSpec::End end)
+{
+  switch (end) {
+    case WindowSpec::End::LAST_ARRIVAL:
+      return "last_arrival";
+    case WindowSpec::End::AT:
+      return "time";
+    case WindowSpec::End::RUN_END:
+      break;
+  }
+  return "run_end";
+}
+
+} // namespace
 
 nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, const RunMetrics& run,
                                  const RunCounters& counters, const EnergyMeter* meter)
 {
-  const double makespan = run.makespan_;
-  const double ended = static_cast<double>(run.completed_ + run.killed_);
-  const auto mean = [ended](const ExactSum& sum) { return ended > 0 ? sum.value() / ended : 0.0; };
-  const auto util = [makespan](double busy, double accelerators) {
-    return makespan > 0 && accelerators > 0 ? busy / (accelerators * makespan) : 0.0;
-  };
-  ExactSum busy_total;
-  for (const ExactSum& b : run.busy_by_type_)
-    busy_total += b.value();
-
+  const RunMetrics::Figures& all = run.all();
+  const double makespan = all.last_finish_s;
   nlohmann::ordered_json s;
   s["ccsim"] = {{"version", std::string(version())}};
   s["scenario"] = {{"name", scenario.name}, {"sha256", scenario.sha256}};
@@ -301,99 +476,44 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
                    {"racks", cluster.racks.size()},
                    {"nodes", cluster.node_count()},
                    {"accelerators", cluster.accelerator_count()}};
-  s["jobs"] = {{"submitted", counters.submitted}, {"completed", run.completed_}, {"killed_at_walltime", run.killed_}};
-  s["wait_s"] = {{"mean", mean(run.wait_sum_)},
-                 {"median", run.wait_quantile(0.5)},
-                 {"p95", run.wait_quantile(0.95)},
-                 {"max", run.wait_max_}};
-  s["turnaround_s"] = {{"mean", mean(run.turnaround_sum_)}, {"max", run.turnaround_max_}};
-  s["bounded_slowdown"] = {{"mean", mean(run.bsld_sum_)}, {"max", run.bsld_max_}, {"tau_s", BSLD_TAU_S}};
-  s["makespan_s"] = makespan;
-  nlohmann::ordered_json by_type = nlohmann::ordered_json::object();
-  for (std::size_t t = 0; t < cluster.types.size(); t++)
-    by_type[cluster.types[t].name] = util(
-        run.busy_by_type_[t].value(), static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))));
-  nlohmann::ordered_json by_site = nlohmann::ordered_json::object();
-  for (std::size_t i = 0; i < cluster.sites.size(); i++)
-    by_site[cluster.sites[i].name] =
-        util(run.busy_by_site_[i].value(), static_cast<double>(cluster.sites[i].accelerators));
-  const auto accelerators = static_cast<double>(cluster.accelerator_count());
-  s["utilization"] = {{"accelerators", util(busy_total.value(), accelerators)},
-                      {"productive", util(run.productive_.value(), accelerators)},
-                      {"by_type", by_type},
-                      {"by_site", by_site}};
-  s["accelerator_hours"] = {{"busy", busy_total.value() / 3600.0}, {"productive", run.productive_.value() / 3600.0}};
-  ExactSum available_flop;
-  for (std::size_t t = 0; t < cluster.types.size(); t++)
-    available_flop += static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))) *
-                      reference_peak_flop_per_s(cluster.types[t]) * makespan;
-  const double delivered_flop = run.delivered_flop_.value();
-  s["flops"] = {{"delivered_fraction", available_flop.value() > 0 ? delivered_flop / available_flop.value() : 0.0},
-                {"delivered_eflop", delivered_flop / 1e18},
-                {"delivered_int8_eop", run.delivered_int8_op_.value() / 1e18}};
-  nlohmann::ordered_json bytes_by_tier = nlohmann::ordered_json::object();
-  ExactSum staged_bytes;
-  for (std::size_t t = 0; t < TIER_COUNT; t++) {
-    bytes_by_tier[std::string(TIER_NAMES[t])] = counters.staged_bytes_by_tier[t];
-    staged_bytes += counters.staged_bytes_by_tier[t];
-  }
-  s["staging"] = {
-      {"mode", scenario.scheduler.staging == StagingMode::HOLD ? "hold" : "prefetch"},
-      {"jobs", run.staged_jobs_},
-      {"mean_s", run.staged_jobs_ > 0 ? run.staging_sum_.value() / static_cast<double>(run.staged_jobs_) : 0.0},
-      {"max_s", run.staging_max_},
-      {"bytes", staged_bytes.value()},
-      {"bytes_by_tier", bytes_by_tier},
-      {"accelerator_hours_held_idle", run.held_idle_.value() / 3600.0}};
-  s["comm_slowdown"] = {
-      {"jobs", run.slowed_jobs_},
-      {"mean", run.comm_jobs_ > 0 ? run.comm_slowdown_sum_.value() / static_cast<double>(run.comm_jobs_) : 1.0},
-      {"max", run.comm_slowdown_max_},
-      {"accelerator_hours", run.slowdown_acc_s_.value() / 3600.0}};
-  if (run.attributed_ > 0)
-    s["wait_causes"] = wait_causes_json(run, cluster);
-  // Per class and per size bucket (groups with no job left out): jobs, wait and bounded slowdown.
-  const auto figures = [](const RunMetrics::GroupFigures& c) {
-    const auto jobs = static_cast<double>(c.jobs);
-    return nlohmann::ordered_json{{"jobs", c.jobs},
-                                  {"wait_s", {{"mean", c.wait_sum.value() / jobs}, {"max", c.wait_max}}},
-                                  {"bounded_slowdown", {{"mean", c.bsld_sum.value() / jobs}, {"max", c.bsld_max}}}};
-  };
-  nlohmann::ordered_json classes = nlohmann::ordered_json::object();
-  for (std::size_t k = 0; k < JOB_CLASS_NAMES.size(); k++)
-    if (run.by_class_[k].jobs > 0)
-      classes[std::string(JOB_CLASS_NAMES[k])] = figures(run.by_class_[k]);
-  s["by_class"] = classes;
-  nlohmann::ordered_json sizes = nlohmann::ordered_json::object();
-  for (std::size_t b = 0; b < SIZE_BUCKETS; b++)
-    if (run.by_size_[b].jobs > 0)
-      sizes[size_bucket_name(b)] = figures(run.by_size_[b]);
-  s["by_size"] = sizes;
-  const auto stranded = cluster.stranded_by_caps();
-  s["stranded"] = {{"accelerators", stranded}, {"accelerator_s", static_cast<double>(stranded) * makespan}};
+  s["jobs"] = {{"submitted", counters.submitted}, {"completed", all.completed}, {"killed_at_walltime", all.killed}};
+  add_figures(s, cluster, all, makespan, makespan);
+  add_job_groups(s, scenario, cluster, all, makespan, &counters);
   if (meter != nullptr) {
-    constexpr double J_PER_KWH = 3.6e6;
-    double it_j = 0;
-    double facility_j = 0;
-    double cost = 0;
-    double carbon_kg = 0;
-    nlohmann::ordered_json energy_by_site = nlohmann::ordered_json::object();
+    std::vector<double> it_j, facility_j;
     for (std::uint32_t i = 0; i < cluster.sites.size(); i++) {
-      const double site_it = meter->it_energy_j(i);
-      const double site_facility = meter->facility_energy_j(i);
-      it_j += site_it;
-      facility_j += site_facility;
-      cost += site_facility / J_PER_KWH * cluster.sites[i].price_per_kwh;
-      carbon_kg += site_facility / J_PER_KWH * cluster.sites[i].carbon_kg_per_kwh;
-      energy_by_site[cluster.sites[i].name] = {{"it_kwh", site_it / J_PER_KWH},
-                                               {"facility_kwh", site_facility / J_PER_KWH}};
+      it_j.push_back(meter->it_energy_j(i));
+      facility_j.push_back(meter->facility_energy_j(i));
     }
-    s["energy"] = {{"it_kwh", it_j / J_PER_KWH}, {"facility_kwh", facility_j / J_PER_KWH}, {"by_site", energy_by_site}};
-    s["pue"] = {{"effective", it_j > 0 ? facility_j / it_j : 0.0}};
-    s["cost"] = {{"electricity", cost}, {"currency", scenario.currency}};
-    s["carbon"] = {{"tco2", carbon_kg / 1000.0}};
-    s["fragmentation"] = {{"mean", meter->mean_fragmentation()},
-                          {"expected_mean", meter->mean_expected_fragmentation()}};
+    add_energy(s, scenario, cluster, it_j, facility_j, meter->mean_fragmentation(),
+               meter->mean_expected_fragmentation());
+  }
+  if (const RunMetrics::Figures* window = run.window()) {
+    const auto [from_s, to_s] = run.window_bounds();
+    const double duration_s = std::max(0.0, to_s - from_s);
+    nlohmann::ordered_json w;
+    w["start_s"] = from_s;
+    w["end_s"] = std::max(from_s, to_s);
+    w["duration_s"] = duration_s;
+    w["end"] = window_end_name(scenario.output.window->end);
+    w["jobs"] = {{"submitted", window->completed + window->killed},
+                 {"completed", window->completed},
+                 {"killed_at_walltime", window->killed}};
+    add_figures(w, cluster, *window, duration_s, -1);
+    add_job_groups(w, scenario, cluster, *window, duration_s, nullptr);
+    const double per_year = duration_s > 0 ? SECONDS_PER_YEAR / duration_s : 0.0;
+    nlohmann::ordered_json annual = {
+        {"accelerator_hours_busy", w["accelerator_hours"]["busy"].get<double>() * per_year},
+        {"delivered_eflop", w["flops"]["delivered_eflop"].get<double>() * per_year}};
+    if (const EnergyMeter::Totals* e = meter != nullptr ? meter->window_totals() : nullptr) {
+      add_energy(w, scenario, cluster, e->it_j, e->facility_j, e->mean_fragmentation(),
+                 e->mean_expected_fragmentation());
+      annual["facility_kwh"] = w["energy"]["facility_kwh"].get<double>() * per_year;
+      annual["electricity_cost"] = w["cost"]["electricity"].get<double>() * per_year;
+      annual["tco2"] = w["carbon"]["tco2"].get<double>() * per_year;
+    }
+    w["annualized"] = annual;
+    s["window"] = w;
   }
   return s;
 }
@@ -401,7 +521,11 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
 nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, std::span<const Job> jobs,
                                  const RunResult& result, const EnergyMeter* meter)
 {
-  RunMetrics run(cluster);
+  RunMetrics run(cluster, scenario.output.window);
+  double last_submit_s = 0;
+  for (const Job& job : jobs)
+    last_submit_s = std::max(last_submit_s, job.submit_s);
+  run.arrivals_ended(last_submit_s);
   for (const Job& job : jobs)
     if (job.index < result.records.size())
       run.job_ended(job, result.records[job.index], result.slots_of(result.records[job.index]));

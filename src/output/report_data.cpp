@@ -381,6 +381,19 @@ constexpr Headline HEADLINES[] = {
     {"/tasks/failed", "tasks failed", ""},
     {"/final/allocation_ratio", "GPU allocation", "fraction"},
     {"/final/fragmentation_ratio", "fragmentation of idle GPUs", "fraction"},
+    // With a measurement window (output.window, docs/metrics.md): the same over the window, and a year at its rates.
+    {"/window/start_s", "window: start", "s"},
+    {"/window/end_s", "window: end", "s"},
+    {"/window/jobs/submitted", "window: jobs submitted in it", ""},
+    {"/window/wait_s/mean", "window: mean wait", "s"},
+    {"/window/wait_s/p95", "window: p95 wait", "s"},
+    {"/window/bounded_slowdown/mean", "window: mean bounded slowdown", ""},
+    {"/window/utilization/accelerators", "window: accelerator utilization", "fraction"},
+    {"/window/energy/facility_kwh", "window: facility energy", "kWh"},
+    {"/window/cost/electricity", "window: electricity cost", "currency"},
+    {"/window/annualized/facility_kwh", "per year at the window's rates: facility energy", "kWh"},
+    {"/window/annualized/electricity_cost", "per year at the window's rates: electricity cost", "currency"},
+    {"/window/annualized/tco2", "per year at the window's rates: carbon", "t CO2"},
 };
 
 const nlohmann::json* at_pointer(const nlohmann::json& doc, const char* pointer)

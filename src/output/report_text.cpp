@@ -121,6 +121,27 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
     line(fmt::format("cost        {:.0f}{}{} electricity, {:.1f} t CO2", s["cost"]["electricity"].get<double>(),
                      currency.empty() ? "" : " ", currency, s["carbon"]["tco2"].get<double>()));
   }
+  if (s.contains("window")) {
+    const auto& win = s["window"];
+    line(fmt::format("window      {} to {} ({}; {} jobs submitted in it): mean wait {}, p95 {}, bounded slowdown "
+                     "{:.2f}, utilization {}",
+                     human_duration(win["start_s"].get<double>()), human_duration(win["end_s"].get<double>()),
+                     win["end"].get<std::string>() == "last_arrival" ? "until the last arrival"
+                     : win["end"].get<std::string>() == "run_end"    ? "until the run's end"
+                                                                     : "until the time given",
+                     win["jobs"]["submitted"].get<std::uint64_t>(), human_duration(win["wait_s"]["mean"].get<double>()),
+                     human_duration(win["wait_s"]["p95"].get<double>()), win["bounded_slowdown"]["mean"].get<double>(),
+                     pct(win["utilization"]["accelerators"].get<double>())));
+    if (win.contains("energy")) {
+      const std::string currency = win["cost"]["currency"].get<std::string>();
+      const auto& a = win["annualized"];
+      line(fmt::format("  per year  facility {:.1f} MWh, {:.0f}{}{} electricity, {:.1f} t CO2, {:.0f} accelerator-h "
+                       "busy (the window's rates over 365 days)",
+                       a["facility_kwh"].get<double>() / 1000, a["electricity_cost"].get<double>(),
+                       currency.empty() ? "" : " ", currency, a["tco2"].get<double>(),
+                       a["accelerator_hours_busy"].get<double>()));
+    }
+  }
   return out;
 }
 

@@ -199,9 +199,7 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
 {
   queued_ = queued;
   state_ = &state;
-  frag_integral_ += frag_now_ * (now - frag_last_s_);
-  expected_integral_ += expected_now_ * (now - frag_last_s_);
-  frag_last_s_ = now;
+  integrate_fragmentation(now);
   for (const std::uint32_t r : racks)
     count_free(r, &state);
   refresh_fragmentation();
@@ -214,10 +212,8 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
     if (s == previous)
       continue;
     previous = s;
+    integrate_site(s, now);
     SiteMeter& m = sites_[s];
-    m.it_j += m.it_w * (now - m.last_s);
-    m.facility_j += m.facility_w * (now - m.last_s);
-    m.last_s = now;
     // Per rack: its nodes' power per busy accelerator (accelerator and node base) is one figure.
     const Site& site = cluster_->sites[s];
     double it = site.idle_w;
@@ -242,15 +238,56 @@ void EnergyMeter::finish(double end)
       record_sample(at);
   if (sink_ != nullptr && not std::exchange(columns_sent_, true))
     sink_->columns(series_.columns);
-  frag_integral_ += frag_now_ * (end - frag_last_s_);
-  expected_integral_ += expected_now_ * (end - frag_last_s_);
-  frag_last_s_ = end;
+  integrate_fragmentation(end);
   frag_end_s_ = end;
-  for (auto& m : sites_) {
-    m.it_j += m.it_w * (end - m.last_s);
-    m.facility_j += m.facility_w * (end - m.last_s);
-    m.last_s = end;
+  for (std::uint32_t s = 0; s < sites_.size(); s++)
+    integrate_site(s, end);
+  if (window_)
+    window_totals_.to_s = std::max(window_->start_s, std::min(window_->end_known(last_arrival_s_), end));
+}
+
+void EnergyMeter::set_window(const WindowSpec& window)
+{
+  window_ = window;
+  window_totals_ = Totals{};
+  window_totals_.it_j.assign(sites_.size(), 0);
+  window_totals_.facility_j.assign(sites_.size(), 0);
+  window_totals_.from_s = window.start_s;
+}
+
+void EnergyMeter::arrivals_ended(double last_submit_s)
+{
+  last_arrival_s_ = std::max(0.0, last_submit_s);
+}
+
+double EnergyMeter::in_window(double from_s, double to_s) const
+{
+  if (not window_)
+    return 0;
+  return std::max(0.0, std::min(to_s, window_->end_known(last_arrival_s_)) - std::max(from_s, window_->start_s));
+}
+
+void EnergyMeter::integrate_site(std::uint32_t site, double to_s)
+{
+  SiteMeter& m = sites_[site];
+  m.it_j += m.it_w * (to_s - m.last_s);
+  m.facility_j += m.facility_w * (to_s - m.last_s);
+  if (const double in = in_window(m.last_s, to_s); in > 0) {
+    window_totals_.it_j[site] += m.it_w * in;
+    window_totals_.facility_j[site] += m.facility_w * in;
   }
+  m.last_s = to_s;
+}
+
+void EnergyMeter::integrate_fragmentation(double to_s)
+{
+  frag_integral_ += frag_now_ * (to_s - frag_last_s_);
+  expected_integral_ += expected_now_ * (to_s - frag_last_s_);
+  if (const double in = in_window(frag_last_s_, to_s); in > 0) {
+    window_totals_.fragmentation_s += frag_now_ * in;
+    window_totals_.expected_fragmentation_s += expected_now_ * in;
+  }
+  frag_last_s_ = to_s;
 }
 
 } // namespace ccsim

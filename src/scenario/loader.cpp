@@ -688,11 +688,30 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
   read_workload(root, s);
   if (const auto* ov = root.value("output", Need::OPTIONAL)) {
     ObjectReader out(*ov, root.pointer_of("output"), file, diags,
-                     {"dir", "timeseries_interval_s", "wait_causes", "wait_log"});
+                     {"dir", "timeseries_interval_s", "wait_causes", "wait_log", "window"});
     s.output.dir = out.string("dir", Need::OPTIONAL).value_or("");
     s.output.timeseries_interval_s = out.number("timeseries_interval_s", Need::OPTIONAL, 0, MAX_TIME_S).value_or(3600);
     s.output.wait_causes = out.boolean("wait_causes", Need::OPTIONAL);
     s.output.wait_log = out.boolean("wait_log", Need::OPTIONAL).value_or(true);
+    if (const auto* wv = out.value("window", Need::OPTIONAL)) {
+      ObjectReader w(*wv, out.pointer_of("window"), file, diags, {"start_s", "end_s"});
+      WindowSpec window;
+      window.start_s = w.number("start_s", Need::OPTIONAL, 0, MAX_TIME_S).value_or(0);
+      if (const auto* e = w.value("end_s", Need::OPTIONAL)) {
+        if (e->is_string() && e->get_ref<const std::string&>() == "last_arrival")
+          window.end = WindowSpec::End::LAST_ARRIVAL;
+        else if (e->is_string() && e->get_ref<const std::string&>() == "run_end")
+          window.end = WindowSpec::End::RUN_END;
+        else if (e->is_number() && e->get<double>() > window.start_s && e->get<double>() <= MAX_TIME_S) {
+          window.end = WindowSpec::End::AT;
+          window.end_s = e->get<double>();
+        } else
+          w.error("end_s", fmt::format("expected a time in s after start_s ({}) and at most {}, \"last_arrival\" or "
+                                       "\"run_end\", found {}",
+                                       window.start_s, MAX_TIME_S, describe_json(*e)));
+      }
+      s.output.window = window;
+    }
     if (s.output.timeseries_interval_s > 0 && s.output.timeseries_interval_s < MIN_TIMESERIES_INTERVAL_S)
       out.error("timeseries_interval_s", fmt::format("expected 0 (no timeseries) or at least {} s, found {}",
                                                      MIN_TIMESERIES_INTERVAL_S, s.output.timeseries_interval_s));

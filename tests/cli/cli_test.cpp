@@ -1892,3 +1892,62 @@ TEST(Cli, CompareOverSeedsGivesMeansCisAndPairedDeltas)
                 .code,
             2);
 }
+
+TEST(Cli, AWindowUntilTheLastArrivalAgreesWithJobsCsv)
+{
+  // docs/metrics.md "Measurement windows", recomputed here from jobs.csv: the window ends at the last submission,
+  // holds the jobs submitted from start_s on, and counts the busy accelerator-seconds inside it.
+  const fs::path dir = fresh_dir("window");
+  const Result r = ccsim("run " + (SOURCE / "scenarios/default.json").string() + " --out " + (dir / "r").string() +
+                         R"( --set '/output/window={"start_s": 86400, "end_s": "last_arrival"}')");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("window      1.0 d to "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  per year  facility "), std::string::npos) << r.output;
+  const auto summary = nlohmann::json::parse(read_file(dir / "r" / "summary.json"));
+  const auto& w = summary.at("window");
+  const auto rows = csv_rows(read_file(dir / "r" / "jobs.csv"));
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), name) - rows[0].begin());
+  };
+  const std::size_t submit = col("submission_time"), start = col("starting_time"), finish = col("finish_time"),
+                    size = col("requested_number_of_resources"), wait = col("waiting_time");
+  double last = 0;
+  for (std::size_t i = 1; i < rows.size(); i++)
+    last = std::max(last, std::stod(rows[i][submit]));
+  ASSERT_EQ(w.at("end_s").get<double>(), last);
+  std::uint64_t in = 0;
+  double wait_sum = 0, busy = 0;
+  for (std::size_t i = 1; i < rows.size(); i++) {
+    if (std::stod(rows[i][submit]) >= 86400) {
+      in++;
+      wait_sum += std::stod(rows[i][wait]);
+    }
+    busy += std::stod(rows[i][size]) *
+            std::max(0.0, std::min(std::stod(rows[i][finish]), last) - std::max(std::stod(rows[i][start]), 86400.0));
+  }
+  EXPECT_EQ(w.at("jobs").at("submitted").get<std::uint64_t>(), in);
+  EXPECT_NEAR(w.at("wait_s").at("mean").get<double>(), wait_sum / static_cast<double>(in), 1e-6);
+  const double accelerators = summary.at("platform").at("accelerators").get<double>();
+  EXPECT_NEAR(w.at("utilization").at("accelerators").get<double>(), busy / (accelerators * (last - 86400)), 1e-9);
+  // The drain is left out: the window is busier than the whole run.
+  EXPECT_GT(w.at("utilization").at("accelerators").get<double>(),
+            summary.at("utilization").at("accelerators").get<double>() + 0.2);
+}
+
+TEST(Cli, CompareShowsTheWindowsFiguresWhenTheScenarioHasOne)
+{
+  // fcfs-3jobs with a window from 1 s to the last arrival (1 s): it holds j3 only, which waits 14 s under FCFS
+  // (behind j2) and none under EASY (backfilled).
+  const fs::path dir = fresh_dir("compare-window");
+  fs::create_directories(dir);
+  auto doc = nlohmann::json::parse(read_file(SOURCE / "scenarios/small/fcfs-3jobs.json"));
+  doc.erase("$schema");
+  doc["output"] = {{"window", {{"start_s", 1}, {"end_s", "last_arrival"}}}};
+  std::ofstream(dir / "s.json") << doc.dump();
+  const Result r =
+      ccsim("compare " + (dir / "s.json").string() + " --policies fcfs,easy --seeds 2 --out " + (dir / "out").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("over the measurement window"), std::string::npos) << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("\nfcfs +14 \\+- 0 "))) << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("\neasy +0 \\+- 0 "))) << r.output;
+}

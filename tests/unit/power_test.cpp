@@ -29,6 +29,8 @@ Metered run_metered(const std::string& text)
   const Scenario& s = prep.scenario;
   const Cluster& c = prep.cluster;
   EnergyMeter meter(c, s.output.timeseries_interval_s);
+  if (s.output.window)
+    meter.set_window(*s.output.window);
   RunResult r = test::run_inline(prep, &meter);
   auto summary = summarize(s, c, prep.jobs, r, &meter);
   return Metered{std::move(s), std::move(c), std::move(r), std::move(summary), meter.timeseries()};
@@ -718,4 +720,93 @@ TEST(Pue, TheOverheadModelIsAScenarioFormWithItsLimits)
                               "/sites/0/pue/fixed", ">= 0"));
   EXPECT_TRUE(
       test::has_error(test::load_errors(with_pue(R"({"curve": [[1, 1.2]], "fixed": 0.1})")), "/sites/0/pue", "either"));
+}
+
+namespace {
+// Three jobs under FCFS on the two 8-accelerator nodes: a (8) runs [0, 3600]; b (16, submitted at 1,000) waits for
+// a and runs [3600, 5400]; c (8, submitted at 2,000) waits behind b and runs [5400, 6000].
+std::string three_jobs_in_a_window(const std::string& window)
+{
+  std::string text = two_node_scenario(R"("pue": 1.25, "electricity_price_per_kwh": 0.5,)",
+                                       R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600},
+                                           {"id": "b", "submit_s": 1000, "accelerators": 16, "duration_s": 1800},
+                                           {"id": "c", "submit_s": 2000, "accelerators": 8, "duration_s": 600}])");
+  const std::string output = R"("output": {"timeseries_interval_s": 1800})";
+  text.replace(text.find(output), output.size(),
+               R"("scheduler": {"queue": "fcfs"}, "output": {"timeseries_interval_s": 1800, "window": )" + window +
+                   "}");
+  return text;
+}
+} // namespace
+
+TEST(Window, UntilTheLastArrivalLeavesTheWarmUpAndTheDrainOut)
+{
+  const Metered m = run_metered(three_jobs_in_a_window(R"({"start_s": 500, "end_s": "last_arrival"})"));
+  ASSERT_EQ(m.summary["makespan_s"].get<double>(), 6000);
+  const auto& w = m.summary["window"];
+  EXPECT_EQ(w["start_s"].get<double>(), 500);
+  EXPECT_EQ(w["end_s"].get<double>(), 2000); // c's arrival
+  EXPECT_EQ(w["duration_s"].get<double>(), 1500);
+  EXPECT_EQ(w["end"], "last_arrival");
+  // Jobs submitted in [500, 2000]: b (waited 2,600 s) and c (3,400 s); a, submitted at 0, is warm-up.
+  EXPECT_EQ(w["jobs"]["submitted"].get<std::uint64_t>(), 2U);
+  EXPECT_DOUBLE_EQ(w["wait_s"]["mean"].get<double>(), 3000);
+  EXPECT_DOUBLE_EQ(w["wait_s"]["median"].get<double>(), 3000);
+  EXPECT_DOUBLE_EQ(w["wait_s"]["p95"].get<double>(), 2600 + 0.95 * 800);
+  EXPECT_DOUBLE_EQ(w["wait_s"]["max"].get<double>(), 3400);
+  EXPECT_DOUBLE_EQ(w["turnaround_s"]["mean"].get<double>(), (4400 + 4000) / 2.0);
+  // Over [500, 2000] only a runs, on 8 of 16: utilization 0.5 (over the whole run: (8 x 3600 + 16 x 1800 + 8 x 600)
+  // / (16 x 6000) = 0.65).
+  EXPECT_DOUBLE_EQ(w["utilization"]["accelerators"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(m.summary["utilization"]["accelerators"].get<double>(), 0.65);
+  EXPECT_DOUBLE_EQ(w["accelerator_hours"]["busy"].get<double>(), 8 * 1500 / 3600.0);
+  // IT power 6,960 W for 1,500 s = 2.9 kWh; facility x 1.25; cost x 0.5; a year (365 days) at those rates.
+  EXPECT_DOUBLE_EQ(w["energy"]["it_kwh"].get<double>(), 2.9);
+  EXPECT_DOUBLE_EQ(w["energy"]["facility_kwh"].get<double>(), 3.625);
+  EXPECT_DOUBLE_EQ(w["cost"]["electricity"].get<double>(), 1.8125);
+  EXPECT_DOUBLE_EQ(w["annualized"]["facility_kwh"].get<double>(), 3.625 * 365 * 86400 / 1500);
+  EXPECT_DOUBLE_EQ(w["annualized"]["electricity_cost"].get<double>(), 1.8125 * 365 * 86400 / 1500);
+  EXPECT_DOUBLE_EQ(w["annualized"]["accelerator_hours_busy"].get<double>(), 8 * 1500 / 3600.0 * 365 * 86400 / 1500);
+}
+
+TEST(Window, AFixedWindowClipsTheJobsRunningAcrossIt)
+{
+  const Metered m = run_metered(three_jobs_in_a_window(R"({"start_s": 3000, "end_s": 4000})"));
+  const auto& w = m.summary["window"];
+  EXPECT_EQ(w["end"], "time");
+  EXPECT_EQ(w["jobs"]["submitted"].get<std::uint64_t>(), 0U); // none arrived in [3000, 4000)
+  EXPECT_EQ(w["wait_s"]["mean"].get<double>(), 0);
+  // a on 8 for [3000, 3600], b on 16 for [3600, 4000]: 4,800 + 6,400 accelerator-s of 16 x 1,000.
+  EXPECT_DOUBLE_EQ(w["utilization"]["accelerators"].get<double>(), 0.7);
+  // IT 6,960 W for 600 s, then 2 x 400 + 16 x 700 = 12,000 W for 400 s.
+  EXPECT_DOUBLE_EQ(w["energy"]["it_kwh"].get<double>(), (6960.0 * 600 + 12000.0 * 400) / 3.6e6);
+  // A window past the run's end is cut there.
+  const Metered late = run_metered(three_jobs_in_a_window(R"({"start_s": 5000, "end_s": 9000})"));
+  EXPECT_EQ(late.summary["window"]["end_s"].get<double>(), 6000);
+  EXPECT_DOUBLE_EQ(late.summary["window"]["utilization"]["accelerators"].get<double>(),
+                   (16 * 400 + 8 * 600) / (16 * 1000.0));
+}
+
+TEST(Window, TheWholeRunAsAWindowGivesTheWholeRunsFigures)
+{
+  const Metered m = run_metered(three_jobs_in_a_window(R"({})"));
+  const auto& w = m.summary["window"];
+  EXPECT_EQ(w["end"], "run_end");
+  EXPECT_EQ(w["duration_s"].get<double>(), 6000);
+  for (const char* key : {"wait_s", "turnaround_s", "bounded_slowdown", "utilization", "accelerator_hours", "flops",
+                          "energy", "cost", "carbon", "by_class", "by_size"})
+    EXPECT_EQ(w[key], m.summary[key]) << key;
+  EXPECT_EQ(w["jobs"]["submitted"], m.summary["jobs"]["submitted"]);
+}
+
+TEST(Window, BadWindowsAreLocated)
+{
+  EXPECT_TRUE(test::has_error(test::load_errors(three_jobs_in_a_window(R"({"start_s": 500, "end_s": 400})")),
+                              "/output/window/end_s", "after start_s (500)"));
+  EXPECT_TRUE(test::has_error(test::load_errors(three_jobs_in_a_window(R"({"end_s": "drain"})")),
+                              "/output/window/end_s", "\"last_arrival\""));
+  EXPECT_TRUE(test::has_error(test::load_errors(three_jobs_in_a_window(R"({"start_s": -1})")), "/output/window/start_s",
+                              ">= 0"));
+  EXPECT_TRUE(test::has_error(test::load_errors(three_jobs_in_a_window(R"({"warmup_s": 10})")),
+                              "/output/window/warmup_s", "unknown"));
 }

@@ -96,6 +96,8 @@ private:
   std::vector<JobRecordSink*> sinks_;
   ClusterState state_;
   std::optional<Job> next_job_; //!< the next submission, pulled ahead from the source
+  bool arrivals_ended_ = false; //!< the source is exhausted (sinks and meter told)
+  double last_submit_s_ = 0;    //!< the last admitted job's submission time
   // Live jobs by handle, and per handle what the engine keeps for them.
   std::vector<Job> jobs_;
   std::vector<JobRecord> records_;

@@ -47,6 +47,9 @@ class JobRecordSink {
 public:
   virtual ~JobRecordSink() = default;
   virtual void job_ended(const Job& job, const JobRecord& record, std::span<const NodeSlots> slots) = 0;
+  //! Every job has arrived, the last at `last_submit_s` (called once, when the workload ends; no job has ended
+  //! after that time yet).
+  virtual void arrivals_ended(double /*last_submit_s*/) {}
 };
 
 //! Counts of a whole run.

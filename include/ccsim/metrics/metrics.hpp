@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <deque>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -53,59 +54,77 @@ double reference_peak_flop_per_s(const AcceleratorType& type);
 //! The figures of a run, accumulated job by job as jobs end (a JobRecordSink): counts, sums, maxima, and one value
 //! per job that waited (its wait, 8 bytes; jobs that did not wait are counted) for the exact median and p95. Sums
 //! are exact and rounded once (ExactSum), so a metric does not depend on the order jobs end in. docs/metrics.md
-//! lists what is kept and why.
+//! lists what is kept and why. With a measurement window (output.window), the same figures are kept over the
+//! window too: the jobs submitted in it, and the share of every job's execution inside it.
 class RunMetrics final : public JobRecordSink {
 public:
-  explicit RunMetrics(const Cluster& cluster);
+  explicit RunMetrics(const Cluster& cluster, std::optional<WindowSpec> window = std::nullopt);
   void job_ended(const Job& job, const JobRecord& record, std::span<const NodeSlots> slots) override;
-  std::uint64_t ended() const { return completed_ + killed_; }
+  void arrivals_ended(double last_submit_s) override;
+  std::uint64_t ended() const { return all_.completed + all_.killed; }
   //! quantile() of every ended job's wait, exact (reorders the kept waits, not their multiset).
-  double wait_quantile(double q) const;
+  double wait_quantile(double q) const { return all_.wait_quantile(q); }
+
+  //! Sums, maxima and kept waits of a set of jobs (the whole run's, or a window's).
+  struct Figures {
+    explicit Figures(const Cluster& cluster);
+    double wait_quantile(double q) const;
+    std::uint64_t completed = 0, killed = 0;
+    double last_finish_s = 0;
+    ExactSum wait_sum, turnaround_sum, bsld_sum;
+    double wait_max = 0, turnaround_max = 0, bsld_max = 0;
+    //! Waits > 0 of ended jobs, for the exact quantiles, in chunks (no reallocation doubling the footprint);
+    //! mutable: wait_quantile() partially sorts them.
+    mutable std::deque<double> positive_waits;
+    std::uint64_t zero_waits = 0;                     //!< ended jobs that did not wait
+    std::vector<ExactSum> busy_by_type, busy_by_site; //!< accelerator-seconds
+    ExactSum delivered_flop;                          //!< floating-point work done, FLOP
+    ExactSum delivered_int8_op;                       //!< int8 work done, operations
+    std::uint64_t staged_jobs = 0;
+    ExactSum staging_sum, held_idle; //!< s; accelerator-s held idle waiting for data
+    ExactSum productive;             //!< accelerator-s at the reference placement, without staging
+    double staging_max = 0;
+    std::uint64_t comm_jobs = 0, slowed_jobs = 0; //!< ended jobs with comm_share > 0; those slowed by their placement
+    ExactSum comm_slowdown_sum, slowdown_acc_s;   //!< accelerator-s of computing added by communication slowdowns
+    double comm_slowdown_max = 1;
+    //! Waiting accelerator-seconds (accelerators x seconds) by cause: in all, and by the type, site and class of
+    //! the job (the type and site it ran on: its pool's).
+    using ByCause = std::array<ExactSum, WAIT_CAUSE_COUNT>;
+    ByCause waiting;
+    std::uint64_t attributed = 0; //!< ended jobs whose wait was attributed (output.wait_causes)
+    std::vector<ByCause> waiting_by_type, waiting_by_site;
+    std::array<ByCause, JOB_CLASS_NAMES.size()> waiting_by_class;
+    std::array<ByCause, SIZE_BUCKETS> waiting_by_size;
+    //! Per job class, and per size bucket: ended jobs, and their wait and bounded slowdown.
+    struct GroupFigures {
+      std::uint64_t jobs = 0;
+      ExactSum wait_sum, bsld_sum;
+      double wait_max = 0, bsld_max = 0;
+    };
+    std::array<GroupFigures, JOB_CLASS_NAMES.size()> by_class;
+    std::array<GroupFigures, SIZE_BUCKETS> by_size;
+  };
+  const Figures& all() const { return all_; }
+  //! The window's figures (nullptr without a window).
+  const Figures* window() const { return window_ ? &*window_ : nullptr; }
+  //! The window as it resolved: [start, end] in s (end: the run's last finish, while it is the run's end).
+  std::pair<double, double> window_bounds() const;
 
 private:
-  friend nlohmann::ordered_json summarize(const Scenario&, const Cluster&, const RunMetrics&, const RunCounters&,
-                                          const EnergyMeter*);
-  friend nlohmann::ordered_json wait_causes_json(const RunMetrics& run, const Cluster& cluster);
+  //! Adds a job to `f`: its own figures when `counts` (the job belongs to the figures' jobs), and the share of its
+  //! execution inside [from_s, to_s] of its time-based figures (busy, productive, work done).
+  void add(Figures& f, const Job& job, const JobRecord& rec, std::span<const NodeSlots> slots, bool counts,
+           double from_s, double to_s) const;
   const Cluster* cluster_;
-  std::uint64_t completed_ = 0, killed_ = 0;
-  double makespan_ = 0;
-  ExactSum wait_sum_, turnaround_sum_, bsld_sum_;
-  double wait_max_ = 0, turnaround_max_ = 0, bsld_max_ = 0;
-  //! Waits > 0 of ended jobs, for the exact quantiles, in chunks (no reallocation doubling the footprint);
-  //! mutable: wait_quantile() partially sorts them.
-  mutable std::deque<double> positive_waits_;
-  std::uint64_t zero_waits_ = 0;                      //!< ended jobs that did not wait
-  std::vector<ExactSum> busy_by_type_, busy_by_site_; //!< accelerator-seconds
-  ExactSum delivered_flop_;                           //!< floating-point work done, FLOP
-  ExactSum delivered_int8_op_;                        //!< int8 work done, operations
-  std::uint64_t staged_jobs_ = 0;
-  ExactSum staging_sum_, held_idle_; //!< s; accelerator-s held idle waiting for data
-  ExactSum productive_;              //!< accelerator-s at the reference placement, without staging
-  double staging_max_ = 0;
-  std::uint64_t comm_jobs_ = 0, slowed_jobs_ = 0; //!< ended jobs with comm_share > 0; those slowed by their placement
-  ExactSum comm_slowdown_sum_, slowdown_acc_s_;   //!< accelerator-s of computing added by communication slowdowns
-  double comm_slowdown_max_ = 1;
-  //! Waiting accelerator-seconds (accelerators x seconds) by cause: in all, and by the type, site and class of
-  //! the job (the type and site it ran on: its pool's).
-  using ByCause = std::array<ExactSum, WAIT_CAUSE_COUNT>;
-  ByCause waiting_;
-  std::uint64_t attributed_ = 0; //!< ended jobs whose wait was attributed (output.wait_causes)
-  std::vector<ByCause> waiting_by_type_, waiting_by_site_;
-  std::array<ByCause, JOB_CLASS_NAMES.size()> waiting_by_class_;
-  std::array<ByCause, SIZE_BUCKETS> waiting_by_size_;
-  //! Per job class, and per size bucket: ended jobs, and their wait and bounded slowdown.
-  struct GroupFigures {
-    std::uint64_t jobs = 0;
-    ExactSum wait_sum, bsld_sum;
-    double wait_max = 0, bsld_max = 0;
-  };
-  std::array<GroupFigures, JOB_CLASS_NAMES.size()> by_class_;
-  std::array<GroupFigures, SIZE_BUCKETS> by_size_;
+  Figures all_;
+  std::optional<WindowSpec> spec_;
+  std::optional<Figures> window_;
+  double last_arrival_s_ = -1; //!< the last job's arrival once every job has arrived (-1 before)
 };
 
 //! summary.json's "wait_causes": waiting accelerator-hours by cause (docs/metrics.md "Why jobs wait"), in all
 //! and by the type, site and class of the jobs (groups with no waiting left out), and the dominant cause.
-nlohmann::ordered_json wait_causes_json(const RunMetrics& run, const Cluster& cluster);
+nlohmann::ordered_json wait_causes_json(const RunMetrics::Figures& run, const Cluster& cluster);
 
 //! summary.json: simulated results only (no wall-clock figures), so reruns are byte-identical.
 //! `meter` (optional) adds energy, PUE, cost and carbon.

@@ -3,8 +3,10 @@
 
 #include "ccsim/cluster/state.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -77,6 +79,25 @@ public:
   //! A job of `accelerators` was submitted: its size joins the distribution expected fragmentation uses.
   void job_submitted(std::uint32_t accelerators);
 
+  //! Energy and fragmentation integrated over a measurement window (output.window).
+  struct Totals {
+    std::vector<double> it_j, facility_j;                     //!< per site, J
+    double fragmentation_s = 0, expected_fragmentation_s = 0; //!< time integrals of the two fragmentations
+    double from_s = 0, to_s = 0;                              //!< the window (to_s: once finish() ran)
+    double duration_s() const { return std::max(0.0, to_s - from_s); }
+    double mean_fragmentation() const { return duration_s() > 0 ? fragmentation_s / duration_s() : 0.0; }
+    double mean_expected_fragmentation() const
+    {
+      return duration_s() > 0 ? expected_fragmentation_s / duration_s() : 0.0;
+    }
+  };
+  //! Integrates over `window` too (before the first update()).
+  void set_window(const WindowSpec& window);
+  //! Every job has arrived, the last at `last_submit_s`: a window ending at the last arrival closes there.
+  void arrivals_ended(double last_submit_s);
+  //! The window's totals (nullptr without a window); complete after finish().
+  const Totals* window_totals() const { return window_ ? &window_totals_ : nullptr; }
+
   //! Timeseries limit: a run that would record more samples fails with a clear message.
   static constexpr std::size_t MAX_SAMPLES = 1'000'000;
 
@@ -87,6 +108,12 @@ private:
     double it_j = 0, facility_j = 0; //!< energy so far, J
   };
   void record_sample(double t);
+  //! The part of [from_s, to_s] inside the window as far as its end is known (0 without a window).
+  double in_window(double from_s, double to_s) const;
+  //! Integrates a site's energies (over the run and the window) up to `to_s` at its current power; the same for
+  //! the fragmentations.
+  void integrate_site(std::uint32_t site, double to_s);
+  void integrate_fragmentation(double to_s);
   //! Recounts rack `r`'s free accelerators within its cap and those on whole free nodes.
   void count_free(std::uint32_t r, const ClusterState* state);
   double facility_of(std::uint32_t site, double it_w) const;
@@ -120,6 +147,9 @@ private:
   bool columns_sent_ = false;
   std::vector<double> extra_; //!< the added columns' values (add_columns, set_extra)
   std::vector<double> row_;   //!< the sample being recorded
+  std::optional<WindowSpec> window_;
+  double last_arrival_s_ = -1; //!< once every job has arrived (-1 before)
+  Totals window_totals_;
 };
 
 } // namespace ccsim

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,6 +104,29 @@ struct SchedulerSpec {
   nlohmann::json placement_params; //!< parameters handed to the placement policy's factory (null when absent)
 };
 
+//! A measurement window (output.window; docs/metrics.md "Measurement windows"): every summary metric is also
+//! computed over [start_s, end], the end a time, the last job's arrival, or the run's end.
+struct WindowSpec {
+  enum class End : std::uint8_t { RUN_END, LAST_ARRIVAL, AT };
+  double start_s = 0; //!< warm-up: the window opens here, s
+  End end = End::RUN_END;
+  double end_s = 0; //!< End::AT: the window closes here, s (> start_s)
+
+  //! The end as far as it is known: end_s, the last arrival once known (`last_arrival_s` >= 0), else +infinity
+  //! (the run's end, which no job outlasts).
+  double end_known(double last_arrival_s) const
+  {
+    if (end == End::AT)
+      return end_s;
+    if (end == End::LAST_ARRIVAL && last_arrival_s >= 0)
+      return last_arrival_s;
+    return std::numeric_limits<double>::infinity();
+  }
+  //! Whether a job submitted at `submit_s` belongs to the window: [start_s, end_s) for a time, [start_s, end]
+  //! for the last arrival or the run's end (every job arrives by then).
+  bool holds_submission(double submit_s) const { return submit_s >= start_s && (end != End::AT || submit_s < end_s); }
+};
+
 struct OutputSpec {
   std::string dir;                     //!< results directory; default "results/<scenario name>"
   bool dir_from_name = false;          //!< dir is that default (the name must then be one folder name)
@@ -112,6 +136,7 @@ struct OutputSpec {
   std::optional<bool> wait_causes;
   //! Write wait_log.csv (every wait interval by interval; `ccsim explain --job` reads it) when waits are attributed.
   bool wait_log = true;
+  std::optional<WindowSpec> window; //!< absent: the summary has the whole run only
 };
 
 //! Where the jobs come from. Load reads inline jobs; prepare imports a trace or runs the generator.
