@@ -122,6 +122,20 @@ nlohmann::ordered_json run_info(const ccsim::PreparedRun& run, const std::vector
   info["seed"] = scenario.seed;
   info["workload"] = {
       {"format", w.format}, {"path", w.path}, {"read", w.read}, {"kept", w.kept}, {"skipped", w.skipped}};
+  if (scenario.workload.source == ccsim::WorkloadSpec::Source::GENERATE) {
+    const auto& gen = scenario.workload.generator;
+    nlohmann::ordered_json g;
+    g["rate_per_hour"] = run.arrival_rate_per_s * 3600;
+    if (gen.offered_load > 0) {
+      g["offered_load"] = gen.offered_load;
+      g["reference"] = gen.reference == ccsim::GeneratorSpec::Reference::GIVEN ? "given"
+                       : gen.reference == ccsim::GeneratorSpec::Reference::PLATFORM || not scenario.unedited
+                           ? "platform"
+                           : "file_platform";
+      g["reference_accelerators"] = run.reference_accelerators;
+    }
+    info["workload"]["generated"] = g;
+  }
   for (const auto& r : scenario.node_reports)
     info["node_lists"].push_back(
         {{"format", r.format}, {"path", r.path}, {"read", r.read}, {"kept", r.kept}, {"skipped", r.skipped}});

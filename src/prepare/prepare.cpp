@@ -311,6 +311,22 @@ std::unique_ptr<JobSource> PreparedRun::open_jobs() const
   return std::make_unique<ResolvedJobs>(workload_, cluster);
 }
 
+std::uint64_t generator_reference_accelerators(const Scenario& s, const Cluster& cluster)
+{
+  const GeneratorSpec& gen = s.workload.generator;
+  if (gen.reference == GeneratorSpec::Reference::GIVEN)
+    return gen.reference_accelerators;
+  const auto usable = [](const Cluster& c) {
+    std::uint64_t n = 0;
+    for (const auto& p : c.pools)
+      n += p.usable;
+    return n;
+  };
+  if (gen.reference == GeneratorSpec::Reference::FILE_PLATFORM && s.unedited)
+    return usable(Cluster::build(*s.unedited));
+  return usable(cluster);
+}
+
 PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyRegistry& registry, bool hold_jobs)
 {
   apply_overrides(scenario, overrides);
@@ -379,9 +395,10 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
     }
     case WorkloadSpec::Source::GENERATE:
       w->generator = spec.generator;
-      for (const auto& p : cluster.pools)
-        w->capacity += p.usable;
+      w->capacity = generator_reference_accelerators(s, cluster);
       w->seed = s.seed;
+      run.reference_accelerators = w->capacity;
+      run.arrival_rate_per_s = generator_rate_per_s(w->generator, w->capacity);
       report.format = "generate";
       break;
   }

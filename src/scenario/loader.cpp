@@ -823,11 +823,28 @@ Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>&
 {
   std::string bytes;
   nlohmann::json doc = parse_json_file(path, &bytes);
+  const nlohmann::json original = edits.empty() ? nlohmann::json() : doc;
+  const std::string original_sha256 = edits.empty() ? std::string() : sha256_hex(bytes);
   for (const auto& e : edits) {
     apply_scenario_edit(doc, e, path);
     bytes += "\n--set " + e.pointer + "=" + e.value.dump();
   }
-  return scenario_from_json(doc, path, sha256_hex(bytes));
+  Scenario s = scenario_from_json(doc, path, sha256_hex(bytes));
+  // A what-if edit (more racks, another site) must not add demand: an offered_load stays relative to the file's
+  // platform (docs/workloads.md "Demand that does not follow the platform").
+  const GeneratorSpec& gen = s.workload.generator;
+  if (not edits.empty() && s.workload.source == WorkloadSpec::Source::GENERATE && gen.offered_load > 0 &&
+      gen.reference == GeneratorSpec::Reference::FILE_PLATFORM) {
+    try {
+      s.unedited = std::make_shared<const Scenario>(scenario_from_json(original, path, original_sha256));
+    } catch (const InputError&) {
+      s.warnings.push_back(Diagnostic{path, "/workload/generate/arrival/offered_load",
+                                      "the file without its --set edits is not a valid scenario, so offered_load is "
+                                      "relative to the edited platform (give arrival.reference_accelerators to fix "
+                                      "the demand)"});
+    }
+  }
+  return s;
 }
 
 } // namespace ccsim

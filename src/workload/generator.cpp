@@ -229,7 +229,7 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
   spec.horizon_s = g.number("horizon_s", Need::OPTIONAL, 0, MAX_TIME_S, true).value_or(0);
   if (const auto* av = g.value("arrival", Need::REQUIRED)) {
     ObjectReader a(*av, g.pointer_of("arrival"), g.file(), g.diagnostics(),
-                   {"process", "rate_per_hour", "offered_load", "amplitude", "peak_hour"});
+                   {"process", "rate_per_hour", "offered_load", "amplitude", "peak_hour", "reference_accelerators"});
     const auto process = a.string("process", Need::OPTIONAL).value_or("poisson");
     if (process == "diurnal")
       spec.process = GeneratorSpec::Process::DIURNAL;
@@ -240,6 +240,20 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
                    "the platform's accelerators busy on average)");
     spec.rate_per_s = a.number("rate_per_hour", Need::OPTIONAL, 0, 1e12, true).value_or(0) / 3600.0;
     spec.offered_load = a.number("offered_load", Need::OPTIONAL, 0, 100, true).value_or(0);
+    if (const auto* ref = a.value("reference_accelerators", Need::OPTIONAL)) {
+      if (not a.has("offered_load"))
+        a.error("reference_accelerators", "only an offered_load is relative to a capacity (expected offered_load)");
+      if (ref->is_string() && ref->get_ref<const std::string&>() == "platform")
+        spec.reference = GeneratorSpec::Reference::PLATFORM;
+      else if (ref->is_number_integer() && ref->get<std::int64_t>() >= 1 && ref->get<std::int64_t>() <= 1'000'000'000) {
+        spec.reference = GeneratorSpec::Reference::GIVEN;
+        spec.reference_accelerators = ref->get<std::uint64_t>();
+      } else
+        a.error("reference_accelerators",
+                "expected a number of accelerators in [1, 1000000000] or \"platform\" (the platform simulated, "
+                "--set edits included), found " +
+                    describe_json(*ref));
+    }
     if (spec.process == GeneratorSpec::Process::DIURNAL) {
       spec.amplitude = a.number("amplitude", Need::OPTIONAL, 0, 1).value_or(0.5);
       spec.peak_hour = a.number("peak_hour", Need::OPTIONAL, 0, 24).value_or(14);

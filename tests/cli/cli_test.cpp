@@ -1951,3 +1951,42 @@ TEST(Cli, CompareShowsTheWindowsFiguresWhenTheScenarioHasOne)
   EXPECT_TRUE(std::regex_search(r.output, std::regex("\nfcfs +14 \\+- 0 "))) << r.output;
   EXPECT_TRUE(std::regex_search(r.output, std::regex("\neasy +0 \\+- 0 "))) << r.output;
 }
+
+TEST(Cli, AWhatIfEditAddsCapacityNotDemand)
+{
+  // east-west (offered_load 0.85 of 672 usable accelerators): two more racks at beijing keep the 1,794 jobs unless
+  // the load is asked to follow the platform simulated ("platform": 704 accelerators, more jobs); a given reference
+  // sets the rate by itself.
+  const fs::path dir = fresh_dir("demand-reference");
+  const std::string scenario = (SOURCE / "scenarios/east-west.json").string();
+  const auto generated = [&](const std::string& sets) {
+    const Result r = ccsim("run " + scenario + " -q --out " + (dir / "r").string() + " " + sets);
+    EXPECT_EQ(r.code, 0) << r.output;
+    const auto info = nlohmann::json::parse(read_file(dir / "r" / "run.json"));
+    return std::make_pair(info.at("workload").at("kept").get<std::uint64_t>(), info.at("workload").at("generated"));
+  };
+  const auto [base_jobs, base] = generated("");
+  EXPECT_EQ(base.at("reference_accelerators"), 672);
+  const auto [more_racks_jobs, more_racks] = generated("--set /sites/0/racks/0/count=8");
+  EXPECT_EQ(more_racks_jobs, base_jobs);
+  EXPECT_EQ(more_racks.at("reference"), "file_platform");
+  EXPECT_EQ(more_racks.at("reference_accelerators"), 672);
+  EXPECT_EQ(more_racks.at("rate_per_hour"), base.at("rate_per_hour"));
+  const auto [following_jobs, following] = generated(
+      R"(--set /sites/0/racks/0/count=8 --set '/workload/generate/arrival/reference_accelerators="platform"')");
+  EXPECT_EQ(following.at("reference_accelerators"), 704);
+  EXPECT_GT(following_jobs, base_jobs);
+  EXPECT_DOUBLE_EQ(following.at("rate_per_hour").get<double>(), base.at("rate_per_hour").get<double>() * 704 / 672);
+  const auto [given_jobs, given] = generated("--set /workload/generate/arrival/reference_accelerators=1344");
+  EXPECT_EQ(given.at("reference"), "given");
+  EXPECT_DOUBLE_EQ(given.at("rate_per_hour").get<double>(), base.at("rate_per_hour").get<double>() * 2);
+  // Bad references are located.
+  const Result bad = ccsim("run " + scenario + " -q --out " + (dir / "bad").string() +
+                           " --set /workload/generate/arrival/reference_accelerators=0");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("/workload/generate/arrival/reference_accelerators: expected a number of accelerators in "
+                            "[1, 1000000000] or \"platform\""),
+            std::string::npos)
+      << bad.output;
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+}

@@ -69,7 +69,11 @@ struct PreparedRun {
   Cluster cluster;
   ImportReport workload_report; //!< where the jobs came from ("inline", "generate" or a trace format) and counts
   std::uint64_t job_count = 0;  //!< jobs the workload holds (kept by its importer)
-  ScenarioPolicies policies;    //!< queue and placement (event mode) or fill policy (fill mode)
+  //! A generated workload: the usable accelerators its offered_load is relative to, and its mean arrival rate
+  //! (at t = 0, before growth and cycles), jobs/s.
+  std::uint64_t reference_accelerators = 0;
+  double arrival_rate_per_s = 0;
+  ScenarioPolicies policies; //!< queue and placement (event mode) or fill policy (fill mode)
   //! Every resolved job by Job::index, when prepare() was asked to hold them (fill mode, tests); else empty.
   std::vector<Job> jobs;
 
@@ -84,6 +88,10 @@ struct PreparedRun {
 //! trace (line or pointer). With `hold_jobs`, run.jobs keeps every resolved job.
 PreparedRun prepare(Scenario scenario, const Overrides& overrides = {},
                     const PolicyRegistry& registry = PolicyRegistry::global(), bool hold_jobs = false);
+
+//! The usable accelerators a generated workload's offered_load is relative to (GeneratorSpec::Reference): the given
+//! count, the file's platform before --set edits (Scenario::unedited), or `cluster`.
+std::uint64_t generator_reference_accelerators(const Scenario& s, const Cluster& cluster);
 
 //! Resolves every job of `jobs` (JobResolver), locating job i at locate(i).
 void resolve_jobs(std::span<Job> jobs, const Cluster& cluster, const std::string& file,

@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -159,6 +160,9 @@ struct WorkloadSpec {
 
 //! A parsed, validated scenario: platform + workload + scheduler + outputs.
 struct Scenario {
+  //! The scenario file as written, before its --set edits, when they were given and a generated workload's
+  //! offered_load is relative to the file's platform (GeneratorSpec::Reference::FILE_PLATFORM); null otherwise.
+  std::shared_ptr<const Scenario> unedited;
   std::string file;   //!< path the scenario was read from ("" when built in memory)
   std::string sha256; //!< SHA-256 of the file's bytes
   std::string name;

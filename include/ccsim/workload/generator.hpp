@@ -50,8 +50,14 @@ struct GeneratorSpec {
   enum class Process : std::uint8_t { POISSON, DIURNAL };
   Process process = Process::POISSON;
   double rate_per_s = 0;   //!< mean arrival rate (set directly, or from offered_load once capacity is known)
-  double offered_load = 0; //!< > 0: rate = load x capacity / E[accelerators x duration_s]
-  double amplitude = 0;    //!< diurnal: rate(t) = mean x (1 + amplitude x cos(2 pi (t/3600 - peak_hour) / 24))
+  double offered_load = 0; //!< > 0: rate = load x reference capacity / E[accelerators x duration_s]
+  //! What offered_load is relative to (docs/workloads.md "Demand that does not follow the platform"): the
+  //! scenario file's platform before any --set edit (default: a what-if edit never adds demand), the platform
+  //! simulated (edits included: "platform"), or a number of accelerators given.
+  enum class Reference : std::uint8_t { FILE_PLATFORM, PLATFORM, GIVEN };
+  Reference reference = Reference::FILE_PLATFORM;
+  std::uint64_t reference_accelerators = 0; //!< GIVEN: the capacity offered_load is relative to
+  double amplitude = 0; //!< diurnal: rate(t) = mean x (1 + amplitude x cos(2 pi (t/3600 - peak_hour) / 24))
   double peak_hour = 14;
   std::uint64_t jobs = 0; //!< number of jobs, or ...
   double horizon_s = 0;   //!< ... arrivals until this time
