@@ -229,7 +229,8 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
   spec.horizon_s = g.number("horizon_s", Need::OPTIONAL, 0, MAX_TIME_S, true).value_or(0);
   if (const auto* av = g.value("arrival", Need::REQUIRED)) {
     ObjectReader a(*av, g.pointer_of("arrival"), g.file(), g.diagnostics(),
-                   {"process", "rate_per_hour", "offered_load", "amplitude", "peak_hour", "reference_accelerators"});
+                   {"process", "rate_per_hour", "offered_load", "amplitude", "peak_hour", "reference_accelerators",
+                    "growth_per_year", "weekday_factors", "annual", "steps"});
     const auto process = a.string("process", Need::OPTIONAL).value_or("poisson");
     if (process == "diurnal")
       spec.process = GeneratorSpec::Process::DIURNAL;
@@ -253,6 +254,46 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
                 "expected a number of accelerators in [1, 1000000000] or \"platform\" (the platform simulated, "
                 "--set edits included), found " +
                     describe_json(*ref));
+    }
+    spec.growth_per_year = a.number("growth_per_year", Need::OPTIONAL, -0.99, 100).value_or(0);
+    if (const auto* wv = a.value("weekday_factors", Need::OPTIONAL)) {
+      double total = 0;
+      bool ok = wv->is_array() && wv->size() == 7;
+      for (std::size_t d = 0; ok && d < 7; d++) {
+        ok = (*wv)[d].is_number() && (*wv)[d].get<double>() > 0 && (*wv)[d].get<double>() <= 1e6;
+        if (ok) {
+          spec.weekday[d] = (*wv)[d].get<double>();
+          total += spec.weekday[d];
+        }
+      }
+      if (ok)
+        for (double& f : spec.weekday)
+          f *= 7 / total; // mean 1 over the week: the offered load stays the mean
+      else {
+        spec.weekday = {};
+        a.error("weekday_factors",
+                "expected 7 factors > 0 (Monday to Sunday; t = 0 is a Monday, 00:00), found " + describe_json(*wv));
+      }
+    }
+    if (const auto* yv = a.value("annual", Need::OPTIONAL)) {
+      ObjectReader y(*yv, a.pointer_of("annual"), a.file(), a.diagnostics(), {"amplitude", "peak_day"});
+      spec.annual_amplitude = y.number("amplitude", Need::REQUIRED, 0, 1).value_or(0);
+      spec.annual_peak_day = y.number("peak_day", Need::OPTIONAL, 0, 365).value_or(0);
+    }
+    if (const auto* sv = a.value("steps", Need::OPTIONAL)) {
+      if (not sv->is_array() || sv->empty())
+        a.error("steps", "expected a non-empty array of {\"at_s\", \"factor\"}");
+      else
+        for (std::size_t i = 0; i < sv->size(); i++) {
+          ObjectReader st((*sv)[i], a.pointer_of("steps") + "/" + std::to_string(i), a.file(), a.diagnostics(),
+                          {"at_s", "factor"});
+          const double at = st.number("at_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
+          const double factor = st.number("factor", Need::REQUIRED, 0, 1e6, true).value_or(1);
+          if (not spec.steps.empty() && at < spec.steps.back().first)
+            st.error("at_s", fmt::format("expected steps in time order (the previous one is at {} s)",
+                                         spec.steps.back().first));
+          spec.steps.emplace_back(at, factor);
+        }
     }
     if (spec.process == GeneratorSpec::Process::DIURNAL) {
       spec.amplitude = a.number("amplitude", Need::OPTIONAL, 0, 1).value_or(0.5);
@@ -359,6 +400,56 @@ std::uint32_t draw_accelerators(const Distribution& d, Rng& rng)
 
 } // namespace
 
+namespace {
+constexpr double DAY_S = 86400;
+constexpr double YEAR_S = 365 * DAY_S;
+
+double diurnal_factor(const GeneratorSpec& spec, double t)
+{
+  if (spec.process != GeneratorSpec::Process::DIURNAL)
+    return 1;
+  return 1 + spec.amplitude * std::cos(2 * std::numbers::pi * (t / 3600.0 - spec.peak_hour) / 24.0);
+}
+
+double step_factor(const GeneratorSpec& spec, double t)
+{
+  double f = 1;
+  for (const auto& [at, factor] : spec.steps)
+    if (at <= t)
+      f *= factor;
+  return f;
+}
+} // namespace
+
+double GeneratorSpec::rate_factor(double t) const
+{
+  double f = diurnal_factor(*this, t) * step_factor(*this, t);
+  if (growth_per_year != 0)
+    f *= std::pow(1 + growth_per_year, t / YEAR_S);
+  if (weekday[0] > 0)
+    f *= weekday[static_cast<std::size_t>(std::fmod(std::floor(t / DAY_S), 7.0))];
+  if (annual_amplitude > 0)
+    f *= 1 + annual_amplitude * std::cos(2 * std::numbers::pi * (t / DAY_S - annual_peak_day) / 365.0);
+  return std::max(0.0, f);
+}
+
+double GeneratorSpec::rate_factor_bound(double from_s, double to_s) const
+{
+  double f = process == Process::DIURNAL ? 1 + amplitude : 1;
+  double steps_max = step_factor(*this, from_s);
+  for (const auto& [at, factor] : steps)
+    if (at > from_s && at <= to_s)
+      steps_max = std::max(steps_max, step_factor(*this, at));
+  f *= steps_max;
+  if (growth_per_year != 0) // monotone: the larger end
+    f *= std::max(std::pow(1 + growth_per_year, from_s / YEAR_S), std::pow(1 + growth_per_year, to_s / YEAR_S));
+  if (weekday[0] > 0)
+    f *= *std::max_element(weekday.begin(), weekday.end());
+  if (annual_amplitude > 0)
+    f *= 1 + annual_amplitude;
+  return f * (1 + 1e-12); // rounding: the bound must not fall below a factor computed another way
+}
+
 double generator_rate_per_s(const GeneratorSpec& spec, std::uint64_t capacity_accelerators)
 {
   if (spec.offered_load <= 0)
@@ -400,9 +491,30 @@ bool GeneratedJobs::next(Job& job)
 {
   if (done_ || (spec_.jobs > 0 && produced_ >= spec_.jobs))
     return false;
-  // Poisson: exponential gaps at the rate. Diurnal: thinning of a Poisson process at the peak rate.
+  // Poisson: exponential gaps at the rate. Diurnal: thinning of a Poisson process at the peak rate. A rate that
+  // changes over time: thinning day by day, each day at a bound of the rate over it (a candidate past the day's end
+  // is dropped and the next day starts afresh: exact, as exponential gaps are memoryless).
   const double peak_rate = rate_ * (1 + spec_.amplitude);
-  if (spec_.process == GeneratorSpec::Process::POISSON) {
+  if (spec_.changes_over_time()) {
+    for (;;) {
+      if (spec_.jobs == 0 && t_ > spec_.horizon_s)
+        break;               // past the horizon: ends below
+      if (t_ > MAX_TIME_S) { // a rate decaying towards 0 with a job count to reach
+        done_ = true;
+        return false;
+      }
+      const double day_end = (std::floor(t_ / DAY_S) + 1) * DAY_S;
+      const double bound = rate_ * spec_.rate_factor_bound(t_, day_end);
+      const double candidate = bound > 0 ? t_ + rng_.exponential(bound) : day_end + 1;
+      if (candidate > day_end) {
+        t_ = day_end;
+        continue;
+      }
+      t_ = candidate;
+      if (rng_.uniform() * bound <= rate_ * spec_.rate_factor(t_))
+        break;
+    }
+  } else if (spec_.process == GeneratorSpec::Process::POISSON) {
     t_ += rng_.exponential(rate_);
   } else {
     for (;;) {

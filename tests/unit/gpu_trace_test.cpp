@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <numbers>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -337,4 +339,88 @@ TEST(Generator, DiurnalRateAndOfferedLoad)
   load.rate_per_s = 0;
   load.offered_load = 0.5;
   EXPECT_DOUBLE_EQ(generator_rate_per_s(load, 100), 0.25);
+}
+
+TEST(Generator, TheRateIsTheProductOfGrowthCyclesAndSteps)
+{
+  // Weekdays 1, weekend 0.5, normalized to mean 1: 7/6 and 7/12. t = 0 is a Monday; annual peak on day 0.
+  const PreparedRun prep = generated(R"({"jobs": 10, "arrival": {"rate_per_hour": 1, "growth_per_year": 0.4,
+      "weekday_factors": [1, 1, 1, 1, 1, 0.5, 0.5], "annual": {"amplitude": 0.2}, "steps": [{"at_s": 2592000,
+      "factor": 1.5}]}, "mix": [{"class": "training", "accelerators": 1, "duration_s": 60}]})");
+  const GeneratorSpec& g = prep.scenario.workload.generator;
+  EXPECT_NEAR(g.rate_factor(0), 7.0 / 6 * 1.2, 1e-12);
+  // A year on (day 365, a Tuesday): x 1.4 growth, after the step at day 30.
+  EXPECT_NEAR(g.rate_factor(365 * 86400.0), 1.4 * 7.0 / 6 * 1.2 * 1.5, 1e-12);
+  // Saturday noon.
+  const double t = 5.5 * 86400;
+  EXPECT_NEAR(g.rate_factor(t),
+              std::pow(1.4, t / (365 * 86400.0)) * 7.0 / 12 * (1 + 0.2 * std::cos(2 * std::numbers::pi * 5.5 / 365)),
+              1e-12);
+  for (double x = 0; x < 400 * 86400.0; x += 3 * 3600.0 + 17)
+    ASSERT_LE(g.rate_factor(x), g.rate_factor_bound(x - 40000, x + 40000)) << x;
+  // Located errors.
+  const auto errors = [](const std::string& arrival) {
+    return test::load_errors(R"({"sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1,
+        "node": {"accelerator": "H100-SXM", "count": 8}}]}], "workload": {"generate": {"horizon_s": 1, "arrival": )" +
+                             arrival + R"(, "mix": [{"class": "training", "accelerators": 1, "duration_s": 60}]}}})");
+  };
+  EXPECT_TRUE(test::has_error(errors(R"({"rate_per_hour": 1, "weekday_factors": [1, 1, 1]})"),
+                              "/workload/generate/arrival/weekday_factors", "expected 7 factors > 0"));
+  EXPECT_TRUE(test::has_error(errors(R"({"rate_per_hour": 1, "growth_per_year": -1})"),
+                              "/workload/generate/arrival/growth_per_year", ""));
+  EXPECT_TRUE(
+      test::has_error(errors(R"({"rate_per_hour": 1, "steps": [{"at_s": 10, "factor": 2}, {"at_s": 5, "factor": 2}]})"),
+                      "/workload/generate/arrival/steps/1/at_s", "in time order"));
+  EXPECT_TRUE(test::has_error(errors(R"({"rate_per_hour": 1, "steps": [{"at_s": 10, "factor": 0}]})"),
+                              "/workload/generate/arrival/steps/0/factor", ""));
+  EXPECT_TRUE(test::has_error(errors(R"({"rate_per_hour": 1, "annual": {"amplitude": 2}})"),
+                              "/workload/generate/arrival/annual/amplitude", ""));
+  EXPECT_TRUE(test::has_error(errors(R"({"rate_per_hour": 1, "reference_accelerators": 8})"),
+                              "/workload/generate/arrival/reference_accelerators", "only an offered_load"));
+}
+
+TEST(Generator, ArrivalsFollowGrowthTheWeekAndSteps)
+{
+  const auto count_between = [](const std::vector<Job>& jobs, double from, double to) {
+    return static_cast<double>(
+        std::count_if(jobs.begin(), jobs.end(), [&](const Job& j) { return j.submit_s >= from && j.submit_s < to; }));
+  };
+  GeneratorSpec spec;
+  spec.rate_per_s = 0.01;
+  MixEntry m;
+  m.accelerators.a = 1;
+  m.duration_s = Distribution{};
+  m.duration_s->a = 60;
+  spec.mix.push_back(m);
+  constexpr double YEAR = 365 * 86400.0;
+  // +40 % a year: the second year has 1.4 x the first's arrivals (integrals of 1.4^x over [1, 2] and [0, 1]).
+  GeneratorSpec growth = spec;
+  growth.growth_per_year = 0.4;
+  growth.horizon_s = 2 * YEAR;
+  const auto grown = generate_jobs(growth, 1, 3);
+  EXPECT_NEAR(count_between(grown, YEAR, 2 * YEAR) / count_between(grown, 0, YEAR), 1.4, 0.014);
+  // Mean over the first year: 0.01 x (1.4 - 1) / ln 1.4 jobs/s.
+  EXPECT_NEAR(count_between(grown, 0, YEAR) / (0.01 * YEAR * 0.4 / std::log(1.4)), 1, 0.01);
+  // Weekends at half the weekday rate.
+  GeneratorSpec weekly = spec;
+  weekly.weekday = {7.0 / 6, 7.0 / 6, 7.0 / 6, 7.0 / 6, 7.0 / 6, 7.0 / 12, 7.0 / 12};
+  weekly.horizon_s = 20 * 7 * 86400.0;
+  const auto week = generate_jobs(weekly, 1, 3);
+  double weekdays = 0, weekends = 0;
+  for (const Job& j : week)
+    (std::fmod(std::floor(j.submit_s / 86400), 7) >= 5 ? weekends : weekdays) += 1;
+  EXPECT_NEAR((weekends / 2) / (weekdays / 5), 0.5, 0.015);
+  EXPECT_NEAR(static_cast<double>(week.size()) / (0.01 * weekly.horizon_s), 1, 0.01); // the mean is kept
+  // A new tenant doubles demand from day 10.
+  GeneratorSpec step = spec;
+  step.steps = {{10 * 86400.0, 2.0}};
+  step.horizon_s = 20 * 86400.0;
+  const auto stepped = generate_jobs(step, 1, 3);
+  EXPECT_NEAR(count_between(stepped, 10 * 86400.0, 20 * 86400.0) / count_between(stepped, 0, 10 * 86400.0), 2, 0.06);
+  // A job count with a decaying rate ends (at the largest time ccsim accepts) rather than looping.
+  GeneratorSpec decay = spec;
+  decay.growth_per_year = -0.99;
+  decay.rate_per_s = 1e-6;
+  decay.jobs = 1000;
+  EXPECT_LT(generate_jobs(decay, 1, 3).size(), 1000U);
 }

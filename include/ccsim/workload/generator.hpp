@@ -7,6 +7,7 @@
 #include "ccsim/workload/job.hpp"
 #include "ccsim/workload/job_source.hpp"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,23 @@ struct GeneratorSpec {
   std::uint64_t reference_accelerators = 0; //!< GIVEN: the capacity offered_load is relative to
   double amplitude = 0; //!< diurnal: rate(t) = mean x (1 + amplitude x cos(2 pi (t/3600 - peak_hour) / 24))
   double peak_hour = 14;
+  // Change over time (docs/workloads.md "Demand over time"): rate(t) = rate x diurnal(t) x weekly(t) x annual(t)
+  // x (1 + growth_per_year)^(t / year) x the product of the step factors at or before t. A year is 365 days;
+  // t = 0 is a Monday, 00:00.
+  double growth_per_year = 0;                   //!< compound growth of the rate, per year (0.4: +40 % a year)
+  std::array<double, 7> weekday{};              //!< weekly: Monday..Sunday factors, normalized to mean 1 (all 0: none)
+  double annual_amplitude = 0;                  //!< annual: 1 + amplitude x cos(2 pi (t / day - peak_day) / 365)
+  double annual_peak_day = 0;                   //!< day of the year (from t = 0) of the annual peak
+  std::vector<std::pair<double, double>> steps; //!< (at_s, factor): the rate is multiplied by factor from at_s on
+  //! Whether the rate changes other than by the diurnal cycle.
+  bool changes_over_time() const
+  {
+    return growth_per_year != 0 || weekday[0] > 0 || annual_amplitude > 0 || not steps.empty();
+  }
+  //! rate(t) / rate: the product of every factor above (the diurnal one included), >= 0.
+  double rate_factor(double t) const;
+  //! An upper bound of rate_factor over [from_s, to_s].
+  double rate_factor_bound(double from_s, double to_s) const;
   std::uint64_t jobs = 0; //!< number of jobs, or ...
   double horizon_s = 0;   //!< ... arrivals until this time
   std::vector<MixEntry> mix;
