@@ -66,6 +66,7 @@ struct Workload {
   std::uint64_t capacity = 0;    //!< GENERATE: usable accelerators (sets an offered-load rate)
   std::uint64_t seed = 0;        //!< GENERATE
   Job defaults;                  //!< TRACE: job fields the trace does not carry (set_defaults_given())
+  ScaledJobSource::Scale scale;  //!< TRACE: time_scale, load_scale (identity: jobs as read)
   bool span_sites = false;       //!< scheduler.span_sites: every job may span sites
   bool cpu_only_allowed = false; //!< fill mode
   //! Per job class: whether workload.duration_reference names a type, and that type's peaks (FLOP/s)
@@ -83,6 +84,21 @@ struct Workload {
     if (not order || order->size() != jobs.size())
       order = std::make_shared<const std::vector<std::uint32_t>>(submission_order(jobs));
     return std::make_unique<VectorJobSource>(&jobs, order); // copies each job as it is read
+  }
+
+  //! The raw jobs scaled (ScaledJobSource), or as they are when the scale is the identity.
+  std::unique_ptr<JobSource> open_scaled() const
+  {
+    auto raw = open_raw();
+    if (scale.identity())
+      return raw;
+    return std::make_unique<ScaledJobSource>(std::move(raw), scale, raw_locator());
+  }
+
+  //! Where the raw job of index i comes from, when its source cannot say (a trace held whole).
+  std::function<std::string(std::uint32_t)> raw_locator() const
+  {
+    return [this](std::uint32_t i) { return report.locate(i, "/jobs"); };
   }
 
   //! Where `job`, just read from `src`, comes from, for messages.
@@ -202,7 +218,7 @@ class ResolvedJobs final : public JobSource {
 public:
   ResolvedJobs(std::shared_ptr<const detail::Workload> workload, const Cluster& cluster)
       : workload_(std::move(workload))
-      , raw_(workload_->open_raw())
+      , raw_(workload_->open_scaled())
       , resolver_(cluster, workload_->cpu_only_allowed)
   {
   }
@@ -258,14 +274,23 @@ void pass(PreparedRun& run, detail::Workload& w, JobResolver& resolver, bool hol
   ImportReport& report = run.workload_report;
   StreamCheck stream;
   const auto raw = w.open_raw();
-  for (Job job; raw->next(job);) {
+  // A scaled trace: the stream checks see the jobs as read, the rest sees them scaled.
+  ScaledJobSource scaled(
+      *raw, w.scale,
+      [&](const Job& job) {
+        if (w.streamed)
+          stream.add(job);
+      },
+      w.raw_locator());
+  JobSource& src = w.scale.identity() ? *raw : static_cast<JobSource&>(scaled);
+  for (Job job; src.next(job);) {
     count++;
-    if (w.streamed)
+    if (w.streamed && w.scale.identity())
       stream.add(job);
     w.finish(job);
     any_spanning = any_spanning || job.span_sites;
     resolver.resolve(
-        job, w.file, [&] { return w.locate(job, *raw); }, diags);
+        job, w.file, [&] { return w.locate(job, src); }, diags);
     if (hold_jobs) {
       if (run.jobs.size() <= job.index)
         run.jobs.resize(static_cast<std::size_t>(job.index) + 1);
@@ -298,7 +323,7 @@ void pass(PreparedRun& run, detail::Workload& w, JobResolver& resolver, bool hol
       w.streamed = false;
     }
     for (Job& job : run.jobs) // held jobs were read before the shift was known
-      job.submit_s -= w.shift_s;
+      job.submit_s -= w.shift_s * w.scale.time;
   }
 }
 
@@ -381,6 +406,7 @@ PreparedRun prepare(Scenario scenario, const Overrides& overrides, const PolicyR
       w->file = spec.path;
       w->defaults = spec.defaults;
       w->set_defaults_given(spec.defaults_given);
+      w->scale = {spec.time_scale, spec.load_scale, s.seed};
       if (is_line_based(spec.format)) {
         // Streamed, checked by the pass below (held after all if out of order; read whole if a ccsim workload
         // file turns out not to be laid out one job per line).

@@ -477,9 +477,12 @@ void read_workload(const ObjectReader& root, Scenario& s)
   WorkloadSpec& spec = s.workload;
   const std::int64_t min_accelerators = s.scheduler.mode == SchedulerMode::FILL ? 0 : 1;
   if (wv->is_object() && wv->contains("format")) {
-    ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
-                   {"format", "path", "options", "defaults", "duration_reference", "activity"});
+    ObjectReader w(
+        *wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
+        {"format", "path", "options", "defaults", "duration_reference", "activity", "time_scale", "load_scale"});
     spec.source = WorkloadSpec::Source::TRACE;
+    spec.time_scale = w.number("time_scale", Need::OPTIONAL, 0, 1000, true).value_or(1);
+    spec.load_scale = w.number("load_scale", Need::OPTIONAL, 0, 100, true).value_or(1);
     read_per_class_fields(w, s);
     const auto format = w.string("format", Need::REQUIRED);
     const auto path = w.string("path", Need::REQUIRED);

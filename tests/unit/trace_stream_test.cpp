@@ -20,7 +20,7 @@ namespace {
 //! A scenario beside an SWF file with `rows` (one 4-accelerator node).
 class SwfScenario {
 public:
-  explicit SwfScenario(const std::string& rows)
+  explicit SwfScenario(const std::string& rows, const std::string& workload_extra = "")
       : dir_(fs::temp_directory_path() / ("ccsim-stream-test-" + std::to_string(::getpid())))
   {
     fs::create_directories(dir_);
@@ -28,7 +28,8 @@ public:
     std::ofstream(dir_ / "s.json") << R"({"name": "t",
       "accelerators": {"G": {"kind": "gpu", "peak_tflops": {"fp32": 10}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
       "sites": [{"name": "s", "region": "east", "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "G", "count": 4}}]}],
-      "workload": {"format": "swf", "path": "t.swf", "defaults": {"precision": "fp32"}},
+      "workload": {"format": "swf", "path": "t.swf", "defaults": {"precision": "fp32"})"
+                                   << workload_extra << R"(},
       "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
   }
   ~SwfScenario() { fs::remove_all(dir_); }
@@ -283,4 +284,55 @@ TEST(StreamedTrace, CcsimWorkloadFileMistakesKeepTheirJsonPointers)
     EXPECT_NE(std::string(e.what()).find("w.json: /jobs/1: the key \"accelerators\" appears twice"), std::string::npos)
         << e.what();
   }
+}
+
+TEST(StreamedTrace, ATraceScaledInTimeAndLoad)
+{
+  // Shifted to zero (0, 0, 150), then times x 2 and every job twice: copies "<id>#1" at their job's time, indices
+  // renumbered in delivery order. Streamed or held (out of order), the same jobs.
+  const auto expect_doubled = [](const std::vector<Seen>& jobs) {
+    ASSERT_EQ(jobs.size(), 6U);
+    const std::vector<std::string> ids = {"1", "1#1", "2", "2#1", "3", "3#1"};
+    const std::vector<double> times = {0, 0, 0, 0, 300, 300};
+    for (std::size_t i = 0; i < 6; i++) {
+      EXPECT_EQ(jobs[i].id, ids[i]);
+      EXPECT_EQ(jobs[i].index, i);
+      EXPECT_EQ(jobs[i].submit_s, times[i]) << ids[i];
+    }
+  };
+  const std::string scale = R"(, "time_scale": 2, "load_scale": 2)";
+  const SwfScenario sorted(row(1, 100, 50, 2, 60) + row(2, 100, 10, 1, 20) + row(3, 250, 5, 4, 10), scale);
+  const PreparedRun streamed = sorted.prepare_run(false);
+  EXPECT_EQ(streamed.job_count, 6U);
+  EXPECT_EQ(streamed.workload_report.read, 3U); // the trace's own counts
+  expect_doubled(stream(streamed));
+  expect_doubled(stream(sorted.prepare_run(true)));
+  const SwfScenario unsorted(row(3, 250, 5, 4, 10) + row(1, 100, 50, 2, 60) + row(2, 100, 10, 1, 20), scale);
+  expect_doubled(stream(unsorted.prepare_run(false)));
+  // Half the jobs, drawn at random (seeded: the same ones every time), each at its own time.
+  std::string rows;
+  for (int i = 1; i <= 400; i++)
+    rows += row(i, 10.0 * i, 5, 1, 10);
+  const SwfScenario half(rows, R"(, "load_scale": 0.5)");
+  const auto kept = stream(half.prepare_run(false));
+  EXPECT_GT(kept.size(), 170U);
+  EXPECT_LT(kept.size(), 230U);
+  const auto again = stream(half.prepare_run(false));
+  ASSERT_EQ(again.size(), kept.size());
+  for (std::size_t i = 0; i < kept.size(); i++) {
+    EXPECT_EQ(again[i].id, kept[i].id);
+    EXPECT_EQ(kept[i].submit_s, 10.0 * std::stoi(kept[i].id) - 10); // shifted to zero, not moved
+  }
+  // A job that cannot run is located at its line, copies included.
+  const SwfScenario bad(row(1, 100, 50, 2, 60) + row(2, 100, 10, 8, 20), R"(, "load_scale": 2, "time_scale": 3)");
+  try {
+    (void)bad.prepare_run(false);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 4"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(test::has_error(test::load_errors(R"({"sites": [{"name": "s", "region": "east", "racks": [{"count": 1,
+      "nodes_per_rack": 1, "node": {"accelerator": "H100-SXM", "count": 8}}]}],
+      "workload": {"format": "swf", "path": "x.swf", "load_scale": 0}})"),
+                              "/workload/load_scale", ""));
 }

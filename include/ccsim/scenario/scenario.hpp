@@ -150,7 +150,9 @@ struct WorkloadSpec {
   nlohmann::json options; //!< TRACE: importer options (null when absent)
   Job defaults;           //!< TRACE: job fields the trace does not carry ...
   std::vector<std::string> defaults_given; //!< ... and which of them the file gives (only those are applied)
-  GeneratorSpec generator;                 //!< GENERATE
+  double time_scale = 1;                   //!< TRACE: submit times x this (2: the trace spread over twice the time)
+  double load_scale = 1;   //!< TRACE: each job replayed this many times on average (1.4: the trace at 1.4x)
+  GeneratorSpec generator; //!< GENERATE
   //! Per job class (JOB_CLASS_NAMES order): the accelerator type a duration-based job's duration was measured on
   //! ("" = none: the duration on every type); "duration_reference" (docs/model.md "Runtime").
   std::array<std::string, JOB_CLASS_NAMES.size()> duration_reference;

@@ -4,6 +4,7 @@
 #include "ccsim/workload/job.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -39,6 +40,39 @@ private:
   const std::vector<Job>* jobs_ = nullptr; //!< &owned_, or the caller's
   std::shared_ptr<const std::vector<std::uint32_t>> order_;
   std::size_t next_ = 0;
+};
+
+//! A trace replayed at another pace or rate (workload.time_scale and load_scale; docs/workloads.md "Scaling a
+//! trace"): submit times x time_scale (after any start_at_zero shift); each job replayed floor(load_scale) times,
+//! plus once more with probability frac(load_scale) (seeded, one draw per job in submission order), copy k >= 1
+//! named "<id>#<k>" at the same time. Job::index is renumbered 0, 1, ... in delivery (submission) order.
+class ScaledJobSource final : public JobSource {
+public:
+  struct Scale {
+    double time = 1, load = 1;
+    std::uint64_t seed = 0;
+    bool identity() const { return time == 1 && load == 1; }
+  };
+  //! Reads `inner` (which must outlive it). `on_raw` (optional) sees every job of `inner` before scaling;
+  //! `locate_raw` (optional) names where an inner job comes from by its index when `inner` cannot say.
+  ScaledJobSource(JobSource& inner, Scale scale, std::function<void(const Job&)> on_raw = {},
+                  std::function<std::string(std::uint32_t)> locate_raw = {});
+  ScaledJobSource(std::unique_ptr<JobSource> inner, Scale scale,
+                  std::function<std::string(std::uint32_t)> locate_raw = {});
+  bool next(Job& job) override;
+  std::string where() const override;
+
+private:
+  std::unique_ptr<JobSource> owned_;
+  JobSource* inner_;
+  Scale scale_;
+  std::function<void(const Job&)> on_raw_;
+  std::function<std::string(std::uint32_t)> locate_raw_;
+  std::uint64_t rng_state_;
+  Job last_;                    //!< the job being copied
+  std::uint32_t raw_index_ = 0; //!< its index in `inner`
+  std::uint32_t copies_left_ = 0, copy_ = 0;
+  std::uint32_t delivered_ = 0;
 };
 
 //! Job indices sorted by (submit time, input order): the order the engine submits them.
