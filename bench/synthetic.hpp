@@ -50,7 +50,9 @@ inline Synthetic synthetic_scenario(std::uint64_t jobs, std::uint64_t accelerato
       std::max<std::uint32_t>(1, (nodes + NODES_PER_RACK * groups - 1) / (NODES_PER_RACK * groups));
   double capacity = 0;
   for (std::uint32_t i = 0; i < sites; i++) {
-    SiteSpec site{"site" + std::to_string(i), "east", {}};
+    SiteSpec site;
+    site.name = "site" + std::to_string(i);
+    site.region = "east";
     for (std::uint32_t t = 0; t < types; t++) {
       site.rack_groups.push_back(RackGroupSpec{std::string("r") + names[t], racks_per_group, NODES_PER_RACK,
                                                NodeSpec{names[t], PER_NODE, 1500}, UNSET});

@@ -48,6 +48,8 @@ Cluster Cluster::build(const Scenario& scenario)
     site.pue = site_spec.pue;
     site.price_per_kwh = site_spec.price_per_kwh;
     site.carbon_kg_per_kwh = site_spec.carbon_kg_per_kwh;
+    site.price_series = site_spec.price_series;
+    site.carbon_series = site_spec.carbon_series;
     const auto site_index = static_cast<std::uint32_t>(c.sites.size());
     std::map<std::uint16_t, std::uint32_t> pool_of_type; // deterministic: pools numbered in first-appearance order
     for (const auto& g : site_spec.rack_groups) {

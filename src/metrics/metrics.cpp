@@ -420,9 +420,11 @@ void add_job_groups(nlohmann::ordered_json& s, const Scenario& scenario, const C
   s["stranded"] = {{"accelerators", stranded}, {"accelerator_s", static_cast<double>(stranded) * duration_s}};
 }
 
-//! energy, pue, cost, carbon and fragmentation from per-site energies (J) and the fragmentation means.
+//! energy, pue, cost, carbon and fragmentation from per-site energies (J), the costs and carbon (kg) of sites whose
+//! price or carbon intensity is a series (the others: energy x their constant), and the fragmentation means.
 void add_energy(nlohmann::ordered_json& s, const Scenario& scenario, const Cluster& cluster,
-                std::span<const double> site_it_j, std::span<const double> site_facility_j, double fragmentation,
+                std::span<const double> site_it_j, std::span<const double> site_facility_j,
+                std::span<const double> series_cost, std::span<const double> series_carbon_kg, double fragmentation,
                 double expected_fragmentation)
 {
   double it_j = 0;
@@ -435,8 +437,9 @@ void add_energy(nlohmann::ordered_json& s, const Scenario& scenario, const Clust
     const double site_facility = site_facility_j[i];
     it_j += site_it;
     facility_j += site_facility;
-    cost += site_facility / J_PER_KWH * cluster.sites[i].price_per_kwh;
-    carbon_kg += site_facility / J_PER_KWH * cluster.sites[i].carbon_kg_per_kwh;
+    const Site& site = cluster.sites[i];
+    cost += site.price_series ? series_cost[i] : site_facility / J_PER_KWH * site.price_per_kwh;
+    carbon_kg += site.carbon_series ? series_carbon_kg[i] : site_facility / J_PER_KWH * site.carbon_kg_per_kwh;
     energy_by_site[cluster.sites[i].name] = {{"it_kwh", site_it / J_PER_KWH},
                                              {"facility_kwh", site_facility / J_PER_KWH}};
   }
@@ -480,12 +483,14 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
   add_figures(s, cluster, all, makespan, makespan);
   add_job_groups(s, scenario, cluster, all, makespan, &counters);
   if (meter != nullptr) {
-    std::vector<double> it_j, facility_j;
+    std::vector<double> it_j, facility_j, cost, carbon_kg;
     for (std::uint32_t i = 0; i < cluster.sites.size(); i++) {
       it_j.push_back(meter->it_energy_j(i));
       facility_j.push_back(meter->facility_energy_j(i));
+      cost.push_back(meter->cost(i));
+      carbon_kg.push_back(meter->carbon_kg(i));
     }
-    add_energy(s, scenario, cluster, it_j, facility_j, meter->mean_fragmentation(),
+    add_energy(s, scenario, cluster, it_j, facility_j, cost, carbon_kg, meter->mean_fragmentation(),
                meter->mean_expected_fragmentation());
   }
   if (const RunMetrics::Figures* window = run.window()) {
@@ -506,7 +511,7 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
         {"accelerator_hours_busy", w["accelerator_hours"]["busy"].get<double>() * per_year},
         {"delivered_eflop", w["flops"]["delivered_eflop"].get<double>() * per_year}};
     if (const EnergyMeter::Totals* e = meter != nullptr ? meter->window_totals() : nullptr) {
-      add_energy(w, scenario, cluster, e->it_j, e->facility_j, e->mean_fragmentation(),
+      add_energy(w, scenario, cluster, e->it_j, e->facility_j, e->cost, e->carbon_kg, e->mean_fragmentation(),
                  e->mean_expected_fragmentation());
       annual["facility_kwh"] = w["energy"]["facility_kwh"].get<double>() * per_year;
       annual["electricity_cost"] = w["cost"]["electricity"].get<double>() * per_year;

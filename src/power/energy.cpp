@@ -40,6 +40,12 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
       series_.columns.push_back("it_power_w." + site.name);
     for (const auto& site : cluster.sites)
       series_.columns.push_back("facility_power_w." + site.name);
+    for (const auto& site : cluster.sites) // time-varying only: a constant is in the scenario
+      if (site.price_series)
+        series_.columns.push_back("price_per_kwh." + site.name);
+    for (const auto& site : cluster.sites)
+      if (site.carbon_series)
+        series_.columns.push_back("carbon_kg_per_kwh." + site.name);
   }
 }
 
@@ -86,6 +92,12 @@ void EnergyMeter::record_sample(double t)
     v.push_back(s.it_w);
   for (const auto& s : sites_)
     v.push_back(s.facility_w);
+  for (const auto& site : cluster_->sites)
+    if (site.price_series)
+      v.push_back(site.price_series->at(t));
+  for (const auto& site : cluster_->sites)
+    if (site.carbon_series)
+      v.push_back(site.carbon_series->at(t));
   v.insert(v.end(), extra_.begin(), extra_.end());
   if (sink_ != nullptr) {
     if (not std::exchange(columns_sent_, true))
@@ -252,6 +264,8 @@ void EnergyMeter::set_window(const WindowSpec& window)
   window_totals_ = Totals{};
   window_totals_.it_j.assign(sites_.size(), 0);
   window_totals_.facility_j.assign(sites_.size(), 0);
+  window_totals_.cost.assign(sites_.size(), 0);
+  window_totals_.carbon_kg.assign(sites_.size(), 0);
   window_totals_.from_s = window.start_s;
 }
 
@@ -269,12 +283,24 @@ double EnergyMeter::in_window(double from_s, double to_s) const
 
 void EnergyMeter::integrate_site(std::uint32_t site, double to_s)
 {
+  constexpr double J_PER_KWH = 3.6e6;
   SiteMeter& m = sites_[site];
   m.it_j += m.it_w * (to_s - m.last_s);
   m.facility_j += m.facility_w * (to_s - m.last_s);
+  const Site& spec = cluster_->sites[site];
+  // Time-varying price or carbon intensity: facility power (constant over [last_s, to_s]) x the series' integral.
+  if (spec.price_series)
+    m.cost += m.facility_w * spec.price_series->integral(m.last_s, to_s) / J_PER_KWH;
+  if (spec.carbon_series)
+    m.carbon_kg += m.facility_w * spec.carbon_series->integral(m.last_s, to_s) / J_PER_KWH;
   if (const double in = in_window(m.last_s, to_s); in > 0) {
     window_totals_.it_j[site] += m.it_w * in;
     window_totals_.facility_j[site] += m.facility_w * in;
+    const double from = std::max(m.last_s, window_->start_s);
+    if (spec.price_series)
+      window_totals_.cost[site] += m.facility_w * spec.price_series->integral(from, from + in) / J_PER_KWH;
+    if (spec.carbon_series)
+      window_totals_.carbon_kg[site] += m.facility_w * spec.carbon_series->integral(from, from + in) / J_PER_KWH;
   }
   m.last_s = to_s;
 }

@@ -1,6 +1,8 @@
 // src/scenario/loader.cpp
 #include "ccsim/scenario/loader.hpp"
 
+#include "ccsim/scenario/series.hpp"
+
 #include "ccsim/core/hash.hpp"
 #include "ccsim/core/json_reader.hpp"
 #include "ccsim/core/limits.hpp"
@@ -235,8 +237,25 @@ void read_sites(const ObjectReader& root, Scenario& s)
     spec.name = site.string("name", Need::REQUIRED).value_or("");
     spec.region = site.string("region", Need::REQUIRED).value_or("");
     spec.pue = read_pue(site);
-    spec.price_per_kwh = site.number("electricity_price_per_kwh", Need::OPTIONAL, 0, MAX_PRICE_PER_KWH).value_or(0);
-    spec.carbon_kg_per_kwh = site.number("carbon_kg_per_kwh", Need::OPTIONAL, 0, MAX_CARBON_KG_PER_KWH).value_or(0);
+    // A number, or a series over time (docs/scenario.md "Tariffs and carbon over time"): policies see its mean.
+    const std::string base_dir =
+        root.file().empty() ? std::string(".") : std::filesystem::path(root.file()).parent_path().string();
+    const auto price_or_series = [&](const char* key, double max, std::optional<StepFunction>& series) {
+      const auto* v = site.value(key, Need::OPTIONAL);
+      if (v != nullptr && v->is_object()) {
+        series = read_series(site, key, max, base_dir.empty() ? "." : base_dir);
+        return series ? series->mean() : 0.0;
+      }
+      if (v != nullptr && not v->is_number()) {
+        site.error(key, "expected a number >= 0 or a series ({\"daily\": [...]} time-of-use periods, or "
+                        "{\"csv\": FILE}), found " +
+                            describe_json(*v));
+        return 0.0;
+      }
+      return site.number(key, Need::OPTIONAL, 0, max).value_or(0);
+    };
+    spec.price_per_kwh = price_or_series("electricity_price_per_kwh", MAX_PRICE_PER_KWH, spec.price_series);
+    spec.carbon_kg_per_kwh = price_or_series("carbon_kg_per_kwh", MAX_CARBON_KG_PER_KWH, spec.carbon_series);
     if (not spec.name.empty() && not site_names.insert(spec.name).second)
       site.error("name", "duplicate site name \"" + spec.name + "\" (expected unique site names)");
     std::set<std::string> group_names;

@@ -1,6 +1,7 @@
 // Power, energy, PUE, cost and carbon: hand-computed cases.
 #include "../support/helpers.hpp"
 
+#include "ccsim/core/step_function.hpp"
 #include "ccsim/metrics/metrics.hpp"
 #include "ccsim/output/writers.hpp"
 #include "ccsim/power/energy.hpp"
@@ -9,8 +10,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <unistd.h>
 
 using namespace ccsim;
 
@@ -809,4 +814,105 @@ TEST(Window, BadWindowsAreLocated)
                               ">= 0"));
   EXPECT_TRUE(test::has_error(test::load_errors(three_jobs_in_a_window(R"({"warmup_s": 10})")),
                               "/output/window/warmup_s", "unknown"));
+}
+
+namespace {
+//! A file in the test's temporary folder, with `text`; its absolute path.
+std::string temp_file(const std::string& name, const std::string& text)
+{
+  const auto dir = std::filesystem::temp_directory_path() / ("ccsim-series-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream((dir / name).string()) << text;
+  return (dir / name).string();
+}
+} // namespace
+
+TEST(Tariff, ACostAcrossATimeOfUseBoundaryIsExact)
+{
+  // 8,700 W of facility power for an hour (the issue's job): 0.3 per kWh, 0.9 from 00:30, 0.3 again from 01:00.
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": 1.25, "electricity_price_per_kwh": {"daily": [{"from_hour": 0, "value": 0.3},
+         {"from_hour": 0.5, "value": 0.9}, {"from_hour": 1, "value": 0.3}]},)",
+      R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])"));
+  EXPECT_DOUBLE_EQ(m.summary["cost"]["electricity"].get<double>(), 8.7 * (0.5 * 0.3 + 0.5 * 0.9));
+  // The mean daily price (what placement policies see): (0.5 h x 0.3 + 0.5 h x 0.9 + 23 h x 0.3) / 24.
+  EXPECT_DOUBLE_EQ(m.cluster.sites[0].price_per_kwh, (0.5 * 0.3 + 0.5 * 0.9 + 23 * 0.3) / 24);
+  // timeseries.csv gains the price in effect at each sample (every 1,800 s).
+  const auto& cols = m.series.columns;
+  const auto k = static_cast<std::size_t>(std::find(cols.begin(), cols.end(), "price_per_kwh.s") - cols.begin());
+  ASSERT_LT(k, cols.size());
+  EXPECT_EQ(m.series.values[k], 0.3);
+  EXPECT_EQ(m.series.values[cols.size() + k], 0.9);
+}
+
+TEST(Tariff, CarbonFromAnHourlyExportWithItsOwnColumnsAndUnits)
+{
+  // An ElectricityMaps-style export: UTC times, grams per kWh; 500 g for the first 20 minutes, then 200 g.
+  const std::string csv = temp_file("carbon.csv", "Datetime (UTC),Carbon Intensity gCO2eq/kWh (LCA)\n"
+                                                  "2024-01-01T00:00:00.000Z,500\n2024-01-01T00:20:00.000Z,200\n");
+  const Metered m = run_metered(two_node_scenario(
+      R"j("pue": 1.25, "carbon_kg_per_kwh": {"csv": ")j" + csv +
+          R"j(", "time_column": "Datetime (UTC)", "value_column": "Carbon Intensity gCO2eq/kWh (LCA)", "scale": 0.001},)j",
+      R"j([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])j"));
+  EXPECT_NEAR(m.summary["carbon"]["tco2"].get<double>(), 8.7 * (0.5 / 3 + 0.2 * 2 / 3) / 1000, 1e-15);
+  // Within a window, the window's part: [1800, 3600] at 200 g.
+  std::string text = three_jobs_in_a_window(R"j({"start_s": 1800, "end_s": 3600})j");
+  const std::string price = R"j("electricity_price_per_kwh": 0.5,)j";
+  text.replace(text.find(price), price.size(),
+               price + R"j( "carbon_kg_per_kwh": {"csv": ")j" + csv +
+                   R"j(", "time_column": "Datetime (UTC)", "value_column": "Carbon Intensity gCO2eq/kWh (LCA)", )j"
+                   R"j("scale": 0.001},)j");
+  const Metered w = run_metered(text);
+  EXPECT_NEAR(w.summary["window"]["carbon"]["tco2"].get<double>(), 8.7 * 0.5 * 0.2 / 1000, 1e-15);
+}
+
+TEST(Tariff, WeekendsSeasonsAndRepeatsFollowTheCalendar)
+{
+  const PreparedRun prep = test::prepared_from_text(two_node_scenario(
+      R"("electricity_price_per_kwh": {"daily": [{"from_hour": 0, "value": 1}, {"from_hour": 12, "value": 3}],
+         "weekend": [{"from_hour": 0, "value": 0.5}],
+         "seasons": [{"months": [7, 8], "daily": [{"from_hour": 0, "value": 2}]}]},)",
+      R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 60}])"));
+  const StepFunction& p = *prep.cluster.sites[0].price_series;
+  EXPECT_EQ(p.period_s(), 365 * 86400.0);
+  EXPECT_EQ(p.at(6 * 3600), 1);                      // Monday morning
+  EXPECT_EQ(p.at(13 * 3600), 3);                     // Monday afternoon
+  EXPECT_EQ(p.at(5 * 86400 + 13 * 3600), 0.5);       // Saturday
+  EXPECT_EQ(p.at(182 * 86400 + 13 * 3600), 2);       // July 2nd (day 182), a Monday: the season's daily
+  EXPECT_EQ(p.at(181 * 86400 + 13 * 3600), 2);       // July 1st, a Sunday: the season has no weekend of its own
+  EXPECT_EQ(p.at(180 * 86400 + 13 * 3600), 0.5);     // June 30th, a Saturday
+  EXPECT_EQ(p.at((365 + 1) * 86400 + 13 * 3600), 3); // a year (365 days) on: the first year's calendar again
+  // Integrals across periods: a daily 1 / 3 split at noon, from 06:00 on day 0 to 18:00 on day 2:
+  // 6 h x 1 + 12 h x 3, a whole day of 48, then 12 h x 1 + 6 h x 3: 120 hour-units.
+  const StepFunction daily({0, 12 * 3600.0}, {1, 3}, 86400);
+  EXPECT_DOUBLE_EQ(daily.integral(6 * 3600, 2 * 86400 + 18 * 3600), 120 * 3600.0);
+  EXPECT_DOUBLE_EQ(daily.mean(), 2);
+  const StepFunction once({0, 100}, {2, 5});
+  EXPECT_DOUBLE_EQ(once.integral(50, 300), 50 * 2 + 200 * 5); // the last value holds without a period
+}
+
+TEST(Tariff, BadSeriesAreLocated)
+{
+  const auto errors = [](const std::string& price) {
+    return test::load_errors(two_node_scenario(R"("electricity_price_per_kwh": )" + price + ",",
+                                               R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 60}])"));
+  };
+  const std::string key = "/sites/0/electricity_price_per_kwh";
+  EXPECT_TRUE(test::has_error(errors(R"({"daily": [{"from_hour": 1, "value": 1}]})"), key + "/daily/0/from_hour",
+                              "start at hour 0"));
+  EXPECT_TRUE(test::has_error(errors(R"({"daily": [{"from_hour": 0, "value": 1}, {"from_hour": 0, "value": 2}]})"),
+                              key + "/daily/1/from_hour", "increasing order"));
+  EXPECT_TRUE(test::has_error(errors(R"({"daily": [{"from_hour": 0, "value": -1}]})"), key + "/daily/0/value", ""));
+  EXPECT_TRUE(test::has_error(errors(R"("cheap")"), key, "expected a number >= 0 or a series"));
+  const std::string unsorted = temp_file("unsorted.csv", "time_s,value\n0,1\n7200,2\n3600,3\n");
+  EXPECT_TRUE(test::has_error(errors(R"({"csv": ")" + unsorted + R"("})"), "line 4", "increasing time order"));
+  const std::string gap = temp_file("gap.csv", "time_s,value\n0,1\n3600,2\n10800,3\n");
+  EXPECT_TRUE(test::has_error(errors(R"({"csv": ")" + gap + R"(", "step_s": 3600})"), "line 4", "a gap"));
+  const std::string negative = temp_file("negative.csv", "time_s,value\n0,1\n3600,-2\n");
+  EXPECT_TRUE(test::has_error(errors(R"({"csv": ")" + negative + R"("})"), "line 3", "value"));
+  const std::string ok = temp_file("ok.csv", "time_s,value\n0,1\n3600,2\n");
+  EXPECT_TRUE(test::has_error(errors(R"({"csv": ")" + ok + R"(", "repeat_s": 3600})"), key + "/repeat_s",
+                              "longer than the last row"));
+  EXPECT_TRUE(test::has_error(errors(R"({"csv": ")" + ok + R"(", "daily": [{"from_hour": 0, "value": 1}]})"),
+                              key + "/daily", "either time-of-use periods or a CSV file"));
 }

@@ -39,8 +39,9 @@ struct Site {
   double idle_w = 0; //!< IT power with every node idle, W
   double max_w = 0;  //!< IT power with every accelerator its rack's cap allows busy (max_busy), W
   PueCurve pue;
-  double price_per_kwh = 0;
-  double carbon_kg_per_kwh = 0;
+  double price_per_kwh = 0;                                //!< the mean, when a series gives it
+  double carbon_kg_per_kwh = 0;                            //!< the mean, when a series gives it
+  std::optional<StepFunction> price_series, carbon_series; //!< over time (SiteSpec)
 };
 
 //! A rack: identical nodes (one rack group). Its power cap limits how many of its accelerators may be busy:

@@ -68,6 +68,10 @@ public:
   double facility_energy_j(std::uint32_t site) const { return sites_[site].facility_j; }
   double it_power_w(std::uint32_t site) const { return sites_[site].it_w; }
   double facility_power_w(std::uint32_t site) const { return sites_[site].facility_w; }
+  //! Electricity cost (scenario currency) and carbon (kg) of a site whose price or carbon intensity is a series:
+  //! facility power x the series, integrated exactly over each piece (0 for a constant; the summary multiplies).
+  double cost(std::uint32_t site) const { return sites_[site].cost; }
+  double carbon_kg(std::uint32_t site) const { return sites_[site].carbon_kg; }
   const Timeseries& timeseries() const { return series_; }
   //! Fragmentation (of the free accelerators that rack power caps allow to run, the share that no whole free node
   //! holds, docs/metrics.md) averaged over time from 0 to the end given to finish() (0 before).
@@ -82,6 +86,7 @@ public:
   //! Energy and fragmentation integrated over a measurement window (output.window).
   struct Totals {
     std::vector<double> it_j, facility_j;                     //!< per site, J
+    std::vector<double> cost, carbon_kg;                      //!< per site whose price / carbon intensity is a series
     double fragmentation_s = 0, expected_fragmentation_s = 0; //!< time integrals of the two fragmentations
     double from_s = 0, to_s = 0;                              //!< the window (to_s: once finish() ran)
     double duration_s() const { return std::max(0.0, to_s - from_s); }
@@ -106,6 +111,7 @@ private:
     double it_w = 0, facility_w = 0; //!< current power, W
     double last_s = 0;               //!< time up to which energy is integrated
     double it_j = 0, facility_j = 0; //!< energy so far, J
+    double cost = 0, carbon_kg = 0;  //!< so far, for a price / carbon intensity series
   };
   void record_sample(double t);
   //! The part of [from_s, to_s] inside the window as far as its end is known (0 without a window).

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ccsim/core/error.hpp"
+#include "ccsim/core/step_function.hpp"
 #include "ccsim/core/types.hpp"
 #include "ccsim/scenario/network_spec.hpp"
 #include "ccsim/scenario/pue.hpp"
@@ -61,8 +62,10 @@ struct SiteSpec {
   std::string region; //!< e.g. east, central, west, northeast
   std::vector<RackGroupSpec> rack_groups;
   PueCurve pue = PueCurve::constant(DEFAULT_PUE);
-  double price_per_kwh = 0;     //!< electricity price per kWh of facility energy (scenario currency)
-  double carbon_kg_per_kwh = 0; //!< grid carbon intensity, kg CO2 per kWh
+  double price_per_kwh = 0;     //!< electricity price per kWh of facility energy (scenario currency); a series' mean
+  double carbon_kg_per_kwh = 0; //!< grid carbon intensity, kg CO2 per kWh; a series' mean
+  //! Price and carbon intensity over time (time-of-use periods or a CSV series), when not constant.
+  std::optional<StepFunction> price_series, carbon_series;
 };
 
 //! How the scheduler runs the workload.
