@@ -492,6 +492,19 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
     }
     add_energy(s, scenario, cluster, it_j, facility_j, cost, carbon_kg, meter->mean_fragmentation(),
                meter->mean_expected_fragmentation());
+    // When energy is spent, what it costs and emits: by hour of the day (tariffs, carbon) and by month (seasons).
+    const auto calendar = [](const EnergyMeter::Calendar& c) {
+      return nlohmann::ordered_json{
+          {"facility_kwh", c.facility_j / J_PER_KWH}, {"cost", c.cost}, {"tco2", c.carbon_kg / 1000.0}};
+    };
+    nlohmann::ordered_json hours = nlohmann::ordered_json::array();
+    for (const auto& c : meter->by_hour_of_day())
+      hours.push_back(calendar(c));
+    s["by_hour_of_day"] = hours;
+    nlohmann::ordered_json months = nlohmann::ordered_json::array();
+    for (const auto& c : meter->by_month())
+      months.push_back(calendar(c));
+    s["by_month"] = months;
   }
   if (const RunMetrics::Figures* window = run.window()) {
     const auto [from_s, to_s] = run.window_bounds();

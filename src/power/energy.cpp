@@ -8,6 +8,7 @@
 #include "ccsim/core/error.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <utility>
 
@@ -293,6 +294,8 @@ void EnergyMeter::integrate_site(std::uint32_t site, double to_s)
     m.cost += m.facility_w * spec.price_series->integral(m.last_s, to_s) / J_PER_KWH;
   if (spec.carbon_series)
     m.carbon_kg += m.facility_w * spec.carbon_series->integral(m.last_s, to_s) / J_PER_KWH;
+  if (to_s > m.last_s)
+    add_to_calendar(spec, m.facility_w, m.last_s, to_s);
   if (const double in = in_window(m.last_s, to_s); in > 0) {
     window_totals_.it_j[site] += m.it_w * in;
     window_totals_.facility_j[site] += m.facility_w * in;
@@ -303,6 +306,30 @@ void EnergyMeter::integrate_site(std::uint32_t site, double to_s)
       window_totals_.carbon_kg[site] += m.facility_w * spec.carbon_series->integral(from, from + in) / J_PER_KWH;
   }
   m.last_s = to_s;
+}
+
+void EnergyMeter::add_to_calendar(const Site& site, double facility_w, double from_s, double to_s)
+{
+  constexpr double J_PER_KWH = 3.6e6;
+  static constexpr std::array<int, 12> MONTH_END = {31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
+  for (double a = from_s; a < to_s;) {
+    const double hour = std::floor(a / 3600);
+    const double b = std::min(to_s, (hour + 1) * 3600);
+    const auto day_of_year = static_cast<int>(std::fmod(std::floor(hour / 24), 365.0));
+    const auto month =
+        static_cast<std::size_t>(std::upper_bound(MONTH_END.begin(), MONTH_END.end(), day_of_year) - MONTH_END.begin());
+    const double j = facility_w * (b - a);
+    const double cost = site.price_series ? facility_w * site.price_series->integral(a, b) / J_PER_KWH
+                                          : j / J_PER_KWH * site.price_per_kwh;
+    const double carbon = site.carbon_series ? facility_w * site.carbon_series->integral(a, b) / J_PER_KWH
+                                             : j / J_PER_KWH * site.carbon_kg_per_kwh;
+    for (Calendar* c : {&by_hour_[static_cast<std::size_t>(std::fmod(hour, 24.0))], &by_month_[month]}) {
+      c->facility_j += j;
+      c->cost += cost;
+      c->carbon_kg += carbon;
+    }
+    a = b;
+  }
 }
 
 void EnergyMeter::integrate_fragmentation(double to_s)

@@ -1929,6 +1929,22 @@ TEST(Cli, AWindowUntilTheLastArrivalAgreesWithJobsCsv)
   EXPECT_NEAR(w.at("wait_s").at("mean").get<double>(), wait_sum / static_cast<double>(in), 1e-6);
   const double accelerators = summary.at("platform").at("accelerators").get<double>();
   EXPECT_NEAR(w.at("utilization").at("accelerators").get<double>(), busy / (accelerators * (last - 86400)), 1e-9);
+  // by_hour_of_day and by_month split the run's facility energy, cost and carbon (the default scenario's 15.7 days:
+  // January only).
+  for (const char* key : {"facility_kwh", "cost", "tco2"}) {
+    double hours = 0, months = 0;
+    for (const auto& h : summary.at("by_hour_of_day"))
+      hours += h.at(key).get<double>();
+    for (const auto& m : summary.at("by_month"))
+      months += m.at(key).get<double>();
+    const double total = std::string(key) == "facility_kwh" ? summary.at("energy").at("facility_kwh").get<double>()
+                         : std::string(key) == "cost"       ? summary.at("cost").at("electricity").get<double>()
+                                                            : summary.at("carbon").at("tco2").get<double>();
+    EXPECT_NEAR(hours, total, 1e-9 * total) << key;
+    EXPECT_NEAR(summary.at("by_month").at(0).at(key).get<double>(), total, 1e-9 * total) << key;
+    EXPECT_NEAR(months, total, 1e-9 * total) << key;
+    EXPECT_GT(summary.at("by_hour_of_day").at(14).at(key).get<double>(), 0) << key;
+  }
   // The drain is left out: the window is busier than the whole run.
   EXPECT_GT(w.at("utilization").at("accelerators").get<double>(),
             summary.at("utilization").at("accelerators").get<double>() + 0.2);

@@ -835,6 +835,12 @@ TEST(Tariff, ACostAcrossATimeOfUseBoundaryIsExact)
          {"from_hour": 0.5, "value": 0.9}, {"from_hour": 1, "value": 0.3}]},)",
       R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])"));
   EXPECT_DOUBLE_EQ(m.summary["cost"]["electricity"].get<double>(), 8.7 * (0.5 * 0.3 + 0.5 * 0.9));
+  // All of it in hour 0 of day 0 (January): summary.json's by_hour_of_day and by_month.
+  EXPECT_DOUBLE_EQ(m.summary["by_hour_of_day"][0]["cost"].get<double>(), 8.7 * 0.6);
+  EXPECT_DOUBLE_EQ(m.summary["by_hour_of_day"][0]["facility_kwh"].get<double>(), 8.7);
+  EXPECT_EQ(m.summary["by_hour_of_day"][1]["cost"].get<double>(), 0);
+  EXPECT_EQ(m.summary["by_hour_of_day"].size(), 24U);
+  EXPECT_DOUBLE_EQ(m.summary["by_month"][0]["cost"].get<double>(), 8.7 * 0.6);
   // The mean daily price (what placement policies see): (0.5 h x 0.3 + 0.5 h x 0.9 + 23 h x 0.3) / 24.
   EXPECT_DOUBLE_EQ(m.cluster.sites[0].price_per_kwh, (0.5 * 0.3 + 0.5 * 0.9 + 23 * 0.3) / 24);
   // timeseries.csv gains the price in effect at each sample (every 1,800 s).

@@ -72,6 +72,13 @@ public:
   //! facility power x the series, integrated exactly over each piece (0 for a constant; the summary multiplies).
   double cost(std::uint32_t site) const { return sites_[site].cost; }
   double carbon_kg(std::uint32_t site) const { return sites_[site].carbon_kg; }
+  //! Facility energy (J), cost and carbon (kg) of every site, by hour of the day (0-23) and by month (0-11) of a
+  //! 365-day year from t = 0 (summary.json's by_hour_of_day and by_month).
+  struct Calendar {
+    double facility_j = 0, cost = 0, carbon_kg = 0;
+  };
+  const std::array<Calendar, 24>& by_hour_of_day() const { return by_hour_; }
+  const std::array<Calendar, 12>& by_month() const { return by_month_; }
   const Timeseries& timeseries() const { return series_; }
   //! Fragmentation (of the free accelerators that rack power caps allow to run, the share that no whole free node
   //! holds, docs/metrics.md) averaged over time from 0 to the end given to finish() (0 before).
@@ -120,6 +127,10 @@ private:
   //! the fragmentations.
   void integrate_site(std::uint32_t site, double to_s);
   void integrate_fragmentation(double to_s);
+  //! Adds [from_s, to_s] at `facility_w` of `site` to the hour-of-day and month totals, hour by hour.
+  void add_to_calendar(const Site& site, double facility_w, double from_s, double to_s);
+  std::array<Calendar, 24> by_hour_{};
+  std::array<Calendar, 12> by_month_{};
   //! Recounts rack `r`'s free accelerators within its cap and those on whole free nodes.
   void count_free(std::uint32_t r, const ClusterState* state);
   double facility_of(std::uint32_t site, double it_w) const;
