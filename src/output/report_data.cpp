@@ -546,6 +546,19 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
       run["waiting"] = std::move(ts["waiting"]);
   } else if (run["mode"] != "fill")
     notes.push_back("timeseries.csv is absent (output.timeseries_interval_s = 0): no power or PUE chart");
+  // Energy and cost by hour of the day (summary.json's by_hour_of_day): when tariffs and carbon bite.
+  if (const auto* hours = at_pointer(summary, "/by_hour_of_day"); hours != nullptr && hours->is_array()) {
+    Json kwh = Json::array(), cost = Json::array(), tco2 = Json::array();
+    for (const auto& h : *hours)
+      if (h.is_object()) {
+        kwh.push_back(h.value("facility_kwh", 0.0));
+        cost.push_back(h.value("cost", 0.0));
+        tco2.push_back(h.value("tco2", 0.0));
+      }
+    if (kwh.size() == 24)
+      run["by_hour"] = {
+          {"facility_kwh", kwh}, {"cost", cost}, {"tco2", tco2}, {"currency", string_at(summary, "/cost/currency")}};
+  }
   run["notes"] = notes;
   return run;
 }

@@ -258,3 +258,18 @@ TEST(Report, NamesFromInputsCannotEscapeThePage)
   EXPECT_EQ(page.find("src=\"http"), std::string::npos);
   EXPECT_EQ(page, ccsim::report::html_page(hostile, runs));
 }
+
+TEST(Report, EnergyAndCostByHourOfTheDayFromTheSummary)
+{
+  const fs::path dir = two_rack_run();
+  nlohmann::json summary = nlohmann::json::parse(R"({"makespan_s": 10, "cost": {"currency": "CNY"}})");
+  for (int h = 0; h < 24; h++)
+    summary["by_hour_of_day"].push_back({{"facility_kwh", h}, {"cost", 0.5 * h}, {"tco2", 0.001 * h}});
+  write(dir / "summary.json", summary.dump());
+  const auto run = run_data(dir, "label", Limits{});
+  ASSERT_TRUE(run.contains("by_hour"));
+  EXPECT_EQ(run["by_hour"]["facility_kwh"].size(), 24U);
+  EXPECT_EQ(run["by_hour"]["cost"][14], 7.0);
+  EXPECT_EQ(run["by_hour"]["currency"], "CNY");
+  EXPECT_FALSE(run_data(two_rack_run(), "label", Limits{}).contains("by_hour")); // no energy metering: none
+}

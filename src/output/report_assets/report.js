@@ -308,6 +308,30 @@
     addChart(sec, id, title, { type: "line", data: { datasets: datasets }, options: opts });
   }
 
+  // Facility energy by hour of the day (bars) with its cost and carbon (lines, right axes): summary.json's
+  // by_hour_of_day, where time-of-use tariffs and hourly carbon intensity show.
+  function hourChart(sec, id, run) {
+    var h = run.by_hour;
+    var labels = h.facility_kwh.map(function (_, k) { return String(k); });
+    var datasets = [
+      { type: "bar", label: "facility energy (kWh)", data: h.facility_kwh, backgroundColor: PALETTE[0] + "99",
+        yAxisID: "y" },
+      { type: "line", label: "electricity cost" + (h.currency ? " (" + h.currency + ")" : ""), data: h.cost,
+        borderColor: PALETTE[1], backgroundColor: PALETTE[1], pointRadius: 2, yAxisID: "cost" },
+      { type: "line", label: "carbon (t CO2)", data: h.tco2, borderColor: PALETTE[2], backgroundColor: PALETTE[2],
+        pointRadius: 2, yAxisID: "carbon" }
+    ];
+    var opts = baseOptions("hour of the day", "facility energy (kWh)");
+    opts.scales.x = { type: "category", title: { display: true, text: "hour of the day" } };
+    opts.scales.y.min = 0;
+    opts.scales.cost = { position: "right", min: 0, title: { display: true, text: "cost" },
+      grid: { drawOnChartArea: false } };
+    opts.scales.carbon = { position: "right", min: 0, title: { display: true, text: "t CO2" },
+      grid: { drawOnChartArea: false } };
+    addChart(sec, id, "Energy, cost and carbon by hour of the day",
+      { type: "bar", data: { labels: labels, datasets: datasets }, options: opts });
+  }
+
   function occupancyColor(v) {
     // light to dark blue by occupancy
     var t = Math.max(0, Math.min(1, v));
@@ -365,6 +389,7 @@
       run.power.time_s[run.power.time_s.length - 1] || 1));
     if (run.waiting) waitingChart(sec, "run" + i + "-waiting", run, timeUnit(run.time ? run.time.horizon_s :
       run.waiting.time_s[run.waiting.time_s.length - 1] || 1));
+    if (run.by_hour) hourChart(sec, "run" + i + "-by-hour", run);
     if (run.gantt) ganttChart(sec, "run" + i + "-gantt", run, timeUnit(run.time.horizon_s));
   }
 
