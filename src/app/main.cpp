@@ -67,8 +67,9 @@ struct RunOptions {
   std::string queue;
   std::string placement;
   bool quiet = false;
-  std::string save_baseline;     //!< also write a baseline of summary.json here (ccsim check)
-  std::vector<std::string> sets; //!< POINTER=JSON edits of the scenario document
+  std::string save_baseline;        //!< also write a baseline of summary.json here (ccsim check)
+  std::vector<std::string> sets;    //!< POINTER=JSON edits of the scenario document
+  std::vector<std::string> patches; //!< JSON Patches (RFC 6902) applied before the edits
 };
 
 //! Whether one of `edits` writes `pointer`: the field itself, one inside it, or one holding it.
@@ -90,7 +91,16 @@ ccsim::PreparedRun load_and_prepare(const std::string& path, const RunOptions& o
   std::vector<ccsim::ScenarioEdit> edits;
   for (const auto& text : opt.sets)
     edits.push_back(ccsim::parse_scenario_edit(text, "--set"));
-  ccsim::Scenario scenario = ccsim::load_scenario(path, edits);
+  std::vector<nlohmann::json> patches;
+  for (const auto& text : opt.patches) {
+    auto patch = ccsim::try_parse_json_text(text, "--patch");
+    if (not patch)
+      throw ccsim::InputError("--patch", "",
+                              "expected a JSON Patch (an array of RFC 6902 operations), found \"" +
+                                  ccsim::printable(text.substr(0, 200)) + "\"");
+    patches.push_back(std::move(*patch));
+  }
+  ccsim::Scenario scenario = ccsim::load_scenario(path, edits, patches);
   ccsim::Overrides overrides;
   if (opt.seed >= 0)
     overrides.seed = static_cast<std::uint64_t>(opt.seed);
@@ -395,6 +405,10 @@ int main(int argc, char** argv)
   run->add_flag("--quiet,-q", run_opt.quiet, "Print nothing on success");
   run->add_option("--set", run_opt.sets,
                   "POINTER=JSON: set a scenario value before reading it, e.g. /sites/0/pue=1.2 (repeatable)");
+  run->add_option("--patch", run_opt.patches,
+                  "JSON Patch (RFC 6902 operations, e.g. '[{\"op\": \"remove\", \"path\": \"/sites/3\"}]') applied to "
+                  "the scenario before the --set edits (repeatable; a sweep's variants use it)")
+      ->allow_extra_args(false); // one JSON text per --patch: CLI11 would split a "[...]" value at its commas
   run->add_option("--save-baseline", run_opt.save_baseline,
                   "Also write the summary's metrics as a baseline file for `ccsim check`");
 

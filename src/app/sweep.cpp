@@ -78,6 +78,11 @@ void run_points(const SweepSpec& spec, const SweepOptions& opt, const std::strin
                   {"run", spec.scenario, "--seed", std::to_string(seed), "--out", (dir / "out").string(), "-q"});
       const auto idx = config_values(spec, c);
       for (std::size_t a = 0; a < spec.axes.size(); a++) {
+        if (spec.axes[a].is_variants()) { // a variant's patch (applied before every --set)
+          args.push_back("--patch");
+          args.push_back(spec.axes[a].patches[idx[a]].dump());
+          continue;
+        }
         args.push_back("--set");
         args.push_back(spec.axes[a].pointer + "=" + spec.axes[a].values[idx[a]].dump());
       }

@@ -3,6 +3,7 @@
 
 #include "ccsim/core/error.hpp"
 #include "ccsim/core/json_reader.hpp"
+#include "ccsim/scenario/loader.hpp"
 
 #include <fmt/format.h>
 
@@ -27,7 +28,7 @@ SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& fil
 {
   Diagnostics diags;
   ObjectReader root(doc, "", file, diags,
-                    {"$schema", "description", "scenario", "axes", "seeds", "baseline", "args", "keep"});
+                    {"$schema", "description", "scenario", "variants", "axes", "seeds", "baseline", "args", "keep"});
   SweepSpec spec;
   if (const auto s = root.string("scenario", Need::REQUIRED)) {
     fs::path p(*s);
@@ -35,10 +36,51 @@ SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& fil
       p = fs::path(file).parent_path() / p;
     spec.scenario = p.string();
   }
-  if (const auto* axes = root.value("axes", Need::REQUIRED)) {
+  // Named variants (docs/sweeps.md "Variants"): the first axis, "variant", each value a label and its JSON Patch.
+  if (const auto* variants = root.value("variants", Need::OPTIONAL)) {
+    Axis axis;
+    axis.name = "variant";
+    if (not variants->is_array() || variants->empty())
+      root.error("variants", "expected a non-empty array of {\"label\", \"patch\"}");
+    std::set<std::string> labels;
+    nlohmann::json base; // the scenario, to check that each patch applies
+    bool have_base = false;
+    if (not spec.scenario.empty()) {
+      try {
+        base = parse_json_file(spec.scenario);
+        have_base = true;
+      } catch (const InputError&) {
+        // reported when the points run (the sweep checks the scenario first)
+      }
+    }
+    for (std::size_t i = 0; variants->is_array() && i < variants->size(); i++) {
+      const std::string at = root.pointer_of("variants") + "/" + std::to_string(i);
+      ObjectReader v((*variants)[i], at, file, diags, {"label", "patch", "description"});
+      const std::string label = v.string("label", Need::REQUIRED).value_or("");
+      if (not label.empty() && not labels.insert(label).second)
+        v.error("label", "duplicate variant label \"" + label + "\" (expected unique labels)");
+      nlohmann::json patch = nlohmann::json::array();
+      if (const auto* p = v.value("patch", Need::OPTIONAL)) {
+        patch = *p;
+        if (have_base) {
+          try {
+            nlohmann::json patched = base;
+            apply_scenario_patch(patched, patch, file);
+          } catch (const InputError& e) {
+            diags.add(file, at + "/patch" + e.diagnostics().front().location, e.diagnostics().front().message);
+          }
+        }
+      }
+      axis.values.emplace_back(label);
+      axis.patches.push_back(patch.is_array() && patch.empty() ? nlohmann::json::array() : patch);
+    }
+    if (not axis.values.empty())
+      spec.axes.push_back(std::move(axis));
+  }
+  if (const auto* axes = root.value("axes", spec.axes.empty() ? Need::REQUIRED : Need::OPTIONAL)) {
     if (not axes->is_array() || axes->empty())
       root.error("axes", "expected a non-empty array of {\"name\", \"path\", \"values\"}");
-    std::set<std::string> names;
+    std::set<std::string> names = {"variant"};
     for (std::size_t i = 0; axes->is_array() && i < axes->size(); i++) {
       ObjectReader a((*axes)[i], root.pointer_of("axes") + "/" + std::to_string(i), file, diags,
                      {"name", "path", "values"});
@@ -57,7 +99,9 @@ SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& fil
         a.error("values", "expected a non-empty array of values");
       // One error per axis, found in O(log) (a file of 2,000 unnamed axes made 2 million errors, 12 s).
       if (not names.insert(axis.name).second)
-        a.error("name", "duplicate axis name \"" + axis.name + "\" (expected unique names)");
+        a.error("name", "duplicate axis name \"" + axis.name +
+                            "\" (expected unique names; \"variant\" names the "
+                            "variants)");
       spec.axes.push_back(std::move(axis));
     }
   }
@@ -140,8 +184,12 @@ std::string spec_text(const SweepSpec& spec)
   std::error_code ec; // a path the kernel refuses is kept as given (the sweep refuses it before it gets here)
   const fs::path canonical = fs::weakly_canonical(spec.scenario, ec);
   j["scenario"] = ec ? spec.scenario : canonical.string();
-  for (const auto& a : spec.axes)
-    j["axes"].push_back({{"name", a.name}, {"path", a.pointer}, {"values", a.values}});
+  for (const auto& a : spec.axes) {
+    nlohmann::ordered_json axis = {{"name", a.name}, {"path", a.pointer}, {"values", a.values}};
+    if (a.is_variants())
+      axis["patches"] = a.patches;
+    j["axes"].push_back(axis);
+  }
   j["seeds"] = spec.seeds;
   j["baseline"] = spec.baseline;
   j["args"] = spec.args;

@@ -10,10 +10,13 @@
 
 namespace ccsim::app {
 
-//! One axis: a JSON pointer into the scenario and the values it takes.
+//! One axis: a JSON pointer into the scenario and the values it takes; or the sweep's named variants (the axis
+//! "variant": `values` are the labels, `patches` their JSON Patches, `pointer` empty).
 struct Axis {
   std::string name, pointer;
   std::vector<nlohmann::json> values;
+  std::vector<nlohmann::json> patches;
+  bool is_variants() const { return not patches.empty(); }
 };
 
 //! The most points (configurations x seeds) a sweep may have: each is a `ccsim run`.

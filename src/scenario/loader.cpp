@@ -841,12 +841,43 @@ void apply_scenario_edit(nlohmann::json& doc, const ScenarioEdit& edit, const st
     fail("the pointer names the whole scenario");
 }
 
-Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>& edits)
+void apply_scenario_patch(nlohmann::json& doc, const nlohmann::json& patch, const std::string& source)
+{
+  if (not patch.is_array())
+    throw InputError(source, "", "expected a JSON Patch: an array of {\"op\", \"path\", ...} operations (RFC 6902)");
+  for (std::size_t i = 0; i < patch.size(); i++) {
+    const auto& op = patch[i];
+    if (not op.is_object() || not op.contains("op") || not op["op"].is_string() || not op.contains("path") ||
+        not op["path"].is_string())
+      throw InputError(source, "/" + std::to_string(i),
+                       "expected an operation {\"op\": add, remove, replace, move, copy or test, \"path\": a JSON "
+                       "pointer, ...}, found " +
+                           describe_json(op));
+    try {
+      doc = doc.patch(nlohmann::json::array({op}));
+    } catch (const nlohmann::json::exception& e) {
+      std::string why = e.what();
+      if (const auto close = why.find("] "); why.starts_with("[json.exception.") && close != std::string::npos)
+        why = why.substr(close + 2);
+      throw InputError(source, "/" + std::to_string(i),
+                       "operation " + op["op"].get<std::string>() + " " + op["path"].get<std::string>() +
+                           " does not apply to the scenario: " + why);
+    }
+  }
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>& edits,
+                       const std::vector<nlohmann::json>& patches)
 {
   std::string bytes;
   nlohmann::json doc = parse_json_file(path, &bytes);
-  const nlohmann::json original = edits.empty() ? nlohmann::json() : doc;
-  const std::string original_sha256 = edits.empty() ? std::string() : sha256_hex(bytes);
+  const bool edited = not edits.empty() || not patches.empty();
+  const nlohmann::json original = edited ? doc : nlohmann::json();
+  const std::string original_sha256 = edited ? sha256_hex(bytes) : std::string();
+  for (const auto& p : patches) { // variants first, then --set edits
+    apply_scenario_patch(doc, p, "--patch");
+    bytes += "\n--patch " + p.dump();
+  }
   for (const auto& e : edits) {
     apply_scenario_edit(doc, e, path);
     bytes += "\n--set " + e.pointer + "=" + e.value.dump();
@@ -855,13 +886,14 @@ Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>&
   // A what-if edit (more racks, another site) must not add demand: an offered_load stays relative to the file's
   // platform (docs/workloads.md "Demand that does not follow the platform").
   const GeneratorSpec& gen = s.workload.generator;
-  if (not edits.empty() && s.workload.source == WorkloadSpec::Source::GENERATE && gen.offered_load > 0 &&
+  if (edited && s.workload.source == WorkloadSpec::Source::GENERATE && gen.offered_load > 0 &&
       gen.reference == GeneratorSpec::Reference::FILE_PLATFORM) {
     try {
       s.unedited = std::make_shared<const Scenario>(scenario_from_json(original, path, original_sha256));
     } catch (const InputError&) {
       s.warnings.push_back(Diagnostic{path, "/workload/generate/arrival/offered_load",
-                                      "the file without its --set edits is not a valid scenario, so offered_load is "
+                                      "the file without its --set and --patch edits is not a valid scenario, so "
+                                      "offered_load is "
                                       "relative to the edited platform (give arrival.reference_accelerators to fix "
                                       "the demand)"});
     }

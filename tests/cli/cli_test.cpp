@@ -2006,3 +2006,61 @@ TEST(Cli, AWhatIfEditAddsCapacityNotDemand)
       << bad.output;
   EXPECT_FALSE(fs::exists(dir / "bad"));
 }
+
+TEST(Cli, SweepVariantsAreLabelledPatches)
+{
+  // fcfs-3jobs (2 one-accelerator nodes): waits 0, 10, 14 under FCFS (mean 8), 0, 10, 0 under EASY; with a third
+  // node j2 starts at once and j3 waits for j2's end at 5: 0, 0, 4 (mean 4/3) under both.
+  const fs::path dir = fresh_dir("sweep-variants");
+  fs::create_directories(dir);
+  std::ofstream(dir / "sweep.json") << R"({"scenario": ")" << (SOURCE / "scenarios/small/fcfs-3jobs.json").string()
+                                    << R"(",
+    "variants": [{"label": "today", "patch": []},
+                 {"label": "three-nodes", "description": "one more node",
+                  "patch": [{"op": "replace", "path": "/sites/0/racks/0/nodes_per_rack", "value": 3}]}],
+    "axes": [{"name": "queue", "path": "/scheduler/queue", "values": ["fcfs", "easy"]}]})";
+  const Result r = ccsim("sweep " + (dir / "sweep.json").string() + " -q --out " + (dir / "out").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto rows = csv_rows(read_file(dir / "out" / "sweep.csv"));
+  ASSERT_EQ(rows.size(), 5U);
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), name) - rows[0].begin());
+  };
+  const std::size_t variant = col("axis:variant"), queue = col("axis:queue"), wait = col("/wait_s/mean");
+  ASSERT_LT(wait, rows[0].size());
+  const std::vector<std::tuple<std::string, std::string, double>> expected = {{"today", "fcfs", 8},
+                                                                              {"today", "easy", 10 / 3.0},
+                                                                              {"three-nodes", "fcfs", 4 / 3.0},
+                                                                              {"three-nodes", "easy", 4 / 3.0}};
+  for (std::size_t i = 0; i < expected.size(); i++) {
+    EXPECT_EQ(rows[i + 1][variant], std::get<0>(expected[i]));
+    EXPECT_EQ(rows[i + 1][queue], std::get<1>(expected[i]));
+    EXPECT_DOUBLE_EQ(std::stod(rows[i + 1][wait]), std::get<2>(expected[i]));
+  }
+  EXPECT_NE(read_file(dir / "out" / "deltas.csv").find("three-nodes,fcfs,/wait_s/mean,"), std::string::npos);
+
+  // A site removed (with its link): fewer accelerators, the same generated jobs.
+  const fs::path ew = dir / "ew";
+  const Result removed = ccsim("run " + (SOURCE / "scenarios/east-west.json").string() + " -q --out " + ew.string() +
+                               R"( --patch '[{"op": "remove", "path": "/sites/4"}, {"op": "remove", "path": )"
+                               R"("/network/links/4"}]')");
+  ASSERT_EQ(removed.code, 0) << removed.output;
+  const auto info = nlohmann::json::parse(read_file(ew / "run.json"));
+  EXPECT_EQ(info.at("workload").at("kept"), 1794);
+  EXPECT_EQ(nlohmann::json::parse(read_file(ew / "summary.json")).at("platform").at("sites"), 4);
+
+  // A patch that does not apply is located in the sweep file before any point runs.
+  std::ofstream(dir / "bad.json") << R"({"scenario": ")" << (SOURCE / "scenarios/small/fcfs-3jobs.json").string()
+                                  << R"(", "variants": [{"label": "a", "patch": []},
+    {"label": "b", "patch": [{"op": "add", "path": "/sites/0/pue", "value": 1.1}, {"op": "remove", "path": "/sites/3"}]}]})";
+  const Result bad = ccsim("sweep " + (dir / "bad.json").string() + " -q --out " + (dir / "bad").string());
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("bad.json: /variants/1/patch/1: operation remove /sites/3 does not apply to the scenario"),
+            std::string::npos)
+      << bad.output;
+  EXPECT_FALSE(fs::exists(dir / "bad" / "sweep.csv"));
+  const Result not_array = ccsim("run " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " -q --out " +
+                                 (dir / "na").string() + R"( --patch '{"op": "remove", "path": "/seed"}')");
+  EXPECT_EQ(not_array.code, 2);
+  EXPECT_NE(not_array.output.find("--patch: expected a JSON Patch"), std::string::npos) << not_array.output;
+}

@@ -33,7 +33,11 @@ void check_results_folder_name(const Scenario& s);
 //! and the edits). Throws InputError with every problem found, each located by JSON pointer (or line and column
 //! for malformed JSON). It reads the files that define the platform (catalog, node lists) and trace-backed
 //! generator distributions, but not the workload's trace and does not generate jobs: prepare() does.
-Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>& edits = {});
+Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>& edits = {},
+                       const std::vector<nlohmann::json>& patches = {});
+//! Applies a JSON Patch (RFC 6902: add, remove, replace, move, copy, test) to a scenario document; InputError
+//! naming `source` and the operation when it does not apply.
+void apply_scenario_patch(nlohmann::json& doc, const nlohmann::json& patch, const std::string& source);
 
 //! Same from JSON already parsed; `file` names the source in messages, `sha256` is stored as given.
 Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256);
