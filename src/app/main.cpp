@@ -13,6 +13,7 @@
 #include "ccsim/policy/registry.hpp"
 #include "ccsim/prepare/prepare.hpp"
 #include "ccsim/scenario/loader.hpp"
+#include "ccsim/tco/tco.hpp"
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/workload_json.hpp"
 
@@ -248,6 +249,9 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   const auto wall_start = std::chrono::steady_clock::now();
   const ccsim::PreparedRun run = load_and_prepare(opt.scenario.empty() ? default_scenario_path() : opt.scenario, opt);
   print_warnings(run.scenario);
+  if (run.scenario.tco) // prices for every type, node lists' types included, before anything runs
+    if (auto problems = ccsim::tco_problems(*run.scenario.tco, run.cluster, run.scenario.file); not problems.empty())
+      throw ccsim::InputError(std::move(problems));
   if (run.policies.fill)
     return run_fill_mode(run, opt, command_line, wall_start);
 
@@ -274,7 +278,9 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
     timeseries->commit();
   if (wait_log)
     wait_log->commit();
-  const nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, metrics, sim.counters, &meter);
+  nlohmann::ordered_json summary = ccsim::summarize(scenario, cluster, metrics, sim.counters, &meter);
+  if (scenario.tco)
+    summary["tco"] = ccsim::tco_json(*scenario.tco, cluster, summary);
   std::vector<std::pair<std::string, std::string>> files;
   files.emplace_back("racks.csv", ccsim::racks_csv(cluster));
 

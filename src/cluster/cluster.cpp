@@ -43,6 +43,7 @@ Cluster Cluster::build(const Scenario& scenario)
     Site site;
     site.name = site_spec.name;
     site.region = site_spec.region;
+    site.cooling = site_spec.cooling;
     site.first_rack = static_cast<std::uint32_t>(c.racks.size());
     site.first_node = c.node_count();
     site.pue = site_spec.pue;

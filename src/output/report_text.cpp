@@ -121,6 +121,22 @@ std::string summary_text(const nlohmann::ordered_json& s, const Cluster& cluster
     line(fmt::format("cost        {:.0f}{}{} electricity, {:.1f} t CO2", s["cost"]["electricity"].get<double>(),
                      currency.empty() ? "" : " ", currency, s["carbon"]["tco2"].get<double>()));
   }
+  if (s.contains("tco")) {
+    const auto& t = s["tco"];
+    const std::string currency = t["currency"].get<std::string>();
+    const auto money = [&](double x) { return fmt::format("{:.4g}{}{}", x, currency.empty() ? "" : " ", currency); };
+    line(fmt::format("tco         {} capex; {} a year ({} amortization, {} maintenance, {} electricity; {}'s rates)",
+                     money(t["capex"]["total"].get<double>()), money(t["per_year"]["total"].get<double>()),
+                     money(t["per_year"]["amortization"].get<double>()),
+                     money(t["per_year"]["maintenance"].get<double>()),
+                     money(t["per_year"]["electricity"].get<double>()),
+                     t["basis"].get<std::string>() == "window" ? "the window" : "the run"));
+    if (t["per_delivered_accelerator_hour"].is_number())
+      line(fmt::format("            {} per delivered accelerator-hour, {} per delivered EFLOP",
+                       money(t["per_delivered_accelerator_hour"].get<double>()),
+                       t["per_delivered_eflop"].is_number() ? money(t["per_delivered_eflop"].get<double>())
+                                                            : std::string("-")));
+  }
   if (s.contains("window")) {
     const auto& win = s["window"];
     line(fmt::format("window      {} to {} ({}; {} jobs submitted in it): mean wait {}, p95 {}, bounded slowdown "

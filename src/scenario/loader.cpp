@@ -231,10 +231,12 @@ void read_sites(const ObjectReader& root, Scenario& s)
 {
   std::set<std::string> site_names;
   for_each_element(root, "sites", Need::REQUIRED, [&](const nlohmann::json& value, const std::string& ptr) {
-    ObjectReader site(value, ptr, root.file(), root.diagnostics(),
-                      {"name", "region", "racks", "nodes", "pue", "electricity_price_per_kwh", "carbon_kg_per_kwh"});
+    ObjectReader site(
+        value, ptr, root.file(), root.diagnostics(),
+        {"name", "region", "racks", "nodes", "pue", "electricity_price_per_kwh", "carbon_kg_per_kwh", "cooling"});
     SiteSpec spec;
     spec.name = site.string("name", Need::REQUIRED).value_or("");
+    spec.cooling = site.string("cooling", Need::OPTIONAL).value_or("air");
     spec.region = site.string("region", Need::REQUIRED).value_or("");
     spec.pue = read_pue(site);
     // A number, or a series over time (docs/scenario.md "Tariffs and carbon over time"): policies see its mean.
@@ -682,12 +684,70 @@ void warn_about(Scenario& s)
 
 } // namespace
 
+namespace {
+
+//! A number >= 0, or an object of such numbers by name: (the number, the map).
+std::pair<double, std::map<std::string, double>> number_or_map(const ObjectReader& t, const char* key, const char* what)
+{
+  std::pair<double, std::map<std::string, double>> out{0, {}};
+  const auto* v = t.value(key, Need::OPTIONAL);
+  if (v == nullptr)
+    return out;
+  if (v->is_number() && v->get<double>() >= 0 && v->get<double>() <= 1e15) {
+    out.first = v->get<double>();
+    return out;
+  }
+  if (v->is_object() && not v->empty()) {
+    for (const auto& [name, x] : v->items()) {
+      if (x.is_number() && x.get<double>() >= 0 && x.get<double>() <= 1e15)
+        out.second[name] = x.get<double>();
+      else
+        t.diagnostics().add(t.file(), pointer_append(t.pointer_of(key), name),
+                            "expected a price >= 0 (at most 1e15), found " + describe_json(x));
+    }
+    return out;
+  }
+  t.error(key, std::string("expected a price >= 0 or an object of prices by ") + what + ", found " + describe_json(*v));
+  return out;
+}
+
+TcoSpec read_tco(const ObjectReader& t, const Scenario& s)
+{
+  TcoSpec tco;
+  tco.amortization_years = t.number("amortization_years", Need::REQUIRED, 0, 100, true).value_or(5);
+  tco.maintenance_share_per_year = t.number("maintenance_share_per_year", Need::OPTIONAL, 0, 1).value_or(0);
+  if (not t.has("accelerator_capex"))
+    t.error_here("expected \"accelerator_capex\": a price per accelerator, or {type: price} for every type the "
+                 "platform uses");
+  std::tie(tco.accelerator_capex_all, tco.accelerator_capex) =
+      number_or_map(t, "accelerator_capex", "accelerator type");
+  if (not tco.accelerator_capex.empty())
+    tco.accelerator_capex_all = -1;
+  std::tie(tco.node_capex, tco.node_capex_by_type) = number_or_map(t, "node_capex", "accelerator type");
+  tco.rack_capex = t.number("rack_capex", Need::OPTIONAL, 0, 1e15).value_or(0);
+  std::tie(tco.facility_capex_per_kw, tco.facility_by_cooling) =
+      number_or_map(t, "facility_capex_per_kw", "cooling type");
+  // Every rack group's type has a price, and (keyed facility capex) every site's cooling type.
+  for (const SiteSpec& site : s.sites) {
+    for (const RackGroupSpec& g : site.rack_groups)
+      if (not g.node.accelerator.empty() && tco.accelerator_capex_all < 0 &&
+          not tco.accelerator_capex.contains(g.node.accelerator))
+        t.error("accelerator_capex", "no price for " + g.node.accelerator + " (a type of site " + site.name + ")");
+    if (not tco.facility_by_cooling.empty() && not tco.facility_by_cooling.contains(site.cooling))
+      t.error("facility_capex_per_kw",
+              "no price for cooling \"" + site.cooling + "\" (site " + site.name + "'s \"cooling\")");
+  }
+  return tco;
+}
+
+} // namespace
+
 Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, const std::string& sha256)
 {
   Diagnostics diags;
   ObjectReader root(doc, "", file, diags,
                     {"$schema", "name", "description", "seed", "currency", "accelerators", "sites", "workload",
-                     "network", "scheduler", "output"});
+                     "network", "scheduler", "output", "tco"});
   Scenario s;
   s.file = file;
   s.sha256 = sha256;
@@ -738,6 +798,11 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, 
       out.error("timeseries_interval_s", fmt::format("expected 0 (no timeseries) or at least {} s, found {}",
                                                      MIN_TIMESERIES_INTERVAL_S, s.output.timeseries_interval_s));
   }
+  if (const auto* tv = root.value("tco", Need::OPTIONAL))
+    s.tco = read_tco(ObjectReader(*tv, root.pointer_of("tco"), file, diags,
+                                  {"amortization_years", "maintenance_share_per_year", "accelerator_capex",
+                                   "node_capex", "rack_capex", "facility_capex_per_kw"}),
+                     s);
   if (s.output.dir.empty()) {
     s.output.dir = "results/" + s.name;
     s.output.dir_from_name = true;

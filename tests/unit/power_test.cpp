@@ -7,6 +7,7 @@
 #include "ccsim/power/energy.hpp"
 #include "ccsim/scenario/catalog.hpp"
 #include "ccsim/scenario/pue.hpp"
+#include "ccsim/tco/tco.hpp"
 
 #include <gtest/gtest.h>
 
@@ -921,4 +922,48 @@ TEST(Tariff, BadSeriesAreLocated)
                               "longer than the last row"));
   EXPECT_TRUE(test::has_error(errors(R"({"csv": ")" + ok + R"(", "daily": [{"from_hour": 0, "value": 1}]})"),
                               key + "/daily", "either time-of-use periods or a CSV file"));
+}
+
+TEST(Tco, TwoOptionsByHand)
+{
+  // Prices: 100 per accelerator, 1,000 per node, 5,000 per rack, 2,000 per kW of IT capacity; 4 years, 10 % a year.
+  const std::string tco = R"("tco": {"amortization_years": 4, "maintenance_share_per_year": 0.1,
+      "accelerator_capex": {"X": 100}, "node_capex": 1000, "rack_capex": 5000, "facility_capex_per_kw": 2000},)";
+  const std::string job = R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])";
+  const auto option = [&](int nodes) {
+    std::string text = two_node_scenario(R"("pue": 1.25, "electricity_price_per_kwh": 0.5,)", job);
+    text.replace(text.find(R"("nodes_per_rack": 2)"), 19, R"("nodes_per_rack": )" + std::to_string(nodes));
+    text.insert(1, tco);
+    Metered m = run_metered(text);
+    return std::make_pair(tco_json(*m.scenario.tco, m.cluster, m.summary), m.summary);
+  };
+  constexpr double YEAR_H = 365 * 24;
+  // Two nodes: 16 x 100 + 2 x 1,000 + 5,000 + 12 kW (2 x 400 W + 16 x 700 W at full load) x 2,000 = 32,600.
+  // Electricity: 8.7 kWh x 0.5 per 3,600 s run, a year of them; 8 accelerator-hours delivered per run.
+  const auto [a, sa] = option(2);
+  EXPECT_EQ(a["basis"], "run");
+  EXPECT_DOUBLE_EQ(a["capex"]["facility"].get<double>(), 24000);
+  EXPECT_DOUBLE_EQ(a["capex"]["total"].get<double>(), 32600);
+  EXPECT_DOUBLE_EQ(a["per_year"]["amortization"].get<double>(), 8150);
+  EXPECT_DOUBLE_EQ(a["per_year"]["maintenance"].get<double>(), 3260);
+  EXPECT_DOUBLE_EQ(a["per_year"]["electricity"].get<double>(), 4.35 * YEAR_H);
+  const double total_a = 8150 + 3260 + 4.35 * YEAR_H;
+  EXPECT_DOUBLE_EQ(a["per_year"]["total"].get<double>(), total_a);
+  EXPECT_DOUBLE_EQ(a["per_delivered_accelerator_hour"].get<double>(), total_a / (8 * YEAR_H));
+  EXPECT_DOUBLE_EQ(a["per_delivered_eflop"].get<double>(),
+                   total_a / (sa["flops"]["delivered_eflop"].get<double>() * YEAR_H));
+  // Three nodes: 46,400 of capex; the idle third node (400 + 8 x 70 W) adds 1.2 kWh of facility energy per run.
+  const auto [b, sb] = option(3);
+  EXPECT_DOUBLE_EQ(b["capex"]["total"].get<double>(), 2400 + 3000 + 5000 + 36000);
+  EXPECT_DOUBLE_EQ(b["per_year"]["electricity"].get<double>(), 4.95 * YEAR_H);
+  EXPECT_GT(b["per_delivered_accelerator_hour"].get<double>(), a["per_delivered_accelerator_hour"].get<double>());
+  (void)sb;
+  // Prices are the scenario's to give: a type without one, a cooling type without one.
+  EXPECT_TRUE(test::has_error(test::load_errors(two_node_scenario("", job).insert(1, R"("tco": {"amortization_years": 4,
+          "accelerator_capex": {"Y": 1}},)")),
+                              "/tco/accelerator_capex", "no price for X"));
+  EXPECT_TRUE(test::has_error(
+      test::load_errors(two_node_scenario(R"("cooling": "liquid",)", job).insert(1, R"("tco": {"amortization_years": 4,
+          "accelerator_capex": 1, "facility_capex_per_kw": {"air": 1}},)")),
+      "/tco/facility_capex_per_kw", "no price for cooling \"liquid\""));
 }

@@ -33,6 +33,7 @@ struct AcceleratorType {
 struct Site {
   std::string name;
   std::string region;
+  std::string cooling; //!< SiteSpec::cooling
   std::uint32_t first_rack = 0, rack_count = 0;
   std::uint32_t first_node = 0, node_count = 0;
   std::uint64_t accelerators = 0;

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,7 +60,8 @@ struct RackGroupSpec {
 
 struct SiteSpec {
   std::string name;
-  std::string region; //!< e.g. east, central, west, northeast
+  std::string cooling = "air"; //!< the site's cooling type, a label keying tco.facility_capex_per_kw
+  std::string region;          //!< e.g. east, central, west, northeast
   std::vector<RackGroupSpec> rack_groups;
   PueCurve pue = PueCurve::constant(DEFAULT_PUE);
   double price_per_kwh = 0;     //!< electricity price per kWh of facility energy (scenario currency); a series' mean
@@ -163,6 +165,20 @@ struct WorkloadSpec {
   std::array<double, JOB_CLASS_NAMES.size()> activity = DEFAULT_ACTIVITY;
 };
 
+//! Total cost of ownership figures (scenario "tco"; docs/model.md "Total cost of ownership"), in the scenario's
+//! currency. No defaults: prices are the scenario's to give.
+struct TcoSpec {
+  double amortization_years = 5;
+  double maintenance_share_per_year = 0;             //!< of the capex, per year
+  double accelerator_capex_all = -1;                 //!< per accelerator of any type (>= 0) ...
+  std::map<std::string, double> accelerator_capex;   //!< ... or by type name
+  double node_capex = 0;                             //!< per node (the default) ...
+  std::map<std::string, double> node_capex_by_type;  //!< ... or by the node's accelerator type
+  double rack_capex = 0;                             //!< per rack
+  double facility_capex_per_kw = 0;                  //!< per kW of a site's IT capacity (the default) ...
+  std::map<std::string, double> facility_by_cooling; //!< ... or by the site's cooling label
+};
+
 //! A parsed, validated scenario: platform + workload + scheduler + outputs.
 struct Scenario {
   //! The scenario file as written, before its --set edits, when they were given and a generated workload's
@@ -183,6 +199,7 @@ struct Scenario {
   std::vector<Diagnostic> warnings;
   SchedulerSpec scheduler;
   OutputSpec output;
+  std::optional<TcoSpec> tco; //!< absent: summary.json has no "tco"
 
   //! Index of the catalog entry named `name`, or -1.
   int find_accelerator(std::string_view name) const;
