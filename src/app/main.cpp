@@ -21,6 +21,7 @@
 #include "child_process.hpp"
 #include "compare.hpp"
 #include "explain.hpp"
+#include "plan.hpp"
 #include "report.hpp"
 #include "sweep.hpp"
 
@@ -467,6 +468,14 @@ int main(int argc, char** argv)
   sweep->add_flag("--quiet,-q", sweep_opt.quiet, "Print nothing but errors");
   sweep->add_flag("--mpi", sweep_opt.mpi, "Spread points over MPI ranks: mpirun -np K ccsim sweep ... --mpi");
 
+  ccsim::app::PlanOptions plan_opt;
+  auto* plan = app.add_subcommand("plan", "For each option of a plan, the smallest value of its variable meeting "
+                                          "every SLO (bisection over seeds), then the options ranked");
+  plan->add_option("plan", plan_opt.file, "Plan JSON file (docs/planning.md)")->required();
+  plan->add_option("--out", plan_opt.out, "Results folder")->required();
+  plan->add_option("-j,--jobs", plan_opt.jobs, "Runs at once (default 1)")->check(CLI::Range(1U, 1024U));
+  plan->add_flag("--quiet,-q", plan_opt.quiet, "Print only the decision table");
+
   ccsim::app::ReportOptions report_opt;
   auto* report = app.add_subcommand("report", "Write one self-contained HTML report (charts, offline) of run, "
                                               "sweep and compare results folders");
@@ -530,6 +539,10 @@ int main(int argc, char** argv)
     if (*sweep) {
       sweep_opt.policy_libs = policy_libs;
       return ccsim::app::sweep(sweep_opt, self_executable(argv[0]));
+    }
+    if (*plan) {
+      plan_opt.policy_libs = policy_libs;
+      return ccsim::app::plan(plan_opt, self_executable(argv[0]));
     }
     if (*report)
       return ccsim::app::report(report_opt);

@@ -2064,3 +2064,74 @@ TEST(Cli, SweepVariantsAreLabelledPatches)
   EXPECT_EQ(not_array.code, 2);
   EXPECT_NE(not_array.output.find("--patch: expected a JSON Patch"), std::string::npos) << not_array.output;
 }
+
+namespace {
+//! Erlang C: the mean wait in queue of M/M/c with offered load a = lambda / mu, s.
+double erlang_c_wait_s(int c, double lambda, double mu)
+{
+  const double a = lambda / mu;
+  double sum = 0, term = 1; // a^k / k!
+  for (int k = 0; k < c; k++) {
+    sum += term;
+    term *= a / (k + 1);
+  }
+  const double tail = term * c / (c - a);
+  return tail / (sum + tail) / (c * mu - lambda);
+}
+} // namespace
+
+TEST(Cli, PlanFindsTheErlangCAnswer)
+{
+  // FCFS on c single-accelerator nodes, Poisson arrivals, exponential service of mean 1,000 s: the smallest c with
+  // a mean wait at most 120 s, by Erlang C, at 28.8 and 21.6 arrivals an hour (8 and 6 Erlangs).
+  const auto smallest_c = [](double lambda) {
+    int c = static_cast<int>(lambda / 0.001) + 1;
+    while (erlang_c_wait_s(c, lambda, 0.001) > 120)
+      c++;
+    return c;
+  };
+  ASSERT_EQ(smallest_c(0.008), 11);
+  ASSERT_EQ(smallest_c(0.006), 9);
+  const fs::path dir = fresh_dir("plan");
+  const Result r =
+      ccsim("plan " + (SOURCE / "tests/data/plan/erlang-plan.json").string() + " -q -j 2 --out " + dir.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto rows = csv_rows(read_file(dir / "decisions.csv"));
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[1],
+            (std::vector<std::string>{"1", "lighter", "nodes", "9", "found", "/platform/accelerators", "9", "0"}));
+  EXPECT_EQ(rows[2],
+            (std::vector<std::string>{"2", "today", "nodes", "11", "found", "/platform/accelerators", "11", "0"}));
+  EXPECT_NE(r.output.find("1     lighter "), std::string::npos) << r.output;
+  // plan.csv: every value evaluated, each SLO with its mean over the 3 seeds, CI and verdict; 10 fails, 11 meets.
+  const std::string plan_csv = read_file(dir / "plan.csv");
+  EXPECT_NE(plan_csv.find("\ntoday,10,/window/wait_s/mean,3,"), std::string::npos);
+  EXPECT_NE(plan_csv.find(",max,120,met\n"), std::string::npos);
+
+  // Bad plans: located, exit 2, nothing left behind.
+  const auto bad = [&](const std::string& name, const std::string& text, const std::string& expected) {
+    const fs::path file = dir.parent_path() / (name + ".json");
+    std::ofstream(file) << text;
+    const Result b = ccsim("plan " + file.string() + " -q --out " + (dir.parent_path() / name).string());
+    EXPECT_EQ(b.code, 2) << name << ": " << b.output;
+    EXPECT_NE(b.output.find(expected), std::string::npos) << name << ": " << b.output;
+    EXPECT_FALSE(fs::exists(dir.parent_path() / name)) << name;
+  };
+  const std::string scenario = "\"" + (SOURCE / "tests/data/plan/erlang.json").string() + "\"";
+  const std::string option =
+      R"({"label": "a", "variable": {"path": "/sites/0/racks/0/nodes_per_rack", "min": 1, "max": 4}})";
+  bad("no-slo", R"({"scenario": )" + scenario + R"(, "options": [)" + option + R"(], "slos": []})",
+      "/slos: expected a non-empty array");
+  bad("range",
+      R"({"scenario": )" + scenario +
+          R"(, "options": [{"label": "a", "variable": {"path": "/sites/0/racks/0/nodes_per_rack", "min": 5, "max": 4}}], "slos": [{"metric": "/wait_s/mean", "max": 1}]})",
+      "/options/0/variable/max: expected max >= min (5)");
+  bad("patch",
+      R"({"scenario": )" + scenario +
+          R"(, "options": [{"label": "a", "patch": [{"op": "remove", "path": "/sites/1"}], "variable": {"path": "/sites/0/racks/0/nodes_per_rack", "min": 1, "max": 4}}], "slos": [{"metric": "/wait_s/mean", "max": 1}]})",
+      "/options/0/patch/0: operation remove /sites/1 does not apply to the scenario");
+  bad("metric",
+      R"({"scenario": )" + scenario + R"(, "options": [)" + option +
+          R"(], "slos": [{"metric": "/wait_s/nope", "max": 1}]})",
+      "/slos/0/metric: summary.json has no number at /wait_s/nope");
+}

@@ -1,0 +1,21 @@
+// src/app/plan.hpp: `ccsim plan` (app-private): for each option, the smallest value of its variable meeting every
+// SLO, then the options ranked by an objective (docs/planning.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ccsim::app {
+
+struct PlanOptions {
+  std::string file; //!< the plan (JSON)
+  std::string out;  //!< results folder: runs/, plan.csv, decisions.csv
+  unsigned jobs = 1;
+  bool quiet = false;
+  std::vector<std::string> policy_libs;
+};
+
+//! Runs the plan; returns the exit code (2 on bad input, located).
+int plan(const PlanOptions& opt, const std::string& self_exe);
+
+} // namespace ccsim::app
