@@ -475,6 +475,8 @@ int main(int argc, char** argv)
   plan->add_option("--out", plan_opt.out, "Results folder")->required();
   plan->add_option("-j,--jobs", plan_opt.jobs, "Runs at once (default 1)")->check(CLI::Range(1U, 1024U));
   plan->add_flag("--quiet,-q", plan_opt.quiet, "Print only the decision table");
+  plan->add_flag("--check", plan_opt.check_only,
+                 "Only read and check the plan (its patches and variables against the scenario); run nothing");
 
   ccsim::app::ReportOptions report_opt;
   auto* report = app.add_subcommand("report", "Write one self-contained HTML report (charts, offline) of run, "

@@ -336,6 +336,11 @@ Decision seek(Planner& planner, const Option& o)
 int plan(const PlanOptions& opt, const std::string& self_exe)
 {
   const Plan p = read_plan(opt.file);
+  if (opt.check_only) {
+    std::cout << fmt::format("{}: valid plan: {} option(s), {} SLO(s), {} seed(s) per value\n", opt.file,
+                             p.options.size(), p.slos.size(), p.seeds.size());
+    return 0;
+  }
   const bool existed = fs::exists(opt.out);
   fs::create_directories(opt.out);
   Planner planner(p, opt, self_exe);

@@ -12,6 +12,7 @@ struct PlanOptions {
   std::string out;  //!< results folder: runs/, plan.csv, decisions.csv
   unsigned jobs = 1;
   bool quiet = false;
+  bool check_only = false; //!< read and check the plan (and its patches against the scenario), run nothing
   std::vector<std::string> policy_libs;
 };
 

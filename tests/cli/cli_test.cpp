@@ -363,6 +363,14 @@ int validate_shipped_scenarios(bool shared)
     const auto folder = e.path().parent_path().filename();
     if (e.path().extension() != ".json" || folder == "bench") // bench: baselines and their manifest
       continue;
+    if (e.path().string().ends_with(".plan.json")) { // a plan (docs/planning.md): checked as one, not run
+      const fs::path out = fresh_dir("plan-check");
+      const Result r = ccsim("plan " + e.path().string() + " --check --out " + out.string());
+      EXPECT_EQ(r.code, 0) << e.path() << "\n" << r.output;
+      EXPECT_NE(r.output.find("valid plan: 2 option(s)"), std::string::npos) << r.output;
+      EXPECT_FALSE(fs::exists(out)); // nothing run
+      continue;
+    }
     if ((folder == "traces" || folder == "fill") != shared)
       continue;
     const Result r = ccsim("validate " + e.path().string());
