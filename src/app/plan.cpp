@@ -3,6 +3,7 @@
 
 #include "child_process.hpp"
 #include "stats.hpp"
+#include "sweep_spec.hpp"
 
 #include "ccsim/core/error.hpp"
 #include "ccsim/core/json_reader.hpp"
@@ -61,12 +62,7 @@ Plan read_plan(const std::string& file)
   ObjectReader root(doc, "", file, diags,
                     {"$schema", "description", "scenario", "options", "slos", "objective", "seeds", "args"});
   Plan plan;
-  if (const auto s = root.string("scenario", Need::REQUIRED)) {
-    fs::path p(*s);
-    if (p.is_relative())
-      p = fs::path(file).parent_path() / p;
-    plan.scenario = p.string();
-  }
+  plan.scenario = read_scenario_path(root, file);
   nlohmann::json base;
   bool have_base = false;
   if (not plan.scenario.empty()) {
@@ -150,13 +146,7 @@ Plan read_plan(const std::string& file)
   } else {
     plan.seeds = {1};
   }
-  if (const auto* args = root.value("args", Need::OPTIONAL)) {
-    if (args->is_array() && std::all_of(args->begin(), args->end(), [](const auto& x) { return x.is_string(); }))
-      for (const auto& x : *args)
-        plan.args.push_back(x.get<std::string>());
-    else
-      root.error("args", "expected an array of `ccsim run` arguments (strings)");
-  }
+  plan.args = read_run_args(root);
   diags.throw_if_any();
   return plan;
 }

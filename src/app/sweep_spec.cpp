@@ -19,6 +19,30 @@ namespace {
 using Need = ObjectReader::Need;
 } // namespace
 
+std::vector<std::string> read_run_args(const ObjectReader& root)
+{
+  std::vector<std::string> out;
+  if (const auto* args = root.value("args", Need::OPTIONAL)) {
+    if (args->is_array() && std::all_of(args->begin(), args->end(), [](const auto& x) { return x.is_string(); }))
+      for (const auto& x : *args)
+        out.push_back(x.get<std::string>());
+    else
+      root.error("args", "expected an array of `ccsim run` arguments (strings)");
+  }
+  return out;
+}
+
+std::string read_scenario_path(const ObjectReader& root, const std::string& file)
+{
+  const auto s = root.string("scenario", Need::REQUIRED);
+  if (not s)
+    return {};
+  fs::path p(*s);
+  if (p.is_relative())
+    p = fs::path(file).parent_path() / p;
+  return p.string();
+}
+
 SweepSpec read_sweep_spec(const std::string& file)
 {
   return sweep_spec_from_json(parse_json_file(file), file);
@@ -30,12 +54,7 @@ SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& fil
   ObjectReader root(doc, "", file, diags,
                     {"$schema", "description", "scenario", "variants", "axes", "seeds", "baseline", "args", "keep"});
   SweepSpec spec;
-  if (const auto s = root.string("scenario", Need::REQUIRED)) {
-    fs::path p(*s);
-    if (p.is_relative())
-      p = fs::path(file).parent_path() / p;
-    spec.scenario = p.string();
-  }
+  spec.scenario = read_scenario_path(root, file);
   // Named variants (docs/sweeps.md "Variants"): the first axis, "variant", each value a label and its JSON Patch.
   if (const auto* variants = root.value("variants", Need::OPTIONAL)) {
     Axis axis;
@@ -122,13 +141,7 @@ SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& fil
   } else {
     spec.seeds = {1};
   }
-  if (const auto* args = root.value("args", Need::OPTIONAL)) {
-    if (args->is_array() && std::all_of(args->begin(), args->end(), [](const auto& x) { return x.is_string(); }))
-      for (const auto& x : *args)
-        spec.args.push_back(x.get<std::string>());
-    else
-      root.error("args", "expected an array of `ccsim run` arguments (strings)");
-  }
+  spec.args = read_run_args(root);
   if (const auto keep = root.string("keep", Need::OPTIONAL)) {
     if (*keep == "summary")
       spec.keep_all = false;

@@ -2,6 +2,8 @@
 // (app-private).
 #pragma once
 
+#include "ccsim/core/json_reader.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -31,6 +33,11 @@ struct SweepSpec {
   bool keep_all = true;          //!< false: keep only each point's summary.json and run.json
   std::size_t configs = 1;       //!< the product of the axes' sizes
 };
+
+//! A sweep's or plan's "args": extra `ccsim run` arguments (strings), reported at /args otherwise.
+std::vector<std::string> read_run_args(const ObjectReader& root);
+//! A sweep's or plan's "scenario", resolved against the file's folder ("" when absent: reported).
+std::string read_scenario_path(const ObjectReader& root, const std::string& file);
 
 //! Reads and checks a sweep file; throws InputError with every problem, located by JSON pointer.
 SweepSpec read_sweep_spec(const std::string& file);

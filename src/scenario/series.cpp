@@ -76,35 +76,31 @@ std::optional<StepFunction> read_periods(const ObjectReader& s, double max_value
   };
   std::vector<Season> seasons;
   std::array<bool, 12> taken{};
-  if (const auto* sv = s.value("seasons", Need::OPTIONAL)) {
-    if (not sv->is_array() || sv->empty())
-      s.error("seasons", "expected a non-empty array of {\"months\", \"daily\", \"weekend\"}");
-    else
-      for (std::size_t i = 0; i < sv->size(); i++) {
-        ObjectReader r((*sv)[i], s.pointer_of("seasons") + "/" + std::to_string(i), s.file(), s.diagnostics(),
-                       {"months", "daily", "weekend"});
-        Season season;
-        const auto* m = r.value("months", Need::REQUIRED);
-        bool ok = m != nullptr && m->is_array() && not m->empty();
-        for (std::size_t k = 0; ok && k < m->size(); k++) {
-          const auto& x = (*m)[k];
-          ok = x.is_number_integer() && x.get<int>() >= 1 && x.get<int>() <= 12;
-          if (ok) {
-            const auto month = static_cast<std::size_t>(x.get<int>() - 1);
-            if (taken[month])
-              r.error("months", fmt::format("month {} is already in another season", month + 1));
-            season.months[month] = taken[month] = true;
-          }
-        }
-        if (m != nullptr && not ok)
-          r.error("months", "expected an array of months, 1 (January) to 12");
-        season.daily = read_day(r, "daily", max_value);
-        season.weekend = read_day(r, "weekend", max_value);
-        if (season.daily.empty())
-          r.error_here("expected \"daily\" periods for the season");
-        seasons.push_back(std::move(season));
+  if (const auto* sv = s.value("seasons", Need::OPTIONAL); sv != nullptr && sv->is_array() && sv->empty())
+    s.error("seasons", "expected a non-empty array of {\"months\", \"daily\", \"weekend\"}");
+  for_each_element(s, "seasons", Need::OPTIONAL, [&](const nlohmann::json& v, const std::string& at) {
+    ObjectReader r(v, at, s.file(), s.diagnostics(), {"months", "daily", "weekend"});
+    Season season;
+    const auto* m = r.value("months", Need::REQUIRED);
+    bool ok = m != nullptr && m->is_array() && not m->empty();
+    for (std::size_t k = 0; ok && k < m->size(); k++) {
+      const auto& x = (*m)[k];
+      ok = x.is_number_integer() && x.get<int>() >= 1 && x.get<int>() <= 12;
+      if (ok) {
+        const auto month = static_cast<std::size_t>(x.get<int>() - 1);
+        if (taken[month])
+          r.error("months", fmt::format("month {} is already in another season", month + 1));
+        season.months[month] = taken[month] = true;
       }
-  }
+    }
+    if (m != nullptr && not ok)
+      r.error("months", "expected an array of months, 1 (January) to 12");
+    season.daily = read_day(r, "daily", max_value);
+    season.weekend = read_day(r, "weekend", max_value);
+    if (season.daily.empty())
+      r.error_here("expected \"daily\" periods for the season");
+    seasons.push_back(std::move(season));
+  });
   if (s.diagnostics().size() > problems)
     return std::nullopt;
   // One period: a day, a week (t = 0 is a Monday) or a year of 365 days (t = 0 is January 1st).

@@ -280,21 +280,17 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
       spec.annual_amplitude = y.number("amplitude", Need::REQUIRED, 0, 1).value_or(0);
       spec.annual_peak_day = y.number("peak_day", Need::OPTIONAL, 0, 365).value_or(0);
     }
-    if (const auto* sv = a.value("steps", Need::OPTIONAL)) {
-      if (not sv->is_array() || sv->empty())
-        a.error("steps", "expected a non-empty array of {\"at_s\", \"factor\"}");
-      else
-        for (std::size_t i = 0; i < sv->size(); i++) {
-          ObjectReader st((*sv)[i], a.pointer_of("steps") + "/" + std::to_string(i), a.file(), a.diagnostics(),
-                          {"at_s", "factor"});
-          const double at = st.number("at_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
-          const double factor = st.number("factor", Need::REQUIRED, 0, 1e6, true).value_or(1);
-          if (not spec.steps.empty() && at < spec.steps.back().first)
-            st.error("at_s", fmt::format("expected steps in time order (the previous one is at {} s)",
-                                         spec.steps.back().first));
-          spec.steps.emplace_back(at, factor);
-        }
-    }
+    if (const auto* sv = a.value("steps", Need::OPTIONAL); sv != nullptr && sv->is_array() && sv->empty())
+      a.error("steps", "expected a non-empty array of {\"at_s\", \"factor\"}");
+    for_each_element(a, "steps", Need::OPTIONAL, [&](const nlohmann::json& v, const std::string& at_ptr) {
+      ObjectReader st(v, at_ptr, a.file(), a.diagnostics(), {"at_s", "factor"});
+      const double at = st.number("at_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
+      const double factor = st.number("factor", Need::REQUIRED, 0, 1e6, true).value_or(1);
+      if (not spec.steps.empty() && at < spec.steps.back().first)
+        st.error("at_s",
+                 fmt::format("expected steps in time order (the previous one is at {} s)", spec.steps.back().first));
+      spec.steps.emplace_back(at, factor);
+    });
     if (spec.process == GeneratorSpec::Process::DIURNAL) {
       spec.amplitude = a.number("amplitude", Need::OPTIONAL, 0, 1).value_or(0.5);
       spec.peak_hour = a.number("peak_hour", Need::OPTIONAL, 0, 24).value_or(14);
