@@ -6,7 +6,9 @@
 #include "sweep_spec.hpp"
 
 #include "ccsim/core/error.hpp"
+#include "ccsim/core/hash.hpp"
 #include "ccsim/core/json_reader.hpp"
+#include "ccsim/core/line_source.hpp"
 #include "ccsim/output/writers.hpp"
 #include "ccsim/scenario/loader.hpp"
 
@@ -196,11 +198,22 @@ public:
                                  (dir_of(next) / "out").string(), "-q", "--patch", o.patch.dump(), "--set",
                                  o.path + "=" + std::to_string(value)});
         args.insert(args.end(), plan_.args.begin(), plan_.args.end());
-        fs::remove_all(dir_of(next)); // a rerun starts afresh
+        // Resume: a run whose command and scenario bytes are those of a finished run in its folder is not redone.
+        const nlohmann::json run_key = {{"args", args}, {"scenario_sha256", scenario_sha256_}};
+        if (const auto done = finished_run(dir_of(next), run_key)) {
+          summaries[next++] = *done;
+          reused_++;
+          continue;
+        }
+        fs::remove_all(dir_of(next)); // a rerun of anything else starts afresh
         fs::create_directories(dir_of(next));
+        keys_[next] = run_key;
         running[spawn(self_, args, (dir_of(next) / "log.txt").string())] = next;
         next++;
+        ran_++;
       }
+      if (running.empty())
+        break;
       int status = 0;
       const pid_t pid = waitpid(-1, &status, 0);
       const auto it = running.find(pid);
@@ -215,6 +228,9 @@ public:
         continue;
       }
       summaries[k] = parse_json_file((dir_of(k) / "out" / "summary.json").string());
+      AtomicFile done(dir_of(k) / "run-key.json"); // written last: the run is complete
+      done.write(keys_[k].dump());
+      done.commit();
     }
     if (failed != 0)
       throw RunFailed{failed};
@@ -252,6 +268,8 @@ public:
   }
 
   const std::string& rows() const { return rows_; }
+  std::uint64_t ran() const { return ran_; }
+  std::uint64_t reused() const { return reused_; }
 
   struct RunFailed {
     int code;
@@ -277,10 +295,25 @@ private:
     return {mean, ci95(sd, x.size())};
   }
 
+  //! The summary of the finished run in `dir` whose key is `key`, if there is one.
+  static std::optional<nlohmann::json> finished_run(const fs::path& dir, const nlohmann::json& key)
+  {
+    try {
+      if (fs::is_regular_file(dir / "run-key.json") && parse_json_file((dir / "run-key.json").string()) == key)
+        return parse_json_file((dir / "out" / "summary.json").string());
+    } catch (const InputError&) {
+      // unreadable: run it again
+    }
+    return std::nullopt;
+  }
+
   const Plan& plan_;
   const PlanOptions& opt_;
   std::string self_;
   fs::path out_;
+  std::string scenario_sha256_ = sha256_hex(read_file_text(plan_.scenario, "scenario"));
+  std::map<std::size_t, nlohmann::json> keys_; //!< the runs in flight: their keys
+  std::uint64_t ran_ = 0, reused_ = 0;
   std::map<std::pair<std::string, std::int64_t>, Evaluation> cache_;
   std::string rows_ = "option,value,metric,n,mean,ci95,bound,threshold,verdict\n";
 };
@@ -387,8 +420,9 @@ int plan(const PlanOptions& opt, const std::string& self_exe)
   }
   write_files(opt.out, {{"plan.csv", planner.rows()}, {"decisions.csv", csv}});
   if (not opt.quiet)
-    std::cout << fmt::format("results     {}/{{decisions.csv, plan.csv}} and runs/<option>/<value>/seed-<s>/\n",
-                             opt.out);
+    std::cout << fmt::format("results     {}/{{decisions.csv, plan.csv}} and runs/<option>/<value>/seed-<s>/ ({} "
+                             "runs, {} reused from an earlier plan)\n",
+                             opt.out, planner.ran(), planner.reused());
   return 0;
 }
 

@@ -2115,6 +2115,12 @@ TEST(Cli, PlanFindsTheErlangCAnswer)
   const std::string plan_csv = read_file(dir / "plan.csv");
   EXPECT_NE(plan_csv.find("\ntoday,10,/window/wait_s/mean,3,"), std::string::npos);
   EXPECT_NE(plan_csv.find(",max,120,met\n"), std::string::npos);
+  // A rerun reuses every finished run (same command, same scenario bytes) and decides the same.
+  const Result again =
+      ccsim("plan " + (SOURCE / "tests/data/plan/erlang-plan.json").string() + " --out " + dir.string());
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_NE(again.output.find("(0 runs, 42 reused from an earlier plan)"), std::string::npos) << again.output;
+  EXPECT_EQ(csv_rows(read_file(dir / "decisions.csv")), rows);
 
   // Bad plans: located, exit 2, nothing left behind.
   const auto bad = [&](const std::string& name, const std::string& text, const std::string& expected) {
