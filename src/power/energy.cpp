@@ -14,6 +14,19 @@
 
 namespace ccsim {
 
+namespace {
+constexpr double J_PER_KWH = 3.6e6;
+constexpr double HOUR_S = 3600, DAY_S = 86400;
+
+std::size_t month_of_day(double day)
+{
+  static constexpr std::array<int, 12> MONTH_END = {31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
+  const auto day_of_year = static_cast<int>(std::fmod(day, 365.0));
+  return static_cast<std::size_t>(std::upper_bound(MONTH_END.begin(), MONTH_END.end(), day_of_year) -
+                                  MONTH_END.begin());
+}
+} // namespace
+
 EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string source)
     : cluster_(&cluster)
     , interval_s_(interval_s)
@@ -24,6 +37,7 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
     , whole_free_(cluster.racks.size(), 0)
     , loose_by_rack_(cluster.racks.size() * MAX_NODE_SIZE, 0)
 {
+  day_caches_.resize(cluster.sites.size());
   for (std::uint32_t s = 0; s < sites_.size(); s++) {
     sites_[s].it_w = cluster.sites[s].idle_w;
     sites_[s].facility_w = facility_of(s, sites_[s].it_w);
@@ -284,7 +298,6 @@ double EnergyMeter::in_window(double from_s, double to_s) const
 
 void EnergyMeter::integrate_site(std::uint32_t site, double to_s)
 {
-  constexpr double J_PER_KWH = 3.6e6;
   SiteMeter& m = sites_[site];
   m.it_j += m.it_w * (to_s - m.last_s);
   m.facility_j += m.facility_w * (to_s - m.last_s);
@@ -295,7 +308,7 @@ void EnergyMeter::integrate_site(std::uint32_t site, double to_s)
   if (spec.carbon_series)
     m.carbon_kg += m.facility_w * spec.carbon_series->integral(m.last_s, to_s) / J_PER_KWH;
   if (to_s > m.last_s)
-    add_to_calendar(spec, m.facility_w, m.last_s, to_s);
+    add_to_calendar(site, m.facility_w, m.last_s, to_s);
   if (const double in = in_window(m.last_s, to_s); in > 0) {
     window_totals_.it_j[site] += m.it_w * in;
     window_totals_.facility_j[site] += m.facility_w * in;
@@ -308,28 +321,75 @@ void EnergyMeter::integrate_site(std::uint32_t site, double to_s)
   m.last_s = to_s;
 }
 
-void EnergyMeter::add_to_calendar(const Site& site, double facility_w, double from_s, double to_s)
+const std::array<double, 24>& EnergyMeter::hour_integrals(const StepFunction& f, double day, DayCache& cache)
 {
-  constexpr double J_PER_KWH = 3.6e6;
-  static constexpr std::array<int, 12> MONTH_END = {31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
-  for (double a = from_s; a < to_s;) {
-    const double hour = std::floor(a / 3600);
-    const double b = std::min(to_s, (hour + 1) * 3600);
-    const auto day_of_year = static_cast<int>(std::fmod(std::floor(hour / 24), 365.0));
-    const auto month =
-        static_cast<std::size_t>(std::upper_bound(MONTH_END.begin(), MONTH_END.end(), day_of_year) - MONTH_END.begin());
-    const double j = facility_w * (b - a);
-    const double cost = site.price_series ? facility_w * site.price_series->integral(a, b) / J_PER_KWH
-                                          : j / J_PER_KWH * site.price_per_kwh;
-    const double carbon = site.carbon_series ? facility_w * site.carbon_series->integral(a, b) / J_PER_KWH
-                                             : j / J_PER_KWH * site.carbon_kg_per_kwh;
-    for (Calendar* c : {&by_hour_[static_cast<std::size_t>(std::fmod(hour, 24.0))], &by_month_[month]}) {
-      c->facility_j += j;
-      c->cost += cost;
-      c->carbon_kg += carbon;
-    }
-    a = b;
+  // A series whose period is a whole number of days repeats its days: each is computed once.
+  const double period_days = f.period_s() / DAY_S;
+  const bool repeats = f.period_s() > 0 && period_days == std::floor(period_days);
+  const double key = repeats ? std::fmod(day, period_days) : day;
+  if (const auto it = cache.find(key); it != cache.end())
+    return it->second;
+  std::array<double, 24> out{};
+  for (std::size_t h = 0; h < 24; h++) {
+    const double from = day * DAY_S + static_cast<double>(h) * HOUR_S;
+    out[h] = f.integral(from, from + HOUR_S);
   }
+  if (not repeats) { // a series that does not repeat: only the day asked for (it is not asked again)
+    cache.clear();
+  }
+  return cache.emplace(key, out).first->second;
+}
+
+void EnergyMeter::add_to_calendar(std::uint32_t site_index, double facility_w, double from_s, double to_s)
+{
+  const Site& site = cluster_->sites[site_index];
+  // Hour by hour: a piece within one hour, at the price and intensity in effect.
+  const auto hourly = [&](double from, double to) {
+    for (double a = from; a < to;) {
+      const double hour = std::floor(a / HOUR_S);
+      const double b = std::min(to, (hour + 1) * HOUR_S);
+      const double j = facility_w * (b - a);
+      const double cost = site.price_series ? facility_w * site.price_series->integral(a, b) / J_PER_KWH
+                                            : j / J_PER_KWH * site.price_per_kwh;
+      const double carbon = site.carbon_series ? facility_w * site.carbon_series->integral(a, b) / J_PER_KWH
+                                               : j / J_PER_KWH * site.carbon_kg_per_kwh;
+      for (Calendar* c :
+           {&by_hour_[static_cast<std::size_t>(std::fmod(hour, 24.0))], &by_month_[month_of_day(hour / 24)]}) {
+        c->facility_j += j;
+        c->cost += cost;
+        c->carbon_kg += carbon;
+      }
+      a = b;
+    }
+  };
+  // Whole days in between (a site idle for months, or an input far in the future) day by day: the work grows with
+  // the days, not the hours, and a series' days are computed once per day of its period.
+  const double first_whole = std::ceil(from_s / DAY_S) * DAY_S;
+  const double last_whole = std::floor(to_s / DAY_S) * DAY_S;
+  if (last_whole - first_whole < 2 * DAY_S) {
+    hourly(from_s, to_s);
+    return;
+  }
+  hourly(from_s, first_whole);
+  auto& caches = day_caches_[site_index];
+  const double hour_j = facility_w * HOUR_S;
+  for (double day = first_whole / DAY_S; day < last_whole / DAY_S; day++) {
+    const auto* price = site.price_series ? &hour_integrals(*site.price_series, day, caches.first) : nullptr;
+    const auto* carbon = site.carbon_series ? &hour_integrals(*site.carbon_series, day, caches.second) : nullptr;
+    Calendar& month = by_month_[month_of_day(day)];
+    for (std::size_t h = 0; h < 24; h++) {
+      const double cost =
+          price != nullptr ? facility_w * (*price)[h] / J_PER_KWH : hour_j / J_PER_KWH * site.price_per_kwh;
+      const double kg =
+          carbon != nullptr ? facility_w * (*carbon)[h] / J_PER_KWH : hour_j / J_PER_KWH * site.carbon_kg_per_kwh;
+      for (Calendar* c : {&by_hour_[h], &month}) {
+        c->facility_j += hour_j;
+        c->cost += cost;
+        c->carbon_kg += kg;
+      }
+    }
+  }
+  hourly(last_whole, to_s);
 }
 
 void EnergyMeter::integrate_fragmentation(double to_s)

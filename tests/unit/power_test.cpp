@@ -967,3 +967,24 @@ TEST(Tco, TwoOptionsByHand)
           "accelerator_capex": 1, "facility_capex_per_kw": {"air": 1}},)")),
       "/tco/facility_capex_per_kw", "no price for cooling \"liquid\""));
 }
+
+TEST(Tariff, ALongIdleSpanIsCountedDayByDayByTheHourOfTheDay)
+{
+  // Idle for 10 days (facility 1,920 W x 1.25 = 2.4 kW: 2.4 kWh in each hour), then the one-hour job (8.7 kW) at the
+  // start of day 10; 0.3 per kWh before noon, 0.9 after. The idle span takes the whole-day path.
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": 1.25, "electricity_price_per_kwh": {"daily": [{"from_hour": 0, "value": 0.3},
+         {"from_hour": 12, "value": 0.9}]},)",
+      R"([{"id": "a", "submit_s": 864000, "accelerators": 8, "duration_s": 3600}])"));
+  const auto& hours = m.summary["by_hour_of_day"];
+  EXPECT_NEAR(hours[0]["facility_kwh"].get<double>(), 24 + 8.7, 1e-9);
+  EXPECT_NEAR(hours[0]["cost"].get<double>(), (24 + 8.7) * 0.3, 1e-9);
+  EXPECT_NEAR(hours[5]["facility_kwh"].get<double>(), 24, 1e-9);
+  EXPECT_NEAR(hours[13]["cost"].get<double>(), 24 * 0.9, 1e-9);
+  double cost = 0;
+  for (const auto& h : hours)
+    cost += h["cost"].get<double>();
+  EXPECT_NEAR(cost, m.summary["cost"]["electricity"].get<double>(), 1e-9);
+  EXPECT_NEAR(m.summary["cost"]["electricity"].get<double>(), 2.4 * 120 * (0.3 + 0.9) + 8.7 * 0.3, 1e-9);
+  EXPECT_NEAR(m.summary["by_month"][0]["facility_kwh"].get<double>(), 2.4 * 240 + 8.7, 1e-9);
+}

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ccsim {
@@ -127,8 +128,13 @@ private:
   //! the fragmentations.
   void integrate_site(std::uint32_t site, double to_s);
   void integrate_fragmentation(double to_s);
-  //! Adds [from_s, to_s] at `facility_w` of `site` to the hour-of-day and month totals, hour by hour.
-  void add_to_calendar(const Site& site, double facility_w, double from_s, double to_s);
+  //! Adds [from_s, to_s] at `facility_w` of site `site` to the hour-of-day and month totals (hour by hour; whole
+  //! days day by day).
+  void add_to_calendar(std::uint32_t site, double facility_w, double from_s, double to_s);
+  //! A series' integral over each hour of day `day` (cached by day of its period when that is whole days).
+  using DayCache = std::unordered_map<double, std::array<double, 24>>;
+  static const std::array<double, 24>& hour_integrals(const StepFunction& f, double day, DayCache& cache);
+  std::vector<std::pair<DayCache, DayCache>> day_caches_; //!< per site: price, carbon
   std::array<Calendar, 24> by_hour_{};
   std::array<Calendar, 12> by_month_{};
   //! Recounts rack `r`'s free accelerators within its cap and those on whole free nodes.
