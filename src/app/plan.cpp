@@ -324,29 +324,45 @@ struct Decision {
   double objective = std::nan(""), objective_ci95 = std::nan("");
 };
 
-//! The smallest value meeting every SLO, by bisection over [min, max] (more of the variable never hurts: checked on
-//! the values evaluated, a violation reported as non-monotone).
+//! The smallest value meeting every SLO. Each SLO's direction is read from the two ends of the range: one met at
+//! max and not at min improves with more of the variable (a wait); one met at min and not at max worsens (a
+//! utilization floor); one met at neither makes the option infeasible. Bisection finds the smallest value meeting
+//! every improving SLO; every SLO is then checked there: a worsening one that fails there fails above it too.
 Decision seek(Planner& planner, const Option& o)
 {
   Decision d;
-  std::int64_t lo = o.min, hi = o.max;
-  if (not planner.evaluate(o, hi).met) {
+  const std::vector<Check> at_min = planner.evaluate(o, o.min).checks;
+  const std::vector<Check> at_max = planner.evaluate(o, o.max).checks;
+  std::vector<std::size_t> improving;
+  for (std::size_t i = 0; i < at_min.size(); i++) {
+    const bool min_met = at_min[i].verdict == "met", max_met = at_max[i].verdict == "met";
+    if (not min_met && not max_met) {
+      d.status = "infeasible";
+      return d;
+    }
+    if (not min_met)
+      improving.push_back(i);
+  }
+  const auto improved = [&](std::int64_t v) {
+    const Evaluation& e = planner.evaluate(o, v);
+    return std::all_of(improving.begin(), improving.end(), [&](std::size_t i) { return e.checks[i].verdict == "met"; });
+  };
+  std::int64_t lo = o.min, hi = o.max; // invariant: lo fails an improving SLO (or is min with none), hi meets them
+  if (improving.empty())
+    hi = lo;
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    (improved(mid) ? hi : lo) = mid;
+  }
+  d.value = hi;
+  if (not planner.evaluate(o, hi).met) { // a worsening SLO already fails at the smallest value the others allow
     d.status = "infeasible";
     return d;
   }
-  if (planner.evaluate(o, lo).met) {
-    hi = lo;
-  } else {
-    while (hi - lo > 1) { // invariant: lo fails, hi meets
-      const std::int64_t mid = lo + (hi - lo) / 2;
-      (planner.evaluate(o, mid).met ? hi : lo) = mid;
-    }
-  }
-  d.value = hi;
   d.status = "found";
-  // Bisection assumes that more never hurts; one value past the answer tests it (a failure there is reported, and
+  // Bisection assumes each SLO moves one way; one value past the answer tests it (a failure there is reported, and
   // the answer is then not trusted: noise between seeds, or a real non-monotone response).
-  if (hi < o.max && not planner.evaluate(o, hi + 1).met)
+  if (hi < o.max && not improved(hi + 1))
     d.status = "non-monotone";
   const Evaluation& at = planner.evaluate(o, hi);
   d.objective = at.objective;
@@ -401,7 +417,8 @@ int plan(const PlanOptions& opt, const std::string& self_exe)
   for (std::size_t r = 0; r < order.size(); r++) {
     const Option& o = p.options[order[r]];
     const Decision& d = decisions[order[r]];
-    const std::string value = d.status == "found" ? std::to_string(d.value) : fmt::format("> {}", o.max);
+    const bool answered = d.status != "infeasible";
+    const std::string value = answered ? std::to_string(d.value) : std::string("-");
     const std::string objective =
         std::isnan(d.objective)
             ? std::string()
@@ -413,7 +430,7 @@ int plan(const PlanOptions& opt, const std::string& self_exe)
     csv_field(csv, o.label);
     csv += ",";
     csv_field(csv, o.variable);
-    csv += fmt::format(",{},{},", d.status == "found" ? std::to_string(d.value) : "", d.status);
+    csv += fmt::format(",{},{},", answered ? std::to_string(d.value) : "", d.status);
     csv_field(csv, p.objective);
     csv += fmt::format(",{},{}\n", std::isnan(d.objective) ? "" : fmt::format("{}", d.objective),
                        std::isnan(d.objective_ci95) ? "" : fmt::format("{}", d.objective_ci95));

@@ -2121,6 +2121,20 @@ TEST(Cli, PlanFindsTheErlangCAnswer)
   ASSERT_EQ(again.code, 0) << again.output;
   EXPECT_NE(again.output.find("(0 runs, 42 reused from an earlier plan)"), std::string::npos) << again.output;
   EXPECT_EQ(csv_rows(read_file(dir / "decisions.csv")), rows);
+  // A utilization floor worsens with more nodes: at 8 Erlangs, 11 nodes are 72.7 % busy (>= 70 %: 11 still); at 6,
+  // the 9 nodes the wait needs are 66.7 % busy and fewer wait too long: infeasible. The runs are reused.
+  auto floor_plan = nlohmann::json::parse(read_file(SOURCE / "tests/data/plan/erlang-plan.json"));
+  floor_plan["scenario"] = (SOURCE / "tests/data/plan/erlang.json").string();
+  floor_plan["slos"].push_back({{"metric", "/window/utilization/accelerators"}, {"min", 0.7}});
+  std::ofstream(dir.parent_path() / "floor.plan.json") << floor_plan.dump();
+  const Result floor = ccsim("plan " + (dir.parent_path() / "floor.plan.json").string() + " --out " + dir.string());
+  ASSERT_EQ(floor.code, 0) << floor.output;
+  const auto decided = csv_rows(read_file(dir / "decisions.csv"));
+  ASSERT_EQ(decided.size(), 3U);
+  EXPECT_EQ(decided[1][1], "today");
+  EXPECT_EQ(decided[1][3], "11");
+  EXPECT_EQ(decided[2][1], "lighter");
+  EXPECT_EQ(decided[2][4], "infeasible");
 
   // Bad plans: located, exit 2, nothing left behind.
   const auto bad = [&](const std::string& name, const std::string& text, const std::string& expected) {
