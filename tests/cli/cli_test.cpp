@@ -1799,7 +1799,7 @@ TEST(Cli, ReportRendersItsChartsInHeadlessChromium)
     drawn.insert(c["id"].get<std::string>());
   }
   for (const char* id : {"waits", "wait-cdf", "wait-cdf-class", "run0-util-type", "run0-util-site", "run0-power",
-                         "run0-waiting", "run0-gantt", "sweep0-delta-0"})
+                         "run0-waiting", "run0-by-hour", "run0-gantt", "sweep0-delta-0"})
     EXPECT_TRUE(drawn.contains(id)) << id << " missing; drawn: " << status.dump();
   // Names from the inputs are text on the page, not markup.
   EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
