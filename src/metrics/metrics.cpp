@@ -323,7 +323,6 @@ nlohmann::ordered_json wait_causes_json(const RunMetrics::Figures& run, const Cl
 
 namespace {
 
-constexpr double J_PER_KWH = 3.6e6;
 constexpr double SECONDS_PER_YEAR = 365.0 * 86400.0; // annualized figures: a year of 365 days
 
 //! The figures of `run` over `duration_s` (the makespan, or the window's length), from "wait_s" to "stranded";

@@ -15,7 +15,6 @@
 namespace ccsim {
 
 namespace {
-constexpr double J_PER_KWH = 3.6e6;
 constexpr double HOUR_S = 3600, DAY_S = 86400;
 
 std::size_t month_of_day(double day)

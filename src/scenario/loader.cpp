@@ -919,7 +919,7 @@ void apply_scenario_patch(nlohmann::json& doc, const nlohmann::json& patch, cons
                        "pointer, ...}, found " +
                            describe_json(op));
     try {
-      doc = doc.patch(nlohmann::json::array({op}));
+      doc.patch_inplace(nlohmann::json::array({op})); // no copy per operation; on a failure the caller drops doc
     } catch (const nlohmann::json::exception& e) {
       std::string why = e.what();
       if (const auto close = why.find("] "); why.starts_with("[json.exception.") && close != std::string::npos)

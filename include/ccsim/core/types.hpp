@@ -9,6 +9,9 @@
 
 namespace ccsim {
 
+//! Joules in a kilowatt-hour (energy outputs are in kWh, integrals in J).
+inline constexpr double J_PER_KWH = 3.6e6;
+
 //! Numeric precisions an accelerator may support. Peak throughput is quoted per precision. fp64 is the vector
 //! (general-purpose) rate most HPC codes see; fp64-tensor the matrix units' rate that DGEMM-bound codes reach.
 enum class Precision : std::uint8_t { FP64, FP32, TF32, BF16, FP16, FP8, INT8, FP64_TENSOR };

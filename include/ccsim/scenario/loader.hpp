@@ -36,7 +36,7 @@ void check_results_folder_name(const Scenario& s);
 Scenario load_scenario(const std::string& path, const std::vector<ScenarioEdit>& edits = {},
                        const std::vector<nlohmann::json>& patches = {});
 //! Applies a JSON Patch (RFC 6902: add, remove, replace, move, copy, test) to a scenario document; InputError
-//! naming `source` and the operation when it does not apply.
+//! naming `source` and the operation when it does not apply (`doc` is then partly patched: callers drop it).
 void apply_scenario_patch(nlohmann::json& doc, const nlohmann::json& patch, const std::string& source);
 
 //! Same from JSON already parsed; `file` names the source in messages, `sha256` is stored as given.
