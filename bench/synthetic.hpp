@@ -55,7 +55,7 @@ inline Synthetic synthetic_scenario(std::uint64_t jobs, std::uint64_t accelerato
     site.region = "east";
     for (std::uint32_t t = 0; t < types; t++) {
       site.rack_groups.push_back(RackGroupSpec{std::string("r") + names[t], racks_per_group, NODES_PER_RACK,
-                                               NodeSpec{names[t], PER_NODE, 1500}, UNSET});
+                                               NodeSpec{names[t], PER_NODE, 1500}, UNSET, std::nullopt});
       capacity += static_cast<double>(racks_per_group) * NODES_PER_RACK * PER_NODE;
     }
     s.sites.push_back(site);

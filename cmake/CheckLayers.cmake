@@ -7,7 +7,7 @@
 cmake_minimum_required(VERSION 3.25)
 
 # The data path, in order. app/ is the command line: it may include every stage.
-set(CCSIM_STAGES core workload scenario network cluster perf fill policy power attribution prepare platform engine metrics
+set(CCSIM_STAGES core cooling workload scenario network cluster perf fill policy power attribution prepare platform engine metrics
                  tco output app)
 set(ALLOWED_PRIVATE "src/engine/simulation.cpp:../platform/sg_platform.hpp")
 set(SIMGRID_FILES "src/platform/sg_platform.cpp;src/platform/sg_platform.hpp;src/engine/simulation.cpp")

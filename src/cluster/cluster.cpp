@@ -46,14 +46,23 @@ Cluster Cluster::build(const Scenario& scenario)
     site.cooling = site_spec.cooling;
     site.first_rack = static_cast<std::uint32_t>(c.racks.size());
     site.first_node = c.node_count();
-    site.pue = site_spec.pue;
     site.price_per_kwh = site_spec.price_per_kwh;
     site.carbon_kg_per_kwh = site_spec.carbon_kg_per_kwh;
     site.price_series = site_spec.price_series;
     site.carbon_series = site_spec.carbon_series;
     const auto site_index = static_cast<std::uint32_t>(c.sites.size());
+    site.climate = site_spec.climate;
+    // Halls: the racks of groups without their own PUE first (one hall with the site's), then one per other group.
+    site.first_hall = static_cast<std::uint32_t>(c.halls.size());
+    const bool site_hall = std::any_of(site_spec.rack_groups.begin(), site_spec.rack_groups.end(),
+                                       [](const RackGroupSpec& g) { return not g.pue; });
+    if (site_hall)
+      c.halls.push_back(Hall{site_index, 0, 0, site_spec.pue, 0});
     std::map<std::uint16_t, std::uint32_t> pool_of_type; // deterministic: pools numbered in first-appearance order
     for (const auto& g : site_spec.rack_groups) {
+      if (g.pue)
+        c.halls.push_back(Hall{site_index, 0, 0, *g.pue, 0});
+      const auto hall_index = g.pue ? static_cast<std::uint32_t>(c.halls.size() - 1) : site.first_hall;
       const auto type = static_cast<std::uint16_t>(
           type_of_catalog[static_cast<std::size_t>(scenario.find_accelerator(g.node.accelerator))]);
       auto [it, added] = pool_of_type.try_emplace(type, static_cast<std::uint32_t>(c.pools.size()));
@@ -91,6 +100,9 @@ Cluster Cluster::build(const Scenario& scenario)
         // The most the rack can draw: a capped rack never has more than max_busy accelerators busy, so its load
         // fraction reaches 1 (issue 23: with the nameplate, a capped liquid-cooled hall never got its full-load PUE).
         site.max_w += rack.idle_w + rack.max_busy * rack.delta_w;
+        rack.hall = hall_index;
+        c.halls[hall_index].idle_w += rack.idle_w;
+        c.halls[hall_index].max_w += rack.idle_w + rack.max_busy * rack.delta_w;
         c.racks.push_back(std::move(rack));
         for (std::uint32_t n = 0; n < g.nodes_per_rack; n++) {
           const std::uint32_t node = c.node_count();
@@ -120,6 +132,14 @@ Cluster Cluster::build(const Scenario& scenario)
         }
       }
     }
+    site.hall_count = static_cast<std::uint32_t>(c.halls.size()) - site.first_hall;
+    for (std::uint32_t h = site.first_hall; h < site.first_hall + site.hall_count; h++) {
+      Hall& hall = c.halls[h];
+      if (hall.pue.cooling && site.climate) { // the loader requires a climate for a weather-driven PUE
+        site.weather = true;
+        hall.mean_cooling = mean_overhead(*hall.pue.cooling, site.climate->series_for(*hall.pue.cooling));
+      }
+    }
     site.rack_count = static_cast<std::uint32_t>(c.racks.size()) - site.first_rack;
     site.node_count = c.node_count() - site.first_node;
     c.sites.push_back(std::move(site));
@@ -139,6 +159,22 @@ Cluster Cluster::build(const Scenario& scenario)
     c.site_type_pool[c.pools[p].site * c.types.size() + c.pools[p].type] = p;
   }
   return c;
+}
+
+double Cluster::site_pue(std::uint32_t s, double load) const
+{
+  const Site& site = sites[s];
+  if (site.hall_count == 1 && not halls[site.first_hall].pue.cooling)
+    return halls[site.first_hall].pue.at(load);
+  load = std::clamp(load, 1e-9, 1.0);
+  double it_w = 0, facility_w = 0;
+  for (std::uint32_t h = site.first_hall; h < site.first_hall + site.hall_count; h++) {
+    const Hall& hall = halls[h];
+    const double hall_it_w = load * hall.max_w;
+    it_w += hall_it_w;
+    facility_w += hall.pue.facility_without_cooling_w(hall_it_w, hall.max_w) + hall_it_w * hall.mean_cooling;
+  }
+  return it_w > 0 ? facility_w / it_w : halls[site.first_hall].pue.at(load);
 }
 
 std::uint64_t Cluster::accelerators_of_type(std::uint16_t t) const

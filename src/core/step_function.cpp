@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 namespace ccsim {
@@ -48,6 +49,22 @@ double StepFunction::integral(double a, double b) const
   const double in_a = a - pa * period_;
   const double in_b = b - pb * period_;
   return (pb - pa) * period_integral_ + cumulative(in_b) - cumulative(in_a);
+}
+
+double StepFunction::next_change(double t) const
+{
+  constexpr double INF = std::numeric_limits<double>::infinity();
+  if (times_.size() <= 1)
+    return INF; // constant, periodic or not
+  double base = 0;
+  double in = t;
+  if (period_ > 0) {
+    base = std::floor(t / period_) * period_;
+    in = t - base;
+  }
+  const auto it = std::upper_bound(times_.begin(), times_.end(), in);
+  const double next = it != times_.end() ? base + *it : period_ > 0 ? base + period_ : INF;
+  return std::max(next, std::nextafter(t, INF)); // progress even where t + a step rounds to t
 }
 
 double StepFunction::mean() const

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -37,9 +38,12 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
     , loose_by_rack_(cluster.racks.size() * MAX_NODE_SIZE, 0)
 {
   day_caches_.resize(cluster.sites.size());
+  hall_it_w_.resize(cluster.halls.size());
+  for (std::uint32_t h = 0; h < cluster.halls.size(); h++)
+    hall_it_w_[h] = cluster.halls[h].idle_w;
   for (std::uint32_t s = 0; s < sites_.size(); s++) {
     sites_[s].it_w = cluster.sites[s].idle_w;
-    sites_[s].facility_w = facility_of(s, sites_[s].it_w);
+    sites_[s].facility_w = facility_at(s, 0);
   }
   for (std::uint32_t r = 0; r < cluster.racks.size(); r++)
     count_free(r, nullptr);
@@ -60,13 +64,50 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
     for (const auto& site : cluster.sites)
       if (site.carbon_series)
         series_.columns.push_back("carbon_kg_per_kwh." + site.name);
+    for (std::uint32_t s = 0; s < cluster.sites.size(); s++) // weather-driven PUE only
+      if (cluster.sites[s].weather) {
+        series_.columns.push_back("temperature_c." + cluster.sites[s].name);
+        if (follows_wet_bulb(s))
+          series_.columns.push_back("wet_bulb_c." + cluster.sites[s].name);
+        series_.columns.push_back("pue." + cluster.sites[s].name);
+      }
   }
 }
 
-double EnergyMeter::facility_of(std::uint32_t site, double it_w) const
+bool EnergyMeter::follows_wet_bulb(std::uint32_t site) const
 {
   const Site& s = cluster_->sites[site];
-  return s.pue.facility_w(it_w, s.max_w);
+  for (std::uint32_t h = s.first_hall; h < s.first_hall + s.hall_count; h++)
+    if (cluster_->halls[h].pue.cooling && cluster_->halls[h].pue.cooling->wet_bulb)
+      return true;
+  return false;
+}
+
+double EnergyMeter::facility_at(std::uint32_t site, double t) const
+{
+  const Site& s = cluster_->sites[site];
+  if (s.hall_count == 1) { // the site's IT power is its one hall's
+    const Hall& hall = cluster_->halls[s.first_hall];
+    return hall.pue.facility_w(sites_[site].it_w, hall.max_w,
+                               hall.pue.cooling ? s.climate->temperature_c(*hall.pue.cooling, t) : 0.0);
+  }
+  double facility_w = 0;
+  for (std::uint32_t h = s.first_hall; h < s.first_hall + s.hall_count; h++) {
+    const Hall& hall = cluster_->halls[h];
+    facility_w += hall.pue.facility_w(hall_it_w_[h], hall.max_w,
+                                      hall.pue.cooling ? s.climate->temperature_c(*hall.pue.cooling, t) : 0.0);
+  }
+  return facility_w;
+}
+
+double EnergyMeter::next_weather_change(std::uint32_t site, double t) const
+{
+  const Site& s = cluster_->sites[site];
+  double next = std::numeric_limits<double>::infinity();
+  for (std::uint32_t h = s.first_hall; h < s.first_hall + s.hall_count; h++)
+    if (const auto& cooling = cluster_->halls[h].pue.cooling)
+      next = std::min(next, s.climate->series_for(*cooling).next_change(t));
+  return next;
 }
 
 void EnergyMeter::record_sample(double t)
@@ -94,24 +135,35 @@ void EnergyMeter::record_sample(double t)
   v.push_back(fragmentation);
   for (const auto b : busy_by_type_)
     v.push_back(static_cast<double>(b));
+  // Facility power at t: a weather-driven site's follows the temperature between updates.
+  sample_facility_.resize(sites_.size());
+  for (std::uint32_t s = 0; s < sites_.size(); s++)
+    sample_facility_[s] = cluster_->sites[s].weather ? facility_at(s, t) : sites_[s].facility_w;
   double it = 0;
   double facility = 0;
-  for (const auto& s : sites_) {
-    it += s.it_w;
-    facility += s.facility_w;
+  for (std::uint32_t s = 0; s < sites_.size(); s++) {
+    it += sites_[s].it_w;
+    facility += sample_facility_[s];
   }
   v.push_back(it);
   v.push_back(facility);
   for (const auto& s : sites_)
     v.push_back(s.it_w);
-  for (const auto& s : sites_)
-    v.push_back(s.facility_w);
+  for (const double f : sample_facility_)
+    v.push_back(f);
   for (const auto& site : cluster_->sites)
     if (site.price_series)
       v.push_back(site.price_series->at(t));
   for (const auto& site : cluster_->sites)
     if (site.carbon_series)
       v.push_back(site.carbon_series->at(t));
+  for (std::uint32_t s = 0; s < sites_.size(); s++)
+    if (const Site& site = cluster_->sites[s]; site.weather) {
+      v.push_back(site.climate->dry_bulb_c.at(t));
+      if (follows_wet_bulb(s))
+        v.push_back(site.climate->wet_bulb_c->at(t));
+      v.push_back(sites_[s].it_w > 0 ? sample_facility_[s] / sites_[s].it_w : 0.0);
+    }
   v.insert(v.end(), extra_.begin(), extra_.end());
   if (sink_ != nullptr) {
     if (not std::exchange(columns_sent_, true))
@@ -240,10 +292,12 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
     previous = s;
     integrate_site(s, now);
     SiteMeter& m = sites_[s];
-    // Per rack: its nodes' power per busy accelerator (accelerator and node base) is one figure.
+    // Per rack: its nodes' power per busy accelerator (accelerator and node base) is one figure; summed by hall.
     const Site& site = cluster_->sites[s];
-    double it = site.idle_w;
+    for (std::uint32_t h = site.first_hall; h < site.first_hall + site.hall_count; h++)
+      hall_it_w_[h] = cluster_->halls[h].idle_w;
     for (std::uint32_t q = site.first_rack; q < site.first_rack + site.rack_count; q++) {
+      double& it = hall_it_w_[cluster_->racks[q].hall];
       const std::uint64_t waiting = waiting_by_rack.empty() ? 0 : waiting_by_rack[q];
       it += static_cast<double>(state.busy_in_rack(q) - waiting) * cluster_->racks[q].delta_w;
       if (const std::uint64_t inactive = inactive_ppm_by_rack.empty() ? 0 : inactive_ppm_by_rack[q]; inactive > 0) {
@@ -251,8 +305,11 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
         it -= static_cast<double>(inactive) * 1e-6 * (type.max_w - type.idle_w);
       }
     }
+    double it = 0;
+    for (std::uint32_t h = site.first_hall; h < site.first_hall + site.hall_count; h++)
+      it += hall_it_w_[h];
     m.it_w = it;
-    m.facility_w = facility_of(s, it);
+    m.facility_w = facility_at(s, now);
   }
 }
 
@@ -296,6 +353,21 @@ double EnergyMeter::in_window(double from_s, double to_s) const
 }
 
 void EnergyMeter::integrate_site(std::uint32_t site, double to_s)
+{
+  if (not cluster_->sites[site].weather) {
+    integrate_piece(site, to_s);
+    return;
+  }
+  // Facility power changes with the temperature: piece by piece between its steps, each at its own power.
+  SiteMeter& m = sites_[site];
+  while (m.last_s < to_s) {
+    m.facility_w = facility_at(site, m.last_s);
+    integrate_piece(site, std::min(to_s, next_weather_change(site, m.last_s)));
+  }
+  m.facility_w = facility_at(site, to_s);
+}
+
+void EnergyMeter::integrate_piece(std::uint32_t site, double to_s)
 {
   SiteMeter& m = sites_[site];
   m.it_j += m.it_w * (to_s - m.last_s);

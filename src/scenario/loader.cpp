@@ -35,9 +35,11 @@ constexpr double GIGA = 1e9;
 constexpr double BITS_PER_BYTE = 8;
 constexpr double MIN_TIMESERIES_INTERVAL_S = 1e-3;
 constexpr std::int64_t MAX_COUNT = 1'000'000'000;
-constexpr double MAX_COMM_SHARE = 0.99; // a job spending all its time in collectives would never progress
 constexpr std::int64_t MAX_ACCELERATORS_PER_NODE = 64; // slots are bits of a 64-bit mask
-constexpr std::size_t MAX_TYPES_IN_PLATFORM = 64;      // eligibility is a 64-bit mask
+// A cooling model's bounds: fans and pumps at most twice the IT power; a chiller plant's COP in [0.5, 50].
+constexpr double MAX_COOLING_OVERHEAD = 2;
+constexpr double MIN_COP = 0.5;
+constexpr double MAX_COP = 50;
 // Platform size limits: indices are 32-bit, and no input may make ccsim allocate without bound.
 // 1,048,576 nodes (8 accelerators each) run in 10 s and 1.8 GB on the 2-core, 24 GiB reference machine; the former
 // 4,194,304 took 7.8 GB and 45 s for three jobs (about 1.75 kB per node, mostly the SimGrid host).
@@ -108,7 +110,49 @@ double bandwidth_Bps(const ObjectReader& r, const char* key, double fallback_Bps
          GIGA / BITS_PER_BYTE;
 }
 
-//! PUE: a number >= 1, a preset name, {"curve": [[load, pue], ...]} or {"fixed": f, "proportional": p}.
+//! A weather-driven PUE's cooling model (docs/model.md "Weather-driven PUE").
+std::optional<CoolingModel> read_cooling(const ObjectReader& pue)
+{
+  const auto* v = pue.value("cooling", Need::OPTIONAL);
+  if (v == nullptr)
+    return std::nullopt;
+  ObjectReader c(*v, pue.pointer_of("cooling"), pue.file(), pue.diagnostics(),
+                 {"follows", "free_below_c", "mechanical_above_c", "free_overhead", "cop", "cop_ref_c",
+                  "cop_loss_per_c", "cop_min", "cop_max"});
+  if (not c.is_object()) {
+    pue.error("cooling", "expected a cooling model object, found " + describe_json(*v));
+    return std::nullopt;
+  }
+  const std::size_t problems = pue.diagnostics().size();
+  CoolingModel m;
+  const std::string follows = c.string("follows", Need::OPTIONAL).value_or("dry_bulb");
+  if (follows != "dry_bulb" && follows != "wet_bulb")
+    c.error("follows", "unknown temperature \"" + follows + "\" (expected \"dry_bulb\" or \"wet_bulb\")");
+  m.wet_bulb = follows == "wet_bulb";
+  m.free_below_c = c.number("free_below_c", Need::REQUIRED, MIN_TEMPERATURE_C, MAX_TEMPERATURE_C).value_or(0);
+  m.mechanical_above_c =
+      c.number("mechanical_above_c", Need::REQUIRED, MIN_TEMPERATURE_C, MAX_TEMPERATURE_C).value_or(0);
+  m.free_overhead = c.number("free_overhead", Need::REQUIRED, 0, MAX_COOLING_OVERHEAD).value_or(0);
+  m.cop_at_ref = c.number("cop", Need::REQUIRED, MIN_COP, MAX_COP).value_or(1);
+  m.ref_c = c.number("cop_ref_c", Need::OPTIONAL, MIN_TEMPERATURE_C, MAX_TEMPERATURE_C).value_or(25);
+  m.cop_loss_per_c = c.number("cop_loss_per_c", Need::OPTIONAL, -MAX_COP, MAX_COP).value_or(0);
+  m.cop_min = c.number("cop_min", Need::OPTIONAL, MIN_COP, MAX_COP).value_or(MIN_COP);
+  m.cop_max = c.number("cop_max", Need::OPTIONAL, MIN_COP, MAX_COP).value_or(MAX_COP);
+  if (pue.diagnostics().size() > problems)
+    return std::nullopt;
+  if (not(m.mechanical_above_c > m.free_below_c))
+    c.error("mechanical_above_c", fmt::format("{:g} deg C is not above free_below_c ({:g} deg C): expected the "
+                                              "temperature where free cooling ends to be above where it is full",
+                                              m.mechanical_above_c, m.free_below_c));
+  else if (m.cop_max < m.cop_min)
+    c.error("cop_max", fmt::format("{:g} is below cop_min ({:g}): expected cop_min <= cop_max", m.cop_max, m.cop_min));
+  else
+    return m;
+  return std::nullopt;
+}
+
+//! PUE: a number >= 1, a preset name, {"curve": [[load, pue], ...]} or {"fixed": f, "proportional": p} with an
+//! optional "cooling" model. `site` is the object holding "pue" (a site or a rack group).
 PueCurve read_pue(const ObjectReader& site)
 {
   const auto* v = site.value("pue", Need::OPTIONAL);
@@ -126,25 +170,36 @@ PueCurve read_pue(const ObjectReader& site)
     if (auto preset = pue_preset(v->get<std::string>()))
       return *preset;
     site.error("pue", "unknown PUE preset " + describe_json(*v) + " (expected a number >= 1, one of: " + presets +
-                          ", {\"curve\": [[load, pue], ...]} or {\"fixed\": f, \"proportional\": p})");
+                          ", {\"curve\": [[load, pue], ...]} or {\"fixed\": f, \"proportional\": p, \"cooling\": "
+                          "{...}})");
     return PueCurve::constant(DEFAULT_PUE);
   }
-  ObjectReader obj(*v, site.pointer_of("pue"), site.file(), site.diagnostics(), {"curve", "fixed", "proportional"});
-  if (v->is_object() && not v->contains("curve") && (v->contains("fixed") || v->contains("proportional"))) {
-    // The overhead model: PUE(L) = 1 + proportional + fixed / L, at most MAX_PUE at full load.
+  ObjectReader obj(*v, site.pointer_of("pue"), site.file(), site.diagnostics(),
+                   {"curve", "fixed", "proportional", "cooling"});
+  if (v->is_object() && not v->contains("curve") &&
+      (v->contains("fixed") || v->contains("proportional") || v->contains("cooling"))) {
+    // The overhead model: PUE(L) = 1 + proportional + fixed / L (+ cooling(T)), at most MAX_PUE at full load.
     const auto fixed = obj.number("fixed", Need::REQUIRED, 0.0, MAX_PUE - 1);
     const auto proportional = obj.number("proportional", Need::REQUIRED, 0.0, MAX_PUE - 1);
+    const auto cooling = read_cooling(obj);
     if (not fixed || not proportional)
       return PueCurve::constant(DEFAULT_PUE);
-    if (1 + *fixed + *proportional > MAX_PUE) {
-      obj.error_here(fmt::format("PUE at full load 1 + fixed + proportional = {:g} (expected at most {:g})",
-                                 1 + *fixed + *proportional, MAX_PUE));
+    // The most cooling can add: fans and pumps plus a chiller at its lowest COP.
+    const double most_cooling = cooling ? cooling->free_overhead + 1 / cooling->cop_min : 0.0;
+    if (1 + *fixed + *proportional + most_cooling > MAX_PUE) {
+      obj.error_here(fmt::format("PUE at full load 1 + fixed + proportional (+ the most cooling adds: free_overhead "
+                                 "+ 1 / cop_min) = {:g} (expected at most {:g})",
+                                 1 + *fixed + *proportional + most_cooling, MAX_PUE));
       return PueCurve::constant(DEFAULT_PUE);
     }
-    return PueCurve::overhead(*fixed, *proportional);
+    PueCurve curve = PueCurve::overhead(*fixed, *proportional);
+    curve.cooling = cooling;
+    return curve;
   }
-  if (v->is_object() && v->contains("curve") && (v->contains("fixed") || v->contains("proportional"))) {
-    obj.error_here("a PUE has either \"curve\" or \"fixed\" and \"proportional\" (expected one form)");
+  if (v->is_object() && v->contains("curve") &&
+      (v->contains("fixed") || v->contains("proportional") || v->contains("cooling"))) {
+    obj.error_here("a PUE has either \"curve\" or \"fixed\" and \"proportional\" (with an optional \"cooling\") "
+                   "(expected one form)");
     return PueCurve::constant(DEFAULT_PUE);
   }
   PueCurve curve;
@@ -175,6 +230,84 @@ PueCurve read_pue(const ObjectReader& site)
     curve.points.emplace_back(load, pue);
   }
   return curve.points.empty() ? PueCurve::constant(DEFAULT_PUE) : curve;
+}
+
+//! A site's "climate" (docs/scenario.md "Climate and weather-driven PUE"): a preset name, synthetic parameters
+//! (optionally over a preset), or dry-bulb (and wet-bulb) series. `seed` draws a synthetic climate's weather.
+std::optional<Climate> read_climate(const ObjectReader& site, const std::string& base_dir, std::uint64_t seed)
+{
+  const auto* v = site.value("climate", Need::OPTIONAL);
+  if (v == nullptr)
+    return std::nullopt;
+  std::string presets;
+  for (const auto& n : climate_preset_names())
+    presets += (presets.empty() ? "" : ", ") + n;
+  const auto preset_named = [&](const ObjectReader& r, const char* key) -> std::optional<SyntheticClimate> {
+    const auto name = r.string(key, Need::REQUIRED);
+    if (not name)
+      return std::nullopt;
+    auto preset = climate_preset(*name);
+    if (not preset)
+      r.error(key, "unknown climate preset \"" + *name + "\" (expected one of: " + presets + ")");
+    return preset;
+  };
+  if (v->is_string()) {
+    const auto preset = preset_named(site, "climate");
+    return preset ? std::optional<Climate>(synthesize_climate(*preset, seed)) : std::nullopt;
+  }
+  ObjectReader c(*v, site.pointer_of("climate"), site.file(), site.diagnostics(),
+                 {"preset", "mean_c", "annual_amplitude_c", "diurnal_amplitude_c", "noise_c", "coldest_day",
+                  "coldest_hour", "wet_bulb_depression_c", "seed", "dry_bulb", "wet_bulb"});
+  if (not c.is_object()) {
+    site.error("climate", "expected a climate preset name (" + presets +
+                              "), synthetic parameters {\"mean_c\", ...} or {\"dry_bulb\": series}, found " +
+                              describe_json(*v));
+    return std::nullopt;
+  }
+  const std::size_t problems = site.diagnostics().size();
+  if (c.has("dry_bulb") || c.has("wet_bulb")) {
+    for (const char* k : {"preset", "mean_c", "annual_amplitude_c", "diurnal_amplitude_c", "noise_c", "coldest_day",
+                          "coldest_hour", "wet_bulb_depression_c", "seed"})
+      if (c.has(k))
+        c.error(k, "a climate is either series (\"dry_bulb\", \"wet_bulb\") or synthetic parameters (expected one "
+                   "form)");
+    const auto series = [&](const char* key, Need need) -> std::optional<StepFunction> {
+      const auto* sv = c.value(key, need);
+      if (sv != nullptr && not sv->is_object())
+        c.error(key, "expected a series ({\"csv\": FILE, ...} or time-of-use periods), found " + describe_json(*sv));
+      return sv != nullptr ? read_series(c, key, MAX_TEMPERATURE_C, base_dir, MIN_TEMPERATURE_C) : std::nullopt;
+    };
+    auto dry = series("dry_bulb", Need::REQUIRED);
+    auto wet = series("wet_bulb", Need::OPTIONAL);
+    if (site.diagnostics().size() > problems || not dry)
+      return std::nullopt;
+    return Climate{std::move(*dry), std::move(wet)};
+  }
+  SyntheticClimate spec;
+  if (c.has("preset")) {
+    const auto preset = preset_named(c, "preset");
+    if (not preset)
+      return std::nullopt;
+    spec = *preset;
+  } else
+    for (const char* k : {"mean_c", "annual_amplitude_c"})
+      if (not c.has(k))
+        c.error(k, "required without a \"preset\" (expected a number, deg C)");
+  constexpr double SPAN_C = MAX_TEMPERATURE_C - MIN_TEMPERATURE_C;
+  spec.mean_c = c.number("mean_c", Need::OPTIONAL, MIN_TEMPERATURE_C, MAX_TEMPERATURE_C).value_or(spec.mean_c);
+  spec.annual_amplitude_c =
+      c.number("annual_amplitude_c", Need::OPTIONAL, 0, SPAN_C / 2).value_or(spec.annual_amplitude_c);
+  spec.diurnal_amplitude_c =
+      c.number("diurnal_amplitude_c", Need::OPTIONAL, 0, SPAN_C / 2).value_or(spec.diurnal_amplitude_c);
+  spec.noise_c = c.number("noise_c", Need::OPTIONAL, 0, SPAN_C / 4).value_or(spec.noise_c);
+  spec.coldest_day = c.number("coldest_day", Need::OPTIONAL, 0, 365).value_or(spec.coldest_day);
+  spec.coldest_hour = c.number("coldest_hour", Need::OPTIONAL, 0, 24).value_or(spec.coldest_hour);
+  spec.wet_bulb_depression_c =
+      c.number("wet_bulb_depression_c", Need::OPTIONAL, 0, SPAN_C / 2).value_or(spec.wet_bulb_depression_c);
+  const auto own_seed = c.integer("seed", Need::OPTIONAL, 0, INT64_MAX);
+  if (site.diagnostics().size() > problems)
+    return std::nullopt;
+  return synthesize_climate(spec, own_seed ? static_cast<std::uint64_t>(*own_seed) : seed);
 }
 
 //! A site's "nodes": a node list file (openb) turned into rack groups of identical nodes, in first-appearance order.
@@ -231,9 +364,9 @@ void read_sites(const ObjectReader& root, Scenario& s)
 {
   std::set<std::string> site_names;
   for_each_element(root, "sites", Need::REQUIRED, [&](const nlohmann::json& value, const std::string& ptr) {
-    ObjectReader site(
-        value, ptr, root.file(), root.diagnostics(),
-        {"name", "region", "racks", "nodes", "pue", "electricity_price_per_kwh", "carbon_kg_per_kwh", "cooling"});
+    ObjectReader site(value, ptr, root.file(), root.diagnostics(),
+                      {"name", "region", "racks", "nodes", "pue", "electricity_price_per_kwh", "carbon_kg_per_kwh",
+                       "cooling", "climate"});
     SiteSpec spec;
     spec.name = site.string("name", Need::REQUIRED).value_or("");
     spec.cooling = site.string("cooling", Need::OPTIONAL).value_or("air");
@@ -242,6 +375,9 @@ void read_sites(const ObjectReader& root, Scenario& s)
     // A number, or a series over time (docs/scenario.md "Tariffs and carbon over time"): policies see its mean.
     const std::string base_dir =
         root.file().empty() ? std::string(".") : std::filesystem::path(root.file()).parent_path().string();
+    // Each site's synthetic weather is its own draw from the scenario's seed.
+    const std::uint64_t climate_seed = s.seed ^ (0x9E3779B97F4A7C15ULL * (s.sites.size() + 1));
+    spec.climate = read_climate(site, base_dir.empty() ? "." : base_dir, climate_seed);
     const auto price_or_series = [&](const char* key, double max, std::optional<StepFunction>& series) {
       const auto* v = site.value(key, Need::OPTIONAL);
       if (v != nullptr && v->is_object()) {
@@ -260,12 +396,25 @@ void read_sites(const ObjectReader& root, Scenario& s)
     spec.carbon_kg_per_kwh = price_or_series("carbon_kg_per_kwh", MAX_CARBON_KG_PER_KWH, spec.carbon_series);
     if (not spec.name.empty() && not site_names.insert(spec.name).second)
       site.error("name", "duplicate site name \"" + spec.name + "\" (expected unique site names)");
+    // A weather-driven PUE follows the site's climate: it needs one (with wet-bulb temperatures when it follows them).
+    const auto check_weather = [&](const PueCurve& pue, const std::string& pointer) {
+      if (not pue.cooling)
+        return;
+      if (not spec.climate && not site.has("climate"))
+        site.diagnostics().add(site.file(), pointer,
+                               "a weather-driven PUE follows the outdoor temperature: expected the site's \"climate\" "
+                               "(a preset such as \"shanghai\", synthetic parameters or a temperature series)");
+      else if (spec.climate && pue.cooling->wet_bulb && not spec.climate->wet_bulb_c)
+        site.diagnostics().add(site.file(), pointer,
+                               "this cooling follows the wet-bulb temperature: expected \"wet_bulb\" in the site's "
+                               "climate series (or a synthetic climate, whose wet_bulb_depression_c gives it)");
+    };
     std::set<std::string> group_names;
     if (not site.has("racks") && not site.has("nodes"))
       site.error_here("expected \"racks\" (rack groups) or \"nodes\" (a node list file), found neither");
     for_each_element(site, "racks", Need::OPTIONAL, [&](const nlohmann::json& gv, const std::string& gptr) {
       ObjectReader group(gv, gptr, root.file(), root.diagnostics(),
-                         {"name", "count", "nodes_per_rack", "node", "power_cap_kw"});
+                         {"name", "count", "nodes_per_rack", "node", "power_cap_kw", "pue"});
       RackGroupSpec g;
       g.name = group.string("name", Need::OPTIONAL).value_or("r" + std::to_string(spec.rack_groups.size()));
       if (not group_names.insert(g.name).second)
@@ -322,10 +471,15 @@ void read_sites(const ObjectReader& root, Scenario& s)
                                     g.node.accelerators, acc.idle_w, rack_idle_w / KILO));
         }
       }
+      if (group.has("pue")) {
+        g.pue = read_pue(group);
+        check_weather(*g.pue, group.pointer_of("pue"));
+      }
       spec.rack_groups.push_back(std::move(g));
     });
     if (site.has("racks") && spec.rack_groups.empty())
       site.error("racks", "expected at least one rack group");
+    check_weather(spec.pue, site.pointer_of("pue"));
     if (site.has("nodes"))
       read_node_list(root, site, spec, s);
     s.sites.push_back(std::move(spec));

@@ -23,7 +23,7 @@ constexpr std::array<int, 12> MONTH_DAYS = {31, 28, 31, 30, 31, 30, 31, 31, 30, 
 //! A day's pieces: (from_hour, value), the first from 0, strictly increasing hours below 24.
 using Day = std::vector<std::pair<double, double>>;
 
-Day read_day(const ObjectReader& parent, const char* key, double max_value)
+Day read_day(const ObjectReader& parent, const char* key, double min_value, double max_value)
 {
   Day day;
   const auto* v = parent.value(key, Need::OPTIONAL);
@@ -37,7 +37,7 @@ Day read_day(const ObjectReader& parent, const char* key, double max_value)
     ObjectReader p((*v)[i], parent.pointer_of(key) + "/" + std::to_string(i), parent.file(), parent.diagnostics(),
                    {"from_hour", "value"});
     const double hour = p.number("from_hour", Need::REQUIRED, 0, 24).value_or(0);
-    const double value = p.number("value", Need::REQUIRED, 0, max_value).value_or(0);
+    const double value = p.number("value", Need::REQUIRED, min_value, max_value).value_or(0);
     if (i == 0 && hour != 0)
       p.error("from_hour", "expected the first period to start at hour 0 (each holds until the next one's hour)");
     if (i > 0 && not(hour > day.back().first))
@@ -61,11 +61,11 @@ void append_day(const Day& day, double d, std::vector<double>& times, std::vecto
   }
 }
 
-std::optional<StepFunction> read_periods(const ObjectReader& s, double max_value)
+std::optional<StepFunction> read_periods(const ObjectReader& s, double min_value, double max_value)
 {
   const std::size_t problems = s.diagnostics().size();
-  const Day daily = read_day(s, "daily", max_value);
-  const Day weekend = read_day(s, "weekend", max_value);
+  const Day daily = read_day(s, "daily", min_value, max_value);
+  const Day weekend = read_day(s, "weekend", min_value, max_value);
   if (daily.empty()) {
     s.error_here("expected \"daily\" periods (or \"csv\", a series file)");
     return std::nullopt;
@@ -95,8 +95,8 @@ std::optional<StepFunction> read_periods(const ObjectReader& s, double max_value
     }
     if (m != nullptr && not ok)
       r.error("months", "expected an array of months, 1 (January) to 12");
-    season.daily = read_day(r, "daily", max_value);
-    season.weekend = read_day(r, "weekend", max_value);
+    season.daily = read_day(r, "daily", min_value, max_value);
+    season.weekend = read_day(r, "weekend", min_value, max_value);
     if (season.daily.empty())
       r.error_here("expected \"daily\" periods for the season");
     seasons.push_back(std::move(season));
@@ -146,7 +146,8 @@ double iso_time_s(std::string_view text)
   return static_cast<double>(timegm(&tm)) + fraction;
 }
 
-std::optional<StepFunction> read_csv_series(const ObjectReader& s, double max_value, const std::string& base_dir)
+std::optional<StepFunction> read_csv_series(const ObjectReader& s, double min_value, double max_value,
+                                            const std::string& base_dir)
 {
   const std::size_t problems = s.diagnostics().size();
   const auto path = s.string("csv", Need::REQUIRED);
@@ -190,7 +191,7 @@ std::optional<StepFunction> read_csv_series(const ObjectReader& s, double max_va
         table.fail_row(fmt::format("a gap: this row is {} s after the previous one (expected step_s = {} s)",
                                    t - times.back(), step_s));
       times.push_back(t);
-      values.push_back(table.number(vc, 0, max_value / scale) * scale);
+      values.push_back(table.number(vc, min_value / scale, max_value / scale) * scale);
     }
     if (times.empty())
       table.fail_row("the series has no row (expected time,value rows)");
@@ -208,7 +209,7 @@ std::optional<StepFunction> read_csv_series(const ObjectReader& s, double max_va
 } // namespace
 
 std::optional<StepFunction> read_series(const ObjectReader& parent, const char* key, double max_value,
-                                        const std::string& base_dir)
+                                        const std::string& base_dir, double min_value)
 {
   const auto* v = parent.value(key, Need::OPTIONAL);
   if (v == nullptr || not v->is_object())
@@ -219,12 +220,12 @@ std::optional<StepFunction> read_series(const ObjectReader& parent, const char* 
     for (const char* k : {"daily", "weekend", "seasons"})
       if (s.has(k))
         s.error(k, "a series is either time-of-use periods or a CSV file (expected one of them)");
-    return read_csv_series(s, max_value, base_dir);
+    return read_csv_series(s, min_value, max_value, base_dir);
   }
   for (const char* k : {"time_column", "value_column", "scale", "step_s", "repeat_s"})
     if (s.has(k))
       s.error(k, "only a CSV series (\"csv\") has this");
-  return read_periods(s, max_value);
+  return read_periods(s, min_value, max_value);
 }
 
 } // namespace ccsim

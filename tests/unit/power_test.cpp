@@ -1,6 +1,7 @@
 // Power, energy, PUE, cost and carbon: hand-computed cases.
 #include "../support/helpers.hpp"
 
+#include "ccsim/cooling/cooling.hpp"
 #include "ccsim/core/step_function.hpp"
 #include "ccsim/metrics/metrics.hpp"
 #include "ccsim/output/writers.hpp"
@@ -187,7 +188,8 @@ TEST(Energy, ExpectedFragmentationWeighsTheSubmittedJobSizes)
 
 TEST(Pue, CurveInterpolatesAtAndBetweenPointsAndClamps)
 {
-  const PueCurve c{{{0.2, 1.8}, {0.5, 1.5}, {1.0, 1.2}}};
+  PueCurve c;
+  c.points = {{0.2, 1.8}, {0.5, 1.5}, {1.0, 1.2}};
   EXPECT_DOUBLE_EQ(c.at(0.2), 1.8);
   EXPECT_DOUBLE_EQ(c.at(0.5), 1.5);
   EXPECT_DOUBLE_EQ(c.at(1.0), 1.2);
@@ -688,12 +690,14 @@ TEST(Pue, EveryPresetHasTheValuesOfDocsModel)
   } table[] = {{"legacy-air", 0.10, 0.45, 1.95, 1.65, 1.55},
                {"modern-air", 0.12, 0.18, 1.78, 1.42, 1.30},
                {"liquid-cooled", 0.06, 0.04, 1.34, 1.16, 1.10}};
-  ASSERT_EQ(pue_preset_names(), (std::vector<std::string>{"legacy-air", "modern-air", "liquid-cooled"}));
+  ASSERT_EQ(pue_preset_names(), (std::vector<std::string>{"legacy-air", "modern-air", "liquid-cooled", "air-chiller",
+                                                          "evaporative", "liquid-warm-water"}));
   for (const auto& row : table) {
     SCOPED_TRACE(row.name);
     const auto curve = pue_preset(row.name);
     ASSERT_TRUE(curve.has_value());
     EXPECT_TRUE(curve->points.empty());
+    EXPECT_FALSE(curve->cooling.has_value()); // the weather-driven ones: tests/unit/weather_test.cpp
     EXPECT_EQ(curve->fixed, row.fixed);
     EXPECT_EQ(curve->proportional, row.proportional);
     EXPECT_NEAR(curve->at(0.2), row.at_02, 1e-12);
@@ -719,7 +723,7 @@ TEST(Pue, TheOverheadModelIsAScenarioFormWithItsLimits)
   EXPECT_NEAR(summary["energy"]["it_kwh"].get<double>(), 0.11, 1e-12);
   EXPECT_NEAR(summary["energy"]["facility_kwh"].get<double>(), 0.187, 1e-12);
   EXPECT_TRUE(test::has_error(test::load_errors(with_pue(R"({"fixed": 5, "proportional": 5})")), "/sites/0/pue",
-                              "PUE at full load 1 + fixed + proportional = 11 (expected at most 10)"));
+                              "= 11 (expected at most 10)"));
   EXPECT_TRUE(
       test::has_error(test::load_errors(with_pue(R"({"fixed": 0.1})")), "/sites/0/pue/proportional", "required"));
   EXPECT_TRUE(test::has_error(test::load_errors(with_pue(R"({"fixed": -0.1, "proportional": 0})")),
@@ -987,4 +991,208 @@ TEST(Tariff, ALongIdleSpanIsCountedDayByDayByTheHourOfTheDay)
   EXPECT_NEAR(cost, m.summary["cost"]["electricity"].get<double>(), 1e-9);
   EXPECT_NEAR(m.summary["cost"]["electricity"].get<double>(), 2.4 * 120 * (0.3 + 0.9) + 8.7 * 0.3, 1e-9);
   EXPECT_NEAR(m.summary["by_month"][0]["facility_kwh"].get<double>(), 2.4 * 240 + 8.7, 1e-9);
+}
+
+TEST(Weather, CoolingOverheadAtTwoTemperaturesUnderEachPreset)
+{
+  // overhead(T) = free_overhead + share(T) / COP(T); share = clamp((T - free) / (mechanical - free), 0, 1),
+  // COP(T) = clamp(cop - loss x (T - 25), min, max). Each preset: one temperature with free cooling only, one in
+  // the partial or full mechanical range.
+  const auto air = pue_preset("air-chiller")->cooling;
+  ASSERT_TRUE(air.has_value());
+  EXPECT_FALSE(air->wet_bulb);
+  EXPECT_DOUBLE_EQ(air->overhead(0), 0.142);
+  EXPECT_DOUBLE_EQ(air->overhead(10), 0.142 + 0.5 / (4.0 + 0.08 * 15)); // half mechanical, COP 5.2
+  EXPECT_DOUBLE_EQ(air->overhead(30), 0.142 + 1 / (4.0 - 0.08 * 5));    // COP 3.6
+  // PUE at full load and 30 deg C: 1 + proportional 0.08 + fixed 0.04 + 0.142 + 1 / 3.6.
+  EXPECT_DOUBLE_EQ(pue_preset("air-chiller")->at(1.0, 30), 1 + 0.08 + 0.04 + 0.142 + 1 / 3.6);
+  const auto evaporative = pue_preset("evaporative")->cooling;
+  ASSERT_TRUE(evaporative.has_value());
+  EXPECT_TRUE(evaporative->wet_bulb);
+  EXPECT_DOUBLE_EQ(evaporative->overhead(10), 0.06);
+  EXPECT_DOUBLE_EQ(evaporative->overhead(27), 0.06 + 1 / (6.0 - 0.15 * 2)); // COP 5.7
+  const auto liquid = pue_preset("liquid-warm-water")->cooling;
+  ASSERT_TRUE(liquid.has_value());
+  EXPECT_DOUBLE_EQ(liquid->overhead(25), 0.05);                         // dry coolers only up to 30 deg C
+  EXPECT_DOUBLE_EQ(liquid->overhead(40), 0.05 + 1 / (6.0 - 0.15 * 15)); // COP 3.75
+  // The chiller's COP stays within [cop_min, cop_max].
+  EXPECT_DOUBLE_EQ(air->cop(60), 2.0);
+  EXPECT_DOUBLE_EQ(air->cop(-60), 7.0);
+}
+
+TEST(Weather, ASyntheticClimateHasItsMeanAmplitudesAndSeededWeather)
+{
+  SyntheticClimate calm{12, 15, 5, 0, 15, 5, 4};
+  const Climate c = synthesize_climate(calm, 1);
+  ASSERT_EQ(c.dry_bulb_c.times().size(), 8760U);
+  EXPECT_EQ(c.dry_bulb_c.period_s(), 365 * 86400.0);
+  // Without weather the cosines cancel over the year: the mean is mean_c.
+  EXPECT_NEAR(c.dry_bulb_c.mean(), 12, 1e-9);
+  // 15 January 05:00-06:00 (its middle 5.5 h after the coldest day's start, 0.5 h after the coldest hour):
+  // 12 - 15 x cos(2 pi 5.5 / 24 / 365) - 5 x cos(2 pi 0.5 / 24).
+  const double t_coldest = (15 * 24 + 5) * 3600.0;
+  EXPECT_NEAR(c.dry_bulb_c.at(t_coldest),
+              12 - 15 * std::cos(2 * M_PI * 5.5 / 24 / 365) - 5 * std::cos(2 * M_PI * 0.5 / 24), 1e-9);
+  // Half a year later (182.5 days: 17:00, half a day after the coldest hour): 12 + 15 + 5 x cos(2 pi 0.5 / 24).
+  EXPECT_NEAR(c.dry_bulb_c.at(t_coldest + 182.5 * 86400),
+              12 + 15 * std::cos(2 * M_PI * 5.5 / 24 / 365) + 5 * std::cos(2 * M_PI * 0.5 / 24), 1e-9);
+  EXPECT_DOUBLE_EQ(c.wet_bulb_c->at(t_coldest), c.dry_bulb_c.at(t_coldest) - 4);
+  // The year repeats.
+  EXPECT_EQ(c.dry_bulb_c.at(t_coldest + 365 * 86400.0), c.dry_bulb_c.at(t_coldest));
+  // Weather: daily anomalies with the given standard deviation, the same for a seed, another for another seed.
+  SyntheticClimate windy = calm;
+  windy.noise_c = 3;
+  const Climate a = synthesize_climate(windy, 7), b = synthesize_climate(windy, 7),
+                other = synthesize_climate(windy, 8);
+  EXPECT_EQ(a.dry_bulb_c.values(), b.dry_bulb_c.values());
+  EXPECT_NE(a.dry_bulb_c.values(), other.dry_bulb_c.values());
+  double sum = 0, sum2 = 0;
+  for (std::size_t day = 0; day < 365; day++) {
+    const double anomaly = a.dry_bulb_c.values()[day * 24] - c.dry_bulb_c.values()[day * 24];
+    sum += anomaly;
+    sum2 += anomaly * anomaly;
+  }
+  const double sd = std::sqrt(sum2 / 365 - (sum / 365) * (sum / 365));
+  EXPECT_GT(sd, 2.0);
+  EXPECT_LT(sd, 4.0);
+}
+
+TEST(Weather, FacilityPowerFollowsTheTemperatureHourByHour)
+{
+  // Cooling with no other overhead: 0.1 (fans) at 0 deg C, 0.1 + 1/4 at 30 deg C. Hour 0 of each day is at 0 deg C,
+  // the rest at 30. IT: 1,920 W idle, 6,960 W with a job on 8 accelerators. Job a runs [0, 7200], job b
+  // [172800, 176400] (hour 0 of day 2); the site idles between, through 48 temperature steps.
+  const Metered m = run_metered(two_node_scenario(
+      R"("pue": {"fixed": 0, "proportional": 0, "cooling": {"free_below_c": 10, "mechanical_above_c": 20,
+                 "free_overhead": 0.1, "cop": 4}},
+         "climate": {"dry_bulb": {"daily": [{"from_hour": 0, "value": 0}, {"from_hour": 1, "value": 30}]}},)",
+      R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 7200},
+          {"id": "b", "submit_s": 172800, "accelerators": 8, "duration_s": 3600}])"));
+  const double cool = 1.1, hot = 1.35, h = 3600;
+  const double facility_j =
+      6960 * cool * h + 6960 * hot * h + 1920 * hot * 22 * h + 1920 * cool * h + 1920 * hot * 23 * h + 6960 * cool * h;
+  EXPECT_NEAR(m.summary["energy"]["facility_kwh"].get<double>(), facility_j / 3.6e6, 1e-9);
+  EXPECT_NEAR(m.summary["energy"]["it_kwh"].get<double>(), (6960 * 3 * h + 1920 * 46 * h) / 3.6e6, 1e-9);
+  EXPECT_NEAR(m.summary["by_hour_of_day"][0]["facility_kwh"].get<double>(), (6960 + 1920 + 6960) * cool / 1000, 1e-9);
+  // timeseries.csv: the temperature and PUE in effect at each sample, facility power between events too.
+  const auto& cols = m.series.columns;
+  const auto col = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
+  };
+  const std::size_t temp = col("temperature_c.s"), pue = col("pue.s"), facility = col("facility_power_w.s");
+  ASSERT_LT(temp, cols.size());
+  ASSERT_LT(pue, cols.size());
+  EXPECT_EQ(col("wet_bulb_c.s"), cols.size()); // a dry-bulb plant: no wet-bulb column
+  const auto at = [&](std::size_t row, std::size_t c) { return m.series.values[row * cols.size() + c]; };
+  EXPECT_EQ(at(0, temp), 0);
+  EXPECT_DOUBLE_EQ(at(0, pue), cool);
+  EXPECT_EQ(at(2, temp), 30); // t = 3600
+  EXPECT_DOUBLE_EQ(at(2, pue), hot);
+  EXPECT_DOUBLE_EQ(at(2, facility), 6960 * hot);
+  EXPECT_DOUBLE_EQ(at(48, facility), 1920 * cool); // t = 86400: idle, hour 0 of day 1, no event there
+}
+
+TEST(Weather, AHallWithItsOwnPueIsMeteredApart)
+{
+  // Two halls of one 8-accelerator node each (6,000 W busy, 960 W idle): the site's air at PUE 1.5 and a
+  // liquid-cooled group at 1.1. One job only in the air hall, then one in each.
+  const auto scenario = [](const std::string& jobs) {
+    return R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 80,
+                 "power_w": {"idle": 70, "max": 700}}},
+      "sites": [{"name": "s", "region": "east", "pue": 1.5, "racks": [
+        {"name": "air", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "X", "count": 8, "base_power_w": 400}},
+        {"name": "liquid", "count": 1, "nodes_per_rack": 1, "pue": 1.1,
+         "node": {"accelerator": "X", "count": 8, "base_power_w": 400}}]}],
+      "workload": {"jobs": )" +
+           jobs +
+           R"(}, "scheduler": {"queue": "fcfs", "placement": "first-fit"}, "output": {"timeseries_interval_s": 0}})";
+  };
+  const Metered one = run_metered(scenario(R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])"));
+  ASSERT_EQ(one.cluster.halls.size(), 2U);
+  EXPECT_EQ(one.cluster.racks[1].hall, 1U);
+  EXPECT_NEAR(one.summary["energy"]["facility_kwh"].get<double>(), (6000 * 1.5 + 960 * 1.1) / 1000, 1e-12);
+  const Metered two = run_metered(scenario(R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 3600},
+                                             {"id": "b", "submit_s": 0, "accelerators": 8, "duration_s": 3600}])"));
+  EXPECT_NEAR(two.summary["energy"]["facility_kwh"].get<double>(), (6000 * 1.5 + 6000 * 1.1) / 1000, 1e-12);
+  // What policies weigh: every hall at the same load, 12,000 W of IT at full load.
+  EXPECT_DOUBLE_EQ(two.cluster.site_pue(0, 1.0), (6000 * 1.5 + 6000 * 1.1) / 12000);
+}
+
+TEST(Weather, BadCoolingAndClimatesAreLocated)
+{
+  const auto site = [](const std::string& fields) {
+    return R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 80,
+                 "power_w": {"idle": 70, "max": 700}}},
+      "sites": [{"name": "s", "region": "east", )" +
+           fields + R"("racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "X", "count": 8}},
+                        {"name": "hot", "count": 1, "nodes_per_rack": 1, "pue": "evaporative",
+                         "node": {"accelerator": "X", "count": 8}}]}],
+      "workload": {"jobs": [{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 60}]}})";
+  };
+  EXPECT_TRUE(test::load_errors(site(R"("climate": "shanghai", "pue": "air-chiller",)")).empty());
+  EXPECT_TRUE(test::has_error(test::load_errors(site(R"("pue": "air-chiller",)")), "/sites/0/pue",
+                              "expected the site's \"climate\""));
+  EXPECT_TRUE(test::has_error(test::load_errors(site("")), "/sites/0/racks/1/pue", "expected the site's \"climate\""));
+  EXPECT_TRUE(test::has_error(test::load_errors(site(R"("climate": "atlantis",)")), "/sites/0/climate",
+                              "unknown climate preset \"atlantis\" (expected one of: beijing, shanghai"));
+  // The evaporative hall follows the wet-bulb temperature: a dry-bulb series alone does not give it.
+  EXPECT_TRUE(test::has_error(
+      test::load_errors(site(R"("climate": {"dry_bulb": {"daily": [{"from_hour": 0, "value": -5}]}},)")),
+      "/sites/0/racks/1/pue", "expected \"wet_bulb\""));
+  EXPECT_TRUE(test::has_error(
+      test::load_errors(site(R"("climate": {"mean_c": 10, "annual_amplitude_c": -1, "wet_bulb_depression_c": 3},)")),
+      "/sites/0/climate/annual_amplitude_c", ">= 0"));
+  EXPECT_TRUE(test::has_error(test::load_errors(site(R"("climate": {"annual_amplitude_c": 1},)")),
+                              "/sites/0/climate/mean_c", "required without a \"preset\""));
+  EXPECT_TRUE(test::has_error(
+      test::load_errors(
+          site(R"("climate": {"preset": "beijing", "dry_bulb": {"daily": [{"from_hour": 0, "value": 1}]}},)")),
+      "/sites/0/climate/preset", "either series"));
+  EXPECT_TRUE(test::has_error(
+      test::load_errors(site(R"("climate": {"dry_bulb": {"daily": [{"from_hour": 0, "value": 1000}]}},)")),
+      "/sites/0/climate/dry_bulb/daily/0/value", "<= 70"));
+  EXPECT_TRUE(
+      test::has_error(test::load_errors(site(R"("climate": "beijing", "pue": {"fixed": 0, "proportional": 0, "cooling":
+        {"free_below_c": 20, "mechanical_above_c": 10, "free_overhead": 0.1, "cop": 4}},)")),
+                      "/sites/0/pue/cooling/mechanical_above_c", "is not above free_below_c"));
+  EXPECT_TRUE(
+      test::has_error(test::load_errors(site(R"("climate": "beijing", "pue": {"fixed": 0, "proportional": 0, "cooling":
+        {"free_below_c": 10, "mechanical_above_c": 20, "free_overhead": 0.1, "cop": 4, "follows": "soil"}},)")),
+                      "/sites/0/pue/cooling/follows", "expected \"dry_bulb\" or \"wet_bulb\""));
+  EXPECT_TRUE(
+      test::has_error(test::load_errors(site(R"("climate": "beijing", "pue": {"curve": [[1, 1.2]], "cooling": {}},)")),
+                      "/sites/0/pue", "either"));
+}
+
+TEST(Weather, ThePresetsGiveThePublishedFigures)
+{
+  // docs/model.md "Weather-driven PUE": the annual PUE at a constant IT load L of a preset hall in a preset climate
+  // (seed 1) is 1 + proportional + fixed / L + the cooling overhead averaged over the year's hours (facility energy
+  // over IT energy, as the meter integrates it). The national average 1.47 (air-chiller hall in Shanghai at half
+  // load), the East hubs' target below 1.25, the West's below 1.2.
+  const auto annual = [](const char* preset, const char* climate, double load) {
+    const PueCurve pue = *pue_preset(preset);
+    const Climate c = synthesize_climate(*climate_preset(climate), 1);
+    return 1 + pue.proportional + pue.fixed / load + mean_overhead(*pue.cooling, c.series_for(*pue.cooling));
+  };
+  // docs/model.md's table, to its three decimals (mutation guard for every preset's parameters).
+  const char* climates[] = {"beijing", "shanghai", "guangzhou", "chengdu", "guiyang", "ulanqab", "zhongwei"};
+  const struct {
+    const char* preset;
+    double pue[7];
+  } table[] = {{"air-chiller", {1.432, 1.470, 1.534, 1.469, 1.458, 1.380, 1.408}},
+               {"evaporative", {1.189, 1.211, 1.245, 1.206, 1.196, 1.162, 1.168}},
+               {"liquid-warm-water", {1.134, 1.134, 1.138, 1.131, 1.130, 1.130, 1.131}}};
+  for (const auto& row : table)
+    for (std::size_t i = 0; i < 7; i++)
+      EXPECT_NEAR(annual(row.preset, climates[i], 0.5), row.pue[i], 0.0005) << row.preset << " in " << climates[i];
+  EXPECT_NEAR(annual("air-chiller", "shanghai", 0.5), 1.47, 0.005);
+  EXPECT_LT(annual("evaporative", "shanghai", 0.5), 1.25);
+  EXPECT_LT(annual("evaporative", "beijing", 0.5), 1.25);
+  EXPECT_LT(annual("evaporative", "ulanqab", 0.5), 1.2);
+  EXPECT_LT(annual("evaporative", "zhongwei", 0.5), 1.2);
+  for (const char* climate : {"guiyang", "ulanqab", "zhongwei"})
+    EXPECT_LT(annual("liquid-warm-water", climate, 0.5), 1.2) << climate;
+  // The same hall is worse in the south's heat than in the north's cold.
+  EXPECT_GT(annual("air-chiller", "guangzhou", 0.5), annual("air-chiller", "ulanqab", 0.5) + 0.1);
 }

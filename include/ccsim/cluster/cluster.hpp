@@ -39,10 +39,22 @@ struct Site {
   std::uint64_t accelerators = 0;
   double idle_w = 0; //!< IT power with every node idle, W
   double max_w = 0;  //!< IT power with every accelerator its rack's cap allows busy (max_busy), W
-  PueCurve pue;
-  double price_per_kwh = 0;                                //!< the mean, when a series gives it
-  double carbon_kg_per_kwh = 0;                            //!< the mean, when a series gives it
+  std::uint32_t first_hall = 0, hall_count = 0;
+  std::optional<Climate> climate; //!< SiteSpec::climate
+  bool weather = false;           //!< a hall's PUE follows the climate (facility power changes with time)
+  double price_per_kwh = 0;       //!< the mean, when a series gives it
+  double carbon_kg_per_kwh = 0;   //!< the mean, when a series gives it
   std::optional<StepFunction> price_series, carbon_series; //!< over time (SiteSpec)
+};
+
+//! A hall: the racks of a site that share a cooling plant and PUE model, whose facility power follows their own IT
+//! power (docs/model.md "Weather-driven PUE"): each rack group with its own "pue", and the site's other racks.
+struct Hall {
+  std::uint32_t site = 0;
+  double idle_w = 0; //!< IT power with every node idle, W
+  double max_w = 0;  //!< the most IT power its racks draw under their caps, W
+  PueCurve pue;
+  double mean_cooling = 0; //!< the cooling model's overhead averaged over the climate's year (policies' view)
 };
 
 //! A rack: identical nodes (one rack group). Its power cap limits how many of its accelerators may be busy:
@@ -56,6 +68,7 @@ struct Rack {
   double delta_w = 0; //!< extra power per busy accelerator, W: max - idle + (node busy base - idle base) / node size
   double power_cap_w = UNSET; //!< NaN = uncapped
   std::uint32_t max_busy = 0; //!< accelerators that may be busy at once under the cap (<= accelerators)
+  std::uint32_t hall = 0;     //!< its hall (Cluster::halls)
 };
 
 //! The nodes of one site that hold one accelerator type: a job runs inside one pool
@@ -83,6 +96,7 @@ public:
   std::vector<AcceleratorType> types;
   std::vector<Site> sites;
   std::vector<Rack> racks;
+  std::vector<Hall> halls; //!< site by site
   std::vector<Pool> pools;
   std::vector<std::vector<std::uint32_t>> pools_of_type; //!< per type, its pools in ascending order
   std::vector<std::uint64_t> usable_of_type;             //!< per type, the sum of its pools' usable accelerators
@@ -126,6 +140,9 @@ public:
   std::vector<std::uint32_t> site_type_pool; //!< sites x types: see pool_at()
   //! Accelerators no job can use because rack power caps forbid them to be busy (sum of accelerators - max_busy).
   std::uint64_t stranded_by_caps() const;
+  //! Site `site`'s PUE at IT-load fraction `load` of every hall, cooling at its mean over the climate's year: what
+  //! policies weigh (the meter follows the temperature hour by hour).
+  double site_pue(std::uint32_t site, double load) const;
 };
 
 } // namespace ccsim

@@ -18,6 +18,9 @@ inline constexpr double MAX_TIME_S = 1e10;
 inline constexpr double MAX_POWER_W = 1e9;
 //! a site's PUE, constant or on its curve
 inline constexpr double MAX_PUE = 10;
+//! outdoor temperatures (a climate's series or synthetic parameters), deg C: beyond any recorded on Earth
+inline constexpr double MIN_TEMPERATURE_C = -100;
+inline constexpr double MAX_TEMPERATURE_C = 70;
 //! electricity price, scenario currency per kWh
 inline constexpr double MAX_PRICE_PER_KWH = 1e9;
 //! kg CO2 per kWh

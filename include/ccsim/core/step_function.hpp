@@ -21,6 +21,8 @@ public:
   //! The time-weighted mean over one period; without a period, over [0, times.back()] (the last value, which holds
   //! forever, only when it is the only one).
   double mean() const;
+  //! The first time after `t` at which f may change value (a step, or a period's start); +infinity when none.
+  double next_change(double t) const;
   bool empty() const { return times_.empty(); }
   double period_s() const { return period_; }
   const std::vector<double>& times() const { return times_; }

@@ -34,7 +34,8 @@ public:
 //!   site IT power       = sum over nodes (idle base + accelerators x idle)
 //!                         + sum over racks of computing accelerators x delta_w (max - idle + node base share)
 //!                         - what jobs below activity 1 leave undrawn (update()'s inactive_ppm_by_rack)
-//!   site facility power = IT power x PUE(IT power / site maximum IT power)
+//!   hall facility power = hall IT power x PUE(hall IT power / hall maximum IT power, outdoor temperature)
+//!   site facility power = sum over its halls (one hall unless rack groups have their own PUE)
 //! Samples also carry utilization (aggregated over all nodes by the SIMD kernel) and fragmentation, which the
 //! meter also integrates over time at every update (docs/metrics.md).
 class EnergyMeter {
@@ -124,9 +125,11 @@ private:
   void record_sample(double t);
   //! The part of [from_s, to_s] inside the window as far as its end is known (0 without a window).
   double in_window(double from_s, double to_s) const;
-  //! Integrates a site's energies (over the run and the window) up to `to_s` at its current power; the same for
-  //! the fragmentations.
+  //! Integrates a site's energies (over the run and the window) up to `to_s` at its current IT power, its facility
+  //! power piece by piece between the temperature's steps when weather-driven; the same for the fragmentations.
   void integrate_site(std::uint32_t site, double to_s);
+  //! The same at the current facility power throughout.
+  void integrate_piece(std::uint32_t site, double to_s);
   void integrate_fragmentation(double to_s);
   //! Adds [from_s, to_s] at `facility_w` of site `site` to the hour-of-day and month totals (hour by hour; whole
   //! days day by day).
@@ -139,7 +142,13 @@ private:
   std::array<Calendar, 12> by_month_{};
   //! Recounts rack `r`'s free accelerators within its cap and those on whole free nodes.
   void count_free(std::uint32_t r, const ClusterState* state);
-  double facility_of(std::uint32_t site, double it_w) const;
+  //! Facility power of `site`, W, at its halls' current IT power and the outdoor temperature at `t`.
+  double facility_at(std::uint32_t site, double t) const;
+  //! When a temperature a hall of `site` follows next changes after `t` (+infinity: never).
+  double next_weather_change(std::uint32_t site, double t) const;
+  bool follows_wet_bulb(std::uint32_t site) const;
+  std::vector<double> hall_it_w_;       //!< per hall, current IT power, W
+  std::vector<double> sample_facility_; //!< per site, facility power at the sample being recorded, W
 
   const Cluster* cluster_;
   double interval_s_;

@@ -56,6 +56,8 @@ struct RackGroupSpec {
   std::uint32_t nodes_per_rack = 0;
   NodeSpec node;
   double power_cap_w = UNSET; //!< rack IT power budget, W (NaN = uncapped); given in the file as power_cap_kw
+  //! The group's own PUE (a hall with its own cooling: docs/model.md "Weather-driven PUE"); absent: the site's.
+  std::optional<PueCurve> pue;
 };
 
 struct SiteSpec {
@@ -64,6 +66,8 @@ struct SiteSpec {
   std::string region;          //!< e.g. east, central, west, northeast
   std::vector<RackGroupSpec> rack_groups;
   PueCurve pue = PueCurve::constant(DEFAULT_PUE);
+  //! Outdoor temperatures over time (weather-driven PUEs follow them), deg C
+  std::optional<Climate> climate;
   double price_per_kwh = 0;     //!< electricity price per kWh of facility energy (scenario currency); a series' mean
   double carbon_kg_per_kwh = 0; //!< grid carbon intensity, kg CO2 per kWh; a series' mean
   //! Price and carbon intensity over time (time-of-use periods or a CSV series), when not constant.

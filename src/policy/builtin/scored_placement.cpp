@@ -142,7 +142,7 @@ private:
     double cost = t.max_w;
     if (bonus_mode_ == Bonus::PERF_PER_COST) {
       const Site& s = c.sites[c.pools[p].site];
-      cost *= s.price_per_kwh * s.pue.at(1.0);
+      cost *= s.price_per_kwh * c.site_pue(c.pools[p].site, 1.0);
     }
     return cost > 0 ? throughput / cost : throughput * 1e30; // free power: throughput alone decides
   }

@@ -209,7 +209,7 @@ private:
     // PUE at the site's IT load with this job added.
     const double it_w = site.idle_w + site_busy_w(view, pool.site) + n * active_w;
     const double load = site.max_w > 0 ? std::min(1.0, it_w / site.max_w) : 0.0;
-    const double facility_j = it_j * site.pue.at(load);
+    const double facility_j = it_j * c.site_pue(pool.site, load);
     if (objective_ == Objective::COST)
       return facility_j * site.price_per_kwh;
     return facility_j;
