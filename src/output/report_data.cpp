@@ -319,10 +319,21 @@ Json timeseries_data(const fs::path& file, std::size_t max_points)
       cols.push_back(c);
       causes.emplace_back(cause);
     }
+  // Weather-driven sites: (temperature_c.<site>, pue.<site>) pairs, read after the columns above.
+  std::vector<std::string> weather_sites;
+  const std::size_t first_weather = cols.size();
+  for (const auto& name : t.header())
+    if (name.starts_with("temperature_c."))
+      if (const std::string site = name.substr(14); t.column("pue." + site) != CsvTable::ABSENT) {
+        weather_sites.push_back(site);
+        cols.push_back(t.column(name));
+        cols.push_back(t.column("pue." + site));
+      }
   std::vector<std::vector<double>> values(cols.size());
   while (t.next_row())
     for (std::size_t k = 0; k < cols.size(); k++)
-      values[k].push_back(t.number(cols[k], 0, INF));
+      values[k].push_back(k >= first_weather && (k - first_weather) % 2 == 0 ? t.number(cols[k], -INF, INF)
+                                                                             : t.number(cols[k], 0, INF));
   const std::size_t rows = values[0].size();
   const std::size_t points = std::max<std::size_t>(1, max_points);
   const std::size_t group = std::max<std::size_t>(1, (rows + points - 1) / points);
@@ -347,6 +358,15 @@ Json timeseries_data(const fs::path& file, std::size_t max_points)
     for (std::size_t k = 0; k < causes.size(); k++)
       by_cause.push_back({{"cause", causes[k]}, {"accelerators", means[3 + k]}});
     out["waiting"] = {{"rows_per_point", group}, {"time_s", means[0]}, {"by_cause", by_cause}};
+  }
+  out["weather"] = nullptr;
+  if (not weather_sites.empty()) {
+    Json sites = Json::array();
+    for (std::size_t k = 0; k < weather_sites.size(); k++)
+      sites.push_back({{"site", weather_sites[k]},
+                       {"temperature_c", means[first_weather + 2 * k]},
+                       {"pue", means[first_weather + 2 * k + 1]}});
+    out["weather"] = {{"rows_per_point", group}, {"sites", sites}};
   }
   return out;
 }
@@ -544,6 +564,8 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
     run["power"] = std::move(ts["power"]);
     if (not ts["waiting"].is_null())
       run["waiting"] = std::move(ts["waiting"]);
+    if (not ts["weather"].is_null())
+      run["weather"] = std::move(ts["weather"]);
   } else if (run["mode"] != "fill")
     notes.push_back("timeseries.csv is absent (output.timeseries_interval_s = 0): no power or PUE chart");
   // Energy and cost by hour of the day (summary.json's by_hour_of_day): when tariffs and carbon bite.

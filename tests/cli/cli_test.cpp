@@ -1667,6 +1667,9 @@ std::pair<fs::path, fs::path> hostile_results(const fs::path& dir)
   scenario.erase("$schema");
   scenario["name"] = HOSTILE;
   scenario["sites"][0]["name"] = HOSTILE;
+  // A weather-driven PUE: the PUE-against-temperature chart, labelled by the site's name.
+  scenario["sites"][0]["climate"] = "shanghai";
+  scenario["sites"][0]["pue"] = "air-chiller";
   // Two classes: j1 (training) does not wait, j2 and j3 (inference) wait 10 and 14 s (the per-class CDF chart).
   for (const int j : {1, 2}) {
     scenario["workload"]["jobs"][j]["class"] = "inference";
@@ -1799,7 +1802,7 @@ TEST(Cli, ReportRendersItsChartsInHeadlessChromium)
     drawn.insert(c["id"].get<std::string>());
   }
   for (const char* id : {"waits", "wait-cdf", "wait-cdf-class", "run0-util-type", "run0-util-site", "run0-power",
-                         "run0-waiting", "run0-by-hour", "run0-gantt", "sweep0-delta-0"})
+                         "run0-waiting", "run0-by-hour", "run0-pue-temperature", "run0-gantt", "sweep0-delta-0"})
     EXPECT_TRUE(drawn.contains(id)) << id << " missing; drawn: " << status.dump();
   // Names from the inputs are text on the page, not markup.
   EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);

@@ -308,6 +308,21 @@
     addChart(sec, id, title, { type: "line", data: { datasets: datasets }, options: opts });
   }
 
+  // PUE against the outdoor temperature, one point per timeseries sample (or group of samples), per weather-driven
+  // site: the cooling model's curve as the load and the weather drew it.
+  function weatherChart(sec, id, run) {
+    var datasets = run.weather.sites.map(function (w, k) {
+      return { type: "scatter", label: w.site, borderColor: PALETTE[k % PALETTE.length],
+        backgroundColor: PALETTE[k % PALETTE.length] + "99", pointRadius: 2,
+        data: w.temperature_c.map(function (t, j) { return { x: t, y: w.pue[j] }; }) };
+    });
+    var opts = baseOptions("outdoor temperature (deg C)", "PUE");
+    opts.interaction = { mode: "nearest", intersect: true };
+    addChart(sec, id, "PUE against the outdoor temperature (weather-driven sites" +
+      (run.weather.rows_per_point > 1 ? ", means of " + run.weather.rows_per_point + " samples" : "") + ")",
+      { type: "scatter", data: { datasets: datasets }, options: opts });
+  }
+
   // Facility energy by hour of the day (bars) with its cost and carbon (lines, right axes): summary.json's
   // by_hour_of_day, where time-of-use tariffs and hourly carbon intensity show.
   function hourChart(sec, id, run) {
@@ -390,6 +405,7 @@
     if (run.waiting) waitingChart(sec, "run" + i + "-waiting", run, timeUnit(run.time ? run.time.horizon_s :
       run.waiting.time_s[run.waiting.time_s.length - 1] || 1));
     if (run.by_hour) hourChart(sec, "run" + i + "-by-hour", run);
+    if (run.weather) weatherChart(sec, "run" + i + "-pue-temperature", run);
     if (run.gantt) ganttChart(sec, "run" + i + "-gantt", run, timeUnit(run.time.horizon_s));
   }
 
