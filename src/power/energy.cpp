@@ -294,21 +294,29 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
     SiteMeter& m = sites_[s];
     // Per rack: its nodes' power per busy accelerator (accelerator and node base) is one figure; summed by hall.
     const Site& site = cluster_->sites[s];
-    for (std::uint32_t h = site.first_hall; h < site.first_hall + site.hall_count; h++)
-      hall_it_w_[h] = cluster_->halls[h].idle_w;
-    for (std::uint32_t q = site.first_rack; q < site.first_rack + site.rack_count; q++) {
-      double& it = hall_it_w_[cluster_->racks[q].hall];
+    const auto add_rack = [&](double& it, std::uint32_t q) {
       const std::uint64_t waiting = waiting_by_rack.empty() ? 0 : waiting_by_rack[q];
       it += static_cast<double>(state.busy_in_rack(q) - waiting) * cluster_->racks[q].delta_w;
       if (const std::uint64_t inactive = inactive_ppm_by_rack.empty() ? 0 : inactive_ppm_by_rack[q]; inactive > 0) {
         const AcceleratorType& type = cluster_->types[cluster_->node_type[cluster_->racks[q].first_node]];
         it -= static_cast<double>(inactive) * 1e-6 * (type.max_w - type.idle_w);
       }
+    };
+    if (site.hall_count == 1) { // the common case: one sum in a register
+      double it = cluster_->halls[site.first_hall].idle_w;
+      for (std::uint32_t q = site.first_rack; q < site.first_rack + site.rack_count; q++)
+        add_rack(it, q);
+      hall_it_w_[site.first_hall] = m.it_w = it;
+    } else {
+      for (std::uint32_t h = site.first_hall; h < site.first_hall + site.hall_count; h++)
+        hall_it_w_[h] = cluster_->halls[h].idle_w;
+      for (std::uint32_t q = site.first_rack; q < site.first_rack + site.rack_count; q++)
+        add_rack(hall_it_w_[cluster_->racks[q].hall], q);
+      double it = 0;
+      for (std::uint32_t h = site.first_hall; h < site.first_hall + site.hall_count; h++)
+        it += hall_it_w_[h];
+      m.it_w = it;
     }
-    double it = 0;
-    for (std::uint32_t h = site.first_hall; h < site.first_hall + site.hall_count; h++)
-      it += hall_it_w_[h];
-    m.it_w = it;
     m.facility_w = facility_at(s, now);
   }
 }

@@ -15,10 +15,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 #include <unordered_set>
@@ -232,13 +235,45 @@ PueCurve read_pue(const ObjectReader& site)
   return curve.points.empty() ? PueCurve::constant(DEFAULT_PUE) : curve;
 }
 
+//! Synthetic climates already made, by their parameters and seed: sites with the same climate share one.
+using ClimateCache = std::map<std::array<std::uint64_t, 8>, std::shared_ptr<const Climate>>;
+//! At most this many distinct synthetic climates per scenario (each an hourly year, ~420 kB).
+constexpr std::size_t MAX_SYNTHETIC_CLIMATES = 256;
+
+//! The synthetic climate of `spec` drawn from `seed`: the scenario's seed mixed with the parameters unless the climate
+//! gives its own, so the sites of one climate share their weather (one city, one sky).
+std::shared_ptr<const Climate> synthetic(const ObjectReader& at, const SyntheticClimate& spec, std::uint64_t seed,
+                                         bool own_seed, ClimateCache& cache)
+{
+  const double fields[] = {spec.mean_c,      spec.annual_amplitude_c, spec.diurnal_amplitude_c,  spec.noise_c,
+                           spec.coldest_day, spec.coldest_hour,       spec.wet_bulb_depression_c};
+  std::array<std::uint64_t, 8> key{};
+  std::uint64_t mixed = seed;
+  for (std::size_t i = 0; i < 7; i++) {
+    std::memcpy(&key[i], &fields[i], sizeof(double));
+    mixed = (mixed ^ key[i]) * 0x9E3779B97F4A7C15ULL; // a stable mix: the same on every platform
+    mixed ^= mixed >> 29;
+  }
+  key[7] = own_seed ? seed : mixed;
+  if (const auto it = cache.find(key); it != cache.end())
+    return it->second;
+  if (cache.size() >= MAX_SYNTHETIC_CLIMATES) {
+    at.error_here(fmt::format("more than {} distinct synthetic climates (expected sites to share presets or "
+                              "parameters, or temperature series)",
+                              MAX_SYNTHETIC_CLIMATES));
+    return nullptr;
+  }
+  return cache.emplace(key, std::make_shared<const Climate>(synthesize_climate(spec, key[7]))).first->second;
+}
+
 //! A site's "climate" (docs/scenario.md "Climate and weather-driven PUE"): a preset name, synthetic parameters
 //! (optionally over a preset), or dry-bulb (and wet-bulb) series. `seed` draws a synthetic climate's weather.
-std::optional<Climate> read_climate(const ObjectReader& site, const std::string& base_dir, std::uint64_t seed)
+std::shared_ptr<const Climate> read_climate(const ObjectReader& site, const std::string& base_dir, std::uint64_t seed,
+                                            ClimateCache& cache)
 {
   const auto* v = site.value("climate", Need::OPTIONAL);
   if (v == nullptr)
-    return std::nullopt;
+    return nullptr;
   std::string presets;
   for (const auto& n : climate_preset_names())
     presets += (presets.empty() ? "" : ", ") + n;
@@ -253,7 +288,7 @@ std::optional<Climate> read_climate(const ObjectReader& site, const std::string&
   };
   if (v->is_string()) {
     const auto preset = preset_named(site, "climate");
-    return preset ? std::optional<Climate>(synthesize_climate(*preset, seed)) : std::nullopt;
+    return preset ? synthetic(site, *preset, seed, false, cache) : nullptr;
   }
   ObjectReader c(*v, site.pointer_of("climate"), site.file(), site.diagnostics(),
                  {"preset", "mean_c", "annual_amplitude_c", "diurnal_amplitude_c", "noise_c", "coldest_day",
@@ -262,7 +297,7 @@ std::optional<Climate> read_climate(const ObjectReader& site, const std::string&
     site.error("climate", "expected a climate preset name (" + presets +
                               "), synthetic parameters {\"mean_c\", ...} or {\"dry_bulb\": series}, found " +
                               describe_json(*v));
-    return std::nullopt;
+    return nullptr;
   }
   const std::size_t problems = site.diagnostics().size();
   if (c.has("dry_bulb") || c.has("wet_bulb")) {
@@ -280,14 +315,14 @@ std::optional<Climate> read_climate(const ObjectReader& site, const std::string&
     auto dry = series("dry_bulb", Need::REQUIRED);
     auto wet = series("wet_bulb", Need::OPTIONAL);
     if (site.diagnostics().size() > problems || not dry)
-      return std::nullopt;
-    return Climate{std::move(*dry), std::move(wet)};
+      return nullptr;
+    return std::make_shared<const Climate>(Climate{std::move(*dry), std::move(wet)});
   }
   SyntheticClimate spec;
   if (c.has("preset")) {
     const auto preset = preset_named(c, "preset");
     if (not preset)
-      return std::nullopt;
+      return nullptr;
     spec = *preset;
   } else
     for (const char* k : {"mean_c", "annual_amplitude_c"})
@@ -306,8 +341,8 @@ std::optional<Climate> read_climate(const ObjectReader& site, const std::string&
       c.number("wet_bulb_depression_c", Need::OPTIONAL, 0, SPAN_C / 2).value_or(spec.wet_bulb_depression_c);
   const auto own_seed = c.integer("seed", Need::OPTIONAL, 0, INT64_MAX);
   if (site.diagnostics().size() > problems)
-    return std::nullopt;
-  return synthesize_climate(spec, own_seed ? static_cast<std::uint64_t>(*own_seed) : seed);
+    return nullptr;
+  return synthetic(c, spec, own_seed ? static_cast<std::uint64_t>(*own_seed) : seed, own_seed.has_value(), cache);
 }
 
 //! A site's "nodes": a node list file (openb) turned into rack groups of identical nodes, in first-appearance order.
@@ -363,6 +398,7 @@ void read_node_list(const ObjectReader& root, const ObjectReader& site, SiteSpec
 void read_sites(const ObjectReader& root, Scenario& s)
 {
   std::set<std::string> site_names;
+  ClimateCache climates;
   for_each_element(root, "sites", Need::REQUIRED, [&](const nlohmann::json& value, const std::string& ptr) {
     ObjectReader site(value, ptr, root.file(), root.diagnostics(),
                       {"name", "region", "racks", "nodes", "pue", "electricity_price_per_kwh", "carbon_kg_per_kwh",
@@ -375,9 +411,7 @@ void read_sites(const ObjectReader& root, Scenario& s)
     // A number, or a series over time (docs/scenario.md "Tariffs and carbon over time"): policies see its mean.
     const std::string base_dir =
         root.file().empty() ? std::string(".") : std::filesystem::path(root.file()).parent_path().string();
-    // Each site's synthetic weather is its own draw from the scenario's seed.
-    const std::uint64_t climate_seed = s.seed ^ (0x9E3779B97F4A7C15ULL * (s.sites.size() + 1));
-    spec.climate = read_climate(site, base_dir.empty() ? "." : base_dir, climate_seed);
+    spec.climate = read_climate(site, base_dir.empty() ? "." : base_dir, s.seed, climates);
     const auto price_or_series = [&](const char* key, double max, std::optional<StepFunction>& series) {
       const auto* v = site.value(key, Need::OPTIONAL);
       if (v != nullptr && v->is_object()) {

@@ -1196,3 +1196,30 @@ TEST(Weather, ThePresetsGiveThePublishedFigures)
   // The same hall is worse in the south's heat than in the north's cold.
   EXPECT_GT(annual("air-chiller", "guangzhou", 0.5), annual("air-chiller", "ulanqab", 0.5) + 0.1);
 }
+
+TEST(Weather, SitesOfOneClimateShareItsWeather)
+{
+  // One city, one sky: two sites with the Shanghai preset share one synthetic year (same weather); Beijing has its
+  // own; a climate's own seed draws other weather. Distinct synthetic climates are bounded (each is an hourly year).
+  const auto site = [](int i, const std::string& climate) {
+    return R"({"name": "s)" + std::to_string(i) + R"(", "region": "east", "climate": )" + climate +
+           R"(, "racks": [{"count": 1, "nodes_per_rack": 1, "node": {"accelerator": "X", "count": 1}}]})";
+  };
+  const auto scenario = [](const std::string& site_list) {
+    return R"({"accelerators": {"X": {"kind": "gpu", "peak_tflops": {"bf16": 100}, "memory_gib": 80,
+                 "power_w": {"idle": 70, "max": 700}}}, "sites": [)" +
+           site_list + R"(], "workload": {"jobs": [{"id": "j", "submit_s": 0, "accelerators": 1, "duration_s": 60}]}})";
+  };
+  const Scenario s = test::scenario_from_text(scenario(site(0, R"("shanghai")") + "," + site(1, R"("shanghai")") + "," +
+                                                       site(2, R"("beijing")") + "," +
+                                                       site(3, R"({"preset": "shanghai", "seed": 5})")));
+  EXPECT_EQ(s.sites[0].climate, s.sites[1].climate);
+  EXPECT_NE(s.sites[0].climate, s.sites[2].climate);
+  EXPECT_NE(s.sites[0].climate->dry_bulb_c.values(), s.sites[3].climate->dry_bulb_c.values());
+  std::string many;
+  for (int i = 0; i < 257; i++)
+    many += (i > 0 ? "," : "") + site(i, R"({"preset": "beijing", "mean_c": )" + std::to_string(i % 60) + "." +
+                                             std::to_string(i / 60) + "}");
+  EXPECT_TRUE(test::has_error(test::load_errors(scenario(many)), "/sites/256/climate",
+                              "more than 256 distinct synthetic climates"));
+}

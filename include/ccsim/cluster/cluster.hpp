@@ -40,10 +40,10 @@ struct Site {
   double idle_w = 0; //!< IT power with every node idle, W
   double max_w = 0;  //!< IT power with every accelerator its rack's cap allows busy (max_busy), W
   std::uint32_t first_hall = 0, hall_count = 0;
-  std::optional<Climate> climate; //!< SiteSpec::climate
-  bool weather = false;           //!< a hall's PUE follows the climate (facility power changes with time)
-  double price_per_kwh = 0;       //!< the mean, when a series gives it
-  double carbon_kg_per_kwh = 0;   //!< the mean, when a series gives it
+  std::shared_ptr<const Climate> climate; //!< SiteSpec::climate (null: none)
+  bool weather = false;                   //!< a hall's PUE follows the climate (facility power changes with time)
+  double price_per_kwh = 0;               //!< the mean, when a series gives it
+  double carbon_kg_per_kwh = 0;           //!< the mean, when a series gives it
   std::optional<StepFunction> price_series, carbon_series; //!< over time (SiteSpec)
 };
 

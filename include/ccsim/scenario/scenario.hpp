@@ -67,7 +67,7 @@ struct SiteSpec {
   std::vector<RackGroupSpec> rack_groups;
   PueCurve pue = PueCurve::constant(DEFAULT_PUE);
   //! Outdoor temperatures over time (weather-driven PUEs follow them), deg C
-  std::optional<Climate> climate;
+  std::shared_ptr<const Climate> climate; //!< null: none (sites of one synthetic climate share it)
   double price_per_kwh = 0;     //!< electricity price per kWh of facility energy (scenario currency); a series' mean
   double carbon_kg_per_kwh = 0; //!< grid carbon intensity, kg CO2 per kWh; a series' mean
   //! Price and carbon intensity over time (time-of-use periods or a CSV series), when not constant.
