@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -256,6 +257,87 @@ void label_runs(Json& runs)
                                                    : base[i] + " (" + runs[i]["folder"].get<std::string>() + ")";
 }
 
+//! A `ccsim plan` results folder (docs/planning.md): per SLO, each option's mean (and 95 % CI) at every value
+//! evaluated, the threshold, and each option's answer; decisions.csv's table.
+Json plan_data(const fs::path& dir, const std::string& label)
+{
+  constexpr double INF = std::numeric_limits<double>::infinity();
+  Json plan;
+  plan["label"] = label;
+  plan["decisions"] = Json::array();
+  std::map<std::string, Json> answers; // option -> value (null unless found)
+  {
+    CsvTable t(LineSource::from_file((dir / "decisions.csv").string(), "decisions.csv written by ccsim plan"),
+               "decisions.csv", {"rank", "option", "variable", "value", "status"});
+    const int rank = t.column("rank"), option = t.column("option"), variable = t.column("variable"),
+              value = t.column("value"), status = t.column("status"), objective = t.column("objective"),
+              mean = t.column("objective_mean"), ci = t.column("objective_ci95");
+    while (t.next_row()) {
+      const std::string st(t.text(status));
+      const Json v = t.text(value).empty() ? Json(nullptr) : Json(t.number(value, -INF, INF));
+      answers[std::string(t.text(option))] = st == "found" ? v : Json(nullptr);
+      plan["decisions"].push_back({{"rank", std::string(t.text(rank))},
+                                   {"option", std::string(t.text(option))},
+                                   {"variable", std::string(t.text(variable))},
+                                   {"value", v},
+                                   {"status", st},
+                                   {"objective", std::string(t.text(objective))},
+                                   {"objective_mean", std::string(t.text(mean))},
+                                   {"objective_ci95", std::string(t.text(ci))}});
+    }
+  }
+  // plan.csv: rows in evaluation order; charted per metric, per option, by value.
+  struct Point {
+    double value, mean, ci95;
+    std::string verdict;
+  };
+  std::vector<std::string> metrics;
+  std::map<std::string, std::pair<std::string, double>> bound_of;           // metric -> (max|min, threshold)
+  std::map<std::string, std::vector<std::string>> options_of;               // metric -> options, first-seen order
+  std::map<std::pair<std::string, std::string>, std::vector<Point>> points; // (metric, option) -> points
+  CsvTable t(LineSource::from_file((dir / "plan.csv").string(), "plan.csv written by ccsim plan"), "plan.csv",
+             {"option", "value", "metric", "mean", "ci95", "bound", "threshold", "verdict"});
+  const int option = t.column("option"), value = t.column("value"), metric = t.column("metric"),
+            mean = t.column("mean"), ci = t.column("ci95"), bound = t.column("bound"),
+            threshold = t.column("threshold"), verdict = t.column("verdict");
+  while (t.next_row()) {
+    const std::string m(t.text(metric)), o(t.text(option));
+    if (not bound_of.contains(m)) {
+      metrics.push_back(m);
+      bound_of[m] = {std::string(t.text(bound)), t.number(threshold, -INF, INF)};
+    }
+    auto& opts = options_of[m];
+    if (std::find(opts.begin(), opts.end(), o) == opts.end())
+      opts.push_back(o);
+    points[{m, o}].push_back({t.number(value, -INF, INF), t.number(mean, -INF, INF), t.number(ci, 0, INF, 0.0),
+                              std::string(t.text(verdict))});
+  }
+  plan["slos"] = Json::array();
+  for (const auto& m : metrics) {
+    Json by_option = Json::array();
+    for (const auto& o : options_of[m]) {
+      auto pts = points[{m, o}];
+      std::sort(pts.begin(), pts.end(), [](const Point& a, const Point& b) { return a.value < b.value; });
+      Json values = Json::array(), means = Json::array(), cis = Json::array(), verdicts = Json::array();
+      for (const auto& p : pts) {
+        values.push_back(p.value);
+        means.push_back(p.mean);
+        cis.push_back(p.ci95);
+        verdicts.push_back(p.verdict);
+      }
+      by_option.push_back({{"option", o},
+                           {"value", values},
+                           {"mean", means},
+                           {"ci95", cis},
+                           {"verdict", verdicts},
+                           {"answer", answers.contains(o) ? answers[o] : Json(nullptr)}});
+    }
+    plan["slos"].push_back(
+        {{"metric", m}, {"bound", bound_of[m].first}, {"threshold", bound_of[m].second}, {"options", by_option}});
+  }
+  return plan;
+}
+
 } // namespace
 
 int report(const ReportOptions& options)
@@ -266,6 +348,7 @@ int report(const ReportOptions& options)
   Json data;
   data["runs"] = Json::array();
   data["sweeps"] = Json::array();
+  data["plans"] = Json::array();
   for (const auto& d : options.dirs) {
     const fs::path dir(d);
     if (fs::exists(dir / "sweep.sqlite"))
@@ -282,6 +365,8 @@ int report(const ReportOptions& options)
       }
     else if (fs::exists(dir / "summary.json"))
       data["runs"].push_back(ccsim::report::run_data(dir, d, limits));
+    else if (fs::exists(dir / "plan.csv") && fs::exists(dir / "decisions.csv"))
+      data["plans"].push_back(plan_data(dir, d));
     else if (fs::exists(dir / "compare.csv"))
       for (const auto& sub : compare_runs(dir))
         data["runs"].push_back(ccsim::report::run_data(dir / sub, (fs::path(d) / sub).string(), limits));
@@ -289,7 +374,8 @@ int report(const ReportOptions& options)
       throw InputError(d, "",
                        fs::is_directory(dir)
                            ? "expected a results folder of ccsim run (summary.json), ccsim sweep "
-                             "(sweep.sqlite) or ccsim compare (compare.csv); this folder has none of them"
+                             "(sweep.sqlite), ccsim compare (compare.csv) or ccsim plan (plan.csv and "
+                             "decisions.csv); this folder has none of them"
                            : "expected a results folder of ccsim run or ccsim sweep; no such folder");
   }
   label_runs(data["runs"]);
@@ -303,8 +389,9 @@ int report(const ReportOptions& options)
   file.write(ccsim::report::html_page(title, data));
   file.commit();
   if (not options.quiet)
-    std::cout << fmt::format("report      {} ({} runs, {} sweeps)\n", options.out, data["runs"].size(),
-                             data["sweeps"].size());
+    std::cout << fmt::format("report      {} ({} runs, {} sweeps{})\n", options.out, data["runs"].size(),
+                             data["sweeps"].size(),
+                             data["plans"].empty() ? "" : fmt::format(", {} plans", data["plans"].size()));
   return 0;
 }
 

@@ -1690,6 +1690,48 @@ std::pair<fs::path, fs::path> hostile_results(const fs::path& dir)
 }
 } // namespace
 
+namespace {
+// A plan over fcfs-3jobs (docs/metrics.md's hand schedule): the smallest node count with a mean wait of at most 1 s.
+// Two nodes: j2 waits for j1 (10 s) and j3 behind it (14 s), mean 8; three: only j3 waits (4 s), mean 4/3; four:
+// nobody waits. The answer is 4.
+fs::path small_plan(const fs::path& dir)
+{
+  fs::create_directories(dir);
+  const nlohmann::json plan = {
+      {"scenario", (SOURCE / "scenarios/small/fcfs-3jobs.json").string()},
+      {"options",
+       {{{"label", "more-nodes"},
+         {"patch", nlohmann::json::array()},
+         {"variable", {{"name", "nodes"}, {"path", "/sites/0/racks/0/nodes_per_rack"}, {"min", 2}, {"max", 4}}}}}},
+      {"slos", {{{"metric", "/wait_s/mean"}, {"max", 1}}}},
+      {"seeds", 2}};
+  std::ofstream(dir / "small.plan.json") << plan.dump(2);
+  const Result r = ccsim("plan " + (dir / "small.plan.json").string() + " -q --out " + (dir / "plan").string());
+  EXPECT_EQ(r.code, 0) << r.output;
+  return dir / "plan";
+}
+} // namespace
+
+TEST(Cli, ReportOfAPlanChartsEachSloAgainstTheVariable)
+{
+  const fs::path dir = fresh_dir("report-plan");
+  const fs::path plan = small_plan(dir);
+  const Result r = ccsim("report " + plan.string() + " -o " + (dir / "plan.html").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("(0 runs, 0 sweeps, 1 plans)"), std::string::npos) << r.output;
+  const std::string page = read_file(dir / "plan.html");
+  // The page's data: the answer, and the mean wait at each value evaluated (8 s at 2 nodes, 0 at 4).
+  const auto at = page.find("\"plans\":[");
+  ASSERT_NE(at, std::string::npos);
+  const std::string plans = page.substr(at);
+  EXPECT_NE(plans.find("\"metric\":\"/wait_s/mean\",\"bound\":\"max\",\"threshold\":1.0"), std::string::npos)
+      << plans.substr(0, 2000);
+  EXPECT_NE(plans.find("\"option\":\"more-nodes\",\"value\":[2.0,3.0,4.0],\"mean\":[8.0,1.3333333333333333,0.0]"),
+            std::string::npos)
+      << plans.substr(0, 2000);
+  EXPECT_NE(plans.find("\"answer\":4.0"), std::string::npos);
+}
+
 TEST(Cli, ReportIsOneSelfContainedFileWithEveryInputNameEscaped)
 {
   const fs::path dir = fresh_dir("report");
@@ -1775,8 +1817,10 @@ TEST(Cli, ReportRendersItsChartsInHeadlessChromium)
 #else
   const fs::path dir = fresh_dir("report-chromium");
   const auto [run, sweep] = hostile_results(dir);
+  const fs::path plan = small_plan(dir);
   const fs::path html = dir / "report.html";
-  ASSERT_EQ(ccsim("report " + run.string() + " " + sweep.string() + " -q -o " + html.string()).code, 0);
+  ASSERT_EQ(
+      ccsim("report " + run.string() + " " + sweep.string() + " " + plan.string() + " -q -o " + html.string()).code, 0);
   const std::string browser =
       std::string(CCSIM_CHROMIUM) +
       " --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=" + (dir / "profile").string() +
@@ -1801,8 +1845,9 @@ TEST(Cli, ReportRendersItsChartsInHeadlessChromium)
     EXPECT_GT(c["painted"].get<int>(), 1000) << c.dump();
     drawn.insert(c["id"].get<std::string>());
   }
-  for (const char* id : {"waits", "wait-cdf", "wait-cdf-class", "run0-util-type", "run0-util-site", "run0-power",
-                         "run0-waiting", "run0-by-hour", "run0-pue-temperature", "run0-gantt", "sweep0-delta-0"})
+  for (const char* id :
+       {"waits", "wait-cdf", "wait-cdf-class", "run0-util-type", "run0-util-site", "run0-power", "run0-waiting",
+        "run0-by-hour", "run0-pue-temperature", "run0-gantt", "sweep0-delta-0", "plan0-slo-0"})
     EXPECT_TRUE(drawn.contains(id)) << id << " missing; drawn: " << status.dump();
   // Names from the inputs are text on the page, not markup.
   EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);

@@ -461,6 +461,55 @@
     sec.appendChild(details);
   }
 
+  // A plan (ccsim plan): per SLO, each option's mean at every value evaluated (95 % CI as a band of dashed lines),
+  // the threshold, and each option's answer; the decisions table.
+  function planSection(parent, plan, i) {
+    var sec = el("section", "plan");
+    parent.appendChild(sec);
+    sec.appendChild(el("h2", null, "Plan " + (i + 1) + ": " + plan.label));
+    sec.appendChild(table(["rank", "option", "variable", "answer", "status", "objective"],
+      plan.decisions.map(function (d) {
+        return [d.rank, d.option, d.variable, d.value === null ? "" : fmtNumber(d.value), d.status,
+          d.objective ? d.objective + ": " + d.objective_mean + (d.objective_ci95 ? " \u00b1 " + d.objective_ci95 : "")
+            : ""];
+      })));
+    var grid = el("div", "grid");
+    sec.appendChild(grid);
+    plan.slos.forEach(function (slo, k) {
+      var datasets = [];
+      var xs = [];
+      var top = slo.threshold;
+      slo.options.forEach(function (o, j) {
+        var color = PALETTE[j % PALETTE.length];
+        datasets.push(lineDataset(o.option, o.value, o.mean, color));
+        datasets.push(lineDataset(o.option + " +95 % CI", o.value,
+          o.mean.map(function (m, n) { return m + o.ci95[n]; }), color, { borderDash: [2, 3], borderWidth: 1,
+            pointRadius: 0 }));
+        datasets.push(lineDataset(o.option + " -95 % CI", o.value,
+          o.mean.map(function (m, n) { return m - o.ci95[n]; }), color, { borderDash: [2, 3], borderWidth: 1,
+            pointRadius: 0 }));
+        if (o.answer !== null) {
+          var at = o.value.indexOf(o.answer);
+          datasets.push({ type: "scatter", label: o.option + " answer", borderColor: color, backgroundColor: color,
+            pointRadius: 7, pointStyle: "rectRot", data: at >= 0 ? [{ x: o.answer, y: o.mean[at] }] : [] });
+        }
+        xs = xs.concat(o.value);
+        o.mean.forEach(function (m) { if (m > top) top = m; });
+      });
+      var lo = Math.min.apply(null, xs), hi = Math.max.apply(null, xs);
+      datasets.push(lineDataset("threshold (" + slo.bound + " " + fmtNumber(slo.threshold) + ")", [lo, hi],
+        [slo.threshold, slo.threshold], "#c00000", { borderDash: [6, 4], pointRadius: 0 }));
+      var opts = baseOptions(plan.decisions.length ? plan.decisions[0].variable : "value", slo.metric);
+      // A wait that explodes at small capacities would flatten the rest: beyond 3x the threshold is off the chart.
+      var clipped = slo.bound === "max" && slo.threshold > 0 && top > 3 * slo.threshold;
+      if (clipped) opts.scales.y.max = 3 * slo.threshold;
+      opts.scales.y.min = 0;
+      addChart(grid, "plan" + i + "-slo-" + k, slo.metric + " against the variable" +
+        (clipped ? " (clipped at 3x the threshold)" : ""), { type: "line", data: { datasets: datasets },
+        options: opts });
+    });
+  }
+
   function main() {
     var data = JSON.parse(document.getElementById("ccsim-data").textContent);
     var root = document.getElementById("report");
@@ -471,6 +520,7 @@
     waitCdfByClassChart(root, data.runs);
     data.runs.forEach(function (r, i) { runSection(root, r, i); });
     data.sweeps.forEach(function (s, i) { sweepSection(root, s, i); });
+    (data.plans || []).forEach(function (p, i) { planSection(root, p, i); });
     writeStatus();
   }
 
