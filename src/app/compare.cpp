@@ -4,6 +4,7 @@
 #include "check.hpp"
 #include "child_process.hpp"
 #include "stats.hpp"
+#include "sweep_spec.hpp"
 
 #include "ccsim/core/error.hpp"
 #include "ccsim/core/json_reader.hpp"
@@ -24,12 +25,14 @@ namespace {
 
 struct Choice {
   std::string label, queue, placement;
+  std::string variant;                            //!< "" without --variants
+  nlohmann::json patch = nlohmann::json::array(); //!< the variant's JSON Patch
 };
 
 //! "easy", "best-fit" or "easy+best-fit": which registered names the item sets.
 Choice parse_choice(const std::string& item, const PolicyRegistry& registry)
 {
-  Choice c{item, "", ""};
+  Choice c{item, "", "", "", nlohmann::json::array()};
   const auto plus = item.find('+');
   const std::string first = item.substr(0, plus);
   const std::string second = plus == std::string::npos ? "" : item.substr(plus + 1);
@@ -79,6 +82,8 @@ int run_choice(const CompareOptions& opt, const std::string& self_exe, const Cho
     args.insert(args.end(), {"--placement", c.placement});
   if (seed >= 0)
     args.insert(args.end(), {"--seed", std::to_string(seed)});
+  if (not c.patch.empty())
+    args.insert(args.end(), {"--patch", c.patch.dump()});
   for (const auto& lib : opt.policy_libs)
     args.insert(args.end(), {"--policy-lib", lib});
   return run_child(self_exe, args);
@@ -181,15 +186,47 @@ int compare_seeds(const CompareOptions& opt, const std::string& self_exe, const 
   return 0;
 }
 
+//! The variants of a `--variants` file, each checked against the scenario (located errors, exit 2).
+Axis read_compare_variants(const std::string& file, const std::string& scenario)
+{
+  const nlohmann::json doc = parse_json_file(file);
+  Diagnostics diags;
+  ObjectReader root(doc, "", file, diags, {"$schema", "description", "variants"});
+  if (not root.is_object())
+    diags.add(file, "", "expected an object {\"variants\": [{\"label\", \"patch\"}, ...]}");
+  else if (not root.has("variants"))
+    root.error_here("expected \"variants\": [{\"label\", \"patch\"}, ...] (docs/sweeps.md \"Variants\")");
+  auto axis = root.is_object() ? read_variant_axis(root, scenario) : std::nullopt;
+  diags.throw_if_any();
+  return std::move(*axis);
+}
+
 } // namespace
 
 int compare(const CompareOptions& opt, const std::string& self_exe)
 {
-  if (opt.policies.empty())
+  if (opt.policies.empty() && opt.variants.empty())
     throw InputError("--policies", "", "expected a comma-separated list of policies, e.g. fcfs,easy,easy+best-fit");
-  std::vector<Choice> choices;
+  std::vector<Choice> policies;
   for (const auto& item : opt.policies)
-    choices.push_back(parse_choice(item, PolicyRegistry::global()));
+    policies.push_back(parse_choice(item, PolicyRegistry::global()));
+  std::vector<Choice> choices = policies;
+  if (not opt.variants.empty()) {
+    // Variants x policies, variants varying slowest; without policies, each variant under the scenario's own.
+    const Axis variants = read_compare_variants(opt.variants, opt.scenario);
+    if (policies.empty())
+      policies.push_back(Choice{"", "", "", "", nlohmann::json::array()});
+    choices.clear();
+    for (std::size_t v = 0; v < variants.values.size(); v++)
+      for (const Choice& p : policies) {
+        Choice c = p;
+        c.variant = variants.values[v].get<std::string>();
+        c.label = p.label.empty() ? c.variant : c.variant + ":" + p.label;
+        c.patch = variants.patches[v];
+        choices.push_back(std::move(c));
+      }
+  }
+  const bool with_variants = not opt.variants.empty();
   const std::filesystem::path out =
       opt.out.empty()
           ? std::filesystem::path("results") / ("compare-" + std::filesystem::path(opt.scenario).stem().string())
@@ -216,12 +253,14 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
     if (i == 0) {
       fill = s.value("mode", "") == "fill";
       if (fill) {
-        csv = "policy,tasks_placed,tasks_failed,allocation_ratio_at_full_demand,allocation_ratio_final,"
+        csv = std::string(with_variants ? "policy,variant," : "policy,") +
+              "tasks_placed,tasks_failed,allocation_ratio_at_full_demand,allocation_ratio_final,"
               "fragmentation_ratio_final,first_failure_percent\n";
         std::cout << fmt::format("{:<28} {:>8} {:>8} {:>12} {:>12} {:>10} {:>12}\n", "policy", "placed", "failed",
                                  "alloc@100 %", "alloc final", "frag %", "1st fail %");
       } else {
-        csv = "policy,queue,placement,jobs_completed,wait_mean_s,wait_p95_s,bounded_slowdown_mean,"
+        csv = std::string(with_variants ? "policy,variant," : "policy,") +
+              "queue,placement,jobs_completed,wait_mean_s,wait_p95_s,bounded_slowdown_mean,"
               "utilization,makespan_s,energy_facility_kwh,cost_electricity\n";
         std::cout << fmt::format("{:<28} {:>12} {:>12} {:>10} {:>8} {:>14} {:>12}\n", "policy", "mean wait s",
                                  "p95 wait s", "bsld mean", "util %", "facility kWh", "makespan s");
@@ -234,6 +273,10 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
                                100 * get(s, {"final", "allocation_ratio"}),
                                100 * get(s, {"final", "fragmentation_ratio"}), get(s, {"first_failure_percent"}));
       csv_field(csv, c.label);
+      if (with_variants) {
+        csv += ',';
+        csv_field(csv, c.variant);
+      }
       csv += fmt::format(",{},{},{},{},{},{}\n", get(s, {"tasks", "placed"}), get(s, {"tasks", "failed"}),
                          get(s, {"at_full_demand", "allocation_ratio"}), get(s, {"final", "allocation_ratio"}),
                          get(s, {"final", "fragmentation_ratio"}), get(s, {"first_failure_percent"}));
@@ -245,7 +288,9 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
                              get(s, {"wait_s", "mean"}), get(s, {"wait_s", "p95"}),
                              get(s, {"bounded_slowdown", "mean"}), 100 * get(s, {"utilization", "accelerators"}),
                              get(s, {"energy", "facility_kwh"}), get(s, {"makespan_s"}));
-    for (const std::string* text : {&c.label, &queue, &placement}) {
+    for (const std::string* text : {&c.label, &c.variant, &queue, &placement}) {
+      if (text == &c.variant && not with_variants)
+        continue;
       csv_field(csv, *text);
       csv += ',';
     }
@@ -255,7 +300,8 @@ int compare(const CompareOptions& opt, const std::string& self_exe)
                        get(s, {"energy", "facility_kwh"}), get(s, {"cost", "electricity"}));
   }
   write_files(out, {{"compare.csv", csv}});
-  std::cout << fmt::format("results     {}/compare.csv and one folder per policy\n", out.string());
+  std::cout << fmt::format("results     {}/compare.csv and one folder per {}\n", out.string(),
+                           with_variants ? (opt.policies.empty() ? "variant" : "variant and policy") : "policy");
   return 0;
 }
 

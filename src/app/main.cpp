@@ -450,8 +450,10 @@ int main(int argc, char** argv)
   compare
       ->add_option("--policies", cmp.policies,
                    "Comma-separated policies: a queue or placement name, or queue+placement")
-      ->delimiter(',')
-      ->required();
+      ->delimiter(',');
+  compare->add_option("--variants", cmp.variants,
+                      "JSON file {\"variants\": [{\"label\", \"patch\"}]}: compare each variant (under each of "
+                      "--policies, or the scenario's own); docs/sweeps.md \"Variants\"");
   compare->add_option("--out", cmp.out, "Results folder (default results/compare-<scenario>)");
   compare->add_option("--seed", cmp.seed, "Seed (overrides the scenario's)")->check(SEED_RANGE);
   compare

@@ -48,6 +48,54 @@ SweepSpec read_sweep_spec(const std::string& file)
   return sweep_spec_from_json(parse_json_file(file), file);
 }
 
+std::optional<Axis> read_variant_axis(const ObjectReader& root, const std::string& scenario)
+{
+  const auto* variants = root.value("variants", Need::OPTIONAL);
+  if (variants == nullptr)
+    return std::nullopt;
+  const std::string& file = root.file();
+  Diagnostics& diags = root.diagnostics();
+  Axis axis;
+  axis.name = "variant";
+  if (not variants->is_array() || variants->empty())
+    root.error("variants", "expected a non-empty array of {\"label\", \"patch\"}");
+  std::set<std::string> labels;
+  nlohmann::json base; // the scenario, to check that each patch applies
+  bool have_base = false;
+  if (not scenario.empty()) {
+    try {
+      base = parse_json_file(scenario);
+      have_base = true;
+    } catch (const InputError&) {
+      // reported when the points run (the sweep checks the scenario first)
+    }
+  }
+  for (std::size_t i = 0; variants->is_array() && i < variants->size(); i++) {
+    const std::string at = root.pointer_of("variants") + "/" + std::to_string(i);
+    ObjectReader v((*variants)[i], at, file, diags, {"label", "patch", "description"});
+    const std::string label = v.string("label", Need::REQUIRED).value_or("");
+    if (not label.empty() && not labels.insert(label).second)
+      v.error("label", "duplicate variant label \"" + label + "\" (expected unique labels)");
+    nlohmann::json patch = nlohmann::json::array();
+    if (const auto* p = v.value("patch", Need::OPTIONAL)) {
+      patch = *p;
+      if (have_base) {
+        try {
+          nlohmann::json patched = base;
+          apply_scenario_patch(patched, patch, file);
+        } catch (const InputError& e) {
+          diags.add(file, at + "/patch" + e.diagnostics().front().location, e.diagnostics().front().message);
+        }
+      }
+    }
+    axis.values.emplace_back(label);
+    axis.patches.push_back(patch.is_array() && patch.empty() ? nlohmann::json::array() : patch);
+  }
+  if (axis.values.empty())
+    return std::nullopt;
+  return axis;
+}
+
 SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& file)
 {
   Diagnostics diags;
@@ -56,46 +104,8 @@ SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& fil
   SweepSpec spec;
   spec.scenario = read_scenario_path(root, file);
   // Named variants (docs/sweeps.md "Variants"): the first axis, "variant", each value a label and its JSON Patch.
-  if (const auto* variants = root.value("variants", Need::OPTIONAL)) {
-    Axis axis;
-    axis.name = "variant";
-    if (not variants->is_array() || variants->empty())
-      root.error("variants", "expected a non-empty array of {\"label\", \"patch\"}");
-    std::set<std::string> labels;
-    nlohmann::json base; // the scenario, to check that each patch applies
-    bool have_base = false;
-    if (not spec.scenario.empty()) {
-      try {
-        base = parse_json_file(spec.scenario);
-        have_base = true;
-      } catch (const InputError&) {
-        // reported when the points run (the sweep checks the scenario first)
-      }
-    }
-    for (std::size_t i = 0; variants->is_array() && i < variants->size(); i++) {
-      const std::string at = root.pointer_of("variants") + "/" + std::to_string(i);
-      ObjectReader v((*variants)[i], at, file, diags, {"label", "patch", "description"});
-      const std::string label = v.string("label", Need::REQUIRED).value_or("");
-      if (not label.empty() && not labels.insert(label).second)
-        v.error("label", "duplicate variant label \"" + label + "\" (expected unique labels)");
-      nlohmann::json patch = nlohmann::json::array();
-      if (const auto* p = v.value("patch", Need::OPTIONAL)) {
-        patch = *p;
-        if (have_base) {
-          try {
-            nlohmann::json patched = base;
-            apply_scenario_patch(patched, patch, file);
-          } catch (const InputError& e) {
-            diags.add(file, at + "/patch" + e.diagnostics().front().location, e.diagnostics().front().message);
-          }
-        }
-      }
-      axis.values.emplace_back(label);
-      axis.patches.push_back(patch.is_array() && patch.empty() ? nlohmann::json::array() : patch);
-    }
-    if (not axis.values.empty())
-      spec.axes.push_back(std::move(axis));
-  }
+  if (auto variants = read_variant_axis(root, spec.scenario))
+    spec.axes.push_back(std::move(*variants));
   if (const auto* axes = root.value("axes", spec.axes.empty() ? Need::REQUIRED : Need::OPTIONAL)) {
     if (not axes->is_array() || axes->empty())
       root.error("axes", "expected a non-empty array of {\"name\", \"path\", \"values\"}");

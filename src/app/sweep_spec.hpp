@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ std::vector<std::string> read_run_args(const ObjectReader& root);
 //! A sweep's or plan's "scenario", resolved against the file's folder ("" when absent: reported).
 std::string read_scenario_path(const ObjectReader& root, const std::string& file);
 
+//! `root`'s "variants" (a sweep's or `compare --variants` file's): the axis "variant", each value a label and its
+//! JSON Patch, every patch checked against `scenario` (when it reads); nullopt when absent or empty (reported).
+std::optional<Axis> read_variant_axis(const ObjectReader& root, const std::string& scenario);
 //! Reads and checks a sweep file; throws InputError with every problem, located by JSON pointer.
 SweepSpec read_sweep_spec(const std::string& file);
 //! Same from JSON already parsed; `file` names the source in messages and anchors a relative scenario path.

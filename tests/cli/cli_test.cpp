@@ -638,6 +638,42 @@ TEST(Cli, CompareRunsEachPolicyAndWritesATable)
   EXPECT_EQ(ccsim("compare " + (SOURCE / "scenarios/small/fcfs-3jobs.json").string() + " --policies nope").code, 2);
 }
 
+TEST(Cli, CompareRunsEachVariantUnderEachPolicy)
+{
+  // Issue 25, item 1: compare takes named variants (a sweep's), crossed with the policies. fcfs-3jobs on its 2
+  // nodes: FCFS waits 0, 10, 14 (mean 8), EASY 0, 10, 0; on 4 nodes nobody waits.
+  const fs::path out = fresh_dir("compare-variants");
+  fs::create_directories(out);
+  std::ofstream(out / "variants.json") << R"({"variants": [{"label": "today", "patch": []},
+      {"label": "four-nodes", "patch": [{"op": "replace", "path": "/sites/0/racks/0/nodes_per_rack", "value": 4}]}]})";
+  const std::string scenario = (SOURCE / "scenarios/small/fcfs-3jobs.json").string();
+  const Result r = ccsim("compare " + scenario + " --variants " + (out / "variants.json").string() +
+                         " --policies fcfs,easy --out " + (out / "cmp").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string csv = read_file(out / "cmp" / "compare.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "policy,variant,queue,placement,jobs_completed,wait_mean_s,wait_p95_s,"
+                                           "bounded_slowdown_mean,utilization,makespan_s,energy_facility_kwh,"
+                                           "cost_electricity");
+  EXPECT_NE(csv.find("\ntoday:fcfs,today,fcfs,first-fit,3,8,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\ntoday:easy,today,easy,first-fit,3,3.3333333333333335,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\nfour-nodes:fcfs,four-nodes,fcfs,first-fit,3,0,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\nfour-nodes:easy,four-nodes,easy,first-fit,3,0,"), std::string::npos) << csv;
+  // Without --policies: each variant under the scenario's own policy.
+  const Result own = ccsim("compare " + scenario + " --variants " + (out / "variants.json").string() + " --out " +
+                           (out / "own").string());
+  ASSERT_EQ(own.code, 0) << own.output;
+  EXPECT_NE(read_file(out / "own" / "compare.csv").find("\nfour-nodes,four-nodes,fcfs,first-fit,3,0,"),
+            std::string::npos);
+  // A patch that does not apply: located, exit 2, nothing run.
+  std::ofstream(out / "bad.json")
+      << R"({"variants": [{"label": "x", "patch": [{"op": "remove", "path": "/sites/9"}]}]})";
+  const Result bad =
+      ccsim("compare " + scenario + " --variants " + (out / "bad.json").string() + " --out " + (out / "bad").string());
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("/variants/0/patch"), std::string::npos) << bad.output;
+  EXPECT_FALSE(fs::exists(out / "bad"));
+}
+
 TEST(Cli, CompareShowsWhatCompactPlacementSavesAJobThatCommunicates)
 {
   // scenarios/small/compact-two-racks.json: best-fit spans two racks (slowdown 2.4513445, the hierarchical
