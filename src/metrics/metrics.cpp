@@ -493,8 +493,12 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
                meter->mean_expected_fragmentation());
     // When energy is spent, what it costs and emits: by hour of the day (tariffs, carbon) and by month (seasons).
     const auto calendar = [](const EnergyMeter::Calendar& c) {
-      return nlohmann::ordered_json{
-          {"facility_kwh", c.facility_j / J_PER_KWH}, {"cost", c.cost}, {"tco2", c.carbon_kg / 1000.0}};
+      // PUE by month shows the seasons of a weather-driven cooling model (docs/model.md "Weather-driven PUE").
+      return nlohmann::ordered_json{{"facility_kwh", c.facility_j / J_PER_KWH},
+                                    {"cost", c.cost},
+                                    {"tco2", c.carbon_kg / 1000.0},
+                                    {"it_kwh", c.it_j / J_PER_KWH},
+                                    {"pue", c.it_j > 0 ? nlohmann::ordered_json(c.facility_j / c.it_j) : nullptr}};
     };
     nlohmann::ordered_json hours = nlohmann::ordered_json::array();
     for (const auto& c : meter->by_hour_of_day())

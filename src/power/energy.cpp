@@ -387,7 +387,7 @@ void EnergyMeter::integrate_piece(std::uint32_t site, double to_s)
   if (spec.carbon_series)
     m.carbon_kg += m.facility_w * spec.carbon_series->integral(m.last_s, to_s) / J_PER_KWH;
   if (to_s > m.last_s)
-    add_to_calendar(site, m.facility_w, m.last_s, to_s);
+    add_to_calendar(site, m.it_w, m.facility_w, m.last_s, to_s);
   if (const double in = in_window(m.last_s, to_s); in > 0) {
     window_totals_.it_j[site] += m.it_w * in;
     window_totals_.facility_j[site] += m.facility_w * in;
@@ -419,7 +419,7 @@ const std::array<double, 24>& EnergyMeter::hour_integrals(const StepFunction& f,
   return cache.emplace(key, out).first->second;
 }
 
-void EnergyMeter::add_to_calendar(std::uint32_t site_index, double facility_w, double from_s, double to_s)
+void EnergyMeter::add_to_calendar(std::uint32_t site_index, double it_w, double facility_w, double from_s, double to_s)
 {
   const Site& site = cluster_->sites[site_index];
   // Hour by hour: a piece within one hour, at the price and intensity in effect.
@@ -428,12 +428,14 @@ void EnergyMeter::add_to_calendar(std::uint32_t site_index, double facility_w, d
       const double hour = std::floor(a / HOUR_S);
       const double b = std::min(to, (hour + 1) * HOUR_S);
       const double j = facility_w * (b - a);
+      const double it_j = it_w * (b - a);
       const double cost = site.price_series ? facility_w * site.price_series->integral(a, b) / J_PER_KWH
                                             : j / J_PER_KWH * site.price_per_kwh;
       const double carbon = site.carbon_series ? facility_w * site.carbon_series->integral(a, b) / J_PER_KWH
                                                : j / J_PER_KWH * site.carbon_kg_per_kwh;
       for (Calendar* c :
            {&by_hour_[static_cast<std::size_t>(std::fmod(hour, 24.0))], &by_month_[month_of_day(hour / 24)]}) {
+        c->it_j += it_j;
         c->facility_j += j;
         c->cost += cost;
         c->carbon_kg += carbon;
@@ -452,6 +454,7 @@ void EnergyMeter::add_to_calendar(std::uint32_t site_index, double facility_w, d
   hourly(from_s, first_whole);
   auto& caches = day_caches_[site_index];
   const double hour_j = facility_w * HOUR_S;
+  const double hour_it_j = it_w * HOUR_S;
   for (double day = first_whole / DAY_S; day < last_whole / DAY_S; day++) {
     const auto* price = site.price_series ? &hour_integrals(*site.price_series, day, caches.first) : nullptr;
     const auto* carbon = site.carbon_series ? &hour_integrals(*site.carbon_series, day, caches.second) : nullptr;
@@ -462,6 +465,7 @@ void EnergyMeter::add_to_calendar(std::uint32_t site_index, double facility_w, d
       const double kg =
           carbon != nullptr ? facility_w * (*carbon)[h] / J_PER_KWH : hour_j / J_PER_KWH * site.carbon_kg_per_kwh;
       for (Calendar* c : {&by_hour_[h], &month}) {
+        c->it_j += hour_it_j;
         c->facility_j += hour_j;
         c->cost += cost;
         c->carbon_kg += kg;

@@ -1074,6 +1074,12 @@ TEST(Weather, FacilityPowerFollowsTheTemperatureHourByHour)
   EXPECT_NEAR(m.summary["energy"]["facility_kwh"].get<double>(), facility_j / 3.6e6, 1e-9);
   EXPECT_NEAR(m.summary["energy"]["it_kwh"].get<double>(), (6960 * 3 * h + 1920 * 46 * h) / 3.6e6, 1e-9);
   EXPECT_NEAR(m.summary["by_hour_of_day"][0]["facility_kwh"].get<double>(), (6960 + 1920 + 6960) * cool / 1000, 1e-9);
+  // PUE by hour of the day: 1.1 in hour 0 (0 deg C) every day, 1.35 in the others; by month, the energy-weighted mix.
+  EXPECT_NEAR(m.summary["by_hour_of_day"][0]["pue"].get<double>(), cool, 1e-12);
+  EXPECT_NEAR(m.summary["by_hour_of_day"][1]["pue"].get<double>(), hot, 1e-12);
+  EXPECT_NEAR(m.summary["by_hour_of_day"][0]["it_kwh"].get<double>(), (6960 + 1920 + 6960) / 1000.0, 1e-9);
+  EXPECT_NEAR(m.summary["by_month"][0]["pue"].get<double>(), facility_j / (6960 * 3 * h + 1920 * 46 * h), 1e-12);
+  EXPECT_TRUE(m.summary["by_month"][1]["pue"].is_null()); // no energy in February
   // timeseries.csv: the temperature and PUE in effect at each sample, facility power between events too.
   const auto& cols = m.series.columns;
   const auto col = [&](const char* name) {

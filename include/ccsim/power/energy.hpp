@@ -74,10 +74,10 @@ public:
   //! facility power x the series, integrated exactly over each piece (0 for a constant; the summary multiplies).
   double cost(std::uint32_t site) const { return sites_[site].cost; }
   double carbon_kg(std::uint32_t site) const { return sites_[site].carbon_kg; }
-  //! Facility energy (J), cost and carbon (kg) of every site, by hour of the day (0-23) and by month (0-11) of a
+  //! IT and facility energy (J), cost and carbon (kg) of every site, by hour of the day (0-23) and by month (0-11) of a
   //! 365-day year from t = 0 (summary.json's by_hour_of_day and by_month).
   struct Calendar {
-    double facility_j = 0, cost = 0, carbon_kg = 0;
+    double it_j = 0, facility_j = 0, cost = 0, carbon_kg = 0;
   };
   const std::array<Calendar, 24>& by_hour_of_day() const { return by_hour_; }
   const std::array<Calendar, 12>& by_month() const { return by_month_; }
@@ -131,9 +131,9 @@ private:
   //! The same at the current facility power throughout.
   void integrate_piece(std::uint32_t site, double to_s);
   void integrate_fragmentation(double to_s);
-  //! Adds [from_s, to_s] at `facility_w` of site `site` to the hour-of-day and month totals (hour by hour; whole
+  //! Adds [from_s, to_s] at `it_w` and `facility_w` of site `site` to the hour-of-day and month totals (hour by hour; whole
   //! days day by day).
-  void add_to_calendar(std::uint32_t site, double facility_w, double from_s, double to_s);
+  void add_to_calendar(std::uint32_t site, double it_w, double facility_w, double from_s, double to_s);
   //! A series' integral over each hour of day `day` (cached by day of its period when that is whole days).
   using DayCache = std::unordered_map<double, std::array<double, 24>>;
   static const std::array<double, 24>& hour_integrals(const StepFunction& f, double day, DayCache& cache);
