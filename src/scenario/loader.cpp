@@ -41,6 +41,7 @@ constexpr std::int64_t MAX_COUNT = 1'000'000'000;
 constexpr std::int64_t MAX_ACCELERATORS_PER_NODE = 64; // slots are bits of a 64-bit mask
 // A cooling model's bounds: fans and pumps at most twice the IT power; a chiller plant's COP in [0.5, 50].
 constexpr double MAX_COOLING_OVERHEAD = 2;
+constexpr double MIN_TEMPERATURE_STEP_S = 600; // a climate series' finest resolution
 constexpr double MIN_COP = 0.5;
 constexpr double MAX_COP = 50;
 // Platform size limits: indices are 32-bit, and no input may make ccsim allocate without bound.
@@ -314,6 +315,24 @@ std::shared_ptr<const Climate> read_climate(const ObjectReader& site, const std:
     };
     auto dry = series("dry_bulb", Need::REQUIRED);
     auto wet = series("wet_bulb", Need::OPTIONAL);
+    // The meter integrates a weather-driven hall step by step: temperatures at most every 10 minutes (hourly
+    // weather data is the norm), so no file can make a run take a step per second of simulated time.
+    const auto check_steps = [&](const std::optional<StepFunction>& f, const char* key) {
+      if (not f)
+        return;
+      const auto& t = f->times();
+      for (std::size_t i = 0; i < t.size(); i++) {
+        const double next = i + 1 < t.size() ? t[i + 1] : f->period_s() > 0 ? f->period_s() : INF;
+        if (next - t[i] < MIN_TEMPERATURE_STEP_S) {
+          c.error(key, fmt::format("a temperature lasting {:g} s from t = {:g} s (expected steps at least {:g} s "
+                                   "apart: resample to 10-minute or hourly values)",
+                                   next - t[i], t[i], MIN_TEMPERATURE_STEP_S));
+          return;
+        }
+      }
+    };
+    check_steps(dry, "dry_bulb");
+    check_steps(wet, "wet_bulb");
     if (site.diagnostics().size() > problems || not dry)
       return nullptr;
     return std::make_shared<const Climate>(Climate{std::move(*dry), std::move(wet)});

@@ -1165,6 +1165,12 @@ TEST(Weather, BadCoolingAndClimatesAreLocated)
       test::has_error(test::load_errors(site(R"("climate": "beijing", "pue": {"fixed": 0, "proportional": 0, "cooling":
         {"free_below_c": 10, "mechanical_above_c": 20, "free_overhead": 0.1, "cop": 4, "follows": "soil"}},)")),
                       "/sites/0/pue/cooling/follows", "expected \"dry_bulb\" or \"wet_bulb\""));
+  // A temperature that changes every minute would make the meter step every minute: at least 10 minutes apart.
+  EXPECT_TRUE(test::has_error(
+      test::load_errors(site(
+          R"("climate": {"dry_bulb": {"daily": [{"from_hour": 0, "value": 1}, {"from_hour": 0.01, "value": 2}]},
+                         "wet_bulb": {"daily": [{"from_hour": 0, "value": 1}]}},)")),
+      "/sites/0/climate/dry_bulb", "expected steps at least 600 s apart"));
   EXPECT_TRUE(
       test::has_error(test::load_errors(site(R"("climate": "beijing", "pue": {"curve": [[1, 1.2]], "cooling": {}},)")),
                       "/sites/0/pue", "either"));
