@@ -57,11 +57,11 @@ Cluster Cluster::build(const Scenario& scenario)
     const bool site_hall = std::any_of(site_spec.rack_groups.begin(), site_spec.rack_groups.end(),
                                        [](const RackGroupSpec& g) { return not g.pue; });
     if (site_hall)
-      c.halls.push_back(Hall{site_index, 0, 0, site_spec.pue, 0});
+      c.halls.push_back(Hall{0, 0, site_spec.pue, 0});
     std::map<std::uint16_t, std::uint32_t> pool_of_type; // deterministic: pools numbered in first-appearance order
     for (const auto& g : site_spec.rack_groups) {
       if (g.pue)
-        c.halls.push_back(Hall{site_index, 0, 0, *g.pue, 0});
+        c.halls.push_back(Hall{0, 0, *g.pue, 0});
       const auto hall_index = g.pue ? static_cast<std::uint32_t>(c.halls.size() - 1) : site.first_hall;
       const auto type = static_cast<std::uint16_t>(
           type_of_catalog[static_cast<std::size_t>(scenario.find_accelerator(g.node.accelerator))]);
@@ -137,6 +137,7 @@ Cluster Cluster::build(const Scenario& scenario)
       Hall& hall = c.halls[h];
       if (hall.pue.cooling && site.climate) { // the loader requires a climate for a weather-driven PUE
         site.weather = true;
+        site.wet_bulb = site.wet_bulb || hall.pue.cooling->wet_bulb;
         hall.mean_cooling = mean_overhead(*hall.pue.cooling, site.climate->series_for(*hall.pue.cooling));
       }
     }

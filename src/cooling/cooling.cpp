@@ -1,6 +1,7 @@
 // src/cooling/cooling.cpp
 #include "ccsim/cooling/cooling.hpp"
 
+#include "ccsim/core/named.hpp"
 #include "ccsim/core/random.hpp"
 
 #include <algorithm>
@@ -74,16 +75,12 @@ Climate synthesize_climate(const SyntheticClimate& spec, std::uint64_t seed)
 }
 
 namespace {
-struct ClimatePreset {
-  std::string_view name;
-  SyntheticClimate climate;
-};
 // Rounded climate normals (annual mean; amplitude = (July mean - January mean) / 2; diurnal amplitude = half the
 // mean daily range; mean dry-bulb minus wet-bulb depression), docs/model.md "Weather-driven PUE". Daily weather
 // anomalies of 3 deg C (standard deviation).
-const std::array<ClimatePreset, 7>& climate_presets()
+const std::array<Named<SyntheticClimate>, 7>& climate_presets()
 {
-  static const std::array<ClimatePreset, 7> table = {{
+  static const std::array<Named<SyntheticClimate>, 7> table = {{
       {"beijing", {12.9, 15.0, 5.0, 3.0, 15, 5, 5.0}},
       {"shanghai", {17.1, 12.0, 3.5, 3.0, 15, 5, 3.0}},
       {"guangzhou", {22.4, 7.7, 3.5, 3.0, 15, 5, 3.0}},
@@ -98,18 +95,12 @@ const std::array<ClimatePreset, 7>& climate_presets()
 
 std::optional<SyntheticClimate> climate_preset(std::string_view name)
 {
-  for (const auto& p : climate_presets())
-    if (p.name == name)
-      return p.climate;
-  return std::nullopt;
+  return find_named<SyntheticClimate>(climate_presets(), name);
 }
 
 std::vector<std::string> climate_preset_names()
 {
-  std::vector<std::string> out;
-  for (const auto& p : climate_presets())
-    out.emplace_back(p.name);
-  return out;
+  return names_of<SyntheticClimate>(climate_presets());
 }
 
 } // namespace ccsim

@@ -67,30 +67,16 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
     for (std::uint32_t s = 0; s < cluster.sites.size(); s++) // weather-driven PUE only
       if (cluster.sites[s].weather) {
         series_.columns.push_back("temperature_c." + cluster.sites[s].name);
-        if (follows_wet_bulb(s))
+        if (cluster.sites[s].wet_bulb)
           series_.columns.push_back("wet_bulb_c." + cluster.sites[s].name);
         series_.columns.push_back("pue." + cluster.sites[s].name);
       }
   }
 }
 
-bool EnergyMeter::follows_wet_bulb(std::uint32_t site) const
-{
-  const Site& s = cluster_->sites[site];
-  for (std::uint32_t h = s.first_hall; h < s.first_hall + s.hall_count; h++)
-    if (cluster_->halls[h].pue.cooling && cluster_->halls[h].pue.cooling->wet_bulb)
-      return true;
-  return false;
-}
-
 double EnergyMeter::facility_at(std::uint32_t site, double t) const
 {
   const Site& s = cluster_->sites[site];
-  if (s.hall_count == 1) { // the site's IT power is its one hall's
-    const Hall& hall = cluster_->halls[s.first_hall];
-    return hall.pue.facility_w(sites_[site].it_w, hall.max_w,
-                               hall.pue.cooling ? s.climate->temperature_c(*hall.pue.cooling, t) : 0.0);
-  }
   double facility_w = 0;
   for (std::uint32_t h = s.first_hall; h < s.first_hall + s.hall_count; h++) {
     const Hall& hall = cluster_->halls[h];
@@ -160,7 +146,7 @@ void EnergyMeter::record_sample(double t)
   for (std::uint32_t s = 0; s < sites_.size(); s++)
     if (const Site& site = cluster_->sites[s]; site.weather) {
       v.push_back(site.climate->dry_bulb_c.at(t));
-      if (follows_wet_bulb(s))
+      if (site.wet_bulb)
         v.push_back(site.climate->wet_bulb_c->at(t));
       v.push_back(sites_[s].it_w > 0 ? sample_facility_[s] / sites_[s].it_w : 0.0);
     }

@@ -1,6 +1,8 @@
 // src/scenario/pue.cpp
 #include "ccsim/scenario/pue.hpp"
 
+#include "ccsim/core/named.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -37,10 +39,6 @@ double PueCurve::facility_without_cooling_w(double it_w, double max_w) const
 }
 
 namespace {
-struct Preset {
-  std::string_view name;
-  PueCurve curve;
-};
 // Fixed overheads (lighting, UPS losses, minimum cooling) make PUE rise at low IT load: PUE(L) = 1 + p + f / L
 // through the anchors of docs/sources.md at full and half load (legacy air-cooled rooms 1.5-1.8, national average
 // 1.47, liquid cooling 1.1-1.2): f = PUE(0.5) - PUE(1), p = PUE(1) - 1 - f (issue 23, item 7: three points held
@@ -54,9 +52,9 @@ PueCurve weather(double fixed, double proportional, CoolingModel cooling)
   return c;
 }
 
-const std::array<Preset, 6>& presets()
+const std::array<Named<PueCurve>, 6>& presets()
 {
-  static const std::array<Preset, 6> table = {{
+  static const std::array<Named<PueCurve>, 6> table = {{
       {"legacy-air", PueCurve::overhead(0.10, 0.45)},    // 1.55 at full load, 1.65 at half, 1.95 at 20 %
       {"modern-air", PueCurve::overhead(0.12, 0.18)},    // 1.30, 1.42, 1.78
       {"liquid-cooled", PueCurve::overhead(0.06, 0.04)}, // 1.10, 1.16, 1.34
@@ -73,18 +71,12 @@ const std::array<Preset, 6>& presets()
 
 std::optional<PueCurve> pue_preset(std::string_view name)
 {
-  for (const auto& p : presets())
-    if (p.name == name)
-      return p.curve;
-  return std::nullopt;
+  return find_named<PueCurve>(presets(), name);
 }
 
 std::vector<std::string> pue_preset_names()
 {
-  std::vector<std::string> out;
-  for (const auto& p : presets())
-    out.emplace_back(p.name);
-  return out;
+  return names_of<PueCurve>(presets());
 }
 
 } // namespace ccsim

@@ -42,6 +42,7 @@ struct Site {
   std::uint32_t first_hall = 0, hall_count = 0;
   std::shared_ptr<const Climate> climate; //!< SiteSpec::climate (null: none)
   bool weather = false;                   //!< a hall's PUE follows the climate (facility power changes with time)
+  bool wet_bulb = false;                  //!< a hall's cooling follows the wet-bulb temperature
   double price_per_kwh = 0;               //!< the mean, when a series gives it
   double carbon_kg_per_kwh = 0;           //!< the mean, when a series gives it
   std::optional<StepFunction> price_series, carbon_series; //!< over time (SiteSpec)
@@ -50,7 +51,6 @@ struct Site {
 //! A hall: the racks of a site that share a cooling plant and PUE model, whose facility power follows their own IT
 //! power (docs/model.md "Weather-driven PUE"): each rack group with its own "pue", and the site's other racks.
 struct Hall {
-  std::uint32_t site = 0;
   double idle_w = 0; //!< IT power with every node idle, W
   double max_w = 0;  //!< the most IT power its racks draw under their caps, W
   PueCurve pue;

@@ -146,7 +146,6 @@ private:
   double facility_at(std::uint32_t site, double t) const;
   //! When a temperature a hall of `site` follows next changes after `t` (+infinity: never).
   double next_weather_change(std::uint32_t site, double t) const;
-  bool follows_wet_bulb(std::uint32_t site) const;
   std::vector<double> hall_it_w_;       //!< per hall, current IT power, W
   std::vector<double> sample_facility_; //!< per site, facility power at the sample being recorded, W
 
