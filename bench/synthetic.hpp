@@ -54,8 +54,12 @@ inline Synthetic synthetic_scenario(std::uint64_t jobs, std::uint64_t accelerato
     site.name = "site" + std::to_string(i);
     site.region = "east";
     for (std::uint32_t t = 0; t < types; t++) {
-      site.rack_groups.push_back(RackGroupSpec{std::string("r") + names[t], racks_per_group, NODES_PER_RACK,
-                                               NodeSpec{names[t], PER_NODE, 1500}, UNSET, std::nullopt});
+      RackGroupSpec group;
+      group.name = std::string("r") + names[t];
+      group.racks = racks_per_group;
+      group.nodes_per_rack = NODES_PER_RACK;
+      group.node = NodeSpec{names[t], PER_NODE, 1500};
+      site.rack_groups.push_back(std::move(group));
       capacity += static_cast<double>(racks_per_group) * NODES_PER_RACK * PER_NODE;
     }
     s.sites.push_back(site);

@@ -19,6 +19,110 @@ double AcceleratorType::speed(double activity) const
   return wanted_w <= allowed_w ? 1.0 : std::pow(allowed_w / wanted_w, limit_exponent);
 }
 
+namespace {
+
+//! Accelerators of `rack` that may be busy at once under cap `cap_w` (NaN: uncapped): idle_w + busy x delta_w <= cap.
+std::uint32_t busy_under_cap(const Rack& rack, double cap_w)
+{
+  if (std::isnan(cap_w) || rack.delta_w <= 0)
+    return rack.accelerators;
+  const double headroom = std::max(0.0, cap_w - rack.idle_w);
+  return static_cast<std::uint32_t>(std::min<double>(rack.accelerators, std::floor(headroom / rack.delta_w)));
+}
+
+//! The rack's limit over time from its group's service dates, maintenance windows and cap changes: the state at t = 0
+//! and a change at every date where the limit or the service changes (docs/scenario.md "Platform over time").
+void plan_service(Rack& rack, const RackGroupSpec& g)
+{
+  std::vector<double> dates{0.0, g.online_s, g.offline_s};
+  for (const auto& [from, to] : g.maintenance) {
+    dates.push_back(from);
+    dates.push_back(to);
+  }
+  for (const auto& c : g.cap_changes)
+    dates.push_back(c.at_s);
+  std::erase_if(dates, [](double t) { return not std::isfinite(t); });
+  std::sort(dates.begin(), dates.end());
+  dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+  rack.max_busy = 0;
+  bool first = true;
+  for (const double t : dates) {
+    bool online = t >= g.online_s && t < g.offline_s;
+    for (const auto& [from, to] : g.maintenance)
+      online = online && not(t >= from && t < to);
+    double cap_w = g.power_cap_w;
+    for (const auto& c : g.cap_changes)
+      if (c.at_s <= t)
+        cap_w = c.power_cap_w;
+    const std::uint32_t under_cap = busy_under_cap(rack, cap_w);
+    const std::uint32_t limit = online ? under_cap : 0;
+    if (online)
+      rack.max_busy = std::max(rack.max_busy, under_cap);
+    if (first) {
+      rack.initial_limit = limit;
+      rack.initially_online = online;
+      first = false;
+      continue;
+    }
+    const bool was_online = rack.changes.empty() ? rack.initially_online : rack.changes.back().online;
+    const std::uint32_t was_limit = rack.changes.empty() ? rack.initial_limit : rack.changes.back().limit;
+    if (online != was_online || limit != was_limit)
+      rack.changes.push_back(Rack::Change{t, limit, online, cap_w});
+  }
+}
+
+} // namespace
+
+std::uint32_t Rack::limit_at(double t) const
+{
+  std::uint32_t limit = initial_limit;
+  for (const auto& c : changes) {
+    if (c.at_s > t)
+      break;
+    limit = c.limit;
+  }
+  return limit;
+}
+
+std::uint32_t Rack::min_limit(double from, double to) const
+{
+  std::uint32_t least = limit_at(from);
+  for (const auto& c : changes)
+    if (c.at_s > from && c.at_s < to)
+      least = std::min(least, c.limit);
+  return least;
+}
+
+double Rack::online_within(double from, double to) const
+{
+  double total = 0;
+  bool online = initially_online;
+  double since = 0;
+  const auto add = [&](double until) {
+    if (online)
+      total += std::max(0.0, std::min(until, to) - std::max(since, from));
+  };
+  for (const auto& c : changes) {
+    if (c.online == online)
+      continue;
+    add(c.at_s);
+    online = c.online;
+    since = c.at_s;
+  }
+  add(to);
+  return total;
+}
+
+double Cluster::online_accelerator_s(double from, double to) const
+{
+  double total = 0;
+  for (const auto& r : racks)
+    total += r.changes.empty()
+                 ? (r.initially_online ? static_cast<double>(r.accelerators) * std::max(0.0, to - from) : 0)
+                 : static_cast<double>(r.accelerators) * r.online_within(from, to);
+  return total;
+}
+
 Cluster Cluster::build(const Scenario& scenario)
 {
   Cluster c;
@@ -67,7 +171,7 @@ Cluster Cluster::build(const Scenario& scenario)
           type_of_catalog[static_cast<std::size_t>(scenario.find_accelerator(g.node.accelerator))]);
       auto [it, added] = pool_of_type.try_emplace(type, static_cast<std::uint32_t>(c.pools.size()));
       if (added)
-        c.pools.push_back(Pool{site_index, type, {}, 0, 0, {}, 0, 0, 0, 0});
+        c.pools.push_back(Pool{site_index, type, {}, 0, 0, {}, 0, 0, {}, 0, 0});
       Pool& pool = c.pools[it->second];
       const AcceleratorType& t = c.types[type];
       const double node_idle_w = g.node.base_power_w + g.node.accelerators * t.idle_w;
@@ -85,12 +189,9 @@ Cluster Cluster::build(const Scenario& scenario)
         rack.idle_w = g.nodes_per_rack * node_idle_w;
         rack.delta_w = t.max_w - t.idle_w + (g.node.base_busy_power_w - g.node.base_power_w) / g.node.accelerators;
         rack.power_cap_w = g.power_cap_w;
-        rack.max_busy = rack.accelerators;
-        if (not std::isnan(rack.power_cap_w) && rack.delta_w > 0) {
-          const double headroom = std::max(0.0, rack.power_cap_w - rack.idle_w);
-          rack.max_busy =
-              static_cast<std::uint32_t>(std::min<double>(rack.accelerators, std::floor(headroom / rack.delta_w)));
-        }
+        plan_service(rack, g);
+        if (not rack.changes.empty())
+          pool.varying_racks.push_back(rack_index);
         pool.usable += rack.max_busy;
         pool.max_node_accelerators = std::max(pool.max_node_accelerators, g.node.accelerators);
         pool.max_rack_accelerators = std::max(pool.max_rack_accelerators, rack.accelerators);
@@ -159,6 +260,10 @@ Cluster Cluster::build(const Scenario& scenario)
     c.usable_of_type[c.pools[p].type] += c.pools[p].usable;
     c.site_type_pool[c.pools[p].site * c.types.size() + c.pools[p].type] = p;
   }
+  for (std::uint32_t r = 0; r < c.racks.size(); r++)
+    for (const auto& change : c.racks[r].changes)
+      c.capacity_changes.emplace_back(change.at_s, r);
+  std::sort(c.capacity_changes.begin(), c.capacity_changes.end());
   return c;
 }
 

@@ -18,14 +18,23 @@ ClusterState::ClusterState(const Cluster& cluster)
     , busy_type_(cluster.types.size(), 0)
     , ef_(cluster.node_count(), 0)
     , rack_allow_(cluster.racks.size(), 0)
+    , limit_(cluster.racks.size(), 0)
+    , online_(cluster.racks.size(), 0)
+    , pool_avail_(cluster.pools.size(), 0)
 {
-  for (std::uint32_t r = 0; r < cluster.racks.size(); r++)
+  for (std::uint32_t r = 0; r < cluster.racks.size(); r++) {
+    const Rack& rack = cluster.racks[r];
+    limit_[r] = rack.initial_limit;
+    online_[r] = rack.initially_online ? 1 : 0;
+    if (rack.initially_online)
+      online_accels_ += rack.accelerators;
+    pool_avail_[cluster.node_pool[rack.first_node]] += rack.initial_limit;
+    avail_total_ += rack.initial_limit;
     refresh_rack(r);
-  bits_first_.push_back(0);
-  for (const auto& p : cluster.pools) {
-    usable_total_ += p.usable;
-    bits_first_.push_back(bits_first_.back() + (p.nodes.size() + 63) / 64);
   }
+  bits_first_.push_back(0);
+  for (const auto& p : cluster.pools)
+    bits_first_.push_back(bits_first_.back() + (p.nodes.size() + 63) / 64);
   free_bits_.assign(bits_first_.back(), 0);
   for (std::uint32_t pool = 0; pool < cluster.pools.size(); pool++)
     for (const std::uint32_t node : cluster.pools[pool].nodes)
@@ -56,10 +65,39 @@ std::uint32_t ClusterState::next_free_position(std::uint32_t pool, std::uint32_t
   return static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(word)));
 }
 
+void ClusterState::set_rack_limit(std::uint32_t rack, std::uint32_t limit, bool online)
+{
+  changes_++;
+  const std::uint32_t pool = cluster_->node_pool[cluster_->racks[rack].first_node];
+  const std::uint64_t before = rack_allowance(rack);
+  limit_[rack] = limit;
+  const std::uint64_t after = rack_allowance(rack);
+  pool_avail_[pool] = pool_avail_[pool] - before + after;
+  avail_total_ = avail_total_ - before + after;
+  if (online != (online_[rack] != 0)) {
+    online_[rack] = online ? 1 : 0;
+    const std::uint64_t n = cluster_->racks[rack].accelerators;
+    online_accels_ = online ? online_accels_ + n : online_accels_ - n;
+  }
+  refresh_rack(rack);
+}
+
+void ClusterState::count_available(std::uint32_t rack, std::uint32_t pool, std::int64_t delta)
+{
+  // Before and after the change: max(0, limit - busy) (busy exceeds the limit only on a rack whose limit fell
+  // under running jobs).
+  const std::int64_t limit = limit_[rack];
+  const std::int64_t busy = rack_busy_[rack];
+  const std::int64_t before = std::max<std::int64_t>(0, limit - busy);
+  const std::int64_t after = std::max<std::int64_t>(0, limit - busy - delta);
+  pool_avail_[pool] = static_cast<std::uint64_t>(static_cast<std::int64_t>(pool_avail_[pool]) + after - before);
+  avail_total_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(avail_total_) + after - before);
+}
+
 void ClusterState::refresh_rack(std::uint32_t rack)
 {
   const Rack& r = cluster_->racks[rack];
-  const std::uint32_t allow = r.max_busy - rack_busy_[rack];
+  const std::uint32_t allow = rack_allowance(rack);
   rack_allow_[rack] = static_cast<std::int32_t>(allow);
   for (std::uint32_t n = r.first_node; n < r.first_node + r.node_count; n++)
     ef_[n] = static_cast<std::uint8_t>(std::min<std::uint32_t>(free_[n], allow));
@@ -68,7 +106,7 @@ void ClusterState::refresh_rack(std::uint32_t rack)
 void ClusterState::refresh(std::uint32_t node, std::uint32_t rack)
 {
   const auto before = static_cast<std::uint32_t>(rack_allow_[rack]);
-  const std::uint32_t after = cluster_->racks[rack].max_busy - rack_busy_[rack];
+  const std::uint32_t after = rack_allowance(rack);
   const std::uint32_t node_size = cluster_->node_accels[node]; // a rack's nodes are identical
   if (before >= node_size && after >= node_size) {
     // The cap binds no node of the rack, before or after: ef = free everywhere, and only this node changed.
@@ -92,11 +130,11 @@ void ClusterState::allocate(std::span<const NodeSlots> slots)
     const std::uint32_t pool = cluster_->node_pool[s.node];
     pool_busy_[pool] += n;
     const std::uint32_t rack = cluster_->node_rack[s.node];
-    if (rack_busy_[rack] + n > cluster_->racks[rack].max_busy)
+    if (rack_busy_[rack] + n > limit_[rack])
       throw std::logic_error("ClusterState::allocate(): node " + std::to_string(s.node) +
-                             " would exceed the power "
-                             "cap of rack " +
+                             " would exceed the limit (power cap, or out of service) of rack " +
                              cluster_->racks[rack].name);
+    count_available(rack, pool, n);
     rack_busy_[rack] += n;
     busy_ += n;
     busy_type_[cluster_->node_type[s.node]] += n;
@@ -137,6 +175,7 @@ void ClusterState::release(std::span<const NodeSlots> slots)
     const std::uint32_t pool = cluster_->node_pool[s.node];
     pool_busy_[pool] -= n;
     const std::uint32_t rack = cluster_->node_rack[s.node];
+    count_available(rack, pool, -static_cast<std::int64_t>(n));
     rack_busy_[rack] -= n;
     busy_ -= n;
     busy_type_[cluster_->node_type[s.node]] -= n;

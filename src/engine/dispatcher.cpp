@@ -37,6 +37,7 @@ Dispatcher::Dispatcher(const Cluster& cluster, JobSource& jobs, const SchedulerS
   }
   staging_held_.assign(cluster.racks.size(), 0);
   inactive_ppm_.assign(cluster.racks.size(), 0);
+  rack_change_.assign(cluster.racks.size(), 0);
   if (spec.staging == StagingMode::PREFETCH)
     pinned_backlog_.assign(cluster.sites.size(), 0);
   pull_next();
@@ -192,7 +193,27 @@ double Dispatcher::next_event_time() const
     t = std::min(t, running_.top().time);
   if (not timers_.empty())
     t = std::min(t, timers_.top());
+  // Capacity changes are events while work is left (a queued job may wait for racks to come online); after the
+  // last job the run is over.
+  if (next_change_ < cluster_->capacity_changes.size() && (next_job_ || live_jobs() > 0))
+    t = std::min(t, cluster_->capacity_changes[next_change_].first);
   return t;
+}
+
+void Dispatcher::apply_capacity_changes(double now)
+{
+  const auto& changes = cluster_->capacity_changes;
+  for (; next_change_ < changes.size() && changes[next_change_].first <= now; next_change_++) {
+    const std::uint32_t r = changes[next_change_].second;
+    const Rack& rack = cluster_->racks[r];
+    const Rack::Change& c = rack.changes[rack_change_[r]++];
+    state_.set_rack_limit(r, c.limit, c.online);
+    changed_racks_.push_back(r);
+    if (waits_) {
+      const NodeSlots piece{rack.first_node, 0};
+      waits_->touched(std::span(&piece, 1));
+    }
+  }
 }
 
 void Dispatcher::process(double now)
@@ -221,6 +242,7 @@ void Dispatcher::process(double now)
   }
   std::sort(finished_.begin(), finished_.end(),
             [this](std::uint32_t a, std::uint32_t b) { return jobs_[a].index < jobs_[b].index; });
+  apply_capacity_changes(now);
   while (not timers_.empty() && timers_.top() <= now)
     timers_.pop();
   // 2. Every job submitted at `now` enters the queue, except, in prefetch mode, a job whose data must first move

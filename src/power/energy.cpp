@@ -39,10 +39,26 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
 {
   day_caches_.resize(cluster.sites.size());
   hall_it_w_.resize(cluster.halls.size());
-  for (std::uint32_t h = 0; h < cluster.halls.size(); h++)
-    hall_it_w_[h] = cluster.halls[h].idle_w;
+  hall_max_w_.resize(cluster.halls.size());
+  hall_idle_w_.resize(cluster.halls.size());
+  for (std::uint32_t h = 0; h < cluster.halls.size(); h++) {
+    hall_idle_w_[h] = hall_it_w_[h] = cluster.halls[h].idle_w;
+    hall_max_w_[h] = cluster.halls[h].max_w;
+  }
+  // A rack out of service draws nothing, and its hall's fixed overheads shrink with it (docs/model.md "Platform over
+  // time").
+  rack_online_.assign(cluster.racks.size(), 1);
+  for (std::uint32_t r = 0; r < cluster.racks.size(); r++) {
+    if (not cluster.racks[r].initially_online)
+      set_rack_online(r, false);
+    else
+      initially_online_ += cluster.racks[r].accelerators;
+  }
   for (std::uint32_t s = 0; s < sites_.size(); s++) {
-    sites_[s].it_w = cluster.sites[s].idle_w;
+    sites_[s].it_w = 0;
+    for (std::uint32_t h = cluster.sites[s].first_hall; h < cluster.sites[s].first_hall + cluster.sites[s].hall_count;
+         h++)
+      sites_[s].it_w += hall_it_w_[h];
     sites_[s].facility_w = facility_at(s, 0);
   }
   for (std::uint32_t r = 0; r < cluster.racks.size(); r++)
@@ -52,6 +68,8 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
     series_.columns = {"time_s", "queue_length", "utilization", "fragmentation"};
     for (const auto& t : cluster.types)
       series_.columns.push_back("busy." + t.name);
+    if (not cluster.capacity_changes.empty()) // a platform that changes over time
+      series_.columns.emplace_back("online_accelerators");
     series_.columns.emplace_back("it_power_w");
     series_.columns.emplace_back("facility_power_w");
     for (const auto& site : cluster.sites)
@@ -74,13 +92,25 @@ EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string 
   }
 }
 
+void EnergyMeter::set_rack_online(std::uint32_t r, bool online)
+{
+  if ((rack_online_[r] != 0) == online)
+    return;
+  rack_online_[r] = online ? 1 : 0;
+  const Rack& rack = cluster_->racks[r];
+  const double sign = online ? 1.0 : -1.0;
+  hall_idle_w_[rack.hall] += sign * rack.idle_w;
+  hall_it_w_[rack.hall] += sign * rack.idle_w;
+  hall_max_w_[rack.hall] += sign * (rack.idle_w + rack.max_busy * rack.delta_w);
+}
+
 double EnergyMeter::facility_at(std::uint32_t site, double t) const
 {
   const Site& s = cluster_->sites[site];
   double facility_w = 0;
   for (std::uint32_t h = s.first_hall; h < s.first_hall + s.hall_count; h++) {
     const Hall& hall = cluster_->halls[h];
-    facility_w += hall.pue.facility_w(hall_it_w_[h], hall.max_w,
+    facility_w += hall.pue.facility_w(hall_it_w_[h], std::max(0.0, hall_max_w_[h]),
                                       hall.pue.cooling ? s.climate->temperature_c(*hall.pue.cooling, t) : 0.0);
   }
   return facility_w;
@@ -108,8 +138,9 @@ void EnergyMeter::record_sample(double t)
   if (state_ != nullptr) {
     const NodeAggregates a =
         aggregate_nodes(state_->free_counts(), cluster_->node_accels.data(), 0, cluster_->node_count());
-    utilization =
-        a.accelerators > 0 ? static_cast<double>(a.accelerators - a.free) / static_cast<double>(a.accelerators) : 0.0;
+    // Over the accelerators in service (all of them on a platform fixed over time).
+    const std::uint64_t online = state_->online_accelerators();
+    utilization = online > 0 ? static_cast<double>(a.accelerators - a.free) / static_cast<double>(online) : 0.0;
   }
   const double fragmentation = frag_now_;
   samples_++;
@@ -121,6 +152,8 @@ void EnergyMeter::record_sample(double t)
   v.push_back(fragmentation);
   for (const auto b : busy_by_type_)
     v.push_back(static_cast<double>(b));
+  if (not cluster_->capacity_changes.empty())
+    v.push_back(static_cast<double>(state_ != nullptr ? state_->online_accelerators() : initially_online_));
   // Facility power at t: a weather-driven site's follows the temperature between updates.
   sample_facility_.resize(sites_.size());
   for (std::uint32_t s = 0; s < sites_.size(); s++)
@@ -199,7 +232,7 @@ void EnergyMeter::count_free(std::uint32_t r, const ClusterState* state)
     return;
   std::uint64_t free = rack.accelerators;
   std::uint64_t free_nodes = rack.node_count;
-  std::uint64_t allowance = rack.max_busy;
+  std::uint64_t allowance = rack.initial_limit;
   if (state != nullptr) {
     free = free_nodes = 0;
     for (std::uint32_t node = rack.first_node; node < rack.first_node + rack.node_count; node++) {
@@ -277,6 +310,10 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
       continue;
     previous = s;
     integrate_site(s, now);
+    if (not cluster_->capacity_changes.empty())
+      for (std::uint32_t q = cluster_->sites[s].first_rack;
+           q < cluster_->sites[s].first_rack + cluster_->sites[s].rack_count; q++)
+        set_rack_online(q, state.rack_online(q) || state.busy_in_rack(q) > 0); // drawing power
     SiteMeter& m = sites_[s];
     // Per rack: its nodes' power per busy accelerator (accelerator and node base) is one figure; summed by hall.
     const Site& site = cluster_->sites[s];
@@ -289,13 +326,13 @@ void EnergyMeter::update(double now, const ClusterState& state, std::span<const 
       }
     };
     if (site.hall_count == 1) { // the common case: one sum in a register
-      double it = cluster_->halls[site.first_hall].idle_w;
+      double it = hall_idle_w_[site.first_hall];
       for (std::uint32_t q = site.first_rack; q < site.first_rack + site.rack_count; q++)
         add_rack(it, q);
       hall_it_w_[site.first_hall] = m.it_w = it;
     } else {
       for (std::uint32_t h = site.first_hall; h < site.first_hall + site.hall_count; h++)
-        hall_it_w_[h] = cluster_->halls[h].idle_w;
+        hall_it_w_[h] = hall_idle_w_[h];
       for (std::uint32_t q = site.first_rack; q < site.first_rack + site.rack_count; q++)
         add_rack(hall_it_w_[cluster_->racks[q].hall], q);
       double it = 0;

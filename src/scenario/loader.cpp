@@ -414,6 +414,72 @@ void read_node_list(const ObjectReader& root, const ObjectReader& site, SiteSpec
   s.node_reports.push_back(std::move(report));
 }
 
+//! "online_s" and "offline_s" of a site or rack group (docs/scenario.md "Platform over time").
+void read_service_dates(const ObjectReader& obj, double& online_s, double& offline_s)
+{
+  online_s = obj.number("online_s", Need::OPTIONAL, 0, MAX_TIME_S).value_or(0);
+  offline_s = obj.number("offline_s", Need::OPTIONAL, 0, MAX_TIME_S, true).value_or(INF);
+  if (offline_s <= online_s)
+    obj.error("offline_s", fmt::format("retirement at {:g} s is not after commissioning at {:g} s (expected "
+                                       "offline_s > online_s)",
+                                       offline_s, online_s));
+}
+
+//! A site's service dates and maintenance windows, folded into its rack groups: a group is in service while both it
+//! and its site are; a window without "rack_groups" drains every group of the site.
+void read_site_service(const ObjectReader& site, SiteSpec& spec)
+{
+  double online_s = 0, offline_s = INF;
+  read_service_dates(site, online_s, offline_s);
+  for (auto& g : spec.rack_groups) {
+    const double on = std::max(g.online_s, online_s), off = std::min(g.offline_s, offline_s);
+    if (off <= on && g.offline_s > g.online_s && offline_s > online_s)
+      site.error_here(fmt::format("rack group \"{}\" is never in service: in service from {:g} s to {:g} s, its site "
+                                  "from {:g} s to {:g} s (expected overlapping dates)",
+                                  g.name, g.online_s, g.offline_s, online_s, offline_s));
+    g.online_s = on;
+    g.offline_s = std::max(off, on);
+  }
+  for_each_element(site, "maintenance", Need::OPTIONAL, [&](const nlohmann::json& wv, const std::string& wptr) {
+    ObjectReader w(wv, wptr, site.file(), site.diagnostics(), {"start_s", "end_s", "rack_groups"});
+    const auto start = w.number("start_s", Need::REQUIRED, 0, MAX_TIME_S);
+    const auto end = w.number("end_s", Need::REQUIRED, 0, MAX_TIME_S);
+    if (not start || not end)
+      return;
+    if (*end <= *start) {
+      w.error("end_s", fmt::format("the window ends at {:g} s, not after its start at {:g} s (expected end_s > "
+                                   "start_s)",
+                                   *end, *start));
+      return;
+    }
+    std::vector<std::size_t> groups;
+    if (const auto* names = w.value("rack_groups", Need::OPTIONAL)) {
+      for_each_element(w, "rack_groups", Need::OPTIONAL, [&](const nlohmann::json& nv, const std::string& nptr) {
+        const auto it = std::find_if(spec.rack_groups.begin(), spec.rack_groups.end(), [&](const RackGroupSpec& g) {
+          return nv.is_string() && g.name == nv.get<std::string>();
+        });
+        if (it == spec.rack_groups.end()) {
+          std::string known;
+          for (const auto& g : spec.rack_groups)
+            known += (known.empty() ? "\"" : ", \"") + g.name + "\"";
+          site.diagnostics().add(site.file(), nptr,
+                                 "unknown rack group " + describe_json(nv) + " (expected one of this site's: " + known +
+                                     ")");
+        } else {
+          groups.push_back(static_cast<std::size_t>(it - spec.rack_groups.begin()));
+        }
+      });
+      if (names->is_array() && names->empty())
+        w.error("rack_groups", "expected at least one rack group name (or no \"rack_groups\": every group)");
+    } else {
+      for (std::size_t g = 0; g < spec.rack_groups.size(); g++)
+        groups.push_back(g);
+    }
+    for (const std::size_t g : groups)
+      spec.rack_groups[g].maintenance.emplace_back(*start, *end);
+  });
+}
+
 void read_sites(const ObjectReader& root, Scenario& s)
 {
   std::set<std::string> site_names;
@@ -421,7 +487,7 @@ void read_sites(const ObjectReader& root, Scenario& s)
   for_each_element(root, "sites", Need::REQUIRED, [&](const nlohmann::json& value, const std::string& ptr) {
     ObjectReader site(value, ptr, root.file(), root.diagnostics(),
                       {"name", "region", "racks", "nodes", "pue", "electricity_price_per_kwh", "carbon_kg_per_kwh",
-                       "cooling", "climate"});
+                       "cooling", "climate", "online_s", "offline_s", "maintenance"});
     SiteSpec spec;
     spec.name = site.string("name", Need::REQUIRED).value_or("");
     spec.cooling = site.string("cooling", Need::OPTIONAL).value_or("air");
@@ -467,7 +533,8 @@ void read_sites(const ObjectReader& root, Scenario& s)
       site.error_here("expected \"racks\" (rack groups) or \"nodes\" (a node list file), found neither");
     for_each_element(site, "racks", Need::OPTIONAL, [&](const nlohmann::json& gv, const std::string& gptr) {
       ObjectReader group(gv, gptr, root.file(), root.diagnostics(),
-                         {"name", "count", "nodes_per_rack", "node", "power_cap_kw", "pue"});
+                         {"name", "count", "nodes_per_rack", "node", "power_cap_kw", "pue", "online_s", "offline_s",
+                          "power_cap_changes"});
       RackGroupSpec g;
       g.name = group.string("name", Need::OPTIONAL).value_or("r" + std::to_string(spec.rack_groups.size()));
       if (not group_names.insert(g.name).second)
@@ -509,29 +576,48 @@ void read_sites(const ObjectReader& root, Scenario& s)
         g.node.nic_Bps = bandwidth_Bps(node, "nic_gbps", 0);
         g.node.intra_node_Bps = bandwidth_Bps(node, "intra_node_gbps", 0);
       }
-      if (const auto cap_kw = group.number("power_cap_kw", Need::OPTIONAL, 0, MAX_POWER_W / KILO, true)) {
-        g.power_cap_w = *cap_kw * KILO;
-        // The rack must at least power all its nodes idle.
+      // The rack must at least power all its nodes idle (under every cap it is given).
+      const auto check_cap = [&](const ObjectReader& at, double cap_kw) {
         if (const int a = s.find_accelerator(g.node.accelerator); a >= 0 && g.nodes_per_rack > 0) {
           const auto& acc = s.accelerators[static_cast<std::size_t>(a)];
           const double node_idle_w = g.node.base_power_w + g.node.accelerators * acc.idle_w;
           const double rack_idle_w = g.nodes_per_rack * node_idle_w;
-          if (g.power_cap_w < rack_idle_w)
-            group.error("power_cap_kw",
-                        fmt::format("cap {} kW is below the rack's idle power {} kW ({} nodes x (base {} W + {} x {} "
-                                    "W idle)); expected at least {} kW",
-                                    *cap_kw, rack_idle_w / KILO, g.nodes_per_rack, g.node.base_power_w,
-                                    g.node.accelerators, acc.idle_w, rack_idle_w / KILO));
+          if (cap_kw * KILO < rack_idle_w)
+            at.error("power_cap_kw",
+                     fmt::format("cap {} kW is below the rack's idle power {} kW ({} nodes x (base {} W + {} x {} "
+                                 "W idle)); expected at least {} kW",
+                                 cap_kw, rack_idle_w / KILO, g.nodes_per_rack, g.node.base_power_w, g.node.accelerators,
+                                 acc.idle_w, rack_idle_w / KILO));
         }
+      };
+      if (const auto cap_kw = group.number("power_cap_kw", Need::OPTIONAL, 0, MAX_POWER_W / KILO, true)) {
+        g.power_cap_w = *cap_kw * KILO;
+        check_cap(group, *cap_kw);
       }
       if (group.has("pue")) {
         g.pue = read_pue(group);
         check_weather(*g.pue, group.pointer_of("pue"));
       }
+      read_service_dates(group, g.online_s, g.offline_s);
+      for_each_element(
+          group, "power_cap_changes", Need::OPTIONAL, [&](const nlohmann::json& cv, const std::string& cptr) {
+            ObjectReader change(cv, cptr, root.file(), root.diagnostics(), {"at_s", "power_cap_kw"});
+            const auto at = change.number("at_s", Need::REQUIRED, 0, MAX_TIME_S, true);
+            const auto cap_kw = change.number("power_cap_kw", Need::REQUIRED, 0, MAX_POWER_W / KILO, true);
+            if (not at || not cap_kw)
+              return;
+            if (not g.cap_changes.empty() && *at <= g.cap_changes.back().at_s)
+              change.error("at_s", fmt::format("{:g} s is not after the previous change at {:g} s (expected changes in "
+                                               "ascending order of at_s)",
+                                               *at, g.cap_changes.back().at_s));
+            check_cap(change, *cap_kw);
+            g.cap_changes.push_back({*at, *cap_kw * KILO});
+          });
       spec.rack_groups.push_back(std::move(g));
     });
     if (site.has("racks") && spec.rack_groups.empty())
       site.error("racks", "expected at least one rack group");
+    read_site_service(site, spec);
     check_weather(spec.pue, site.pointer_of("pue"));
     if (site.has("nodes"))
       read_node_list(root, site, spec, s);

@@ -66,9 +66,27 @@ struct Rack {
   std::uint32_t accelerators = 0;
   double idle_w = 0;  //!< IT power with every node idle, W
   double delta_w = 0; //!< extra power per busy accelerator, W: max - idle + (node busy base - idle base) / node size
-  double power_cap_w = UNSET; //!< NaN = uncapped
-  std::uint32_t max_busy = 0; //!< accelerators that may be busy at once under the cap (<= accelerators)
-  std::uint32_t hall = 0;     //!< its hall (Cluster::halls)
+  double power_cap_w = UNSET; //!< at t = 0, W (NaN = uncapped)
+  //! The most accelerators that may be busy at once under its caps (<= accelerators), over the run while in service.
+  std::uint32_t max_busy = 0;
+  std::uint32_t hall = 0; //!< its hall (Cluster::halls)
+  // Capacity over time (docs/scenario.md "Platform over time"). The limit: how many of its accelerators may be busy
+  // at once, under the power cap in force while the rack is in service, 0 while it is not (before online_s, from
+  // offline_s, during maintenance).
+  std::uint32_t initial_limit = 0; //!< at t = 0
+  bool initially_online = true;    //!< in service at t = 0
+  struct Change {
+    double at_s;         //!< from here on (> 0, ascending)
+    std::uint32_t limit; //!< accelerators that may be busy at once
+    bool online;         //!< in service
+    double power_cap_w;  //!< the cap in force (NaN: uncapped)
+  };
+  std::vector<Change> changes;
+  //! The limit at `t`, and the least limit over [from, to) (the limit at `from` when to <= from).
+  std::uint32_t limit_at(double t) const;
+  std::uint32_t min_limit(double from, double to) const;
+  //! Seconds within [from, to) that the rack is in service.
+  double online_within(double from, double to) const;
 };
 
 //! The nodes of one site that hold one accelerator type: a job runs inside one pool
@@ -82,8 +100,9 @@ struct Pool {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> runs; //!< its nodes as ranges [first, last) of node indices
   std::uint32_t max_node_accelerators = 0;                   //!< most accelerators on one of its nodes
   std::uint32_t max_rack_accelerators = 0;                   //!< most accelerators in one of its racks
-  double nic_Bps = 0;                                        //!< the fastest NICs of one of its nodes, bytes/s
-  double intra_node_Bps = 0; //!< the fastest accelerator links inside one of its nodes, bytes/s
+  std::vector<std::uint32_t> varying_racks; //!< its racks whose limit changes over time (Rack::changes), ascending
+  double nic_Bps = 0;                       //!< the fastest NICs of one of its nodes, bytes/s
+  double intra_node_Bps = 0;                //!< the fastest accelerator links inside one of its nodes, bytes/s
 };
 
 //! The static platform in structure-of-arrays form: sites, racks, nodes and accelerators, each numbered
@@ -138,6 +157,10 @@ public:
   }
 
   std::vector<std::uint32_t> site_type_pool; //!< sites x types: see pool_at()
+  //! Every rack's limit changes, (at_s, rack) in ascending order (empty for a platform fixed over time).
+  std::vector<std::pair<double, std::uint32_t>> capacity_changes;
+  //! Accelerator-seconds in service within [from, to): the capacity utilization is over (docs/metrics.md).
+  double online_accelerator_s(double from, double to) const;
   //! Accelerators no job can use because rack power caps forbid them to be busy (sum of accelerators - max_busy).
   std::uint64_t stranded_by_caps() const;
   //! Site `site`'s PUE at IT-load fraction `load` of every hall, cooling at its mean over the climate's year: what

@@ -23,11 +23,25 @@ public:
 
   std::uint64_t used_mask(std::uint32_t node) const { return used_[node]; }
   std::uint32_t free_on_node(std::uint32_t node) const { return free_[node]; }
-  //! Accelerators a job could take in the pool now: free, and within every rack's power cap.
-  std::uint64_t available_in_pool(std::uint32_t pool) const { return cluster_->pools[pool].usable - pool_busy_[pool]; }
+  //! Accelerators a job could take in the pool now: free, and within every rack's current limit (its power cap,
+  //! 0 while it is out of service): the sum over its racks of max(0, limit - busy).
+  std::uint64_t available_in_pool(std::uint32_t pool) const { return pool_avail_[pool]; }
   std::uint64_t busy_in_pool(std::uint32_t pool) const { return pool_busy_[pool]; }
-  //! Accelerators that may still become busy in the rack under its power cap.
-  std::uint32_t rack_allowance(std::uint32_t rack) const { return cluster_->racks[rack].max_busy - rack_busy_[rack]; }
+  //! Accelerators that may still become busy in the rack under its current limit (0 when it holds more).
+  std::uint32_t rack_allowance(std::uint32_t rack) const
+  {
+    return limit_[rack] > rack_busy_[rack] ? limit_[rack] - rack_busy_[rack] : 0;
+  }
+  //! How many of the rack's accelerators may be busy at once now: under its power cap in force, 0 while the rack is
+  //! out of service (docs/scenario.md "Platform over time"). Starts at Rack::initial_limit.
+  std::uint32_t rack_limit(std::uint32_t rack) const { return limit_[rack]; }
+  //! Whether the rack is in service now (commissioned, not retired, not in maintenance): it draws power.
+  bool rack_online(std::uint32_t rack) const { return online_[rack] != 0; }
+  //! Sets the rack's limit and whether it is in service. Jobs running on it keep their slots (busy may exceed
+  //! the limit until they end); no new slot may be taken beyond it.
+  void set_rack_limit(std::uint32_t rack, std::uint32_t limit, bool online);
+  //! Accelerators of racks in service now.
+  std::uint64_t online_accelerators() const { return online_accels_; }
   std::uint32_t busy_in_rack(std::uint32_t rack) const { return rack_busy_[rack]; }
   //! Position in the pool's node list below which every node is full (a first-fit scan may start here).
   std::uint32_t pool_first_free(std::uint32_t pool) const { return pool_cursor_[pool]; }
@@ -40,8 +54,8 @@ public:
     return std::span(free_bits_).subspan(bits_first_[pool], bits_first_[pool + 1] - bits_first_[pool]);
   }
   std::uint64_t busy_accelerators() const { return busy_; }
-  //! Accelerators that could still become busy, over all pools: sum of (usable - busy). O(1).
-  std::uint64_t available_total() const { return usable_total_ - busy_; }
+  //! Accelerators that could still become busy, over all pools: the sum of available_in_pool(). O(1).
+  std::uint64_t available_total() const { return avail_total_; }
   //! Structure-of-arrays state for the scoring kernel: per node, effective free = min(free, its rack's allowance);
   //! per node, free; per rack, its allowance (max_busy - busy).
   const std::uint8_t* effective_free() const { return ef_.data(); }
@@ -72,12 +86,18 @@ private:
   std::vector<std::uint64_t> free_bits_; //!< per pool, per position in its node list: the node has a free slot
   std::vector<std::size_t> bits_first_;  //!< per pool (and one past the last): its first word in free_bits_
   std::vector<std::uint64_t> busy_type_;
-  std::vector<std::uint8_t> ef_;         //!< per node: min(free, its rack's allowance)
-  std::vector<std::int32_t> rack_allow_; //!< per rack: max_busy - busy
+  std::vector<std::uint8_t> ef_;          //!< per node: min(free, its rack's allowance)
+  std::vector<std::int32_t> rack_allow_;  //!< per rack: max(0, limit - busy)
+  std::vector<std::uint32_t> limit_;      //!< per rack: accelerators that may be busy at once now
+  std::vector<std::uint8_t> online_;      //!< per rack: in service now
+  std::vector<std::uint64_t> pool_avail_; //!< per pool: available_in_pool()
   std::uint64_t busy_ = 0;
-  std::uint64_t usable_total_ = 0;
+  std::uint64_t avail_total_ = 0;
+  std::uint64_t online_accels_ = 0;
   std::uint64_t changes_ = 0;
 
+  //! The rack's busy count changes by `delta`: its pool's and the platform's available counts follow.
+  void count_available(std::uint32_t rack, std::uint32_t pool, std::int64_t delta);
   //! Updates the rack's allowance after `node`'s free count and the rack's busy count changed, and ef_: O(1) (that
   //! node only) while the rack can power at least a node's worth of accelerators before and after, which is
   //! always the case for an uncapped rack; every node of the rack when the cap binds (ef = min(free, allowance)).

@@ -128,6 +128,10 @@ private:
   void count_activity(std::uint32_t job, int sign);
   std::vector<std::uint32_t> staged_ready_; //!< prefetch mode: jobs whose data arrived, to enter the queue
   std::optional<WaitAttribution> waits_;    //!< why queued jobs wait (docs/metrics.md "Why jobs wait"), when asked
+  std::size_t next_change_ = 0;             //!< the next of Cluster::capacity_changes to apply
+  std::vector<std::uint32_t> rack_change_;  //!< per rack: its next Rack::changes entry to apply
+  //! Applies the racks' limit changes due at or before `now` (docs/scenario.md "Platform over time").
+  void apply_capacity_changes(double now);
 
   //! A handle for an arriving job (reusing a free one), its per-handle state reset.
   std::uint32_t admit(Job&& job);

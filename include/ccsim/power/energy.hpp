@@ -146,7 +146,13 @@ private:
   double facility_at(std::uint32_t site, double t) const;
   //! When a temperature a hall of `site` follows next changes after `t` (+infinity: never).
   double next_weather_change(std::uint32_t site, double t) const;
-  std::vector<double> hall_it_w_;       //!< per hall, current IT power, W
+  std::vector<double> hall_it_w_;         //!< per hall, current IT power, W
+  std::vector<double> hall_idle_w_;       //!< per hall, IT power of its racks in service with every node idle, W
+  std::vector<double> hall_max_w_;        //!< per hall, the most its racks in service draw, W (PUE's load base)
+  std::vector<std::uint8_t> rack_online_; //!< per rack, whether it draws power (in service, or still running jobs)
+  std::uint64_t initially_online_ = 0;    //!< accelerators in service at t = 0
+  //! Counts rack `r` in (or out of) its hall's idle and maximum power.
+  void set_rack_online(std::uint32_t r, bool online);
   std::vector<double> sample_facility_; //!< per site, facility power at the sample being recorded, W
 
   const Cluster* cluster_;

@@ -58,6 +58,18 @@ struct RackGroupSpec {
   double power_cap_w = UNSET; //!< rack IT power budget, W (NaN = uncapped); given in the file as power_cap_kw
   //! The group's own PUE (a hall with its own cooling: docs/model.md "Weather-driven PUE"); absent: the site's.
   std::optional<PueCurve> pue;
+  // Capacity over time (docs/scenario.md "Platform over time"), the site's folded in.
+  double online_s = 0; //!< commissioned: its racks run jobs from here, s
+  double offline_s =
+      std::numeric_limits<double>::infinity(); //!< retired: its racks run no job from here on, s (infinite: never)
+  struct CapChange {
+    double at_s;        //!< from here on, s (> 0, ascending)
+    double power_cap_w; //!< the rack's cap, W (NaN: uncapped)
+  };
+  std::vector<CapChange> cap_changes;
+  //! Maintenance windows [start_s, end_s): the racks drain (no job starts whose walltime crosses a window) and are
+  //! out of service during it. As given, possibly overlapping (Cluster merges them).
+  std::vector<std::pair<double, double>> maintenance;
 };
 
 struct SiteSpec {
