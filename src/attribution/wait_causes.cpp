@@ -50,11 +50,12 @@ WaitAttribution::WaitAttribution(const Cluster& cluster, const PlacementPolicy& 
     , available_(cluster.pools.size())
     , is_dirty_(cluster.pools.size())
 {
+  for (const Rack& rack : cluster.racks) // nothing is busy yet: each rack's limit at t = 0
+    available_[cluster.node_pool[rack.first_node]] += rack.initial_limit;
   for (std::uint32_t p = 0; p < cluster.pools.size(); p++) {
     const Pool& pool = cluster.pools[p];
     accelerators_of_type_[pool.type] += pool.accelerators;
-    available_[p] = pool.usable; // nothing is busy yet
-    max_available_[pool.type] = std::max(max_available_[pool.type], pool.usable);
+    max_available_[pool.type] = std::max(max_available_[pool.type], available_[p]);
   }
 }
 

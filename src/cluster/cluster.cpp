@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace ccsim {
@@ -111,6 +112,23 @@ double Rack::online_within(double from, double to) const
   }
   add(to);
   return total;
+}
+
+std::vector<std::pair<double, double>> Rack::closed_intervals() const
+{
+  std::vector<std::pair<double, double>> out;
+  double since = initial_limit == 0 ? 0.0 : -1.0;
+  for (const auto& c : changes) {
+    if (c.limit == 0 && since < 0)
+      since = c.at_s;
+    else if (c.limit > 0 && since >= 0) {
+      out.emplace_back(since, c.at_s);
+      since = -1.0;
+    }
+  }
+  if (since >= 0)
+    out.emplace_back(since, std::numeric_limits<double>::max());
+  return out;
 }
 
 double Cluster::online_accelerator_s(double from, double to) const
@@ -260,10 +278,18 @@ Cluster Cluster::build(const Scenario& scenario)
     c.usable_of_type[c.pools[p].type] += c.pools[p].usable;
     c.site_type_pool[c.pools[p].site * c.types.size() + c.pools[p].type] = p;
   }
-  for (std::uint32_t r = 0; r < c.racks.size(); r++)
-    for (const auto& change : c.racks[r].changes)
+  for (std::uint32_t r = 0; r < c.racks.size(); r++) {
+    std::uint32_t limit = c.racks[r].initial_limit;
+    for (const auto& change : c.racks[r].changes) {
       c.capacity_changes.emplace_back(change.at_s, r);
+      if (change.limit < limit)
+        c.capacity_drops.push_back(Drop{change.at_s, r, change.limit});
+      limit = change.limit;
+    }
+  }
   std::sort(c.capacity_changes.begin(), c.capacity_changes.end());
+  std::sort(c.capacity_drops.begin(), c.capacity_drops.end(),
+            [](const Drop& a, const Drop& b) { return a.at_s != b.at_s ? a.at_s < b.at_s : a.rack < b.rack; });
   return c;
 }
 

@@ -284,6 +284,10 @@ void Dispatcher::process(double now)
 
   // 3. Decisions.
   SchedulingContext ctx(now, finished_, submitted_, jobs_, *cluster_, state_, *placement_, site_pin_, pinned_backlog_);
+  if (const auto& drops = cluster_->capacity_drops; not drops.empty())
+    ctx.set_capacity_drops(std::span(
+        std::partition_point(drops.begin(), drops.end(), [now](const Cluster::Drop& d) { return d.at_s <= now; }),
+        drops.end()));
   queue_->decide(ctx);
   if (ctx.held() != 0)
     throw std::logic_error("Dispatcher::process(): queue policy \"" + spec_.queue_policy +

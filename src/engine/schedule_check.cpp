@@ -65,8 +65,13 @@ std::string schedule_problem(const Cluster& cluster, std::span<const Job> jobs, 
         by_accel[cluster.node_first_accel[piece.node] + static_cast<std::uint32_t>(std::countr_zero(m))].push_back(
             Use{rec.start_s, rec.finish_s, j});
       if (rec.finish_s > rec.start_s) {
+        // A rack's limit may fall while a job runs past its walltime (docs/scenario.md "Platform over time"): the
+        // check holds it to its walltime where the limit changes.
+        const double until = cluster.racks[cluster.node_rack[piece.node]].changes.empty()
+                                 ? rec.finish_s
+                                 : std::min(rec.finish_s, rec.start_s + rec.held_idle_s + job.walltime_s);
         by_rack[cluster.node_rack[piece.node]].push_back(RackEvent{rec.start_s, n});
-        by_rack[cluster.node_rack[piece.node]].push_back(RackEvent{rec.finish_s, -static_cast<std::int64_t>(n)});
+        by_rack[cluster.node_rack[piece.node]].push_back(RackEvent{until, -static_cast<std::int64_t>(n)});
       }
     }
     if (held != job.accelerators)
@@ -106,12 +111,29 @@ std::string schedule_problem(const Cluster& cluster, std::span<const Job> jobs, 
     std::sort(events.begin(), events.end(), [](const RackEvent& a, const RackEvent& b) {
       return a.time != b.time ? a.time < b.time : a.delta < b.delta;
     });
+    // Its limit changes too (commissioning, maintenance, cap changes): a change at t applies after the releases
+    // at t and before the takes.
+    const Rack& rack = cluster.racks[r];
     std::int64_t busy = 0;
+    std::size_t change = 0;
+    std::int64_t limit = rack.initial_limit;
+    const auto check = [&]() -> std::string {
+      if (busy > limit)
+        return "rack " + rack.name + " had " + std::to_string(busy) +
+               " accelerators held, more than its power cap or service allows (" + std::to_string(limit) + ")";
+      return "";
+    };
     for (const auto& e : events) {
+      for (; change < rack.changes.size() &&
+             (rack.changes[change].at_s < e.time || (rack.changes[change].at_s == e.time && e.delta > 0));
+           change++) {
+        limit = rack.changes[change].limit;
+        if (auto problem = check(); not problem.empty())
+          return problem;
+      }
       busy += e.delta;
-      if (busy > static_cast<std::int64_t>(cluster.racks[r].max_busy))
-        return "rack " + cluster.racks[r].name + " had " + std::to_string(busy) +
-               " accelerators held, more than its power cap allows (" + std::to_string(cluster.racks[r].max_busy) + ")";
+      if (auto problem = check(); not problem.empty())
+        return problem;
     }
   }
   return "";

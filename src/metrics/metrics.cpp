@@ -327,13 +327,29 @@ constexpr double SECONDS_PER_YEAR = 365.0 * 86400.0; // annualized figures: a ye
 
 //! The figures of `run` over `duration_s` (the makespan, or the window's length), from "wait_s" to "stranded";
 //! `makespan_s` >= 0 is written after "bounded_slowdown" (the whole run's).
-void add_figures(nlohmann::ordered_json& s, const Cluster& cluster, const RunMetrics::Figures& run, double duration_s,
-                 double makespan_s)
+void add_figures(nlohmann::ordered_json& s, const Cluster& cluster, const RunMetrics::Figures& run, double from_s,
+                 double duration_s, double makespan_s)
 {
   const double ended = static_cast<double>(run.completed + run.killed);
   const auto mean = [ended](const ExactSum& sum) { return ended > 0 ? sum.value() / ended : 0.0; };
+  // Utilization is over the capacity in service at each instant (docs/metrics.md): accelerators x duration on a
+  // platform fixed over time; otherwise each rack's accelerators x its time in service within the period.
+  const bool changes = not cluster.capacity_changes.empty();
+  std::vector<double> online_by_type(cluster.types.size()), online_by_site(cluster.sites.size());
+  double online_total = 0;
+  if (changes)
+    for (const Rack& rack : cluster.racks) {
+      const double a = static_cast<double>(rack.accelerators) * rack.online_within(from_s, from_s + duration_s);
+      online_by_type[cluster.node_type[rack.first_node]] += a;
+      online_by_site[rack.site] += a;
+      online_total += a;
+    }
   const auto util = [duration_s](double busy, double accelerators) {
     return duration_s > 0 && accelerators > 0 ? busy / (accelerators * duration_s) : 0.0;
+  };
+  // busy / capacity, capacity as accelerators (fixed platform) or as accelerator-seconds in service.
+  const auto util_of = [&](double busy, double accelerators, double online_s) {
+    return changes ? (online_s > 0 ? busy / online_s : 0.0) : util(busy, accelerators);
   };
   ExactSum busy_total;
   for (const ExactSum& b : run.busy_by_type)
@@ -348,22 +364,26 @@ void add_figures(nlohmann::ordered_json& s, const Cluster& cluster, const RunMet
     s["makespan_s"] = makespan_s;
   nlohmann::ordered_json by_type = nlohmann::ordered_json::object();
   for (std::size_t t = 0; t < cluster.types.size(); t++)
-    by_type[cluster.types[t].name] = util(
-        run.busy_by_type[t].value(), static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))));
+    by_type[cluster.types[t].name] =
+        util_of(run.busy_by_type[t].value(),
+                static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))), online_by_type[t]);
   nlohmann::ordered_json by_site = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < cluster.sites.size(); i++)
     by_site[cluster.sites[i].name] =
-        util(run.busy_by_site[i].value(), static_cast<double>(cluster.sites[i].accelerators));
+        util_of(run.busy_by_site[i].value(), static_cast<double>(cluster.sites[i].accelerators), online_by_site[i]);
   const auto accelerators = static_cast<double>(cluster.accelerator_count());
-  s["utilization"] = {{"accelerators", util(busy_total.value(), accelerators)},
-                      {"productive", util(run.productive.value(), accelerators)},
+  s["utilization"] = {{"accelerators", util_of(busy_total.value(), accelerators, online_total)},
+                      {"productive", util_of(run.productive.value(), accelerators, online_total)},
                       {"by_type", by_type},
                       {"by_site", by_site}};
   s["accelerator_hours"] = {{"busy", busy_total.value() / 3600.0}, {"productive", run.productive.value() / 3600.0}};
+  if (changes)
+    s["accelerator_hours"]["in_service"] = online_total / 3600.0;
   ExactSum available_flop;
   for (std::size_t t = 0; t < cluster.types.size(); t++)
-    available_flop += static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))) *
-                      reference_peak_flop_per_s(cluster.types[t]) * duration_s;
+    available_flop += changes ? online_by_type[t] * reference_peak_flop_per_s(cluster.types[t])
+                              : static_cast<double>(cluster.accelerators_of_type(static_cast<std::uint16_t>(t))) *
+                                    reference_peak_flop_per_s(cluster.types[t]) * duration_s;
   const double delivered_flop = run.delivered_flop.value();
   s["flops"] = {{"delivered_fraction", available_flop.value() > 0 ? delivered_flop / available_flop.value() : 0.0},
                 {"delivered_eflop", delivered_flop / 1e18},
@@ -479,7 +499,7 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
                    {"nodes", cluster.node_count()},
                    {"accelerators", cluster.accelerator_count()}};
   s["jobs"] = {{"submitted", counters.submitted}, {"completed", all.completed}, {"killed_at_walltime", all.killed}};
-  add_figures(s, cluster, all, makespan, makespan);
+  add_figures(s, cluster, all, 0, makespan, makespan);
   add_job_groups(s, scenario, cluster, all, makespan, &counters);
   if (meter != nullptr) {
     std::vector<double> it_j, facility_j, cost, carbon_kg;
@@ -520,7 +540,7 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
     w["jobs"] = {{"submitted", window->completed + window->killed},
                  {"completed", window->completed},
                  {"killed_at_walltime", window->killed}};
-    add_figures(w, cluster, *window, duration_s, -1);
+    add_figures(w, cluster, *window, from_s, duration_s, -1);
     add_job_groups(w, scenario, cluster, *window, duration_s, nullptr);
     const double per_year = duration_s > 0 ? SECONDS_PER_YEAR / duration_s : 0.0;
     nlohmann::ordered_json annual = {

@@ -91,14 +91,45 @@ std::uint32_t PlacementPolicy::prefetch_site(const Job& job, const ClusterView& 
   return best == NO_SITE ? job.data_site_index : best;
 }
 
+void SchedulingContext::narrow(double walltime_s)
+{
+  const double end = now_ + walltime_s;
+  for (const Cluster::Drop& d : drops_) {
+    if (not(d.at_s < end))
+      break;
+    const std::uint32_t limit = state_->rack_limit(d.rack);
+    if (d.limit >= limit)
+      continue;
+    if (std::none_of(narrowed_.begin(), narrowed_.end(), [&](const auto& n) { return n.first == d.rack; }))
+      narrowed_.emplace_back(d.rack, limit);
+    state_->set_rack_limit(d.rack, d.limit, state_->rack_online(d.rack));
+  }
+}
+
+void SchedulingContext::widen()
+{
+  for (auto it = narrowed_.rbegin(); it != narrowed_.rend(); ++it)
+    state_->set_rack_limit(it->first, it->second, state_->rack_online(it->first));
+  narrowed_.clear();
+}
+
 bool SchedulingContext::try_start(std::uint32_t job, std::uint32_t only_pool)
 {
   scratch_.clear();
+  narrow(jobs_[job].walltime_s);
   if (not placement_->place(jobs_[job], view(only_pool), scratch_)) {
-    if (not jobs_[job].span_sites || only_pool != ANY_POOL || not place_across_sites(job, scratch_))
+    if (not jobs_[job].span_sites || only_pool != ANY_POOL || not place_across_sites(job, scratch_)) {
+      widen();
       return false;
+    }
   }
-  start(job, scratch_);
+  try {
+    start(job, scratch_);
+  } catch (...) {
+    widen();
+    throw;
+  }
+  widen();
   return true;
 }
 
@@ -171,7 +202,10 @@ bool SchedulingContext::place_across_sites(std::uint32_t job, std::vector<NodeSl
 
 bool SchedulingContext::place(std::uint32_t job, std::vector<NodeSlots>& out, std::uint32_t only_pool)
 {
-  return placement_->place(jobs_[job], view(only_pool), out);
+  narrow(jobs_[job].walltime_s);
+  const bool placed = placement_->place(jobs_[job], view(only_pool), out);
+  widen();
+  return placed;
 }
 
 void SchedulingContext::hold(std::span<const NodeSlots> slots)

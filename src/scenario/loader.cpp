@@ -463,8 +463,9 @@ void read_site_service(const ObjectReader& site, SiteSpec& spec)
           for (const auto& g : spec.rack_groups)
             known += (known.empty() ? "\"" : ", \"") + g.name + "\"";
           site.diagnostics().add(site.file(), nptr,
-                                 "unknown rack group " + describe_json(nv) + " (expected one of this site's: " + known +
-                                     ")");
+                                 "unknown rack group " +
+                                     (nv.is_string() ? "\"" + nv.get<std::string>() + "\"" : describe_json(nv)) +
+                                     " (expected one of this site's: " + known + ")");
         } else {
           groups.push_back(static_cast<std::size_t>(it - spec.rack_groups.begin()));
         }

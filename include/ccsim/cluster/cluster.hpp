@@ -87,6 +87,9 @@ struct Rack {
   std::uint32_t min_limit(double from, double to) const;
   //! Seconds within [from, to) that the rack is in service.
   double online_within(double from, double to) const;
+  //! The intervals [from, to) over which its limit is 0 (out of service), ascending; `to` is the largest double when
+  //! it never comes back.
+  std::vector<std::pair<double, double>> closed_intervals() const;
 };
 
 //! The nodes of one site that hold one accelerator type: a job runs inside one pool
@@ -159,6 +162,14 @@ public:
   std::vector<std::uint32_t> site_type_pool; //!< sites x types: see pool_at()
   //! Every rack's limit changes, (at_s, rack) in ascending order (empty for a platform fixed over time).
   std::vector<std::pair<double, std::uint32_t>> capacity_changes;
+  //! The changes that lower a rack's limit, (at_s, rack) ascending, with the limit from then on: no job may start
+  //! on a rack whose walltime would take it past one (it would hold more than the rack may then run).
+  struct Drop {
+    double at_s;
+    std::uint32_t rack;
+    std::uint32_t limit;
+  };
+  std::vector<Drop> capacity_drops;
   //! Accelerator-seconds in service within [from, to): the capacity utilization is over (docs/metrics.md).
   double online_accelerator_s(double from, double to) const;
   //! Accelerators no job can use because rack power caps forbid them to be busy (sum of accelerators - max_busy).

@@ -136,6 +136,11 @@ public:
   void hold(std::span<const NodeSlots> slots);
   void release_hold(std::span<const NodeSlots> slots);
 
+  //! Racks whose limit falls after now() (Cluster::capacity_drops from the first after now()): try_start() and
+  //! place() never give a job slots on a rack whose limit falls below what it would hold before its walltime ends
+  //! (docs/scenario.md "Platform over time"). Empty for a platform fixed over time.
+  void set_capacity_drops(std::span<const Cluster::Drop> drops) { drops_ = drops; }
+
   //! Requests a decision pass at time `t` (> now()) even if no job ends or arrives then.
   void wake_up_at(double t);
   const std::vector<double>& wake_ups() const { return wake_ups_; }
@@ -166,6 +171,12 @@ private:
   std::vector<std::pair<std::uint32_t, std::uint32_t>> scratch_racks_; //!< (rack, accelerators) of one decision
   std::vector<double> wake_ups_;
   std::int64_t held_ = 0; //!< accelerators currently held (must be 0 at the end of a pass)
+  std::span<const Cluster::Drop> drops_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> narrowed_; //!< (rack, its limit before) while placing a job
+  //! Lowers, for a job of `walltime_s` starting now, the limit of every rack whose limit falls before it would end
+  //! to the least over its run; widen() puts them back.
+  void narrow(double walltime_s);
+  void widen();
 
 public:
   std::int64_t held() const { return held_; }

@@ -60,6 +60,7 @@ public:
         continue;
       if (it->second.end > now) { // ended before its walltime: its slots are free from now on
         pools_[it->second.pool].profile.release(it->second.slots, now, it->second.end);
+        block_closed_racks(ctx.view().cluster, it->second.pool, now, it->second.end); // a job that outran its walltime
         log_release(it->second.pool, now, it->second.end, it->second.slots);
       }
       running_.erase(it);
@@ -173,9 +174,26 @@ private:
       auto slots = std::make_unique<PoolSlots>(c, p);
       const std::uint32_t n = slots->size();
       pools_.push_back(Pool{std::move(slots), SlotProfile(n, ctx.now())});
+      block_closed_racks(c, p, ctx.now(), INF);
     }
     by_pool_.resize(c.pools.size());
     pool_classes_.resize(c.pools.size());
+  }
+
+  //! Racks out of service (docs/scenario.md "Platform over time") occupy their slots in the profile over [from, to)
+  //! while they are closed, so that no reservation overlaps them (power-cap changes are not slot-shaped: as static
+  //! caps, a start they forbid is re-planned).
+  void block_closed_racks(const Cluster& c, std::uint32_t p, double from, double to)
+  {
+    for (const std::uint32_t r : c.pools[p].varying_racks) {
+      const Rack& rack = c.racks[r];
+      std::vector<NodeSlots> pieces;
+      for (std::uint32_t n = rack.first_node; n < rack.first_node + rack.node_count; n++)
+        pieces.push_back(NodeSlots{n, c.node_accels[n] >= 64 ? ~0ULL : (1ULL << c.node_accels[n]) - 1});
+      const SlotSet slots = pools_[p].slots->to_set(pieces);
+      for (const auto& [a, b] : rack.closed_intervals())
+        pools_[p].profile.occupy(slots, std::max(a, from), std::min(b, to));
+    }
   }
 
   Waiting& entry(std::uint64_t seq)
@@ -534,6 +552,13 @@ private:
       for (const auto& [r, booking] : running_)
         if (booking.pool == p && booking.end > now)
           until = std::min(until, booking.end);
+      // A rack's limit that changes later (a cap falling within its walltime forbids the start until then).
+      for (const std::uint32_t r : ctx.view().cluster.pools[p].varying_racks)
+        for (const auto& change : ctx.view().cluster.racks[r].changes)
+          if (change.at_s > now) {
+            until = std::min(until, change.at_s);
+            break;
+          }
       // The profile does not model rack power caps, so two reservations can be infeasible together under a cap,
       // each holding slots the other needs. With no running job left to give headroom back, waiting changes
       // nothing: start without holding the other reservations (they are re-planned if they lose their slots).

@@ -364,6 +364,13 @@ private:
     const auto consider = [&](std::uint32_t p) {
       if (c.pools[p].usable < job.accelerators)
         return;
+      if (collect_varying(ctx, p)) { // racks whose limit changes: counted rack by rack
+        if (const double t = earliest_varying(ctx, job, p, best_t); t < INF && beats(t, p)) {
+          best_t = t;
+          best_pool = p;
+        }
+        return;
+      }
       // Free within rack power caps: a capped rack's stranded slots never count (each ending job gives its
       // slots' headroom back, so adding released counts below stays exact).
       std::uint64_t free = state.available_in_pool(p);
@@ -389,6 +396,16 @@ private:
     // Candidate slots: free now, or released by running jobs expected to end by best_t. Visited by position in the
     // pool's node list, only where a node has either: the state's bitmap of nodes with a free slot, or-ed with one
     // of the nodes where a job releases slots.
+    // A pool with racks whose limit changes: each of them gives at most what its least limit over the reservation
+    // allows beyond what stays busy then (quota_).
+    const bool varying = collect_varying(ctx, best_pool);
+    if (varying) {
+      earliest_varying(ctx, job, best_pool, best_t);
+      for (std::size_t i = 0; i < vary_.size(); i++) {
+        const std::uint32_t limit = c.racks[vary_[i]].min_limit(best_t, best_t + job.walltime_s);
+        quota_[i] = limit > vary_busy_[i] ? limit - vary_busy_[i] : 0;
+      }
+    }
     const Pool& pool = c.pools[best_pool];
     const std::span<const std::uint64_t> free_bits = state.pool_free_bits(best_pool);
     released_bits_.assign(free_bits.size(), 0);
@@ -415,9 +432,17 @@ private:
         const std::uint64_t free_mask = ~state.used_mask(node) & valid;
         std::uint64_t candidates = free_mask | released_mask_[pos];
         std::uint64_t take_free = 0;
+        std::uint32_t* quota = nullptr;
+        if (varying)
+          if (const std::int32_t i = vary_index_[c.node_rack[node]]; i >= 0)
+            quota = &quota_[static_cast<std::size_t>(i)];
         while (candidates != 0 && needed > 0) {
           const std::uint64_t bit = candidates & (~candidates + 1);
           candidates ^= bit;
+          if (quota != nullptr && *quota == 0)
+            break;
+          if (quota != nullptr)
+            --*quota;
           needed--;
           if ((free_mask & bit) != 0)
             take_free |= bit;
@@ -428,8 +453,90 @@ private:
     for (std::size_t w = 0; w < released_bits_.size(); w++) // the scratch masks back to 0
       for (std::uint64_t word = released_bits_[w]; word != 0; word &= word - 1)
         released_mask_[w * 64 + static_cast<std::size_t>(std::countr_zero(word))] = 0;
+    for (const std::uint32_t r : vary_)
+      vary_index_[r] = -1;
+    vary_.clear();
     state.trim_to_rack_allowances(hold);
     return best_t;
+  }
+
+  //! The racks of pool `p` whose limit changes after now, or that hold more than their limit now (vary_, indexed in
+  //! vary_index_); false when there are none (the pool's counts then hold for the whole reservation).
+  bool collect_varying(const SchedulingContext& ctx, std::uint32_t p)
+  {
+    const Cluster& c = ctx.view().cluster;
+    for (const std::uint32_t r : vary_)
+      vary_index_[r] = -1;
+    vary_.clear();
+    if (c.pools[p].varying_racks.empty())
+      return false;
+    if (vary_index_.size() < c.racks.size())
+      vary_index_.resize(c.racks.size(), -1);
+    const ClusterState& state = ctx.view().state;
+    for (const std::uint32_t r : c.pools[p].varying_racks)
+      if (c.racks[r].changes.back().at_s > ctx.now() || state.busy_in_rack(r) > state.rack_limit(r)) {
+        vary_index_[r] = static_cast<std::int32_t>(vary_.size());
+        vary_.push_back(r);
+      }
+    return not vary_.empty();
+  }
+
+  //! The earliest t >= now before `bound` at which pool `p` (its varying racks in vary_) has job.accelerators that may
+  //! be busy throughout [t, t + walltime): the static racks' available count grown by ending jobs, plus, per varying
+  //! rack, its least limit over the window minus what stays busy at t. Candidates: now, expected ends, the racks'
+  //! changes (the count rises only there). Leaves vary_busy_ at that t. INF when none.
+  double earliest_varying(const SchedulingContext& ctx, const Job& job, std::uint32_t p, double bound)
+  {
+    const Cluster& c = ctx.view().cluster;
+    const ClusterState& state = ctx.view().state;
+    const double now = ctx.now();
+    std::int64_t stat = static_cast<std::int64_t>(state.available_in_pool(p));
+    vary_busy_.assign(vary_.size(), 0);
+    quota_.assign(vary_.size(), 0);
+    times_.clear();
+    for (std::size_t i = 0; i < vary_.size(); i++) {
+      const std::uint32_t r = vary_[i];
+      vary_busy_[i] = state.busy_in_rack(r);
+      stat -= state.rack_allowance(r);
+      for (const auto& change : c.racks[r].changes)
+        if (change.at_s > now)
+          times_.push_back(change.at_s);
+    }
+    std::sort(times_.begin(), times_.end());
+    ends_.clear();
+    for_each_end(p, now, [&](double end, std::uint32_t j, std::uint32_t /*count*/) {
+      ends_.emplace_back(end, j);
+      return end < bound;
+    });
+    const auto fits_at = [&](double t) {
+      std::int64_t sum = stat;
+      for (std::size_t i = 0; i < vary_.size(); i++) {
+        const std::uint32_t limit = c.racks[vary_[i]].min_limit(t, t + job.walltime_s);
+        sum += limit > vary_busy_[i] ? limit - vary_busy_[i] : 0;
+      }
+      return sum >= static_cast<std::int64_t>(job.accelerators);
+    };
+    std::size_t e = 0, k = 0;
+    for (double t = now; t <= bound;) {
+      for (; e < ends_.size() && ends_[e].first <= t; e++)
+        for (const auto& piece : running_.at(ends_[e].second).slots)
+          if (c.node_pool[piece.node] == p) {
+            const auto n = static_cast<std::uint32_t>(std::popcount(piece.mask));
+            if (const std::int32_t i = vary_index_[c.node_rack[piece.node]]; i >= 0)
+              vary_busy_[static_cast<std::size_t>(i)] -= n;
+            else
+              stat += n;
+          }
+      if (fits_at(t))
+        return t;
+      for (; k < times_.size() && times_[k] <= t; k++) {
+      }
+      const double next = std::min(e < ends_.size() ? ends_[e].first : INF, k < times_.size() ? times_[k] : INF);
+      if (next == INF)
+        break;
+      t = next;
+    }
+    return INF;
   }
 
   std::map<std::uint64_t, std::uint32_t> order_;     //!< queue position -> job handle
@@ -461,6 +568,13 @@ private:
   std::vector<std::uint64_t> released_mask_; //!< scratch of reserve(): per pool position, slots released (kept 0)
   std::vector<std::uint64_t> released_bits_; //!< scratch of reserve(): positions with released slots
   std::uint32_t res_pool_ = 0;               //!< pool of this pass's reservation
+  // Scratch of reserve() in a pool whose racks' limits change (collect_varying(), earliest_varying()).
+  std::vector<std::uint32_t> vary_;                    //!< those racks
+  std::vector<std::int32_t> vary_index_;               //!< per rack: its index in vary_, or -1 (kept -1)
+  std::vector<std::uint32_t> vary_busy_, quota_;       //!< per rack of vary_: busy at t; slots it may give
+  std::vector<double> times_;                          //!< their changes after now
+  std::vector<std::pair<double, std::uint32_t>> ends_; //!< expected ends in the pool
+  static constexpr double INF = std::numeric_limits<double>::infinity();
 };
 
 } // namespace
