@@ -2,6 +2,7 @@
 #include "ccsim/engine/simulation.hpp"
 
 #include "../platform/sg_platform.hpp"
+#include "ccsim/core/error.hpp"
 
 #include <fmt/format.h>
 #include <simgrid/s4u.hpp>
@@ -130,6 +131,13 @@ SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, J
   if (failure)
     std::rethrow_exception(failure);
   run.simulated_end_s = sg4::Engine::get_clock();
+  if (dispatcher.queued() > 0 && not cluster.capacity_changes.empty())
+    throw InputError(scenario.file, "/sites",
+                     fmt::format("{} jobs were still waiting after the platform's last change (at {:g} s): the racks "
+                                 "that could run them were retired, or their walltime never fits between "
+                                 "maintenance windows and cap cuts (expected every job to fit in the capacity in "
+                                 "service after its submission: docs/scenario.md \"Platform over time\")",
+                                 dispatcher.queued(), cluster.capacity_changes.back().first));
   if (dispatcher.queued() > 0)
     throw std::runtime_error("queue policy \"" + scenario.scheduler.queue_policy + "\" left " +
                              std::to_string(dispatcher.queued()) +

@@ -486,12 +486,41 @@ JobResolver::JobResolver(const Cluster& cluster, bool cpu_only_allowed)
     largest_pool_[p.type] = std::max(largest_pool_[p.type], p.usable);
     all_pools_[p.type] += p.usable;
   }
+  if (not cluster.capacity_changes.empty()) {
+    pool_future_.resize(cluster.pools.size());
+    for (std::uint32_t p = 0; p < cluster.pools.size(); p++) {
+      std::vector<double> times{0.0};
+      for (const std::uint32_t r : cluster.pools[p].varying_racks)
+        for (const auto& c : cluster.racks[r].changes)
+          times.push_back(c.at_s);
+      std::sort(times.begin(), times.end());
+      times.erase(std::unique(times.begin(), times.end()), times.end());
+      auto& steps = pool_future_[p];
+      for (const double t : times) {
+        std::uint64_t sum = 0;
+        for (std::uint32_t k = 0; k < cluster.racks.size(); k++)
+          if (cluster.node_pool[cluster.racks[k].first_node] == p)
+            sum += cluster.racks[k].limit_at(t);
+        steps.emplace_back(t, sum);
+      }
+      for (std::size_t i = steps.size(); i-- > 1;) // the most from each step on
+        steps[i - 1].second = std::max(steps[i - 1].second, steps[i].second);
+    }
+  }
   for (const auto& t : cluster.types)
     known_types_ += (known_types_.empty() ? "" : ", ") + t.name;
   for (std::uint32_t i = 0; i < cluster.sites.size(); i++) {
     known_sites_ += (known_sites_.empty() ? "" : ", ") + cluster.sites[i].name;
     site_index_.try_emplace(cluster.sites[i].name, i);
   }
+}
+
+std::uint64_t JobResolver::pool_capacity_after(std::uint32_t p, double t) const
+{
+  const auto& steps = pool_future_[p];
+  auto it = std::upper_bound(steps.begin(), steps.end(), t,
+                             [](double v, const std::pair<double, std::uint64_t>& s) { return v < s.first; });
+  return it == steps.begin() ? steps.front().second : std::prev(it)->second;
 }
 
 bool JobResolver::resolve(Job& job, const std::string& file, const std::function<std::string()>& where,
@@ -622,6 +651,21 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
                             job.id, enum_name(PRECISION_NAMES, job.precision),
                             enum_name(PRECISION_NAMES, job.precision)));
     return diags.size() == problems;
+  }
+  if (job.accelerators <= capacity && not pool_future_.empty()) {
+    // What remains from its submission on (racks retired or out of service for good cannot run it).
+    std::uint64_t after = 0;
+    for (std::uint32_t p = 0; p < cluster.pools.size(); p++)
+      if ((eligible >> cluster.pools[p].type & 1U) != 0)
+        after = job.span_sites ? after + pool_capacity_after(p, job.submit_s)
+                               : std::max(after, pool_capacity_after(p, job.submit_s));
+    if (job.accelerators > after)
+      diags.add(file, at("/accelerators"),
+                fmt::format("job \"{}\" is submitted at {:g} s and asks for {} accelerators, but from then on the "
+                            "platform's racks in service hold at most {} {} (racks retire or go out of service: "
+                            "docs/scenario.md \"Platform over time\"; expected at most {})",
+                            job.id, job.submit_s, job.accelerators, after,
+                            job.span_sites ? "of one eligible type" : "in one site pool of an eligible type", after));
   }
   if (job.accelerators > capacity)
     diags.add(file, at("/accelerators"),

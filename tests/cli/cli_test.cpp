@@ -430,6 +430,28 @@ TEST(Cli, BadInputCorpus)
   EXPECT_GE(cases, 10);
 }
 
+TEST(Cli, AJobThatNeverFitsTheCapacityInServiceIsAnInputError)
+{
+  // A 1-accelerator job of 5000 s on a rack in service from 0 to 1000 s with maintenance over [100, 150): it never
+  // fits (docs/scenario.md "Platform over time"). The run fails with exit 2, says why, and leaves nothing behind.
+  const fs::path dir = fresh_dir("never-fits");
+  fs::create_directories(dir);
+  std::ofstream(dir / "never.json") << R"({"name": "t", "accelerators": {"G": {"kind": "gpu",
+      "peak_tflops": {"bf16": 100}, "memory_gib": 16, "power_w": {"idle": 10, "max": 110}}},
+      "sites": [{"name": "s", "region": "east", "maintenance": [{"start_s": 100, "end_s": 150}],
+        "racks": [{"name": "a", "count": 1, "nodes_per_rack": 1, "offline_s": 1000,
+                   "node": {"accelerator": "G", "count": 4, "base_power_w": 100}}]}],
+      "workload": {"jobs": [{"id": "x", "submit_s": 0, "accelerators": 2, "duration_s": 50},
+                            {"id": "long", "submit_s": 0, "accelerators": 1, "duration_s": 5000}]},
+      "scheduler": {"queue": "easy", "placement": "first-fit"}})";
+  const Result r = ccsim("run " + (dir / "never.json").string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("/sites: 1 jobs were still waiting after the platform's last change (at 1000 s)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
 TEST(Cli, NumbersPastTheirLimitsAreRefusedAndAtTheLimitsEveryOutputReadsBack)
 {
   // 1e308 in a PUE, a power, a price or a time used to reach the outputs as "inf" (CSV) or null (JSON), which

@@ -50,6 +50,11 @@ private:
   const Cluster* cluster_;
   bool cpu_only_allowed_;
   std::vector<std::uint64_t> largest_pool_, all_pools_; //!< per type
+  //! A platform that changes over time: per pool, (from_s, the most its racks' limits ever allow from then on) at
+  //! each change, ascending (a job must fit in what remains after its submission).
+  std::vector<std::vector<std::pair<double, std::uint64_t>>> pool_future_;
+  //! The most accelerators pool `p` may ever hold at once at or after `t`.
+  std::uint64_t pool_capacity_after(std::uint32_t p, double t) const;
   std::string known_types_, known_sites_;
   std::map<std::string, std::uint32_t, std::less<>> site_index_;
   std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t>
