@@ -104,6 +104,9 @@ def main():
         "scheduler": {"queue": "fcfs", "placement": "first-fit"},
         "output": {"dir": "results/default", "timeseries_interval_s": 3600},
     }
+    if len(sys.argv) > 2 or (len(sys.argv) == 2 and sys.argv[1].startswith("-")):
+        print(f"usage: {sys.argv[0]} [OUTPUT.json]  (default scenarios/default.json)", file=sys.stderr)
+        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
     path = sys.argv[1] if len(sys.argv) > 1 else "scenarios/default.json"
     with open(path, "w") as f:
         text = json.dumps(scenario, indent=1)

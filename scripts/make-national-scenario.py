@@ -126,6 +126,9 @@ def main():
         "scheduler": {"queue": "easy", "placement": "pue-aware", "staging": "hold"},
         "output": {"timeseries_interval_s": 3600},
     }
+    if len(sys.argv) > 2 or (len(sys.argv) == 2 and sys.argv[1].startswith("-")):
+        print(f"usage: {sys.argv[0]} [OUTPUT.json]  (default scenarios/national.json)", file=sys.stderr)
+        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
     out = sys.argv[1] if len(sys.argv) > 1 else "scenarios/national.json"
     with open(out, "w") as f:
         json.dump(scenario, f, indent=1)
