@@ -329,11 +329,20 @@ Json timeseries_data(const fs::path& file, std::size_t max_points)
         cols.push_back(t.column(name));
         cols.push_back(t.column("pue." + site));
       }
+  // A platform that changes over time: the accelerators in service, then the busy.<type> columns (summed).
+  const std::size_t first_capacity = cols.size();
+  if (const int c = t.column("online_accelerators"); c != CsvTable::ABSENT) {
+    cols.push_back(c);
+    for (const auto& name : t.header())
+      if (name.starts_with("busy."))
+        cols.push_back(t.column(name));
+  }
   std::vector<std::vector<double>> values(cols.size());
   while (t.next_row())
     for (std::size_t k = 0; k < cols.size(); k++)
-      values[k].push_back(k >= first_weather && (k - first_weather) % 2 == 0 ? t.number(cols[k], -INF, INF)
-                                                                             : t.number(cols[k], 0, INF));
+      values[k].push_back(k >= first_weather && k < first_capacity && (k - first_weather) % 2 == 0
+                              ? t.number(cols[k], -INF, INF)
+                              : t.number(cols[k], 0, INF));
   const std::size_t rows = values[0].size();
   const std::size_t points = std::max<std::size_t>(1, max_points);
   const std::size_t group = std::max<std::size_t>(1, (rows + points - 1) / points);
@@ -367,6 +376,18 @@ Json timeseries_data(const fs::path& file, std::size_t max_points)
                        {"temperature_c", means[first_weather + 2 * k]},
                        {"pue", means[first_weather + 2 * k + 1]}});
     out["weather"] = {{"rows_per_point", group}, {"sites", sites}};
+  }
+  out["capacity"] = nullptr;
+  if (cols.size() > first_capacity) {
+    Json busy = Json::array();
+    for (std::size_t i = 0; i < means[0].size(); i++) {
+      double sum = 0;
+      for (std::size_t k = first_capacity + 1; k < cols.size(); k++)
+        sum += means[k][i].get<double>();
+      busy.push_back(sum);
+    }
+    out["capacity"] = {
+        {"rows_per_point", group}, {"time_s", means[0]}, {"online", means[first_capacity]}, {"busy", busy}};
   }
   return out;
 }
@@ -566,6 +587,8 @@ Json run_data(const fs::path& dir, const std::string& label, const Limits& limit
       run["waiting"] = std::move(ts["waiting"]);
     if (not ts["weather"].is_null())
       run["weather"] = std::move(ts["weather"]);
+    if (not ts["capacity"].is_null())
+      run["capacity"] = std::move(ts["capacity"]);
   } else if (run["mode"] != "fill")
     notes.push_back("timeseries.csv is absent (output.timeseries_interval_s = 0): no power or PUE chart");
   // Energy and cost by hour of the day (summary.json's by_hour_of_day): when tariffs and carbon bite.

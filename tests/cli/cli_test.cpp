@@ -1728,6 +1728,8 @@ std::pair<fs::path, fs::path> hostile_results(const fs::path& dir)
   // A weather-driven PUE: the PUE-against-temperature chart, labelled by the site's name.
   scenario["sites"][0]["climate"] = "shanghai";
   scenario["sites"][0]["pue"] = "air-chiller";
+  // A platform that changes (after the jobs: the schedule stays docs/metrics.md's): the capacity chart.
+  scenario["sites"][0]["maintenance"] = {{{"start_s", 1000}, {"end_s", 2000}}};
   // Two classes: j1 (training) does not wait, j2 and j3 (inference) wait 10 and 14 s (the per-class CDF chart).
   for (const int j : {1, 2}) {
     scenario["workload"]["jobs"][j]["class"] = "inference";
@@ -1905,7 +1907,7 @@ TEST(Cli, ReportRendersItsChartsInHeadlessChromium)
   }
   for (const char* id :
        {"waits", "wait-cdf", "wait-cdf-class", "run0-util-type", "run0-util-site", "run0-power", "run0-waiting",
-        "run0-by-hour", "run0-pue-temperature", "run0-gantt", "sweep0-delta-0", "plan0-slo-0"})
+        "run0-by-hour", "run0-pue-temperature", "run0-capacity", "run0-gantt", "sweep0-delta-0", "plan0-slo-0"})
     EXPECT_TRUE(drawn.contains(id)) << id << " missing; drawn: " << status.dump();
   // Names from the inputs are text on the page, not markup.
   EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);

@@ -289,6 +289,24 @@
     addChart(sec, id, title, { type: "line", data: { datasets: datasets }, options: opts });
   }
 
+  // Capacity over time (a platform that changes: docs/scenario.md "Platform over time"): accelerators in service
+  // and busy, from timeseries.csv's online_accelerators and busy.<type> columns.
+  function capacityChart(sec, id, run, unit) {
+    var c = run.capacity;
+    var xs = c.time_s.map(function (t) { return t / unit.div; });
+    var datasets = [
+      lineDataset("in service", xs, c.online, PALETTE[0], { stepped: true }),
+      lineDataset("busy", xs, c.busy, PALETTE[1], { fill: "origin", backgroundColor: PALETTE[1] + "55" })
+    ];
+    var opts = baseOptions("time (" + unit.name + ")", "accelerators");
+    opts.scales.y.min = 0;
+    opts.scales.x.min = 0;
+    if (run.time) opts.scales.x.max = run.time.horizon_s / unit.div;
+    addChart(sec, id, "Capacity over time: accelerators in service and busy" +
+      (c.rows_per_point > 1 ? " (means of " + c.rows_per_point + " samples)" : ""),
+      { type: "line", data: { datasets: datasets }, options: opts });
+  }
+
   // Accelerators waiting by cause over time (timeseries.csv's waiting.<cause> columns), stacked: the queue's demand
   // and why it waits (docs/metrics.md "Why jobs wait").
   function waitingChart(sec, id, run, unit) {
@@ -406,6 +424,8 @@
       run.waiting.time_s[run.waiting.time_s.length - 1] || 1));
     if (run.by_hour) hourChart(sec, "run" + i + "-by-hour", run);
     if (run.weather) weatherChart(sec, "run" + i + "-pue-temperature", run);
+    if (run.capacity) capacityChart(sec, "run" + i + "-capacity", run, timeUnit(run.time ? run.time.horizon_s :
+      run.capacity.time_s[run.capacity.time_s.length - 1] || 1));
     if (run.gantt) ganttChart(sec, "run" + i + "-gantt", run, timeUnit(run.time.horizon_s));
   }
 
