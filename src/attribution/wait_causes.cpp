@@ -61,11 +61,16 @@ WaitAttribution::WaitAttribution(const Cluster& cluster, const PlacementPolicy& 
 
 void WaitAttribution::admit(std::uint32_t h, double submit_s, std::uint32_t accelerators, bool staging)
 {
+  admit(h, submit_s, accelerators, staging ? WaitCause::STAGING : WaitCause::CAPACITY);
+}
+
+void WaitAttribution::admit(std::uint32_t h, double submit_s, std::uint32_t accelerators, WaitCause until_queued)
+{
   if (h >= jobs_.size())
     jobs_.resize(h + 1);
   jobs_[h] = Waiting{};
   jobs_[h].since = submit_s;
-  jobs_[h].cause = staging ? WaitCause::STAGING : WaitCause::CAPACITY; // decided when it joins the queue
+  jobs_[h].cause = until_queued; // decided when it joins the queue
   waiting_[static_cast<std::size_t>(jobs_[h].cause)] += accelerators;
   if (log_ != nullptr) {
     if (h >= rows_.size())

@@ -193,11 +193,70 @@ double Dispatcher::next_event_time() const
     t = std::min(t, running_.top().time);
   if (not timers_.empty())
     t = std::min(t, timers_.top());
+  if (not deferred_.empty())
+    t = std::min(t, deferred_.top().time);
   // Capacity changes are events while work is left (a queued job may wait for racks to come online); after the
   // last job the run is over.
   if (next_change_ < cluster_->capacity_changes.size() && (next_job_ || live_jobs() > 0))
     t = std::min(t, cluster_->capacity_changes[next_change_].first);
   return t;
+}
+
+double Dispatcher::shifted_start(const Job& job, double now) const
+{
+  const Cluster& c = *cluster_;
+  const bool price = spec_.shift == SchedulerSpec::Shift::PRICE;
+  const double duration = job.walltime_s;
+  const double latest = std::max(now, job.submit_s + job.slack_s);
+  // The sites it may run at, each with its signal (a series, or a constant that never favours an hour).
+  std::vector<const StepFunction*> series;
+  bool constant_site = false;
+  double least_constant = std::numeric_limits<double>::infinity();
+  for (std::uint32_t s = 0; s < c.sites.size(); s++) {
+    bool usable = false;
+    for (std::uint16_t t = 0; t < c.types.size() && not usable; t++)
+      if ((job.eligible_types >> t & 1U) != 0)
+        usable = c.pool_at(s, t) != UINT32_MAX;
+    if (not usable)
+      continue;
+    const Site& site = c.sites[s];
+    const auto& f = price ? site.price_series : site.carbon_series;
+    if (f) {
+      series.push_back(&*f);
+    } else {
+      constant_site = true;
+      least_constant = std::min(least_constant, price ? site.price_per_kwh : site.carbon_kg_per_kwh);
+    }
+  }
+  if (series.empty() || not(duration > 0))
+    return now;
+  // The integral over [t, t + d) of a step function is piecewise linear in t, with kinks where t or t + d meets a
+  // step: its least over [now, latest] is at now, at latest, or at such a kink.
+  std::vector<double> candidates{now, latest};
+  for (const StepFunction* f : series) {
+    for (double b = f->next_change(now); b <= latest + duration && candidates.size() < 100000; b = f->next_change(b)) {
+      if (b <= latest)
+        candidates.push_back(b);
+      if (b - duration >= now && b - duration <= latest)
+        candidates.push_back(b - duration);
+    }
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  const auto cost = [&](double t) {
+    double least = constant_site ? least_constant * duration : std::numeric_limits<double>::infinity();
+    for (const StepFunction* f : series)
+      least = std::min(least, f->integral(t, t + duration));
+    return least;
+  };
+  double best_t = now;
+  double best = cost(now);
+  for (const double t : candidates)
+    if (const double v = cost(t); v < best) { // strictly cheaper: the earliest among equals
+      best = v;
+      best_t = t;
+    }
+  return best_t;
 }
 
 void Dispatcher::apply_capacity_changes(double now)
@@ -255,6 +314,14 @@ void Dispatcher::process(double now)
     if (meter_ != nullptr)
       meter_->job_submitted(jobs_[j].accelerators);
     const Job& job = jobs_[j];
+    if (spec_.shift != SchedulerSpec::Shift::NONE && job.slack_s > 0)
+      if (const double release = shifted_start(job, now); release > now) {
+        deferred_.push(Completion{release, job.index, j});
+        counters_.deferred++;
+        if (waits_)
+          waits_->admit(j, job.submit_s, job.accelerators, WaitCause::POLICY); // the scheduler holds it back
+        continue;
+      }
     if (not site_pin_.empty() && job.data_site_index != NO_SITE) {
       const ClusterView view{*cluster_, state_, ANY_POOL, site_pin_, jobs_.data(), pinned_backlog_};
       std::uint32_t site = placement_->prefetch_site(job, view);
@@ -272,6 +339,10 @@ void Dispatcher::process(double now)
     if (waits_)
       waits_->admit(j, job.submit_s, job.accelerators, false);
     submitted_.push_back(j);
+  }
+  while (not deferred_.empty() && deferred_.top().time <= now) { // flexible work released into the queue
+    staged_ready_.push_back(deferred_.top().handle);
+    deferred_.pop();
   }
   if (not staged_ready_.empty()) {
     std::sort(staged_ready_.begin(), staged_ready_.end(),

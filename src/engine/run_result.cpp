@@ -22,6 +22,7 @@ RunResult RunCollector::take(const RunCounters& counters, std::size_t jobs)
   out.staged_bytes_by_tier = counters.staged_bytes_by_tier;
   out.events = counters.events;
   out.decision_points = counters.decision_points;
+  out.deferred = counters.deferred;
   out.end_s = counters.end_s;
   return out;
 }

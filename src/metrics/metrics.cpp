@@ -158,6 +158,11 @@ void RunMetrics::add(Figures& f, const Job& job, const JobRecord& rec, std::span
       g->bsld_sum += m.bounded_slowdown;
       g->bsld_max = std::max(g->bsld_max, m.bounded_slowdown);
     }
+    if (job.slack_s > 0) {
+      f.flexible_jobs++;
+      f.flexible_wait_sum += m.wait_s;
+      f.flexible_late += rec.start_s > job.submit_s + job.slack_s ? 1 : 0;
+    }
     f.attributed += rec.wait_attributed ? 1 : 0;
     for (std::size_t k = 0; k < WAIT_CAUSE_COUNT; k++)
       if (const double w = rec.wait_s[k] * job.accelerators; rec.wait_attributed && w > 0) {
@@ -435,6 +440,16 @@ void add_job_groups(nlohmann::ordered_json& s, const Scenario& scenario, const C
     if (run.by_size[b].jobs > 0)
       sizes[size_bucket_name(b)] = figures(run.by_size[b]);
   s["by_size"] = sizes;
+  // Flexible work (jobs with slack_s): how many, how many the shift held back, their wait, and those that started
+  // after their slack (docs/policies.md "Shifting flexible work").
+  if (run.flexible_jobs > 0) {
+    nlohmann::ordered_json flexible = {{"jobs", run.flexible_jobs}};
+    if (counters != nullptr)
+      flexible["deferred"] = counters->deferred;
+    flexible["wait_s_mean"] = run.flexible_wait_sum.value() / static_cast<double>(run.flexible_jobs);
+    flexible["started_after_slack"] = run.flexible_late;
+    s["flexible"] = flexible;
+  }
   const auto stranded = cluster.stranded_by_caps();
   s["stranded"] = {{"accelerators", stranded}, {"accelerator_s", static_cast<double>(stranded) * duration_s}};
 }
@@ -574,6 +589,7 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
   counters.submitted = jobs.size();
   counters.events = result.events;
   counters.decision_points = result.decision_points;
+  counters.deferred = result.deferred;
   counters.end_s = result.end_s;
   counters.staged_bytes_by_tier = result.staged_bytes_by_tier;
   return summarize(scenario, cluster, run, counters, meter);

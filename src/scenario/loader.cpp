@@ -879,7 +879,7 @@ void read_scheduler(const ObjectReader& root, Scenario& s)
     return;
   ObjectReader sch(*v, root.pointer_of("scheduler"), root.file(), root.diagnostics(),
                    {"mode", "queue", "placement", "kill_at_walltime", "queue_params", "placement_params", "fill",
-                    "staging", "span_sites"});
+                    "staging", "span_sites", "shift"});
   if (const auto mode = sch.string("mode", Need::OPTIONAL)) {
     if (*mode == "fill")
       s.scheduler.mode = SchedulerMode::FILL;
@@ -921,6 +921,19 @@ void read_scheduler(const ObjectReader& root, Scenario& s)
       sch.error("staging", "unknown staging mode \"" + *staging + "\" (expected \"hold\" or \"prefetch\")");
     if (fill)
       sch.error("staging", "fill mode moves no data (expected no \"staging\" with mode \"fill\")");
+  }
+  if (const auto shift = sch.string("shift", Need::OPTIONAL)) {
+    if (*shift == "price")
+      s.scheduler.shift = SchedulerSpec::Shift::PRICE;
+    else if (*shift == "carbon")
+      s.scheduler.shift = SchedulerSpec::Shift::CARBON;
+    else if (*shift != "none")
+      sch.error("shift", "unknown shift signal \"" + *shift + "\" (expected \"none\", \"price\" or \"carbon\")");
+    if (fill)
+      sch.error("shift", "fill mode has no queue to hold work back (expected no \"shift\" with mode \"fill\")");
+    if (s.scheduler.shift != SchedulerSpec::Shift::NONE && s.scheduler.staging == StagingMode::PREFETCH)
+      sch.error("shift", "shifting flexible work is not combined with prefetch staging (a held-back job's site is "
+                         "chosen when it enters the queue; expected \"staging\": \"hold\" with \"shift\")");
   }
   for (const char* key : {"queue_params", "placement_params"}) {
     if (const auto* params = sch.value(key, Need::OPTIONAL)) {

@@ -308,7 +308,8 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
       const std::string ptr = g.pointer_of("mix") + "/" + std::to_string(i);
       ObjectReader m((*mix)[i], ptr, g.file(), g.diagnostics(),
                      {"class", "share", "accelerators", "duration_s", "work_flop", "precision", "efficiency",
-                      "walltime_factor", "accept", "memory_gib", "data_sites", "data_bytes", "comm_share", "activity"});
+                      "walltime_factor", "accept", "memory_gib", "data_sites", "data_bytes", "comm_share", "activity",
+                      "slack_s"});
       MixEntry e;
       if (const auto cls = m.string("class", Need::REQUIRED)) {
         if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
@@ -346,6 +347,7 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
       }
       e.comm_share = m.number("comm_share", Need::OPTIONAL, 0, 0.99).value_or(0);
       e.activity = m.number("activity", Need::OPTIONAL, 0, 1, true);
+      e.slack_s = m.number("slack_s", Need::OPTIONAL, 0, MAX_TIME_S).value_or(0);
       if (const auto* ds = m.value("data_sites", Need::OPTIONAL)) {
         if (ds->is_array() && not ds->empty())
           e.data_sites = read_shares(m, *ds, "data_sites", "site");
@@ -546,6 +548,7 @@ bool GeneratedJobs::next(Job& job)
     job.work_flop = std::max(1.0, m.work_flop->draw(rng_));
   }
   job.comm_share = m.comm_share;
+  job.slack_s = m.slack_s;
   if (m.activity) {
     job.activity = *m.activity;
     job.activity_given = true;

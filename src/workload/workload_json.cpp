@@ -28,7 +28,7 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
                  {"id",         "submit_s",        "accelerators",    "duration_s", "work_flop",  "walltime_s",
                   "precision",  "class",           "efficiency",      "accept",     "memory_gib", "priority",
                   "gpu_milli",  "cpu_milli",       "host_memory_mib", "tenant",     "data_site",  "data_bytes",
-                  "comm_share", "allreduce_bytes", "span_sites",      "activity"});
+                  "comm_share", "allreduce_bytes", "span_sites",      "activity",   "slack_s"});
   job.id = j.identifier("id", Need::REQUIRED).value_or("");
   job.submit_s = j.number("submit_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
   job.accelerators =
@@ -50,6 +50,7 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
     job.activity_given = true;
   }
   job.memory_gib = j.number("memory_gib", Need::OPTIONAL, 0, INF).value_or(0);
+  job.slack_s = j.number("slack_s", Need::OPTIONAL, 0, MAX_TIME_S).value_or(0);
   job.priority = j.integer("priority", Need::OPTIONAL, -1'000'000'000, 1'000'000'000).value_or(0);
   job.gpu_milli = static_cast<std::uint16_t>(j.integer("gpu_milli", Need::OPTIONAL, 1, 1000).value_or(1000));
   job.cpu_milli = static_cast<std::uint32_t>(j.integer("cpu_milli", Need::OPTIONAL, 0, MAX_COUNT).value_or(0));
@@ -232,6 +233,8 @@ nlohmann::ordered_json job_to_json(const Job& job)
     j["efficiency"] = job.efficiency;
   if (job.activity_given)
     j["activity"] = job.activity;
+  if (job.slack_s > 0)
+    j["slack_s"] = job.slack_s;
   if (not job.accept.empty())
     j["accept"] = job.accept;
   if (job.memory_gib > 0)

@@ -70,6 +70,8 @@ public:
   //! Handle `h` holds a new job of `accelerators`, submitted at `submit_s`; `staging`: its input data moves before
   //! it may queue.
   void admit(std::uint32_t h, double submit_s, std::uint32_t accelerators, bool staging);
+  //! The same with the cause of its wait until it joins the queue (POLICY: flexible work held back by shifting).
+  void admit(std::uint32_t h, double submit_s, std::uint32_t accelerators, WaitCause until_queued);
   //! The pools of these pieces changed occupancy in this pass (a job ended or started on them).
   void touched(std::span<const NodeSlots> pieces);
   //! After the decision pass of `ctx` (at ctx.now()): `entered` joined the queue in this pass; the jobs of

@@ -128,8 +128,15 @@ private:
   void count_activity(std::uint32_t job, int sign);
   std::vector<std::uint32_t> staged_ready_; //!< prefetch mode: jobs whose data arrived, to enter the queue
   std::optional<WaitAttribution> waits_;    //!< why queued jobs wait (docs/metrics.md "Why jobs wait"), when asked
-  std::size_t next_change_ = 0;             //!< the next of Cluster::capacity_changes to apply
-  std::vector<std::uint32_t> rack_change_;  //!< per rack: its next Rack::changes entry to apply
+  //! Flexible work held back by scheduler.shift (docs/policies.md "Shifting flexible work"): (release time, input
+  //! order, handle), entering the queue at its release.
+  std::priority_queue<Completion, std::vector<Completion>, std::greater<>> deferred_;
+  //! The start within `job`'s slack, from `now`, where the shift signal (price or carbon intensity) integrated over
+  //! its walltime is least at the cheapest site it may run at (the earliest among equals; now when nothing is
+  //! cheaper).
+  double shifted_start(const Job& job, double now) const;
+  std::size_t next_change_ = 0;            //!< the next of Cluster::capacity_changes to apply
+  std::vector<std::uint32_t> rack_change_; //!< per rack: its next Rack::changes entry to apply
   //! Applies the racks' limit changes due at or before `now` (docs/scenario.md "Platform over time").
   void apply_capacity_changes(double now);
 

@@ -57,6 +57,7 @@ struct RunCounters {
   std::uint64_t submitted = 0;       //!< jobs that arrived
   std::uint64_t events = 0;          //!< job submissions + job completions handled
   std::uint64_t decision_points = 0; //!< decision passes (event timestamps, repeats for zero-length jobs, wake-ups)
+  std::uint64_t deferred = 0;        //!< flexible jobs held back by scheduler.shift
   double end_s = 0;                  //!< time of the last event processed
   std::array<double, TIER_COUNT> staged_bytes_by_tier{}; //!< bytes moved, by the tier of their route
 };
@@ -68,6 +69,7 @@ struct RunResult {
   std::array<double, TIER_COUNT> staged_bytes_by_tier{};
   std::uint64_t events = 0;
   std::uint64_t decision_points = 0;
+  std::uint64_t deferred = 0; //!< flexible jobs held back by scheduler.shift
   double end_s = 0;
   //! The pieces of the job whose record is `r` (one of `records`).
   std::span<const NodeSlots> slots_of(const JobRecord& r) const

@@ -103,6 +103,9 @@ public:
     };
     std::array<GroupFigures, JOB_CLASS_NAMES.size()> by_class;
     std::array<GroupFigures, SIZE_BUCKETS> by_size;
+    //! Flexible work (jobs with slack_s > 0): ended jobs, their waits, those that started after their slack.
+    std::uint64_t flexible_jobs = 0, flexible_late = 0;
+    ExactSum flexible_wait_sum;
   };
   const Figures& all() const { return all_; }
   //! The window's figures (nullptr without a window).

@@ -122,6 +122,10 @@ struct SchedulerSpec {
   bool span_sites = false; //!< every job may span sites (a job's own span_sites also allows it)
   bool kill_at_walltime =
       false; //!< kill a job that runs past its walltime (Batsim semantics) instead of letting it finish
+  //! Flexible work (jobs with slack_s): hold each back to the start within its slack where the price (or carbon
+  //! intensity) over its walltime is least (docs/policies.md "Shifting flexible work"); NONE: start as soon as it can.
+  enum class Shift : std::uint8_t { NONE, PRICE, CARBON };
+  Shift shift = Shift::NONE;
   nlohmann::json queue_params;     //!< parameters handed to the queue policy's factory (null when absent)
   nlohmann::json placement_params; //!< parameters handed to the placement policy's factory (null when absent)
 };

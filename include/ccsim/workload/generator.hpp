@@ -45,6 +45,7 @@ struct MixEntry {
   std::optional<Distribution> data_bytes;                 //!< input size, bytes (with data_sites)
   double comm_share = 0;                                  //!< the class's communication share
   std::optional<double> activity; //!< the class's power activity (absent: the workload's default for its class)
+  double slack_s = 0;             //!< its jobs' slack (flexible work, Job::slack_s), s
 };
 
 struct GeneratorSpec {

@@ -34,6 +34,9 @@ struct Job {
   double activity = 1.0;
   bool activity_given = false; //!< the input gave `activity` (prepare keeps it)
   double walltime_s = UNSET;   //!< user's runtime estimate in seconds (what backfilling uses); resolved if unset
+  //! Flexible work: it may start any time up to submit_s + slack_s, s (0: as soon as it can). With
+  //! scheduler.shift it is held back to cheaper or cleaner hours within that slack (docs/policies.md).
+  double slack_s = 0;
   double memory_gib = 0;       //!< memory needed on each accelerator, GiB
   std::int64_t priority = 0;   //!< higher runs first under the `priority` queue policy
   std::uint32_t cpu_milli = 0; //!< host CPU requested, milli-cores (fill mode checks it against nodes)
