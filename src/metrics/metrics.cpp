@@ -98,6 +98,35 @@ RunMetrics::Figures::Figures(const Cluster& cluster)
 {
 }
 
+std::size_t month_of(double t_s)
+{
+  constexpr double YEAR_S = 365.0 * 86400.0;
+  const double day = std::floor((t_s - std::floor(t_s / YEAR_S) * YEAR_S) / 86400.0);
+  std::size_t m = 0;
+  while (m < 11 && day >= MONTH_START_DAY[m + 1])
+    m++;
+  return m;
+}
+
+namespace {
+//! Calls f(month, from, to) for the pieces [from, to) of [from_s, to_s) in each month of the 365-day calendar.
+template <typename F>
+void split_by_month(double from_s, double to_s, F&& f)
+{
+  constexpr double DAY_S = 86400.0, YEAR_S = 365.0 * DAY_S;
+  double t = from_s;
+  while (t < to_s) {
+    const double year = std::floor(t / YEAR_S);
+    const std::size_t m = month_of(t);
+    const double end = std::min(to_s, year * YEAR_S + MONTH_START_DAY[m + 1] * DAY_S);
+    if (not(end > t))
+      break; // rounding at a boundary: nothing left to split
+    f(m, t, end);
+    t = end;
+  }
+}
+} // namespace
+
 RunMetrics::RunMetrics(const Cluster& cluster, std::optional<WindowSpec> window)
     : cluster_(&cluster)
     , all_(cluster)
@@ -158,6 +187,12 @@ void RunMetrics::add(Figures& f, const Job& job, const JobRecord& rec, std::span
       g->bsld_sum += m.bounded_slowdown;
       g->bsld_max = std::max(g->bsld_max, m.bounded_slowdown);
     }
+    const std::size_t month = month_of(job.submit_s);
+    f.month_jobs[month]++;
+    f.month_wait_sum[month] += m.wait_s;
+    split_by_month(rec.start_s, rec.finish_s, [&](std::size_t k, double from, double to) {
+      f.month_busy[k] += (to - from) * static_cast<double>(job.accelerators);
+    });
     if (job.slack_s > 0) {
       f.flexible_jobs++;
       f.flexible_wait_sum += m.wait_s;
@@ -539,9 +574,25 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
     for (const auto& c : meter->by_hour_of_day())
       hours.push_back(calendar(c));
     s["by_hour_of_day"] = hours;
+    // By month also the jobs submitted in it, their mean wait, and utilization over the capacity in service in it
+    // (up to the makespan): when a growing demand outruns the platform.
+    std::array<double, 12> capacity_s{};
+    for (const Rack& rack : cluster.racks)
+      split_by_month(0, makespan, [&](std::size_t k, double from_s, double to_s) {
+        capacity_s[k] +=
+            static_cast<double>(rack.accelerators) *
+            (rack.changes.empty() ? (rack.initially_online ? to_s - from_s : 0.0) : rack.online_within(from_s, to_s));
+      });
     nlohmann::ordered_json months = nlohmann::ordered_json::array();
-    for (const auto& c : meter->by_month())
-      months.push_back(calendar(c));
+    for (std::size_t k = 0; k < 12; k++) {
+      auto month = calendar(meter->by_month()[k]);
+      month["jobs"] = all.month_jobs[k];
+      // 0 without jobs or capacity, as the summary's other means.
+      month["wait_s_mean"] =
+          all.month_jobs[k] > 0 ? all.month_wait_sum[k].value() / static_cast<double>(all.month_jobs[k]) : 0.0;
+      month["utilization"] = capacity_s[k] > 0 ? all.month_busy[k].value() / capacity_s[k] : 0.0;
+      months.push_back(month);
+    }
     s["by_month"] = months;
   }
   if (const RunMetrics::Figures* window = run.window()) {

@@ -76,6 +76,10 @@ TEST(Capacity, ARackOutOfServiceDrawsNothingAndUtilizationIsOverCapacityInServic
   const auto summary = summarize(p.scenario, p.cluster, p.jobs, r, &meter);
   EXPECT_DOUBLE_EQ(summary["utilization"]["accelerators"].get<double>(), 0.5);
   EXPECT_DOUBLE_EQ(summary["accelerator_hours"]["in_service"].get<double>(), 20.0 / 3600.0);
+  // January: the job waited 100 s for its rack; busy 10 over 20 accelerator-seconds in service.
+  EXPECT_EQ(summary["by_month"][0]["jobs"], 1);
+  EXPECT_EQ(summary["by_month"][0]["wait_s_mean"], 100.0);
+  EXPECT_DOUBLE_EQ(summary["by_month"][0]["utilization"].get<double>(), 0.5);
 }
 
 // A maintenance window [50, 80) on a node of 4 accelerators. A (2, 30 s) starts at 0. B (4, walltime 40) cannot
@@ -154,4 +158,26 @@ TEST(Capacity, BadServiceDatesAndWindowsAreLocated)
   EXPECT_TRUE(has_error(low, "/sites/0/racks/0/power_cap_changes/0/power_cap_kw", "below the rack's idle power"));
   const auto never = load_errors(scenario(R"(, "online_s": 100)", R"(, "offline_s": 50)", "[]"));
   EXPECT_TRUE(has_error(never, "/sites/0", "never in service"));
+}
+
+TEST(Capacity, ByMonthCountsJobsByTheirSubmissionAndSplitsBusyTimeAtMonthBoundaries)
+{
+  // One accelerator. A job submitted at day 30.5 runs one day: half in January (day 30.5-31), half in February.
+  // Capacity up to the makespan (day 31.5): 31 days in January, 0.5 in February. January: 1 job, utilization
+  // 0.5 / 31; February: no job submitted, utilization 0.5 / 0.5 = 1.
+  const double day = 86400;
+  const std::string text = scenario(
+      "", "", R"([{"id": "j", "submit_s": 2635200, "accelerators": 1, "duration_s": 86400, "walltime_s": 86400}])",
+      "fcfs", 1);
+  PreparedRun p = test::prepared_from_text(text);
+  EnergyMeter meter(p.cluster, 0);
+  const RunResult r = run_inline(p, &meter);
+  const auto summary = summarize(p.scenario, p.cluster, p.jobs, r, &meter);
+  const auto& months = summary["by_month"];
+  EXPECT_EQ(months[0]["jobs"], 1);
+  EXPECT_EQ(months[0]["wait_s_mean"], 0.0);
+  EXPECT_DOUBLE_EQ(months[0]["utilization"].get<double>(), 0.5 * day / (31 * day));
+  EXPECT_EQ(months[1]["jobs"], 0);
+  EXPECT_DOUBLE_EQ(months[1]["utilization"].get<double>(), 1.0);
+  EXPECT_EQ(months[2]["utilization"], 0.0);
 }

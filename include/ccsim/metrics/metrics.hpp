@@ -106,6 +106,10 @@ public:
     //! Flexible work (jobs with slack_s > 0): ended jobs, their waits, those that started after their slack.
     std::uint64_t flexible_jobs = 0, flexible_late = 0;
     ExactSum flexible_wait_sum;
+    //! By month of a 365-day year from t = 0 (summary.json's by_month): jobs submitted in it and their waits, and
+    //! the accelerator-seconds busy in it (each job's execution split at month boundaries).
+    std::array<std::uint64_t, 12> month_jobs{};
+    std::array<ExactSum, 12> month_wait_sum, month_busy;
   };
   const Figures& all() const { return all_; }
   //! The window's figures (nullptr without a window).
@@ -128,6 +132,12 @@ private:
 //! summary.json's "wait_causes": waiting accelerator-hours by cause (docs/metrics.md "Why jobs wait"), in all
 //! and by the type, site and class of the jobs (groups with no waiting left out), and the dominant cause.
 nlohmann::ordered_json wait_causes_json(const RunMetrics::Figures& run, const Cluster& cluster);
+
+//! The calendar of by_month: month m of a 365-day year (t = 0 is January 1st) spans days [MONTH_START_DAY[m],
+//! MONTH_START_DAY[m + 1]).
+inline constexpr std::array<int, 13> MONTH_START_DAY = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
+//! The month (0-11) that time `t_s` falls in.
+std::size_t month_of(double t_s);
 
 //! summary.json: simulated results only (no wall-clock figures), so reruns are byte-identical.
 //! `meter` (optional) adds energy, PUE, cost and carbon.
