@@ -315,6 +315,8 @@ void Dispatcher::process(double now)
       meter_->job_submitted(jobs_[j].accelerators);
     const Job& job = jobs_[j];
     if (spec_.shift != SchedulerSpec::Shift::NONE && job.slack_s > 0)
+      jobs_[j].background = true;
+    if (job.background)
       if (const double release = shifted_start(job, now); release > now) {
         deferred_.push(Completion{release, job.index, j});
         counters_.deferred++;

@@ -100,3 +100,19 @@ TEST(Shift, BadInputIsLocated)
   const auto signal = load_errors(scenario("[]", "wind"));
   EXPECT_TRUE(has_error(signal, "/scheduler/shift", "expected \"none\", \"price\" or \"carbon\""));
 }
+
+TEST(Shift, FlexibleWorkQueuesBehindWorkThatMayNotWait)
+{
+  // In the valley (22 h), nothing is cheaper within F's slack: it is not held back, but under shifting it queues
+  // behind inflexible work. R holds the accelerator until 22 h + 100 s; F (flexible) arrived before I (inflexible):
+  // with shifting I starts first, without it F does.
+  const std::string jobs = R"([
+      {"id": "R", "submit_s": 79200, "accelerators": 1, "duration_s": 100, "walltime_s": 100},
+      {"id": "F", "submit_s": 79200, "accelerators": 1, "duration_s": 100, "walltime_s": 100, "slack_s": 60},
+      {"id": "I", "submit_s": 79210, "accelerators": 1, "duration_s": 100, "walltime_s": 100}])";
+  const Outcome plain = simulate(scenario(jobs, "none"));
+  const Outcome shifted = simulate(scenario(jobs, "price"));
+  EXPECT_EQ(plain.start, (std::vector<double>{79200, 79300, 79400}));
+  EXPECT_EQ(shifted.start, (std::vector<double>{79200, 79400, 79300}));
+  EXPECT_EQ(shifted.summary["flexible"]["deferred"], 0);
+}

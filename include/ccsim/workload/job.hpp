@@ -37,6 +37,9 @@ struct Job {
   //! Flexible work: it may start any time up to submit_s + slack_s, s (0: as soon as it can). With
   //! scheduler.shift it is held back to cheaper or cleaner hours within that slack (docs/policies.md).
   double slack_s = 0;
+  //! Set by the engine for flexible work under scheduler.shift: queue policies that order by arrival (fcfs, sjf,
+  //! priority, easy) put it behind every job that may not wait, so it starts only where it delays none at the head.
+  bool background = false;
   double memory_gib = 0;       //!< memory needed on each accelerator, GiB
   std::int64_t priority = 0;   //!< higher runs first under the `priority` queue policy
   std::uint32_t cpu_milli = 0; //!< host CPU requested, milli-cores (fill mode checks it against nodes)

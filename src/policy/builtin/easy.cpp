@@ -68,6 +68,7 @@ private:
     std::uint32_t size;
   };
   static constexpr std::uint32_t SPECIAL = UINT32_MAX;
+  static constexpr std::uint64_t BACKGROUND = std::uint64_t{1} << 62; //!< added to a background job's position
   struct Class {
     std::uint64_t types; //!< eligible types
     OrderedMinIndex<std::uint32_t> by_size;
@@ -82,9 +83,13 @@ private:
   void enqueue(const SchedulingContext& ctx, std::uint32_t j)
   {
     const Job& job = ctx.jobs()[j];
-    Entry e{next_pos_++, SPECIAL, job.accelerators};
+    // Flexible work under scheduler.shift queues behind every job that may not wait (docs/policies.md "Shifting
+    // flexible work"): it heads the queue only when no other job waits, and otherwise only backfills.
+    Entry e{(job.background ? BACKGROUND : 0) + next_pos_++, SPECIAL, job.accelerators};
     if (ctx.view().pinned_site(job) == NO_SITE && not job.span_sites) {
-      auto [it, added] = class_of_.try_emplace(job.eligible_types, static_cast<std::uint32_t>(classes_.size()));
+      // Background jobs have classes of their own: each class's index takes positions in increasing order.
+      auto& class_of = job.background ? background_class_of_ : class_of_;
+      auto [it, added] = class_of.try_emplace(job.eligible_types, static_cast<std::uint32_t>(classes_.size()));
       if (added)
         classes_.push_back(Class{job.eligible_types, {}, {}, 0, 0, false, std::nullopt});
       e.cls = it->second;
@@ -542,8 +547,9 @@ private:
   std::map<std::uint64_t, std::uint32_t> order_;     //!< queue position -> job handle
   std::unordered_map<std::uint32_t, Entry> entries_; //!< job handle -> its place in the index
   std::vector<Class> classes_;
-  std::unordered_map<std::uint64_t, std::uint32_t> class_of_; //!< eligible types -> class
-  std::set<std::uint64_t> special_;                           //!< positions of pinned and site-spanning jobs
+  std::unordered_map<std::uint64_t, std::uint32_t> class_of_;            //!< eligible types -> class
+  std::unordered_map<std::uint64_t, std::uint32_t> background_class_of_; //!< the same for background jobs
+  std::set<std::uint64_t> special_;                                      //!< positions of pinned and site-spanning jobs
   std::uint64_t next_pos_ = 0;
   std::vector<std::uint64_t> type_avail_, type_beside_; //!< per type, per pass (refresh_classes)
   std::unordered_map<std::uint32_t, Running> running_;

@@ -32,22 +32,22 @@ public:
         key = job.walltime_s;
       else if (order_ == Order::PRIORITY)
         key = -static_cast<double>(job.priority);
-      queue_.emplace(key, sequence_++, j);
+      queue_.emplace(job.background, key, sequence_++, j); // flexible work behind the rest (docs/policies.md)
     }
     while (not queue_.empty()) {
-      const std::uint32_t head = std::get<2>(*queue_.begin());
+      const std::uint32_t head = std::get<3>(*queue_.begin());
       if (not ctx.may_fit_now(head) || not ctx.try_start(head))
         break;
       queue_.erase(queue_.begin());
     }
   }
   std::size_t queued() const override { return queue_.size(); }
-  std::uint32_t head() const override { return queue_.empty() ? NO_JOB : std::get<2>(*queue_.begin()); }
+  std::uint32_t head() const override { return queue_.empty() ? NO_JOB : std::get<3>(*queue_.begin()); }
 
 private:
   Order order_;
   std::uint64_t sequence_ = 0;
-  std::set<std::tuple<double, std::uint64_t, std::uint32_t>> queue_; // (key, arrival sequence, job)
+  std::set<std::tuple<bool, double, std::uint64_t, std::uint32_t>> queue_; // (background, key, arrival, job)
 };
 
 } // namespace
