@@ -131,6 +131,30 @@ std::vector<std::pair<double, double>> Rack::closed_intervals() const
   return out;
 }
 
+double Cluster::stranded_accelerator_s(double from, double to) const
+{
+  double total = 0;
+  for (const Rack& r : racks) {
+    // Phases: [0, first change), [change i, change i + 1), ..., each with its limit and service.
+    std::uint32_t limit = r.initial_limit;
+    bool online = r.initially_online;
+    double since = 0;
+    const auto add = [&](double until) {
+      const double len = std::max(0.0, std::min(until, to) - std::max(since, from));
+      if (online)
+        total += static_cast<double>(r.accelerators - limit) * len;
+    };
+    for (const auto& c : r.changes) {
+      add(c.at_s);
+      limit = c.limit;
+      online = c.online;
+      since = c.at_s;
+    }
+    add(to);
+  }
+  return total;
+}
+
 double Cluster::online_accelerator_s(double from, double to) const
 {
   double total = 0;

@@ -432,7 +432,7 @@ void add_figures(nlohmann::ordered_json& s, const Cluster& cluster, const RunMet
 
 //! "staging" onwards (staging, comm_slowdown, wait_causes, by_class, by_size, stranded) of `run` over `duration_s`.
 void add_job_groups(nlohmann::ordered_json& s, const Scenario& scenario, const Cluster& cluster,
-                    const RunMetrics::Figures& run, double duration_s, const RunCounters* counters)
+                    const RunMetrics::Figures& run, double from_s, double duration_s, const RunCounters* counters)
 {
   nlohmann::ordered_json staging = {
       {"mode", scenario.scheduler.staging == StagingMode::HOLD ? "hold" : "prefetch"},
@@ -486,7 +486,10 @@ void add_job_groups(nlohmann::ordered_json& s, const Scenario& scenario, const C
     s["flexible"] = flexible;
   }
   const auto stranded = cluster.stranded_by_caps();
-  s["stranded"] = {{"accelerators", stranded}, {"accelerator_s", static_cast<double>(stranded) * duration_s}};
+  s["stranded"] = {{"accelerators", stranded},
+                   {"accelerator_s", cluster.capacity_changes.empty()
+                                         ? static_cast<double>(stranded) * duration_s
+                                         : cluster.stranded_accelerator_s(from_s, from_s + duration_s)}};
 }
 
 //! energy, pue, cost, carbon and fragmentation from per-site energies (J), the costs and carbon (kg) of sites whose
@@ -550,7 +553,7 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
                    {"accelerators", cluster.accelerator_count()}};
   s["jobs"] = {{"submitted", counters.submitted}, {"completed", all.completed}, {"killed_at_walltime", all.killed}};
   add_figures(s, cluster, all, 0, makespan, makespan);
-  add_job_groups(s, scenario, cluster, all, makespan, &counters);
+  add_job_groups(s, scenario, cluster, all, 0, makespan, &counters);
   if (meter != nullptr) {
     std::vector<double> it_j, facility_j, cost, carbon_kg;
     for (std::uint32_t i = 0; i < cluster.sites.size(); i++) {
@@ -607,7 +610,7 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
                  {"completed", window->completed},
                  {"killed_at_walltime", window->killed}};
     add_figures(w, cluster, *window, from_s, duration_s, -1);
-    add_job_groups(w, scenario, cluster, *window, duration_s, nullptr);
+    add_job_groups(w, scenario, cluster, *window, from_s, duration_s, nullptr);
     const double per_year = duration_s > 0 ? SECONDS_PER_YEAR / duration_s : 0.0;
     nlohmann::ordered_json annual = {
         {"accelerator_hours_busy", w["accelerator_hours"]["busy"].get<double>() * per_year},

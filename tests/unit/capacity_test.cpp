@@ -119,6 +119,17 @@ TEST(Capacity, NoJobStartsWhoseWalltimeCrossesAPowerCapCut)
       {"id": "J3", "submit_s": 10, "accelerators": 1, "duration_s": 10, "walltime_s": 200}])",
                                 "fcfs", 2));
   EXPECT_EQ(s.start, (std::vector<double>{0, 0, 200}));
+  // One accelerator stranded by the cut from 100 s to the makespan (J3 ends at 210 s): 110 accelerator-seconds;
+  // none is stranded for the whole run (the rack ran both before the cut).
+  const PreparedRun p =
+      test::prepared_from_text(scenario(R"(, "power_cap_changes": [{"at_s": 100, "power_cap_kw": 0.12}])", "",
+                                        R"([{"id": "J", "submit_s": 0, "accelerators": 1,
+                                                              "duration_s": 210}])",
+                                        "fcfs", 2));
+  EXPECT_DOUBLE_EQ(p.cluster.stranded_accelerator_s(0, 210), 110.0);
+  EXPECT_EQ(p.cluster.stranded_by_caps(), 0U);
+  const auto summary = summarize(p.scenario, p.cluster, p.jobs, run_inline(p));
+  EXPECT_DOUBLE_EQ(summary["stranded"]["accelerator_s"].get<double>(), 110.0);
 }
 
 TEST(Capacity, EasyReservesOnRacksThatComeOnlineLater)

@@ -170,6 +170,9 @@ public:
     std::uint32_t limit;
   };
   std::vector<Drop> capacity_drops;
+  //! Accelerator-seconds within [from, to) of racks in service that their power cap in force forbids to run:
+  //! sum over racks of (accelerators - limit) x the time in service at that limit.
+  double stranded_accelerator_s(double from, double to) const;
   //! Accelerator-seconds in service within [from, to): the capacity utilization is over (docs/metrics.md).
   double online_accelerator_s(double from, double to) const;
   //! Accelerators no job can use because rack power caps forbid them to be busy (sum of accelerators - max_busy).
