@@ -231,7 +231,15 @@ Cluster Cluster::build(const Scenario& scenario)
         rack.idle_w = g.nodes_per_rack * node_idle_w;
         rack.delta_w = t.max_w - t.idle_w + (g.node.base_busy_power_w - g.node.base_power_w) / g.node.accelerators;
         rack.power_cap_w = g.power_cap_w;
-        plan_service(rack, g);
+        if (r == 0) {
+          plan_service(rack, g);
+        } else { // the group's racks are identical: the same limits over time
+          const Rack& first = c.racks[rack_index - r];
+          rack.max_busy = first.max_busy;
+          rack.initial_limit = first.initial_limit;
+          rack.initially_online = first.initially_online;
+          rack.changes = first.changes;
+        }
         if (not rack.changes.empty())
           pool.varying_racks.push_back(rack_index);
         pool.usable += rack.max_busy;

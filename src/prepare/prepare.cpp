@@ -496,11 +496,14 @@ JobResolver::JobResolver(const Cluster& cluster, bool cpu_only_allowed)
       std::sort(times.begin(), times.end());
       times.erase(std::unique(times.begin(), times.end()), times.end());
       auto& steps = pool_future_[p];
+      // The racks whose limit never changes give their limit throughout: the pool's usable minus the others'.
+      std::uint64_t fixed = cluster.pools[p].usable;
+      for (const std::uint32_t r : cluster.pools[p].varying_racks)
+        fixed -= cluster.racks[r].max_busy;
       for (const double t : times) {
-        std::uint64_t sum = 0;
-        for (std::uint32_t k = 0; k < cluster.racks.size(); k++)
-          if (cluster.node_pool[cluster.racks[k].first_node] == p)
-            sum += cluster.racks[k].limit_at(t);
+        std::uint64_t sum = fixed;
+        for (const std::uint32_t r : cluster.pools[p].varying_racks)
+          sum += cluster.racks[r].limit_at(t);
         steps.emplace_back(t, sum);
       }
       for (std::size_t i = steps.size(); i-- > 1;) // the most from each step on

@@ -440,8 +440,15 @@ void read_site_service(const ObjectReader& site, SiteSpec& spec)
     g.online_s = on;
     g.offline_s = std::max(off, on);
   }
+  std::size_t windows = 0;
   for_each_element(site, "maintenance", Need::OPTIONAL, [&](const nlohmann::json& wv, const std::string& wptr) {
     ObjectReader w(wv, wptr, site.file(), site.diagnostics(), {"start_s", "end_s", "rack_groups"});
+    if (++windows > MAX_PLATFORM_CHANGES) {
+      if (windows == MAX_PLATFORM_CHANGES + 1)
+        w.error_here(fmt::format("more than {} maintenance windows in one site (expected at most {})",
+                                 MAX_PLATFORM_CHANGES, MAX_PLATFORM_CHANGES));
+      return;
+    }
     const auto start = w.number("start_s", Need::REQUIRED, 0, MAX_TIME_S);
     const auto end = w.number("end_s", Need::REQUIRED, 0, MAX_TIME_S);
     if (not start || not end)
@@ -607,6 +614,11 @@ void read_sites(const ObjectReader& root, Scenario& s)
             const auto cap_kw = change.number("power_cap_kw", Need::REQUIRED, 0, MAX_POWER_W / KILO, true);
             if (not at || not cap_kw)
               return;
+            if (g.cap_changes.size() >= MAX_PLATFORM_CHANGES) {
+              change.error_here(fmt::format("more than {} power-cap changes in one rack group (expected at most {})",
+                                            MAX_PLATFORM_CHANGES, MAX_PLATFORM_CHANGES));
+              return;
+            }
             if (not g.cap_changes.empty() && *at <= g.cap_changes.back().at_s)
               change.error("at_s", fmt::format("{:g} s is not after the previous change at {:g} s (expected changes in "
                                                "ascending order of at_s)",

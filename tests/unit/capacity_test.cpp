@@ -167,6 +167,12 @@ TEST(Capacity, BadServiceDatesAndWindowsAreLocated)
   EXPECT_TRUE(has_error(order, "/sites/0/racks/0/power_cap_changes/1/at_s", "ascending order"));
   const auto low = load_errors(scenario(R"(, "power_cap_changes": [{"at_s": 100, "power_cap_kw": 0.001}])", "", "[]"));
   EXPECT_TRUE(has_error(low, "/sites/0/racks/0/power_cap_changes/0/power_cap_kw", "below the rack's idle power"));
+  std::string windows = R"(, "maintenance": [)";
+  for (int i = 0; i < 1001; i++)
+    windows += (i > 0 ? ", " : "") + std::string(R"({"start_s": )") + std::to_string(10 * i) + R"(, "end_s": )" +
+               std::to_string(10 * i + 5) + "}";
+  const auto many = load_errors(scenario("", windows + "]", "[]"));
+  EXPECT_TRUE(has_error(many, "/sites/0/maintenance/1000", "more than 1000 maintenance windows"));
   const auto never = load_errors(scenario(R"(, "online_s": 100)", R"(, "offline_s": 50)", "[]"));
   EXPECT_TRUE(has_error(never, "/sites/0", "never in service"));
 }

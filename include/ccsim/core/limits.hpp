@@ -8,6 +8,7 @@
 // 300 orders of magnitude below a double's overflow.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace ccsim {
@@ -39,5 +40,8 @@ inline constexpr double MAX_BANDWIDTH_GBPS = 1e9;
 inline constexpr double MIN_TCP_WINDOW_MIB = 1.0 / 1024;
 inline constexpr double MAX_TCP_WINDOW_MIB = 1024.0 * 1024;
 inline constexpr std::int64_t MAX_STREAMS = 10'000;
+//! Maintenance windows per site, and power-cap changes per rack group (docs/scenario.md "Platform over time"): each
+//! rack's limits over time are planned in O(dates x (windows + changes)).
+inline constexpr std::size_t MAX_PLATFORM_CHANGES = 1'000;
 
 } // namespace ccsim
