@@ -68,7 +68,7 @@ void plan_service(Rack& rack, const RackGroupSpec& g)
     const bool was_online = rack.changes.empty() ? rack.initially_online : rack.changes.back().online;
     const std::uint32_t was_limit = rack.changes.empty() ? rack.initial_limit : rack.changes.back().limit;
     if (online != was_online || limit != was_limit)
-      rack.changes.push_back(Rack::Change{t, limit, online, cap_w});
+      rack.changes.push_back(Rack::Change{t, limit, online});
   }
 }
 
@@ -97,20 +97,7 @@ std::uint32_t Rack::min_limit(double from, double to) const
 double Rack::online_within(double from, double to) const
 {
   double total = 0;
-  bool online = initially_online;
-  double since = 0;
-  const auto add = [&](double until) {
-    if (online)
-      total += std::max(0.0, std::min(until, to) - std::max(since, from));
-  };
-  for (const auto& c : changes) {
-    if (c.online == online)
-      continue;
-    add(c.at_s);
-    online = c.online;
-    since = c.at_s;
-  }
-  add(to);
+  for_each_phase(from, to, [&](double seconds, std::uint32_t, bool online) { total += online ? seconds : 0.0; });
   return total;
 }
 
@@ -134,24 +121,10 @@ std::vector<std::pair<double, double>> Rack::closed_intervals() const
 double Cluster::stranded_accelerator_s(double from, double to) const
 {
   double total = 0;
-  for (const Rack& r : racks) {
-    // Phases: [0, first change), [change i, change i + 1), ..., each with its limit and service.
-    std::uint32_t limit = r.initial_limit;
-    bool online = r.initially_online;
-    double since = 0;
-    const auto add = [&](double until) {
-      const double len = std::max(0.0, std::min(until, to) - std::max(since, from));
-      if (online)
-        total += static_cast<double>(r.accelerators - limit) * len;
-    };
-    for (const auto& c : r.changes) {
-      add(c.at_s);
-      limit = c.limit;
-      online = c.online;
-      since = c.at_s;
-    }
-    add(to);
-  }
+  for (const Rack& r : racks)
+    r.for_each_phase(from, to, [&](double seconds, std::uint32_t limit, bool online) {
+      total += online ? static_cast<double>(r.accelerators - limit) * seconds : 0.0;
+    });
   return total;
 }
 
@@ -159,9 +132,7 @@ double Cluster::online_accelerator_s(double from, double to) const
 {
   double total = 0;
   for (const auto& r : racks)
-    total += r.changes.empty()
-                 ? (r.initially_online ? static_cast<double>(r.accelerators) * std::max(0.0, to - from) : 0)
-                 : static_cast<double>(r.accelerators) * r.online_within(from, to);
+    total += static_cast<double>(r.accelerators) * r.online_within(from, to);
   return total;
 }
 

@@ -1,6 +1,7 @@
 // src/metrics/metrics.cpp
 #include "ccsim/metrics/metrics.hpp"
 
+#include "ccsim/core/calendar.hpp"
 #include "ccsim/core/exact_sum.hpp"
 #include "ccsim/core/version.hpp"
 #include "ccsim/perf/runtime.hpp"
@@ -98,35 +99,6 @@ RunMetrics::Figures::Figures(const Cluster& cluster)
 {
 }
 
-std::size_t month_of(double t_s)
-{
-  constexpr double YEAR_S = 365.0 * 86400.0;
-  const double day = std::floor((t_s - std::floor(t_s / YEAR_S) * YEAR_S) / 86400.0);
-  std::size_t m = 0;
-  while (m < 11 && day >= MONTH_START_DAY[m + 1])
-    m++;
-  return m;
-}
-
-namespace {
-//! Calls f(month, from, to) for the pieces [from, to) of [from_s, to_s) in each month of the 365-day calendar.
-template <typename F>
-void split_by_month(double from_s, double to_s, F&& f)
-{
-  constexpr double DAY_S = 86400.0, YEAR_S = 365.0 * DAY_S;
-  double t = from_s;
-  while (t < to_s) {
-    const double year = std::floor(t / YEAR_S);
-    const std::size_t m = month_of(t);
-    const double end = std::min(to_s, year * YEAR_S + MONTH_START_DAY[m + 1] * DAY_S);
-    if (not(end > t))
-      break; // rounding at a boundary: nothing left to split
-    f(m, t, end);
-    t = end;
-  }
-}
-} // namespace
-
 RunMetrics::RunMetrics(const Cluster& cluster, std::optional<WindowSpec> window)
     : cluster_(&cluster)
     , all_(cluster)
@@ -187,7 +159,7 @@ void RunMetrics::add(Figures& f, const Job& job, const JobRecord& rec, std::span
       g->bsld_sum += m.bounded_slowdown;
       g->bsld_max = std::max(g->bsld_max, m.bounded_slowdown);
     }
-    const std::size_t month = month_of(job.submit_s);
+    const std::size_t month = month_of_day(job.submit_s / DAY_S);
     f.month_jobs[month]++;
     f.month_wait_sum[month] += m.wait_s;
     split_by_month(rec.start_s, rec.finish_s, [&](std::size_t k, double from, double to) {
@@ -363,7 +335,7 @@ nlohmann::ordered_json wait_causes_json(const RunMetrics::Figures& run, const Cl
 
 namespace {
 
-constexpr double SECONDS_PER_YEAR = 365.0 * 86400.0; // annualized figures: a year of 365 days
+constexpr double SECONDS_PER_YEAR = YEAR_S; // annualized figures: a year of 365 days
 
 //! The figures of `run` over `duration_s` (the makespan, or the window's length), from "wait_s" to "stranded";
 //! `makespan_s` >= 0 is written after "bounded_slowdown" (the whole run's).

@@ -2,6 +2,7 @@
 #include "ccsim/power/energy.hpp"
 
 #include "ccsim/cluster/score_kernel.hpp"
+#include "ccsim/core/calendar.hpp"
 
 #include <fmt/format.h>
 
@@ -16,15 +17,8 @@
 namespace ccsim {
 
 namespace {
-constexpr double HOUR_S = 3600, DAY_S = 86400;
+constexpr double HOUR_S = 3600;
 
-std::size_t month_of_day(double day)
-{
-  static constexpr std::array<int, 12> MONTH_END = {31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
-  const auto day_of_year = static_cast<int>(std::fmod(day, 365.0));
-  return static_cast<std::size_t>(std::upper_bound(MONTH_END.begin(), MONTH_END.end(), day_of_year) -
-                                  MONTH_END.begin());
-}
 } // namespace
 
 EnergyMeter::EnergyMeter(const Cluster& cluster, double interval_s, std::string source)

@@ -4,6 +4,7 @@
 #include "ccsim/network/topology.hpp"
 #include "ccsim/scenario/scenario.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -79,7 +80,6 @@ struct Rack {
     double at_s;         //!< from here on (> 0, ascending)
     std::uint32_t limit; //!< accelerators that may be busy at once
     bool online;         //!< in service
-    double power_cap_w;  //!< the cap in force (NaN: uncapped)
   };
   std::vector<Change> changes;
   //! The limit at `t`, and the least limit over [from, to) (the limit at `from` when to <= from).
@@ -87,6 +87,21 @@ struct Rack {
   std::uint32_t min_limit(double from, double to) const;
   //! Seconds within [from, to) that the rack is in service.
   double online_within(double from, double to) const;
+  //! Calls f(seconds, limit, online) for each phase of constant limit and service, clipped to [from, to).
+  template <typename F>
+  void for_each_phase(double from, double to, F&& f) const
+  {
+    std::uint32_t limit = initial_limit;
+    bool online = initially_online;
+    double since = 0;
+    for (const auto& c : changes) {
+      f(std::max(0.0, std::min(c.at_s, to) - std::max(since, from)), limit, online);
+      limit = c.limit;
+      online = c.online;
+      since = c.at_s;
+    }
+    f(std::max(0.0, to - std::max(since, from)), limit, online);
+  }
   //! The intervals [from, to) over which its limit is 0 (out of service), ascending; `to` is the largest double when
   //! it never comes back.
   std::vector<std::pair<double, double>> closed_intervals() const;

@@ -133,12 +133,6 @@ private:
 //! and by the type, site and class of the jobs (groups with no waiting left out), and the dominant cause.
 nlohmann::ordered_json wait_causes_json(const RunMetrics::Figures& run, const Cluster& cluster);
 
-//! The calendar of by_month: month m of a 365-day year (t = 0 is January 1st) spans days [MONTH_START_DAY[m],
-//! MONTH_START_DAY[m + 1]).
-inline constexpr std::array<int, 13> MONTH_START_DAY = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
-//! The month (0-11) that time `t_s` falls in.
-std::size_t month_of(double t_s);
-
 //! summary.json: simulated results only (no wall-clock figures), so reruns are byte-identical.
 //! `meter` (optional) adds energy, PUE, cost and carbon.
 nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluster, const RunMetrics& run,
