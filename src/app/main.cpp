@@ -475,8 +475,9 @@ int main(int argc, char** argv)
                                           "every SLO (bisection over seeds), then the options ranked");
   plan->add_option("plan", plan_opt.file, "Plan JSON file (docs/planning.md)")->required();
   plan->add_option("--out", plan_opt.out, "Results folder")->required();
-  plan->add_option("-j,--jobs", plan_opt.jobs, "Runs at once (default 1)")->check(CLI::Range(1U, 1024U));
+  plan->add_option("-j,--jobs", plan_opt.jobs, "Runs at once (default 1; per MPI rank)")->check(CLI::Range(1U, 1024U));
   plan->add_flag("--quiet,-q", plan_opt.quiet, "Print only the decision table");
+  plan->add_flag("--mpi", plan_opt.mpi, "Spread runs over MPI ranks: mpirun -np K ccsim plan ... --mpi");
   plan->add_flag("--check", plan_opt.check_only,
                  "Only read and check the plan (its patches and variables against the scenario); run nothing");
 

@@ -2,7 +2,9 @@
 #include "plan.hpp"
 
 #include "child_process.hpp"
+#include "point_runner.hpp"
 #include "stats.hpp"
+#include "sweep_db.hpp"
 #include "sweep_spec.hpp"
 
 #include "ccsim/core/error.hpp"
@@ -13,8 +15,6 @@
 #include "ccsim/scenario/loader.hpp"
 
 #include <fmt/format.h>
-
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
@@ -165,75 +165,108 @@ struct Evaluation {
   bool met = false;
 };
 
+//! An option's value as a sweep point's configuration number, so that plan runs travel through the sweep's runner
+//! and MPI messages: option * (MAX_VALUE + 1) + value.
+std::size_t config_of(std::size_t option, std::int64_t value)
+{
+  return option * static_cast<std::size_t>(MAX_VALUE + 1) + static_cast<std::size_t>(value);
+}
+std::pair<std::size_t, std::int64_t> option_value(std::size_t config)
+{
+  return {config / static_cast<std::size_t>(MAX_VALUE + 1),
+          static_cast<std::int64_t>(config % static_cast<std::size_t>(MAX_VALUE + 1))};
+}
+
+//! The `ccsim run` arguments of an option's value with one seed, writing to `out`.
+std::vector<std::string> run_args(const Plan& plan, const PlanOptions& opt, const Option& o, std::int64_t value,
+                                  std::uint64_t seed, const std::string& out)
+{
+  std::vector<std::string> args;
+  for (const auto& lib : opt.policy_libs)
+    args.insert(args.end(), {"--policy-lib", lib});
+  args.insert(args.end(), {"run", plan.scenario, "--seed", std::to_string(seed), "--out", out, "-q", "--patch",
+                           o.patch.dump(), "--set", o.path + "=" + std::to_string(value)});
+  args.insert(args.end(), plan.args.begin(), plan.args.end());
+  return args;
+}
+
+//! Where a run goes: DIR/runs/<option>/<value>/seed-<s>/ (its log.txt and out/).
+PointJob job_of(const Plan& plan, const PlanOptions& opt, std::size_t config, std::uint64_t seed)
+{
+  const auto [i, value] = option_value(config);
+  const Option& o = plan.options.at(i);
+  const fs::path dir =
+      fs::path(opt.out) / "runs" / run_folder_name(o.label) / std::to_string(value) / ("seed-" + std::to_string(seed));
+  return PointJob{dir, run_args(plan, opt, o, value, seed, (dir / "out").string()), false};
+}
+
+//! Thrown by a search that needs values not yet run: the option and those values (every seed of each).
+struct NeedRuns {
+  std::size_t option;
+  std::vector<std::int64_t> values;
+};
+
+//! The plan's runs and their verdicts. Runs are kept in DIR/plan.sqlite (table `runs`: key, option, value, seed,
+//! wall_s, summary), keyed by the SHA-256 of their command line (results folder aside) and of the scenario file's
+//! bytes: a rerun, or a plan with other SLOs over the same runs, reuses every run recorded.
 class Planner {
 public:
-  Planner(const Plan& plan, const PlanOptions& opt, std::string self_exe)
+  Planner(const Plan& plan, const PlanOptions& opt, std::string self_exe, int ranks)
       : plan_(plan)
       , opt_(opt)
       , self_(std::move(self_exe))
-      , out_(opt.out)
+      , ranks_(ranks)
+      , db_((fs::path(opt.out) / "plan.sqlite").string())
   {
+    db_.exec("CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, option TEXT NOT NULL, value INTEGER NOT NULL, "
+             "seed INTEGER NOT NULL, wall_s REAL, summary TEXT NOT NULL)");
+    auto s = db_.prepare("SELECT key, summary FROM runs");
+    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+      const auto* key = sqlite3_column_text(s.get(), 0);
+      const auto* text = sqlite3_column_text(s.get(), 1);
+      nlohmann::json summary;
+      if (key != nullptr && text != nullptr)
+        summary = nlohmann::json::parse(reinterpret_cast<const char*>(text), nullptr, false);
+      if (key == nullptr || not summary.is_object()) // a hand-edited database is not trusted
+        throw InputError(db_path(), "",
+                         "a run in table runs has no key or a summary that is not a JSON object (expected the "
+                         "plan.sqlite that ccsim plan writes; remove it to run the plan again)");
+      summaries_.emplace(reinterpret_cast<const char*>(key), std::move(summary));
+      before_.insert(reinterpret_cast<const char*>(key));
+    }
   }
 
-  //! The value's runs (every seed, opt.jobs at a time) and its verdicts; cached.
-  const Evaluation& evaluate(const Option& o, std::int64_t value)
+  //! Whether every seed of the value has a recorded run.
+  bool has(std::size_t option, std::int64_t value) const
   {
-    const auto key = std::make_pair(o.label, value);
+    return std::all_of(plan_.seeds.begin(), plan_.seeds.end(),
+                       [&](std::uint64_t seed) { return summaries_.contains(key_of(option, value, seed)); });
+  }
+
+  //! Throws NeedRuns for those of `values` that are not all run.
+  void need(std::size_t option, const std::vector<std::int64_t>& values) const
+  {
+    NeedRuns n{option, {}};
+    for (const auto v : values)
+      if (not has(option, v))
+        n.values.push_back(v);
+    if (not n.values.empty())
+      throw n;
+  }
+
+  //! The verdicts of a value whose runs are all recorded (cached).
+  const Evaluation& evaluate(std::size_t option, std::int64_t value)
+  {
+    need(option, {value});
+    const auto key = std::make_pair(option, value);
     if (const auto it = cache_.find(key); it != cache_.end())
       return it->second;
-    std::vector<nlohmann::json> summaries(plan_.seeds.size());
-    std::map<pid_t, std::size_t> running;
-    std::size_t next = 0;
-    int failed = 0;
-    const auto dir_of = [&](std::size_t k) {
-      return out_ / "runs" / run_folder_name(o.label) / std::to_string(value) /
-             ("seed-" + std::to_string(plan_.seeds[k]));
-    };
-    while (next < plan_.seeds.size() || not running.empty()) {
-      while (next < plan_.seeds.size() && running.size() < std::max(1U, opt_.jobs)) {
-        std::vector<std::string> args;
-        for (const auto& lib : opt_.policy_libs)
-          args.insert(args.end(), {"--policy-lib", lib});
-        args.insert(args.end(), {"run", plan_.scenario, "--seed", std::to_string(plan_.seeds[next]), "--out",
-                                 (dir_of(next) / "out").string(), "-q", "--patch", o.patch.dump(), "--set",
-                                 o.path + "=" + std::to_string(value)});
-        args.insert(args.end(), plan_.args.begin(), plan_.args.end());
-        // Resume: a run whose command and scenario bytes are those of a finished run in its folder is not redone.
-        const nlohmann::json run_key = {{"args", args}, {"scenario_sha256", scenario_sha256_}};
-        if (const auto done = finished_run(dir_of(next), run_key)) {
-          summaries[next++] = *done;
-          reused_++;
-          continue;
-        }
-        fs::remove_all(dir_of(next)); // a rerun of anything else starts afresh
-        fs::create_directories(dir_of(next));
-        keys_[next] = run_key;
-        running[spawn(self_, args, (dir_of(next) / "log.txt").string())] = next;
-        next++;
-        ran_++;
-      }
-      if (running.empty())
-        break;
-      int status = 0;
-      const pid_t pid = waitpid(-1, &status, 0);
-      const auto it = running.find(pid);
-      if (it == running.end())
-        continue;
-      const std::size_t k = it->second;
-      running.erase(it);
-      if (exit_code(status) != 0) {
-        failed = failed != 0 ? failed : (exit_code(status) == 2 ? 2 : 1);
-        std::cerr << fmt::format("ccsim plan: {} = {} with seed {} failed (exit code {}); its log: {}\n", o.variable,
-                                 value, plan_.seeds[k], exit_code(status), (dir_of(k) / "log.txt").string());
-        continue;
-      }
-      summaries[k] = parse_json_file((dir_of(k) / "out" / "summary.json").string());
-      AtomicFile done(dir_of(k) / "run-key.json"); // written last: the run is complete
-      done.write(keys_[k].dump());
-      done.commit();
+    std::vector<const nlohmann::json*> summaries;
+    for (const auto seed : plan_.seeds) {
+      const std::string k = key_of(option, value, seed);
+      summaries.push_back(&summaries_.at(k));
+      reused_ += before_.contains(k) ? 1 : 0;
     }
-    if (failed != 0)
-      throw RunFailed{failed};
     Evaluation e;
     e.met = true;
     for (std::size_t i = 0; i < plan_.slos.size(); i++) {
@@ -251,24 +284,83 @@ public:
     }
     if (not plan_.objective.empty())
       std::tie(e.objective, e.objective_ci95) = stats_of(summaries, plan_.objective, "/objective");
-    for (std::size_t i = 0; i < plan_.slos.size(); i++) {
-      const Check& c = e.checks[i];
-      const Slo& slo = plan_.slos[i];
-      csv_field(rows_, o.label);
-      rows_ += fmt::format(",{},", value);
-      csv_field(rows_, slo.metric);
-      rows_ += fmt::format(",{},{},{},{},{},{}\n", plan_.seeds.size(), c.mean,
-                           std::isnan(c.ci95) ? "" : fmt::format("{}", c.ci95), slo.max ? "max" : "min",
-                           slo.max ? *slo.max : *slo.min, c.verdict);
-    }
+    const Option& o = plan_.options[option];
     if (not opt_.quiet)
       std::cerr << fmt::format("plan: {} {} = {}: {}\n", o.label, o.variable, value,
                                e.met ? "every SLO met" : "not every SLO met");
     return cache_.emplace(key, std::move(e)).first->second;
   }
 
-  const std::string& rows() const { return rows_; }
+  //! Runs every seed not yet recorded of the values asked, in one batch over the processes (and MPI ranks),
+  //! recording each run that succeeds. Throws RunFailed when one failed.
+  void run(const std::vector<NeedRuns>& needs)
+  {
+    Points batch;
+    for (const auto& n : needs)
+      for (const auto v : n.values) {
+        asked_.emplace(n.option, v);
+        for (const auto seed : plan_.seeds)
+          if (not summaries_.contains(key_of(n.option, v, seed)))
+            batch.emplace_back(config_of(n.option, v), seed);
+      }
+    rounds_ += batch.empty() ? 0 : 1;
+    int failed = 0;
+    const auto done = [&](PointOutcome&& r) {
+      const auto [i, value] = option_value(r.config);
+      if (r.code == NOT_RUN)
+        return;
+      if (r.code != 0) {
+        failed = failed != 0 ? failed : (r.code == static_cast<int>(ExitCode::BAD_INPUT) ? 2 : 1);
+        std::cerr << fmt::format("ccsim plan: {} {} = {} with seed {} failed (exit code {}); its log: {}\n",
+                                 plan_.options[i].label, plan_.options[i].variable, value, r.seed, r.code,
+                                 (job_of(plan_, opt_, r.config, r.seed).dir / "log.txt").string());
+        return;
+      }
+      const std::string key = key_of(i, value, r.seed);
+      auto s = db_.prepare("INSERT OR REPLACE INTO runs (key, option, value, seed, wall_s, summary) VALUES (?, ?, "
+                           "?, ?, ?, ?)");
+      const std::string text = r.summary.dump();
+      sqlite3_bind_text(s.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(s.get(), 2, plan_.options[i].label.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(s.get(), 3, value);
+      sqlite3_bind_int64(s.get(), 4, static_cast<sqlite3_int64>(r.seed));
+      sqlite3_bind_double(s.get(), 5, r.wall_s);
+      sqlite3_bind_text(s.get(), 6, text.c_str(), -1, SQLITE_TRANSIENT);
+      db_.step_done(s.get());
+      summaries_[key] = std::move(r.summary);
+      ran_++;
+    };
+    run_batch(
+        batch, ranks_, [&](std::size_t c, std::uint64_t seed) { return job_of(plan_, opt_, c, seed); }, opt_.jobs,
+        self_, done);
+    if (failed != 0)
+      throw RunFailed{failed};
+  }
+
+  //! plan.csv: every value asked whose runs are all recorded, by option (in plan order) and value.
+  std::string rows()
+  {
+    std::string csv = "option,value,metric,n,mean,ci95,bound,threshold,verdict\n";
+    for (const auto& [i, value] : asked_) {
+      if (not has(i, value))
+        continue;
+      const Evaluation& e = evaluate(i, value);
+      for (std::size_t k = 0; k < plan_.slos.size(); k++) {
+        const Check& c = e.checks[k];
+        const Slo& slo = plan_.slos[k];
+        csv_field(csv, plan_.options[i].label);
+        csv += fmt::format(",{},", value);
+        csv_field(csv, slo.metric);
+        csv += fmt::format(",{},{},{},{},{},{}\n", plan_.seeds.size(), c.mean,
+                           std::isnan(c.ci95) ? "" : fmt::format("{}", c.ci95), slo.max ? "max" : "min",
+                           slo.max ? *slo.max : *slo.min, c.verdict);
+      }
+    }
+    return csv;
+  }
+
   std::uint64_t ran() const { return ran_; }
+  std::uint64_t rounds() const { return rounds_; }
   std::uint64_t reused() const { return reused_; }
 
   struct RunFailed {
@@ -276,46 +368,46 @@ public:
   };
 
 private:
+  std::string db_path() const { return (fs::path(opt_.out) / "plan.sqlite").string(); }
+
+  //! A run's key: its command line with the results folder left out, and the scenario file's bytes.
+  std::string key_of(std::size_t option, std::int64_t value, std::uint64_t seed) const
+  {
+    const nlohmann::json key = {{"args", run_args(plan_, opt_, plan_.options[option], value, seed, "")},
+                                {"scenario_sha256", scenario_sha256_}};
+    return sha256_hex(key.dump());
+  }
+
   //! Mean and 95 % CI half-width over the seeds of the number at `pointer` (InputError located at `where` when a
   //! summary lacks it: an unknown metric).
-  std::pair<double, double> stats_of(const std::vector<nlohmann::json>& summaries, const std::string& pointer,
+  std::pair<double, double> stats_of(const std::vector<const nlohmann::json*>& summaries, const std::string& pointer,
                                      const std::string& where) const
   {
     std::vector<double> x;
-    for (const auto& s : summaries) {
+    for (const auto* s : summaries) {
       const nlohmann::json::json_pointer p(pointer);
-      if (not s.contains(p) || not s.at(p).is_number())
+      if (not s->contains(p) || not s->at(p).is_number())
         throw InputError(opt_.file, where,
                          "summary.json has no number at " + pointer +
                              " (expected a metric of the runs' summary.json, such as /window/wait_s/mean; an "
                              "output.window gives /window/..., a tco object /tco/...)");
-      x.push_back(s.at(p).get<double>());
+      x.push_back(s->at(p).get<double>());
     }
     const auto [mean, sd] = mean_sd(x);
     return {mean, ci95(sd, x.size())};
   }
 
-  //! The summary of the finished run in `dir` whose key is `key`, if there is one.
-  static std::optional<nlohmann::json> finished_run(const fs::path& dir, const nlohmann::json& key)
-  {
-    try {
-      if (fs::is_regular_file(dir / "run-key.json") && parse_json_file((dir / "run-key.json").string()) == key)
-        return parse_json_file((dir / "out" / "summary.json").string());
-    } catch (const InputError&) {
-      // unreadable: run it again
-    }
-    return std::nullopt;
-  }
-
   const Plan& plan_;
   const PlanOptions& opt_;
   std::string self_;
-  fs::path out_;
+  int ranks_;
+  Database db_;
   std::string scenario_sha256_ = sha256_hex(read_file_text(plan_.scenario, "scenario"));
-  std::map<std::size_t, nlohmann::json> keys_; //!< the runs in flight: their keys
-  std::uint64_t ran_ = 0, reused_ = 0;
-  std::map<std::pair<std::string, std::int64_t>, Evaluation> cache_;
-  std::string rows_ = "option,value,metric,n,mean,ci95,bound,threshold,verdict\n";
+  std::map<std::string, nlohmann::json> summaries_; //!< every recorded run's summary.json, by key
+  std::set<std::string> before_;                    //!< the keys recorded before this plan started
+  std::set<std::pair<std::size_t, std::int64_t>> asked_;
+  std::uint64_t ran_ = 0, rounds_ = 0, reused_ = 0;
+  std::map<std::pair<std::size_t, std::int64_t>, Evaluation> cache_;
 };
 
 struct Decision {
@@ -324,15 +416,30 @@ struct Decision {
   double objective = std::nan(""), objective_ci95 = std::nan("");
 };
 
-//! The smallest value meeting every SLO. Each SLO's direction is read from the two ends of the range: one met at
-//! max and not at min improves with more of the variable (a wait); one met at min and not at max worsens (a
-//! utilization floor); one met at neither makes the option infeasible. Bisection finds the smallest value meeting
-//! every improving SLO; every SLO is then checked there: a worsening one that fails there fails above it too.
-Decision seek(Planner& planner, const Option& o)
+//! The values of the first `depth` levels of bisection between lo and hi (mid first): what the next `depth` steps
+//! may ask, run at once when processes are spare.
+void bisection_ahead(std::int64_t lo, std::int64_t hi, int depth, std::vector<std::int64_t>& out)
+{
+  if (depth == 0 || hi - lo <= 1)
+    return;
+  const std::int64_t mid = lo + (hi - lo) / 2;
+  out.push_back(mid);
+  bisection_ahead(lo, mid, depth - 1, out);
+  bisection_ahead(mid, hi, depth - 1, out);
+}
+
+//! The smallest value of option `oi` meeting every SLO, over the runs recorded so far: throws NeedRuns when it
+//! needs more (replayed once they are run: it decides the same way over the same runs). Each SLO's direction is
+//! read from the two ends of the range: one met at max and not at min improves with more of the variable (a
+//! wait); one met at min and not at max worsens (a utilization floor); one met at neither makes the option
+//! infeasible. Bisection finds the smallest value meeting every improving SLO (asking `depth` levels of it at
+//! once); every SLO is then checked there: a worsening one that fails there fails above it too.
+Decision seek(Planner& planner, std::size_t oi, const Option& o, int depth)
 {
   Decision d;
-  const std::vector<Check> at_min = planner.evaluate(o, o.min).checks;
-  const std::vector<Check> at_max = planner.evaluate(o, o.max).checks;
+  planner.need(oi, {o.min, o.max});
+  const std::vector<Check> at_min = planner.evaluate(oi, o.min).checks;
+  const std::vector<Check> at_max = planner.evaluate(oi, o.max).checks;
   std::vector<std::size_t> improving;
   for (std::size_t i = 0; i < at_min.size(); i++) {
     const bool min_met = at_min[i].verdict == "met", max_met = at_max[i].verdict == "met";
@@ -344,7 +451,7 @@ Decision seek(Planner& planner, const Option& o)
       improving.push_back(i);
   }
   const auto improved = [&](std::int64_t v) {
-    const Evaluation& e = planner.evaluate(o, v);
+    const Evaluation& e = planner.evaluate(oi, v);
     return std::all_of(improving.begin(), improving.end(), [&](std::size_t i) { return e.checks[i].verdict == "met"; });
   };
   std::int64_t lo = o.min, hi = o.max; // invariant: lo fails an improving SLO (or is min with none), hi meets them
@@ -352,10 +459,15 @@ Decision seek(Planner& planner, const Option& o)
     hi = lo;
   while (hi - lo > 1) {
     const std::int64_t mid = lo + (hi - lo) / 2;
+    if (not planner.has(oi, mid)) {
+      std::vector<std::int64_t> ahead;
+      bisection_ahead(lo, hi, depth, ahead);
+      planner.need(oi, ahead);
+    }
     (improved(mid) ? hi : lo) = mid;
   }
   d.value = hi;
-  if (not planner.evaluate(o, hi).met) { // a worsening SLO already fails at the smallest value the others allow
+  if (not planner.evaluate(oi, hi).met) { // a worsening SLO already fails at the smallest value the others allow
     d.status = "infeasible";
     return d;
   }
@@ -364,38 +476,73 @@ Decision seek(Planner& planner, const Option& o)
   // the answer is then not trusted: noise between seeds, or a real non-monotone response).
   if (hi < o.max && not improved(hi + 1))
     d.status = "non-monotone";
-  const Evaluation& at = planner.evaluate(o, hi);
+  const Evaluation& at = planner.evaluate(oi, hi);
   d.objective = at.objective;
   d.objective_ci95 = at.objective_ci95;
   return d;
 }
 
-} // namespace
-
-int plan(const PlanOptions& opt, const std::string& self_exe)
+//! Every option's decision: rounds of replayed searches, each round running what the searches still need in one
+//! batch (every option's next values at once, and further levels of bisection when processes are spare).
+std::vector<Decision> decide(const Plan& p, Planner& planner, unsigned slots)
 {
-  const Plan p = read_plan(opt.file);
-  if (opt.check_only) {
-    std::cout << fmt::format("{}: valid plan: {} option(s), {} SLO(s), {} seed(s) per value\n", opt.file,
-                             p.options.size(), p.slos.size(), p.seeds.size());
-    return 0;
+  for (;;) {
+    std::vector<Decision> decisions(p.options.size());
+    std::vector<NeedRuns> needs;
+    for (std::size_t i = 0; i < p.options.size(); i++) {
+      try {
+        decisions[i] = seek(planner, i, p.options[i], 1);
+      } catch (const NeedRuns& n) {
+        needs.push_back(n);
+      }
+    }
+    if (needs.empty())
+      return decisions;
+    // Levels of bisection that fit the spare processes: 2^depth - 1 values per option searching.
+    const std::size_t per_option = slots / (needs.size() * p.seeds.size());
+    int depth = 1;
+    while (depth < 20 && (std::size_t{2} << depth) - 1 <= per_option)
+      depth++;
+    if (depth > 1)
+      for (auto& n : needs) {
+        try {
+          seek(planner, n.option, p.options[n.option], depth);
+        } catch (const NeedRuns& more) {
+          n = more;
+        }
+      }
+    planner.run(needs);
   }
+}
+
+int plan_on_rank0(const Plan& p, const PlanOptions& opt, const std::string& self_exe, int ranks)
+{
   const bool existed = fs::exists(opt.out);
   fs::create_directories(opt.out);
-  Planner planner(p, opt, self_exe);
+  const FolderLock lock(opt.out, "plan.lock", "plan");
   std::vector<Decision> decisions;
+  std::string rows;
+  std::uint64_t ran = 0, rounds = 0, reused = 0;
   try {
-    for (const Option& o : p.options)
-      decisions.push_back(seek(planner, o));
-  } catch (const Planner::RunFailed& f) {
-    write_files(opt.out, {{"plan.csv", planner.rows()}});
-    std::cerr << "ccsim plan: a run failed: no decision\n";
-    return f.code;
+    Planner planner(p, opt, self_exe, ranks);
+    try {
+      decisions = decide(p, planner, std::max(1U, opt.jobs) * static_cast<unsigned>(ranks));
+    } catch (const Planner::RunFailed& f) {
+      end_batches(ranks);
+      write_files(opt.out, {{"plan.csv", planner.rows()}});
+      std::cerr << "ccsim plan: a run failed: no decision\n";
+      return f.code;
+    }
+    end_batches(ranks);
+    rows = planner.rows();
+    ran = planner.ran();
+    rounds = planner.rounds();
+    reused = planner.reused();
   } catch (const InputError&) { // an SLO or objective naming no metric: no partial results left behind
-    std::error_code ec;
-    fs::remove_all(fs::path(opt.out) / "runs", ec);
-    if (not existed)
-      fs::remove(opt.out, ec);
+    if (not existed) {
+      std::error_code ec;
+      fs::remove_all(opt.out, ec);
+    }
     throw;
   }
   // Rank: feasible options by the objective (or by value without one), infeasible last.
@@ -435,12 +582,34 @@ int plan(const PlanOptions& opt, const std::string& self_exe)
     csv += fmt::format(",{},{}\n", std::isnan(d.objective) ? "" : fmt::format("{}", d.objective),
                        std::isnan(d.objective_ci95) ? "" : fmt::format("{}", d.objective_ci95));
   }
-  write_files(opt.out, {{"plan.csv", planner.rows()}, {"decisions.csv", csv}});
+  write_files(opt.out, {{"plan.csv", rows}, {"decisions.csv", csv}});
   if (not opt.quiet)
-    std::cout << fmt::format("results     {}/{{decisions.csv, plan.csv}} and runs/<option>/<value>/seed-<s>/ ({} "
-                             "runs, {} reused from an earlier plan)\n",
-                             opt.out, planner.ran(), planner.reused());
+    std::cout << fmt::format("results     {}/{{decisions.csv, plan.csv, plan.sqlite}} and "
+                             "runs/<option>/<value>/seed-<s>/ ({} runs in {} rounds{}, {} reused from an earlier "
+                             "plan)\n",
+                             opt.out, ran, rounds, ranks > 1 ? fmt::format(" on {} MPI ranks", ranks) : std::string(),
+                             reused);
   return 0;
+}
+
+} // namespace
+
+int plan(const PlanOptions& opt, const std::string& self_exe)
+{
+  const Plan p = read_plan(opt.file);
+  if (opt.check_only) {
+    std::cout << fmt::format("{}: valid plan: {} option(s), {} SLO(s), {} seed(s) per value\n", opt.file,
+                             p.options.size(), p.slos.size(), p.seeds.size());
+    return 0;
+  }
+  return with_ranks(opt.mpi, "ccsim plan", [&](int rank, int ranks) {
+    if (rank != 0) {
+      serve_batches(
+          rank, ranks, [&](std::size_t c, std::uint64_t seed) { return job_of(p, opt, c, seed); }, opt.jobs, self_exe);
+      return 0;
+    }
+    return plan_on_rank0(p, opt, self_exe, ranks);
+  });
 }
 
 } // namespace ccsim::app

@@ -1,12 +1,12 @@
 // src/app/sweep.cpp: `ccsim sweep` - what-if sweeps with resume, a SQLite results database and deltas. The sweep
-// file is read in sweep_spec, results kept in sweep_db, points run as child processes (child_process), spread over
-// MPI ranks by sweep_mpi.
+// file is read in sweep_spec, results kept in sweep_db, points run as child processes spread over MPI ranks by
+// point_runner (shared with ccsim plan).
 #include "sweep.hpp"
 
 #include "check.hpp"
 #include "child_process.hpp"
+#include "point_runner.hpp"
 #include "sweep_db.hpp"
-#include "sweep_mpi.hpp"
 #include "sweep_spec.hpp"
 
 #include "ccsim/core/error.hpp"
@@ -15,36 +15,20 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
 namespace fs = std::filesystem;
 
 namespace ccsim::app {
 
 namespace {
-
-std::string read_text(const fs::path& p)
-{
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string human_s(double s)
 {
@@ -53,118 +37,14 @@ std::string human_s(double s)
                     : fmt::format("{:.1f} h", s / 3600);
 }
 
-//! Runs `mine`, `jobs` at a time, each as `ccsim run` in DIR/points/<id>/, reporting each end to `done`. After a
-//! point fails with bad input no new point starts (the rest are reported NOT_RUN). `poll` (optional) is called
-//! while children run and returns whether it did something (MPI rank 0 receives other ranks' outcomes there).
-void run_points(const SweepSpec& spec, const SweepOptions& opt, const std::string& self_exe, const fs::path& out,
-                const Points& mine, const std::function<void(PointOutcome&&)>& done, const std::function<bool()>& poll)
-{
-  std::map<pid_t, std::pair<std::size_t, std::uint64_t>> running;
-  std::size_t next = 0;
-  bool bad_input = false;
-  const unsigned parallel = std::max(1U, opt.jobs);
-  while (next < mine.size() || not running.empty()) {
-    while (next < mine.size() && running.size() < parallel && not bad_input) {
-      const auto [c, seed] = mine[next++];
-      const fs::path dir = out / "points" / point_id(c, seed);
-      fs::remove_all(dir); // a point killed mid-run left partial results: redo it from scratch
-      fs::create_directories(dir);
-      std::vector<std::string> args;
-      for (const auto& lib : opt.policy_libs) {
-        args.push_back("--policy-lib");
-        args.push_back(lib);
-      }
-      args.insert(args.end(),
-                  {"run", spec.scenario, "--seed", std::to_string(seed), "--out", (dir / "out").string(), "-q"});
-      const auto idx = config_values(spec, c);
-      for (std::size_t a = 0; a < spec.axes.size(); a++) {
-        if (spec.axes[a].is_variants()) { // a variant's patch (applied before every --set)
-          args.push_back("--patch");
-          args.push_back(spec.axes[a].patches[idx[a]].dump());
-          continue;
-        }
-        args.push_back("--set");
-        args.push_back(spec.axes[a].pointer + "=" + spec.axes[a].values[idx[a]].dump());
-      }
-      args.insert(args.end(), spec.args.begin(), spec.args.end());
-      running[spawn(self_exe, args, (dir / "log.txt").string())] = {c, seed};
-    }
-    if (bad_input)
-      for (; next < mine.size(); next++)
-        done(PointOutcome{mine[next].first, mine[next].second, NOT_RUN, 0, {}, {}});
-    if (running.empty())
-      break;
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, poll ? WNOHANG : 0);
-    if (pid == 0) { // nothing ended yet (polling)
-      if (not poll())
-        usleep(2000);
-      continue;
-    }
-    const auto it = running.find(pid);
-    if (it == running.end())
-      continue;
-    PointOutcome o;
-    std::tie(o.config, o.seed) = it->second;
-    running.erase(it);
-    const fs::path dir = out / "points" / point_id(o.config, o.seed);
-    o.code = exit_code(status);
-    if (o.code == 0) {
-      o.summary = parse_json_file((dir / "out" / "summary.json").string());
-      o.wall_s = parse_json_file((dir / "out" / "run.json").string()).value("wall_s", 0.0);
-      if (not spec.keep_all)
-        for (const auto& f : fs::directory_iterator(dir / "out"))
-          if (f.path().filename() != "summary.json" && f.path().filename() != "run.json")
-            fs::remove(f.path());
-    } else {
-      bad_input = bad_input || o.code == static_cast<int>(ExitCode::BAD_INPUT); // would fail every point
-      o.log = read_text(dir / "log.txt");
-    }
-    done(std::move(o));
-  }
-}
-
-//! Holds `<out>/sweep.lock` (flock) for the process's life, with this process's id in it: two sweeps on one folder
-//! removed each other's point files and failed with "database is locked". The kernel drops the lock when the
-//! process ends, however it ends, so a sweep killed with -9 can be resumed at once.
-class SweepLock {
-public:
-  explicit SweepLock(const fs::path& out)
-  {
-    const fs::path file = out / "sweep.lock";
-    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0)
-      throw InputError(file.string(), "", std::string("cannot open the sweep's lock file: ") + std::strerror(errno));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      std::string holder(32, '\0');
-      const ssize_t n = ::pread(fd_, holder.data(), holder.size(), 0);
-      holder.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-      ::close(fd_);
-      throw InputError(out.string(), "",
-                       "another sweep (process " + (holder.empty() ? std::string("unknown") : holder) +
-                           ") is running in this folder (expected one sweep per --out: wait for it, or choose "
-                           "another --out)");
-    }
-    const std::string pid = std::to_string(::getpid());
-    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()))
-      throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
-  }
-  ~SweepLock() { ::close(fd_); }
-  SweepLock(const SweepLock&) = delete;
-  SweepLock& operator=(const SweepLock&) = delete;
-
-private:
-  int fd_ = -1;
-};
-
 //! The sweep once MPI (if any) is up: rank 0 keeps the database, every rank runs its share of the points.
 int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string& self_exe, int rank, int ranks)
 {
   const fs::path out = opt.out;
-  std::optional<SweepLock> lock;
+  std::optional<FolderLock> lock;
   if (rank == 0) {
     fs::create_directories(out);
-    lock.emplace(out);
+    lock.emplace(out, "sweep.lock", "sweep");
   }
   fs::create_directories(out / "points");
   std::optional<Database> db;
@@ -193,20 +73,25 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string&
         if (not done.contains(point_id(c, seed)))
           pending.emplace_back(c, seed);
   }
-#ifdef CCSIM_WITH_MPI
-  if (ranks > 1)
-    pending = broadcast_points(pending, rank);
-#endif
-  // Points are dealt round-robin over the ranks.
-  Points mine;
-  for (std::size_t i = 0; i < pending.size(); i++)
-    if (static_cast<int>(i % static_cast<std::size_t>(ranks)) == rank)
-      mine.push_back(pending[i]);
-
+  // A point's command: the scenario, its seed and the configuration's --patch (a variant) and --set edits.
+  const auto job_of = [&](std::size_t c, std::uint64_t seed) {
+    PointJob job{out / "points" / point_id(c, seed), {}, not spec.keep_all};
+    for (const auto& lib : opt.policy_libs)
+      job.args.insert(job.args.end(), {"--policy-lib", lib});
+    job.args.insert(job.args.end(),
+                    {"run", spec.scenario, "--seed", std::to_string(seed), "--out", (job.dir / "out").string(), "-q"});
+    const auto idx = config_values(spec, c);
+    for (std::size_t a = 0; a < spec.axes.size(); a++) {
+      if (spec.axes[a].is_variants()) // a variant's patch (applied before every --set)
+        job.args.insert(job.args.end(), {"--patch", spec.axes[a].patches[idx[a]].dump()});
+      else
+        job.args.insert(job.args.end(), {"--set", spec.axes[a].pointer + "=" + spec.axes[a].values[idx[a]].dump()});
+    }
+    job.args.insert(job.args.end(), spec.args.begin(), spec.args.end());
+    return job;
+  };
   if (rank != 0) {
-#ifdef CCSIM_WITH_MPI
-    run_points(spec, opt, self_exe, out, mine, [](PointOutcome&& o) { send_outcome(o); }, {});
-#endif
+    serve_batches(rank, ranks, job_of, opt.jobs, self_exe);
     return 0;
   }
 
@@ -214,7 +99,6 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string&
   const auto t0 = std::chrono::steady_clock::now();
   const auto elapsed = [&t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   std::size_t finished = 0;
-  std::size_t reported = 0;
   std::size_t not_run = 0;
   std::vector<std::string> failures;
   bool bad_input = false;
@@ -232,7 +116,6 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string&
     std::cerr << (terminal ? "\r" + line + "   " : line + "\n") << std::flush;
   };
   const auto handle = [&](PointOutcome&& o) {
-    reported++;
     if (o.code == NOT_RUN) {
       not_run++;
       return;
@@ -247,21 +130,8 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& opt, const std::string&
     progress();
   };
   progress();
-  std::function<bool()> poll;
-#ifdef CCSIM_WITH_MPI
-  if (ranks > 1)
-    poll = [&] {
-      auto o = receive_outcome(false);
-      if (o)
-        handle(std::move(*o));
-      return o.has_value();
-    };
-#endif
-  run_points(spec, opt, self_exe, out, mine, handle, poll);
-#ifdef CCSIM_WITH_MPI
-  while (ranks > 1 && reported < pending.size())
-    handle(std::move(*receive_outcome(true)));
-#endif
+  run_batch(pending, ranks, job_of, opt.jobs, self_exe, handle); // the points, dealt round-robin over the ranks
+  end_batches(ranks);
   if (not opt.quiet && terminal)
     std::cerr << "\n";
   for (const auto& f : failures)
@@ -302,29 +172,8 @@ int sweep(const SweepOptions& opt, const std::string& self_exe)
                           ? "cannot use the scenario file (" + ec.message() + "): "
                           : std::string("no such scenario file: ")) +
                          printable(spec.scenario, 200));
-#ifdef CCSIM_WITH_MPI
-  if (opt.mpi) {
-    MpiSession mpi;
-    try {
-      return run_sweep(spec, opt, self_exe, mpi.rank, mpi.size);
-    } catch (const std::exception& e) {
-      // The other ranks may wait in a collective call for this one: abort the job instead of finalizing.
-      if (mpi.size > 1) {
-        if (const auto* input = dynamic_cast<const InputError*>(&e))
-          for (const auto& d : input->diagnostics())
-            std::cerr << "error: " << d.to_string() << "\n";
-        else
-          std::cerr << "ccsim: internal error: " << e.what() << "\n";
-        mpi_abort(dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1);
-      }
-      throw;
-    }
-  }
-#else
-  if (opt.mpi)
-    throw InputError("--mpi", "", "this ccsim was built without MPI (install libopenmpi-dev and rebuild)");
-#endif
-  return run_sweep(spec, opt, self_exe, 0, 1);
+  return with_ranks(opt.mpi, "ccsim sweep",
+                    [&](int rank, int ranks) { return run_sweep(spec, opt, self_exe, rank, ranks); });
 }
 
 } // namespace ccsim::app

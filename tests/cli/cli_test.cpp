@@ -1655,6 +1655,46 @@ TEST(Cli, SweepOfTooManyPointsIsRefusedBeforeAnythingIsBuilt)
   EXPECT_NE(r2.output.find("2000000 points"), std::string::npos) << r2.output;
 }
 
+namespace {
+// Two options over fcfs-3jobs (small_plan's hand schedule), nodes in [2, 64], one seed: "more-nodes" needs 4 nodes
+// (mean waits 8, 4/3, 0 s at 2, 3, 4); "j3-later" submits j3 at 5 s, when j2 ends on 3 nodes: nobody waits at 3
+// (at 2: j2 and j3 wait 10 s each), so it needs 3.
+fs::path two_option_plan(const fs::path& dir)
+{
+  fs::create_directories(dir);
+  const nlohmann::json variable = {
+      {"name", "nodes"}, {"path", "/sites/0/racks/0/nodes_per_rack"}, {"min", 2}, {"max", 64}};
+  const nlohmann::json plan = {{"scenario", (SOURCE / "scenarios/small/fcfs-3jobs.json").string()},
+                               {"options",
+                                {{{"label", "more-nodes"}, {"variable", variable}},
+                                 {{"label", "j3-later"},
+                                  {"patch", {{{"op", "replace"}, {"path", "/workload/jobs/2/submit_s"}, {"value", 5}}}},
+                                  {"variable", variable}}}},
+                               {"slos", {{{"metric", "/wait_s/mean"}, {"max", 1}}}}};
+  std::ofstream(dir / "two.plan.json") << plan.dump(2);
+  return dir / "two.plan.json";
+}
+
+//! Rows of the plan's database: option, value, seed (sorted).
+std::vector<std::string> plan_runs(const fs::path& db_path)
+{
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(db_path.string().c_str(), &db), SQLITE_OK);
+  std::vector<std::string> rows;
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(
+      sqlite3_prepare_v2(db, "SELECT option, value, seed FROM runs ORDER BY option, value, seed", -1, &s, nullptr),
+      SQLITE_OK)
+      << sqlite3_errmsg(db);
+  while (s != nullptr && sqlite3_step(s) == SQLITE_ROW)
+    rows.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) + "," +
+                   std::to_string(sqlite3_column_int64(s, 1)) + "," + std::to_string(sqlite3_column_int64(s, 2)));
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return rows;
+}
+} // namespace
+
 #ifdef CCSIM_HAVE_MPI
 TEST(Cli, SweepOnTwoMpiRanksGivesTheSameDatabaseAsALocalSweep)
 {
@@ -1702,6 +1742,30 @@ TEST(Cli, SweepOnMpiRanksEndsWithExit2OnBadInputInsteadOfHanging)
     EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
   }
 }
+
+TEST(Cli, PlanOnTwoMpiRanksDecidesAsALocalPlan)
+{
+  const fs::path dir = fresh_dir("plan-mpi");
+  const fs::path file = two_option_plan(dir);
+  ASSERT_EQ(ccsim("plan " + file.string() + " -q -j 2 --out " + (dir / "local").string()).code, 0);
+  // Two ranks of one process each: the same 2 processes as -j 2, so the same rounds, runs and decisions.
+  const std::string env = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 ";
+  const Result mpi = shell(env + "timeout 300 " + MPIEXEC + " --oversubscribe -np 2 " + CCSIM_BIN + " plan " +
+                           file.string() + " --out " + (dir / "mpi").string() + " --mpi");
+  ASSERT_EQ(mpi.code, 0) << mpi.output;
+  EXPECT_NE(mpi.output.find("(16 runs in 7 rounds on 2 MPI ranks, 0 reused"), std::string::npos) << mpi.output;
+  for (const char* f : {"decisions.csv", "plan.csv"})
+    EXPECT_EQ(read_file(dir / "local" / f), read_file(dir / "mpi" / f)) << f;
+  EXPECT_EQ(plan_runs(dir / "local" / "plan.sqlite"), plan_runs(dir / "mpi" / "plan.sqlite"));
+  // A run that fails with bad input on either rank ends the job with exit 2 and its log named, not a hang.
+  auto bad = nlohmann::json::parse(read_file(file));
+  bad["args"] = {"--set", "/scheduler/queue=\"nope\""};
+  std::ofstream(dir / "bad.plan.json") << bad.dump();
+  const Result failed = shell(env + "timeout 300 " + MPIEXEC + " --oversubscribe -np 2 " + CCSIM_BIN + " plan " +
+                              (dir / "bad.plan.json").string() + " -q --out " + (dir / "bad").string() + " --mpi");
+  EXPECT_EQ(failed.code, 2) << failed.output; // 124: timeout killed a hang
+  EXPECT_NE(failed.output.find("failed (exit code 2); its log: "), std::string::npos) << failed.output;
+}
 #else
 TEST(Cli, SweepOnTwoMpiRanksGivesTheSameDatabaseAsALocalSweep)
 {
@@ -1709,6 +1773,11 @@ TEST(Cli, SweepOnTwoMpiRanksGivesTheSameDatabaseAsALocalSweep)
 }
 
 TEST(Cli, SweepOnMpiRanksEndsWithExit2OnBadInputInsteadOfHanging)
+{
+  GTEST_SKIP() << "ccsim was built without MPI (Debian's libopenmpi-dev was not found at configure time)";
+}
+
+TEST(Cli, PlanOnTwoMpiRanksDecidesAsALocalPlan)
 {
   GTEST_SKIP() << "ccsim was built without MPI (Debian's libopenmpi-dev was not found at configure time)";
 }
@@ -2227,7 +2296,8 @@ TEST(Cli, PlanFindsTheErlangCAnswer)
   const Result again =
       ccsim("plan " + (SOURCE / "tests/data/plan/erlang-plan.json").string() + " --out " + dir.string());
   ASSERT_EQ(again.code, 0) << again.output;
-  EXPECT_NE(again.output.find("(0 runs, 42 reused from an earlier plan)"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("(0 runs in 0 rounds, 42 reused from an earlier plan)"), std::string::npos)
+      << again.output;
   EXPECT_EQ(csv_rows(read_file(dir / "decisions.csv")), rows);
   // A utilization floor worsens with more nodes: at 8 Erlangs, 11 nodes are 72.7 % busy (>= 70 %: 11 still); at 6,
   // the 9 nodes the wait needs are 66.7 % busy and fewer wait too long: infeasible. The runs are reused.
@@ -2270,4 +2340,73 @@ TEST(Cli, PlanFindsTheErlangCAnswer)
       R"({"scenario": )" + scenario + R"(, "options": [)" + option +
           R"(], "slos": [{"metric": "/wait_s/nope", "max": 1}]})",
       "/slos/0/metric: summary.json has no number at /wait_s/nope");
+}
+
+// Issue 25, item 3: a plan's runs go through the sweep's runner in rounds (every option's next values in one batch),
+// recorded in plan.sqlite; processes to spare run further levels of the bisection at once. The decisions are those
+// of plain bisection.
+TEST(Cli, PlanRunsEveryOptionInRoundsAndLooksAheadWithSpareProcesses)
+{
+  const fs::path dir = fresh_dir("plan-rounds");
+  const fs::path file = two_option_plan(dir);
+  // One process: bisection, one value per option a round. 2 and 64, then 33, 17, 9, 5, 3, 4 (4 is j3-later's check
+  // past its answer 3, and more-nodes' last step): 8 values each, 7 rounds.
+  const Result one = ccsim("plan " + file.string() + " -j 1 --out " + (dir / "one").string());
+  ASSERT_EQ(one.code, 0) << one.output;
+  EXPECT_NE(one.output.find("(16 runs in 7 rounds, 0 reused from an earlier plan)"), std::string::npos) << one.output;
+  const auto decisions = csv_rows(read_file(dir / "one" / "decisions.csv"));
+  ASSERT_EQ(decisions.size(), 3U);
+  const auto first5 = [](const std::vector<std::string>& row) {
+    return std::vector<std::string>(row.begin(), row.begin() + std::min<std::ptrdiff_t>(5, std::ssize(row)));
+  };
+  EXPECT_EQ(first5(decisions[1]), (std::vector<std::string>{"1", "more-nodes", "nodes", "4", "found"}));
+  EXPECT_EQ(first5(decisions[2]), (std::vector<std::string>{"2", "j3-later", "nodes", "3", "found"}));
+  const auto runs = plan_runs(dir / "one" / "plan.sqlite");
+  ASSERT_EQ(runs.size(), 16U);
+  EXPECT_EQ(runs.front(), "j3-later,2,1");
+  // plan.csv: by option, then value.
+  const auto rows = csv_rows(read_file(dir / "one" / "plan.csv"));
+  ASSERT_EQ(rows.size(), 17U);
+  EXPECT_EQ(rows[1][0], "more-nodes");
+  EXPECT_EQ(rows[1][1], "2");
+  EXPECT_EQ(rows[2][1], "3");
+  EXPECT_EQ(rows[9][0], "j3-later");
+  // Eight processes: 4 per option (one seed), so two levels of bisection a round (3 values): 2 and 64; 33, 17, 48;
+  // 9, 5, 13; 3 and 4. 10 values each, 4 rounds; the same decisions.
+  const Result eight = ccsim("plan " + file.string() + " -j 8 --out " + (dir / "eight").string());
+  ASSERT_EQ(eight.code, 0) << eight.output;
+  EXPECT_NE(eight.output.find("(20 runs in 4 rounds, 0 reused from an earlier plan)"), std::string::npos)
+      << eight.output;
+  EXPECT_EQ(csv_rows(read_file(dir / "eight" / "decisions.csv")), decisions);
+  // Resuming from the database: the one-process plan reruns nothing in the eight-process folder.
+  const Result again = ccsim("plan " + file.string() + " -j 1 --out " + (dir / "eight").string());
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_NE(again.output.find("(0 runs in 0 rounds, 16 reused from an earlier plan)"), std::string::npos)
+      << again.output;
+  EXPECT_EQ(csv_rows(read_file(dir / "eight" / "decisions.csv")), decisions);
+
+  // A second plan on a folder a plan holds is refused at once, naming the holder (here this test holds the lock).
+  const int fd = ::open((dir / "one" / "plan.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  ASSERT_EQ(::ftruncate(fd, 0), 0);
+  ASSERT_EQ(::write(fd, "4242", 4), 4);
+  const Result refused = ccsim("plan " + file.string() + " --out " + (dir / "one").string());
+  EXPECT_EQ(refused.code, 2) << refused.output;
+  EXPECT_NE(refused.output.find((dir / "one").string() + ": another plan (process 4242) is running in this folder"),
+            std::string::npos)
+      << refused.output;
+  ::close(fd);
+
+  // A hand-edited database is not trusted: located, exit 2.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "one" / "plan.sqlite").string().c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, "UPDATE runs SET summary = 'not json' WHERE value = 2", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const Result edited = ccsim("plan " + file.string() + " --out " + (dir / "one").string());
+  EXPECT_EQ(edited.code, 2) << edited.output;
+  EXPECT_NE(edited.output.find("plan.sqlite: a run in table runs has no key or a summary that is not a JSON object"),
+            std::string::npos)
+      << edited.output;
 }
