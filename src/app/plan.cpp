@@ -43,7 +43,20 @@ struct Option {
   nlohmann::json patch = nlohmann::json::array();
   std::string variable, path; //!< the variable's name and JSON pointer
   std::int64_t min = 0, max = 0;
+  double scale = 1;     //!< the scenario gets value x scale (e.g. 86400: a variable in days for a field in seconds)
+  bool largest = false; //!< seek the largest value meeting every SLO (e.g. the latest day), not the smallest
 };
+
+//! What `--set` writes for an option's value: value x scale, an integer when it is one.
+nlohmann::json scaled(const Option& o, std::int64_t value)
+{
+  if (o.scale == 1)
+    return value;
+  const double x = static_cast<double>(value) * o.scale;
+  if (std::abs(x) < 9.0e15 && x == std::floor(x))
+    return static_cast<std::int64_t>(x);
+  return x;
+}
 
 struct Plan {
   std::string scenario;
@@ -53,6 +66,7 @@ struct Plan {
   bool maximize = false;
   std::vector<std::uint64_t> seeds;
   std::vector<std::string> args;
+  bool keep_all = true; //!< every output of every run, or only summary.json and run.json ("keep": "summary")
 };
 
 constexpr std::int64_t MAX_VALUE = 1'000'000;
@@ -62,7 +76,7 @@ Plan read_plan(const std::string& file)
   const nlohmann::json doc = parse_json_file(file);
   Diagnostics diags;
   ObjectReader root(doc, "", file, diags,
-                    {"$schema", "description", "scenario", "options", "slos", "objective", "seeds", "args"});
+                    {"$schema", "description", "scenario", "options", "slos", "objective", "seeds", "args", "keep"});
   Plan plan;
   plan.scenario = read_scenario_path(root, file);
   nlohmann::json base;
@@ -89,13 +103,19 @@ Plan read_plan(const std::string& file)
     if (const auto* p = o.value("patch", Need::OPTIONAL))
       opt.patch = *p;
     if (const auto* v = o.value("variable", Need::REQUIRED)) {
-      ObjectReader var(*v, at + "/variable", file, diags, {"name", "path", "min", "max"});
+      ObjectReader var(*v, at + "/variable", file, diags, {"name", "path", "min", "max", "scale", "seek"});
       opt.path = var.string("path", Need::REQUIRED).value_or("");
       opt.variable = var.string("name", Need::OPTIONAL).value_or(opt.path);
       opt.min = var.integer("min", Need::REQUIRED, 0, MAX_VALUE).value_or(0);
       opt.max = var.integer("max", Need::REQUIRED, 0, MAX_VALUE).value_or(0);
       if (var.has("min") && var.has("max") && opt.max < opt.min)
         var.error("max", fmt::format("expected max >= min ({})", opt.min));
+      opt.scale = var.number("scale", Need::OPTIONAL, 1e-9, 1e9).value_or(1.0);
+      const std::string seek = var.string("seek", Need::OPTIONAL).value_or("smallest");
+      if (seek != "smallest" && seek != "largest")
+        var.error("seek", "expected \"smallest\" (the least value meeting every SLO: how much to buy) or "
+                          "\"largest\" (the greatest: how late, how little margin)");
+      opt.largest = seek == "largest";
       if (not opt.path.empty() && not opt.path.starts_with("/"))
         var.error("path", "expected a JSON pointer into the scenario, such as /sites/0/racks/0/count");
       // The patch and the variable must apply to the scenario (checked now, not after hours of runs).
@@ -103,7 +123,7 @@ Plan read_plan(const std::string& file)
         try {
           nlohmann::json patched = base;
           apply_scenario_patch(patched, opt.patch, file);
-          apply_scenario_edit(patched, ScenarioEdit{opt.path, opt.min}, file);
+          apply_scenario_edit(patched, ScenarioEdit{opt.path, scaled(opt, opt.min)}, file);
         } catch (const InputError& e) {
           const auto& d = e.diagnostics().front();
           const bool in_patch = d.message.find("does not apply") != std::string::npos ||
@@ -149,6 +169,7 @@ Plan read_plan(const std::string& file)
     plan.seeds = {1};
   }
   plan.args = read_run_args(root);
+  plan.keep_all = read_keep_all(root);
   diags.throw_if_any();
   return plan;
 }
@@ -185,7 +206,7 @@ std::vector<std::string> run_args(const Plan& plan, const PlanOptions& opt, cons
   for (const auto& lib : opt.policy_libs)
     args.insert(args.end(), {"--policy-lib", lib});
   args.insert(args.end(), {"run", plan.scenario, "--seed", std::to_string(seed), "--out", out, "-q", "--patch",
-                           o.patch.dump(), "--set", o.path + "=" + std::to_string(value)});
+                           o.patch.dump(), "--set", o.path + "=" + scaled(o, value).dump()});
   args.insert(args.end(), plan.args.begin(), plan.args.end());
   return args;
 }
@@ -197,7 +218,7 @@ PointJob job_of(const Plan& plan, const PlanOptions& opt, std::size_t config, st
   const Option& o = plan.options.at(i);
   const fs::path dir =
       fs::path(opt.out) / "runs" / run_folder_name(o.label) / std::to_string(value) / ("seed-" + std::to_string(seed));
-  return PointJob{dir, run_args(plan, opt, o, value, seed, (dir / "out").string()), false};
+  return PointJob{dir, run_args(plan, opt, o, value, seed, (dir / "out").string()), not plan.keep_all};
 }
 
 //! Thrown by a search that needs values not yet run: the option and those values (every seed of each).
@@ -428,30 +449,33 @@ void bisection_ahead(std::int64_t lo, std::int64_t hi, int depth, std::vector<st
   bisection_ahead(mid, hi, depth - 1, out);
 }
 
-//! The smallest value of option `oi` meeting every SLO, over the runs recorded so far: throws NeedRuns when it
-//! needs more (replayed once they are run: it decides the same way over the same runs). Each SLO's direction is
-//! read from the two ends of the range: one met at max and not at min improves with more of the variable (a
-//! wait); one met at min and not at max worsens (a utilization floor); one met at neither makes the option
-//! infeasible. Bisection finds the smallest value meeting every improving SLO (asking `depth` levels of it at
-//! once); every SLO is then checked there: a worsening one that fails there fails above it too.
+//! The smallest value of option `oi` meeting every SLO (or the largest: the same search over the range reflected,
+//! u = min + max - value), over the runs recorded so far: throws NeedRuns when it needs more (replayed once they are
+//! run: it decides the same way over the same runs). Each SLO's direction is read from the two ends of the range:
+//! one met at the far end and not at the near one improves along the search (a wait, with more nodes); one met at
+//! the near end and not the far one worsens (a utilization floor); one met at neither makes the option infeasible.
+//! Bisection finds the nearest value meeting every improving SLO (asking `depth` levels of it at once); every SLO is
+//! then checked there: a worsening one that fails there fails beyond it too.
 Decision seek(Planner& planner, std::size_t oi, const Option& o, int depth)
 {
   Decision d;
+  const auto at = [&o](std::int64_t u) { return o.largest ? o.min + o.max - u : u; }; // search position -> value
+  const auto evaluate = [&](std::int64_t u) -> const Evaluation& { return planner.evaluate(oi, at(u)); };
   planner.need(oi, {o.min, o.max});
-  const std::vector<Check> at_min = planner.evaluate(oi, o.min).checks;
-  const std::vector<Check> at_max = planner.evaluate(oi, o.max).checks;
+  const std::vector<Check> at_near = evaluate(o.min).checks;
+  const std::vector<Check> at_far = evaluate(o.max).checks;
   std::vector<std::size_t> improving;
-  for (std::size_t i = 0; i < at_min.size(); i++) {
-    const bool min_met = at_min[i].verdict == "met", max_met = at_max[i].verdict == "met";
-    if (not min_met && not max_met) {
+  for (std::size_t i = 0; i < at_near.size(); i++) {
+    const bool near_met = at_near[i].verdict == "met", far_met = at_far[i].verdict == "met";
+    if (not near_met && not far_met) {
       d.status = "infeasible";
       return d;
     }
-    if (not min_met)
+    if (not near_met)
       improving.push_back(i);
   }
-  const auto improved = [&](std::int64_t v) {
-    const Evaluation& e = planner.evaluate(oi, v);
+  const auto improved = [&](std::int64_t u) {
+    const Evaluation& e = evaluate(u);
     return std::all_of(improving.begin(), improving.end(), [&](std::size_t i) { return e.checks[i].verdict == "met"; });
   };
   std::int64_t lo = o.min, hi = o.max; // invariant: lo fails an improving SLO (or is min with none), hi meets them
@@ -459,15 +483,17 @@ Decision seek(Planner& planner, std::size_t oi, const Option& o, int depth)
     hi = lo;
   while (hi - lo > 1) {
     const std::int64_t mid = lo + (hi - lo) / 2;
-    if (not planner.has(oi, mid)) {
+    if (not planner.has(oi, at(mid))) {
       std::vector<std::int64_t> ahead;
       bisection_ahead(lo, hi, depth, ahead);
+      for (auto& u : ahead)
+        u = at(u);
       planner.need(oi, ahead);
     }
     (improved(mid) ? hi : lo) = mid;
   }
-  d.value = hi;
-  if (not planner.evaluate(oi, hi).met) { // a worsening SLO already fails at the smallest value the others allow
+  d.value = at(hi);
+  if (not evaluate(hi).met) { // a worsening SLO already fails at the nearest value the others allow
     d.status = "infeasible";
     return d;
   }
@@ -476,9 +502,9 @@ Decision seek(Planner& planner, std::size_t oi, const Option& o, int depth)
   // the answer is then not trusted: noise between seeds, or a real non-monotone response).
   if (hi < o.max && not improved(hi + 1))
     d.status = "non-monotone";
-  const Evaluation& at = planner.evaluate(oi, hi);
-  d.objective = at.objective;
-  d.objective_ci95 = at.objective_ci95;
+  const Evaluation& answer = evaluate(hi);
+  d.objective = answer.objective;
+  d.objective_ci95 = answer.objective_ci95;
   return d;
 }
 

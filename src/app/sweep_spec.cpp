@@ -19,6 +19,14 @@ namespace {
 using Need = ObjectReader::Need;
 } // namespace
 
+bool read_keep_all(const ObjectReader& root)
+{
+  const auto keep = root.string("keep", ObjectReader::Need::OPTIONAL);
+  if (keep && *keep != "summary" && *keep != "all")
+    root.error("keep", "expected \"all\" (every output of every run) or \"summary\" (summary.json and run.json)");
+  return not keep || *keep != "summary";
+}
+
 std::vector<std::string> read_run_args(const ObjectReader& root)
 {
   std::vector<std::string> out;
@@ -152,12 +160,7 @@ SweepSpec sweep_spec_from_json(const nlohmann::json& doc, const std::string& fil
     spec.seeds = {1};
   }
   spec.args = read_run_args(root);
-  if (const auto keep = root.string("keep", Need::OPTIONAL)) {
-    if (*keep == "summary")
-      spec.keep_all = false;
-    else if (*keep != "all")
-      root.error("keep", "expected \"all\" (every output of every point) or \"summary\" (summary.json and run.json)");
-  }
+  spec.keep_all = read_keep_all(root);
   diags.throw_if_any();
   // Counted before anything is built: 40 two-value axes are 2^40 points (it ran out of memory).
   double points = static_cast<double>(spec.seeds.size());

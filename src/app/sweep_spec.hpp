@@ -35,6 +35,10 @@ struct SweepSpec {
   std::size_t configs = 1;       //!< the product of the axes' sizes
 };
 
+//! A sweep's or plan's "keep": "all" (the default: every output of every run) or "summary" (summary.json and
+//! run.json only); whether all is kept, reported at /keep otherwise.
+bool read_keep_all(const ObjectReader& root);
+
 //! A sweep's or plan's "args": extra `ccsim run` arguments (strings), reported at /args otherwise.
 std::vector<std::string> read_run_args(const ObjectReader& root);
 //! A sweep's or plan's "scenario", resolved against the file's folder ("" when absent: reported).

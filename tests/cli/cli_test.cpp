@@ -2410,3 +2410,57 @@ TEST(Cli, PlanRunsEveryOptionInRoundsAndLooksAheadWithSpareProcesses)
             std::string::npos)
       << edited.output;
 }
+
+// Issue 25 / 18: "how late may the new hall come online?" A second rack group of two nodes comes online at T on
+// fcfs-3jobs' platform: j2 (two accelerators) waits T, j3 (submitted at 1) T - 1, so the mean wait is at most 1 s up
+// to T = 2 (waits 0, 2, 1). seek "largest" finds that latest T; with "scale" 2 the variable counts 2 s steps (1).
+TEST(Cli, PlanFindsTheLatestValueMeetingTheSlosWithAScaledVariable)
+{
+  const fs::path dir = fresh_dir("plan-latest");
+  fs::create_directories(dir);
+  auto scenario = nlohmann::json::parse(read_file(SOURCE / "scenarios/small/fcfs-3jobs.json"));
+  scenario.erase("$schema");
+  auto hall = scenario["sites"][0]["racks"][0];
+  hall["name"] = "new";
+  hall["online_s"] = 0;
+  scenario["sites"][0]["racks"].push_back(hall);
+  std::ofstream(dir / "when.json") << scenario.dump(2);
+  const auto option = [](const std::string& label, int max, double scale) {
+    return nlohmann::json{{"label", label},
+                          {"variable",
+                           {{"name", "online"},
+                            {"path", "/sites/0/racks/1/online_s"},
+                            {"min", 0},
+                            {"max", max},
+                            {"scale", scale},
+                            {"seek", "largest"}}}};
+  };
+  nlohmann::json plan = {{"scenario", (dir / "when.json").string()},
+                         {"options", {option("seconds", 8, 1), option("two-second-steps", 4, 2)}},
+                         {"slos", {{{"metric", "/wait_s/mean"}, {"max", 1}}}}};
+  std::ofstream(dir / "when.plan.json") << plan.dump(2);
+  // Searching down from the far end: seconds 8, 0, 4, 2, 3 and the check at 1; steps 4, 0, 2, 1 (0 checks it).
+  const Result r = ccsim("plan " + (dir / "when.plan.json").string() + " -j 1 --out " + (dir / "out").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("(10 runs in 5 rounds, 0 reused from an earlier plan)"), std::string::npos) << r.output;
+  const auto decisions = csv_rows(read_file(dir / "out" / "decisions.csv"));
+  ASSERT_EQ(decisions.size(), 3U);
+  EXPECT_EQ(decisions[1][1], "seconds");
+  EXPECT_EQ(decisions[1][3], "2");
+  EXPECT_EQ(decisions[1][4], "found");
+  EXPECT_EQ(decisions[2][1], "two-second-steps");
+  EXPECT_EQ(decisions[2][3], "1");
+  EXPECT_EQ(decisions[2][4], "found");
+  // The mean waits charted per value: (0 + T + max(0, T - 1)) / 3.
+  const std::string csv = read_file(dir / "out" / "plan.csv");
+  EXPECT_NE(csv.find("\nseconds,3,/wait_s/mean,1,1.6666666666666667,,max,1,not met\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\ntwo-second-steps,2,/wait_s/mean,1,2.3333333333333335,,max,1,not met\n"), std::string::npos)
+      << csv;
+  // A seek that is neither: located, exit 2, nothing run.
+  plan["options"][0]["variable"]["seek"] = "latest";
+  std::ofstream(dir / "bad.plan.json") << plan.dump(2);
+  const Result bad = ccsim("plan " + (dir / "bad.plan.json").string() + " --out " + (dir / "bad").string());
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("/options/0/variable/seek: expected \"smallest\""), std::string::npos) << bad.output;
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+}
