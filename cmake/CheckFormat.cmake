@@ -6,7 +6,7 @@ cmake_minimum_required(VERSION 3.25)
 get_filename_component(SOURCE_DIR "${SOURCE_DIR}" ABSOLUTE)
 file(GLOB_RECURSE files ${SOURCE_DIR}/src/*.cpp ${SOURCE_DIR}/src/*.hpp ${SOURCE_DIR}/include/*.hpp
      ${SOURCE_DIR}/tests/*.cpp ${SOURCE_DIR}/tests/*.hpp ${SOURCE_DIR}/fuzz/*.cpp ${SOURCE_DIR}/bench/*.cpp
-     ${SOURCE_DIR}/bench/*.hpp ${SOURCE_DIR}/examples/*.cpp)
+     ${SOURCE_DIR}/bench/*.hpp ${SOURCE_DIR}/examples/*.cpp ${SOURCE_DIR}/python/*.cpp)
 list(LENGTH files count)
 execute_process(COMMAND ${CLANG_FORMAT} --dry-run --Werror ${files} RESULT_VARIABLE rc ERROR_VARIABLE errors)
 if(NOT rc EQUAL 0)

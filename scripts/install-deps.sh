@@ -21,6 +21,8 @@ packages=(
   libvalijson-dev         # JSON Schema validation of scenario files
   libhwy-dev              # Highway: portable SIMD with runtime dispatch (placement kernel)
   libjs-chart.js          # Chart.js, compiled into ccsim report's self-contained HTML page
+  python3-dev pybind11-dev # the Python module (python/, docs/python.md)
+  python3-numpy python3-pandas # its results as DataFrames
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(
