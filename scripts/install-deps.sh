@@ -29,6 +29,7 @@ if [ "${1:-}" = "--test" ]; then
     clang libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for scripts/fuzz.sh
     clang-format             # the format test (.clang-format)
     chromium                 # headless browser: cli.Cli.ReportRendersItsChartsInHeadlessChromium
+    jupyter-nbconvert python3-nbclient python3-ipykernel python3-matplotlib # python.notebook (examples/python)
   )
 fi
 
