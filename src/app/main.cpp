@@ -243,6 +243,15 @@ int run_fill_mode(const ccsim::PreparedRun& run, const RunOptions& opt, const st
   return 0;
 }
 
+//! A tco object must price every accelerator type of the platform (node lists' types included): checked before
+//! anything runs, and by `ccsim validate`.
+void check_tco(const ccsim::PreparedRun& run)
+{
+  if (run.scenario.tco)
+    if (auto problems = ccsim::tco_problems(*run.scenario.tco, run.cluster, run.scenario.file); not problems.empty())
+      throw ccsim::InputError(std::move(problems));
+}
+
 //! Event mode: jobs stream from the workload through the engine, and each job's row of jobs.csv, its metrics and
 //! the timeseries stream to the results folder as the run goes.
 int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
@@ -250,9 +259,7 @@ int cmd_run(const RunOptions& opt, const std::vector<std::string>& command_line)
   const auto wall_start = std::chrono::steady_clock::now();
   const ccsim::PreparedRun run = load_and_prepare(opt.scenario.empty() ? default_scenario_path() : opt.scenario, opt);
   print_warnings(run.scenario);
-  if (run.scenario.tco) // prices for every type, node lists' types included, before anything runs
-    if (auto problems = ccsim::tco_problems(*run.scenario.tco, run.cluster, run.scenario.file); not problems.empty())
-      throw ccsim::InputError(std::move(problems));
+  check_tco(run);
   if (run.policies.fill)
     return run_fill_mode(run, opt, command_line, wall_start);
 
@@ -315,6 +322,7 @@ int cmd_validate(const std::string& path)
 {
   const ccsim::PreparedRun run = load_and_prepare(path);
   print_warnings(run.scenario);
+  check_tco(run);
   const ccsim::Scenario& s = run.scenario;
   const ccsim::Cluster& cluster = run.cluster;
   std::cout << fmt::format("{}: valid scenario \"{}\": {} sites, {} nodes, {} accelerators, {} jobs\n", path, s.name,

@@ -2464,3 +2464,29 @@ TEST(Cli, PlanFindsTheLatestValueMeetingTheSlosWithAScaledVariable)
   EXPECT_NE(bad.output.find("/options/0/variable/seek: expected \"smallest\""), std::string::npos) << bad.output;
   EXPECT_FALSE(fs::exists(dir / "bad"));
 }
+
+// A tco object that prices not every accelerator type the platform uses (here the types of a node list, known once it
+// is read) is bad input for `ccsim validate` as for `ccsim run`, before anything runs; validate now also runs the
+// run's own check (check_tco), so the two cannot drift apart.
+TEST(Cli, ValidateChecksTheTcoPricesEveryTypeOfANodeList)
+{
+  const fs::path nodes = SOURCE / "../shared/data/gpu/alibaba-openb-v2023/openb_node_list_gpu_node.csv";
+  if (not fs::exists(nodes))
+    GTEST_SKIP() << nodes << " is absent (the shared traces)";
+  const fs::path dir = fresh_dir("validate-tco");
+  fs::create_directories(dir);
+  auto scenario = nlohmann::json::parse(read_file(SOURCE / "scenarios/fill/openb-default.json"));
+  scenario.erase("$schema");
+  scenario["sites"][0]["nodes"]["path"] = fs::canonical(nodes).string();
+  scenario["workload"]["path"] =
+      fs::canonical(SOURCE / "scenarios/fill" / scenario["workload"]["path"].get<std::string>()).string();
+  scenario["tco"] = {{"amortization_years", 4}, {"accelerator_capex", {{"H100-SXM", 1}}}};
+  std::ofstream(dir / "unpriced.json") << scenario.dump(2);
+  for (const std::string& command : {std::string("validate "), "run -q --out " + (dir / "out").string() + " "}) {
+    const Result r = ccsim(command + (dir / "unpriced.json").string());
+    EXPECT_EQ(r.code, 2) << command << r.output;
+    EXPECT_NE(r.output.find("/tco/accelerator_capex: no price for "), std::string::npos) << command << r.output;
+    EXPECT_NE(r.output.find("no price for V100M16 (a type of site openb)"), std::string::npos) << command << r.output;
+  }
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
