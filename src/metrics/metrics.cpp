@@ -162,8 +162,22 @@ void RunMetrics::add(Figures& f, const Job& job, const JobRecord& rec, std::span
     const std::size_t month = month_of_day(job.submit_s / DAY_S);
     f.month_jobs[month]++;
     f.month_wait_sum[month] += m.wait_s;
+    const auto grow = [&f](std::size_t year) {
+      if (year >= f.year_jobs.size()) {
+        f.year_jobs.resize(year + 1);
+        f.year_wait_sum.resize(year + 1);
+        f.year_busy.resize(year + 1);
+      }
+    };
+    const std::size_t year = year_of(job.submit_s);
+    grow(year);
+    f.year_jobs[year]++;
+    f.year_wait_sum[year] += m.wait_s;
     split_by_month(rec.start_s, rec.finish_s, [&](std::size_t k, double from, double to) {
       f.month_busy[k] += (to - from) * static_cast<double>(job.accelerators);
+      const std::size_t y = year_of(from); // a month's piece lies in one year
+      grow(y);
+      f.year_busy[y] += (to - from) * static_cast<double>(job.accelerators);
     });
     if (job.slack_s > 0) {
       f.flexible_jobs++;
@@ -552,11 +566,16 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
     // By month also the jobs submitted in it, their mean wait, and utilization over the capacity in service in it
     // (up to the makespan): when a growing demand outruns the platform.
     std::array<double, 12> capacity_s{};
+    const std::size_t years = makespan > YEAR_S ? year_of(std::nextafter(makespan, 0.0)) + 1 : 0;
+    std::vector<double> year_capacity_s(years);
     for (const Rack& rack : cluster.racks)
       split_by_month(0, makespan, [&](std::size_t k, double from_s, double to_s) {
-        capacity_s[k] +=
+        const double in_service =
             static_cast<double>(rack.accelerators) *
             (rack.changes.empty() ? (rack.initially_online ? to_s - from_s : 0.0) : rack.online_within(from_s, to_s));
+        capacity_s[k] += in_service;
+        if (years > 0)
+          year_capacity_s[year_of(from_s)] += in_service;
       });
     nlohmann::ordered_json months = nlohmann::ordered_json::array();
     for (std::size_t k = 0; k < 12; k++) {
@@ -569,6 +588,20 @@ nlohmann::ordered_json summarize(const Scenario& scenario, const Cluster& cluste
       months.push_back(month);
     }
     s["by_month"] = months;
+    // A run past a year: the same figures by year, so that years of growth are not folded into one calendar.
+    if (years > 0) {
+      nlohmann::ordered_json by_year = nlohmann::ordered_json::array();
+      for (std::size_t y = 0; y < years; y++) {
+        auto year = calendar(y < meter->by_year().size() ? meter->by_year()[y] : EnergyMeter::Calendar{});
+        const std::uint64_t jobs = y < all.year_jobs.size() ? all.year_jobs[y] : 0;
+        year["jobs"] = jobs;
+        year["wait_s_mean"] = jobs > 0 ? all.year_wait_sum[y].value() / static_cast<double>(jobs) : 0.0;
+        const double busy = y < all.year_busy.size() ? all.year_busy[y].value() : 0.0;
+        year["utilization"] = year_capacity_s[y] > 0 ? busy / year_capacity_s[y] : 0.0;
+        by_year.push_back(year);
+      }
+      s["by_year"] = by_year;
+    }
   }
   if (const RunMetrics::Figures* window = run.window()) {
     const auto [from_s, to_s] = run.window_bounds();

@@ -450,8 +450,8 @@ void EnergyMeter::add_to_calendar(std::uint32_t site_index, double it_w, double 
                                             : j / J_PER_KWH * site.price_per_kwh;
       const double carbon = site.carbon_series ? facility_w * site.carbon_series->integral(a, b) / J_PER_KWH
                                                : j / J_PER_KWH * site.carbon_kg_per_kwh;
-      for (Calendar* c :
-           {&by_hour_[static_cast<std::size_t>(std::fmod(hour, 24.0))], &by_month_[month_of_day(hour / 24)]}) {
+      for (Calendar* c : {&by_hour_[static_cast<std::size_t>(std::fmod(hour, 24.0))],
+                          &by_month_[month_of_day(hour / 24)], &year_calendar(hour / 24)}) {
         c->it_j += it_j;
         c->facility_j += j;
         c->cost += cost;
@@ -476,12 +476,13 @@ void EnergyMeter::add_to_calendar(std::uint32_t site_index, double it_w, double 
     const auto* price = site.price_series ? &hour_integrals(*site.price_series, day, caches.first) : nullptr;
     const auto* carbon = site.carbon_series ? &hour_integrals(*site.carbon_series, day, caches.second) : nullptr;
     Calendar& month = by_month_[month_of_day(day)];
+    Calendar& year = year_calendar(day);
     for (std::size_t h = 0; h < 24; h++) {
       const double cost =
           price != nullptr ? facility_w * (*price)[h] / J_PER_KWH : hour_j / J_PER_KWH * site.price_per_kwh;
       const double kg =
           carbon != nullptr ? facility_w * (*carbon)[h] / J_PER_KWH : hour_j / J_PER_KWH * site.carbon_kg_per_kwh;
-      for (Calendar* c : {&by_hour_[h], &month}) {
+      for (Calendar* c : {&by_hour_[h], &month, &year}) {
         c->it_j += hour_it_j;
         c->facility_j += hour_j;
         c->cost += cost;

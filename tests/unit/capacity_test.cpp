@@ -198,3 +198,36 @@ TEST(Capacity, ByMonthCountsJobsByTheirSubmissionAndSplitsBusyTimeAtMonthBoundar
   EXPECT_DOUBLE_EQ(months[1]["utilization"].get<double>(), 1.0);
   EXPECT_EQ(months[2]["utilization"], 0.0);
 }
+
+TEST(Capacity, ByYearSplitsARunPastAYearIntoItsYears)
+{
+  // One accelerator, two jobs: j1 submitted on day 364 runs two days (one in each year), j2 submitted on day 400
+  // runs one day. Makespan day 401: two years. Year 0: j1, capacity 365 days, busy 1 day; year 1: j2 (and j1's
+  // second day), capacity 36 days, busy 2 days. No by_year for a run within a year (the by-month test above).
+  const double day = 86400;
+  const std::string text = scenario("", "",
+                                    R"([{"id": "j1", "submit_s": 31449600, "accelerators": 1, "duration_s": 172800,
+                                         "walltime_s": 172800},
+                                        {"id": "j2", "submit_s": 34560000, "accelerators": 1, "duration_s": 86400,
+                                         "walltime_s": 86400}])",
+                                    "fcfs", 1);
+  PreparedRun p = test::prepared_from_text(text);
+  EnergyMeter meter(p.cluster, 0);
+  const RunResult r = run_inline(p, &meter);
+  const auto summary = summarize(p.scenario, p.cluster, p.jobs, r, &meter);
+  ASSERT_TRUE(summary.contains("by_year"));
+  const auto& years = summary["by_year"];
+  ASSERT_EQ(years.size(), 2U);
+  EXPECT_EQ(years[0]["jobs"], 1);
+  EXPECT_EQ(years[1]["jobs"], 1);
+  EXPECT_DOUBLE_EQ(years[0]["utilization"].get<double>(), day / (365 * day));
+  EXPECT_DOUBLE_EQ(years[1]["utilization"].get<double>(), 2 * day / (36 * day));
+  // Energy by year adds up to the run's, and to the months' (which fold the second year into January and February).
+  const double total = summary["energy"]["facility_kwh"].get<double>();
+  EXPECT_NEAR(years[0]["facility_kwh"].get<double>() + years[1]["facility_kwh"].get<double>(), total, 1e-9 * total);
+  double months = 0;
+  for (const auto& m : summary["by_month"])
+    months += m["facility_kwh"].get<double>();
+  EXPECT_NEAR(months, total, 1e-9 * total);
+  EXPECT_GT(years[1]["facility_kwh"].get<double>(), years[0]["facility_kwh"].get<double>() * 36 / 365);
+}

@@ -21,6 +21,12 @@ inline std::size_t month_of_day(double day)
                                   (MONTH_START_DAY.begin() + 1));
 }
 
+//! The year (0, 1, ...) of time t_s (365-day years from t = 0).
+inline std::size_t year_of(double t_s)
+{
+  return static_cast<std::size_t>(std::max(0.0, std::floor(t_s / YEAR_S)));
+}
+
 //! Calls f(month, from, to) for the pieces [from, to) of [from_s, to_s) in each month, in order.
 template <typename F>
 void split_by_month(double from_s, double to_s, F&& f)

@@ -110,6 +110,9 @@ public:
     //! the accelerator-seconds busy in it (each job's execution split at month boundaries).
     std::array<std::uint64_t, 12> month_jobs{};
     std::array<ExactSum, 12> month_wait_sum, month_busy;
+    //! The same by 365-day year from t = 0 (summary.json's by_year), grown to the years reached.
+    std::vector<std::uint64_t> year_jobs;
+    std::vector<ExactSum> year_wait_sum, year_busy;
   };
   const Figures& all() const { return all_; }
   //! The window's figures (nullptr without a window).

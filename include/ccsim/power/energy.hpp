@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ccsim/cluster/state.hpp"
+#include "ccsim/core/calendar.hpp"
 
 #include <algorithm>
 #include <array>
@@ -81,6 +82,8 @@ public:
   };
   const std::array<Calendar, 24>& by_hour_of_day() const { return by_hour_; }
   const std::array<Calendar, 12>& by_month() const { return by_month_; }
+  //! The same by 365-day year from t = 0 (summary.json's by_year, for runs past a year): one entry per year reached.
+  const std::vector<Calendar>& by_year() const { return by_year_; }
   const Timeseries& timeseries() const { return series_; }
   //! Fragmentation (of the free accelerators that rack power caps allow to run, the share that no whole free node
   //! holds, docs/metrics.md) averaged over time from 0 to the end given to finish() (0 before).
@@ -140,6 +143,15 @@ private:
   std::vector<std::pair<DayCache, DayCache>> day_caches_; //!< per site: price, carbon
   std::array<Calendar, 24> by_hour_{};
   std::array<Calendar, 12> by_month_{};
+  std::vector<Calendar> by_year_;
+  //! The calendar of the year of day `day` (made when first reached: at most MAX_TIME_S / YEAR_S years).
+  Calendar& year_calendar(double day)
+  {
+    const std::size_t y = year_of(day * DAY_S);
+    if (y >= by_year_.size())
+      by_year_.resize(y + 1);
+    return by_year_[y];
+  }
   //! Recounts rack `r`'s free accelerators within its cap and those on whole free nodes.
   void count_free(std::uint32_t r, const ClusterState* state);
   //! Facility power of `site`, W, at its halls' current IT power and the outdoor temperature at `t`.
