@@ -479,8 +479,9 @@ int main(int argc, char** argv)
   sweep->add_flag("--mpi", sweep_opt.mpi, "Spread points over MPI ranks: mpirun -np K ccsim sweep ... --mpi");
 
   ccsim::app::PlanOptions plan_opt;
-  auto* plan = app.add_subcommand("plan", "For each option of a plan, the smallest value of its variable meeting "
-                                          "every SLO (bisection over seeds), then the options ranked");
+  auto* plan = app.add_subcommand("plan", "For each option of a plan, the smallest (or largest) value of its variable "
+                                          "meeting every SLO (bisection over seeds, in rounds of parallel runs; "
+                                          "DIR/plan.sqlite resumes), then the options ranked");
   plan->add_option("plan", plan_opt.file, "Plan JSON file (docs/planning.md)")->required();
   plan->add_option("--out", plan_opt.out, "Results folder")->required();
   plan->add_option("-j,--jobs", plan_opt.jobs, "Runs at once (default 1; per MPI rank)")->check(CLI::Range(1U, 1024U));
