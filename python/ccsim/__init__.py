@@ -89,10 +89,9 @@ class Scenario:
     def set(self, pointer, value):
         """Sets the value at a JSON pointer (`--set POINTER=JSON`); returns self. InputError when it cannot."""
         edit = pointer + "=" + json.dumps(value)
-        doc = json.loads(_ccsim.apply_set(json.dumps(self._doc), edit, "--set " + edit))
         self._check(self._sets + [edit], self._patches)
-        self._doc = doc
         self._sets.append(edit)
+        self._doc = self._edited()
         return self
 
     def patch(self, operations):
@@ -115,6 +114,7 @@ class Scenario:
         return _ccsim.check_scenario(self.path, sets, patches)
 
     def _edited(self):
+        """The file's document with the patches, then the sets, applied: what `ccsim run` reads."""
         doc = json.dumps(json.loads(_ccsim.read_json(self.path)))
         for p in self._patches:
             doc = _ccsim.apply_patch(doc, p, "--patch")

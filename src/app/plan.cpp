@@ -24,6 +24,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 namespace fs = std::filesystem;
 
@@ -237,7 +238,7 @@ public:
       , opt_(opt)
       , self_(std::move(self_exe))
       , ranks_(ranks)
-      , db_((fs::path(opt.out) / "plan.sqlite").string())
+      , db_(db_path(opt))
   {
     db_.exec("CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, option TEXT NOT NULL, value INTEGER NOT NULL, "
              "seed INTEGER NOT NULL, wall_s REAL, summary TEXT NOT NULL)");
@@ -389,14 +390,19 @@ public:
   };
 
 private:
-  std::string db_path() const { return (fs::path(opt_.out) / "plan.sqlite").string(); }
+  static std::string db_path(const PlanOptions& opt) { return (fs::path(opt.out) / "plan.sqlite").string(); }
+  std::string db_path() const { return db_path(opt_); }
 
   //! A run's key: its command line with the results folder left out, and the scenario file's bytes.
-  std::string key_of(std::size_t option, std::int64_t value, std::uint64_t seed) const
+  //! Computed once per run: the searches are replayed every round and ask for the same keys again.
+  const std::string& key_of(std::size_t option, std::int64_t value, std::uint64_t seed) const
   {
+    const auto at = std::make_tuple(option, value, seed);
+    if (const auto it = keys_.find(at); it != keys_.end())
+      return it->second;
     const nlohmann::json key = {{"args", run_args(plan_, opt_, plan_.options[option], value, seed, "")},
                                 {"scenario_sha256", scenario_sha256_}};
-    return sha256_hex(key.dump());
+    return keys_.emplace(at, sha256_hex(key.dump())).first->second;
   }
 
   //! Mean and 95 % CI half-width over the seeds of the number at `pointer` (InputError located at `where` when a
@@ -425,7 +431,8 @@ private:
   Database db_;
   std::string scenario_sha256_ = sha256_hex(read_file_text(plan_.scenario, "scenario"));
   std::map<std::string, nlohmann::json> summaries_; //!< every recorded run's summary.json, by key
-  std::set<std::string> before_;                    //!< the keys recorded before this plan started
+  mutable std::map<std::tuple<std::size_t, std::int64_t, std::uint64_t>, std::string> keys_; //!< key_of's
+  std::set<std::string> before_; //!< the keys recorded before this plan started
   std::set<std::pair<std::size_t, std::int64_t>> asked_;
   std::uint64_t ran_ = 0, rounds_ = 0, reused_ = 0;
   std::map<std::pair<std::size_t, std::int64_t>, Evaluation> cache_;

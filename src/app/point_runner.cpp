@@ -33,6 +33,7 @@ std::string read_text(const fs::path& p)
   return ss.str();
 }
 
+#ifdef CCSIM_WITH_MPI
 //! A rank's share of a batch: round-robin.
 Points share_of(const Points& batch, int rank, int ranks)
 {
@@ -42,6 +43,7 @@ Points share_of(const Points& batch, int rank, int ranks)
       mine.push_back(batch[i]);
   return mine;
 }
+#endif
 
 } // namespace
 
@@ -101,8 +103,9 @@ void run_points(const Points& mine, const std::function<PointJob(std::size_t, st
   }
 }
 
-void run_batch(const Points& batch, int ranks, const std::function<PointJob(std::size_t, std::uint64_t)>& job_of,
-               unsigned jobs, const std::string& self_exe, const std::function<void(PointOutcome&&)>& done)
+void run_batch(const Points& batch, [[maybe_unused]] int ranks,
+               const std::function<PointJob(std::size_t, std::uint64_t)>& job_of, unsigned jobs,
+               const std::string& self_exe, const std::function<void(PointOutcome&&)>& done)
 {
   if (batch.empty()) // an empty batch would tell the other ranks that none follows
     return;
@@ -126,7 +129,7 @@ void run_batch(const Points& batch, int ranks, const std::function<PointJob(std:
     return;
   }
 #endif
-  run_points(share_of(batch, 0, std::max(1, ranks)), job_of, jobs, self_exe, done, {});
+  run_points(batch, job_of, jobs, self_exe, done, {}); // one rank: all of it
 }
 
 void serve_batches([[maybe_unused]] int rank, [[maybe_unused]] int ranks,
