@@ -8,22 +8,94 @@
     ccsim.compare(s, ["fcfs", "easy+best-fit"], seeds=range(1, 6))
 
 Scenario reading, editing and checking are the command line's own code (the native part, ccsim._ccsim), and raise
-ccsim.InputError with every problem located (`.diagnostics`: (file, location, message) tuples). Each run is a
-`ccsim run` child process: SimGrid allows one engine per process, and a notebook runs many simulations.
+ccsim.InputError with every problem located (`.diagnostics`: (file, location, message) tuples). Each run is a child
+process (SimGrid allows one engine per process, and a notebook runs many simulations): a `ccsim run` process, or,
+once policies are written in Python (ccsim.QueuePolicy, ccsim.PlacementPolicy, ccsim.register), a fork of this
+process that runs the command line in-process with them.
 """
 
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import time
+import traceback
 
 from ._ccsim import InputError, version as _version
+from ._ccsim import Job, ClusterView, SchedulingContext
 from . import _ccsim
 
 __version__ = _version()
-__all__ = ["InputError", "Scenario", "Result", "run", "compare", "read_sweep", "read_plan", "binary"]
+__all__ = ["InputError", "PolicyError", "Scenario", "Result", "run", "compare", "sweep", "read_sweep", "read_plan",
+           "binary", "QueuePolicy", "PlacementPolicy", "register", "Job", "ClusterView", "SchedulingContext"]
+
+
+class PolicyError(RuntimeError):
+    """A policy broke its contract during a run (an exception in a Python policy, an invalid decision, jobs left
+    waiting on an idle platform): the message names the policy and, for Python ones, holds the traceback."""
+
+
+class QueuePolicy:
+    """A queue policy in Python: subclass it, register it (ccsim.register), and name it like a built-in one.
+
+    decide(ctx) is called once per decision pass (ctx: a SchedulingContext, valid during the call): jobs that ended
+    now (ctx.finished), then jobs submitted now (ctx.submitted, job indices), which the policy starts with
+    ctx.try_start(j) (the scenario's placement policy chooses the accelerators) or ctx.place(j) / ctx.start(j,
+    slots). head() may name the job at the head of the queue (None: no head named). The jobs waiting are counted for
+    the policy (submitted and not started). The class is called with the scenario's queue_params (None when absent);
+    raising ValueError refuses them (an input error located at /scheduler/queue_params)."""
+
+    def __init__(self, params=None):
+        self.params = params
+
+    def decide(self, ctx):
+        raise NotImplementedError("a QueuePolicy defines decide(ctx)")
+
+    def head(self):
+        return None
+
+
+class PlacementPolicy:
+    """A placement policy in Python: place(job, view) returns the slots the job takes now, a list of (node, mask)
+    pairs (mask: bit i for accelerator i of the node; one pair per node, ascending, all in one pool the view allows,
+    within rack caps: checked), or None when it cannot place the job now. Set places_whenever_a_pool_has_room = True
+    only if place() succeeds exactly when an allowed pool has job.accelerators available within rack caps (wait
+    attribution then counts instead of asking place()). Called with the scenario's placement_params."""
+
+    places_whenever_a_pool_has_room = False
+
+    def __init__(self, params=None):
+        self.params = params
+
+    def place(self, job, view):
+        raise NotImplementedError("a PlacementPolicy defines place(job, view)")
+
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def register(name, cls=None, description=None):
+    """Registers a QueuePolicy or PlacementPolicy subclass under `name` (letters, digits, '.', '_', '-'), usable in
+    run, compare and sweep as ccsim's own policies are; a name registered from Python again is replaced (a notebook
+    cell run twice). Without `cls`, a class decorator: @ccsim.register("my-fcfs")."""
+    if cls is None:
+        return lambda c: register(name, c, description)
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError("policy name %r: expected letters, digits, '.', '_' or '-' (it appears in queue+placement "
+                         "labels and folder names)" % (name,))
+    text = description if description is not None else (cls.__doc__ or "").strip().split("\n")[0]
+    if isinstance(cls, type) and issubclass(cls, QueuePolicy):
+        _ccsim.register_queue_policy(name, text or "queue policy written in Python", cls)
+    elif isinstance(cls, type) and issubclass(cls, PlacementPolicy):
+        _ccsim.register_placement_policy(name, text or "placement policy written in Python", cls)
+    else:
+        raise TypeError("register(%r, %r): expected a subclass of ccsim.QueuePolicy or ccsim.PlacementPolicy"
+                        % (name, cls))
+    return cls
 
 
 def binary():
@@ -224,37 +296,140 @@ def _policy_args(policy):
     raise ValueError("unknown policy %r (expected a queue or placement name, or queue+placement)" % policy)
 
 
+def _child(args, out_fd, err_fd):
+    """In a forked child: the ccsim command `args` in-process with the policies registered here; never returns."""
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it; its parent removes what it left
+        os.dup2(out_fd, 1)
+        os.dup2(err_fd, 2)
+        sys.stdout = open(1, "w", closefd=False)  # a policy's print() (a notebook's own streams are the kernel's)
+        sys.stderr = open(2, "w", closefd=False)
+        code = _ccsim.cli_main(["ccsim"] + list(args), _spawn)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def _spawn(args, log):
+    """How a forked command starts its own children (a sweep's points, compare's runs): forks again, output to
+    `log` (inherited when empty), killed with its parent."""
+    parent = os.getpid()
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644) if log else None
+    pid = os.fork()
+    if pid == 0:
+        _ccsim.die_with_parent(parent)
+        _child(args, 1 if fd is None else fd, 2 if fd is None else fd)
+    if fd is not None:
+        os.close(fd)
+    return pid
+
+
+def _wait(pid, timeout):
+    """The exit status of child `pid` (waitpid's); subprocess.TimeoutExpired after `timeout` seconds."""
+    if timeout is None:
+        return os.waitpid(pid, 0)[1]
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(["ccsim"], timeout)
+        time.sleep(0.01)
+
+
+def _command(args, timeout=None, aborted=None):
+    """Runs the ccsim command `args` (a subcommand and its options) in a child process: (exit code, stdout,
+    stderr). The `ccsim` executable, or, once policies are registered from Python, a fork of this process with them.
+    On Ctrl-C or a timeout the child is killed, `aborted(pid)` cleans up after it, and the exception goes on."""
+    if not _ccsim.python_policies():
+        child = subprocess.Popen([binary()] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            stdout, stderr = child.communicate(timeout=timeout)
+        except BaseException:
+            child.kill()
+            child.communicate()  # reaps it and closes its pipes
+            if aborted:
+                aborted(child.pid)
+            raise
+        return child.returncode, stdout, stderr
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            _ccsim.die_with_parent(parent)
+            _child(args, out.fileno(), err.fileno())
+        try:
+            status = _wait(pid, timeout)
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            if aborted:
+                aborted(pid)
+            raise
+        out.seek(0)
+        err.seek(0)
+        code = os.waitstatus_to_exitcode(status)
+        return code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+
+
+def _failed(what, code, stdout, stderr):
+    """A command's failure (exit code other than 0 and 2) as PolicyError (a policy's) or RuntimeError."""
+    text = (stderr or stdout).strip()
+    at = text.find("error: policy: ")
+    if at >= 0:
+        return PolicyError(text[at + len("error: policy: "):])
+    return RuntimeError("%s failed (exit code %d): %s" % (what, code, text))
+
+
 def run(scenario, seed=None, out=None, policy=None, args=(), timeout=None):
-    """Runs a Scenario (or a scenario file's path) in a `ccsim run` child process and returns its Result.
+    """Runs a Scenario (or a scenario file's path) in a child process (`ccsim run`) and returns its Result.
 
     out: the results folder (default: a new temporary folder; ccsim writes into a temporary folder and renames it
-    at the end, so an interrupted or failed run leaves none). policy: "fcfs", "best-fit", "easy+best-fit", ...
-    args: further `ccsim run` arguments. Bad input raises InputError (the run's located errors); Ctrl-C stops the
-    child and raises KeyboardInterrupt."""
+    at the end, so an interrupted or failed run leaves none). policy: "fcfs", "best-fit", "easy+best-fit", a name
+    registered from Python, ... args: further `ccsim run` arguments. Bad input raises InputError (the run's located
+    errors); a policy's failure PolicyError; Ctrl-C stops the child and raises KeyboardInterrupt."""
     if not isinstance(scenario, Scenario):
         scenario = Scenario.load(scenario)
     if out is None:
         out = os.path.join(tempfile.mkdtemp(prefix="ccsim-run-"), "out")
-    command = [binary(), "run"] + scenario.run_args() + ["--out", os.fspath(out), "-q"]
+    command = ["run"] + scenario.run_args() + ["--out", os.fspath(out), "-q"]
     if seed is not None:
         command += ["--seed", str(seed)]
     command += _policy_args(policy) + [str(a) for a in args]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        stdout, stderr = child.communicate(timeout=timeout)
-    except BaseException:  # KeyboardInterrupt, a timeout: the child goes too, and its unfinished results
-        child.kill()
-        child.communicate()  # reaps it and closes its pipes
+
+    def aborted(pid):
         # ccsim writes into .<name>.ccsim-tmp-<pid> beside the results folder and renames it at the end: a run
         # killed before that left only this temporary folder.
         parent, name = os.path.split(os.path.abspath(os.fspath(out)))
-        shutil.rmtree(os.path.join(parent, ".%s.ccsim-tmp-%d" % (name, child.pid)), ignore_errors=True)
-        raise
-    if child.returncode == 2:
+        shutil.rmtree(os.path.join(parent, ".%s.ccsim-tmp-%d" % (name, pid)), ignore_errors=True)
+
+    code, stdout, stderr = _command(command, timeout, aborted)
+    if code == 2:
         raise _input_error(stderr)
-    if child.returncode != 0:
-        raise RuntimeError("ccsim run failed (exit code %d): %s" % (child.returncode, (stderr or stdout).strip()))
+    if code != 0:
+        raise _failed("ccsim run", code, stdout, stderr)
     return Result(out)
+
+
+def sweep(spec, out, jobs=1, timeout=None):
+    """Runs a sweep file (`ccsim sweep SPEC --out OUT -j JOBS`: every point in its own process, policies registered
+    from Python included) and returns its points as read_sweep(out) does. A rerun resumes (docs/sweeps.md)."""
+    command = ["sweep", os.fspath(spec), "--out", os.fspath(out), "-j", str(int(jobs)), "-q"]
+    code, stdout, stderr = _command(command, timeout)
+    if code == 2:
+        raise _input_error(stderr)
+    if code != 0:
+        raise _failed("ccsim sweep", code, stdout, stderr)
+    return read_sweep(out)
 
 
 def _flatten(summary, prefix=""):

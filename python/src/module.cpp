@@ -1,6 +1,10 @@
 // python/src/module.cpp: the native part of the ccsim Python module (ccsim._ccsim, docs/python.md): scenario files
 // read, edited and checked by the command line's own code (the JSON reader, --set, --patch, validation), its
-// located errors as ccsim.InputError, and the command line's statistics over seeds.
+// located errors as ccsim.InputError, the command line's statistics over seeds, the command line itself (run in a
+// forked child when policies are written in Python) and those policies (policies.cpp).
+#include "child_process.hpp" // src/app: set_spawner
+#include "cli.hpp"           // src/app: cli_main
+#include "policies.hpp"
 #include "stats.hpp" // src/app/stats.hpp: the 95 % intervals of ccsim compare and sweep
 
 #include "ccsim/core/error.hpp"
@@ -12,6 +16,12 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -120,7 +130,46 @@ PYBIND11_MODULE(_ccsim, m)
           return py::str("fill");
         return py::none();
       },
-      py::arg("name"), "\"queue\", \"placement\" or \"fill\" for a built-in policy's name, else None");
+      py::arg("name"),
+      "\"queue\", \"placement\" or \"fill\" for a registered policy's name (Python ones too), else None");
+  m.def(
+      "cli_main",
+      [](const std::vector<std::string>& args, const py::object& spawner) {
+        // In a forked child only (SimGrid allows one engine per process). Children the command starts (a sweep's
+        // points, compare's runs) are started by `spawner(args, log) -> pid`, a fork of this process too.
+        if (not spawner.is_none())
+          ccsim::app::set_spawner([spawner](const std::vector<std::string>& a, const std::string& log) -> pid_t {
+            py::gil_scoped_acquire gil;
+            return spawner(a, log).cast<pid_t>();
+          });
+        std::vector<std::string> copy = args;
+        std::vector<char*> argv;
+        for (auto& a : copy)
+          argv.push_back(a.data());
+        argv.push_back(nullptr);
+        int code = 0;
+        {
+          py::gil_scoped_release release; // policies take it back (whichever thread SimGrid runs them on)
+          code = ccsim::app::cli_main(static_cast<int>(copy.size()), argv.data());
+        }
+        std::cout.flush();
+        std::cerr.flush();
+        (void)std::fflush(nullptr);
+        return code;
+      },
+      py::arg("args"), py::arg("spawner") = py::none(),
+      "Runs the ccsim command line in this process (args[0] the program's name): its exit code. Only in a forked "
+      "child: SimGrid allows one engine per process");
+  m.def(
+      "die_with_parent",
+      [](pid_t parent) {
+        // As a spawned ccsim does (die_with_parent_if_asked): SIGKILL when the parent ends; if it already has, now.
+        (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+          _exit(137);
+      },
+      py::arg("parent"), "In a forked child: be killed when `parent` ends");
+  ccsim::python::bind_policies(m);
   m.def(
       "mean_ci95",
       [](const std::vector<double>& x) {

@@ -20,7 +20,18 @@ namespace ccsim::app {
 namespace {
 //! Set in a child's environment to its parent's pid: the child asks the kernel to kill it when the parent dies.
 constexpr const char* DIE_WITH_PARENT = "CCSIM_DIE_WITH_PARENT";
+
+Spawner& spawner()
+{
+  static Spawner s;
+  return s;
+}
 } // namespace
+
+void set_spawner(Spawner s)
+{
+  spawner() = std::move(s);
+}
 
 void die_with_parent_if_asked()
 {
@@ -37,6 +48,8 @@ void die_with_parent_if_asked()
 
 pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& log)
 {
+  if (spawner())
+    return spawner()(args, log);
   std::vector<std::string> all{exe};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;

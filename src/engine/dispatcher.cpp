@@ -1,6 +1,7 @@
 // src/engine/dispatcher.cpp
 #include "ccsim/engine/dispatcher.hpp"
 
+#include "ccsim/core/error.hpp"
 #include "ccsim/core/limits.hpp"
 #include "ccsim/perf/comm_model.hpp"
 
@@ -363,8 +364,9 @@ void Dispatcher::process(double now)
         drops.end()));
   queue_->decide(ctx);
   if (ctx.held() != 0)
-    throw std::logic_error("Dispatcher::process(): queue policy \"" + spec_.queue_policy +
-                           "\" ended a pass with slots still held");
+    throw PolicyError("queue policy \"" + spec_.queue_policy +
+                      "\" ended a decision pass with slots still held (expected "
+                      "every hold released before decide() returns)");
   for (const double t : ctx.wake_ups())
     timers_.push(t);
   if (waits_) {

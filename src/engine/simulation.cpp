@@ -139,9 +139,9 @@ SimulationRun run_simulation(const Scenario& scenario, const Cluster& cluster, J
                                  "service after its submission: docs/scenario.md \"Platform over time\")",
                                  dispatcher.queued(), cluster.capacity_changes.back().first));
   if (dispatcher.queued() > 0)
-    throw std::runtime_error("queue policy \"" + scenario.scheduler.queue_policy + "\" left " +
-                             std::to_string(dispatcher.queued()) +
-                             " jobs waiting on an idle platform (a policy must start a job that fits)");
+    throw PolicyError("queue policy \"" + scenario.scheduler.queue_policy + "\" left " +
+                      std::to_string(dispatcher.queued()) +
+                      " jobs waiting on an idle platform (a policy must start a job that fits)");
   if (meter != nullptr)
     meter->finish(dispatcher.counters().end_s);
   run.counters = dispatcher.counters();

@@ -1,6 +1,8 @@
 // src/policy/policy.cpp
 #include "ccsim/policy/policy.hpp"
 
+#include "ccsim/core/error.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -228,40 +230,48 @@ void SchedulingContext::wake_up_at(double t)
     wake_ups_.push_back(t);
 }
 
-void SchedulingContext::start(std::uint32_t job, std::span<const NodeSlots> slots)
+std::string slots_problem(const Job& j, std::span<const NodeSlots> slots, const ClusterView& view,
+                          std::vector<std::pair<std::uint32_t, std::uint32_t>>& racks)
 {
-  // A policy bug must not corrupt the simulation: check the decision before applying it.
-  const Job& j = jobs_[job];
+  const Cluster& cluster = view.cluster;
+  const ClusterState& state = view.state;
   std::uint64_t count = 0;
   const std::uint32_t pool =
-      slots.empty() || slots.front().node >= cluster_->node_count() ? 0 : cluster_->node_pool[slots.front().node];
-  scratch_racks_.clear();
+      slots.empty() || slots.front().node >= cluster.node_count() ? 0 : cluster.node_pool[slots.front().node];
+  racks.clear();
   for (std::size_t i = 0; i < slots.size(); i++) {
     const NodeSlots& s = slots[i];
     const bool out_of_order = i > 0 && s.node <= slots[i - 1].node; // one piece per node, ascending
     const bool other_pool =
-        s.node < cluster_->node_count() && cluster_->node_pool[s.node] != pool &&
-        not(j.span_sites && cluster_->pools[cluster_->node_pool[s.node]].type == cluster_->pools[pool].type &&
-            view().may_use(j, cluster_->node_pool[s.node]));
-    const bool bad = out_of_order || s.node >= cluster_->node_count() || other_pool ||
-                     (state_->used_mask(s.node) & s.mask) != 0 ||
-                     (cluster_->node_accels[s.node] < 64 && (s.mask >> cluster_->node_accels[s.node]) != 0);
+        s.node < cluster.node_count() && cluster.node_pool[s.node] != pool &&
+        not(j.span_sites && cluster.pools[cluster.node_pool[s.node]].type == cluster.pools[pool].type &&
+            view.may_use(j, cluster.node_pool[s.node]));
+    const bool bad = out_of_order || s.node >= cluster.node_count() || other_pool ||
+                     (state.used_mask(s.node) & s.mask) != 0 ||
+                     (cluster.node_accels[s.node] < 64 && (s.mask >> cluster.node_accels[s.node]) != 0);
     if (bad)
-      throw std::logic_error("SchedulingContext::start(): job " + j.id + " given slots on node " +
-                             std::to_string(s.node) + " that are busy, missing, or in another pool");
+      return "job " + j.id + " given slots on node " + std::to_string(s.node) +
+             " that are busy, missing, or in another pool";
     count += static_cast<std::uint64_t>(std::popcount(s.mask));
-    const std::uint32_t rack = cluster_->node_rack[s.node];
-    if (scratch_racks_.empty() || scratch_racks_.back().first != rack)
-      scratch_racks_.emplace_back(rack, 0);
-    scratch_racks_.back().second += static_cast<std::uint32_t>(std::popcount(s.mask));
+    const std::uint32_t rack = cluster.node_rack[s.node];
+    if (racks.empty() || racks.back().first != rack)
+      racks.emplace_back(rack, 0);
+    racks.back().second += static_cast<std::uint32_t>(std::popcount(s.mask));
   }
-  for (const auto& [rack, n] : scratch_racks_)
-    if (n > state_->rack_allowance(rack))
-      throw std::logic_error("SchedulingContext::start(): job " + j.id + " would exceed the power cap of rack " +
-                             cluster_->racks[rack].name);
-  if (count != j.accelerators || not view().may_use(j, pool))
-    throw std::logic_error("SchedulingContext::start(): job " + j.id + " needs " + std::to_string(j.accelerators) +
-                           " accelerators of an eligible type, given " + std::to_string(count));
+  for (const auto& [rack, n] : racks)
+    if (n > state.rack_allowance(rack))
+      return "job " + j.id + " would exceed the power cap of rack " + cluster.racks[rack].name;
+  if (count != j.accelerators || not view.may_use(j, pool))
+    return "job " + j.id + " needs " + std::to_string(j.accelerators) + " accelerators of an eligible type, given " +
+           std::to_string(count);
+  return {};
+}
+
+void SchedulingContext::start(std::uint32_t job, std::span<const NodeSlots> slots)
+{
+  // A policy bug must not corrupt the simulation: check the decision before applying it.
+  if (std::string problem = slots_problem(jobs_[job], slots, view(), scratch_racks_); not problem.empty())
+    throw PolicyError("SchedulingContext::start(): " + problem);
   state_->allocate(slots);
   started_.push_back(Start{job, static_cast<std::uint32_t>(slots_.size()), static_cast<std::uint32_t>(slots.size())});
   slots_.insert(slots_.end(), slots.begin(), slots.end());

@@ -58,6 +58,14 @@ private:
   std::size_t count_;
 };
 
+//! A policy broke its contract: an invalid start, slots still held at the end of a pass, jobs left waiting on an idle
+//! platform, a Python policy's exception. The policy's fault (a plug-in's, a Python one's, or a built-in's bug), not
+//! the scenario's: `ccsim` reports "error: policy: ..." and exits with code 1.
+class PolicyError : public std::logic_error {
+public:
+  using std::logic_error::logic_error;
+};
+
 //! Whether `c` is a control character (U+0000-U+001F, U+007F).
 inline bool is_control_char(char c)
 {

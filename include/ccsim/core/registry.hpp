@@ -37,6 +37,16 @@ public:
       throw std::invalid_argument(kind_ + " \"" + name + "\" is already registered");
   }
   void set_origin(std::string library) { origin_ = std::move(library); }
+  //! Removes `name` if `origin` added it (the Python module replaces a policy a notebook defines again); returns
+  //! whether it did. ccsim's own components are never removed.
+  bool remove(const std::string& name, const std::string& origin)
+  {
+    const auto it = items_.find(name);
+    if (origin.empty() || it == items_.end() || it->second.origin != origin)
+      return false;
+    items_.erase(it);
+    return true;
+  }
   bool has(const std::string& name) const { return items_.contains(name); }
   //! Precondition: has(name). Throws std::invalid_argument for parameters the factory rejects, and for a factory
   //! that returns no object; a plug-in factory's other exceptions (any type) become std::invalid_argument naming

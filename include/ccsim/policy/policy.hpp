@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -75,6 +76,13 @@ std::uint64_t lowest_free_slots(const Cluster& cluster, const ClusterState& stat
 //! `needed`, never beyond a rack's power-cap allowance. Returns how many it could not find.
 std::uint32_t take_lowest_free(const Cluster& cluster, const ClusterState& state, std::uint32_t pool,
                                std::uint32_t needed, std::vector<NodeSlots>& out);
+
+//! Why `job` cannot be started on `slots` now, or "" when it can: each slot free and on an existing accelerator,
+//! one piece per node in ascending node order, all in one pool (of one type across sites for a job with
+//! span_sites) that `view` lets it use, within every rack's power-cap allowance, job.accelerators in all. What
+//! SchedulingContext::start() checks; `racks` is scratch space.
+std::string slots_problem(const Job& job, std::span<const NodeSlots> slots, const ClusterView& view,
+                          std::vector<std::pair<std::uint32_t, std::uint32_t>>& racks);
 
 //! When backfilling expects a running job to release its accelerators: start + walltime while that is in the
 //! future; for a job already past its walltime (possible without kill_at_walltime), now + the time it has run
