@@ -83,7 +83,8 @@ TEST(Engine, APolicyThatStarvesJobsIsReportedNotHung)
       test::one_site_scenario(1, 1, R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1}])"));
   Hoarder queue;
   auto placement = PolicyRegistry::global().placements.make("first-fit");
-  EXPECT_THROW(simulate(prep, queue, *placement), std::runtime_error);
+  // The policy's fault, reported as such (ccsim: "error: policy: ...", exit 1; Python: ccsim.PolicyError).
+  EXPECT_THROW(simulate(prep, queue, *placement), PolicyError);
 }
 
 TEST(Engine, AnExceptionInsideTheSimulationIsRethrownNotAborted)
