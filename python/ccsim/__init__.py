@@ -330,55 +330,91 @@ def _spawn(args, log):
     return pid
 
 
-def _wait(pid, timeout):
-    """The exit status of child `pid` (waitpid's); subprocess.TimeoutExpired after `timeout` seconds."""
-    if timeout is None:
-        return os.waitpid(pid, 0)[1]
-    deadline = time.monotonic() + timeout
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return status
-        if time.monotonic() > deadline:
-            raise subprocess.TimeoutExpired(["ccsim"], timeout)
-        time.sleep(0.01)
+class _Child:
+    """The ccsim command `args` (a subcommand and its options) in a child process, its output in temporary files:
+    the `ccsim` executable, or, once policies are registered from Python, a fork of this process with them.
+    `aborted(pid)` cleans up after a child killed before its end."""
 
-
-def _command(args, timeout=None, aborted=None):
-    """Runs the ccsim command `args` (a subcommand and its options) in a child process: (exit code, stdout,
-    stderr). The `ccsim` executable, or, once policies are registered from Python, a fork of this process with them.
-    On Ctrl-C or a timeout the child is killed, `aborted(pid)` cleans up after it, and the exception goes on."""
-    if not _ccsim.python_policies():
-        child = subprocess.Popen([binary()] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            stdout, stderr = child.communicate(timeout=timeout)
-        except BaseException:
-            child.kill()
-            child.communicate()  # reaps it and closes its pipes
-            if aborted:
-                aborted(child.pid)
-            raise
-        return child.returncode, stdout, stderr
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    def __init__(self, args, aborted=None):
+        self._files = (tempfile.TemporaryFile(), tempfile.TemporaryFile())
+        self._aborted = aborted
+        self._popen = None
+        self.code = None
+        if not _ccsim.python_policies():
+            self._popen = subprocess.Popen([binary()] + list(args), stdout=self._files[0], stderr=self._files[1])
+            self.pid = self._popen.pid
+            return
         sys.stdout.flush()
         sys.stderr.flush()
         parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:
+        self.pid = os.fork()
+        if self.pid == 0:
             _ccsim.die_with_parent(parent)
-            _child(args, out.fileno(), err.fileno())
-        try:
-            status = _wait(pid, timeout)
-        except BaseException:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            if aborted:
-                aborted(pid)
-            raise
-        out.seek(0)
-        err.seek(0)
-        code = os.waitstatus_to_exitcode(status)
-        return code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+            _child(args, self._files[0].fileno(), self._files[1].fileno())
+
+    def poll(self):
+        """The exit code once it has ended (negative: the signal that ended it), else None."""
+        if self.code is None:
+            if self._popen is not None:
+                self.code = self._popen.poll()
+            else:
+                done, status = os.waitpid(self.pid, os.WNOHANG)
+                if done:
+                    self.code = os.waitstatus_to_exitcode(status)
+        return self.code
+
+    def wait(self, timeout=None):
+        """Waits for its end: the exit code; subprocess.TimeoutExpired after `timeout` seconds."""
+        if self._popen is not None:
+            self.code = self._popen.wait(timeout)
+        elif timeout is None:
+            self.code = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        else:
+            deadline = time.monotonic() + timeout
+            while self.poll() is None:
+                if time.monotonic() > deadline:
+                    raise subprocess.TimeoutExpired(["ccsim"], timeout)
+                time.sleep(0.01)
+        return self.code
+
+    def kill(self):
+        """Kills it if it runs, reaps it and cleans up after it."""
+        if self.code is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            if self._popen is not None:
+                self._popen.wait()
+            else:
+                os.waitpid(self.pid, 0)
+            self.code = -signal.SIGKILL
+            if self._aborted:
+                self._aborted(self.pid)
+        self.output()
+
+    def output(self):
+        """(stdout, stderr) as text once it has ended."""
+        texts = []
+        for f in self._files:
+            if f.closed:
+                return ("", "")
+            f.seek(0)
+            texts.append(f.read().decode("utf-8", "replace"))
+            f.close()
+        return tuple(texts)
+
+
+def _command(args, timeout=None, aborted=None):
+    """Runs the ccsim command `args` in a child process (_Child) and waits: (exit code, stdout, stderr). On Ctrl-C
+    or a timeout the child is killed, `aborted(pid)` cleans up after it, and the exception goes on."""
+    child = _Child(args, aborted)
+    try:
+        child.wait(timeout)
+    except BaseException:
+        child.kill()
+        raise
+    return (child.code,) + child.output()
 
 
 def _failed(what, code, stdout, stderr):
@@ -390,13 +426,8 @@ def _failed(what, code, stdout, stderr):
     return RuntimeError("%s failed (exit code %d): %s" % (what, code, text))
 
 
-def run(scenario, seed=None, out=None, policy=None, args=(), timeout=None):
-    """Runs a Scenario (or a scenario file's path) in a child process (`ccsim run`) and returns its Result.
-
-    out: the results folder (default: a new temporary folder; ccsim writes into a temporary folder and renames it
-    at the end, so an interrupted or failed run leaves none). policy: "fcfs", "best-fit", "easy+best-fit", a name
-    registered from Python, ... args: further `ccsim run` arguments. Bad input raises InputError (the run's located
-    errors); a policy's failure PolicyError; Ctrl-C stops the child and raises KeyboardInterrupt."""
+def _start_run(scenario, seed=None, out=None, policy=None, args=()):
+    """A run's child process, started: (_Child, results folder)."""
     if not isinstance(scenario, Scenario):
         scenario = Scenario.load(scenario)
     if out is None:
@@ -412,12 +443,59 @@ def run(scenario, seed=None, out=None, policy=None, args=(), timeout=None):
         parent, name = os.path.split(os.path.abspath(os.fspath(out)))
         shutil.rmtree(os.path.join(parent, ".%s.ccsim-tmp-%d" % (name, pid)), ignore_errors=True)
 
-    code, stdout, stderr = _command(command, timeout, aborted)
-    if code == 2:
+    return _Child(command, aborted), out
+
+
+def _end_run(child, out):
+    """The Result of a run's child that has ended, or its error raised."""
+    stdout, stderr = child.output()
+    if child.code == 2:
         raise _input_error(stderr)
-    if code != 0:
-        raise _failed("ccsim run", code, stdout, stderr)
+    if child.code != 0:
+        raise _failed("ccsim run", child.code, stdout, stderr)
     return Result(out)
+
+
+def run(scenario, seed=None, out=None, policy=None, args=(), timeout=None):
+    """Runs a Scenario (or a scenario file's path) in a child process (`ccsim run`) and returns its Result.
+
+    out: the results folder (default: a new temporary folder; ccsim writes into a temporary folder and renames it
+    at the end, so an interrupted or failed run leaves none). policy: "fcfs", "best-fit", "easy+best-fit", a name
+    registered from Python, ... args: further `ccsim run` arguments. Bad input raises InputError (the run's located
+    errors); a policy's failure PolicyError; Ctrl-C stops the child and raises KeyboardInterrupt."""
+    child, out = _start_run(scenario, seed, out, policy, args)
+    try:
+        child.wait(timeout)
+    except BaseException:  # KeyboardInterrupt, a timeout: the child goes too, and its unfinished results
+        child.kill()
+        raise
+    return _end_run(child, out)
+
+
+def _run_all(runs, jobs):
+    """Runs `runs` ((scenario, seed, policy, args) tuples), `jobs` child processes at a time: their Results in
+    order. The first failure (or Ctrl-C) kills the children still running and is raised."""
+    jobs = max(1, int(jobs))
+    results = [None] * len(runs)
+    running = {}  # index -> (_Child, out)
+    pending = list(range(len(runs)))
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                i = pending.pop(0)
+                scenario, seed, policy, args = runs[i]
+                running[i] = _start_run(scenario, seed, None, policy, args)
+            ended = [i for i, (child, _) in running.items() if child.poll() is not None]
+            for i in ended:
+                child, out = running.pop(i)
+                results[i] = _end_run(child, out)
+            if not ended:
+                time.sleep(0.005)
+    except BaseException:
+        for child, _ in running.values():
+            child.kill()
+        raise
+    return results
 
 
 def sweep(spec, out, jobs=1, timeout=None):
@@ -447,30 +525,29 @@ DEFAULT_METRICS = ("/wait_s/mean", "/wait_s/p95", "/bounded_slowdown/mean", "/ut
                    "/makespan_s", "/energy/facility_kwh")
 
 
-def compare(scenario, policies, seeds=(1,), metrics=DEFAULT_METRICS, args=()):
+def compare(scenario, policies, seeds=(1,), metrics=DEFAULT_METRICS, args=(), jobs=1):
     """Runs the scenario under each policy with each seed (paired: the same seeds for every policy) and returns a
     tidy DataFrame: one row per policy and metric (a summary.json pointer) with n, the mean over seeds and its 95 %
-    half-width (Student's t, NaN with one seed), as `ccsim compare --seeds`. The runs are in `.attrs["runs"]`
-    (policy, seed, Result)."""
+    half-width (Student's t, NaN with one seed), as `ccsim compare --seeds`. `jobs` runs at a time (each its own
+    process). The runs are in `.attrs["runs"]` (policy, seed, Result)."""
     if not isinstance(scenario, Scenario):
         scenario = Scenario.load(scenario)
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise ValueError("compare needs at least one seed")
-    runs = []
-    rows = []
     for policy in policies:
-        values = {m: [] for m in metrics}
-        for seed in seeds:
-            result = run(scenario, seed=seed, policy=policy, args=args)
-            runs.append((policy, seed, result))
-            flat = _flatten(result.summary)
-            for m in metrics:
-                if m not in flat:
-                    raise KeyError("summary.json has no number at %s (expected a metric such as /wait_s/mean)" % m)
-                values[m].append(flat[m])
+        _policy_args(policy)  # an unknown name: ValueError before anything runs
+    plan = [(policy, seed) for policy in policies for seed in seeds]
+    results = _run_all([(scenario, seed, policy, args) for policy, seed in plan], jobs)
+    runs = [(policy, seed, result) for (policy, seed), result in zip(plan, results)]
+    rows = []
+    for k, policy in enumerate(policies):
+        mine = results[k * len(seeds):(k + 1) * len(seeds)]
+        flats = [_flatten(r.summary) for r in mine]
         for m in metrics:
-            mean, ci = _ccsim.mean_ci95(values[m])
+            if any(m not in flat for flat in flats):
+                raise KeyError("summary.json has no number at %s (expected a metric such as /wait_s/mean)" % m)
+            mean, ci = _ccsim.mean_ci95([flat[m] for flat in flats])
             rows.append({"policy": policy, "metric": m, "n": len(seeds), "mean": mean, "ci95": ci})
     try:
         import pandas

@@ -100,6 +100,11 @@ class ScenarioTest(unittest.TestCase):
         self.assertAlmostEqual(frame["mean"][1], 10 / 3)
         self.assertEqual(list(frame["ci95"]), [0.0, 0.0])
         self.assertEqual(len(frame.attrs["runs"]), 4)
+        # Three runs at a time: the same table, the runs in the same order.
+        parallel = ccsim.compare(SMALL, ["fcfs", "easy+first-fit"], seeds=[1, 2], metrics=["/wait_s/mean"], jobs=3)
+        self.assertTrue(parallel.equals(frame))
+        self.assertEqual([(p, s) for p, s, _ in parallel.attrs["runs"]],
+                         [("fcfs", 1), ("fcfs", 2), ("easy+first-fit", 1), ("easy+first-fit", 2)])
         one = ccsim.compare(SMALL, ["fcfs"], seeds=[1], metrics=["/wait_s/mean"])
         self.assertTrue(one["ci95"].isna().all(), "one seed claims no certainty")
         with self.assertRaises(ValueError):

@@ -132,7 +132,8 @@ class PolicyTest(unittest.TestCase):
         self.same_files(easy_py.dir, easy, ["jobs.csv", "timeseries.csv"])
 
     def test_compare_and_sweep_take_python_policies(self):
-        frame = ccsim.compare(SMALL, ["fcfs", "py-fcfs", "easy+py-first-fit"], seeds=[1, 2], metrics=["/wait_s/mean"])
+        frame = ccsim.compare(SMALL, ["fcfs", "py-fcfs", "easy+py-first-fit"], seeds=[1, 2], metrics=["/wait_s/mean"],
+                              jobs=2)
         self.assertEqual(list(frame["mean"][:2]), [8.0, 8.0])
         self.assertAlmostEqual(frame["mean"][2], 10 / 3)  # EASY backfills j3 (test_ccsim: the same with first-fit)
         spec = os.path.join(self.dir, "s.json")
