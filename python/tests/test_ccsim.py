@@ -100,6 +100,15 @@ class ScenarioTest(unittest.TestCase):
         self.assertAlmostEqual(frame["mean"][1], 10 / 3)
         self.assertEqual(list(frame["ci95"]), [0.0, 0.0])
         self.assertEqual(len(frame.attrs["runs"]), 4)
+        # Each run is the command line's `ccsim compare --seeds` run for that policy and seed, byte for byte.
+        cli = os.path.join(self.dir, "cli-compare")
+        subprocess.run([ccsim.binary(), "compare", SMALL, "--policies", "fcfs,easy+first-fit", "--seeds", "2",
+                        "--out", cli], check=True, stdout=subprocess.DEVNULL)
+        for policy, seed, result in frame.attrs["runs"]:
+            folder = os.path.join(cli, policy.replace("+", "_"), "seed-%d" % seed)
+            for name in ("summary.json", "jobs.csv"):
+                with open(os.path.join(result.dir, name), "rb") as a, open(os.path.join(folder, name), "rb") as b:
+                    self.assertEqual(a.read(), b.read(), (policy, seed, name))
         # Three runs at a time: the same table, the runs in the same order.
         parallel = ccsim.compare(SMALL, ["fcfs", "easy+first-fit"], seeds=[1, 2], metrics=["/wait_s/mean"], jobs=3)
         self.assertTrue(parallel.equals(frame))
