@@ -151,8 +151,9 @@ Cluster Cluster::build(const Scenario& scenario)
     type_of_catalog[a] = static_cast<int>(c.types.size());
     const auto& spec = scenario.accelerators[a];
     const double ceiling_w = std::isnan(spec.limit_w) ? spec.max_w : std::min(spec.max_w, spec.limit_w);
-    c.types.push_back(AcceleratorType{spec.name, spec.kind, spec.peak_flop_per_s, spec.memory_gib, spec.idle_w,
-                                      ceiling_w, spec.max_w - spec.idle_w, spec.limit_exponent});
+    c.types.push_back(AcceleratorType{
+        spec.name, spec.kind, spec.peak_flop_per_s, spec.memory_gib, spec.idle_w, ceiling_w, spec.max_w - spec.idle_w,
+        spec.limit_exponent, spec.memory_bandwidth_byte_per_s, spec.interconnect, spec.interconnect_byte_per_s});
   }
 
   std::uint32_t accel = 0;

@@ -225,11 +225,12 @@ void RunMetrics::add(Figures& f, const Job& job, const JobRecord& rec, std::span
   const double computing_s = m.execution_s - rec.held_idle_s;
   if (rec.comm_slowdown > 1)
     f.slowdown_acc_s += computing_s * job.accelerators * (1 - 1 / rec.comm_slowdown) * share;
-  // Work done, not time held: the job's run time on its type at its precision's rate (its work_flop), the part
+  // Work done, not time held: the job's computing time on its type at its precision's rate (its work_flop; a
+  // memory-bound job's longer roofline time moves bytes, not more FLOP), the part
   // it ran if killed at its walltime. Time in collectives, at any placement, adds none (issue 23: a job stretched
   // by its placement counted its stretch). int8 operations are not floating-point ones: kept apart.
   const double done = rec.run_s > 0 ? std::min(1.0, computing_s / rec.run_s) : 1.0;
-  const double work = done * unlimited_runtime_s(job, cluster.types[pool.type]) * job.accelerators *
+  const double work = done * compute_runtime_s(job, cluster.types[pool.type]) * job.accelerators *
                       cluster.types[pool.type].peak_flop_per_s[static_cast<std::size_t>(job.precision)] *
                       job.efficiency;
   (job.precision == Precision::INT8 ? f.delivered_int8_op : f.delivered_flop) += work * share;

@@ -602,11 +602,17 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
   std::uint64_t capacity = 0;
   double slowest = 0;
   bool memory_excluded = false;
+  bool bandwidth_excluded = false;
+  const bool memory_bound = memory_bytes_of(job) > 0; // a roofline job: types without a memory bandwidth cannot
   for (std::size_t t = 0; t < cluster.types.size(); t++) {
     if ((accepted >> t & 1U) == 0 || cluster.types[t].peak_flop_per_s[static_cast<std::size_t>(job.precision)] <= 0)
       continue;
     if (cluster.types[t].memory_gib < job.memory_gib) {
       memory_excluded = true;
+      continue;
+    }
+    if (memory_bound && cluster.types[t].memory_bandwidth_byte_per_s <= 0) {
+      bandwidth_excluded = true;
       continue;
     }
     eligible |= 1ULL << t;
@@ -642,7 +648,12 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
     }
   }
   if (eligible == 0) {
-    if (accepted != 0 && memory_excluded)
+    if (accepted != 0 && bandwidth_excluded)
+      diags.add(file, at(job.memory_bytes > 0 ? "/memory_bytes" : "/arithmetic_intensity"),
+                fmt::format("job \"{}\" moves memory (a roofline run time) but no accepted type with {} gives a "
+                            "memory bandwidth (expected memory_bandwidth_tb_per_s in its accelerator entry)",
+                            job.id, enum_name(PRECISION_NAMES, job.precision)));
+    else if (accepted != 0 && memory_excluded)
       diags.add(file, at("/memory_gib"),
                 fmt::format("job \"{}\" needs {} GiB per accelerator but no accepted type with {} has that much "
                             "(expected at most the largest memory_gib of an eligible type)",

@@ -59,8 +59,9 @@ void read_catalog(const ObjectReader& root, Scenario& s)
   }
   const nlohmann::json catalog = effective_catalog(given);
   for (const auto& [name, value] : catalog.items()) {
-    ObjectReader a(value, root.pointer_of("accelerators") + "/" + name, root.file(), root.diagnostics(),
-                   {"kind", "peak_tflops", "memory_gib", "power_w", "description"});
+    ObjectReader a(
+        value, root.pointer_of("accelerators") + "/" + name, root.file(), root.diagnostics(),
+        {"kind", "peak_tflops", "memory_gib", "memory_bandwidth_tb_per_s", "interconnect", "power_w", "description"});
     AcceleratorSpec spec;
     spec.name = name;
     if (const auto kind = a.string("kind", Need::REQUIRED)) {
@@ -84,6 +85,17 @@ void read_catalog(const ObjectReader& root, Scenario& s)
       }
     }
     spec.memory_gib = a.number("memory_gib", Need::REQUIRED, 0, INF, true).value_or(0);
+    // Bandwidths (docs/model.md "Run time"): memory in TB/s, the intra-node link in GB/s (decimal, bytes).
+    spec.memory_bandwidth_byte_per_s =
+        a.number("memory_bandwidth_tb_per_s", Need::OPTIONAL, 0, MAX_MEMORY_BANDWIDTH_TB_PER_S, true).value_or(0) *
+        TERA;
+    if (const auto* link = a.value("interconnect", Need::OPTIONAL)) {
+      ObjectReader l(*link, a.pointer_of("interconnect"), root.file(), root.diagnostics(),
+                     {"name", "bandwidth_gb_per_s"});
+      spec.interconnect = l.string("name", Need::REQUIRED).value_or("");
+      spec.interconnect_byte_per_s =
+          l.number("bandwidth_gb_per_s", Need::REQUIRED, 0, MAX_INTERCONNECT_GB_PER_S, true).value_or(0) * GIGA;
+    }
     if (const auto* pw = a.value("power_w", Need::REQUIRED)) {
       ObjectReader p(*pw, a.pointer_of("power_w"), root.file(), root.diagnostics(),
                      {"idle", "max", "limit", "limit_exponent"});

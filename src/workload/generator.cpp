@@ -309,7 +309,7 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
       ObjectReader m((*mix)[i], ptr, g.file(), g.diagnostics(),
                      {"class", "share", "accelerators", "duration_s", "work_flop", "precision", "efficiency",
                       "walltime_factor", "accept", "memory_gib", "data_sites", "data_bytes", "comm_share", "activity",
-                      "slack_s"});
+                      "slack_s", "arithmetic_intensity"});
       MixEntry e;
       if (const auto cls = m.string("class", Need::REQUIRED)) {
         if (const auto c = enum_from_name<JobClass>(JOB_CLASS_NAMES, *cls))
@@ -335,6 +335,10 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
         e.duration_s = read_distribution(*v, m.pointer_of("duration_s"), m, base_dir);
       if (const auto* v = m.value("work_flop", Need::OPTIONAL))
         e.work_flop = read_distribution(*v, m.pointer_of("work_flop"), m, base_dir);
+      e.arithmetic_intensity =
+          m.number("arithmetic_intensity", Need::OPTIONAL, 0, MAX_ARITHMETIC_INTENSITY, true).value_or(0);
+      if (m.has("arithmetic_intensity") && not m.has("work_flop"))
+        m.error("arithmetic_intensity", "a roofline run time needs work: expected \"work_flop\" with it");
       e.walltime_factor = m.number("walltime_factor", Need::OPTIONAL, 1, 1e6).value_or(1);
       e.memory_gib = m.number("memory_gib", Need::OPTIONAL, 0, INF).value_or(0);
       if (const auto* acc = m.value("accept", Need::OPTIONAL)) {
@@ -546,6 +550,7 @@ bool GeneratedJobs::next(Job& job)
       job.walltime_s = job.duration_s * m.walltime_factor;
   } else {
     job.work_flop = std::max(1.0, m.work_flop->draw(rng_));
+    job.arithmetic_intensity = m.arithmetic_intensity;
   }
   job.comm_share = m.comm_share;
   job.slack_s = m.slack_s;

@@ -25,10 +25,11 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
 {
   Job job;
   ObjectReader j(value, ptr, file, diags,
-                 {"id",         "submit_s",        "accelerators",    "duration_s", "work_flop",  "walltime_s",
-                  "precision",  "class",           "efficiency",      "accept",     "memory_gib", "priority",
-                  "gpu_milli",  "cpu_milli",       "host_memory_mib", "tenant",     "data_site",  "data_bytes",
-                  "comm_share", "allreduce_bytes", "span_sites",      "activity",   "slack_s"});
+                 {"id",         "submit_s",  "accelerators", "duration_s",   "work_flop",
+                  "walltime_s", "precision", "class",        "efficiency",   "accept",
+                  "memory_gib", "priority",  "gpu_milli",    "cpu_milli",    "host_memory_mib",
+                  "tenant",     "data_site", "data_bytes",   "comm_share",   "allreduce_bytes",
+                  "span_sites", "activity",  "slack_s",      "memory_bytes", "arithmetic_intensity"});
   job.id = j.identifier("id", Need::REQUIRED).value_or("");
   job.submit_s = j.number("submit_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
   job.accelerators =
@@ -42,6 +43,15 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
     job.duration_s = j.number("duration_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
   if (has_work)
     job.work_flop = j.number("work_flop", Need::REQUIRED, 0, MAX_WORK_FLOP, true).value_or(1);
+  // The roofline (docs/model.md "Run time"): bytes moved, or FLOP per byte; for work-based jobs only.
+  if (j.has("memory_bytes") && j.has("arithmetic_intensity"))
+    j.error("arithmetic_intensity", "expected one of \"memory_bytes\" or \"arithmetic_intensity\", found both");
+  else if ((j.has("memory_bytes") || j.has("arithmetic_intensity")) && not has_work)
+    j.error(j.has("memory_bytes") ? "memory_bytes" : "arithmetic_intensity",
+            "a roofline run time needs work: expected \"work_flop\" with it (a duration_s job runs for its duration)");
+  job.memory_bytes = j.number("memory_bytes", Need::OPTIONAL, 0, MAX_MEMORY_BYTES).value_or(0);
+  job.arithmetic_intensity =
+      j.number("arithmetic_intensity", Need::OPTIONAL, 0, MAX_ARITHMETIC_INTENSITY, true).value_or(0);
   if (j.has("walltime_s"))
     job.walltime_s = j.number("walltime_s", Need::REQUIRED, 0, MAX_TIME_S, true).value_or(UNSET);
   job.efficiency = j.number("efficiency", Need::OPTIONAL, 0, 1, true).value_or(1.0);
@@ -221,9 +231,13 @@ nlohmann::ordered_json job_to_json(const Job& job)
   j["id"] = job.id;
   j["submit_s"] = job.submit_s;
   j["accelerators"] = job.accelerators;
-  if (not std::isnan(job.work_flop))
+  if (not std::isnan(job.work_flop)) {
     j["work_flop"] = job.work_flop;
-  else
+    if (job.memory_bytes > 0)
+      j["memory_bytes"] = job.memory_bytes;
+    if (job.arithmetic_intensity > 0)
+      j["arithmetic_intensity"] = job.arithmetic_intensity;
+  } else
     j["duration_s"] = std::isnan(job.duration_s) ? 0.0 : job.duration_s;
   if (not std::isnan(job.walltime_s) && job.walltime_s > 0)
     j["walltime_s"] = job.walltime_s;

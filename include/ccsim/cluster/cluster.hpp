@@ -20,8 +20,11 @@ struct AcceleratorType {
   double idle_w = 0; //!< W
   //! W while held by a job at activity 1: the most it draws (its power limit, when it has one)
   double max_w = 0;
-  double dynamic_w = 0;              //!< what a job at activity 1 would draw above idle without a limit, W
-  double limit_exponent = 1.0 / 3.0; //!< throughput ~ (dynamic power)^exponent when the limit binds
+  double dynamic_w = 0;                   //!< what a job at activity 1 would draw above idle without a limit, W
+  double limit_exponent = 1.0 / 3.0;      //!< throughput ~ (dynamic power)^exponent when the limit binds
+  double memory_bandwidth_byte_per_s = 0; //!< bytes/s; 0 = not given (no memory-bound job runs on it)
+  std::string interconnect;               //!< intra-node link ("" = none given)
+  double interconnect_byte_per_s = 0;     //!< per accelerator, both directions, bytes/s
 
   //! Power above idle of one accelerator running a job at `activity` (0, 1], W: activity x dynamic_w, at most
   //! max_w - idle_w.

@@ -28,8 +28,13 @@ inline constexpr double MAX_PRICE_PER_KWH = 1e9;
 inline constexpr double MAX_CARBON_KG_PER_KWH = 1e3;
 //! TFLOP/s per accelerator and precision (1 ZFLOP/s)
 inline constexpr double MAX_PEAK_TFLOPS = 1e9;
-//! FLOP of one job
+//! FLOP of one job; and the bytes it moves to and from accelerator memory, and FLOP per byte moved
 inline constexpr double MAX_WORK_FLOP = 1e30;
+inline constexpr double MAX_MEMORY_BYTES = 1e30;
+inline constexpr double MAX_ARITHMETIC_INTENSITY = 1e9;
+//! an accelerator's memory bandwidth, TB/s (1 EB/s), and its intra-node link's, GB/s
+inline constexpr double MAX_MEMORY_BANDWIDTH_TB_PER_S = 1e6;
+inline constexpr double MAX_INTERCONNECT_GB_PER_S = 1e9;
 //! bytes: a job's staged data or all-reduce size (SimGrid 3.32 aborts, "Deadlock detected", on a transfer of ~3e19
 //! bytes; 1e18 is measured to run, even over a 0.001 Gb/s link)
 inline constexpr double MAX_BYTES = 1e18;

@@ -34,7 +34,10 @@ struct AcceleratorSpec {
   //! power limit (e.g. nvidia-smi -pl), W: it never draws more, and a job that would is slowed (docs/model.md
   //! "Power"); NaN = none
   double limit_w = UNSET;
-  double limit_exponent = 1.0 / 3.0; //!< throughput ~ (dynamic power)^exponent under the limit
+  double limit_exponent = 1.0 / 3.0;      //!< throughput ~ (dynamic power)^exponent under the limit
+  double memory_bandwidth_byte_per_s = 0; //!< accelerator memory bandwidth, bytes/s (0 = not given)
+  std::string interconnect;               //!< intra-node link between accelerators (NVLink 4, HCCS, ...; "" = none)
+  double interconnect_byte_per_s = 0;     //!< its bandwidth per accelerator, both directions together, bytes/s
 };
 
 //! What one node holds.

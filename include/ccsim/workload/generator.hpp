@@ -38,7 +38,8 @@ struct MixEntry {
   std::optional<Distribution> work_flop;  //!< ... or work, FLOP (run time then depends on the hardware)
   Precision precision = Precision::BF16;
   double efficiency = 1;
-  double walltime_factor = 1; //!< walltime = factor x duration (duration_s jobs)
+  double arithmetic_intensity = 0; //!< FLOP per byte moved (work_flop classes; 0: compute-bound only)
+  double walltime_factor = 1;      //!< walltime = factor x duration (duration_s jobs)
   std::vector<std::string> accept;
   double memory_gib = 0;
   std::vector<std::pair<std::string, double>> data_sites; //!< (site, share): where each job's input data lives

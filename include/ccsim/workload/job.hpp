@@ -28,7 +28,12 @@ struct Job {
   std::uint16_t gpu_milli = 1000;
   double duration_s = UNSET; //!< run time in seconds, when replaying a trace
   double work_flop = UNSET;  //!< total work in floating-point (or integer, for int8) operations
-  double efficiency = 1.0;   //!< fraction of peak throughput achieved, in (0, 1]
+  double efficiency = 1.0;   //!< fraction of the roofline achieved, in (0, 1] (of peak for compute-bound work)
+  //! Bytes moved between its accelerators' memory and their compute units over the run, all accelerators together
+  //! (work-based jobs): with it the run time is a roofline's, the longer of computing and moving (docs/model.md
+  //! "Run time"). 0: compute-bound only. Given directly, or as work_flop / arithmetic_intensity.
+  double memory_bytes = 0;
+  double arithmetic_intensity = 0; //!< FLOP per byte moved (the input's; 0 = not given): memory_bytes from it
   //! Power activity in (0, 1]: each of its accelerators draws idle + activity x (max - idle) (docs/model.md
   //! "Power"). Resolved by prepare to the workload's default for its class unless the input gives it.
   double activity = 1.0;

@@ -1,0 +1,124 @@
+// The roofline run time (issue 21, items 1-2; docs/model.md "Run time"): a job that moves memory runs for the longer
+// of computing and moving its bytes, on each type at that type's peak and memory bandwidth.
+#include "../support/helpers.hpp"
+
+#include "ccsim/metrics/metrics.hpp"
+#include "ccsim/perf/runtime.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ccsim {
+namespace {
+
+using test::has_error;
+using test::job_index;
+using test::load_errors;
+using test::prepared_from_text;
+using test::run_inline;
+
+//! One site with a node of each of H100-SXM and H20 (the built-in catalog's figures), and `jobs`.
+std::string two_chips(const std::string& jobs)
+{
+  return R"({"name": "chips", "sites": [{"name": "s", "region": "east", "racks": [
+               {"name": "h100", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "H100-SXM", "count": 8}},
+               {"name": "h20", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "H20", "count": 8}}]}],
+            "workload": {"jobs": )" +
+         jobs + R"(}, "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
+}
+
+const AcceleratorType& type_named(const Cluster& c, const std::string& name)
+{
+  for (const auto& t : c.types)
+    if (t.name == name)
+      return t;
+  throw std::runtime_error("no type " + name);
+}
+
+TEST(Roofline, TheCatalogGivesBandwidthsAndInterconnects)
+{
+  const PreparedRun run = prepared_from_text(two_chips(R"([{"id": "a", "submit_s": 0, "accelerators": 1,
+                                                              "duration_s": 1}])"));
+  const auto& h100 = type_named(run.cluster, "H100-SXM");
+  const auto& h20 = type_named(run.cluster, "H20");
+  EXPECT_EQ(h100.memory_bandwidth_byte_per_s, 3.35e12);
+  EXPECT_EQ(h20.memory_bandwidth_byte_per_s, 4.0e12);
+  EXPECT_EQ(h100.interconnect, "NVLink 4");
+  EXPECT_EQ(h100.interconnect_byte_per_s, 900e9);
+  // Overridable like every catalog field (an RFC 7386 merge patch): a slower part.
+  auto text = two_chips(R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1}])");
+  text.insert(1, R"("accelerators": {"H20": {"memory_bandwidth_tb_per_s": 2, "interconnect": null}}, )");
+  const PreparedRun patched = prepared_from_text(text);
+  EXPECT_EQ(type_named(patched.cluster, "H20").memory_bandwidth_byte_per_s, 2e12);
+  EXPECT_EQ(type_named(patched.cluster, "H20").interconnect, "");
+}
+
+TEST(Roofline, ADecodeBoundJobFollowsBandwidthsAPrefillBoundOnePeaks)
+{
+  // decode: 1e14 FLOP moving 1e14 bytes (1 FLOP/byte) on one accelerator. H100: compute 1e14 / 989.4e12 = 0.101 s,
+  // memory 1e14 / 3.35e12 = 29.85 s; H20: compute 0.676 s, memory 1e14 / 4e12 = 25 s. The H20 is faster by the
+  // bandwidth ratio 4 / 3.35.
+  // prefill: 1e16 FLOP at 1,000 FLOP/byte (1e13 bytes). H100: compute 10.107 s, memory 2.985 s; H20: compute
+  // 1e16 / 148e12 = 67.57 s, memory 2.5 s: slower by the peak ratio 989.4 / 148.
+  const PreparedRun run = prepared_from_text(two_chips(R"([
+      {"id": "decode", "submit_s": 0, "accelerators": 1, "work_flop": 1e14, "memory_bytes": 1e14},
+      {"id": "prefill", "submit_s": 0, "accelerators": 1, "work_flop": 1e16, "arithmetic_intensity": 1000},
+      {"id": "plain", "submit_s": 0, "accelerators": 2, "work_flop": 1e16, "efficiency": 0.5}])"));
+  const auto& h100 = type_named(run.cluster, "H100-SXM");
+  const auto& h20 = type_named(run.cluster, "H20");
+  const Job& decode = run.jobs[job_index(run, "decode")];
+  const Job& prefill = run.jobs[job_index(run, "prefill")];
+  EXPECT_DOUBLE_EQ(unlimited_runtime_s(decode, h100), 1e14 / 3.35e12);
+  EXPECT_DOUBLE_EQ(unlimited_runtime_s(decode, h20), 25.0);
+  EXPECT_DOUBLE_EQ(unlimited_runtime_s(decode, h100) / unlimited_runtime_s(decode, h20), 4.0 / 3.35);
+  EXPECT_DOUBLE_EQ(unlimited_runtime_s(prefill, h100), 1e16 / 989.4e12);
+  EXPECT_DOUBLE_EQ(unlimited_runtime_s(prefill, h20) / unlimited_runtime_s(prefill, h100), 989.4 / 148);
+  EXPECT_DOUBLE_EQ(memory_bytes_of(prefill), 1e13);
+  // The computing part alone (what the work metrics count) stays the peak's.
+  EXPECT_DOUBLE_EQ(compute_runtime_s(decode, h100), 1e14 / 989.4e12);
+  // No memory term: work / (accelerators x peak x efficiency) as before, 1e16 / (2 x 989.4e12 x 0.5).
+  EXPECT_DOUBLE_EQ(unlimited_runtime_s(run.jobs[job_index(run, "plain")], h100), 1e16 / 989.4e12);
+  // The walltime a work-based job gets is its run time on its slowest eligible type.
+  EXPECT_DOUBLE_EQ(decode.walltime_s, 1e14 / 3.35e12);
+  EXPECT_DOUBLE_EQ(prefill.walltime_s, 1e16 / 148e12);
+}
+
+TEST(Roofline, TheEngineRunsEachJobForItsTypesRooflineTime)
+{
+  // Each decode job takes a whole node of 8 (FCFS, first fit: the H100 node first, then the H20 node). 8 x 1e14
+  // bytes over 8 accelerators: 29.85 s on the H100s, 25 s on the H20s; the FLOP delivered is the work, 1.6e15,
+  // however long the bytes took.
+  const PreparedRun run = prepared_from_text(two_chips(R"([
+      {"id": "on-h100", "submit_s": 0, "accelerators": 8, "work_flop": 8e14, "memory_bytes": 8e14},
+      {"id": "on-h20", "submit_s": 0, "accelerators": 8, "work_flop": 8e14, "memory_bytes": 8e14}])"));
+  const RunResult r = run_inline(run);
+  EXPECT_EQ(test::schedule_problem(run.cluster, run.jobs, r), "");
+  EXPECT_DOUBLE_EQ(r.records[job_index(run, "on-h100")].finish_s, 1e14 / 3.35e12);
+  EXPECT_DOUBLE_EQ(r.records[job_index(run, "on-h20")].finish_s, 25.0);
+  const auto summary = summarize(run.scenario, run.cluster, run.jobs, r);
+  EXPECT_DOUBLE_EQ(summary["flops"]["delivered_eflop"].get<double>(), 1.6e15 / 1e18);
+}
+
+TEST(Roofline, BadInputIsLocated)
+{
+  // Both ways of giving the bytes; bytes without work; a negative bandwidth; a memory-bound job with no type that
+  // gives a bandwidth.
+  EXPECT_TRUE(has_error(load_errors(two_chips(R"([{"id": "a", "submit_s": 0, "accelerators": 1, "work_flop": 1e12,
+                                                    "memory_bytes": 1e12, "arithmetic_intensity": 2}])")),
+                        "/workload/jobs/0/arithmetic_intensity", "found both"));
+  EXPECT_TRUE(has_error(load_errors(two_chips(R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 5,
+                                                    "arithmetic_intensity": 2}])")),
+                        "/workload/jobs/0/arithmetic_intensity", "expected \"work_flop\""));
+  EXPECT_TRUE(has_error(load_errors(two_chips(R"([{"id": "a", "submit_s": 0, "accelerators": 1, "work_flop": 1e12,
+                                                    "arithmetic_intensity": 0}])")),
+                        "/workload/jobs/0/arithmetic_intensity", ""));
+  auto negative = two_chips(R"([{"id": "a", "submit_s": 0, "accelerators": 1, "duration_s": 1}])");
+  negative.insert(1, R"("accelerators": {"H20": {"memory_bandwidth_tb_per_s": -1}}, )");
+  EXPECT_TRUE(has_error(load_errors(negative), "/accelerators/H20/memory_bandwidth_tb_per_s", ""));
+  const std::string custom =
+      test::one_site_scenario(1, 1, R"([{"id": "m", "submit_s": 0, "accelerators": 1, "work_flop": 1e12,
+                                          "memory_bytes": 1e9}])");
+  EXPECT_TRUE(has_error(load_errors(custom), "/workload/jobs/0/memory_bytes", "gives a memory bandwidth"));
+}
+
+} // namespace
+} // namespace ccsim
