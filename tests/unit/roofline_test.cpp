@@ -98,6 +98,31 @@ TEST(Roofline, TheEngineRunsEachJobForItsTypesRooflineTime)
   EXPECT_DOUBLE_EQ(summary["flops"]["delivered_eflop"].get<double>(), 1.6e15 / 1e18);
 }
 
+TEST(Roofline, AGeneratedClassCarriesItsArithmeticIntensity)
+{
+  // Decode-like work at 2 FLOP/byte: every generated job moves work / 2 bytes, and no type without a bandwidth.
+  const PreparedRun run = prepared_from_text(R"({"name": "gen", "sites": [{"name": "s", "region": "east", "racks": [
+        {"name": "h20", "count": 1, "nodes_per_rack": 2, "node": {"accelerator": "H20", "count": 8}}]}],
+      "workload": {"generate": {"jobs": 20, "arrival": {"rate_per_hour": 60},
+        "mix": [{"class": "inference", "accelerators": 1, "arithmetic_intensity": 2,
+                 "work_flop": {"dist": "uniform", "min": 1e13, "max": 1e14}}]}},
+      "scheduler": {"queue": "fcfs", "placement": "first-fit"}})");
+  ASSERT_EQ(run.jobs.size(), 20U);
+  const auto& h20 = type_named(run.cluster, "H20");
+  for (const Job& j : run.jobs) {
+    EXPECT_EQ(j.arithmetic_intensity, 2.0);
+    EXPECT_DOUBLE_EQ(memory_bytes_of(j), j.work_flop / 2);
+    // The class's efficiency (inference: 0.3) applies to the roofline; memory-bound at 2 FLOP/byte (ridge 37).
+    EXPECT_EQ(j.efficiency, 0.3);
+    EXPECT_DOUBLE_EQ(unlimited_runtime_s(j, h20), j.work_flop / 2 / (4e12 * 0.3));
+  }
+  EXPECT_TRUE(has_error(load_errors(R"({"name": "gen", "sites": [{"name": "s", "region": "east", "racks": [
+        {"name": "h20", "count": 1, "nodes_per_rack": 2, "node": {"accelerator": "H20", "count": 8}}]}],
+      "workload": {"generate": {"jobs": 20, "arrival": {"rate_per_hour": 60},
+        "mix": [{"class": "inference", "accelerators": 1, "arithmetic_intensity": 2, "duration_s": 10}]}}})"),
+                        "/workload/generate/mix/0/arithmetic_intensity", "expected \"work_flop\""));
+}
+
 TEST(Roofline, BadInputIsLocated)
 {
   // Both ways of giving the bytes; bytes without work; a negative bandwidth; a memory-bound job with no type that
