@@ -1,6 +1,7 @@
 // src/prepare/prepare.cpp
 #include "ccsim/prepare/prepare.hpp"
 
+#include "ccsim/core/limits.hpp"
 #include "ccsim/perf/comm_model.hpp"
 #include "ccsim/perf/runtime.hpp"
 #include "ccsim/workload/generator.hpp"
@@ -171,6 +172,32 @@ private:
 };
 
 } // namespace detail
+
+namespace {
+
+//! Why an LLM training job fits no type (docs/model.md "LLM training"): the memory it needs on each of its
+//! accelerators, and the fewest accelerators each accepted type with its precision would take (the model state
+//! sharded more thinly; none where one sequence's activations alone exceed the type's memory).
+std::string llm_memory_problem(const Job& job, const Cluster& cluster, std::uint64_t accepted)
+{
+  const double activation_bytes =
+      job.memory_gib * GIB_BYTES - job.model_state_bytes / std::max<double>(1, job.accelerators);
+  std::string minimum;
+  for (std::size_t t = 0; t < cluster.types.size(); t++) {
+    const auto& type = cluster.types[t];
+    if ((accepted >> t & 1U) == 0 || type.peak_flop_per_s[static_cast<std::size_t>(job.precision)] <= 0)
+      continue;
+    const double room = type.memory_gib * GIB_BYTES - activation_bytes;
+    minimum += (minimum.empty() ? "" : ", ") + type.name + " " +
+               (room > 0 ? fmt::format("{:.0f}", std::ceil(job.model_state_bytes / room)) : std::string("none"));
+  }
+  return fmt::format("job \"{}\" trains a model whose state (16 bytes per parameter) and activations need {:.1f} GiB "
+                     "on each of its {} accelerators, more than any accepted type has (expected at least these "
+                     "accelerators: {})",
+                     job.id, job.memory_gib, job.accelerators, minimum);
+}
+
+} // namespace
 
 namespace {
 
@@ -653,6 +680,8 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
                 fmt::format("job \"{}\" moves memory (a roofline run time) but no accepted type with {} gives a "
                             "memory bandwidth (expected memory_bandwidth_tb_per_s in its accelerator entry)",
                             job.id, enum_name(PRECISION_NAMES, job.precision)));
+    else if (accepted != 0 && memory_excluded && job.model_state_bytes > 0)
+      diags.add(file, at("/llm_training"), llm_memory_problem(job, cluster, accepted));
     else if (accepted != 0 && memory_excluded)
       diags.add(file, at("/memory_gib"),
                 fmt::format("job \"{}\" needs {} GiB per accelerator but no accepted type with {} has that much "

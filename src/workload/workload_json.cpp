@@ -18,6 +18,36 @@ using Need = ObjectReader::Need;
 constexpr double INF = std::numeric_limits<double>::infinity();
 constexpr std::int64_t MAX_COUNT = 1'000'000'000;
 constexpr double MAX_COMM_SHARE = 0.99; // a job spending all its time in collectives would never progress
+
+//! A job's "llm_training" object (docs/model.md "LLM training"): the work of training a dense transformer of
+//! `params` parameters on `tokens` tokens, 6 N D + the attention term 12 L H S D, and its memory per accelerator:
+//! the model state (16 bytes per parameter: bf16 weights and gradients, fp32 master weights and two Adam moments)
+//! sharded over the job's accelerators, plus one sequence's layer inputs (2 bytes x S x H x L, with activations
+//! recomputed). The gradient all-reduce moves the bf16 gradients, 2 N bytes, unless allreduce_bytes is given.
+void read_llm_training(const ObjectReader& j, Job& job)
+{
+  const auto* value = j.value("llm_training", Need::REQUIRED);
+  ObjectReader m(*value, j.pointer_of("llm_training"), j.file(), j.diagnostics(),
+                 {"params", "tokens", "seq_len", "layers", "hidden"});
+  const double params = m.number("params", Need::REQUIRED, 0, MAX_LLM_PARAMS, true).value_or(1);
+  const double tokens = m.number("tokens", Need::REQUIRED, 0, MAX_LLM_TOKENS, true).value_or(1);
+  const double seq_len = m.number("seq_len", Need::OPTIONAL, 0, MAX_LLM_DIMENSION, true).value_or(4096);
+  const auto layers = m.number("layers", Need::OPTIONAL, 0, MAX_LLM_DIMENSION, true);
+  const auto hidden = m.number("hidden", Need::OPTIONAL, 0, MAX_LLM_DIMENSION, true);
+  if (layers.has_value() != hidden.has_value())
+    m.error_here("expected both \"layers\" and \"hidden\" (the attention term and the activations need both), or "
+                 "neither");
+  if (j.has("memory_gib"))
+    j.error("memory_gib", "an llm_training job's memory comes from its model (expected no memory_gib with it)");
+  const double attention_per_token = layers && hidden ? 12 * *layers * *hidden * seq_len : 0;
+  job.work_flop = std::min(MAX_WORK_FLOP, tokens * (6 * params + attention_per_token));
+  job.model_state_bytes = 16 * params;
+  const double activation_bytes = layers && hidden ? 2 * seq_len * *hidden * *layers : 0;
+  job.memory_gib = (job.model_state_bytes / std::max<double>(1, job.accelerators) + activation_bytes) / GIB_BYTES;
+  if (not j.has("allreduce_bytes"))
+    job.allreduce_bytes = std::min(MAX_BYTES, 2 * params);
+}
+
 } // namespace
 
 Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std::string& file, Diagnostics& diags,
@@ -25,23 +55,28 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
 {
   Job job;
   ObjectReader j(value, ptr, file, diags,
-                 {"id",         "submit_s",  "accelerators", "duration_s",   "work_flop",
-                  "walltime_s", "precision", "class",        "efficiency",   "accept",
-                  "memory_gib", "priority",  "gpu_milli",    "cpu_milli",    "host_memory_mib",
-                  "tenant",     "data_site", "data_bytes",   "comm_share",   "allreduce_bytes",
-                  "span_sites", "activity",  "slack_s",      "memory_bytes", "arithmetic_intensity"});
+                 {"id",          "submit_s",  "accelerators", "duration_s",   "work_flop",
+                  "walltime_s",  "precision", "class",        "efficiency",   "accept",
+                  "memory_gib",  "priority",  "gpu_milli",    "cpu_milli",    "host_memory_mib",
+                  "tenant",      "data_site", "data_bytes",   "comm_share",   "allreduce_bytes",
+                  "span_sites",  "activity",  "slack_s",      "memory_bytes", "arithmetic_intensity",
+                  "llm_training"});
   job.id = j.identifier("id", Need::REQUIRED).value_or("");
   job.submit_s = j.number("submit_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
   job.accelerators =
       static_cast<std::uint32_t>(j.integer("accelerators", Need::REQUIRED, min_accelerators, MAX_COUNT).value_or(1));
   const bool has_duration = j.has("duration_s");
-  const bool has_work = j.has("work_flop");
-  if (has_duration == has_work)
-    j.error_here("expected exactly one of \"duration_s\" (seconds) or \"work_flop\" (FLOP), found " +
+  const bool has_llm = j.has("llm_training");
+  const bool has_work = j.has("work_flop") || has_llm;
+  if (j.has("work_flop") && has_llm)
+    j.error("work_flop", "expected one of \"work_flop\" or \"llm_training\" (which gives the work), found both");
+  else if (has_duration == has_work)
+    j.error_here("expected exactly one of \"duration_s\" (seconds), \"work_flop\" (FLOP) or \"llm_training\", "
+                 "found " +
                  std::string(has_duration ? "both" : "neither"));
   if (has_duration)
     job.duration_s = j.number("duration_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
-  if (has_work)
+  if (j.has("work_flop"))
     job.work_flop = j.number("work_flop", Need::REQUIRED, 0, MAX_WORK_FLOP, true).value_or(1);
   // The roofline (docs/model.md "Run time"): bytes moved, or FLOP per byte; for work-based jobs only.
   if (j.has("memory_bytes") && j.has("arithmetic_intensity"))
@@ -60,6 +95,8 @@ Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std
     job.activity_given = true;
   }
   job.memory_gib = j.number("memory_gib", Need::OPTIONAL, 0, INF).value_or(0);
+  if (has_llm)
+    read_llm_training(j, job);
   job.slack_s = j.number("slack_s", Need::OPTIONAL, 0, MAX_TIME_S).value_or(0);
   job.priority = j.integer("priority", Need::OPTIONAL, -1'000'000'000, 1'000'000'000).value_or(0);
   job.gpu_milli = static_cast<std::uint16_t>(j.integer("gpu_milli", Need::OPTIONAL, 1, 1000).value_or(1000));

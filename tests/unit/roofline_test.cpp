@@ -16,12 +16,14 @@ using test::load_errors;
 using test::prepared_from_text;
 using test::run_inline;
 
-//! One site with a node of each of H100-SXM and H20 (the built-in catalog's figures), and `jobs`.
-std::string two_chips(const std::string& jobs)
+//! One site with `nodes` nodes of 8 of each of H100-SXM and H20 (the built-in catalog's figures), and `jobs`.
+std::string two_chips(const std::string& jobs, int nodes = 1)
 {
   return R"({"name": "chips", "sites": [{"name": "s", "region": "east", "racks": [
-               {"name": "h100", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "H100-SXM", "count": 8}},
-               {"name": "h20", "count": 1, "nodes_per_rack": 1, "node": {"accelerator": "H20", "count": 8}}]}],
+               {"name": "h100", "count": )" +
+         std::to_string(nodes) + R"(, "nodes_per_rack": 1, "node": {"accelerator": "H100-SXM", "count": 8}},
+               {"name": "h20", "count": )" +
+         std::to_string(nodes) + R"(, "nodes_per_rack": 1, "node": {"accelerator": "H20", "count": 8}}]}],
             "workload": {"jobs": )" +
          jobs + R"(}, "scheduler": {"queue": "fcfs", "placement": "first-fit"}})";
 }
@@ -143,6 +145,69 @@ TEST(Roofline, BadInputIsLocated)
       test::one_site_scenario(1, 1, R"([{"id": "m", "submit_s": 0, "accelerators": 1, "work_flop": 1e12,
                                           "memory_bytes": 1e9}])");
   EXPECT_TRUE(has_error(load_errors(custom), "/workload/jobs/0/memory_bytes", "gives a memory bandwidth"));
+}
+
+TEST(LlmTraining, WorkMemoryAndAllReduceFromTheModel)
+{
+  // A 70 B model (80 layers, hidden 8,192) on 2 T tokens of 4,096: work = 2e12 x (6 x 7e10 + 12 x 80 x 8192 x 4096)
+  // = 9.04424e23 FLOP. On 1,024 H100s at an MFU of 0.4: 9.04424e23 / (1024 x 989.4e12 x 0.4) = 2.2318e6 s (25.8
+  // days). Memory per accelerator: 16 x 7e10 / 1024 = 1.09375e9 bytes of model state + 2 x 4096 x 8192 x 80 =
+  // 5.36870912e9 bytes of activations = 6.02 GiB. All-reduce: 2 x 7e10 bytes of bf16 gradients.
+  const PreparedRun run = prepared_from_text(two_chips(R"([{"id": "llama", "submit_s": 0, "accelerators": 1024,
+      "efficiency": 0.4, "accept": ["H100-SXM"],
+      "llm_training": {"params": 7e10, "tokens": 2e12, "seq_len": 4096, "layers": 80, "hidden": 8192}}])",
+                                                       128));
+  const Job& j = run.jobs[0];
+  EXPECT_DOUBLE_EQ(j.work_flop, 2e12 * (6 * 7e10 + 12.0 * 80 * 8192 * 4096));
+  EXPECT_DOUBLE_EQ(j.memory_gib, (16 * 7e10 / 1024 + 2.0 * 4096 * 8192 * 80) / (1024.0 * 1024 * 1024));
+  EXPECT_DOUBLE_EQ(j.allreduce_bytes, 1.4e11);
+  EXPECT_EQ(j.precision, Precision::BF16);
+  EXPECT_DOUBLE_EQ(unlimited_runtime_s(j, type_named(run.cluster, "H100-SXM")),
+                   2e12 * (6 * 7e10 + 12.0 * 80 * 8192 * 4096) / (1024 * 989.4e12 * 0.4));
+}
+
+TEST(LlmTraining, Llama3_405BFromItsPublishedFigures)
+{
+  // "The Llama 3 Herd of Models" (2024): 405 B parameters, 126 layers, model dimension 16,384, sequences of 8,192
+  // tokens, 15.6 T pre-training tokens, "3.8 x 10^25 FLOPs", 16,384 H100s at a BF16 MFU of 38-43 %; its model card
+  // gives 30.84 M H100 GPU-hours of training. 6 N D alone is the stated figure (3.79e25); the attention term adds
+  // 8.4 % (4.11e25), and at an MFU of 0.40 that takes 28.8 M GPU-hours: within 7 % of the card's, which also counts
+  // the time lost to interruptions (about 90 % effective training time, ibid.).
+  const PreparedRun run = prepared_from_text(two_chips(R"([
+      {"id": "llama3", "submit_s": 0, "accelerators": 16384, "efficiency": 0.40, "accept": ["H100-SXM"],
+       "llm_training": {"params": 405e9, "tokens": 15.6e12, "seq_len": 8192, "layers": 126, "hidden": 16384}},
+      {"id": "6nd", "submit_s": 0, "accelerators": 16384, "llm_training": {"params": 405e9, "tokens": 15.6e12}}])",
+                                                       2048));
+  const Job& j = run.jobs[0];
+  EXPECT_NEAR(run.jobs[1].work_flop / 3.8e25, 1.0, 0.003);
+  EXPECT_NEAR(j.work_flop / run.jobs[1].work_flop, 1.0835, 0.0005);
+  const double gpu_hours = unlimited_runtime_s(j, type_named(run.cluster, "H100-SXM")) * 16384 / 3600;
+  EXPECT_NEAR(gpu_hours / 30.84e6, 1.0, 0.15);
+  EXPECT_NEAR(gpu_hours, 28.83e6, 0.01e6);
+}
+
+TEST(LlmTraining, AModelThatFitsNoTypeIsLocatedWithTheMinimumSizes)
+{
+  // On 4 accelerators the 70 B model needs 16 x 7e10 / 4 = 2.8e11 bytes + 5.37e9 of activations = 265.8 GiB each:
+  // more than the H100's 80 GiB or the H20's 96. The fewest that fit: H100 ceil(1.12e12 / (80 GiB - 5.37e9)) = 14,
+  // H20 ceil(1.12e12 / (96 GiB - 5.37e9)) = 12.
+  const auto errors = load_errors(two_chips(R"([{"id": "big", "submit_s": 0, "accelerators": 4,
+      "llm_training": {"params": 7e10, "tokens": 2e12, "seq_len": 4096, "layers": 80, "hidden": 8192}}])"));
+  EXPECT_TRUE(has_error(errors, "/workload/jobs/0/llm_training", "H100-SXM 14, H20 12"));
+  EXPECT_TRUE(has_error(errors, "/workload/jobs/0/llm_training", "265.8 GiB on each of its 4 accelerators"));
+  // Bad input: no parameters; work given twice; memory given by hand; layers without hidden.
+  EXPECT_TRUE(has_error(load_errors(two_chips(R"([{"id": "a", "submit_s": 0, "accelerators": 8,
+      "llm_training": {"params": 0, "tokens": 1e9}}])")),
+                        "/workload/jobs/0/llm_training/params", ""));
+  EXPECT_TRUE(has_error(load_errors(two_chips(R"([{"id": "a", "submit_s": 0, "accelerators": 8, "work_flop": 1e18,
+      "llm_training": {"params": 1e9, "tokens": 1e9}}])")),
+                        "/workload/jobs/0/work_flop", "found both"));
+  EXPECT_TRUE(has_error(load_errors(two_chips(R"([{"id": "a", "submit_s": 0, "accelerators": 8, "memory_gib": 10,
+      "llm_training": {"params": 1e9, "tokens": 1e9}}])")),
+                        "/workload/jobs/0/memory_gib", "comes from its model"));
+  EXPECT_TRUE(has_error(load_errors(two_chips(R"([{"id": "a", "submit_s": 0, "accelerators": 8,
+      "llm_training": {"params": 1e9, "tokens": 1e9, "layers": 4}}])")),
+                        "/workload/jobs/0/llm_training", "expected both"));
 }
 
 } // namespace

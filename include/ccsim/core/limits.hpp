@@ -32,6 +32,12 @@ inline constexpr double MAX_PEAK_TFLOPS = 1e9;
 inline constexpr double MAX_WORK_FLOP = 1e30;
 inline constexpr double MAX_MEMORY_BYTES = 1e30;
 inline constexpr double MAX_ARITHMETIC_INTENSITY = 1e9;
+//! an LLM training job's parameters and tokens, and its sequence length, layers and hidden size
+inline constexpr double MAX_LLM_PARAMS = 1e16;
+inline constexpr double MAX_LLM_TOKENS = 1e16;
+inline constexpr double MAX_LLM_DIMENSION = 1e7;
+//! bytes in a GiB
+inline constexpr double GIB_BYTES = 1024.0 * 1024 * 1024;
 //! an accelerator's memory bandwidth, TB/s (1 EB/s), and its intra-node link's, GB/s
 inline constexpr double MAX_MEMORY_BANDWIDTH_TB_PER_S = 1e6;
 inline constexpr double MAX_INTERCONNECT_GB_PER_S = 1e9;

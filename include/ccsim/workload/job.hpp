@@ -34,6 +34,9 @@ struct Job {
   //! "Run time"). 0: compute-bound only. Given directly, or as work_flop / arithmetic_intensity.
   double memory_bytes = 0;
   double arithmetic_intensity = 0; //!< FLOP per byte moved (the input's; 0 = not given): memory_bytes from it
+  //! An LLM training job's model state, bytes (weights, gradients and optimizer state: 16 x parameters), sharded
+  //! over its accelerators on top of the activations in memory_gib (docs/model.md "LLM training"); 0 otherwise.
+  double model_state_bytes = 0;
   //! Power activity in (0, 1]: each of its accelerators draws idle + activity x (max - idle) (docs/model.md
   //! "Power"). Resolved by prepare to the workload's default for its class unless the input gives it.
   double activity = 1.0;
