@@ -731,6 +731,19 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
   const CommReference reference = comm_reference(cluster, job);
   job.comm_reference_s = reference.collectives_s;
   job.allreduce_reference_s = reference.allreduce_s;
+  // An LLM training job's steps: the share of its run (at its efficiency, which is its MFU over the whole run)
+  // its gradient all-reduces take at its reference.
+  if (job.steps > 0 && reference.runtime_s > 0) {
+    job.comm_share = reference.collectives_s / reference.runtime_s;
+    if (not(job.comm_share < MAX_COMM_SHARE))
+      diags.add(file, at("/llm_training/global_batch_tokens"),
+                fmt::format("job \"{}\": its {:g} gradient all-reduces of {:g} bytes take {:g} s at its most compact "
+                            "placement, {:.0f} % of its {:g} s run at its efficiency (expected less than {:.0f} %: a "
+                            "larger global batch, or a lower efficiency)",
+                            job.id, job.steps, job.allreduce_bytes, reference.collectives_s,
+                            100 * reference.collectives_s / reference.runtime_s, reference.runtime_s,
+                            100 * MAX_COMM_SHARE));
+  }
   return diags.size() == problems;
 }
 

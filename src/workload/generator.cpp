@@ -349,7 +349,7 @@ GeneratorSpec read_generator(const ObjectReader& gen, const std::string& base_di
         if (not acc->is_array() || e.accept.size() != acc->size())
           m.error("accept", "expected an array of accelerator type or kind names");
       }
-      e.comm_share = m.number("comm_share", Need::OPTIONAL, 0, 0.99).value_or(0);
+      e.comm_share = m.number("comm_share", Need::OPTIONAL, 0, MAX_COMM_SHARE).value_or(0);
       e.activity = m.number("activity", Need::OPTIONAL, 0, 1, true);
       e.slack_s = m.number("slack_s", Need::OPTIONAL, 0, MAX_TIME_S).value_or(0);
       if (const auto* ds = m.value("data_sites", Need::OPTIONAL)) {

@@ -17,18 +17,18 @@ namespace {
 using Need = ObjectReader::Need;
 constexpr double INF = std::numeric_limits<double>::infinity();
 constexpr std::int64_t MAX_COUNT = 1'000'000'000;
-constexpr double MAX_COMM_SHARE = 0.99; // a job spending all its time in collectives would never progress
 
 //! A job's "llm_training" object (docs/model.md "LLM training"): the work of training a dense transformer of
 //! `params` parameters on `tokens` tokens, 6 N D + the attention term 12 L H S D, and its memory per accelerator:
 //! the model state (16 bytes per parameter: bf16 weights and gradients, fp32 master weights and two Adam moments)
 //! sharded over the job's accelerators, plus one sequence's layer inputs (2 bytes x S x H x L, with activations
-//! recomputed). The gradient all-reduce moves the bf16 gradients, 2 N bytes, unless allreduce_bytes is given.
+//! recomputed). The gradient all-reduce moves the bf16 gradients, 2 N bytes, unless allreduce_bytes is given; with
+//! `global_batch_tokens` the job makes tokens / global_batch_tokens of them.
 void read_llm_training(const ObjectReader& j, Job& job)
 {
   const auto* value = j.value("llm_training", Need::REQUIRED);
   ObjectReader m(*value, j.pointer_of("llm_training"), j.file(), j.diagnostics(),
-                 {"params", "tokens", "seq_len", "layers", "hidden"});
+                 {"params", "tokens", "seq_len", "layers", "hidden", "global_batch_tokens"});
   const double params = m.number("params", Need::REQUIRED, 0, MAX_LLM_PARAMS, true).value_or(1);
   const double tokens = m.number("tokens", Need::REQUIRED, 0, MAX_LLM_TOKENS, true).value_or(1);
   const double seq_len = m.number("seq_len", Need::OPTIONAL, 0, MAX_LLM_DIMENSION, true).value_or(4096);
@@ -46,6 +46,13 @@ void read_llm_training(const ObjectReader& j, Job& job)
   job.memory_gib = (job.model_state_bytes / std::max<double>(1, job.accelerators) + activation_bytes) / GIB_BYTES;
   if (not j.has("allreduce_bytes"))
     job.allreduce_bytes = std::min(MAX_BYTES, 2 * params);
+  // One gradient all-reduce per optimizer step: the collectives' share of the run follows (prepare).
+  if (const auto batch = m.number("global_batch_tokens", Need::OPTIONAL, 0, MAX_LLM_TOKENS, true)) {
+    job.steps = tokens / *batch;
+    if (j.has("comm_share"))
+      j.error("comm_share", "an llm_training job with global_batch_tokens has its collectives from its steps "
+                            "(expected no comm_share with it)");
+  }
 }
 
 } // namespace

@@ -210,5 +210,35 @@ TEST(LlmTraining, AModelThatFitsNoTypeIsLocatedWithTheMinimumSizes)
                         "/workload/jobs/0/llm_training", "expected both"));
 }
 
+TEST(LlmTraining, GlobalBatchGivesTheGradientAllReducesShareOfTheRun)
+{
+  // A 1 B model on 1e10 tokens in global batches of 1e6: 1e4 steps, each all-reducing 2e9 bytes of bf16 gradients
+  // over the job's 8 H100s. Its reference is one node of 8: a ring over NVLink at the fabric's defaults (1 us,
+  // 3,600 Gb/s = 450e9 bytes/s): 2 x 7 x 1e-6 + 2 x 7/8 x 2e9 / 450e9 = 7.7918e-3 s, 77.918 s over the run. The run at
+  // an efficiency (MFU) of 0.5: 6 x 1e9 x 1e10 / (8 x 989.4e12 x 0.5) = 15,161.7 s, of which that is the share.
+  const PreparedRun run = prepared_from_text(two_chips(R"([
+      {"id": "dp", "submit_s": 0, "accelerators": 8, "efficiency": 0.5, "accept": ["H100-SXM"],
+       "llm_training": {"params": 1e9, "tokens": 1e10, "global_batch_tokens": 1e6}}])"));
+  const Job& j = run.jobs[0];
+  EXPECT_DOUBLE_EQ(j.steps, 1e4);
+  const double allreduce_s = 2 * 7 * 1e-6 + 2.0 * 7 / 8 * 2e9 / 450e9;
+  const double runtime_s = 6 * 1e9 * 1e10 / (8 * 989.4e12 * 0.5);
+  EXPECT_NEAR(j.allreduce_reference_s, allreduce_s, 1e-12);
+  EXPECT_NEAR(j.comm_reference_s, 1e4 * allreduce_s, 1e-8);
+  EXPECT_NEAR(j.comm_share, 1e4 * allreduce_s / runtime_s, 1e-12);
+  // At its reference placement (the H100 node) the job runs for its MFU's run time exactly.
+  const RunResult r = run_inline(run);
+  EXPECT_NEAR(r.records[0].finish_s, runtime_s, 1e-6);
+  // Batches of 1,000 tokens: 1e7 all-reduces, 77,918 s, more than the whole run: refused, located.
+  EXPECT_TRUE(has_error(load_errors(two_chips(R"([{"id": "tiny", "submit_s": 0, "accelerators": 8,
+      "efficiency": 0.5, "accept": ["H100-SXM"],
+      "llm_training": {"params": 1e9, "tokens": 1e10, "global_batch_tokens": 1e3}}])")),
+                        "/workload/jobs/0/llm_training/global_batch_tokens", "gradient all-reduces"));
+  // Given with a comm_share: one or the other.
+  EXPECT_TRUE(has_error(load_errors(two_chips(R"([{"id": "both", "submit_s": 0, "accelerators": 8, "comm_share": 0.1,
+      "llm_training": {"params": 1e9, "tokens": 1e10, "global_batch_tokens": 1e6}}])")),
+                        "/workload/jobs/0/comm_share", "from its steps"));
+}
+
 } // namespace
 } // namespace ccsim

@@ -36,6 +36,8 @@ inline constexpr double MAX_ARITHMETIC_INTENSITY = 1e9;
 inline constexpr double MAX_LLM_PARAMS = 1e16;
 inline constexpr double MAX_LLM_TOKENS = 1e16;
 inline constexpr double MAX_LLM_DIMENSION = 1e7;
+//! a job's share of its run in collectives: a job spending all its time in collectives would never progress
+inline constexpr double MAX_COMM_SHARE = 0.99;
 //! bytes in a GiB
 inline constexpr double GIB_BYTES = 1024.0 * 1024 * 1024;
 //! an accelerator's memory bandwidth, TB/s (1 EB/s), and its intra-node link's, GB/s

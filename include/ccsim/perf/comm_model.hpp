@@ -43,10 +43,12 @@ double allreduce_s(const Cluster& cluster, const CommShape& shape, double bytes)
 //! placement of its pool with the largest nodes, then racks. The job makes collectives_s / allreduce_s
 //! all-reduces per run, wherever it runs.
 struct CommReference {
-  double collectives_s = 0; //!< comm_share x its run time on that type, s
+  double collectives_s = 0; //!< comm_share x its run time on that type (or steps x allreduce_s), s
   double allreduce_s = 0;   //!< one all-reduce at that placement, s
+  double runtime_s = 0;     //!< its run time on that type, s
 };
-//! The reference of a job whose eligible_types are resolved ({0, 0} without comm_share or with one accelerator).
+//! The reference of a job whose eligible_types are resolved ({0, 0, 0} without comm_share or steps, or with one
+//! accelerator). A job with steps (LLM training) makes that many all-reduces: collectives_s = steps x allreduce_s.
 CommReference comm_reference(const Cluster& cluster, const Job& job);
 
 //! The job's run time (compute plus collectives) on pool `pool` at a placement of this shape:

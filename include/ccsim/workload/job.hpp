@@ -37,6 +37,9 @@ struct Job {
   //! An LLM training job's model state, bytes (weights, gradients and optimizer state: 16 x parameters), sharded
   //! over its accelerators on top of the activations in memory_gib (docs/model.md "LLM training"); 0 otherwise.
   double model_state_bytes = 0;
+  //! An LLM training job's optimizer steps (tokens / global_batch_tokens), each all-reducing its gradients: its
+  //! comm_share is then derived from them at its reference (docs/model.md "LLM training"); 0 otherwise.
+  double steps = 0;
   //! Power activity in (0, 1]: each of its accelerators draws idle + activity x (max - idle) (docs/model.md
   //! "Power"). Resolved by prepare to the workload's default for its class unless the input gives it.
   double activity = 1.0;
