@@ -240,5 +240,28 @@ TEST(LlmTraining, GlobalBatchGivesTheGradientAllReducesShareOfTheRun)
                         "/workload/jobs/0/comm_share", "from its steps"));
 }
 
+TEST(LlmTraining, TheWhichChipScenario)
+{
+  // scenarios/chips/which-chip.json (docs/model.md "Which chip"). Decoding 1e9 tokens of a 70 B model (1.4e20 FLOP
+  // at 16 FLOP/byte: 8.75e18 bytes) on 8 accelerators at an efficiency of 0.5 is memory-bound on all three chips:
+  // H100 8.75e18 / (8 x 3.35e12 x 0.5) = 652,985 s, H20 / (8 x 4e12 x 0.5) = 546,875 s, Ascend-910B
+  // / (8 x 1.6e12 x 0.5) = 1,367,187.5 s. Training the model on 1,024 of each takes the H100s their MFU's run time
+  // exactly (they are its reference), the others about their peak ratio longer.
+  const PreparedRun run = test::prepared_from_file(std::string(CCSIM_SOURCE_DIR) + "/scenarios/chips/which-chip.json");
+  const RunResult r = run_inline(run);
+  EXPECT_EQ(test::schedule_problem(run.cluster, run.jobs, r), "");
+  const auto took = [&](const std::string& id) {
+    const auto& rec = r.records[job_index(run, id)];
+    return rec.finish_s - rec.start_s;
+  };
+  EXPECT_NEAR(took("decode-70b-h100"), 8.75e18 / (8 * 3.35e12 * 0.5), 1e-6);
+  EXPECT_NEAR(took("decode-70b-h20"), 546875.0, 1e-6);
+  EXPECT_NEAR(took("decode-70b-910b"), 1367187.5, 1e-6);
+  const double work = 2e12 * (6 * 7e10 + 12.0 * 80 * 8192 * 4096);
+  EXPECT_NEAR(took("train-70b-h100"), work / (1024 * 989.4e12 * 0.4), 1e-3);
+  EXPECT_NEAR(took("train-70b-910b") / took("train-70b-h100"), 989.4 / 320, 0.01);
+  EXPECT_NEAR(took("train-70b-h20") / took("train-70b-h100"), 989.4 / 148, 0.01);
+}
+
 } // namespace
 } // namespace ccsim
