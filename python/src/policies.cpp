@@ -7,6 +7,7 @@
 
 #include "ccsim/core/error.hpp"
 #include "ccsim/core/types.hpp"
+#include "ccsim/perf/runtime.hpp"
 #include "ccsim/policy/policy.hpp"
 #include "ccsim/policy/registry.hpp"
 
@@ -370,6 +371,11 @@ void bind_policies(py::module_& m)
       .def_property_readonly("accelerators", [](const PyJob& j) { return j.job.accelerators; })
       .def_property_readonly("walltime_s", [](const PyJob& j) { return j.job.walltime_s; })
       .def_property_readonly("duration_s", [](const PyJob& j) { return j.job.duration_s; })
+      .def_property_readonly(
+          "work_flop", [](const PyJob& j) { return j.job.work_flop; }, "NaN for a duration job")
+      .def_property_readonly(
+          "memory_bytes", [](const PyJob& j) { return memory_bytes_of(j.job); },
+          "bytes moved through accelerator memory over its run (0: compute-bound only)")
       .def_property_readonly("priority", [](const PyJob& j) { return j.job.priority; })
       .def_property_readonly("slack_s", [](const PyJob& j) { return j.job.slack_s; })
       .def_property_readonly("background", [](const PyJob& j) { return j.job.background; })

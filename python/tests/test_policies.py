@@ -131,6 +131,31 @@ class PolicyTest(unittest.TestCase):
         easy_py = ccsim.run(KTH, policy="easy+py-first-fit", out=os.path.join(self.dir, "easy-python"))
         self.same_files(easy_py.dir, easy, ["jobs.csv", "timeseries.csv"])
 
+    def test_a_policy_sees_the_jobs_fields(self):
+        seen = os.path.join(self.dir, "seen.json")
+
+        def record(self, ctx):
+            self.seen = getattr(self, "seen", [])
+            for j in ctx.submitted:
+                job = ctx.job(j)
+                self.seen.append({"id": job.id, "accelerators": job.accelerators, "submit_s": job.submit_s,
+                                  "work_flop_is_nan": job.work_flop != job.work_flop,
+                                  "memory_bytes": job.memory_bytes, "class": job.job_class,
+                                  "precision": job.precision, "now": ctx.now})
+                self.queue.append(j)
+            self.queue = [j for j in self.queue if not ctx.try_start(j)]  # any that fits, in order
+            with open(seen, "w") as f:
+                json.dump(self.seen, f)
+        queue_policy("py-record", record)
+        ccsim.run(SMALL, policy="py-record", out=os.path.join(self.dir, "r"))
+        with open(seen) as f:
+            jobs = json.load(f)
+        self.assertEqual([j["id"] for j in jobs], ["j1", "j2", "j3"])
+        self.assertEqual([j["accelerators"] for j in jobs], [1, 2, 1])
+        self.assertTrue(all(j["work_flop_is_nan"] and j["memory_bytes"] == 0 for j in jobs))
+        self.assertEqual({(j["class"], j["precision"]) for j in jobs}, {("training", "bf16")})
+        self.assertEqual([j["submit_s"] for j in jobs], [j["now"] for j in jobs])
+
     def test_compare_and_sweep_take_python_policies(self):
         frame = ccsim.compare(SMALL, ["fcfs", "py-fcfs", "easy+py-first-fit"], seeds=[1, 2], metrics=["/wait_s/mean"],
                               jobs=2)
