@@ -27,7 +27,7 @@ run() {
 }
 
 EXTRA=("$@")
-seeds_scenario=("$PWD/fuzz/seeds/scenario" "$PWD/scenarios" "$PWD/scenarios/small" "$PWD/tests/bad-inputs")
+seeds_scenario=("$PWD/fuzz/seeds/scenario" "$PWD/scenarios" "$PWD/scenarios/small" "$PWD/scenarios/chips" "$PWD/tests/bad-inputs")
 seeds_set=("$PWD/fuzz/seeds/set")
 seeds_sweep=("$PWD/fuzz/seeds/sweep")
 seeds_batsim=("$PWD/fuzz/seeds/batsim" "$PWD/tests/bad-inputs/traces")
