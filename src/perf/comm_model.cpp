@@ -111,7 +111,8 @@ double allreduce_s(const Cluster& c, const CommShape& s, double bytes)
 
 CommReference comm_reference(const Cluster& c, const Job& job)
 {
-  if ((job.comm_share <= 0 && job.steps <= 0) || job.accelerators <= 1)
+  const bool allreduce_steps = job.steps > 0 && job.step_table == nullptr; // LLM training's (not measured steps)
+  if ((job.comm_share <= 0 && not allreduce_steps) || job.accelerators <= 1)
     return {};
   // The fastest eligible type present in the platform (the first of equals), in its pool with the largest nodes,
   // then racks (the first of equals).
@@ -138,7 +139,7 @@ CommReference comm_reference(const Cluster& c, const Job& job)
   const double allreduce = allreduce_s(c, reference_shape(c, best_pool, job.accelerators), job.allreduce_bytes);
   if (not(allreduce > 0))
     return {};
-  return {job.steps > 0 ? job.steps * allreduce : job.comm_share * fastest_s, allreduce, fastest_s};
+  return {allreduce_steps ? job.steps * allreduce : job.comm_share * fastest_s, allreduce, fastest_s};
 }
 
 double run_time_s(const Cluster& c, const Job& job, std::uint32_t pool, const CommShape& shape)

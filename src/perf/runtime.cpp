@@ -1,6 +1,8 @@
 // src/perf/runtime.cpp
 #include "ccsim/perf/runtime.hpp"
 
+#include "ccsim/workload/step_table.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -15,6 +17,8 @@ double memory_bytes_of(const Job& job)
 
 double compute_runtime_s(const Job& job, const AcceleratorType& type)
 {
+  if (job.step_table != nullptr) // measured: efficiency and peak are in the measurement
+    return job.steps * job.step_table->step_s(type.name, job.accelerators);
   const double peak = type.peak_flop_per_s[static_cast<std::size_t>(job.precision)];
   if (not std::isnan(job.duration_s))
     return job.duration_reference_flop_per_s > 0 ? job.duration_s * (job.duration_reference_flop_per_s / peak)
@@ -25,7 +29,7 @@ double compute_runtime_s(const Job& job, const AcceleratorType& type)
 double unlimited_runtime_s(const Job& job, const AcceleratorType& type)
 {
   const double compute_s = compute_runtime_s(job, type);
-  if (not std::isnan(job.duration_s))
+  if (not std::isnan(job.duration_s) || job.step_table != nullptr)
     return compute_s;
   const double bytes = memory_bytes_of(job);
   if (bytes <= 0)

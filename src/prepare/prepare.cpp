@@ -630,6 +630,7 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
   double slowest = 0;
   bool memory_excluded = false;
   bool bandwidth_excluded = false;
+  bool table_excluded = false;                        // measured step times: types the table has no row or range for
   const bool memory_bound = memory_bytes_of(job) > 0; // a roofline job: types without a memory bandwidth cannot
   for (std::size_t t = 0; t < cluster.types.size(); t++) {
     if ((accepted >> t & 1U) == 0 || cluster.types[t].peak_flop_per_s[static_cast<std::size_t>(job.precision)] <= 0)
@@ -640,6 +641,10 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
     }
     if (memory_bound && cluster.types[t].memory_bandwidth_byte_per_s <= 0) {
       bandwidth_excluded = true;
+      continue;
+    }
+    if (job.step_table != nullptr && std::isnan(job.step_table->step_s(cluster.types[t].name, job.accelerators))) {
+      table_excluded = true;
       continue;
     }
     eligible |= 1ULL << t;
@@ -675,7 +680,13 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
     }
   }
   if (eligible == 0) {
-    if (accepted != 0 && bandwidth_excluded)
+    if (accepted != 0 && table_excluded)
+      diags.add(file, at("/step_table"),
+                fmt::format("job \"{}\" on {} accelerators: step-time table \"{}\" has no time for that size on an "
+                            "accepted type with {} (expected a size within a type's measured ones: {})",
+                            job.id, job.accelerators, job.step_table->name, enum_name(PRECISION_NAMES, job.precision),
+                            job.step_table->sizes()));
+    else if (accepted != 0 && bandwidth_excluded)
       diags.add(file, at(job.memory_bytes > 0 ? "/memory_bytes" : "/arithmetic_intensity"),
                 fmt::format("job \"{}\" moves memory (a roofline run time) but no accepted type with {} gives a "
                             "memory bandwidth (expected memory_bandwidth_tb_per_s in its accelerator entry)",
@@ -733,7 +744,7 @@ bool JobResolver::resolve(Job& job, const std::string& file, const std::function
   job.allreduce_reference_s = reference.allreduce_s;
   // An LLM training job's steps: the share of its run (at its efficiency, which is its MFU over the whole run)
   // its gradient all-reduces take at its reference.
-  if (job.steps > 0 && reference.runtime_s > 0) {
+  if (job.steps > 0 && job.step_table == nullptr && reference.runtime_s > 0) {
     job.comm_share = reference.collectives_s / reference.runtime_s;
     if (not(job.comm_share < MAX_COMM_SHARE))
       diags.add(file, at("/llm_training/global_batch_tokens"),

@@ -877,8 +877,28 @@ void read_workload(const ObjectReader& root, Scenario& s)
     return;
   }
   ObjectReader w(*wv, root.pointer_of("workload"), root.file(), root.diagnostics(),
-                 {"jobs", "source", "duration_reference", "activity"});
+                 {"jobs", "source", "duration_reference", "activity", "step_tables"});
   read_per_class_fields(w, s);
+  // Measured step times by name (docs/workloads.md): CSV files relative to the scenario's folder.
+  if (const auto* tables = w.value("step_tables", Need::OPTIONAL)) {
+    if (not tables->is_object() || tables->empty())
+      w.error("step_tables", "expected an object of table name -> CSV file, found " + describe_json(*tables));
+    else
+      for (const auto& [name, file] : tables->items()) {
+        const std::string at = w.pointer_of("step_tables") + "/" + name;
+        if (not file.is_string() || file.get_ref<const std::string&>().empty()) {
+          root.diagnostics().add(root.file(), at, "expected the path of a CSV file, found " + describe_json(file));
+          continue;
+        }
+        const auto dir =
+            root.file().empty() ? std::filesystem::path(".") : std::filesystem::path(root.file()).parent_path();
+        try {
+          spec.step_tables[name] = read_step_table(name, (dir / file.get<std::string>()).lexically_normal().string());
+        } catch (const InputError& e) {
+          root.diagnostics().add(e);
+        }
+      }
+  }
   const auto* jobs = w.value("jobs", Need::REQUIRED);
   if (jobs == nullptr)
     return;
@@ -890,8 +910,8 @@ void read_workload(const ObjectReader& root, Scenario& s)
   spec.jobs.reserve(jobs->size());
   const std::string base = w.pointer_of("jobs");
   for (std::size_t i = 0; i < jobs->size(); i++)
-    spec.jobs.push_back(
-        read_job_json((*jobs)[i], base + "/" + std::to_string(i), root.file(), root.diagnostics(), min_accelerators));
+    spec.jobs.push_back(read_job_json((*jobs)[i], base + "/" + std::to_string(i), root.file(), root.diagnostics(),
+                                      min_accelerators, &spec.step_tables));
   check_unique_ids(spec.jobs, root.file(), root.diagnostics(),
                    [&base](std::size_t i) { return base + "/" + std::to_string(i) + "/id"; });
 }

@@ -58,29 +58,48 @@ void read_llm_training(const ObjectReader& j, Job& job)
 } // namespace
 
 Job read_job_json(const nlohmann::json& value, const std::string& ptr, const std::string& file, Diagnostics& diags,
-                  std::int64_t min_accelerators)
+                  std::int64_t min_accelerators, const StepTables* tables)
 {
   Job job;
   ObjectReader j(value, ptr, file, diags,
-                 {"id",          "submit_s",  "accelerators", "duration_s",   "work_flop",
-                  "walltime_s",  "precision", "class",        "efficiency",   "accept",
-                  "memory_gib",  "priority",  "gpu_milli",    "cpu_milli",    "host_memory_mib",
-                  "tenant",      "data_site", "data_bytes",   "comm_share",   "allreduce_bytes",
-                  "span_sites",  "activity",  "slack_s",      "memory_bytes", "arithmetic_intensity",
-                  "llm_training"});
+                 {"id",           "submit_s",   "accelerators", "duration_s",   "work_flop",
+                  "walltime_s",   "precision",  "class",        "efficiency",   "accept",
+                  "memory_gib",   "priority",   "gpu_milli",    "cpu_milli",    "host_memory_mib",
+                  "tenant",       "data_site",  "data_bytes",   "comm_share",   "allreduce_bytes",
+                  "span_sites",   "activity",   "slack_s",      "memory_bytes", "arithmetic_intensity",
+                  "llm_training", "step_table", "steps"});
   job.id = j.identifier("id", Need::REQUIRED).value_or("");
   job.submit_s = j.number("submit_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
   job.accelerators =
       static_cast<std::uint32_t>(j.integer("accelerators", Need::REQUIRED, min_accelerators, MAX_COUNT).value_or(1));
   const bool has_duration = j.has("duration_s");
   const bool has_llm = j.has("llm_training");
+  const bool has_table = j.has("step_table");
   const bool has_work = j.has("work_flop") || has_llm;
   if (j.has("work_flop") && has_llm)
     j.error("work_flop", "expected one of \"work_flop\" or \"llm_training\" (which gives the work), found both");
-  else if (has_duration == has_work)
-    j.error_here("expected exactly one of \"duration_s\" (seconds), \"work_flop\" (FLOP) or \"llm_training\", "
-                 "found " +
-                 std::string(has_duration ? "both" : "neither"));
+  else if (static_cast<int>(has_duration) + static_cast<int>(has_work) + static_cast<int>(has_table) != 1)
+    j.error_here("expected exactly one of \"duration_s\" (seconds), \"work_flop\" (FLOP), \"llm_training\" or "
+                 "\"step_table\" with \"steps\", found " +
+                 std::string(has_duration || has_work || has_table ? "several" : "none"));
+  if (has_table != j.has("steps"))
+    j.error(has_table ? "step_table" : "steps", "measured step times need both \"step_table\" (a name in "
+                                                "workload.step_tables) and \"steps\"");
+  if (has_table) {
+    if (const auto name = j.string("step_table", Need::REQUIRED)) {
+      const auto found = tables != nullptr ? tables->find(*name) : StepTables::const_iterator{};
+      if (tables == nullptr || found == tables->end())
+        j.error("step_table", "\"" + *name +
+                                  "\" names no step-time table (expected a name in the scenario's "
+                                  "workload.step_tables)");
+      else
+        job.step_table = found->second.get();
+    }
+    job.steps = j.number("steps", Need::REQUIRED, 0, MAX_WORK_FLOP, true).value_or(1);
+    if (j.has("comm_share"))
+      j.error("comm_share", "measured step times include their collectives (expected no comm_share with a "
+                            "step_table)");
+  }
   if (has_duration)
     job.duration_s = j.number("duration_s", Need::REQUIRED, 0, MAX_TIME_S).value_or(0);
   if (j.has("work_flop"))
@@ -275,7 +294,10 @@ nlohmann::ordered_json job_to_json(const Job& job)
   j["id"] = job.id;
   j["submit_s"] = job.submit_s;
   j["accelerators"] = job.accelerators;
-  if (not std::isnan(job.work_flop)) {
+  if (job.step_table != nullptr) {
+    j["step_table"] = job.step_table->name;
+    j["steps"] = job.steps;
+  } else if (not std::isnan(job.work_flop)) {
     j["work_flop"] = job.work_flop;
     if (job.memory_bytes > 0)
       j["memory_bytes"] = job.memory_bytes;

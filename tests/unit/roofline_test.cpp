@@ -263,5 +263,73 @@ TEST(LlmTraining, TheWhichChipScenario)
   EXPECT_NEAR(took("train-70b-h20") / took("train-70b-h100"), 989.4 / 148, 0.01);
 }
 
+//! two_chips() with workload.step_tables {"llama": tests/data/step-tables/<file>}.
+std::string with_table(const std::string& jobs, const std::string& file = "llama70b.csv", int nodes = 8)
+{
+  std::string text = two_chips(jobs, nodes);
+  const std::string at = R"("workload": {)";
+  text.insert(text.find(at) + at.size(), R"("step_tables": {"llama": ")" + std::string(CCSIM_SOURCE_DIR) +
+                                             "/tests/data/step-tables/" + file + R"("}, )");
+  return text;
+}
+
+TEST(StepTable, MeasuredTimesAtAndBetweenTheMeasuredSizes)
+{
+  // tests/data/step-tables/llama70b.csv: H100-SXM 8 -> 12 s, 32 -> 3.5 s, 64 -> 2 s; H20 16 -> 30 s.
+  const PreparedRun run = prepared_from_text(with_table(R"([
+      {"id": "at8", "submit_s": 0, "accelerators": 8, "step_table": "llama", "steps": 1000},
+      {"id": "at16", "submit_s": 0, "accelerators": 16, "step_table": "llama", "steps": 1000},
+      {"id": "at48", "submit_s": 0, "accelerators": 48, "step_table": "llama", "steps": 1000, "accept": ["H100-SXM"]}])"));
+  const auto& h100 = type_named(run.cluster, "H100-SXM");
+  const auto& h20 = type_named(run.cluster, "H20");
+  const Job& at8 = run.jobs[job_index(run, "at8")];
+  const Job& at16 = run.jobs[job_index(run, "at16")];
+  const Job& at48 = run.jobs[job_index(run, "at48")];
+  EXPECT_DOUBLE_EQ(unlimited_runtime_s(at8, h100), 12000.0);
+  EXPECT_TRUE(std::isnan(unlimited_runtime_s(at8, h20))); // no H20 row at 8: the type cannot run it
+  EXPECT_EQ(at8.eligible_types, 1ULL << 0);               // H100-SXM only (types in platform order)
+  // 16 lies between 8 and 32 on H100: 12 x (16 / 8)^(ln(3.5 / 12) / ln(4)) = 12 x 2^-0.8888 = 6.4807 s per step.
+  EXPECT_NEAR(unlimited_runtime_s(at16, h100), 1000 * 12 * std::pow(2.0, std::log(3.5 / 12) / std::log(4.0)), 1e-9);
+  EXPECT_DOUBLE_EQ(unlimited_runtime_s(at16, h20), 30000.0);
+  EXPECT_EQ(at16.eligible_types, 3ULL);
+  // 48 between 32 and 64: 3.5 x 1.5^(ln(2 / 3.5) / ln 2) s per step.
+  EXPECT_NEAR(unlimited_runtime_s(at48, h100), 1000 * 3.5 * std::pow(1.5, std::log(2 / 3.5) / std::log(2.0)), 1e-9);
+  // The engine runs them for those times; no collectives are added to measured steps.
+  const RunResult r = run_inline(run);
+  EXPECT_DOUBLE_EQ(r.records[job_index(run, "at8")].finish_s - r.records[job_index(run, "at8")].start_s, 12000.0);
+  EXPECT_EQ(at16.comm_reference_s, 0.0);
+}
+
+TEST(StepTable, BadInputIsLocated)
+{
+  // A size outside every type's measured ones: located, with the sizes there are.
+  EXPECT_TRUE(has_error(load_errors(with_table(R"([{"id": "big", "submit_s": 0, "accelerators": 4,
+                                                    "step_table": "llama", "steps": 10}])")),
+                        "/workload/jobs/0/step_table", "H100-SXM 8-64, H20 16"));
+  EXPECT_TRUE(has_error(load_errors(with_table(R"([{"id": "a", "submit_s": 0, "accelerators": 8,
+                                                    "step_table": "nope", "steps": 10}])")),
+                        "/workload/jobs/0/step_table", "names no step-time table"));
+  EXPECT_TRUE(has_error(load_errors(with_table(R"([{"id": "a", "submit_s": 0, "accelerators": 8,
+                                                    "step_table": "llama"}])")),
+                        "/workload/jobs/0/step_table", "need both"));
+  EXPECT_TRUE(has_error(load_errors(with_table(R"([{"id": "a", "submit_s": 0, "accelerators": 8, "comm_share": 0.2,
+                                                    "step_table": "llama", "steps": 10}])")),
+                        "/workload/jobs/0/comm_share", "include their collectives"));
+  EXPECT_TRUE(has_error(load_errors(with_table(R"([{"id": "a", "submit_s": 0, "accelerators": 8, "work_flop": 1e15,
+                                                    "step_table": "llama", "steps": 10}])")),
+                        "/workload/jobs/0", "found several"));
+  // The CSV file's own mistakes, by line.
+  const auto twice =
+      load_errors(with_table(R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 1}])", "twice.csv"));
+  ASSERT_FALSE(twice.empty());
+  EXPECT_NE(twice.front().file.find("twice.csv"), std::string::npos);
+  EXPECT_EQ(twice.front().location, "line 3");
+  EXPECT_NE(twice.front().message.find("given twice"), std::string::npos);
+  const auto zero =
+      load_errors(with_table(R"([{"id": "a", "submit_s": 0, "accelerators": 8, "duration_s": 1}])", "zero.csv"));
+  ASSERT_FALSE(zero.empty());
+  EXPECT_EQ(zero.front().location, "line 2");
+}
+
 } // namespace
 } // namespace ccsim

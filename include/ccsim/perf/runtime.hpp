@@ -10,7 +10,9 @@ namespace ccsim {
 //! work_flop / arithmetic_intensity, else 0 (compute-bound only).
 double memory_bytes_of(const Job& job);
 
-//! Seconds `job` runs on its accelerators of `type` without a power limit: its duration when replaying a trace
+//! Seconds `job` runs on its accelerators of `type` without a power limit: steps x the measured step time with a
+//! step_table (docs/workloads.md "Measured step times"; NaN where the table has no such size for the type); its
+//! duration when replaying a trace
 //! (scaled by the peak of the type it was measured on over `type`'s, at its precision, when the workload names that
 //! type), else the roofline: max(work_flop / peak_flop_per_s[precision], memory_bytes_of(job) /
 //! memory_bandwidth_byte_per_s) / (accelerators x efficiency).

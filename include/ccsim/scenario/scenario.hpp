@@ -9,6 +9,7 @@
 #include "ccsim/workload/generator.hpp"
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/job.hpp"
+#include "ccsim/workload/step_table.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -173,6 +174,7 @@ struct WorkloadSpec {
   enum class Source : std::uint8_t { INLINE, TRACE, GENERATE };
   Source source = Source::INLINE;
   std::vector<Job> jobs;  //!< INLINE: the jobs as the file gives them (not yet resolved against the platform)
+  StepTables step_tables; //!< INLINE: measured step-time tables by name ("step_tables"), which jobs point into
   std::string format;     //!< TRACE: "ccsim" or one of TRACE_FORMATS
   std::string path;       //!< TRACE: the trace file, relative paths resolved against the scenario's folder
   nlohmann::json options; //!< TRACE: importer options (null when absent)

@@ -11,6 +11,8 @@
 
 namespace ccsim {
 
+struct StepTable; // ccsim/workload/step_table.hpp
+
 inline constexpr double UNSET = std::numeric_limits<double>::quiet_NaN();
 inline constexpr std::uint32_t NO_SITE = UINT32_MAX;
 
@@ -37,9 +39,13 @@ struct Job {
   //! An LLM training job's model state, bytes (weights, gradients and optimizer state: 16 x parameters), sharded
   //! over its accelerators on top of the activations in memory_gib (docs/model.md "LLM training"); 0 otherwise.
   double model_state_bytes = 0;
-  //! An LLM training job's optimizer steps (tokens / global_batch_tokens), each all-reducing its gradients: its
-  //! comm_share is then derived from them at its reference (docs/model.md "LLM training"); 0 otherwise.
+  //! Steps: an LLM training job's optimizer steps (tokens / global_batch_tokens), each all-reducing its gradients,
+  //! from which its comm_share is derived at its reference (docs/model.md "LLM training"); or, with a step_table,
+  //! the steps whose measured times give its run time. 0 otherwise.
   double steps = 0;
+  //! Measured step times (docs/workloads.md "Measured step times"): run time = steps x step_table->step_s(type,
+  //! accelerators); owned by the scenario (WorkloadSpec::step_tables). nullptr: none.
+  const StepTable* step_table = nullptr;
   //! Power activity in (0, 1]: each of its accelerators draws idle + activity x (max - idle) (docs/model.md
   //! "Power"). Resolved by prepare to the workload's default for its class unless the input gives it.
   double activity = 1.0;

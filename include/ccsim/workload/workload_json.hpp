@@ -4,6 +4,7 @@
 #include "ccsim/core/error.hpp"
 #include "ccsim/workload/importers.hpp"
 #include "ccsim/workload/job.hpp"
+#include "ccsim/workload/step_table.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,9 +17,10 @@ namespace ccsim {
 
 //! Reads one job in the inline job format of scenario files (docs/scenario.md, "Jobs") at JSON pointer `pointer`
 //! of `file`, reporting every problem into `diags` (fields it could not read keep their defaults).
-//! `min_accelerators`: 0 in fill mode (CPU-only tasks), 1 otherwise.
+//! `min_accelerators`: 0 in fill mode (CPU-only tasks), 1 otherwise. `tables`: the step-time tables a job may name
+//! (a scenario's workload.step_tables; none elsewhere).
 Job read_job_json(const nlohmann::json& value, const std::string& pointer, const std::string& file, Diagnostics& diags,
-                  std::int64_t min_accelerators = 1);
+                  std::int64_t min_accelerators = 1, const StepTables* tables = nullptr);
 
 //! Reports every job id that repeats an earlier one, located by `locate(index)`.
 void check_unique_ids(std::span<const Job> jobs, const std::string& file, Diagnostics& diags,
